@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { defineCall, defineEvent } from './define';
+
+export type NetworkKind = 'none' | 'devnet' | 'custom';
+
+/** What the node is doing, as the dashboard's status line shows it. */
+export interface NodeStatus {
+  version: string;
+  /** Which shell hosts the node. */
+  shell: 'electron' | 'headless' | 'cli';
+  startedAt: number;
+  uptimeS: number;
+  pid: number;
+  platform: string;
+  arch: string;
+  dataDir: string;
+  network: {
+    kind: NetworkKind;
+    /** Human-readable: "Devnet (local anvil)", "Base Sepolia", … */
+    label: string;
+    chainId: number | null;
+    rpcUrl: string | null;
+    connected: boolean;
+    blockNumber: number | null;
+  };
+  /** Steps the node is working through at start-up (devnet, deploy, …), newest last. */
+  phase: NodePhase;
+}
+
+export interface NodePhase {
+  id: string;
+  label: string;
+  state: 'running' | 'done' | 'failed';
+  /** 0..1 when known. */
+  progress: number | null;
+  error?: string;
+}
+
+export interface LogEntry {
+  t: number;
+  level: 'debug' | 'info' | 'warn' | 'error';
+  scope: string;
+  message: string;
+}
+
+const empty = z.object({}).strict();
+
+export const nodeCalls = {
+  'node.status': defineCall<NodeStatus>()('The node status: shell, uptime, network, start-up phase.', empty),
+  'node.logs': defineCall<LogEntry[]>()(
+    'The newest log entries kept in memory.',
+    z.object({ limit: z.number().int().min(1).max(1000).default(200) }).strict(),
+  ),
+};
+
+export const nodeEvents = {
+  'node.status': defineEvent<NodeStatus>(
+    'The node status changed (pushed at least every 5 s as a heartbeat).',
+  ),
+  'node.log': defineEvent<LogEntry>('A log entry at info level or above.'),
+};
