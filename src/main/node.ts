@@ -1,0 +1,109 @@
+import { join } from 'node:path';
+import { version } from '../../package.json';
+import type { ApiHandlers, NodePhase, NodeStatus } from '../shared/api';
+import { createDispatcher, type Dispatch } from './api/dispatch';
+import { EventBus } from './events';
+import { HardwareService } from './hardware/service';
+import { LogSink, type LogLevel, type Logger } from './log';
+import { confBackend, createSettingsStore, type SettingsBackend, type SettingsStore } from './settings/store';
+
+export interface NodeOptions {
+  dataDir: string;
+  shell: NodeStatus['shell'];
+  /** The settings file: conf by default; the Electron shell passes electron-store. */
+  settingsBackend?: () => SettingsBackend;
+  consoleLogLevel?: LogLevel | 'silent';
+  /** How often the node pushes `node.status` even when nothing changed. */
+  heartbeatMs?: number;
+}
+
+/** The provider node: every part of the design, wired once, behind one dispatcher and one event bus. */
+export interface FlywheelNode {
+  readonly dataDir: string;
+  readonly events: EventBus;
+  readonly dispatch: Dispatch;
+  readonly settings: SettingsStore;
+  readonly hardware: HardwareService;
+  readonly logs: LogSink;
+  readonly log: Logger;
+  status(): NodeStatus;
+  close(): Promise<void>;
+}
+
+/** Builds the provider node from its parts. Both shells and the CLI call this; nothing here imports electron. */
+export async function createNode(options: NodeOptions): Promise<FlywheelNode> {
+  const startedAt = Date.now();
+  const logs = new LogSink({
+    file: join(options.dataDir, 'logs', 'node.log'),
+    consoleLevel: options.consoleLogLevel,
+  });
+  const log = logs.logger('node');
+  const events = new EventBus();
+  logs.onEntry((entry) => events.emit('node.log', entry));
+
+  const settingsFile = join(options.dataDir, 'settings.json');
+  const settings = createSettingsStore(
+    options.settingsBackend ?? (() => confBackend(options.dataDir)),
+    log.child('settings'),
+    settingsFile,
+  );
+  settings.onChange((s) => events.emit('settings.changed', s));
+
+  const hardware = new HardwareService(events, log.child('hardware'));
+  let phase: NodePhase = { id: 'ready', label: 'Ready', state: 'done', progress: 1 };
+
+  function status(): NodeStatus {
+    const network = settings.get().network;
+    return {
+      version,
+      shell: options.shell,
+      startedAt,
+      uptimeS: Math.round((Date.now() - startedAt) / 1000),
+      pid: process.pid,
+      platform: process.platform,
+      arch: process.arch,
+      dataDir: options.dataDir,
+      network: {
+        kind: network.kind,
+        label: network.kind === 'devnet' ? 'Devnet (local)' : network.label,
+        chainId: network.kind === 'custom' ? network.chainId : null,
+        rpcUrl: network.kind === 'custom' ? network.rpcUrl : null,
+        connected: false,
+        blockNumber: null,
+      },
+      phase,
+    };
+  }
+
+  const handlers: ApiHandlers = {
+    'node.status': async () => status(),
+    'node.logs': async ({ limit }) => logs.recent(limit),
+    'hardware.get': async ({ refresh }) => hardware.get(refresh),
+    'settings.get': async () => settings.get(),
+    'settings.update': async ({ patch }) => settings.update(patch),
+  };
+  const dispatch = createDispatcher(handlers, log.child('api'));
+
+  const heartbeat = setInterval(() => events.emit('node.status', status()), options.heartbeatMs ?? 5000);
+  heartbeat.unref();
+  // Detect hardware in the background so the first dashboard paint has it; failures become notes, not throws.
+  void hardware.get().catch((err: Error) => log.warn('hardware detection failed', { error: err.message }));
+
+  log.info('node started', { version, shell: options.shell, dataDir: options.dataDir });
+
+  return {
+    dataDir: options.dataDir,
+    events,
+    dispatch,
+    settings,
+    hardware,
+    logs,
+    log,
+    status,
+    async close() {
+      clearInterval(heartbeat);
+      phase = { id: 'stopped', label: 'Stopped', state: 'done', progress: 1 };
+      log.info('node stopped');
+    },
+  };
+}
