@@ -1,0 +1,16 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import { BridgeProvider } from './lib/api';
+import { createBridge } from './lib/bridge';
+import './styles.css';
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root');
+createRoot(root).render(
+  <StrictMode>
+    <BridgeProvider bridge={createBridge()}>
+      <App />
+    </BridgeProvider>
+  </StrictMode>,
+);
