@@ -1,0 +1,70 @@
+import { cpus, totalmem, platform, release, arch } from 'node:os';
+
+/** One measured figure. `baseline` is the same quantity for the bare library, measured in the same run. */
+export interface Figure {
+  id: string;
+  value: number;
+  unit: string;
+  better: 'lower' | 'higher';
+  target?: number;
+  baseline?: number;
+  /** Free text: how it was measured, what the baseline is. */
+  note?: string;
+}
+
+export interface BenchReport {
+  name: string;
+  machine: Machine;
+  startedAt: string;
+  durationS: number;
+  figures: Figure[];
+}
+
+export interface Machine {
+  cpu: string;
+  cores: number;
+  memoryGiB: number;
+  os: string;
+  node: string;
+}
+
+/** A benchmark: a file bench/<name>.bench.ts whose default export returns its figures. */
+export interface Benchmark {
+  name: string;
+  summary: string;
+  run(log: (line: string) => void): Promise<Figure[]>;
+}
+
+export function machine(): Machine {
+  return {
+    cpu: cpus()[0]?.model.trim() ?? 'unknown',
+    cores: cpus().length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    os: `${platform()} ${release()} ${arch()}`,
+    node: process.version,
+  };
+}
+
+export function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+export function quantile(values: number[], q: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+}
+
+/** Coefficient of variation (stddev / mean), as a fraction. */
+export function cv(values: number[]): number {
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const variance = values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length;
+  return Math.sqrt(variance) / mean;
+}
+
+/** Whether a figure meets its target (undefined when it has none). */
+export function meetsTarget(f: Figure): boolean | undefined {
+  if (f.target === undefined) return undefined;
+  return f.better === 'lower' ? f.value <= f.target : f.value >= f.target;
+}
