@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { version } from '../../package.json';
 import type { ApiHandlers, NodePhase, NodeStatus } from '../shared/api';
 import { createDispatcher, type Dispatch } from './api/dispatch';
+import { notRunning } from './api/notRunning';
 import { EventBus } from './events';
 import { HardwareService } from './hardware/service';
 import { LogSink, type LogLevel, type Logger } from './log';
@@ -81,6 +82,35 @@ export async function createNode(options: NodeOptions): Promise<FlywheelNode> {
     'hardware.get': async ({ refresh }) => hardware.get(refresh),
     'settings.get': async () => settings.get(),
     'settings.update': async ({ patch }) => settings.update(patch),
+    ...notRunning('benchmark', ['benchmark.get', 'benchmark.run']),
+    ...notRunning('wallet', [
+      'wallet.get',
+      'wallet.create',
+      'wallet.import',
+      'wallet.unlock',
+      'wallet.lock',
+      'wallet.export',
+    ]),
+    ...notRunning('chain connection', [
+      'economies.list',
+      'economies.get',
+      'economies.estimate',
+      'provider.get',
+      'provider.start',
+      'provider.stop',
+      'provider.join',
+      'provider.addBond',
+      'provider.exit',
+      'provider.withdrawBond',
+      'provider.switch',
+      'provider.claimForkAllocation',
+      'jobs.list',
+      'jobs.get',
+      'earnings.get',
+      'earnings.quote',
+      'earnings.withdraw',
+      'penalties.list',
+    ]),
   };
   const dispatch = createDispatcher(handlers, log.child('api'));
 

@@ -7,20 +7,41 @@
  */
 import type { z } from 'zod';
 import type { CallSpec, EventSpec } from './define';
+import { benchmarkCalls, benchmarkEvents } from './benchmark';
+import { earningsCalls, earningsEvents } from './earnings';
+import { economiesCalls, economiesEvents } from './economies';
 import { hardwareCalls, hardwareEvents } from './hardware';
+import { jobsCalls, jobsEvents } from './jobs';
 import { nodeCalls, nodeEvents } from './node';
+import { penaltiesCalls, penaltiesEvents } from './penalties';
+import { providerCalls, providerEvents } from './provider';
 import { settingsCalls, settingsEvents } from './settings';
+import { walletCalls, walletEvents } from './wallet';
 
 export const apiCalls = {
   ...nodeCalls,
   ...hardwareCalls,
+  ...benchmarkCalls,
   ...settingsCalls,
+  ...walletCalls,
+  ...economiesCalls,
+  ...providerCalls,
+  ...jobsCalls,
+  ...earningsCalls,
+  ...penaltiesCalls,
 } satisfies Record<string, CallSpec>;
 
 export const apiEvents = {
   ...nodeEvents,
   ...hardwareEvents,
+  ...benchmarkEvents,
   ...settingsEvents,
+  ...walletEvents,
+  ...economiesEvents,
+  ...providerEvents,
+  ...jobsEvents,
+  ...earningsEvents,
+  ...penaltiesEvents,
 } satisfies Record<string, EventSpec>;
 
 export type ApiCalls = typeof apiCalls;
@@ -73,7 +94,14 @@ export interface FlywheelBridge {
 
 export type ConnectionState = 'connecting' | 'open' | 'closed';
 
+export * from './benchmark';
 export * from './define';
+export * from './earnings';
+export * from './economies';
 export * from './hardware';
+export * from './jobs';
 export * from './node';
+export * from './penalties';
+export * from './provider';
 export * from './settings';
+export * from './wallet';

@@ -53,7 +53,16 @@ export const nodeCalls = {
   ),
 };
 
+/** Something worth a notification (OS notification in the desktop app, a toast in the UI). */
+export interface Notification {
+  kind: 'job-finalized' | 'job-declined' | 'slashed' | 'withdrawn' | 'benchmark-done' | 'error';
+  title: string;
+  body: string;
+  t: number;
+}
+
 export const nodeEvents = {
+  'node.notification': defineEvent<Notification>('Something the user should hear about.'),
   'node.status': defineEvent<NodeStatus>(
     'The node status changed (pushed at least every 5 s as a heartbeat).',
   ),

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import type { TokenInfo } from './economies';
+import { defineCall, defineEvent, type Address, type Amount, type Hash } from './define';
+import { addressSchema } from './settings';
+
+/** Where this provider's tokens are in one economy. */
+export interface EconomyEarnings {
+  economyId: Address;
+  economyName: string;
+  token: TokenInfo;
+  bonded: Amount;
+  locked: Amount;
+  /** Results submitted but still inside their challenge window. */
+  pending: Amount;
+  /** Paid to this provider's claimable balance, not withdrawn yet. */
+  claimable: Amount;
+  withdrawn: Amount;
+  /** Everything ever credited: fees, emissions, fork allocation. */
+  lifetime: Amount;
+  slashed: Amount;
+}
+
+export interface EarningsEvent {
+  t: number;
+  block: number;
+  economyId: Address;
+  kind: 'fee' | 'emission' | 'allocation' | 'withdrawal' | 'slash';
+  amount: Amount;
+  txHash: Hash;
+  jobId: string | null;
+}
+
+export interface TokenTotals {
+  token: TokenInfo;
+  bonded: Amount;
+  pending: Amount;
+  claimable: Amount;
+  withdrawn: Amount;
+  lifetime: Amount;
+}
+
+export interface EarningsReport {
+  economies: EconomyEarnings[];
+  /** One row per distinct token (each economy has its own token). */
+  totals: TokenTotals[];
+  /** Oldest first. */
+  history: EarningsEvent[];
+  payoutAddress: Address | null;
+}
+
+/** What a withdrawal would cost and whether it is worth it. */
+export interface WithdrawQuote {
+  economyId: Address;
+  amount: Amount;
+  /** Gas the transaction needs at today's price, in wei of the chain's native coin. */
+  gasCostWei: Amount;
+  worthIt: boolean;
+  /** One sentence: "Withdraw: 12.5 FLY for ~0.0001 ETH of gas", "Wait: gas would cost more than 0.2 FLY pays". */
+  advice: string;
+}
+
+const target = z.union([addressSchema, z.literal('all')]);
+
+export const earningsCalls = {
+  'earnings.get': defineCall<EarningsReport>()(
+    'Earnings per economy and per token, with history.',
+    z.object({}).strict(),
+  ),
+  'earnings.quote': defineCall<WithdrawQuote[]>()(
+    'Gas cost and advice for withdrawing one economy or all of them.',
+    z.object({ economyId: target }).strict(),
+  ),
+  'earnings.withdraw': defineCall<{ txs: { economyId: Address; amount: Amount; hash: Hash }[] }>()(
+    'Withdraw claimable tokens to the payout address (or the wallet). With `all`, economies not worth the gas are skipped unless `force`.',
+    z.object({ economyId: target, force: z.boolean().default(false) }).strict(),
+  ),
+};
+
+export const earningsEvents = {
+  'earnings.changed': defineEvent<EarningsReport>('Any balance moved.'),
+};

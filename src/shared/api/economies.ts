@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import { defineCall, defineEvent, type Address, type Amount } from './define';
+import { addressSchema } from './settings';
+
+export interface TokenInfo {
+  address: Address;
+  name: string;
+  symbol: string;
+  decimals: number;
+}
+
+/** Every parameter an economy stores, validated at genesis and fork, shown in the comparison table. */
+export interface EconomyParams {
+  minBond: Amount;
+  /** SLA collateral locked per job: max(collateralFeeMultipleBps/10000 × fee, minCollateral). */
+  minCollateral: Amount;
+  collateralFeeMultipleBps: number;
+  acceptWindowS: number;
+  minDeadlineS: number;
+  challengeWindowS: number;
+  voteWindowS: number;
+  protocolFeeBps: number;
+  /** Share of a timeout slash that compensates the requester (the rest goes to the treasury). */
+  requesterSlashShareBps: number;
+  jailStrikes: number;
+  jailCooldownS: number;
+  unbondingPeriodS: number;
+  epochLengthS: number;
+  emissionPerEpoch: Amount;
+  /** Declines after which a job is refunded instead of re-drawn. */
+  maxDeclines: number;
+  validatorMinBond: Amount;
+}
+
+export interface EconomyStats {
+  activeProviders: number;
+  totalBonded: Amount;
+  jobsLast24h: number;
+  finalizedLast24h: number;
+  /** null when no job was posted in the last 24 h. */
+  medianFee: Amount | null;
+  emissionPerEpoch: Amount;
+  /** Slashed jobs / assigned jobs over the last 24 h, 0..1. */
+  slashRate: number;
+  treasury: Amount;
+}
+
+export type MembershipStatus = 'none' | 'active' | 'paused' | 'exiting' | 'exited' | 'jailed';
+
+/** This provider's standing in one economy, straight from the chain. */
+export interface Membership {
+  status: MembershipStatus;
+  bond: Amount;
+  /** SLA collateral locked by assigned jobs. */
+  locked: Amount;
+  free: Amount;
+  score: number;
+  strikes: number;
+  /** Unix seconds; set while exiting. */
+  unbondingEndsAt: number | null;
+  jailedUntil: number | null;
+  /** A fork's genesis allocation this wallet can claim by Merkle proof (null: none for this wallet). */
+  forkAllocation: { amount: Amount; claimed: boolean } | null;
+}
+
+export interface EconomySummary {
+  /** The economy contract's address: the id everywhere. */
+  id: Address;
+  name: string;
+  token: TokenInfo;
+  /** null for a genesis economy. */
+  parentId: Address | null;
+  forkBlock: number | null;
+  createdAt: number;
+  /** 0 for genesis, 1 for its forks, … */
+  depth: number;
+  params: EconomyParams;
+  stats: EconomyStats;
+  membership: Membership;
+}
+
+/** What serving an economy would mean for this machine, from its benchmark and uptime: shown before bonding. */
+export interface EconomyEstimate {
+  economyId: Address;
+  bond: Amount;
+  expectedJobsPerHour: number;
+  expectedEarningsPerHour: Amount;
+  /** Probability that a job assigned to this machine misses its deadline, 0..1. */
+  deadlineMissProbability: number;
+  expectedSlashPerDay: Amount;
+  /** How it was worked out, in one or two sentences. */
+  basis: string;
+}
+
+const id = z.object({ id: addressSchema }).strict();
+const amount = z.string().regex(/^\d{1,78}$/, 'an amount in base units');
+
+export const economiesCalls = {
+  'economies.list': defineCall<EconomySummary[]>()(
+    'Every economy the factory knows (genesis and forks), with parameters, stats and this provider’s membership.',
+    z.object({}).strict(),
+  ),
+  'economies.get': defineCall<EconomySummary>()('One economy.', id),
+  'economies.estimate': defineCall<EconomyEstimate>()(
+    'Expected earnings and risk of serving an economy with a given bond (default: its minimum).',
+    z.object({ id: addressSchema, bond: amount.optional() }).strict(),
+  ),
+};
+
+export const economiesEvents = {
+  'economies.changed': defineEvent<EconomySummary[]>(
+    'Economies, their stats or this provider’s membership changed.',
+  ),
+};
+
+export { amount as amountSchema };

@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import type { DeclineReasonName } from '../decline';
+import { defineCall, defineEvent, type Address, type Amount, type Hash } from './define';
+import { addressSchema } from './settings';
+
+export type JobKind = 'inference' | 'fine-tune';
+
+/** A job's state on-chain, named as in DESIGN.md's picture. */
+export type JobStatus =
+  'Posted' | 'Assigned' | 'Submitted' | 'Voting' | 'Finalized' | 'Rejected' | 'Refunded';
+
+/** What this node is doing with a job assigned to it (journaled step by step). */
+export type JobStep =
+  | 'queued'
+  | 'fetching'
+  | 'running'
+  | 'storing'
+  | 'submitting'
+  | 'submitted'
+  | 'declining'
+  | 'declined'
+  | 'failed';
+
+export interface JobLocal {
+  step: JobStep;
+  /** 0..1 when known (fine-tune steps, downloads). */
+  progress: number | null;
+  etaS: number | null;
+  declineReason: DeclineReasonName | null;
+  error: string | null;
+}
+
+export interface JobSummary {
+  /** `${economyId}:${jobId}`: unique across economies. */
+  key: string;
+  economyId: Address;
+  economyName: string;
+  jobId: string;
+  kind: JobKind;
+  status: JobStatus;
+  /** Present for jobs assigned to this provider. */
+  local: JobLocal | null;
+  modelHash: Hash;
+  /** The model's registered name, when it has one ("PP-OCRv4 recognition"). */
+  modelName: string | null;
+  fee: Amount;
+  tokenSymbol: string;
+  /** Unix seconds. */
+  deadline: number;
+  postedAt: number;
+  updatedAt: number;
+  provider: Address | null;
+  mine: boolean;
+}
+
+/** A short look at a job's output, so people see what their GPU did. */
+export type OutputPreview =
+  | { kind: 'ocr'; text: string }
+  | { kind: 'vad'; durationS: number; segments: { startS: number; endS: number }[] }
+  | { kind: 'fine-tune'; lossCurve: number[]; evalLoss: number }
+  | { kind: 'tensors'; tensors: { name: string; dtype: string; shape: number[] }[] };
+
+export interface JobDetail extends JobSummary {
+  requester: Address;
+  inputHash: Hash;
+  inputUri: string;
+  outputHash: Hash | null;
+  outputUri: string | null;
+  /** Milliseconds spent by this node on each step. */
+  timings: { fetchMs: number | null; runMs: number | null; submitMs: number | null } | null;
+  txs: { label: string; hash: Hash; block: number | null }[];
+  preview: OutputPreview | null;
+  /** The job's history, oldest first: chain events and journal steps. */
+  timeline: { t: number; label: string; txHash?: Hash }[];
+}
+
+export const jobsCalls = {
+  'jobs.list': defineCall<JobSummary[]>()(
+    'Jobs, newest first: all of the economies known, or one; only this provider’s with `mine`.',
+    z
+      .object({
+        economyId: addressSchema.optional(),
+        mine: z.boolean().default(false),
+        limit: z.number().int().min(1).max(500).default(100),
+      })
+      .strict(),
+  ),
+  'jobs.get': defineCall<JobDetail>()(
+    'One job with its timeline, transactions and an output preview.',
+    z.object({ key: z.string().regex(/^0x[0-9a-fA-F]{40}:\d{1,78}$/, 'economyId:jobId') }).strict(),
+  ),
+};
+
+export const jobsEvents = {
+  'jobs.updated': defineEvent<JobSummary>('A job changed on-chain or in this node.'),
+};

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { amountSchema, type Membership } from './economies';
+import { defineCall, defineEvent, type Address, type Hash } from './define';
+import { addressSchema } from './settings';
+
+export type ProviderStatus = 'stopped' | 'starting' | 'providing' | 'paused' | 'error';
+
+/** The big switch, and why it is where it is. */
+export interface ProviderState {
+  status: ProviderStatus;
+  /** Why paused or in error, in words: "GPU at 88 °C (limit 85 °C)", "Wallet locked", … */
+  reason: string | null;
+  /** Economies this provider takes jobs in. */
+  serving: Address[];
+  slots: { busy: number; total: number };
+}
+
+/** A transaction the node sent for the user, for progress and links. */
+export interface TxRef {
+  label: string;
+  hash: Hash;
+  economyId: Address | null;
+}
+
+export interface LifecycleResult {
+  membership: Membership;
+  txs: TxRef[];
+}
+
+const economy = z.object({ economyId: addressSchema }).strict();
+
+export const providerCalls = {
+  'provider.get': defineCall<ProviderState>()(
+    'Whether the node is providing, and in which economies.',
+    z.object({}).strict(),
+  ),
+  'provider.start': defineCall<ProviderState>()(
+    'Start taking jobs in the economies joined.',
+    z.object({}).strict(),
+  ),
+  'provider.stop': defineCall<ProviderState>()(
+    'Stop taking jobs: new assignments are declined inside their accept window (no slash); running jobs finish.',
+    z.object({}).strict(),
+  ),
+  'provider.join': defineCall<LifecycleResult>()(
+    'Register in an economy with a bond (or add to the bond if registered); declares the benchmarked score.',
+    z.object({ economyId: addressSchema, bond: amountSchema }).strict(),
+  ),
+  'provider.addBond': defineCall<LifecycleResult>()(
+    'Add to the bond in an economy.',
+    z.object({ economyId: addressSchema, amount: amountSchema }).strict(),
+  ),
+  'provider.exit': defineCall<LifecycleResult>()(
+    'Request exit: the bond unbonds over the unbonding period.',
+    economy,
+  ),
+  'provider.withdrawBond': defineCall<LifecycleResult>()('Withdraw the bond once unbonded.', economy),
+  'provider.switch': defineCall<LifecycleResult>()(
+    'Exit one economy and join another with a bond (the old bond keeps unbonding).',
+    z.object({ from: addressSchema, to: addressSchema, bond: amountSchema }).strict(),
+  ),
+  'provider.claimForkAllocation': defineCall<LifecycleResult>()(
+    'Claim this wallet’s genesis allocation in a fork (Merkle proof of its bond in the parent).',
+    economy,
+  ),
+};
+
+export const providerEvents = {
+  'provider.changed': defineEvent<ProviderState>('The provider switch or its reason changed.'),
+  'tx.updated': defineEvent<TxRef & { status: 'pending' | 'confirmed' | 'failed'; error?: string }>(
+    'A transaction the node sent moved on.',
+  ),
+};

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { defineCall, defineEvent, type Address, type Amount } from './define';
+
+/**
+ * How the wallet key is kept at rest. `os-keychain`: wrapped by the OS secret store (Electron safeStorage with a
+ * real backend); `passphrase`: a scrypt keystore unlocked with the user's passphrase.
+ */
+export type KeyProtection = 'os-keychain' | 'passphrase';
+
+export interface WalletInfo {
+  exists: boolean;
+  address: Address | null;
+  /** A passphrase keystore that has not been unlocked since the node started. */
+  locked: boolean;
+  protection: KeyProtection | null;
+  /** Why this protection, in words: "Linux has no secret store here: using a passphrase keystore". */
+  protectionNote: string;
+  /** Where withdrawals go (settings.payoutAddress; null: the wallet itself). */
+  payoutAddress: Address | null;
+  /** Native balance (gas), in wei; null while not connected. */
+  nativeBalance: Amount | null;
+}
+
+const passphrase = z.string().min(8, 'at least 8 characters').max(1024);
+
+export const walletCalls = {
+  'wallet.get': defineCall<WalletInfo>()(
+    'The wallet: address, lock state, how the key is protected.',
+    z.object({}).strict(),
+  ),
+  'wallet.create': defineCall<WalletInfo>()(
+    'Create a new key. `passphrase` is required where the OS has no secret store.',
+    z.object({ passphrase: passphrase.optional() }).strict(),
+  ),
+  'wallet.import': defineCall<WalletInfo>()(
+    'Import a key from a private key or a BIP-39 mnemonic (first account).',
+    z
+      .object({
+        privateKey: z
+          .string()
+          .regex(/^(0x)?[0-9a-fA-F]{64}$/, 'must be 32 bytes of hex')
+          .optional(),
+        mnemonic: z.string().trim().min(20).max(400).optional(),
+        passphrase: passphrase.optional(),
+      })
+      .strict()
+      .refine(
+        (v) => (v.privateKey === undefined) !== (v.mnemonic === undefined),
+        'give a private key or a mnemonic',
+      ),
+  ),
+  'wallet.unlock': defineCall<WalletInfo>()(
+    'Unlock a passphrase keystore.',
+    z.object({ passphrase }).strict(),
+  ),
+  'wallet.lock': defineCall<WalletInfo>()(
+    'Forget the unlocked key (providing stops).',
+    z.object({}).strict(),
+  ),
+  'wallet.export': defineCall<{ keystore: string; filename: string }>()(
+    'Export the key as an encrypted keystore (Web3 secret storage JSON), never as plain text.',
+    z.object({ passphrase, confirm: z.literal(true) }).strict(),
+  ),
+};
+
+export const walletEvents = {
+  'wallet.changed': defineEvent<WalletInfo>(
+    'The wallet was created, imported, unlocked, locked or its balance moved.',
+  ),
+};
