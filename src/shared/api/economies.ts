@@ -59,6 +59,8 @@ export interface Membership {
   /** Unix seconds; set while exiting. */
   unbondingEndsAt: number | null;
   jailedUntil: number | null;
+  /** This wallet's balance of the economy's token: what it could bond now (absent: not known yet). */
+  walletBalance?: Amount;
   /** A fork's genesis allocation this wallet can claim by Merkle proof (null: none for this wallet). */
   forkAllocation: { amount: Amount; claimed: boolean } | null;
 }

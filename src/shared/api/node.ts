@@ -22,6 +22,10 @@ export interface NodeStatus {
     rpcUrl: string | null;
     connected: boolean;
     blockNumber: number | null;
+    /** The native coin gas is paid in ("ETH"); absent: the UI assumes ETH. */
+    nativeSymbol?: string;
+    /** A block explorer's base URL for transaction links (`<url>/tx/<hash>`); null or absent: none (devnet). */
+    explorerUrl?: string | null;
   };
   /** Steps the node is working through at start-up (devnet, deploy, …), newest last. */
   phase: NodePhase;
