@@ -7,6 +7,8 @@ import { EventBus } from './events';
 import { HardwareService } from './hardware/service';
 import { LogSink, type LogLevel, type Logger } from './log';
 import { confBackend, createSettingsStore, type SettingsBackend, type SettingsStore } from './settings/store';
+import type { KeyProtector } from './wallet/protector';
+import { Wallet } from './wallet/wallet';
 
 export interface NodeOptions {
   dataDir: string;
@@ -16,6 +18,8 @@ export interface NodeOptions {
   consoleLogLevel?: LogLevel | 'silent';
   /** How often the node pushes `node.status` even when nothing changed. */
   heartbeatMs?: number;
+  /** The OS keychain (Electron safeStorage); without one the wallet uses a passphrase keystore. */
+  keyProtector?: KeyProtector;
 }
 
 /** The provider node: every part of the design, wired once, behind one dispatcher and one event bus. */
@@ -25,6 +29,8 @@ export interface FlywheelNode {
   readonly dispatch: Dispatch;
   readonly settings: SettingsStore;
   readonly hardware: HardwareService;
+  /** The provider's key: `wallet.account()` signs once unlocked; `wallet.onChange` tells when it locks. */
+  readonly wallet: Wallet;
   readonly logs: LogSink;
   readonly log: Logger;
   status(): NodeStatus;
@@ -51,6 +57,20 @@ export async function createNode(options: NodeOptions): Promise<FlywheelNode> {
   settings.onChange((s) => events.emit('settings.changed', s));
 
   const hardware = new HardwareService(events, log.child('hardware'));
+
+  const wallet = await Wallet.open({
+    dir: join(options.dataDir, 'wallet'),
+    protector: options.keyProtector,
+    payoutAddress: () => settings.get().payoutAddress,
+    log: log.child('wallet'),
+  });
+  wallet.onChange((info) => events.emit('wallet.changed', info));
+  let payoutAddress = settings.get().payoutAddress;
+  settings.onChange((s) => {
+    if (s.payoutAddress === payoutAddress) return;
+    payoutAddress = s.payoutAddress;
+    wallet.notify();
+  });
   let phase: NodePhase = { id: 'ready', label: 'Ready', state: 'done', progress: 1 };
 
   function status(): NodeStatus {
@@ -83,14 +103,12 @@ export async function createNode(options: NodeOptions): Promise<FlywheelNode> {
     'settings.get': async () => settings.get(),
     'settings.update': async ({ patch }) => settings.update(patch),
     ...notRunning('benchmark', ['benchmark.get', 'benchmark.run']),
-    ...notRunning('wallet', [
-      'wallet.get',
-      'wallet.create',
-      'wallet.import',
-      'wallet.unlock',
-      'wallet.lock',
-      'wallet.export',
-    ]),
+    'wallet.get': async () => wallet.info(),
+    'wallet.create': async (params) => wallet.create(params),
+    'wallet.import': async (params) => wallet.import(params),
+    'wallet.unlock': async ({ passphrase }) => wallet.unlock(passphrase),
+    'wallet.lock': async () => wallet.lock(),
+    'wallet.export': async ({ passphrase }) => wallet.export(passphrase),
     ...notRunning('chain connection', [
       'economies.list',
       'economies.get',
@@ -127,6 +145,7 @@ export async function createNode(options: NodeOptions): Promise<FlywheelNode> {
     dispatch,
     settings,
     hardware,
+    wallet,
     logs,
     log,
     status,

@@ -19,6 +19,8 @@ export interface WalletInfo {
   payoutAddress: Address | null;
   /** Native balance (gas), in wei; null while not connected. */
   nativeBalance: Amount | null;
+  /** Why the wallet cannot be used, in words (a damaged keystore file, kept as it is); absent when fine. */
+  problem?: string;
 }
 
 const passphrase = z.string().min(8, 'at least 8 characters').max(1024);
@@ -29,8 +31,9 @@ export const walletCalls = {
     z.object({}).strict(),
   ),
   'wallet.create': defineCall<WalletInfo>()(
-    'Create a new key. `passphrase` is required where the OS has no secret store.',
-    z.object({ passphrase: passphrase.optional() }).strict(),
+    'Create a new key. `passphrase` is required where the OS has no secret store. `replace` moves an existing ' +
+      'wallet file aside (kept, never deleted); without it an existing wallet is a CONFLICT.',
+    z.object({ passphrase: passphrase.optional(), replace: z.boolean().optional() }).strict(),
   ),
   'wallet.import': defineCall<WalletInfo>()(
     'Import a key from a private key or a BIP-39 mnemonic (first account).',
@@ -42,6 +45,7 @@ export const walletCalls = {
           .optional(),
         mnemonic: z.string().trim().min(20).max(400).optional(),
         passphrase: passphrase.optional(),
+        replace: z.boolean().optional(),
       })
       .strict()
       .refine(
@@ -50,8 +54,8 @@ export const walletCalls = {
       ),
   ),
   'wallet.unlock': defineCall<WalletInfo>()(
-    'Unlock a passphrase keystore.',
-    z.object({ passphrase }).strict(),
+    'Unlock a passphrase keystore (passphrase required), or re-open a key sealed by the OS keychain (none needed).',
+    z.object({ passphrase: passphrase.optional() }).strict(),
   ),
   'wallet.lock': defineCall<WalletInfo>()(
     'Forget the unlocked key (providing stops).',
