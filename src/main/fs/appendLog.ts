@@ -12,7 +12,7 @@ import {
 } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Logger } from '../log';
-import { fsyncDir, writeFileAtomic } from './atomicWrite';
+import { fsyncDir, removeStaleTemps, writeFileAtomic } from './atomicWrite';
 
 export interface AppendLogOpened<T> {
   log: AppendLog<T>;
@@ -43,6 +43,9 @@ export class AppendLog<T> {
 
   static open<T>(path: string, options: AppendLogOptions<T>): AppendLogOpened<T> {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    const stale = removeStaleTemps(path);
+    if (stale > 0)
+      options.log.warn('removed files left by a rewrite cut short', { file: path, count: stale });
     const created = !existsSync(path);
     const fd = openSync(path, 'a+', 0o600);
     if (created) {

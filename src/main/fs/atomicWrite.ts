@@ -5,6 +5,7 @@ import {
   fsyncSync,
   mkdirSync,
   openSync,
+  readdirSync,
   renameSync,
   rmSync,
   writeSync,
@@ -14,6 +15,28 @@ import { basename, dirname, join } from 'node:path';
 /** A temporary name next to `path` (same folder, so the rename stays on one file system). */
 export function tempPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+/**
+ * Removes temporary files that a crash left next to `path` (a write cut short before its rename). Only one node
+ * owns a data folder, so any such file is a leftover. Returns how many were removed.
+ */
+export function removeStaleTemps(path: string): number {
+  const prefix = `.${basename(path)}.`;
+  let removed = 0;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(path));
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    if (name.startsWith(prefix) && name.endsWith('.tmp')) {
+      rmSync(join(dirname(path), name), { force: true });
+      removed++;
+    }
+  }
+  return removed;
 }
 
 /**

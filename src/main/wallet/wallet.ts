@@ -11,6 +11,7 @@ import {
 } from 'viem/accounts';
 import type { KeyProtection, WalletInfo } from '../../shared/api/wallet';
 import { FlywheelError } from '../../shared/errors';
+import { removeStaleTemps } from '../fs/atomicWrite';
 import type { Logger } from '../log';
 import {
   decryptKeystore,
@@ -72,6 +73,7 @@ export class Wallet {
   static async open(options: WalletOptions): Promise<Wallet> {
     mkdirSync(options.dir, { recursive: true, mode: 0o700 });
     const wallet = new Wallet(options);
+    removeStaleTemps(wallet.file);
     await wallet.#load();
     return wallet;
   }

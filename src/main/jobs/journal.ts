@@ -1,0 +1,326 @@
+import { getAddress, type Address, type Hash } from 'viem';
+import { z } from 'zod';
+import { declineReasonNames, type DeclineReasonName } from '../../shared/decline';
+import { FlywheelError } from '../../shared/errors';
+import { AppendLog } from '../fs/appendLog';
+import type { Logger } from '../log';
+
+/**
+ * The write-ahead journal of this provider's jobs: every step the node takes with a job is appended and fsync'd
+ * before the node acts on it, so after a crash or `kill -9` replay gives each job's last safe step and the job
+ * loop resumes from there (checking the chain first) — a computed result is never forgotten and never submitted
+ * twice. Lives in `<dataDir>/jobs/journal.jsonl`.
+ *
+ * A job's steps, in order (a job may also end early in `declining`/`declined` or `failed`):
+ *   assigned → fetched → ran(outputHash, outputURI) → submitting(txHash)… → submitted(txHash) → finalized
+ * `submitting` may repeat (a replacement transaction has a new hash). After an end step a new `assigned` starts a
+ * new round (the same job drawn to this provider again).
+ */
+export type JournalStep =
+  | 'assigned'
+  | 'fetched'
+  | 'ran'
+  | 'submitting'
+  | 'submitted'
+  | 'finalized'
+  | 'declining'
+  | 'declined'
+  | 'failed';
+
+/** What each step records; fields carry over from step to step within a round (replay merges them). */
+export interface JournalStepData {
+  assigned: { modelHash?: Hash; inputHash?: Hash; deadline?: number; kind?: string };
+  fetched: { modelPath?: string; inputPath?: string };
+  ran: { outputHash: Hash; outputURI: string };
+  submitting: { txHash: Hash };
+  submitted: { txHash: Hash; blockNumber?: number };
+  finalized: Record<string, never>;
+  declining: { reason: DeclineReasonName; txHash?: Hash };
+  declined: { reason: DeclineReasonName; txHash?: Hash };
+  failed: { error: string };
+}
+
+export type JournalFields = Partial<{
+  modelHash: Hash;
+  inputHash: Hash;
+  deadline: number;
+  kind: string;
+  modelPath: string;
+  inputPath: string;
+  outputHash: Hash;
+  outputURI: string;
+  txHash: Hash;
+  blockNumber: number;
+  reason: DeclineReasonName;
+  error: string;
+}>;
+
+/** One job as replay leaves it: its last step, everything recorded in this round, and when. */
+export interface JournalJob {
+  /** `${economy}:${jobId}` (economy checksummed), as the API's job keys. */
+  key: string;
+  economy: Address;
+  jobId: string;
+  step: JournalStep;
+  fields: JournalFields;
+  /** Sequence number of the last record of this job. */
+  seq: number;
+  /** Unix ms: when this round was assigned, and of the last record. */
+  startedAt: number;
+  updatedAt: number;
+  /** The steps of this round, oldest first. */
+  history: { step: JournalStep; t: number }[];
+}
+
+export const endSteps: readonly JournalStep[] = ['finalized', 'declined', 'failed'];
+
+/** Whether a job in this step needs nothing more from the node. */
+export function isFinished(step: JournalStep): boolean {
+  return endSteps.includes(step);
+}
+
+/** The steps that may follow each step (a step may repeat itself: a resumed fetch, a replacement tx). */
+const next: Record<JournalStep | 'none', readonly JournalStep[]> = {
+  none: ['assigned'],
+  assigned: ['assigned', 'fetched', 'declining', 'declined', 'failed'],
+  fetched: ['fetched', 'ran', 'declining', 'declined', 'failed'],
+  ran: ['submitting', 'failed'],
+  submitting: ['submitting', 'submitted', 'failed'],
+  submitted: ['finalized', 'failed'],
+  declining: ['declining', 'declined', 'failed'],
+  finalized: ['assigned'],
+  declined: ['assigned'],
+  failed: ['assigned'],
+};
+
+/** The fields a job must have once it reaches a step: replay checks them, append refuses records without them. */
+const required: Partial<Record<JournalStep, (keyof JournalFields)[]>> = {
+  ran: ['outputHash', 'outputURI'],
+  submitting: ['outputHash', 'outputURI', 'txHash'],
+  submitted: ['outputHash', 'outputURI', 'txHash'],
+  finalized: ['outputHash', 'outputURI', 'txHash'],
+  declining: ['reason'],
+  declined: ['reason'],
+  failed: ['error'],
+};
+
+const hash = z.string().regex(/^0x[0-9a-fA-F]{64}$/) as unknown as z.ZodType<Hash>;
+const fieldsSchema = z
+  .object({
+    modelHash: hash,
+    inputHash: hash,
+    deadline: z.number().int().nonnegative(),
+    kind: z.string().max(64),
+    modelPath: z.string().max(4096),
+    inputPath: z.string().max(4096),
+    outputHash: hash,
+    outputURI: z.string().min(1).max(4096),
+    txHash: hash,
+    blockNumber: z.number().int().nonnegative(),
+    reason: z.enum(declineReasonNames as [DeclineReasonName, ...DeclineReasonName[]]),
+    error: z.string().max(2000),
+  })
+  .partial()
+  .strict();
+
+const recordSchema = z
+  .object({
+    seq: z.number().int().positive(),
+    t: z.number().int().nonnegative(),
+    economy: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
+    jobId: z.string().regex(/^\d{1,78}$/),
+    step: z.enum(Object.keys(next).filter((s) => s !== 'none') as [JournalStep, ...JournalStep[]]),
+    data: fieldsSchema,
+    /** Only in compacted records, which stand for a whole round: when that round was assigned. */
+    since: z.number().int().nonnegative().optional(),
+  })
+  .strict();
+
+type JournalRecord = z.infer<typeof recordSchema>;
+
+export interface JournalOptions {
+  log: Logger;
+  /** Finished jobs younger than this survive compaction (so a replayed event is recognised); default 7 days. */
+  keepFinishedMs?: number;
+  /** Compact at open once the file is larger than this; default 4 MiB. */
+  compactAtBytes?: number;
+  now?: () => number;
+}
+
+export class Journal {
+  readonly path: string;
+  readonly #file: AppendLog<JournalRecord>;
+  readonly #jobs = new Map<string, JournalJob>();
+  readonly #options: JournalOptions;
+  #seq = 0;
+
+  private constructor(path: string, file: AppendLog<JournalRecord>, options: JournalOptions) {
+    this.path = path;
+    this.#file = file;
+    this.#options = options;
+  }
+
+  /**
+   * Opens (or creates) the journal and replays it. A torn last line from a crash is dropped with a log line; a
+   * record that does not fit its job's history is skipped with a log line; neither stops the node.
+   */
+  static open(path: string, options: JournalOptions): Journal {
+    const { log: file, records } = AppendLog.open(path, {
+      parse: (v) => {
+        const parsed = recordSchema.safeParse(v);
+        return parsed.success ? parsed.data : undefined;
+      },
+      log: options.log,
+    });
+    const journal = new Journal(path, file, options);
+    for (const record of records) {
+      const problem = journal.#apply(record);
+      if (problem)
+        options.log.warn('skipped a journal record that does not fit its job', { seq: record.seq, problem });
+    }
+    if (file.size() > (options.compactAtBytes ?? 4 * 1024 * 1024)) journal.compact();
+    return journal;
+  }
+
+  /**
+   * Records a step of a job, durably: when this returns the record is on disk (fsync'd). A step that cannot follow
+   * the job's last step, or lacks what the step needs, is refused (CONFLICT / BAD_INPUT) and nothing is written.
+   */
+  append<S extends JournalStep>(
+    economy: Address,
+    jobId: string | bigint,
+    step: S,
+    data: JournalStepData[S],
+  ): JournalJob {
+    const record: JournalRecord = {
+      seq: this.#seq + 1,
+      t: this.#now(),
+      economy: getAddress(economy),
+      jobId: String(jobId),
+      step,
+      data: data as JournalFields,
+    };
+    const parsed = recordSchema.safeParse(record);
+    if (!parsed.success) {
+      throw new FlywheelError(`Cannot journal "${step}" for job ${record.jobId}: bad data.`, {
+        code: 'BAD_INPUT',
+        details: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+      });
+    }
+    const problem = this.#check(parsed.data);
+    if (problem) {
+      throw new FlywheelError(`Cannot journal "${step}" for job ${record.jobId}.`, {
+        code: 'CONFLICT',
+        details: problem,
+      });
+    }
+    this.#file.append(parsed.data);
+    this.#apply(parsed.data);
+    return structuredClone(this.#jobs.get(jobKey(economy, record.jobId))!);
+  }
+
+  get(economy: Address, jobId: string | bigint): JournalJob | undefined {
+    const job = this.#jobs.get(jobKey(economy, String(jobId)));
+    return job && structuredClone(job);
+  }
+
+  /** Every job the journal knows, oldest first. */
+  jobs(): JournalJob[] {
+    return [...this.#jobs.values()].sort((a, b) => a.startedAt - b.startedAt).map((j) => structuredClone(j));
+  }
+
+  /** The jobs the node still has work on after a restart: not finalized, declined or failed. */
+  unfinished(): JournalJob[] {
+    return this.jobs().filter((j) => !isFinished(j.step));
+  }
+
+  /**
+   * Rewrites the file atomically with one record per job (its last step with every field of its round); finished
+   * jobs older than `keepFinishedMs` are dropped. A crash mid-way leaves the old file.
+   */
+  compact(): { jobs: number; dropped: number } {
+    const keepAfter = this.#now() - (this.#options.keepFinishedMs ?? 7 * 24 * 3600 * 1000);
+    const out: JournalRecord[] = [];
+    let dropped = 0;
+    for (const job of [...this.#jobs.values()].sort((a, b) => a.seq - b.seq)) {
+      if (isFinished(job.step) && job.updatedAt < keepAfter) {
+        this.#jobs.delete(job.key);
+        dropped++;
+        continue;
+      }
+      // One record carrying the merged fields under the last step replays to the same job.
+      out.push({
+        seq: job.seq,
+        t: job.updatedAt,
+        economy: job.economy,
+        jobId: job.jobId,
+        step: job.step,
+        data: job.fields,
+        since: job.startedAt,
+      });
+    }
+    out.sort((a, b) => a.seq - b.seq);
+    this.#file.rewrite(out);
+    this.#options.log.info('compacted the job journal', { jobs: this.#jobs.size, dropped });
+    return { jobs: this.#jobs.size, dropped };
+  }
+
+  close(): void {
+    this.#file.close();
+  }
+
+  #check(record: JournalRecord): string | undefined {
+    const key = jobKey(record.economy as Address, record.jobId);
+    const job = this.#jobs.get(key);
+    const from = job?.step ?? 'none';
+    if (!next[from].includes(record.step)) return `"${record.step}" cannot follow "${from}"`;
+    const fields = record.step === 'assigned' || !job ? record.data : { ...job.fields, ...record.data };
+    const missing = (required[record.step] ?? []).filter((f) => fields[f] === undefined);
+    if (missing.length) return `"${record.step}" needs ${missing.join(', ')}`;
+    return undefined;
+  }
+
+  #apply(record: JournalRecord): string | undefined {
+    const economy = getAddress(record.economy);
+    const key = jobKey(economy, record.jobId);
+    // A compacted record stands for a whole round: accept it as the job's first record.
+    const existing = this.#jobs.get(key);
+    if (existing || record.step === 'assigned') {
+      const problem = this.#check(record);
+      if (problem) return problem;
+    }
+    this.#seq = Math.max(this.#seq, record.seq);
+    const fresh = !existing || record.step === 'assigned';
+    const job: JournalJob = fresh
+      ? {
+          key,
+          economy,
+          jobId: record.jobId,
+          step: record.step,
+          fields: { ...record.data },
+          seq: record.seq,
+          startedAt: record.since ?? record.t,
+          updatedAt: record.t,
+          history: [{ step: record.step, t: record.t }],
+        }
+      : {
+          ...existing,
+          step: record.step,
+          fields: { ...existing.fields, ...record.data },
+          seq: record.seq,
+          updatedAt: record.t,
+          history: [...existing.history, { step: record.step, t: record.t }],
+        };
+    this.#jobs.set(key, job);
+    return undefined;
+  }
+
+  #now(): number {
+    return (this.#options.now ?? Date.now)();
+  }
+}
+
+/** The key of a job across economies, as the API's `jobs.get` takes it. */
+export function jobKey(economy: Address, jobId: string | bigint): string {
+  return `${getAddress(economy)}:${String(jobId)}`;
+}
