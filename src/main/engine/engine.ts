@@ -1,0 +1,306 @@
+/**
+ * The compute engine: one worker per compute device, running inference and fine-tune jobs on ONNX Runtime.
+ *
+ * ```ts
+ * const engine = createEngine({ devices: [{ id: 'cpu', label: 'CPU', executionProvider: 'cpu', deviceIndex: 0,
+ *   intraOpThreads: 2 }], log });
+ * const { output, outputHash, preview } = await engine.runJob(
+ *   { kind: 'inference', modelHash, model: bytes, input: safetensorsBytes },
+ *   { timeoutMs: 30_000 },
+ * );
+ * ```
+ * Every refusal is an `EngineRefusal` with a decline reason the node can put on-chain; any other error is a fault
+ * of the engine (the worker crashed) and the next job gets a fresh worker.
+ */
+import { cpus } from 'node:os';
+import type { Hash } from '../../shared/api/define';
+import type { ExecutionProviderName } from '../../shared/api/hardware';
+import type { Logger } from '../log';
+import { DeviceWorker } from './deviceWorker';
+import type { EngineJob, JobProgress, JobResult, JobKind } from './jobs';
+import { packageFilePath, referenceByHash } from './references';
+import { EngineRefusal } from './refusal';
+import { threadHost, type WorkerHostFactory } from './worker/host';
+import type { FromWorker, WorkerBench, WorkerJob } from './worker/protocol';
+
+export interface EngineDevice {
+  /** The compute device id from the hardware report: `gpu0`, `gpu1`, …, `cpu`. */
+  id: string;
+  label: string;
+  executionProvider: ExecutionProviderName;
+  /** CUDA / DirectML device number. */
+  deviceIndex: number;
+  intraOpThreads: number;
+}
+
+export interface EngineLimits {
+  /** Largest model accepted, in bytes. */
+  maxModelBytes: number;
+  /** Largest input (or dataset) file, in bytes. */
+  maxInputBytes: number;
+  /** Largest single input tensor, in bytes. */
+  maxTensorBytes: number;
+  maxOutputBytes: number;
+  /** Memory for cached sessions per device (about twice each model's size). */
+  sessionCacheBytes: number;
+  /** Time limit for a job that names none. */
+  defaultTimeoutMs: number;
+  recycleAfterSessions: number;
+  maxQueuedJobs: number;
+  /** Job kinds this provider serves. */
+  kinds: JobKind[];
+}
+
+export const defaultEngineLimits: EngineLimits = {
+  maxModelBytes: 512 * 2 ** 20,
+  maxInputBytes: 256 * 2 ** 20,
+  maxTensorBytes: 128 * 2 ** 20,
+  maxOutputBytes: 256 * 2 ** 20,
+  sessionCacheBytes: 1024 * 2 ** 20,
+  defaultTimeoutMs: 10 * 60_000,
+  recycleAfterSessions: 32,
+  maxQueuedJobs: 16,
+  kinds: ['inference', 'fine-tune'],
+};
+
+export interface EngineOptions {
+  /** The devices to run on, best first; a function is called once, on first use (after hardware detection). */
+  devices: EngineDevice[] | (() => Promise<EngineDevice[]>);
+  limits?: Partial<EngineLimits>;
+  log: Logger;
+  /** Where workers run: worker threads by default; the Electron shell passes a utilityProcess factory. */
+  host?: WorkerHostFactory;
+}
+
+export interface RunJobOptions {
+  /** A device id; default the first (best) device. */
+  device?: string;
+  timeoutMs?: number;
+  onProgress?: (progress: JobProgress) => void;
+}
+
+export interface BenchRequest extends Omit<WorkerBench, 'model'> {
+  model: Uint8Array;
+}
+
+export interface BenchOutcome {
+  /** Run times in ms, per repeat. */
+  runMs: number[][];
+  loadMs: number;
+  device: EngineDevice;
+}
+
+interface Slot {
+  worker: DeviceWorker;
+  device: EngineDevice;
+}
+
+export interface EngineStats {
+  devices: { id: string; restarts: number; abandoned: number }[];
+}
+
+export interface Engine {
+  devices(): Promise<EngineDevice[]>;
+  runJob(job: EngineJob, options?: RunJobOptions): Promise<JobResult>;
+  /** Times a model inside a device's worker (the benchmark suite's measurements). */
+  bench(request: BenchRequest, options?: { device?: string; timeoutMs?: number }): Promise<BenchOutcome>;
+  /** Whether a device's worker holds a session for this model now. */
+  holds(modelHash: Hash, device?: string): boolean;
+  stats(): EngineStats;
+  close(): Promise<void>;
+}
+
+/** The CPU as an engine device: onnxruntime's CPU provider with one thread per physical core (from the report). */
+export function cpuDevice(physicalCores = cpus().length, label = 'CPU'): EngineDevice {
+  return {
+    id: 'cpu',
+    label,
+    executionProvider: 'cpu',
+    deviceIndex: 0,
+    intraOpThreads: Math.max(1, physicalCores),
+  };
+}
+
+export function createEngine(options: EngineOptions): Engine {
+  const limits = { ...defaultEngineLimits, ...options.limits };
+  const log = options.log;
+  const host = options.host ?? threadHost;
+  // CUDA numbers devices fastest-first unless told otherwise; nvidia-smi (and our gpuN ids) use PCI bus order.
+  process.env.CUDA_DEVICE_ORDER ??= 'PCI_BUS_ID';
+  let workers: Promise<Map<string, Slot>> | null = null;
+  let resolved: Map<string, Slot> | null = null;
+  let closed = false;
+
+  function deviceWorkers(): Promise<Map<string, Slot>> {
+    workers ??= (async () => {
+      const devices = typeof options.devices === 'function' ? await options.devices() : options.devices;
+      if (!devices.length) throw new Error('the engine has no device to run on');
+      resolved = new Map(
+        devices.map((device) => {
+          const { label, ...workerDevice } = device;
+          const worker = new DeviceWorker({
+            device: workerDevice,
+            limits: {
+              maxTensorBytes: limits.maxTensorBytes,
+              maxOutputBytes: limits.maxOutputBytes,
+              sessionCacheBytes: limits.sessionCacheBytes,
+            },
+            host,
+            log: log.child(device.id),
+            recycleAfterSessions: limits.recycleAfterSessions,
+            maxQueued: limits.maxQueuedJobs,
+          });
+          return [device.id, { worker, device: { ...workerDevice, label } }];
+        }),
+      );
+      return resolved;
+    })();
+    return workers;
+  }
+
+  async function pick(id: string | undefined): Promise<Slot> {
+    if (closed) throw new Error('the engine is closed');
+    const all = await deviceWorkers();
+    const slot = id === undefined ? all.values().next().value : all.get(id);
+    if (!slot) throw new EngineRefusal('OVER_CAPACITY', `no device "${id}" on this machine`);
+    return slot;
+  }
+
+  return {
+    async devices() {
+      return [...(await deviceWorkers()).values()].map((slot) => slot.device);
+    },
+
+    async runJob(job, runOptions = {}) {
+      const submitted = performance.now();
+      checkJob(job, limits);
+      const { worker } = await pick(runOptions.device);
+      const reference = referenceByHash(job.modelHash);
+      const workerJob: WorkerJob = {
+        kind: job.kind,
+        modelHash: job.modelHash.toLowerCase() as Hash,
+        input: job.input,
+        runner: reference?.runner ?? { kind: 'single' },
+        preview: reference?.preview ?? null,
+      };
+      if (job.inputHash) workerJob.inputHash = job.inputHash;
+      if (reference?.preview.kind === 'ocr') workerJob.previewFile = packageFilePath(reference.preview.keys);
+      const loadModel = () => loadModelBytes(job, limits);
+      let started = submitted;
+      let runStarted = 0;
+      const timeoutMs = runOptions.timeoutMs ?? limits.defaultTimeoutMs;
+      const reply = await worker.request<Extract<FromWorker, { type: 'result' }>>(
+        (id) => {
+          const model =
+            job.model instanceof Uint8Array && !worker.holds(job.modelHash) ? job.model : undefined;
+          return { type: 'job', id, job: model ? { ...workerJob, model } : workerJob };
+        },
+        {
+          timeoutMs,
+          loadModel,
+          onStart: () => {
+            started = performance.now();
+          },
+          onProgress: (m) => {
+            runStarted ||= performance.now();
+            const elapsed = (performance.now() - runStarted) / 1000;
+            const rate = m.step / Math.max(elapsed, 1e-3);
+            const progress: JobProgress = {
+              step: m.step,
+              steps: m.steps,
+              fraction: m.step / m.steps,
+              etaS: m.step > 1 ? (m.steps - m.step) / rate : null,
+            };
+            if (m.loss !== undefined) progress.loss = m.loss;
+            runOptions.onProgress?.(progress);
+          },
+        },
+      );
+      runOptions.onProgress?.({ step: 1, steps: 1, fraction: 1, etaS: 0 });
+      const totalMs = performance.now() - submitted;
+      return {
+        output: reply.output,
+        outputHash: reply.outputHash,
+        preview: reply.preview,
+        timings: { queueMs: started - submitted, ...reply.timings, totalMs },
+        device: worker.device.id,
+        executionProvider: worker.device.executionProvider,
+      };
+    },
+
+    async bench(request, benchOptions = {}) {
+      const { worker, device } = await pick(benchOptions.device);
+      const { model, ...rest } = request;
+      const reply = await worker.request<Extract<FromWorker, { type: 'bench-result' }>>(
+        (id) => ({
+          type: 'bench',
+          id,
+          bench: worker.holds(request.modelHash) ? rest : { ...rest, model },
+        }),
+        { timeoutMs: benchOptions.timeoutMs ?? request.maxMs * 3 + 60_000, loadModel: async () => model },
+      );
+      return { runMs: reply.runMs, loadMs: reply.loadMs, device };
+    },
+
+    holds(modelHash, device) {
+      if (!resolved) return false;
+      const slot = device === undefined ? resolved.values().next().value : resolved.get(device);
+      return slot?.worker.holds(modelHash) ?? false;
+    },
+
+    stats() {
+      return {
+        devices: [...(resolved?.values() ?? [])].map(({ worker }) => ({
+          id: worker.device.id,
+          restarts: worker.restarts,
+          abandoned: worker.abandoned,
+        })),
+      };
+    },
+
+    async close() {
+      closed = true;
+      if (!workers) return;
+      const all = await workers.catch(() => new Map<string, Slot>());
+      await Promise.all([...all.values()].map(({ worker }) => worker.close()));
+    },
+  };
+}
+
+/** Refusals that need no worker: the kind, and the sizes the node could have checked before fetching. */
+function checkJob(job: EngineJob, limits: EngineLimits): void {
+  if (!limits.kinds.includes(job.kind)) {
+    throw new EngineRefusal('UNSUPPORTED_KIND', `this provider does not serve ${String(job.kind)} jobs`);
+  }
+  if (!(job.input instanceof Uint8Array)) throw new EngineRefusal('INPUT_INVALID', 'the input is not bytes');
+  if (job.input.byteLength > limits.maxInputBytes) {
+    throw new EngineRefusal(
+      'INPUT_TOO_LARGE',
+      `the input is ${job.input.byteLength} bytes, over the ${limits.maxInputBytes}-byte cap`,
+    );
+  }
+  if (job.model instanceof Uint8Array && job.model.byteLength > limits.maxModelBytes) {
+    throw new EngineRefusal(
+      'INPUT_TOO_LARGE',
+      `the model is ${job.model.byteLength} bytes, over the ${limits.maxModelBytes}-byte cap`,
+    );
+  }
+}
+
+async function loadModelBytes(job: EngineJob, limits: EngineLimits): Promise<Uint8Array> {
+  let bytes: Uint8Array;
+  try {
+    bytes = typeof job.model === 'function' ? await job.model() : job.model;
+  } catch (err) {
+    throw new EngineRefusal('FETCH_FAILED', `the model could not be fetched: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+  if (bytes.byteLength > limits.maxModelBytes) {
+    throw new EngineRefusal(
+      'INPUT_TOO_LARGE',
+      `the model is ${bytes.byteLength} bytes, over the ${limits.maxModelBytes}-byte cap`,
+    );
+  }
+  return bytes;
+}

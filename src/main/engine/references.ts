@@ -1,0 +1,80 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { Hash } from '../../shared/api/define';
+import registry from '../../../resources/models.json';
+
+/** How a job drives a model: one run, or one run per frame of a long input with the model's state carried. */
+export type Runner =
+  | { kind: 'single' }
+  | {
+      kind: 'stream';
+      /** The job's input tensor (1-D) cut into frames, and the output tensor (one value per frame). */
+      input: string;
+      output: string;
+      frame: number;
+      modelInput: string;
+      modelOutput: string;
+      state: { input: string; output: string; shape: number[] };
+      constants: { name: string; dtype: 'I64' | 'F32'; value: number }[];
+    };
+
+export type PreviewSpec =
+  | { kind: 'ocr'; keys: PackageFile & { keccak256: Hash } }
+  | { kind: 'vad'; sampleRate: number; frame: number; threshold: number }
+  | { kind: 'tensors' };
+
+export interface PackageFile {
+  package: string;
+  path: string;
+}
+
+export interface ReferenceModel extends PackageFile {
+  id: string;
+  name: string;
+  kind: 'inference';
+  version: string;
+  bytes: number;
+  keccak256: Hash;
+  inputs: { name: string; dtype: string; shape: (number | string)[] }[];
+  outputs: { name: string; dtype: string; shape: (number | string)[] }[];
+  runner: Runner;
+  preview: PreviewSpec;
+}
+
+export const referenceModels: readonly ReferenceModel[] = (registry as { models: ReferenceModel[] }).models;
+
+export function referenceById(id: string): ReferenceModel {
+  const model = referenceModels.find((m) => m.id === id);
+  if (!model) throw new Error(`no reference model "${id}" in resources/models.json`);
+  return model;
+}
+
+export function referenceByHash(hash: string): ReferenceModel | undefined {
+  const h = hash.toLowerCase();
+  return referenceModels.find((m) => m.keccak256 === h);
+}
+
+const require = createRequire(import.meta.url);
+
+/** Where a file shipped in an npm package lies on this machine (resolved from the package, never fetched). */
+export function packageFilePath(file: PackageFile): string {
+  // Walk the node_modules lookup paths ourselves: packages with an `exports` map hide their package.json and assets.
+  for (const dir of require.resolve.paths(file.package) ?? []) {
+    const candidate = join(dir, file.package, file.path);
+    if (existsSync(candidate)) return candidate;
+  }
+  throw new Error(`${file.package} is not installed (looked for ${file.path}); run npm install`);
+}
+
+/** The bytes of a reference model, checked against its pinned hash (a changed package version is caught here). */
+export function readReferenceModel(model: ReferenceModel, keccak256: (b: Uint8Array) => Hash): Uint8Array {
+  const bytes = new Uint8Array(readFileSync(packageFilePath(model)));
+  const hash = keccak256(bytes);
+  if (hash !== model.keccak256) {
+    throw new Error(
+      `${model.name} from ${model.package} hashes to ${hash}, resources/models.json pins ${model.keccak256}`,
+    );
+  }
+  return bytes;
+}

@@ -1,0 +1,111 @@
+/**
+ * Where the engine's worker code runs. The engine speaks to a `WorkerHost` only, so the same worker entry can live in
+ * a worker thread (the default: byte arrays are transferred, not copied), a child process (isolation: a native crash
+ * or a stuck provider takes only that process down, and a kill always works) or, in the desktop app, an Electron
+ * `utilityProcess` — the shell provides that factory (postMessage with transfer, `message` and `exit` events,
+ * `kill()`), nothing else changes.
+ */
+import { fork } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { FromWorker, ToWorker } from './protocol';
+
+export interface WorkerHost {
+  postMessage(message: ToWorker, transfer?: ArrayBuffer[]): void;
+  onMessage(listener: (message: FromWorker) => void): void;
+  /** Called once when the worker is gone, for whatever reason (`error` when it crashed). */
+  onExit(listener: (error?: Error) => void): void;
+  /** Stops the worker; resolves when it is gone. */
+  terminate(): Promise<void>;
+  /**
+   * Whether `terminate` is safe while the worker is inside onnxruntime. False for worker threads (onnxruntime-node
+   * aborts the process), so the engine guards those with the shared control word; true for processes.
+   */
+  readonly killsNativeCalls: boolean;
+}
+
+export type WorkerHostFactory = () => WorkerHost;
+
+const here = fileURLToPath(import.meta.url);
+const require = createRequire(import.meta.url);
+
+/**
+ * The worker entry: the TypeScript source when this module runs from source (tests, tsx), the bundled
+ * `out/main/engineWorker.js` otherwise (this module may sit in out/main or out/main/chunks).
+ */
+export function workerEntry(): { path: string; typescript: boolean } {
+  if (here.endsWith('.ts')) return { path: join(dirname(here), 'main.ts'), typescript: true };
+  for (const dir of [dirname(here), join(dirname(here), '..')]) {
+    const candidate = join(dir, 'engineWorker.js');
+    if (existsSync(candidate)) return { path: candidate, typescript: false };
+  }
+  throw new Error(`engineWorker.js not found next to ${here}: was the main bundle built?`);
+}
+
+function tsxLoader(): string {
+  return require.resolve('tsx');
+}
+
+/** A worker thread. From source it boots through tsx's API: `--import tsx` does not reach workers on Node 20. */
+export function threadHost(): WorkerHost {
+  const entry = workerEntry();
+  const worker = entry.typescript
+    ? new Worker(
+        `import(${JSON.stringify(pathToFileURL(join(dirname(tsxLoader()), 'esm/api/index.mjs')).href)})` +
+          `.then(({ tsImport }) => tsImport(${JSON.stringify(pathToFileURL(entry.path).href)}, ${JSON.stringify(pathToFileURL(here).href)}))`,
+        { eval: true, stdout: false, stderr: false },
+      )
+    : new Worker(entry.path, { stdout: false, stderr: false });
+  let exited = false;
+  const exitListeners: ((error?: Error) => void)[] = [];
+  let crash: Error | undefined;
+  worker.on('error', (err) => {
+    crash = err;
+  });
+  worker.on('exit', () => {
+    exited = true;
+    for (const l of exitListeners) l(crash);
+  });
+  return {
+    killsNativeCalls: false,
+    postMessage: (message, transfer) => worker.postMessage(message, transfer),
+    onMessage: (listener) => worker.on('message', listener),
+    onExit: (listener) => exitListeners.push(listener),
+    terminate: async () => {
+      if (!exited) await worker.terminate();
+    },
+  };
+}
+
+/** A child process (Node's `fork` with structured-clone IPC). */
+export function processHost(): WorkerHost {
+  const entry = workerEntry();
+  const child = fork(entry.path, [], {
+    execArgv: entry.typescript ? ['--import', pathToFileURL(tsxLoader()).href] : [],
+    serialization: 'advanced',
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  let exited = false;
+  const exitListeners: ((error?: Error) => void)[] = [];
+  child.on('exit', (code, signal) => {
+    exited = true;
+    const error =
+      code === 0 || signal === 'SIGKILL' ? undefined : new Error(`worker process exited (${signal ?? code})`);
+    for (const l of exitListeners) l(error);
+  });
+  return {
+    killsNativeCalls: true,
+    postMessage: (message) => child.send(message),
+    onMessage: (listener) => child.on('message', (m) => listener(m as FromWorker)),
+    onExit: (listener) => exitListeners.push(listener),
+    terminate: () =>
+      new Promise<void>((resolve) => {
+        if (exited) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
+      }),
+  };
+}

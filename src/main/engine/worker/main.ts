@@ -1,0 +1,247 @@
+/**
+ * The engine worker: one per compute device. It holds onnxruntime sessions (cached by model hash), runs inference
+ * and fine-tune jobs and benchmark loops, and probes execution providers. It never trusts a job: every refusal
+ * is a WorkerRefusal with a decline reason, and nothing a job does can leave it in a state the next job sees,
+ * except a cached session of a model whose bytes hashed right.
+ */
+import { readFileSync } from 'node:fs';
+import ort from 'onnxruntime-node';
+import type { Hash } from '../../../shared/api/define';
+import type { OutputPreview } from '../../../shared/api/jobs';
+import { createKeccak256, type Keccak256 } from '../hash';
+import { probeModel } from '../onnx/models';
+import { ctcDecode, parseKeys } from '../preview/ocr';
+import { speechSegments } from '../preview/vad';
+import {
+  SafetensorsError,
+  SafetensorsTooLarge,
+  asFloat32,
+  readSafetensors,
+  writeSafetensors,
+  type NamedTensor,
+} from '../safetensors';
+import { timeModel } from './bench';
+import { runFineTune } from './finetune';
+import { firstLine, runInference } from './inference';
+import { native, setControl } from './native';
+import { connectPort } from './port';
+import type { ToWorker, WorkerBench, WorkerDevice, WorkerJob, WorkerLimits } from './protocol';
+import { WorkerRefusal } from './refuse';
+import { SessionCache, sessionOptions } from './sessions';
+
+const port = connectPort();
+const keccak256: Keccak256 = await createKeccak256();
+let device: WorkerDevice | undefined;
+let limits: WorkerLimits | undefined;
+let cache: SessionCache | undefined;
+const modelWaiters = new Map<number, (bytes: Uint8Array) => void>();
+let queue = Promise.resolve();
+const keys = new Map<string, string[]>();
+
+port.onMessage((message: ToWorker) => {
+  switch (message.type) {
+    case 'init':
+      device = message.device;
+      limits = message.limits;
+      setControl(message.control);
+      cache = new SessionCache(device, limits.sessionCacheBytes);
+      return;
+    case 'model':
+      modelWaiters.get(message.id)?.(message.bytes);
+      modelWaiters.delete(message.id);
+      return;
+    case 'job':
+      queue = queue.then(() => handleJob(message.id, message.job));
+      return;
+    case 'bench':
+      queue = queue.then(() => handleBench(message.id, message.bench));
+      return;
+    case 'probe':
+      queue = queue.then(() => handleProbe(message.id, message.executionProvider, message.deviceIndex));
+      return;
+  }
+});
+port.post({ type: 'ready' });
+
+async function handleJob(id: number, job: WorkerJob): Promise<void> {
+  try {
+    const { session, loadMs } = await sessionFor(id, job.modelHash, job.model);
+    if (job.inputHash && keccak256(job.input) !== job.inputHash.toLowerCase()) {
+      throw new WorkerRefusal('INPUT_HASH_MISMATCH', `the input bytes do not hash to ${job.inputHash}`);
+    }
+    const file = parseInput(job.input);
+    const started = performance.now();
+    let tensors: NamedTensor[];
+    let preview: OutputPreview;
+    if (job.kind === 'fine-tune') {
+      let lastPost = 0;
+      const outcome = await runFineTune(session, file, (step, steps, loss) => {
+        const now = performance.now();
+        if (now - lastPost < 100 && step !== steps) return;
+        lastPost = now;
+        port.post({ type: 'progress', id, step, steps, loss });
+      });
+      tensors = outcome.tensors;
+      preview = outcome.preview;
+    } else {
+      tensors = await runInference(session, file.tensors, job.runner);
+      preview = previewOf(job, tensors);
+    }
+    const runMs = performance.now() - started;
+    const outputStarted = performance.now();
+    const outputBytes = tensors.reduce((n, t) => n + t.data.byteLength, 0);
+    if (outputBytes > limits!.maxOutputBytes) {
+      throw new WorkerRefusal(
+        'INPUT_TOO_LARGE',
+        `the output would be ${outputBytes} bytes, over the ${limits!.maxOutputBytes}-byte cap`,
+      );
+    }
+    const output = writeSafetensors(tensors);
+    const outputHash = keccak256(output);
+    const outputMs = performance.now() - outputStarted;
+    await cache!.trim(job.modelHash);
+    port.post(
+      {
+        type: 'result',
+        id,
+        output,
+        outputHash,
+        preview,
+        timings: { loadMs, runMs, outputMs },
+        cached: cache!.hashes(),
+        sessionsCreated: cache!.created,
+      },
+      [output.buffer as ArrayBuffer],
+    );
+  } catch (err) {
+    report(id, err);
+  }
+}
+
+async function handleBench(id: number, bench: WorkerBench): Promise<void> {
+  try {
+    const { session, loadMs } = await sessionFor(id, bench.modelHash, bench.model);
+    const feeds = readSafetensors(bench.feeds).tensors;
+    const runMs = await timeModel(session, feeds, bench);
+    port.post({
+      type: 'bench-result',
+      id,
+      runMs,
+      loadMs,
+      cached: cache!.hashes(),
+      sessionsCreated: cache!.created,
+    });
+  } catch (err) {
+    report(id, err);
+  }
+}
+
+/** Tries an execution provider with the probe model: a session, one run, and the right answer. */
+async function handleProbe(
+  id: number,
+  executionProvider: WorkerDevice['executionProvider'],
+  deviceIndex: number,
+) {
+  const started = performance.now();
+  try {
+    const options = sessionOptions({ id: 'probe', executionProvider, deviceIndex, intraOpThreads: 1 }, true);
+    const session = await native(() => ort.InferenceSession.create(probeModel(), options));
+    const x = new ort.Tensor(
+      'float32',
+      Float32Array.from({ length: 8 }, (_, i) => i),
+      [1, 8],
+    );
+    const out = await native(() => session.run({ x }));
+    const y = out.y!.data as Float32Array;
+    await native(() => session.release());
+    if (!y.every((v, i) => v === i + 1))
+      throw new Error('it ran the probe model but computed a wrong answer');
+    port.post({ type: 'probe-result', id, ok: true, ms: performance.now() - started });
+  } catch (err) {
+    port.post({
+      type: 'probe-result',
+      id,
+      ok: false,
+      error: firstLine(err),
+      ms: performance.now() - started,
+    });
+  }
+}
+
+/** The cached session for a model, or a new one from bytes that must hash to `hash`. */
+async function sessionFor(id: number, hash: Hash, given?: Uint8Array) {
+  if (!cache) throw new Error('worker used before init');
+  const key = hash.toLowerCase() as Hash;
+  const cached = cache.get(key);
+  if (cached) return { session: cached, loadMs: 0 };
+  const started = performance.now();
+  const bytes =
+    given ??
+    (await new Promise<Uint8Array>((resolve) => {
+      modelWaiters.set(id, resolve);
+      port.post({ type: 'need-model', id });
+    }));
+  const actual = keccak256(bytes);
+  if (actual !== key) {
+    throw new WorkerRefusal(
+      'MODEL_HASH_MISMATCH',
+      `the model bytes hash to ${actual}, the job names ${hash}`,
+    );
+  }
+  try {
+    const session = await cache.create(key, bytes);
+    return { session, loadMs: performance.now() - started };
+  } catch (err) {
+    throw new WorkerRefusal('MODEL_INVALID', `onnxruntime cannot load it: ${firstLine(err)}`);
+  }
+}
+
+function parseInput(bytes: Uint8Array) {
+  try {
+    return readSafetensors(bytes, { maxTensorBytes: limits!.maxTensorBytes });
+  } catch (err) {
+    if (err instanceof SafetensorsTooLarge) throw new WorkerRefusal('INPUT_TOO_LARGE', err.message);
+    if (err instanceof SafetensorsError)
+      throw new WorkerRefusal('INPUT_INVALID', `not safetensors: ${err.message}`);
+    throw err;
+  }
+}
+
+function previewOf(job: WorkerJob, tensors: NamedTensor[]): OutputPreview {
+  const spec = job.preview;
+  if (spec?.kind === 'ocr' && job.previewFile && tensors[0]) {
+    let dictionary = keys.get(job.previewFile);
+    if (!dictionary) {
+      dictionary = parseKeys(readFileSync(job.previewFile, 'utf8'));
+      keys.set(job.previewFile, dictionary);
+    }
+    return { kind: 'ocr', text: ctcDecode(asFloat32(tensors[0]), tensors[0].shape, dictionary).join('\n') };
+  }
+  if (spec?.kind === 'vad' && tensors[0]) {
+    const probs = asFloat32(tensors[0]);
+    return {
+      kind: 'vad',
+      durationS: (probs.length * spec.frame) / spec.sampleRate,
+      segments: speechSegments(probs, spec),
+    };
+  }
+  return { kind: 'tensors', tensors: tensors.map((t) => ({ name: t.name, dtype: t.dtype, shape: t.shape })) };
+}
+
+function report(id: number, err: unknown): void {
+  if (err instanceof WorkerRefusal) {
+    port.post({
+      type: 'refusal',
+      id,
+      reason: err.reason,
+      details: err.message,
+      cached: cache?.hashes() ?? [],
+    });
+  } else {
+    port.post({
+      type: 'failure',
+      id,
+      message: err instanceof Error ? (err.stack ?? err.message) : String(err),
+    });
+  }
+}
