@@ -69,23 +69,23 @@ describe('job journal', () => {
     });
     expect(job.history.map((h) => h.step)).toEqual(['assigned', 'fetched', 'ran', 'submitting']);
     expect(again.unfinished().map((j) => j.jobId)).toEqual(['7']);
-    expect(again.get(E1, 8)?.fields.reason).toBe('MODEL_HASH_MISMATCH');
+    expect(again.get(E1, 8n)?.fields.reason).toBe('MODEL_HASH_MISMATCH');
   });
 
   it('refuses a step that cannot follow, or lacks what it needs, and writes nothing', () => {
     const file = journalFile();
     const { journal } = open(file);
-    expect(() => journal.append(E1, 1, 'submitted', { txHash: TX })).toThrow(
+    expect(() => journal.append(E1, 1n, 'submitted', { txHash: TX })).toThrow(
       expect.objectContaining({ code: 'CONFLICT' }),
     );
-    journal.append(E1, 1, 'assigned', {});
-    expect(() => journal.append(E1, 1, 'ran', { outputHash: OUT, outputURI: 'x' })).toThrow(
+    journal.append(E1, 1n, 'assigned', {});
+    expect(() => journal.append(E1, 1n, 'ran', { outputHash: OUT, outputURI: 'x' })).toThrow(
       expect.objectContaining({ code: 'CONFLICT', details: '"ran" cannot follow "assigned"' }),
     );
-    expect(() => journal.append(E1, 1, 'fetched', { modelPath: 5 } as never)).toThrow(
+    expect(() => journal.append(E1, 1n, 'fetched', { modelPath: 5 } as never)).toThrow(
       expect.objectContaining({ code: 'BAD_INPUT' }),
     );
-    expect(() => journal.append(E1, 1, 'declined', {} as never)).toThrow(
+    expect(() => journal.append(E1, 1n, 'declined', {} as never)).toThrow(
       expect.objectContaining({ code: 'CONFLICT', details: '"declined" needs reason' }),
     );
     expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(1);
@@ -94,8 +94,8 @@ describe('job journal', () => {
   it('drops a torn last line with a log line, keeps everything before it, and appends cleanly after', () => {
     const file = journalFile();
     const { journal } = open(file);
-    journal.append(E1, 1, 'assigned', {});
-    journal.append(E1, 1, 'fetched', {});
+    journal.append(E1, 1n, 'assigned', {});
+    journal.append(E1, 1n, 'fetched', {});
     journal.close();
     appendFileSync(
       file,
@@ -104,24 +104,24 @@ describe('job journal', () => {
 
     const { journal: again, warnings } = open(file);
     expect(warnings()).toContain('dropped a torn last line (an append cut short by a crash)');
-    expect(again.get(E1, 1)?.step).toBe('fetched');
-    again.append(E1, 1, 'ran', { outputHash: OUT, outputURI: 'blob:x' });
+    expect(again.get(E1, 1n)?.step).toBe('fetched');
+    again.append(E1, 1n, 'ran', { outputHash: OUT, outputURI: 'blob:x' });
     again.close();
     const lines = readFileSync(file, 'utf8').split('\n');
     expect(lines.at(-1)).toBe('');
     expect(lines.slice(0, -1).map((l) => JSON.parse(l).step)).toEqual(['assigned', 'fetched', 'ran']);
-    expect(open(file).journal.get(E1, 1)?.step).toBe('ran');
+    expect(open(file).journal.get(E1, 1n)?.step).toBe('ran');
   });
 
   it('skips unreadable lines in the middle instead of crashing', () => {
     const file = journalFile();
     const { journal } = open(file);
-    journal.append(E1, 1, 'assigned', {});
+    journal.append(E1, 1n, 'assigned', {});
     journal.close();
     appendFileSync(file, 'garbage\n{"seq":2,"t":1,"economy":"nope"}\n');
     const { journal: again, warnings } = open(file);
     expect(warnings().filter((w) => w === 'skipped an unreadable line')).toHaveLength(2);
-    expect(again.get(E1, 1)?.step).toBe('assigned');
+    expect(again.get(E1, 1n)?.step).toBe('assigned');
   });
 
   it('compacts: one record per job, finished jobs past retention dropped, replay unchanged', () => {
@@ -129,22 +129,22 @@ describe('job journal', () => {
     let now = 1_000_000;
     const { journal } = open(file, () => now);
     for (let id = 1; id <= 3; id++) {
-      journal.append(E1, id, 'assigned', {});
-      journal.append(E1, id, 'fetched', {});
-      journal.append(E1, id, 'ran', { outputHash: OUT, outputURI: 'u' });
-      journal.append(E1, id, 'submitting', { txHash: TX });
+      journal.append(E1, BigInt(id), 'assigned', {});
+      journal.append(E1, BigInt(id), 'fetched', {});
+      journal.append(E1, BigInt(id), 'ran', { outputHash: OUT, outputURI: 'u' });
+      journal.append(E1, BigInt(id), 'submitting', { txHash: TX });
     }
-    journal.append(E1, 1, 'submitted', { txHash: TX });
-    journal.append(E1, 1, 'finalized', {});
+    journal.append(E1, 1n, 'submitted', { txHash: TX });
+    journal.append(E1, 1n, 'finalized', {});
     now += 8 * 24 * 3600 * 1000;
-    journal.append(E1, 2, 'submitted', { txHash: TX });
-    journal.append(E1, 2, 'finalized', {});
+    journal.append(E1, 2n, 'submitted', { txHash: TX });
+    journal.append(E1, 2n, 'finalized', {});
     const before = journal.jobs();
 
     expect(journal.compact()).toEqual({ jobs: 2, dropped: 1 });
     expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(2);
     expect(readdirSync(join(file, '..'))).toEqual(['journal.jsonl']);
-    journal.append(E1, 3, 'submitted', { txHash: TX });
+    journal.append(E1, 3n, 'submitted', { txHash: TX });
     journal.close();
 
     const { journal: again } = open(file);
@@ -154,7 +154,7 @@ describe('job journal', () => {
       ['3', 'submitted', before.find((j) => j.jobId === '3')!.fields],
     ]);
     // Sequence numbers keep growing after compaction.
-    expect(again.append(E1, 3, 'finalized', {}).seq).toBeGreaterThan(Math.max(...after.map((j) => j.seq)));
+    expect(again.append(E1, 3n, 'finalized', {}).seq).toBeGreaterThan(Math.max(...after.map((j) => j.seq)));
   });
 
   it('loses no acknowledged step when the writer is killed with SIGKILL mid-run, again and again', async () => {
@@ -216,14 +216,14 @@ describe('job journal', () => {
   it('keeps a complete last line that only lacks its newline', () => {
     const file = journalFile();
     const { journal } = open(file);
-    journal.append(E1, 1, 'assigned', {});
+    journal.append(E1, 1n, 'assigned', {});
     journal.close();
     const text = readFileSync(file, 'utf8');
     writeFileSync(file, text.trimEnd());
     const { journal: again, warnings } = open(file);
     expect(warnings()).toEqual([]);
-    expect(again.get(E1, 1)?.step).toBe('assigned');
-    again.append(E1, 1, 'fetched', {});
+    expect(again.get(E1, 1n)?.step).toBe('assigned');
+    again.append(E1, 1n, 'fetched', {});
     expect(readFileSync(file, 'utf8').split('\n')).toHaveLength(3);
   });
 });
