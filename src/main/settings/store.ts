@@ -8,6 +8,7 @@ import {
 } from '../../shared/api/settings';
 import { FlywheelError } from '../../shared/errors';
 import type { Logger } from '../log';
+import { migrateOnLoad } from './migrations';
 
 /** The part of conf / electron-store the settings need: both expose the whole file as `.store`. */
 export interface SettingsBackend {
@@ -58,10 +59,13 @@ export function createSettingsStore(
   let current = load();
 
   function load(): Settings {
-    const raw = backend.store;
+    const { raw, save } = migrateOnLoad(backend, log);
     const merged = { ...defaultSettings, ...raw };
     const parsed = settingsSchema.safeParse(merged);
-    if (parsed.success) return parsed.data;
+    if (parsed.success) {
+      if (save) backend.store = parsed.data as unknown as Record<string, unknown>;
+      return parsed.data;
+    }
     const aside = `${backend.path}.invalid-${Date.now()}`;
     try {
       renameSync(backend.path, aside);
