@@ -56,3 +56,16 @@ export function rendererDir(): string {
 export function resourcesDir(): string {
   return join(appRoot(), 'resources');
 }
+
+/**
+ * anvil inside a packaged desktop app (an electron-builder extra resource next to app.asar; the layout is
+ * scripts/packaging/layout.mjs). The Electron shell points FLYWHEEL_ANVIL here; from sources, anvil comes from
+ * node_modules. The reference models need no such path: they ship in `<resources>/node_modules`, which Node's
+ * lookup from app.asar already reaches.
+ */
+export function packagedAnvilPath(
+  resourcesPath: string,
+  platform: NodeJS.Platform = process.platform,
+): string {
+  return join(resourcesPath, 'anvil', platform === 'win32' ? 'anvil.exe' : 'anvil');
+}

@@ -4,7 +4,7 @@ import type { Envelope } from '../../shared/api/define';
 import { callChannel, IPC_EVENT_CHANNEL } from '../../shared/api/ipc';
 import { FlywheelError } from '../../shared/errors';
 import type { FlywheelNode } from '../node';
-import { originOf } from './window';
+import { originOf } from './origins';
 
 /** Decides whether an IPC message comes from our own renderer: the top frame, loaded from our own origin. */
 export type SenderCheck = (event: Pick<IpcMainInvokeEvent, 'senderFrame'>) => boolean;
@@ -59,4 +59,18 @@ export function forwardEvents(node: Pick<FlywheelNode, 'events'>, targets: () =>
       if (!contents.isDestroyed()) contents.send(IPC_EVENT_CHANNEL, message);
     }
   });
+}
+
+/**
+ * Removes every `ipcMain.on` listener: the bridge answers only through `handle` (with the sender check above), so
+ * any `on` listener was added by a library — electron-store registers one that tells any renderer the data folder
+ * path. Called once the shell is wired; returns the channels it closed, for the log.
+ */
+export function removeForeignListeners(ipcMain: {
+  eventNames(): (string | symbol)[];
+  removeAllListeners(channel: string): unknown;
+}): string[] {
+  const channels = ipcMain.eventNames().map(String);
+  for (const channel of channels) ipcMain.removeAllListeners(channel);
+  return channels;
 }

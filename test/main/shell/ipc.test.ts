@@ -17,7 +17,7 @@ vi.mock('electron', () => {
 
 import { ipcMain } from 'electron';
 import { registerApiHandlers, trustedOriginCheck } from '../../../src/main/shell/ipc';
-import { APP_ORIGIN } from '../../../src/main/shell/window';
+import { APP_ORIGIN } from '../../../src/main/shell/origins';
 import type { FlywheelNode } from '../../../src/main/node';
 import { callNames } from '../../../src/shared/api';
 import { callChannel } from '../../../src/shared/api/ipc';

@@ -1,18 +1,25 @@
 import { EventEmitter } from 'node:events';
-import { readFileSync } from 'node:fs';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type { WebContents } from 'electron';
+
+// The Electron binary cannot run here: BrowserWindow records the options it was built with.
+vi.mock('electron', () => ({
+  BrowserWindow: class {
+    static built: unknown[] = [];
+    constructor(options: unknown) {
+      (this.constructor as unknown as { built: unknown[] }).built.push(options);
+    }
+  },
+}));
+
+import { BrowserWindow } from 'electron';
 import { metaContentSecurityPolicy } from '../../../src/main/security/csp';
+import { applyNavigationPolicy } from '../../../src/main/shell/navigation';
+import { APP_ORIGIN, isSafeExternalUrl, originOf } from '../../../src/main/shell/origins';
 import { serveAppRequest } from '../../../src/main/shell/protocol';
-import {
-  APP_ORIGIN,
-  applyNavigationPolicy,
-  hardenedWebPreferences,
-  isSafeExternalUrl,
-  originOf,
-} from '../../../src/main/shell/window';
+import { createMainWindow, MAIN_WINDOW_SIZING } from '../../../src/main/shell/window';
 import { tempDir } from '../../helpers/tmp';
 
 class FakeContents extends EventEmitter {
@@ -29,18 +36,53 @@ function navigate(contents: FakeContents, event: string, url: string): boolean {
 }
 
 describe('window policy', () => {
-  it('hardens every webPreference that matters', () => {
-    expect(hardenedWebPreferences('/p.cjs')).toMatchObject({
-      preload: '/p.cjs',
-      sandbox: true,
-      contextIsolation: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webviewTag: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
+  it('builds the window with every hardened webPreference', () => {
+    const built = (BrowserWindow as unknown as { built: Record<string, unknown>[] }).built;
+    createMainWindow('/p.cjs', { x: 10, y: 20, width: 1000, height: 700 });
+    expect(built.at(-1)).toMatchObject({
+      x: 10,
+      y: 20,
+      width: 1000,
+      height: 700,
+      minWidth: MAIN_WINDOW_SIZING.minWidth,
+      minHeight: MAIN_WINDOW_SIZING.minHeight,
+      show: false,
+      webPreferences: {
+        preload: '/p.cjs',
+        sandbox: true,
+        contextIsolation: true,
+        nodeIntegration: false,
+        nodeIntegrationInWorker: false,
+        nodeIntegrationInSubFrames: false,
+        webviewTag: false,
+        webSecurity: true,
+        allowRunningInsecureContent: false,
+        experimentalFeatures: false,
+        navigateOnDragDrop: false,
+        disableBlinkFeatures: 'Auxclick',
+      },
     });
+    // Nothing weakens them: no option turns Node, remote content or insecure features back on.
+    const prefs = (built.at(-1) as { webPreferences: Record<string, unknown> }).webPreferences;
+    expect(Object.keys(prefs).filter((k) => /enableBlinkFeatures|additionalArguments/.test(k))).toEqual([]);
+  });
+
+  it('is the only place a window or webPreferences are made', () => {
+    const root = join(import.meta.dirname, '../../../src');
+    const offenders: string[] = [];
+    const walk = (dir: string) => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) walk(path);
+        else if (/\.tsx?$/.test(entry.name) && path !== join(root, 'main/shell/window.ts')) {
+          if (/new BrowserWindow\b|new BrowserView\b|webPreferences/.test(readFileSync(path, 'utf8'))) {
+            offenders.push(path);
+          }
+        }
+      }
+    };
+    walk(root);
+    expect(offenders).toEqual([]);
   });
 
   it('denies window.open and sends web links to the system browser', () => {

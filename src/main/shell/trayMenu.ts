@@ -1,0 +1,87 @@
+import type { MenuItemConstructorOptions } from 'electron';
+import type { WatchedProvider } from './providerWatch';
+
+/** What the tray shows: the provider's state, and whether the shell paused it because the user is active. */
+export interface TrayView extends WatchedProvider {
+  pausedForActivity: boolean;
+}
+
+export interface TrayActions {
+  pause(): void;
+  resume(): void;
+  open(): void;
+  quit(): void;
+}
+
+/** The tray icon variants in resources/tray (the logo with a coloured status dot). */
+export type TrayIcon = 'providing' | 'paused' | 'error' | 'idle';
+
+const MAX_REASON = 80;
+const short = (text: string) => (text.length > MAX_REASON ? `${text.slice(0, MAX_REASON - 1)}…` : text);
+const withReason = (label: string, reason: string | null) => (reason ? `${label}: ${short(reason)}` : label);
+
+/** The first line of the tray menu, in the UI's words. */
+export function trayStatusLine(view: TrayView): string {
+  switch (view.status) {
+    case 'providing': {
+      const slots =
+        view.slots && view.slots.total > 0 ? ` (${view.slots.busy} of ${view.slots.total} busy)` : '';
+      return `Providing${slots}`;
+    }
+    case 'starting':
+      return 'Starting…';
+    case 'paused':
+      return withReason('Paused', view.reason);
+    case 'stopped':
+      return view.pausedForActivity ? 'Paused while you use this computer' : 'Not providing';
+    case 'error':
+      return withReason('Error', view.reason);
+    case 'unavailable':
+      return withReason('Provider not running', view.reason);
+  }
+}
+
+export function trayIcon(view: TrayView): TrayIcon {
+  switch (view.status) {
+    case 'providing':
+      return 'providing';
+    case 'starting':
+    case 'paused':
+      return 'paused';
+    case 'error':
+      return 'error';
+    case 'stopped':
+      return view.pausedForActivity ? 'paused' : 'idle';
+    case 'unavailable':
+      return 'idle';
+  }
+}
+
+export function trayTooltip(view: TrayView): string {
+  return `Flywheel — ${trayStatusLine(view)}`;
+}
+
+/**
+ * The tray menu for a state: the status line, one switch (pause while the provider is on, resume while it is off;
+ * nothing to switch while the node cannot answer), open, quit. A pure function of the state, so every state's menu
+ * is tested; the tray rebuilds it on each change.
+ */
+export function trayMenuTemplate(view: TrayView, actions: TrayActions): MenuItemConstructorOptions[] {
+  const on = view.status === 'providing' || view.status === 'starting' || view.status === 'paused';
+  const toggle: MenuItemConstructorOptions = on
+    ? { id: 'pause', label: 'Pause providing', click: () => actions.pause() }
+    : {
+        id: 'resume',
+        label: view.pausedForActivity ? 'Resume now' : 'Resume providing',
+        enabled: view.status !== 'unavailable',
+        click: () => actions.resume(),
+      };
+  return [
+    { id: 'status', label: trayStatusLine(view), enabled: false },
+    { type: 'separator' },
+    toggle,
+    { type: 'separator' },
+    { id: 'open', label: 'Open Flywheel', click: () => actions.open() },
+    { id: 'quit', label: 'Quit Flywheel', click: () => actions.quit() },
+  ];
+}

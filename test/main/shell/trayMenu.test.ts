@@ -1,0 +1,96 @@
+import type { MenuItemConstructorOptions } from 'electron';
+import { describe, expect, it, vi } from 'vitest';
+import {
+  trayIcon,
+  trayMenuTemplate,
+  trayStatusLine,
+  trayTooltip,
+  type TrayView,
+} from '../../../src/main/shell/trayMenu';
+
+const view = (over: Partial<TrayView>): TrayView => ({
+  status: 'stopped',
+  reason: null,
+  slots: null,
+  pausedForActivity: false,
+  ...over,
+});
+
+function actions() {
+  return { pause: vi.fn(), resume: vi.fn(), open: vi.fn(), quit: vi.fn() };
+}
+
+/** The menu as a reader sees it: labels, enabled state, separators as '---'. */
+function shape(items: MenuItemConstructorOptions[]) {
+  return items.map((i) =>
+    i.type === 'separator' ? '---' : `${i.label}${i.enabled === false ? ' (off)' : ''}`,
+  );
+}
+
+function click(items: MenuItemConstructorOptions[], id: string) {
+  const item = items.find((i) => i.id === id);
+  if (!item?.click) throw new Error(`no clickable item ${id}`);
+  (item.click as () => void)();
+}
+
+describe('tray menu, one per provider state', () => {
+  it.each([
+    [
+      'providing',
+      view({ status: 'providing', slots: { busy: 1, total: 2 } }),
+      ['Providing (1 of 2 busy)', 'Pause providing'],
+      'providing',
+    ],
+    ['starting', view({ status: 'starting' }), ['Starting…', 'Pause providing'], 'paused'],
+    [
+      'paused by a limit',
+      view({ status: 'paused', reason: 'GPU at 88 °C (limit 85 °C)' }),
+      ['Paused: GPU at 88 °C (limit 85 °C)', 'Pause providing'],
+      'paused',
+    ],
+    ['stopped', view({ status: 'stopped' }), ['Not providing', 'Resume providing'], 'idle'],
+    [
+      'paused while the user is active',
+      view({ status: 'stopped', pausedForActivity: true }),
+      ['Paused while you use this computer', 'Resume now'],
+      'paused',
+    ],
+    [
+      'in error',
+      view({ status: 'error', reason: 'Wallet locked' }),
+      ['Error: Wallet locked', 'Resume providing'],
+      'error',
+    ],
+    [
+      'unavailable (the node cannot answer yet)',
+      view({ status: 'unavailable', reason: 'The chain connection is not running on this node.' }),
+      ['Provider not running: The chain connection is not running on this node.', 'Resume providing (off)'],
+      'idle',
+    ],
+  ] as const)('%s', (_name, state, [status, toggle], icon) => {
+    const items = trayMenuTemplate(state, actions());
+    expect(shape(items)).toEqual([`${status} (off)`, '---', toggle, '---', 'Open Flywheel', 'Quit Flywheel']);
+    expect(trayStatusLine(state)).toBe(status);
+    expect(trayTooltip(state)).toBe(`Flywheel — ${status}`);
+    expect(trayIcon(state)).toBe(icon);
+  });
+
+  it('wires each item to its action', () => {
+    const a = actions();
+    click(trayMenuTemplate(view({ status: 'providing' }), a), 'pause');
+    click(trayMenuTemplate(view({ status: 'stopped' }), a), 'resume');
+    click(trayMenuTemplate(view({}), a), 'open');
+    click(trayMenuTemplate(view({}), a), 'quit');
+    expect([a.pause, a.resume, a.open, a.quit].map((f) => f.mock.calls.length)).toEqual([1, 1, 1, 1]);
+  });
+
+  it('keeps a long reason to one menu line', () => {
+    const line = trayStatusLine(view({ status: 'error', reason: 'x'.repeat(500) }));
+    expect(line.length).toBeLessThanOrEqual('Error: '.length + 80);
+    expect(line.endsWith('…')).toBe(true);
+  });
+
+  it('shows the slots only when the provider has some', () => {
+    expect(trayStatusLine(view({ status: 'providing', slots: { busy: 0, total: 0 } }))).toBe('Providing');
+  });
+});
