@@ -21,6 +21,11 @@ const steps = [
     cmd: [bin('eslint'), ['--max-warnings', '0', '.']],
   },
   { name: 'format', what: 'Prettier check', cmd: [bin('prettier'), ['--check', '--log-level', 'warn', '.']] },
+  {
+    name: 'security',
+    what: 'Electronegativity over src/: no HIGH finding (test-results/electronegativity/)',
+    cmd: npmScript('test:security'),
+  },
   { name: 'contracts', what: 'Solidity: artefacts fresh + forge tests', cmd: npmScript('test:contracts') },
   { name: 'unit', what: 'Vitest: node and renderer projects', cmd: [bin('vitest'), ['run']] },
   { name: 'e2e', what: 'Playwright in Chromium against the headless shell', cmd: npmScript('test:e2e') },
