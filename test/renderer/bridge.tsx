@@ -11,6 +11,8 @@ import type {
 } from '../../src/shared/api';
 import { ApiError, type ApiErrorData } from '../../src/shared/errors';
 import { BridgeProvider } from '../../src/renderer/src/lib/api';
+import { EconomiesProvider } from '../../src/renderer/src/lib/economies';
+import { NetworkProvider } from '../../src/renderer/src/lib/network';
 
 type Answer<N extends CallName> =
   CallResult<N> | ApiErrorData | ((params: CallParams<N>) => CallResult<N> | Promise<CallResult<N>>);
@@ -68,6 +70,13 @@ export class TestBridge implements FlywheelBridge {
   }
 }
 
+/** Renders `ui` as the app would: with the bridge and the app-wide network and economy lists around it. */
 export function renderWithBridge(ui: ReactElement, bridge: TestBridge) {
-  return render(<BridgeProvider bridge={bridge}>{ui}</BridgeProvider>);
+  return render(
+    <BridgeProvider bridge={bridge}>
+      <NetworkProvider>
+        <EconomiesProvider>{ui}</EconomiesProvider>
+      </NetworkProvider>
+    </BridgeProvider>,
+  );
 }

@@ -1,45 +1,128 @@
-import { useEffect, useState } from 'react';
-import { Dashboard } from './pages/Dashboard';
+import { lazy, Suspense, useEffect, useRef, useState, type ReactNode } from 'react';
+import { Loading } from './components/feedback';
+import { ThemeSync } from './components/ThemeSync';
+import { Toasts } from './components/Toasts';
 import { useConnection } from './lib/api';
+import { EconomiesProvider } from './lib/economies';
+import { NetworkProvider } from './lib/network';
+import { href, parseRoute, type PageId, type Route } from './lib/routes';
+import { Dashboard } from './pages/Dashboard';
 
-const pages = [{ id: 'dashboard', label: 'Dashboard', element: <Dashboard /> }] as const;
-type PageId = (typeof pages)[number]['id'];
+// The dashboard is the first paint; every other page (and recharts with Earnings) loads when first opened.
+const Economies = lazy(() => import('./pages/Economies').then((m) => ({ default: m.Economies })));
+const Jobs = lazy(() => import('./pages/Jobs').then((m) => ({ default: m.Jobs })));
+const Earnings = lazy(() => import('./pages/Earnings').then((m) => ({ default: m.Earnings })));
+const Penalties = lazy(() => import('./pages/Penalties').then((m) => ({ default: m.Penalties })));
+const Settings = lazy(() => import('./pages/Settings').then((m) => ({ default: m.Settings })));
 
-function pageFromHash(): PageId {
-  const id = window.location.hash.replace(/^#\/?/, '');
-  return pages.find((p) => p.id === id)?.id ?? 'dashboard';
+const pages: { id: PageId; label: string }[] = [
+  { id: 'dashboard', label: 'Dashboard' },
+  { id: 'economies', label: 'Economies' },
+  { id: 'jobs', label: 'Jobs' },
+  { id: 'earnings', label: 'Earnings' },
+  { id: 'penalties', label: 'Penalties' },
+  { id: 'settings', label: 'Settings' },
+];
+
+function PageBody({ route }: { route: Route }): ReactNode {
+  switch (route.page) {
+    case 'dashboard':
+      return <Dashboard />;
+    case 'economies':
+      return <Economies />;
+    case 'jobs':
+      return <Jobs jobKey={route.param} />;
+    case 'earnings':
+      return <Earnings />;
+    case 'penalties':
+      return <Penalties />;
+    case 'settings':
+      return <Settings />;
+  }
 }
 
 export function App() {
-  const [page, setPage] = useState<PageId>(pageFromHash);
+  return (
+    <NetworkProvider>
+      <EconomiesProvider>
+        <ThemeSync />
+        <Shell />
+      </EconomiesProvider>
+    </NetworkProvider>
+  );
+}
+
+function Shell() {
+  const [route, setRoute] = useState<Route>(() => parseRoute(window.location.hash));
   const connection = useConnection();
+  // "Lost the connection" only once there was one: a page opened without its token says so in its own notices.
+  const [wasOpen, setWasOpen] = useState(false);
+  if (connection === 'open' && !wasOpen) setWasOpen(true);
+  const heading = useRef<HTMLHeadingElement>(null);
+  const firstRender = useRef(true);
   useEffect(() => {
-    const onHash = () => setPage(pageFromHash());
+    const onHash = () => setRoute(parseRoute(window.location.hash));
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
-  const current = pages.find((p) => p.id === page) ?? pages[0];
+  // After a page change, focus its heading so keyboard and screen-reader users start at the new page.
+  useEffect(() => {
+    if (firstRender.current) {
+      firstRender.current = false;
+      return;
+    }
+    heading.current?.focus();
+  }, [route.page, route.param]);
+  const current = pages.find((p) => p.id === route.page) ?? pages[0]!;
+  const skipToContent = (e: React.MouseEvent) => {
+    // The hash holds the route, so the skip link moves focus itself instead of navigating to #main.
+    e.preventDefault();
+    heading.current?.focus();
+  };
   return (
     <div className="app">
+      <a className="skip-link" href="#main" onClick={skipToContent}>
+        Skip to content
+      </a>
       <nav className="sidebar" aria-label="Main">
-        <div className="brand">Flywheel</div>
-        <ul>
-          {pages.map((p) => (
-            <li key={p.id}>
-              <a href={`#/${p.id}`} aria-current={p.id === page ? 'page' : undefined}>
-                {p.label}
-              </a>
-            </li>
-          ))}
-        </ul>
-        <div className={`connection connection-${connection}`} data-testid="connection" role="status">
-          {connection === 'open' ? 'Connected' : connection === 'connecting' ? 'Connecting…' : 'Disconnected'}
+        <div className="sidebar-inner">
+          <div className="brand">
+            <span className="brand-mark" aria-hidden="true" />
+            Flywheel
+          </div>
+          <ul>
+            {pages.map((p) => (
+              <li key={p.id}>
+                <a href={href(p.id)} aria-current={p.id === route.page ? 'page' : undefined}>
+                  {p.label}
+                </a>
+              </li>
+            ))}
+          </ul>
+          <div className={`connection connection-${connection}`} data-testid="connection" role="status">
+            {connection === 'open'
+              ? 'Connected'
+              : connection === 'connecting'
+                ? 'Connecting…'
+                : 'Disconnected'}
+          </div>
         </div>
       </nav>
-      <main className="content">
-        <h1>{current.label}</h1>
-        {current.element}
+      <main className="content" id="main">
+        {connection === 'closed' && wasOpen && (
+          <div className="notice notice-warn" role="status">
+            <strong>Lost the connection to the node.</strong> Live updates pause until it comes back; Flywheel
+            reconnects by itself.
+          </div>
+        )}
+        <h1 ref={heading} tabIndex={-1}>
+          {current.label}
+        </h1>
+        <Suspense fallback={<Loading label={`Opening ${current.label}…`} />}>
+          <PageBody route={route} />
+        </Suspense>
       </main>
+      <Toasts />
     </div>
   );
 }

@@ -3,7 +3,11 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { BridgeProvider } from './lib/api';
 import { createBridge } from './lib/bridge';
+import { applyTheme, savedTheme } from './lib/theme';
 import './styles.css';
+
+// Before the first paint, so a dark-theme user does not see a white flash while the settings load.
+applyTheme(savedTheme());
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');

@@ -1,0 +1,16 @@
+import type { Amount as AmountText } from '../../../shared/api/define';
+import { formatAmount, formatUnits, toBigInt, type FormatOptions, type TokenLike } from '../lib/money';
+
+/** A token amount, rounded for reading, with the exact value on hover (and for assistive tech via title). */
+export function Amount({
+  value,
+  token,
+  ...options
+}: { value: AmountText | bigint; token: TokenLike } & FormatOptions) {
+  const exact = `${formatUnits(toBigInt(value), token.decimals)} ${token.symbol}`;
+  return (
+    <span className="amount" title={exact}>
+      {formatAmount(value, token, options)}
+    </span>
+  );
+}

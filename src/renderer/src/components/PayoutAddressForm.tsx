@@ -1,0 +1,64 @@
+import { useId, useState } from 'react';
+import type { Address } from '../../../shared/api/define';
+import { useAction } from '../lib/api';
+import { ErrorNotice } from './feedback';
+
+const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
+
+/** Where withdrawals go: an address of the user's choice, or (empty) the node's own wallet. */
+export function PayoutAddressForm({ current }: { current: Address | null }) {
+  const id = useId();
+  const [text, setText] = useState(current ?? '');
+  const save = useAction('settings.update');
+  const [saved, setSaved] = useState(false);
+  const trimmed = text.trim();
+  const valid = trimmed === '' || ADDRESS.test(trimmed);
+  const changed = trimmed !== (current ?? '');
+  return (
+    <form
+      className="payout"
+      aria-label="Payout address"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (!valid) return;
+        setSaved(false);
+        void save
+          .run({ patch: { payoutAddress: trimmed === '' ? null : (trimmed as Address) } })
+          .then((r) => r && setSaved(true));
+      }}
+    >
+      <div className="field">
+        <label htmlFor={`${id}-payout`}>Payout address</label>
+        <input
+          id={`${id}-payout`}
+          value={text}
+          placeholder="0x… (empty: this node’s wallet)"
+          spellCheck={false}
+          autoComplete="off"
+          onChange={(e) => {
+            setText(e.target.value);
+            setSaved(false);
+          }}
+          aria-invalid={!valid}
+          aria-describedby={`${id}-payout-help`}
+        />
+        <div id={`${id}-payout-help`} className={valid ? 'muted small' : 'text-error small'}>
+          {valid
+            ? 'Withdrawals are paid here. Use an address you control elsewhere (a hardware wallet) to keep earnings off this machine.'
+            : 'An address is 0x followed by 40 hexadecimal characters.'}
+        </div>
+      </div>
+      {save.error && <ErrorNotice error={save.error} />}
+      <div className="button-row">
+        <button type="submit" disabled={!valid || !changed || save.pending}>
+          {save.pending ? 'Saving…' : 'Save payout address'}
+        </button>
+        {saved && (
+          <span role="status" className="text-ok">
+            Saved.
+          </span>
+        )}
+      </div>
+    </form>
+  );
+}

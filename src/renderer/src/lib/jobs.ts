@@ -1,0 +1,69 @@
+/** Jobs as the UI lists them: merging live updates, and words for each state and step. */
+import type { JobStatus, JobStep, JobSummary } from '../../../shared/api';
+import { declineReasons, type DeclineReasonName } from '../../../shared/decline';
+
+/** Puts an updated job into a newest-first list (replacing its older copy), keeping at most `limit`. */
+export function upsertJob(list: readonly JobSummary[], job: JobSummary, limit = 100): JobSummary[] {
+  const rest = list.filter((j) => j.key !== job.key);
+  const merged = [job, ...rest];
+  merged.sort((a, b) => b.postedAt - a.postedAt || b.updatedAt - a.updatedAt);
+  return merged.slice(0, limit);
+}
+
+/** What each on-chain state means, in DESIGN.md's words. */
+export const statusMeaning: Record<JobStatus, string> = {
+  Posted: 'Waiting for an eligible provider to be drawn.',
+  Assigned: 'A provider was drawn and must submit before the deadline.',
+  Submitted: 'The result is in; it finalizes when the challenge window ends.',
+  Voting: 'A validator challenged the result; staked validators are voting.',
+  Finalized: 'The result stands and the provider was paid.',
+  Rejected: 'The result lost a challenge: the provider was slashed and the requester refunded.',
+  Refunded: 'No result: the requester got the fee back.',
+};
+
+export type StatusTone = 'neutral' | 'active' | 'ok' | 'bad';
+
+export const statusTone: Record<JobStatus, StatusTone> = {
+  Posted: 'neutral',
+  Assigned: 'active',
+  Submitted: 'active',
+  Voting: 'active',
+  Finalized: 'ok',
+  Rejected: 'bad',
+  Refunded: 'neutral',
+};
+
+/** What this node is doing with a job, as a short phrase. */
+export const stepLabel: Record<JobStep, string> = {
+  queued: 'Queued',
+  fetching: 'Fetching model and input',
+  running: 'Running',
+  storing: 'Storing the output',
+  submitting: 'Submitting the result',
+  submitted: 'Result submitted',
+  declining: 'Declining',
+  declined: 'Declined',
+  failed: 'Failed',
+};
+
+/** Steps during which the job is still in this machine's hands (shown with a progress bar). */
+export function isWorking(step: JobStep): boolean {
+  return (
+    step === 'queued' ||
+    step === 'fetching' ||
+    step === 'running' ||
+    step === 'storing' ||
+    step === 'submitting'
+  );
+}
+
+/** "Model hash mismatch — the model bytes do not hash to the job's model hash". */
+export function declineText(reason: DeclineReasonName): { label: string; meaning: string } {
+  const r = declineReasons[reason];
+  return { label: r.label, meaning: r.meaning };
+}
+
+/** A hash shortened for tables: 0x1234…abcd. */
+export function shortHash(hash: string, keep = 4): string {
+  return hash.length <= 2 + keep * 2 + 1 ? hash : `${hash.slice(0, 2 + keep)}…${hash.slice(-keep)}`;
+}

@@ -1,0 +1,45 @@
+/** Durations and times for people. */
+
+/** "45 s", "3 min 5 s", "2 h 10 min", "3 d 4 h". */
+export function formatDuration(totalSeconds: number): string {
+  const s = Math.max(0, Math.round(totalSeconds));
+  const d = Math.floor(s / 86_400);
+  const h = Math.floor((s % 86_400) / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = s % 60;
+  if (d > 0) return h > 0 ? `${d} d ${h} h` : `${d} d`;
+  if (h > 0) return m > 0 ? `${h} h ${m} min` : `${h} h`;
+  if (m > 0) return sec > 0 ? `${m} min ${sec} s` : `${m} min`;
+  return `${sec} s`;
+}
+
+/** Milliseconds: "850 ms", "1.2 s", "2 min 3 s". */
+export function formatMs(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1).replace(/\.0$/, '')} s`;
+  return formatDuration(ms / 1000);
+}
+
+/** "in 4 min 10 s" / "12 s ago" / "now", from unix seconds relative to `nowS`. */
+export function formatRelative(targetS: number, nowS: number): string {
+  const diff = Math.round(targetS - nowS);
+  if (diff === 0) return 'now';
+  return diff > 0 ? `in ${formatDuration(diff)}` : `${formatDuration(-diff)} ago`;
+}
+
+/** A date and time in the user's locale, from unix seconds or milliseconds (values above 1e12 are ms). */
+export function formatDateTime(t: number): string {
+  const ms = t > 1e12 ? t : t * 1000;
+  return new Date(ms).toLocaleString(undefined, {
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+}
+
+/** Unix seconds from a timestamp that may be in seconds or milliseconds. */
+export function toSeconds(t: number): number {
+  return t > 1e12 ? Math.floor(t / 1000) : t;
+}

@@ -1,0 +1,133 @@
+import { useState } from 'react';
+import type { EconomySummary, LifecycleResult } from '../../../shared/api';
+import { Card, Empty, Loaded } from '../components/feedback';
+import { TxHash } from '../components/TxHash';
+import { useEstimates } from '../hooks/useEstimates';
+import { useEconomies } from '../lib/economies';
+import { Comparison } from './economies/Comparison';
+import { JoinPanel } from './economies/JoinPanel';
+import { LineageTree } from './economies/LineageTree';
+import { hasStanding, MembershipCard } from './economies/MembershipCard';
+
+/** Every economy the factory knows: the lineage, a side-by-side comparison, and joining, switching and exiting. */
+export function Economies() {
+  const economies = useEconomies();
+  return (
+    <Loaded state={economies} loadingLabel="Finding economies on the chain…">
+      {(list) =>
+        list.length === 0 ? (
+          <Empty>
+            The factory on this network lists no economy yet. On the devnet the genesis economy and its forks
+            appear once they are deployed.
+          </Empty>
+        ) : (
+          <EconomiesView economies={list} />
+        )
+      }
+    </Loaded>
+  );
+}
+
+const isServing = (e: EconomySummary) => e.membership.status === 'active' || e.membership.status === 'paused';
+
+function EconomiesView({ economies }: { economies: EconomySummary[] }) {
+  // Remember what the user took out of the comparison, so economies discovered later show up by default.
+  const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
+  const [joining, setJoining] = useState<{ to: string; from: string | null } | null>(null);
+  const [done, setDone] = useState<{ text: string; result: LifecycleResult } | null>(null);
+  const estimates = useEstimates(economies.map((e) => e.id));
+  const byId = (id: string | null) => economies.find((e) => e.id === id) ?? null;
+  const serving = economies.filter(isServing);
+  const compared = economies.filter((e) => !hidden.has(e.id));
+  const selected = new Set(compared.map((e) => e.id));
+  const toggle = (id: string) =>
+    setHidden((h) => {
+      const next = new Set(h);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+  const target = byId(joining?.to ?? null);
+
+  const actions = (e: EconomySummary) => {
+    if (isServing(e)) return <span className="badge badge-ok">serving</span>;
+    if (e.membership.status === 'exiting') return <span className="badge badge-neutral">unbonding</span>;
+    if (e.membership.status === 'jailed') return <span className="badge badge-bad">jailed</span>;
+    return (
+      <div className="button-col">
+        <button type="button" className="primary" onClick={() => setJoining({ to: e.id, from: null })}>
+          Join {e.name}…
+        </button>
+        {serving.map((s) => (
+          <button
+            key={s.id}
+            type="button"
+            data-switch-from={s.id}
+            onClick={() => setJoining({ to: e.id, from: s.id })}
+          >
+            Switch from {s.name}…
+          </button>
+        ))}
+      </div>
+    );
+  };
+
+  return (
+    <div className="stack">
+      {done && (
+        <div className="notice notice-ok" role="status">
+          <strong>{done.text}</strong>
+          <ul className="tx-list">
+            {done.result.txs.map((tx) => (
+              <li key={tx.hash}>
+                {tx.label}: <TxHash hash={tx.hash} />
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <Card title="Lineage">
+        <p className="muted small">
+          Each fork copies its parent’s economy — token, bonds, rewards — at a block. Select economies to
+          compare.
+        </p>
+        <LineageTree economies={economies} selected={selected} onToggle={toggle} />
+      </Card>
+      {target && (
+        <JoinPanel
+          key={`${target.id}-${joining?.from ?? ''}`}
+          economy={target}
+          from={byId(joining?.from ?? null)}
+          onCancel={() => setJoining(null)}
+          onDone={(result) => {
+            setDone({ text: `${joining?.from ? 'Switched to' : 'Joined'} ${target.name}.`, result });
+            setJoining(null);
+          }}
+        />
+      )}
+      <Card title="Side by side">
+        {compared.length === 0 ? (
+          <Empty>Select economies in the lineage to compare them.</Empty>
+        ) : (
+          <>
+            <Comparison economies={compared} estimates={estimates} actions={actions} />
+            <p className="muted small">
+              Each economy pays in its own token, so amounts are not ranked against each other: compare them
+              at the price you could sell each token for.
+            </p>
+          </>
+        )}
+      </Card>
+      {economies.filter(hasStanding).map((e) => (
+        <MembershipCard
+          key={e.id}
+          economy={e}
+          onSwitch={() =>
+            // The switch buttons live in the comparison, next to what each target offers.
+            document.querySelector<HTMLButtonElement>(`[data-switch-from="${e.id}"]`)?.focus()
+          }
+        />
+      ))}
+    </div>
+  );
+}

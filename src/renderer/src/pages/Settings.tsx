@@ -1,0 +1,41 @@
+import { Card, Loaded } from '../components/feedback';
+import { PayoutAddressForm } from '../components/PayoutAddressForm';
+import { useLive } from '../lib/api';
+import { GeneralForm } from './settings/GeneralForm';
+import { LimitsForm } from './settings/LimitsForm';
+import { NetworkForm } from './settings/NetworkForm';
+import { WalletPanel } from './settings/WalletPanel';
+
+/**
+ * Network, wallet and payout, limits, and the app's own preferences. Each form starts again from the saved
+ * settings when they change (saved here, in another window or by the CLI): the keys below do that.
+ */
+export function Settings() {
+  const settings = useLive('settings.get', {}, 'settings.changed');
+  const s = settings.data;
+  return (
+    <div className="stack">
+      <Loaded state={settings}>
+        {(data) => (
+          <Card title="Appearance and start-up">
+            <GeneralForm settings={data} />
+          </Card>
+        )}
+      </Loaded>
+      <Card title="Wallet">
+        <WalletPanel />
+        {s && <PayoutAddressForm key={s.payoutAddress ?? ''} current={s.payoutAddress} />}
+      </Card>
+      {s && (
+        <>
+          <Card title="Network">
+            <NetworkForm key={JSON.stringify(s.network)} settings={s} />
+          </Card>
+          <Card title="Limits">
+            <LimitsForm key={JSON.stringify(s.limits)} settings={s} />
+          </Card>
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,124 @@
+import type { ComputeDevice, GpuInfo, HardwareReport } from '../../../../shared/api';
+import { Card, ErrorNotice, Loaded } from '../../components/feedback';
+import { useAction, useLive } from '../../lib/api';
+
+/** Each GPU, the CPU, and for each compute device which execution provider runs its jobs and why the others don't. */
+export function HardwareCard() {
+  const hw = useLive('hardware.get', {}, 'hardware.changed');
+  const detect = useAction('hardware.get');
+  return (
+    <Card
+      title="Hardware"
+      actions={
+        <button type="button" disabled={detect.pending} onClick={() => void detect.run({ refresh: true })}>
+          {detect.pending ? 'Detecting…' : 'Detect again'}
+        </button>
+      }
+    >
+      {detect.error && <ErrorNotice error={detect.error} />}
+      <Loaded state={hw} loadingLabel="Detecting hardware…">
+        {(report) => <HardwareDetails report={report} />}
+      </Loaded>
+    </Card>
+  );
+}
+
+function HardwareDetails({ report }: { report: HardwareReport }) {
+  return (
+    <div className="hardware" data-testid="hardware">
+      {report.gpus.length === 0 ? (
+        <p className="muted">No GPU detected — jobs run on the CPU.</p>
+      ) : (
+        <ul className="device-list">
+          {report.gpus.map((g) => (
+            <GpuLine key={g.id} gpu={g} />
+          ))}
+        </ul>
+      )}
+      <dl className="facts">
+        <dt>CPU</dt>
+        <dd data-testid="cpu-brand">
+          {report.cpu.brand} · {report.cpu.physicalCores} cores / {report.cpu.threads} threads
+          {report.cpu.speedGHz !== null && <> · {report.cpu.speedGHz.toFixed(2)} GHz</>}
+        </dd>
+        <dt>Memory</dt>
+        <dd>
+          {(report.memory.availableMiB / 1024).toFixed(1)} of {(report.memory.totalMiB / 1024).toFixed(1)} GiB
+          free
+        </dd>
+        <dt>System</dt>
+        <dd>
+          {report.os.distro || report.os.platform} {report.os.release} ({report.os.arch})
+        </dd>
+      </dl>
+      {report.devices.length > 0 && (
+        <div className="ep-list">
+          <h3>Where jobs run</h3>
+          {report.devices.map((d) => (
+            <DeviceProviders key={d.id} device={d} />
+          ))}
+        </div>
+      )}
+      {report.notes.length > 0 && (
+        <ul className="notes">
+          {report.notes.map((n) => (
+            <li key={n}>{n}</li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+function GpuLine({ gpu }: { gpu: GpuInfo }) {
+  return (
+    <li>
+      <strong>{gpu.model}</strong> <span className="muted">{gpu.vendor}</span>
+      {gpu.vramMiB !== null && <> · {(gpu.vramMiB / 1024).toFixed(1)} GiB</>}
+      {gpu.driver && <> · driver {gpu.driver}</>}
+      {gpu.temperatureC !== null && <> · {gpu.temperatureC} °C</>}
+      {gpu.utilizationPct !== null && <> · {gpu.utilizationPct} % busy</>}
+    </li>
+  );
+}
+
+const providerName: Record<string, string> = {
+  cuda: 'CUDA',
+  dml: 'DirectML',
+  coreml: 'Core ML',
+  webgpu: 'WebGPU',
+  cpu: 'CPU',
+};
+
+/** The execution provider chosen for one device, and every candidate with the reason it was or was not taken. */
+function DeviceProviders({ device }: { device: ComputeDevice }) {
+  const ep = device.executionProvider;
+  return (
+    <div className="ep-device" data-testid={`ep-${device.id}`}>
+      <div>
+        <strong>{device.label}</strong>{' '}
+        {ep ? (
+          <span className="badge badge-ok">runs on {providerName[ep.chosen] ?? ep.chosen}</span>
+        ) : (
+          <span className="badge badge-neutral">not probed yet</span>
+        )}
+      </div>
+      {ep && (
+        <ul className="ep-candidates">
+          {ep.candidates
+            .filter((c) => c.status !== 'not-applicable')
+            .map((c) => (
+              <li key={c.name} className={`ep-${c.status}`}>
+                <span className="ep-name">{providerName[c.name] ?? c.name}</span>{' '}
+                <span className="muted">
+                  {c.status === 'chosen' ? 'chosen' : c.status === 'available' ? 'available' : 'not used'}
+                </span>
+                : {c.reason}
+                {c.action && <div className="ep-action">{c.action}</div>}
+              </li>
+            ))}
+        </ul>
+      )}
+    </div>
+  );
+}

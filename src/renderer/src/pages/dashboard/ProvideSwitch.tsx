@@ -1,0 +1,88 @@
+import type { ProviderState } from '../../../../shared/api';
+import { ErrorNotice, Loading } from '../../components/feedback';
+import { useAction, useLive } from '../../lib/api';
+import { href } from '../../lib/routes';
+
+/** The one big switch: provide this GPU to the economies joined, or stop. */
+export function ProvideSwitch() {
+  const state = useLive('provider.get', {}, 'provider.changed');
+  const start = useAction('provider.start');
+  const stop = useAction('provider.stop');
+  const provider = state.data;
+  const on =
+    provider?.status === 'providing' || provider?.status === 'starting' || provider?.status === 'paused';
+  const pending = start.pending || stop.pending || provider?.status === 'starting';
+  const toggle = async () => {
+    await (on ? stop.run({}) : start.run({}));
+    state.reload();
+  };
+  return (
+    <section className="provide card" aria-label="Provide GPU">
+      <button
+        type="button"
+        role="switch"
+        aria-checked={on}
+        className={`provide-switch${on ? ' on' : ''}`}
+        disabled={!provider || pending}
+        onClick={() => void toggle()}
+        data-testid="provide-switch"
+      >
+        <span className="provide-knob" aria-hidden="true" />
+        <span className="provide-label">{on ? 'Stop' : 'Provide GPU'}</span>
+      </button>
+      <div className="provide-text" aria-live="polite">
+        {state.error && <ErrorNotice error={state.error} onRetry={state.reload} />}
+        {!provider && state.loading && <Loading />}
+        {provider && <ProviderSentence provider={provider} />}
+        {start.error && <ErrorNotice error={start.error} />}
+        {stop.error && <ErrorNotice error={stop.error} />}
+      </div>
+    </section>
+  );
+}
+
+function ProviderSentence({ provider }: { provider: ProviderState }) {
+  const economies = `${provider.serving.length} ${provider.serving.length === 1 ? 'economy' : 'economies'}`;
+  const slots = `${provider.slots.busy} of ${provider.slots.total} job slots busy`;
+  switch (provider.status) {
+    case 'providing':
+      return (
+        <p data-testid="provider-status">
+          <strong>Providing</strong> in {economies} · {slots}. Stopping declines new jobs inside their accept
+          window (no slash); running jobs finish.
+        </p>
+      );
+    case 'starting':
+      return (
+        <p data-testid="provider-status">
+          <strong>Starting…</strong> declaring your score in {economies}.
+        </p>
+      );
+    case 'paused':
+      return (
+        <p data-testid="provider-status">
+          <strong>Paused</strong>: {provider.reason ?? 'a limit was reached'}. Jobs resume by themselves when
+          it clears.
+        </p>
+      );
+    case 'error':
+      return (
+        <p data-testid="provider-status" className="text-error">
+          <strong>Stopped by an error</strong>: {provider.reason ?? 'see the log'}.
+        </p>
+      );
+    case 'stopped':
+      return (
+        <p data-testid="provider-status">
+          <strong>Stopped</strong>: your GPU takes no jobs.{' '}
+          {provider.serving.length === 0 ? (
+            <>
+              Join an economy first on the <a href={href('economies')}>Economies</a> page.
+            </>
+          ) : (
+            <>Switch on to take jobs in {economies}.</>
+          )}
+        </p>
+      );
+  }
+}

@@ -1,0 +1,78 @@
+import type { EconomyEarnings } from '../../../../shared/api';
+import type { Address } from '../../../../shared/api/define';
+import { Amount } from '../../components/Amount';
+import { toBigInt } from '../../lib/money';
+
+/** Earnings per economy, each in its own token, with a withdraw button where something is claimable. */
+export function EconomyEarningsTable({
+  economies,
+  onWithdraw,
+  busy,
+}: {
+  economies: EconomyEarnings[];
+  onWithdraw: (economyId: Address) => void;
+  busy: boolean;
+}) {
+  return (
+    <div className="table-scroll">
+      <table className="table" data-testid="economy-earnings">
+        <caption className="sr-only">Earnings per economy</caption>
+        <thead>
+          <tr>
+            <th scope="col">Economy</th>
+            <th scope="col" className="num">
+              Bonded
+            </th>
+            <th scope="col" className="num">
+              Pending
+            </th>
+            <th scope="col" className="num">
+              Claimable
+            </th>
+            <th scope="col" className="num">
+              Withdrawn
+            </th>
+            <th scope="col" className="num">
+              Slashed
+            </th>
+            <th scope="col">
+              <span className="sr-only">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {economies.map((e) => (
+            <tr key={e.economyId}>
+              <th scope="row">{e.economyName}</th>
+              <td className="num">
+                <Amount value={e.bonded} token={e.token} />
+              </td>
+              <td className="num">
+                <Amount value={e.pending} token={e.token} />
+              </td>
+              <td className="num">
+                <Amount value={e.claimable} token={e.token} />
+              </td>
+              <td className="num">
+                <Amount value={e.withdrawn} token={e.token} />
+              </td>
+              <td className={`num${toBigInt(e.slashed) > 0n ? ' text-error' : ''}`}>
+                <Amount value={e.slashed} token={e.token} />
+              </td>
+              <td>
+                <button
+                  type="button"
+                  disabled={busy || toBigInt(e.claimable) === 0n}
+                  onClick={() => onWithdraw(e.economyId)}
+                  aria-label={`Withdraw from ${e.economyName}`}
+                >
+                  Withdraw…
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,179 @@
+import type { ReactNode } from 'react';
+import type { EconomySummary } from '../../../../shared/api';
+import { Amount } from '../../components/Amount';
+import type { EstimateState } from '../../hooks/useEstimates';
+import { formatPercent } from '../../lib/risk';
+import { formatDuration } from '../../lib/time';
+
+interface Row {
+  label: string;
+  hint?: string;
+  cell: (e: EconomySummary, est: EstimateState | undefined) => ReactNode;
+  /** For rows comparable across tokens: the number to rank by and which way is better. */
+  rank?: {
+    value: (e: EconomySummary, est: EstimateState | undefined) => number | null;
+    better: 'lower' | 'higher';
+  };
+}
+
+function estimateCell(
+  est: EstimateState | undefined,
+  show: (e: NonNullable<EstimateState['estimate']>) => ReactNode,
+) {
+  if (!est) return <span className="muted">…</span>;
+  if (est.error)
+    return (
+      <span className="muted" title={est.error.shortMessage}>
+        not available
+      </span>
+    );
+  return est.estimate ? show(est.estimate) : null;
+}
+
+const rows: Row[] = [
+  {
+    label: 'Lineage',
+    cell: (e) =>
+      e.parentId === null ? 'genesis' : `fork${e.forkBlock !== null ? ` at block ${e.forkBlock}` : ''}`,
+  },
+  { label: 'Token', cell: (e) => `${e.token.name} (${e.token.symbol})` },
+  {
+    label: 'Bond needed',
+    hint: 'the least a provider must stake to join',
+    cell: (e) => <Amount value={e.params.minBond} token={e.token} />,
+  },
+  {
+    label: 'Fee per job',
+    hint: 'median over the last 24 h, before the protocol fee',
+    cell: (e) =>
+      e.stats.medianFee === null ? (
+        <span className="muted">no jobs in 24 h</span>
+      ) : (
+        <>
+          <Amount value={e.stats.medianFee} token={e.token} />{' '}
+          <span className="muted">− {(e.params.protocolFeeBps / 100).toFixed(1)} %</span>
+        </>
+      ),
+  },
+  {
+    label: 'Emission per epoch',
+    hint: 'new tokens shared among providers by finalized work',
+    cell: (e) => (
+      <>
+        <Amount value={e.stats.emissionPerEpoch} token={e.token} />{' '}
+        <span className="muted">/ {formatDuration(e.params.epochLengthS)}</span>
+      </>
+    ),
+  },
+  {
+    label: 'Active providers',
+    cell: (e) => e.stats.activeProviders.toLocaleString('en-US'),
+    rank: { value: (e) => e.stats.activeProviders, better: 'higher' },
+  },
+  {
+    label: 'Jobs / 24 h',
+    cell: (e) => e.stats.jobsLast24h.toLocaleString('en-US'),
+    rank: { value: (e) => e.stats.jobsLast24h, better: 'higher' },
+  },
+  {
+    label: 'Slash rate',
+    hint: 'slashed jobs of assigned jobs, last 24 h',
+    cell: (e) => formatPercent(e.stats.slashRate),
+    rank: { value: (e) => e.stats.slashRate, better: 'lower' },
+  },
+  {
+    label: 'Expected earnings / hour',
+    hint: 'for this machine, from its benchmark, at the minimum bond',
+    cell: (e, est) => estimateCell(est, (x) => <Amount value={x.expectedEarningsPerHour} token={e.token} />),
+  },
+  {
+    label: 'Chance to miss a deadline',
+    hint: 'per job, for this machine',
+    cell: (_e, est) => estimateCell(est, (x) => formatPercent(x.deadlineMissProbability)),
+    rank: { value: (_e, est) => est?.estimate?.deadlineMissProbability ?? null, better: 'lower' },
+  },
+  {
+    label: 'Expected slash / day',
+    cell: (e, est) => estimateCell(est, (x) => <Amount value={x.expectedSlashPerDay} token={e.token} />),
+  },
+  {
+    label: 'Unbonding period',
+    hint: 'how long a bond stays locked after you exit',
+    cell: (e) => formatDuration(e.params.unbondingPeriodS),
+    rank: { value: (e) => e.params.unbondingPeriodS, better: 'lower' },
+  },
+  {
+    label: 'Challenge window',
+    hint: 'how long a result waits before it is paid',
+    cell: (e) => formatDuration(e.params.challengeWindowS),
+    rank: { value: (e) => e.params.challengeWindowS, better: 'lower' },
+  },
+];
+
+/** The index of the best economy on a rankable row, or -1 when there is no single best. */
+function bestIndex(row: Row, economies: EconomySummary[], estimates: Record<string, EstimateState>): number {
+  if (!row.rank || economies.length < 2) return -1;
+  const values = economies.map((e) => row.rank!.value(e, estimates[e.id]));
+  const known = values.filter((v): v is number => v !== null);
+  if (known.length < 2) return -1;
+  const best = row.rank.better === 'higher' ? Math.max(...known) : Math.min(...known);
+  const hits = values.filter((v) => v === best).length;
+  return hits === 1 ? values.indexOf(best) : -1;
+}
+
+/**
+ * Economies side by side, one column each. "Best" marks only rows that compare across tokens (counts, rates,
+ * times): amounts are in each economy's own token, so the table does not pretend to rank them.
+ */
+export function Comparison({
+  economies,
+  estimates,
+  actions,
+}: {
+  economies: EconomySummary[];
+  estimates: Record<string, EstimateState>;
+  actions: (e: EconomySummary) => ReactNode;
+}) {
+  return (
+    <div className="table-scroll">
+      <table className="table comparison" data-testid="comparison">
+        <caption className="sr-only">Economies compared side by side</caption>
+        <thead>
+          <tr>
+            <td />
+            {economies.map((e) => (
+              <th key={e.id} scope="col">
+                {e.name}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => {
+            const best = bestIndex(row, economies, estimates);
+            return (
+              <tr key={row.label}>
+                <th scope="row">
+                  {row.label}
+                  {row.hint && <div className="row-hint">{row.hint}</div>}
+                </th>
+                {economies.map((e, i) => (
+                  <td key={e.id} className={i === best ? 'best' : undefined}>
+                    {row.cell(e, estimates[e.id])}
+                    {i === best && <span className="best-mark"> best</span>}
+                  </td>
+                ))}
+              </tr>
+            );
+          })}
+          <tr>
+            <th scope="row">Your standing</th>
+            {economies.map((e) => (
+              <td key={e.id}>{actions(e)}</td>
+            ))}
+          </tr>
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,154 @@
+import type { OutputPreview as Preview } from '../../../../shared/api';
+import { sparklinePath } from '../../lib/sparkline';
+
+/** A short look at what the GPU produced: recognised text, speech segments on a timeline, a loss curve, tensors. */
+export function OutputPreview({ preview }: { preview: Preview }) {
+  switch (preview.kind) {
+    case 'ocr':
+      return <OcrText text={preview.text} />;
+    case 'vad':
+      return <VadTimeline durationS={preview.durationS} segments={preview.segments} />;
+    case 'fine-tune':
+      return <LossCurve losses={preview.lossCurve} evalLoss={preview.evalLoss} />;
+    case 'tensors':
+      return <TensorTable tensors={preview.tensors} />;
+  }
+}
+
+function OcrText({ text }: { text: string }) {
+  return (
+    <figure className="preview">
+      <figcaption>Recognised text</figcaption>
+      <pre className="ocr-text" data-testid="ocr-text">
+        {text || '(no text found)'}
+      </pre>
+    </figure>
+  );
+}
+
+const fmtS = (s: number) => `${s.toFixed(s < 10 ? 2 : 1)} s`;
+
+/** Speech segments drawn on the clip's timeline, with the same segments listed for screen readers. */
+export function VadTimeline({
+  durationS,
+  segments,
+}: {
+  durationS: number;
+  segments: { startS: number; endS: number }[];
+}) {
+  const width = 600;
+  const height = 40;
+  const scale = (s: number) =>
+    durationS > 0 ? (Math.min(Math.max(s, 0), durationS) / durationS) * width : 0;
+  const speech = segments.reduce((sum, seg) => sum + Math.max(0, seg.endS - seg.startS), 0);
+  const ticks = Array.from({ length: 5 }, (_, i) => (durationS * i) / 4);
+  return (
+    <figure className="preview">
+      <figcaption>
+        Speech found: {segments.length} {segments.length === 1 ? 'segment' : 'segments'}, {fmtS(speech)} of{' '}
+        {fmtS(durationS)}
+      </figcaption>
+      <svg
+        className="vad"
+        viewBox={`0 0 ${width} ${height + 14}`}
+        role="img"
+        aria-label={`Timeline of ${fmtS(durationS)} with speech at ${
+          segments.map((s) => `${fmtS(s.startS)} to ${fmtS(s.endS)}`).join(', ') || 'no point'
+        }`}
+        data-testid="vad-timeline"
+      >
+        <rect className="vad-track" x={0} y={0} width={width} height={height} rx={4} />
+        {segments.map((seg) => (
+          <rect
+            key={`${seg.startS}-${seg.endS}`}
+            className="vad-speech"
+            x={scale(seg.startS)}
+            y={0}
+            width={Math.max(1, scale(seg.endS) - scale(seg.startS))}
+            height={height}
+          />
+        ))}
+        {ticks.map((t, i) => (
+          <text
+            key={t}
+            className="axis-label"
+            x={scale(t)}
+            y={height + 12}
+            textAnchor={i === 0 ? 'start' : i === ticks.length - 1 ? 'end' : 'middle'}
+          >
+            {fmtS(t)}
+          </text>
+        ))}
+      </svg>
+    </figure>
+  );
+}
+
+/** The training loss over steps, with the final evaluation loss as a dashed line. */
+export function LossCurve({ losses, evalLoss }: { losses: number[]; evalLoss: number }) {
+  const width = 600;
+  const height = 160;
+  const all = [...losses, evalLoss];
+  const min = Math.min(...all);
+  const max = Math.max(...all);
+  const pad = 4;
+  const evalY = height - pad - ((evalLoss - min) / (max - min || 1)) * (height - pad * 2);
+  const first = losses[0];
+  const last = losses[losses.length - 1];
+  return (
+    <figure className="preview">
+      <figcaption>
+        Fine-tune loss over {losses.length} steps
+        {first !== undefined && last !== undefined && (
+          <>
+            : {first.toPrecision(3)} → {last.toPrecision(3)}
+          </>
+        )}{' '}
+        · eval loss {evalLoss.toPrecision(3)}
+      </figcaption>
+      <svg
+        className="loss"
+        viewBox={`0 0 ${width} ${height}`}
+        role="img"
+        aria-label={`Loss curve falling from ${first?.toPrecision(3) ?? '—'} to ${last?.toPrecision(3) ?? '—'}; evaluation loss ${evalLoss.toPrecision(3)}`}
+        data-testid="loss-curve"
+      >
+        <line className="loss-eval" x1={0} x2={width} y1={evalY} y2={evalY} />
+        {/* Scaled with the eval loss included, so the curve and the eval line share one axis. */}
+        <path d={sparklinePath(losses, width, height, pad, [min, max])} className="loss-line" fill="none" />
+        <text className="axis-label" x={4} y={12}>
+          {max.toPrecision(3)}
+        </text>
+        <text className="axis-label" x={4} y={height - 6}>
+          {min.toPrecision(3)}
+        </text>
+      </svg>
+    </figure>
+  );
+}
+
+function TensorTable({ tensors }: { tensors: { name: string; dtype: string; shape: number[] }[] }) {
+  return (
+    <table className="table compact">
+      <caption>Output tensors</caption>
+      <thead>
+        <tr>
+          <th scope="col">Name</th>
+          <th scope="col">Type</th>
+          <th scope="col">Shape</th>
+        </tr>
+      </thead>
+      <tbody>
+        {tensors.map((t) => (
+          <tr key={t.name}>
+            <td>
+              <code>{t.name}</code>
+            </td>
+            <td>{t.dtype}</td>
+            <td>[{t.shape.join(' × ')}]</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,201 @@
+import { useId, useState } from 'react';
+import type { NetworkSettings, Settings } from '../../../../shared/api';
+import type { Address } from '../../../../shared/api/define';
+import { ErrorNotice } from '../../components/feedback';
+import { useAction } from '../../lib/api';
+
+type BlobKind = 'local' | 'http' | 'ipfs';
+
+interface Draft {
+  kind: 'devnet' | 'custom';
+  label: string;
+  rpcUrl: string;
+  chainId: string;
+  factory: string;
+  blobKind: BlobKind;
+  blobUrl: string;
+  ipfsApi: string;
+  ipfsGateway: string;
+}
+
+function draftOf(n: NetworkSettings): Draft {
+  const base: Draft = {
+    kind: n.kind,
+    label: '',
+    rpcUrl: '',
+    chainId: '',
+    factory: '',
+    blobKind: 'local',
+    blobUrl: '',
+    ipfsApi: 'http://127.0.0.1:5001',
+    ipfsGateway: 'http://127.0.0.1:8080',
+  };
+  if (n.kind === 'devnet') return base;
+  const blob = n.blobStore;
+  return {
+    ...base,
+    label: n.label,
+    rpcUrl: n.rpcUrl,
+    chainId: String(n.chainId),
+    factory: n.factory,
+    blobKind: blob.kind,
+    blobUrl: blob.kind === 'http' ? blob.url : '',
+    ipfsApi: blob.kind === 'ipfs' ? blob.apiUrl : base.ipfsApi,
+    ipfsGateway: blob.kind === 'ipfs' ? blob.gatewayUrl : base.ipfsGateway,
+  };
+}
+
+const url = /^https?:\/\/\S+$/;
+
+/** Field problems found before asking the node (which checks again): each names the field it belongs to. */
+export function checkNetwork(d: Draft): { network?: NetworkSettings; problems: Record<string, string> } {
+  if (d.kind === 'devnet') return { network: { kind: 'devnet' }, problems: {} };
+  const problems: Record<string, string> = {};
+  if (!d.label.trim()) problems.label = 'Give the network a name.';
+  if (!url.test(d.rpcUrl.trim())) problems.rpcUrl = 'An http:// or https:// URL.';
+  const chainId = Number(d.chainId);
+  if (!Number.isInteger(chainId) || chainId <= 0)
+    problems.chainId = 'A whole number above 0 (e.g. 8453 for Base).';
+  if (!/^0x[0-9a-fA-F]{40}$/.test(d.factory.trim()))
+    problems.factory = '0x followed by 40 hexadecimal characters.';
+  if (d.blobKind === 'http' && !url.test(d.blobUrl.trim())) problems.blobUrl = 'An http:// or https:// URL.';
+  if (d.blobKind === 'ipfs') {
+    if (!url.test(d.ipfsApi.trim())) problems.ipfsApi = 'An http:// or https:// URL.';
+    if (!url.test(d.ipfsGateway.trim())) problems.ipfsGateway = 'An http:// or https:// URL.';
+  }
+  if (Object.keys(problems).length > 0) return { problems };
+  const blobStore: Extract<NetworkSettings, { kind: 'custom' }>['blobStore'] =
+    d.blobKind === 'local'
+      ? { kind: 'local' }
+      : d.blobKind === 'http'
+        ? { kind: 'http', url: d.blobUrl.trim() }
+        : { kind: 'ipfs', apiUrl: d.ipfsApi.trim(), gatewayUrl: d.ipfsGateway.trim() };
+  return {
+    network: {
+      kind: 'custom',
+      label: d.label.trim(),
+      rpcUrl: d.rpcUrl.trim(),
+      chainId,
+      factory: d.factory.trim() as Address,
+      blobStore,
+    },
+    problems: {},
+  };
+}
+
+/** Which chain the node serves: the embedded devnet, or a custom EVM network with its factory and blob store. */
+export function NetworkForm({ settings }: { settings: Settings }) {
+  const id = useId();
+  const [draft, setDraft] = useState<Draft>(() => draftOf(settings.network));
+  const [tried, setTried] = useState(false);
+  const [saved, setSaved] = useState(false);
+  const save = useAction('settings.update');
+  const checked = checkNetwork(draft);
+  const set = (patch: Partial<Draft>) => {
+    setDraft((d) => ({ ...d, ...patch }));
+    setSaved(false);
+  };
+  const field = (name: keyof Draft & string, label: string, help?: string) => {
+    const problem = tried ? checked.problems[name] : undefined;
+    return (
+      <div className="field">
+        <label htmlFor={`${id}-${name}`}>{label}</label>
+        <input
+          id={`${id}-${name}`}
+          value={draft[name]}
+          spellCheck={false}
+          onChange={(e) => set({ [name]: e.target.value })}
+          aria-invalid={problem !== undefined}
+          aria-describedby={problem || help ? `${id}-${name}-help` : undefined}
+        />
+        {(problem || help) && (
+          <div id={`${id}-${name}-help`} className={problem ? 'text-error small' : 'muted small'}>
+            {problem ?? help}
+          </div>
+        )}
+      </div>
+    );
+  };
+  return (
+    <form
+      className="form"
+      aria-label="Network"
+      onSubmit={(e) => {
+        e.preventDefault();
+        setTried(true);
+        if (!checked.network) return;
+        void save.run({ patch: { network: checked.network } }).then((r) => r && setSaved(true));
+      }}
+    >
+      <fieldset>
+        <legend>Network</legend>
+        <label className="check">
+          <input
+            type="radio"
+            name="network"
+            checked={draft.kind === 'devnet'}
+            onChange={() => set({ kind: 'devnet' })}
+          />
+          Devnet — a local chain on this machine with demo requesters, to try everything without real money
+        </label>
+        <label className="check">
+          <input
+            type="radio"
+            name="network"
+            checked={draft.kind === 'custom'}
+            onChange={() => set({ kind: 'custom' })}
+          />
+          A custom EVM network
+        </label>
+      </fieldset>
+      {draft.kind === 'custom' && (
+        <>
+          {field('label', 'Name', 'How the network is shown, e.g. "Base Sepolia".')}
+          {field('rpcUrl', 'RPC URL')}
+          {field('chainId', 'Chain id')}
+          {field(
+            'factory',
+            'Factory address',
+            'The lineage registry every economy of this network is found from.',
+          )}
+          <fieldset>
+            <legend>Blob store (models, inputs and outputs)</legend>
+            {(['local', 'http', 'ipfs'] as const).map((k) => (
+              <label key={k} className="check">
+                <input
+                  type="radio"
+                  name="blob"
+                  checked={draft.blobKind === k}
+                  onChange={() => set({ blobKind: k })}
+                />
+                {k === 'local' ? 'This machine' : k === 'http' ? 'An HTTP server' : 'IPFS (a Kubo node)'}
+              </label>
+            ))}
+          </fieldset>
+          {draft.blobKind === 'http' && field('blobUrl', 'Blob server URL')}
+          {draft.blobKind === 'ipfs' && (
+            <>
+              {field('ipfsApi', 'Kubo RPC API URL', 'Where blobs are added, e.g. http://127.0.0.1:5001')}
+              {field(
+                'ipfsGateway',
+                'Gateway URL',
+                'Where blobs are fetched by CID, e.g. http://127.0.0.1:8080',
+              )}
+            </>
+          )}
+        </>
+      )}
+      {save.error && <ErrorNotice error={save.error} />}
+      <div className="button-row">
+        <button type="submit" className="primary" disabled={save.pending}>
+          {save.pending ? 'Saving…' : 'Save network'}
+        </button>
+        {saved && (
+          <span role="status" className="text-ok">
+            Saved.
+          </span>
+        )}
+      </div>
+    </form>
+  );
+}

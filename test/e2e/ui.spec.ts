@@ -1,0 +1,152 @@
+import { expect, test, type Page } from '@playwright/test';
+import { startHeadless, type HeadlessProcess } from '../helpers/headless';
+
+/**
+ * The UI against the real node as it is: every page loads, parts of the node that are not running yet show their
+ * UNAVAILABLE state calmly (no crash, no console error of our own), the keyboard reaches everything, and the theme
+ * switches. Screenshots of every page in both themes are saved as test artefacts.
+ */
+
+let shell: HeadlessProcess;
+
+test.beforeAll(async () => {
+  shell = await startHeadless({ env: { FLYWHEEL_HEARTBEAT_MS: '500' } });
+});
+test.afterAll(async () => {
+  await shell.stop();
+});
+
+const pages = [
+  { id: 'dashboard', title: 'Dashboard' },
+  { id: 'economies', title: 'Economies' },
+  { id: 'jobs', title: 'Jobs' },
+  { id: 'earnings', title: 'Earnings' },
+  { id: 'penalties', title: 'Penalties' },
+  { id: 'settings', title: 'Settings' },
+] as const;
+
+/**
+ * Collects what went wrong in the page. A call to a part that is not running answers HTTP 503 with an UNAVAILABLE
+ * envelope, and Chromium logs every 5xx as "Failed to load resource": those lines are allowed only as long as each
+ * 503 really carried UNAVAILABLE; anything else (a page error, another console error, another status) is a failure.
+ */
+function watch(page: Page) {
+  const problems: string[] = [];
+  let unavailable = 0;
+  let resourceLines = 0;
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    if (/Failed to load resource: the server responded with a status of 503/.test(m.text())) resourceLines++;
+    else problems.push(`console: ${m.text()}`);
+  });
+  page.on('response', async (r) => {
+    if (r.status() < 400) return;
+    const body = (await r.json().catch(() => null)) as { error?: { code?: string } } | null;
+    if (r.status() === 503 && body?.error?.code === 'UNAVAILABLE') unavailable++;
+    else problems.push(`${r.status()} ${r.url()} ${JSON.stringify(body)}`);
+  });
+  return {
+    check() {
+      expect(problems).toEqual([]);
+      expect(resourceLines).toBeLessThanOrEqual(unavailable);
+    },
+  };
+}
+
+async function open(page: Page) {
+  await page.goto(shell.url);
+  await expect(page.getByTestId('connection')).toHaveText('Connected');
+}
+
+test('every page loads against the real node; parts not running say so without a crash', async ({ page }) => {
+  const watcher = watch(page);
+  await open(page);
+
+  // Dashboard: live data where the node has it, calm notices where it does not.
+  await expect(page.getByTestId('cpu-brand')).toContainText('cores');
+  await expect(page.getByTestId('node-status')).toContainText('Devnet');
+  const switchButton = page.getByRole('switch');
+  await expect(switchButton).toHaveText('Provide GPU');
+  await expect(switchButton).toBeDisabled();
+  await expect(page.locator('[data-error-code="UNAVAILABLE"]').first()).toContainText('not running');
+  const uptime = await page.getByTestId('uptime').textContent();
+  await expect(page.getByTestId('uptime')).not.toHaveText(uptime ?? '', { timeout: 5_000 });
+
+  for (const p of pages) {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: p.title }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(p.title);
+    await expect(page.getByRole('link', { name: p.title })).toHaveAttribute('aria-current', 'page');
+    // Every page settles: nothing is left loading forever.
+    await expect(page.locator('.loading')).toHaveCount(0);
+    if (p.id !== 'dashboard' && p.id !== 'settings') {
+      await expect(page.locator('[data-error-code="UNAVAILABLE"]').first()).toBeVisible();
+    }
+    await page.screenshot({ path: test.info().outputPath(`${p.id}-light.png`), fullPage: true });
+  }
+
+  // Settings reads and writes real settings even while the wallet is not running.
+  await expect(page.getByRole('radio', { name: 'Like the system' })).toBeChecked();
+  await expect(page.getByRole('radio', { name: /^Devnet/ })).toBeChecked();
+  await expect(page.getByLabel(/Jobs at once/)).toHaveValue('2');
+  watcher.check();
+});
+
+test('the keyboard reaches everything: skip link first, then the pages, focus on each new page', async ({
+  page,
+}) => {
+  const watcher = watch(page);
+  await open(page);
+  await page.keyboard.press('Tab');
+  const skip = page.getByRole('link', { name: 'Skip to content' });
+  await expect(skip).toBeFocused();
+  await expect(skip).toBeInViewport();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1 })).toBeFocused();
+  await expect(page).not.toHaveURL(/#main/);
+
+  await page.keyboard.press('Shift+Tab'); // back into the sidebar: the last page link
+  await expect(page.getByRole('link', { name: 'Settings' })).toBeFocused();
+  for (let i = 0; i < 4; i++) await page.keyboard.press('Shift+Tab');
+  await expect(page.getByRole('link', { name: 'Economies' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1, name: 'Economies' })).toBeFocused();
+
+  // From the heading, Tab goes into the page itself (once its code has loaded), and a notice's retry is reachable.
+  await expect(page.locator('[data-error-code="UNAVAILABLE"]').first()).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1 })).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('button', { name: 'Try again' }).first()).toBeFocused();
+  watcher.check();
+});
+
+test('the theme switches from Settings, applies to <html> at once and survives a reload', async ({
+  page,
+}) => {
+  const watcher = watch(page);
+  await open(page);
+  await page.getByRole('link', { name: 'Settings' }).click();
+  const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  await page.getByRole('radio', { name: 'Light' }).check();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+  const light = await background();
+
+  await page.getByRole('radio', { name: 'Dark' }).check();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  expect(await background()).not.toBe(light);
+  await page.screenshot({ path: test.info().outputPath('settings-dark.png'), fullPage: true });
+
+  await page.reload();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  for (const p of pages) {
+    await page.getByRole('link', { name: p.title }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(p.title);
+    await expect(page.locator('.loading')).toHaveCount(0);
+    await page.screenshot({ path: test.info().outputPath(`${p.id}-dark.png`), fullPage: true });
+  }
+
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await page.getByRole('radio', { name: 'Like the system' }).check();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'system');
+  watcher.check();
+});

@@ -1,0 +1,623 @@
+/**
+ * Realistic answers for component tests: a devnet with a genesis economy and two forks (one with a 6-decimal
+ * token, so decimals are never assumed), a provider serving the genesis economy, jobs in every state, earnings
+ * with history, penalties with evidence. Amounts are base-unit strings as the node sends them.
+ */
+import type {
+  BenchmarkResult,
+  BenchmarkState,
+  EarningsReport,
+  EconomyEstimate,
+  EconomySummary,
+  HardwareReport,
+  JobDetail,
+  JobSummary,
+  NodeStatus,
+  Penalty,
+  ProviderState,
+  Settings,
+  WalletInfo,
+  WithdrawQuote,
+} from '../../src/shared/api';
+import { defaultSettings } from '../../src/shared/api/settings';
+import type { ApiErrorData } from '../../src/shared/errors';
+
+/** n whole tokens (decimal text allowed) in base units of a token with `decimals`. */
+export function units(n: string, decimals = 18): string {
+  const [whole, fraction = ''] = n.split('.');
+  return (
+    BigInt(whole!) * 10n ** BigInt(decimals) +
+    BigInt(fraction.padEnd(decimals, '0') || '0')
+  ).toString();
+}
+
+export const NOW_S = 1_764_000_000; // 2025-11-24T16:00:00Z
+
+export const GENESIS = '0x1111111111111111111111111111111111111111' as const;
+export const FORK_OCR = '0x2222222222222222222222222222222222222222' as const;
+export const FORK_FAST = '0x3333333333333333333333333333333333333333' as const;
+export const WALLET = '0x9a4c0f0e2b7f3d1c5e8a6b4d2f0e1c3a5b7d9f11' as const;
+
+export const unavailable = (part: string): ApiErrorData => ({
+  code: 'UNAVAILABLE',
+  shortMessage: `The ${part} is not running on this node.`,
+});
+
+export const nodeStatus: NodeStatus = {
+  version: '0.1.0',
+  shell: 'headless',
+  startedAt: NOW_S * 1000 - 65_000,
+  uptimeS: 65,
+  pid: 4242,
+  platform: 'linux',
+  arch: 'x64',
+  dataDir: '/home/ada/.config/Flywheel',
+  network: {
+    kind: 'devnet',
+    label: 'Devnet (local)',
+    chainId: 31337,
+    rpcUrl: 'http://127.0.0.1:8545',
+    connected: true,
+    blockNumber: 1284,
+  },
+  phase: { id: 'ready', label: 'Ready', state: 'done', progress: 1 },
+};
+
+export const hardware: HardwareReport = {
+  detectedAt: NOW_S * 1000,
+  gpus: [
+    {
+      id: 'gpu0',
+      index: 0,
+      vendor: 'nvidia',
+      model: 'NVIDIA GeForce RTX 4090',
+      vramMiB: 24564,
+      driver: '550.54.15',
+      busId: '01:00.0',
+      source: 'nvidia-smi',
+      temperatureC: 46,
+      utilizationPct: 12,
+    },
+  ],
+  cpu: {
+    manufacturer: 'AMD',
+    brand: 'Ryzen 9 7950X',
+    physicalCores: 16,
+    threads: 32,
+    speedGHz: 4.5,
+    simd: ['avx2', 'avx512f', 'fma'],
+  },
+  memory: { totalMiB: 65536, availableMiB: 41200 },
+  os: { platform: 'linux', distro: 'Ubuntu', release: '24.04', arch: 'x64' },
+  devices: [
+    {
+      id: 'gpu0',
+      label: 'NVIDIA GeForce RTX 4090',
+      kind: 'gpu',
+      executionProvider: {
+        chosen: 'webgpu',
+        candidates: [
+          {
+            name: 'cuda',
+            status: 'rejected',
+            reason: 'CUDA provider libraries are not installed',
+            action: 'npm run cuda:install',
+          },
+          { name: 'dml', status: 'not-applicable', reason: 'DirectML is Windows only' },
+          { name: 'webgpu', status: 'chosen', reason: 'WebGPU adapter found (Vulkan)' },
+          { name: 'cpu', status: 'available', reason: 'always available, slower' },
+        ],
+      },
+    },
+    {
+      id: 'cpu',
+      label: 'Ryzen 9 7950X',
+      kind: 'cpu',
+      executionProvider: {
+        chosen: 'cpu',
+        candidates: [{ name: 'cpu', status: 'chosen', reason: '16 cores with AVX-512' }],
+      },
+    },
+  ],
+  notes: [],
+};
+
+const params = {
+  minBond: units('100'),
+  minCollateral: units('5'),
+  collateralFeeMultipleBps: 20_000,
+  acceptWindowS: 20,
+  minDeadlineS: 30,
+  challengeWindowS: 60,
+  voteWindowS: 60,
+  protocolFeeBps: 500,
+  requesterSlashShareBps: 5000,
+  jailStrikes: 3,
+  jailCooldownS: 600,
+  unbondingPeriodS: 300,
+  epochLengthS: 600,
+  emissionPerEpoch: units('1000'),
+  maxDeclines: 3,
+  validatorMinBond: units('50'),
+};
+
+const noMembership = {
+  status: 'none' as const,
+  bond: '0',
+  locked: '0',
+  free: '0',
+  score: 0,
+  strikes: 0,
+  unbondingEndsAt: null,
+  jailedUntil: null,
+  forkAllocation: null,
+};
+
+export const genesis: EconomySummary = {
+  id: GENESIS,
+  name: 'Flywheel Genesis',
+  token: {
+    address: '0xaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+    name: 'Flywheel',
+    symbol: 'FLY',
+    decimals: 18,
+  },
+  parentId: null,
+  forkBlock: null,
+  createdAt: NOW_S - 86_400,
+  depth: 0,
+  params,
+  stats: {
+    activeProviders: 12,
+    totalBonded: units('2400'),
+    jobsLast24h: 860,
+    finalizedLast24h: 842,
+    medianFee: units('2.5'),
+    emissionPerEpoch: units('1000'),
+    slashRate: 0.012,
+    treasury: units('310.25'),
+  },
+  membership: {
+    status: 'active',
+    bond: units('150'),
+    locked: units('10'),
+    free: units('140'),
+    score: 5120,
+    strikes: 1,
+    unbondingEndsAt: null,
+    jailedUntil: null,
+    walletBalance: units('35.5'),
+    forkAllocation: null,
+  },
+};
+
+export const forkOcr: EconomySummary = {
+  id: FORK_OCR,
+  name: 'OCR Guild',
+  token: {
+    address: '0xbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb',
+    name: 'OCR Guild',
+    symbol: 'OCRG',
+    decimals: 18,
+  },
+  parentId: GENESIS,
+  forkBlock: 812,
+  createdAt: NOW_S - 40_000,
+  depth: 1,
+  params: { ...params, minBond: units('50'), protocolFeeBps: 300, emissionPerEpoch: units('2500') },
+  stats: {
+    activeProviders: 4,
+    totalBonded: units('400'),
+    jobsLast24h: 310,
+    finalizedLast24h: 300,
+    medianFee: units('4'),
+    emissionPerEpoch: units('2500'),
+    slashRate: 0.004,
+    treasury: units('12'),
+  },
+  membership: {
+    ...noMembership,
+    walletBalance: units('80'),
+    forkAllocation: { amount: units('42.5'), claimed: false },
+  },
+};
+
+export const forkFast: EconomySummary = {
+  id: FORK_FAST,
+  name: 'Fast Lane',
+  token: {
+    address: '0xcccccccccccccccccccccccccccccccccccccccc',
+    name: 'Fast Lane',
+    symbol: 'FAST',
+    decimals: 6,
+  },
+  parentId: FORK_OCR,
+  forkBlock: 1100,
+  createdAt: NOW_S - 9_000,
+  depth: 2,
+  params: {
+    ...params,
+    minBond: units('20', 6),
+    minCollateral: units('1', 6),
+    emissionPerEpoch: units('500', 6),
+    unbondingPeriodS: 120,
+    challengeWindowS: 30,
+  },
+  stats: {
+    activeProviders: 2,
+    totalBonded: units('60', 6),
+    jobsLast24h: 95,
+    finalizedLast24h: 80,
+    medianFee: units('0.75', 6),
+    emissionPerEpoch: units('500', 6),
+    slashRate: 0.08,
+    treasury: units('3', 6),
+  },
+  membership: { ...noMembership, walletBalance: units('25', 6) },
+};
+
+export const economies: EconomySummary[] = [genesis, forkOcr, forkFast];
+
+export const estimates: Record<string, EconomyEstimate> = {
+  [GENESIS]: {
+    economyId: GENESIS,
+    bond: units('100'),
+    expectedJobsPerHour: 6,
+    expectedEarningsPerHour: units('14.25'),
+    deadlineMissProbability: 0.004,
+    expectedSlashPerDay: units('2.88'),
+    basis:
+      'From a score of 5,120 (± 3 %) against 12 providers and 860 jobs in the last 24 h, at 99 % uptime.',
+  },
+  [FORK_OCR]: {
+    economyId: FORK_OCR,
+    bond: units('50'),
+    expectedJobsPerHour: 4,
+    expectedEarningsPerHour: units('15.52'),
+    deadlineMissProbability: 0.03,
+    expectedSlashPerDay: units('57.6'),
+    basis: 'From a score of 5,120 against 4 providers and 310 jobs in the last 24 h.',
+  },
+  [FORK_FAST]: {
+    economyId: FORK_FAST,
+    bond: units('20', 6),
+    expectedJobsPerHour: 2,
+    expectedEarningsPerHour: units('1.4', 6),
+    deadlineMissProbability: 0.15,
+    expectedSlashPerDay: units('30', 6),
+    basis: 'Deadlines here are 30 s; this machine’s OCR run takes 24 s at the median.',
+  },
+};
+
+export const providerStopped: ProviderState = {
+  status: 'stopped',
+  reason: null,
+  serving: [GENESIS],
+  slots: { busy: 0, total: 2 },
+};
+
+export const providerOn: ProviderState = {
+  ...providerStopped,
+  status: 'providing',
+  slots: { busy: 1, total: 2 },
+};
+
+export const wallet: WalletInfo = {
+  exists: true,
+  address: WALLET,
+  locked: false,
+  protection: 'passphrase',
+  protectionNote: 'Linux has no secret store here: using a passphrase keystore.',
+  payoutAddress: null,
+  nativeBalance: units('9.87654321'),
+};
+
+export const noWallet: WalletInfo = {
+  exists: false,
+  address: null,
+  locked: false,
+  protection: null,
+  protectionNote: 'Linux has no secret store here: the key will be kept in a passphrase keystore.',
+  payoutAddress: null,
+  nativeBalance: null,
+};
+
+function result(id: string, score: number, finishedAt: number): BenchmarkResult {
+  return {
+    id,
+    mode: 'full',
+    startedAt: finishedAt - 40_000,
+    finishedAt,
+    device: 'gpu0',
+    executionProvider: 'webgpu',
+    score,
+    spreadPct: 2.8,
+    figures: [
+      { id: 'gemm-fp32', label: 'GEMM fp32', value: 41_230, unit: 'GFLOP/s', spreadPct: 1.9, repeats: 12 },
+      { id: 'ocr-rec', label: 'OCR recognition', value: 212.4, unit: 'lines/s', spreadPct: 3.1, repeats: 8 },
+      { id: 'vad', label: 'Voice activity', value: 1804, unit: 'frames/s', spreadPct: 2.2, repeats: 8 },
+    ],
+  };
+}
+
+export const benchmark: BenchmarkState = {
+  running: null,
+  latest: result('b4', 5120, NOW_S * 1000 - 3_600_000),
+  history: [
+    result('b1', 4870, NOW_S * 1000 - 86_400_000 * 3),
+    result('b2', 5010, NOW_S * 1000 - 86_400_000 * 2),
+    result('b3', 4990, NOW_S * 1000 - 86_400_000),
+    result('b4', 5120, NOW_S * 1000 - 3_600_000),
+  ],
+  drift: { flagged: false, ratio: 1.04, jobs: 37, message: 'Live jobs match the benchmark.' },
+};
+
+export const noBenchmark: BenchmarkState = { running: null, latest: null, history: [], drift: null };
+
+const hash = (c: string) => `0x${c.repeat(64)}` as const;
+
+export const runningJob: JobSummary = {
+  key: `${GENESIS}:41`,
+  economyId: GENESIS,
+  economyName: 'Flywheel Genesis',
+  jobId: '41',
+  kind: 'fine-tune',
+  status: 'Assigned',
+  local: { step: 'running', progress: 0.4, etaS: 18, declineReason: null, error: null },
+  modelHash: hash('a'),
+  modelName: 'Tiny classifier fine-tune',
+  fee: units('6'),
+  tokenSymbol: 'FLY',
+  deadline: NOW_S + 120,
+  postedAt: NOW_S - 30,
+  updatedAt: NOW_S - 2,
+  provider: WALLET,
+  mine: true,
+};
+
+export const finalizedJob: JobSummary = {
+  key: `${GENESIS}:40`,
+  economyId: GENESIS,
+  economyName: 'Flywheel Genesis',
+  jobId: '40',
+  kind: 'inference',
+  status: 'Finalized',
+  local: { step: 'submitted', progress: 1, etaS: null, declineReason: null, error: null },
+  modelHash: hash('b'),
+  modelName: 'PP-OCRv4 recognition',
+  fee: units('2.5'),
+  tokenSymbol: 'FLY',
+  deadline: NOW_S - 200,
+  postedAt: NOW_S - 300,
+  updatedAt: NOW_S - 100,
+  provider: WALLET,
+  mine: true,
+};
+
+export const declinedJob: JobSummary = {
+  key: `${FORK_OCR}:7`,
+  economyId: FORK_OCR,
+  economyName: 'OCR Guild',
+  jobId: '7',
+  kind: 'inference',
+  status: 'Posted',
+  local: { step: 'declined', progress: null, etaS: null, declineReason: 'INPUT_HASH_MISMATCH', error: null },
+  modelHash: hash('c'),
+  modelName: null,
+  fee: units('4'),
+  tokenSymbol: 'OCRG',
+  deadline: NOW_S + 600,
+  postedAt: NOW_S - 400,
+  updatedAt: NOW_S - 390,
+  provider: null,
+  mine: true,
+};
+
+export const jobs: JobSummary[] = [runningJob, finalizedJob, declinedJob];
+
+export const finalizedDetail: JobDetail = {
+  ...finalizedJob,
+  requester: '0x5555555555555555555555555555555555555555',
+  inputHash: hash('d'),
+  inputUri: 'blob://sha256/dddd',
+  outputHash: hash('e'),
+  outputUri: 'blob://sha256/eeee',
+  timings: { fetchMs: 120, runMs: 31, submitMs: 840 },
+  txs: [
+    { label: 'Submit result', hash: hash('1'), block: 1201 },
+    { label: 'Finalize', hash: hash('2'), block: 1262 },
+  ],
+  preview: { kind: 'ocr', text: 'Flywheel 2026 GPU' },
+  timeline: [
+    { t: NOW_S - 300, label: 'Posted' },
+    { t: NOW_S - 299, label: 'Assigned to you' },
+    { t: NOW_S - 298, label: 'Result submitted', txHash: hash('1') },
+    { t: NOW_S - 100, label: 'Finalized: paid', txHash: hash('2') },
+  ],
+};
+
+export const vadDetail: JobDetail = {
+  ...finalizedDetail,
+  key: `${GENESIS}:39`,
+  jobId: '39',
+  modelName: 'Silero VAD v5',
+  preview: {
+    kind: 'vad',
+    durationS: 6,
+    segments: [
+      { startS: 0.4, endS: 1.9 },
+      { startS: 3.1, endS: 5.2 },
+    ],
+  },
+};
+
+export const fineTuneDetail: JobDetail = {
+  ...finalizedDetail,
+  ...runningJob,
+  requester: '0x5555555555555555555555555555555555555555',
+  inputHash: hash('d'),
+  inputUri: 'blob://sha256/dddd',
+  outputHash: null,
+  outputUri: null,
+  timings: { fetchMs: 90, runMs: null, submitMs: null },
+  txs: [],
+  preview: { kind: 'fine-tune', lossCurve: [2.3, 1.7, 1.2, 0.9, 0.71, 0.6], evalLoss: 0.66 },
+  timeline: [{ t: NOW_S - 30, label: 'Assigned to you' }],
+};
+
+export const earnings: EarningsReport = {
+  economies: [
+    {
+      economyId: GENESIS,
+      economyName: 'Flywheel Genesis',
+      token: genesis.token,
+      bonded: units('150'),
+      locked: units('10'),
+      pending: units('4.75'),
+      claimable: units('61.2'),
+      withdrawn: units('100'),
+      lifetime: units('166.95'),
+      slashed: units('5'),
+    },
+    {
+      economyId: FORK_FAST,
+      economyName: 'Fast Lane',
+      token: forkFast.token,
+      bonded: '0',
+      locked: '0',
+      pending: '0',
+      claimable: units('0.35', 6),
+      withdrawn: '0',
+      lifetime: units('0.35', 6),
+      slashed: '0',
+    },
+  ],
+  totals: [
+    {
+      token: genesis.token,
+      bonded: units('150'),
+      pending: units('4.75'),
+      claimable: units('61.2'),
+      withdrawn: units('100'),
+      lifetime: units('166.95'),
+    },
+    {
+      token: forkFast.token,
+      bonded: '0',
+      pending: '0',
+      claimable: units('0.35', 6),
+      withdrawn: '0',
+      lifetime: units('0.35', 6),
+    },
+  ],
+  history: [
+    {
+      t: NOW_S - 7200,
+      block: 900,
+      economyId: GENESIS,
+      kind: 'fee',
+      amount: units('2.375'),
+      txHash: hash('3'),
+      jobId: '12',
+    },
+    {
+      t: NOW_S - 6000,
+      block: 950,
+      economyId: GENESIS,
+      kind: 'emission',
+      amount: units('160'),
+      txHash: hash('4'),
+      jobId: null,
+    },
+    {
+      t: NOW_S - 5000,
+      block: 990,
+      economyId: GENESIS,
+      kind: 'slash',
+      amount: units('5'),
+      txHash: hash('5'),
+      jobId: '15',
+    },
+    {
+      t: NOW_S - 4000,
+      block: 1020,
+      economyId: GENESIS,
+      kind: 'withdrawal',
+      amount: units('100'),
+      txHash: hash('6'),
+      jobId: null,
+    },
+    {
+      t: NOW_S - 3000,
+      block: 1050,
+      economyId: FORK_FAST,
+      kind: 'fee',
+      amount: units('0.35', 6),
+      txHash: hash('7'),
+      jobId: '3',
+    },
+    {
+      t: NOW_S - 1000,
+      block: 1200,
+      economyId: GENESIS,
+      kind: 'fee',
+      amount: units('9.575'),
+      txHash: hash('8'),
+      jobId: '40',
+    },
+  ],
+  payoutAddress: null,
+};
+
+export const emptyEarnings: EarningsReport = { economies: [], totals: [], history: [], payoutAddress: null };
+
+export const quotesAll: WithdrawQuote[] = [
+  {
+    economyId: GENESIS,
+    amount: units('61.2'),
+    gasCostWei: units('0.00021'),
+    worthIt: true,
+    advice: 'Withdraw: 61.2 FLY for about 0.00021 ETH of gas.',
+  },
+  {
+    economyId: FORK_FAST,
+    amount: units('0.35', 6),
+    gasCostWei: units('0.00019'),
+    worthIt: false,
+    advice: 'Wait: the gas would cost more than 0.35 FAST pays.',
+  },
+];
+
+export const penalties: Penalty[] = [
+  {
+    id: 'p3',
+    t: NOW_S - 600,
+    block: 1230,
+    txHash: hash('9'),
+    economyId: GENESIS,
+    kind: 'timeout',
+    jobId: '15',
+    amount: units('5'),
+    evidence: {
+      deadline: NOW_S - 700,
+      submittedAt: null,
+      reason: 'The model fetch from the blob store timed out.',
+    },
+    advice: 'Check the blob store is reachable from this machine; lower "Jobs at once" if the GPU was busy.',
+  },
+  {
+    id: 'p2',
+    t: NOW_S - 5000,
+    block: 990,
+    txHash: hash('a'),
+    economyId: FORK_FAST,
+    kind: 'strike',
+    jobId: '2',
+    amount: null,
+    evidence: { deadline: NOW_S - 5100, submittedAt: NOW_S - 5088 },
+    advice:
+      'Deadlines in Fast Lane are short for this machine: run a full benchmark so its declared score is honest.',
+  },
+];
+
+export const settings: Settings = structuredClone(defaultSettings);
