@@ -83,18 +83,19 @@ describe('IPFS through a trustless gateway', () => {
     ['in a CAR', {}],
     ['as a raw block', { noCar: true }],
   ])('refuses a gateway that returns a tampered block %s, and keeps nothing', async (_how, extra) => {
-    let victim: string | undefined;
+    // Chosen once the file is added: one of its raw leaves.
+    const victim = { cid: '' };
     const { node, store, root } = await setup({
       ...extra,
       tamper: (cid, bytes) => {
-        if (cid.toString() !== victim) return bytes;
+        if (cid.toString() !== victim.cid) return bytes;
         const copy = new Uint8Array(bytes);
         copy[1000] = copy[1000]! ^ 0xff;
         return copy;
       },
     });
     const cid = await added(node, model);
-    victim = [...node.blocks.keys()].find((k) => CID.parse(k).code === raw.code);
+    victim.cid = [...node.blocks.keys()].find((k) => CID.parse(k).code === raw.code)!;
     const err = await store.fetch(`ipfs://${cid}`, modelHash).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BlobError);
     expect(err).toMatchObject({
