@@ -5,12 +5,24 @@ import { EXCLUDED_PACKAGES, TARGETS, referencePackageFiles } from './layout.mjs'
 const ORT = 'node_modules/onnxruntime-node/bin/napi-v6';
 
 /**
- * Per platform: keep only that platform's onnxruntime-node binaries (and, through ${arch}, only the target arch's;
- * the extglob is minimatch's, which electron-builder uses). 290 MB of other platforms' libraries stay out.
+ * What goes into app.asar for one platform: the built app, its resources and package.json; production
+ * dependencies minus the packages shipped beside the asar or never loaded; onnxruntime-node's binaries for this
+ * platform only (and, through ${arch}, only the target arch; the extglob is minimatch's, which electron-builder
+ * uses), leaving out 290 MB of other platforms' libraries. The whole list sits in each platform's section:
+ * electron-builder turns a top-level `files` into a separate file set, and a platform section holding only
+ * exclusions would then make its default matcher take every file of the project.
  */
-function onnxruntimeOnly(electronPlatform) {
+function appFiles(electronPlatform) {
   const others = ['darwin', 'linux', 'win32'].filter((p) => p !== electronPlatform);
-  return [`!${ORT}/{${others.join(',')}}{,/**/*}`, `!${ORT}/${electronPlatform}/!(\${arch}){,/**/*}`];
+  return [
+    'out/**/*',
+    'resources/**/*',
+    'package.json',
+    '!**/*.map',
+    ...EXCLUDED_PACKAGES.map((p) => `!node_modules/${p}{,/**/*}`),
+    `!${ORT}/{${others.join(',')}}{,/**/*}`,
+    `!${ORT}/${electronPlatform}/!(\${arch}){,/**/*}`,
+  ];
 }
 
 /** An https release feed given at packaging time turns auto-update on (electron-builder writes app-update.yml). */
@@ -28,13 +40,6 @@ const config = {
   executableName: 'flywheel',
   copyright: 'Flywheel contributors',
   directories: { output: 'dist', buildResources: 'build' },
-  files: [
-    'out/**/*',
-    'resources/**/*',
-    'package.json',
-    '!**/*.map',
-    ...EXCLUDED_PACKAGES.map((p) => `!node_modules/${p}{,/**/*}`),
-  ],
   asar: true,
   // Native code cannot be loaded from inside an archive: onnxruntime's binding and its shared libraries.
   asarUnpack: [`${ORT}/**/*`],
@@ -52,7 +57,7 @@ const config = {
   publish: publishFeed(),
   linux: {
     target: TARGETS.linux.formats.map((target) => ({ target, arch: TARGETS.linux.archs })),
-    files: onnxruntimeOnly('linux'),
+    files: appFiles('linux'),
     category: 'Utility',
     icon: 'build/icon.png',
     maintainer: 'Flywheel contributors',
@@ -60,14 +65,14 @@ const config = {
   },
   mac: {
     target: TARGETS.mac.formats.map((target) => ({ target, arch: TARGETS.mac.archs })),
-    files: onnxruntimeOnly('darwin'),
+    files: appFiles('darwin'),
     category: 'public.app-category.utilities',
     icon: 'build/icon.png',
     hardenedRuntime: true,
   },
   win: {
     target: TARGETS.win.formats.map((target) => ({ target, arch: TARGETS.win.archs })),
-    files: onnxruntimeOnly('win32'),
+    files: appFiles('win32'),
     icon: 'build/icon.png',
   },
   nsis: { oneClick: false, perMachine: false, allowToChangeInstallationDirectory: true },

@@ -1,4 +1,13 @@
-import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import afterPack, {
@@ -171,6 +180,16 @@ describe('afterPack hook', () => {
     expect(statSync(join(resources, 'anvil', 'anvil')).size).toBeGreaterThan(1_000_000);
     expect(wireOf(bin)).toBe('01001100');
     expect(missingResources({ resources, electronPlatform: 'linux', arch: 'x64' })).toEqual([]);
+
+    // The engine finds package files by walking Node's lookup paths from its own module (in app.asar): that walk
+    // reaches <resources>/node_modules, where the models are.
+    const fromAsar = createRequire(join(resources, 'app.asar', 'out', 'main', 'index.js'));
+    for (const { package: pkg, paths } of referencePackageFiles()) {
+      const found = paths.map((p) =>
+        (fromAsar.resolve.paths(pkg) ?? []).map((dir) => join(dir, pkg, p)).find((f) => existsSync(f)),
+      );
+      expect(found).toEqual(paths.map((p) => join(resources, 'node_modules', pkg, p)));
+    }
   });
 
   it('fails the build when a model is missing from the package', async () => {

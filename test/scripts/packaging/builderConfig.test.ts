@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative, sep } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import type { Configuration } from 'electron-builder';
+import { beforeAll, describe, expect, it } from 'vitest';
 import config, { publishFeed } from '../../../scripts/packaging/electron-builder.config.mjs';
 import {
   anvilPackage,
@@ -14,14 +15,28 @@ import {
 } from '../../../scripts/packaging/layout.mjs';
 import { packagedAnvilPath } from '../../../src/main/paths';
 
-// electron-builder's own file matching and schema check, so the test reads the config exactly as a build would.
+// electron-builder's own config loading, file matching and schema check, so the test reads the config exactly as a
+// build does (a build normalizes the config first: that step once turned a platform's exclusions into "everything").
 const require = createRequire(import.meta.url);
 const builderLib = createRequire(require.resolve('electron-builder'));
-const { FileMatcher, getFileMatchers, getNodeModuleFileMatcher } = builderLib(
+type Filter = (file: string, stat: ReturnType<typeof statSync>) => boolean;
+interface Matcher {
+  createFilter(): Filter;
+}
+const { FileMatcher, getFileMatchers, getMainFileMatchers, getNodeModuleFileMatcher } = builderLib(
   'app-builder-lib/out/fileMatcher',
 ) as {
   FileMatcher: new (from: string, to: string, expand: (p: string) => string, patterns?: string[]) => Matcher;
   getFileMatchers: (config: unknown, name: string, dest: string, options: unknown) => Matcher[] | null;
+  getMainFileMatchers: (
+    appDir: string,
+    dest: string,
+    expand: (p: string) => string,
+    platformOptions: unknown,
+    packager: unknown,
+    outDir: string,
+    isElectronCompile: boolean,
+  ) => Matcher[];
   getNodeModuleFileMatcher: (
     appDir: string,
     dest: string,
@@ -30,19 +45,38 @@ const { FileMatcher, getFileMatchers, getNodeModuleFileMatcher } = builderLib(
     packager: unknown,
   ) => Matcher;
 };
-const { validateConfiguration } = builderLib('app-builder-lib/out/util/config/config') as {
+const { getConfig, validateConfiguration } = builderLib('app-builder-lib/out/util/config/config') as {
+  getConfig: (
+    projectDir: string,
+    configPath: string | null,
+    configFromOptions: unknown,
+  ) => Promise<Configuration>;
   validateConfiguration: (config: unknown, logger: unknown) => Promise<void>;
 };
 const { DebugLogger } = builderLib('builder-util') as { DebugLogger: new (enabled: boolean) => unknown };
 
-interface Matcher {
-  createFilter(): (file: string, stat: ReturnType<typeof statSync>) => boolean;
-}
-
 type PlatformKey = keyof typeof TARGETS;
 const nm = join(projectRoot, 'node_modules');
+const outDir = join(projectRoot, 'dist');
 const expander = (arch: string) => (pattern: string) =>
   pattern.replace(/\$\{arch\}/g, arch).replace(/\$\{os\}/g, 'linux');
+
+/** The config as electron-builder sees it after loading the file (normalized, defaults merged). */
+let loaded: Configuration;
+beforeAll(async () => {
+  loaded = await getConfig(
+    projectRoot,
+    join(projectRoot, 'scripts/packaging/electron-builder.config.mjs'),
+    null,
+  );
+});
+const info = () => ({
+  projectDir: projectRoot,
+  buildResourcesDir: 'build',
+  isPrepackedAppAsar: false,
+  config: loaded,
+  debugLogger: { isEnabled: false },
+});
 
 function walk(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -50,25 +84,40 @@ function walk(dir: string): string[] {
   );
 }
 
-/** Whether a file under node_modules goes into app.asar for a target, per electron-builder's node_modules filter. */
+/** Files are asked about as files (a stat stand-in), so paths a build would produce need not exist yet. */
+const asFile = { isDirectory: () => false } as ReturnType<typeof statSync>;
+const test = (filter: Filter) => (file: string) => filter(file, asFile);
+
+/** Whether a project file (not node_modules) goes into app.asar for a target. */
+function appPacks(platform: PlatformKey, arch: string) {
+  const matchers = getMainFileMatchers(
+    projectRoot,
+    '/app',
+    expander(arch),
+    loaded[platform],
+    { info: info() },
+    outDir,
+    false,
+  );
+  const filters = matchers.map((m) => m.createFilter());
+  return (file: string) => filters.some((f) => f(file, asFile));
+}
+
+/** Whether a file under node_modules goes into app.asar for a target. */
 function packs(platform: PlatformKey, arch: string) {
-  const matcher = getNodeModuleFileMatcher(projectRoot, '/app', expander(arch), config[platform], {
-    config,
-    debugLogger: { isEnabled: false },
-  });
-  const filter = matcher.createFilter();
-  return (file: string) => filter(file, statSync(file));
+  return test(
+    getNodeModuleFileMatcher(projectRoot, '/app', expander(arch), loaded[platform], info()).createFilter(),
+  );
 }
 
 function unpacks(platform: PlatformKey, arch: string) {
-  const matchers = getFileMatchers(config, 'asarUnpack', '/app', {
+  const matchers = getFileMatchers(loaded, 'asarUnpack', '/app', {
     macroExpander: expander(arch),
-    customBuildOptions: config[platform],
-    globalOutDir: join(projectRoot, 'dist'),
+    customBuildOptions: loaded[platform],
+    globalOutDir: outDir,
     defaultSrc: projectRoot,
   });
-  const filter = matchers![0]!.createFilter();
-  return (file: string) => filter(file, statSync(file));
+  return test(matchers![0]!.createFilter());
 }
 
 const targets = (Object.keys(TARGETS) as PlatformKey[]).flatMap((key) =>
@@ -148,8 +197,34 @@ describe('packaging config (electron-builder)', () => {
     expect(has('onnxruntime-web/package.json')).toBe(false);
     expect(has('onnxruntime-node/dist/index.js')).toBe(true);
     expect(has('viem/package.json')).toBe(true);
-    expect(config.files).toEqual(expect.arrayContaining(['out/**/*', 'resources/**/*', 'package.json']));
   });
+
+  it.each(targets)(
+    'puts the built app in $platform/$arch app.asar, and nothing else of the project',
+    ({ key, arch }) => {
+      const inAsar = appPacks(key, arch);
+      const has = (rel: string) => inAsar(join(projectRoot, rel));
+      for (const rel of [
+        'package.json',
+        'out/main/index.js',
+        'out/preload/index.cjs',
+        'out/renderer/index.html',
+      ]) {
+        expect(has(rel), rel).toBe(true);
+      }
+      expect(has('resources/tray/tray-providing.png')).toBe(true);
+      expect(has('out/main/index.js.map')).toBe(false);
+      for (const rel of [
+        'src/main/index.ts',
+        'README.md',
+        'scripts/test.mjs',
+        'test/helpers/tmp.ts',
+        'eslint.config.js',
+      ]) {
+        expect(has(rel), rel).toBe(false);
+      }
+    },
+  );
 
   it('excludes only packages no main-process code imports', () => {
     const sources = ['main', 'preload'].flatMap((d) => walk(join(projectRoot, 'src', d)));
