@@ -10,7 +10,7 @@ import {
   type WorkerLimits,
 } from './worker/protocol';
 
-type Reply = Extract<FromWorker, { type: 'result' | 'bench-result' | 'probe-result' }>;
+type Reply = Extract<FromWorker, { type: 'result' | 'bench-result' | 'probe-result' | 'backends-result' }>;
 
 interface Pending {
   resolve: (reply: Reply) => void;
@@ -174,7 +174,10 @@ export class DeviceWorker {
         }
         pending.loadModel().then(
           (bytes) => host.postMessage({ type: 'model', id: message.id, bytes }),
-          (err: unknown) => pending.reject(err instanceof Error ? err : new Error(String(err))),
+          (err: unknown) => {
+            host.postMessage({ type: 'model', id: message.id, bytes: null });
+            pending.reject(err instanceof Error ? err : new Error(String(err)));
+          },
         );
         return;
       case 'refusal':

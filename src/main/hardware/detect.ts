@@ -1,5 +1,8 @@
 import si from 'systeminformation';
 import type { CpuInfo, GpuInfo, GpuVendor, HardwareReport } from '../../shared/api/hardware';
+import { NVIDIA_SMI_ARGS, parseNvidiaSmi, type NvidiaGpu } from './nvidiaSmi';
+import { ROCM_SMI_ARGS, parseRocmSmi, type AmdGpu } from './rocmSmi';
+import { runTool, type ToolResult } from './tools';
 
 const SIMD_FLAGS = [
   'sse4_2',
@@ -85,17 +88,110 @@ export function cpuFrom(cpu: si.Systeminformation.CpuData | null, flags: string)
   };
 }
 
+/** How detection reaches the outside world; tests pass recorded tool output. */
+export interface DetectSources {
+  runTool: (command: string, args: string[]) => Promise<ToolResult>;
+}
+
+/**
+ * GPUs from systeminformation refined by the vendor tools: nvidia-smi and rocm-smi know names, VRAM and drivers
+ * better (and see GPUs a VM's PCI listing hides). Matched by PCI bus id, then by order within the vendor; a GPU only
+ * a vendor tool sees is added. Ids (`gpu0`, `gpu1`, …) follow bus order.
+ */
+export function mergeGpus(
+  fromSi: GpuInfo[],
+  nvidia: NvidiaGpu[],
+  amd: AmdGpu[],
+): { gpus: GpuInfo[]; deviceIndex: Map<string, number> } {
+  const merged = fromSi.map((g) => ({ gpu: { ...g }, deviceIndex: null as number | null }));
+  const refine = (
+    vendor: GpuVendor,
+    source: GpuInfo['source'],
+    tool: {
+      index: number;
+      name: string | null;
+      busId: string | null;
+      memory: number | null;
+      driver: string | null;
+      temperatureC: number | null;
+      utilizationPct: number | null;
+    },
+  ) => {
+    const bus = normalizeBusId(tool.busId);
+    let target = bus ? merged.find((m) => normalizeBusId(m.gpu.busId) === bus) : undefined;
+    target ??= merged.filter((m) => m.gpu.vendor === vendor && m.deviceIndex === null)[0];
+    if (!target) {
+      target = {
+        gpu: {
+          id: '',
+          index: 0,
+          vendor,
+          model: tool.name ?? 'Unknown GPU',
+          vramMiB: null,
+          driver: null,
+          busId: null,
+          source,
+          temperatureC: null,
+          utilizationPct: null,
+        },
+        deviceIndex: null,
+      };
+      merged.push(target);
+    }
+    const g = target.gpu;
+    g.vendor = vendor;
+    g.source = source;
+    if (tool.name) g.model = tool.name;
+    g.busId = tool.busId ?? g.busId;
+    g.vramMiB = tool.memory ?? g.vramMiB;
+    g.driver = tool.driver ?? g.driver;
+    g.temperatureC = tool.temperatureC ?? g.temperatureC;
+    g.utilizationPct = tool.utilizationPct ?? g.utilizationPct;
+    target.deviceIndex = tool.index;
+  };
+  for (const n of nvidia) refine('nvidia', 'nvidia-smi', { ...n, memory: n.memoryMiB });
+  for (const a of amd) refine('amd', 'rocm-smi', { ...a, memory: a.vramMiB });
+  merged.sort((a, b) => busOrder(a.gpu.busId) - busOrder(b.gpu.busId));
+  const deviceIndex = new Map<string, number>();
+  const gpus = merged.map((m, index) => {
+    const gpu = { ...m.gpu, id: `gpu${index}`, index };
+    // The execution provider's device number: the vendor tool's index (CUDA order), else the adapter order.
+    deviceIndex.set(gpu.id, m.deviceIndex ?? index);
+    return gpu;
+  });
+  return { gpus, deviceIndex };
+}
+
+/** `00000000:01:00.0`, `0000:01:00.0`, `01:00.0` → `0:01:00.0` (domain as a number, lower case). */
+export function normalizeBusId(busId: string | null | undefined): string | null {
+  const m = /(?:([0-9a-f]{1,8}):)?([0-9a-f]{2}):([0-9a-f]{2})\.([0-7])\s*$/i.exec(busId ?? '');
+  if (!m) return null;
+  return `${parseInt(m[1] ?? '0', 16)}:${m[2]!.toLowerCase()}:${m[3]!.toLowerCase()}.${m[4]}`;
+}
+
+function busOrder(busId: string | null): number {
+  const n = normalizeBusId(busId);
+  if (!n) return Number.MAX_SAFE_INTEGER;
+  const [domain, bus, dev, fn] = n.split(/[:.]/);
+  return ((Number(domain) * 256 + parseInt(bus!, 16)) * 32 + parseInt(dev!, 16)) * 8 + Number(fn);
+}
+
 /** Detects GPUs, CPU, memory and OS. Never throws: whatever cannot be read becomes a note. */
-export async function detectHardware(): Promise<HardwareReport> {
+export async function detectHardware(sources: DetectSources = { runTool }): Promise<HardwareReport> {
   const notes: string[] = [];
-  const [graphics, cpu, flags, mem, os] = await Promise.all([
+  const [graphics, cpu, flags, mem, os, nvidiaOut, rocmOut] = await Promise.all([
     probe('GPU list', () => si.graphics(), { controllers: [], displays: [] }, notes),
     probe('CPU', () => si.cpu(), null, notes),
     probe('CPU flags', () => si.cpuFlags(), '', notes),
     probe('memory', () => si.mem(), null, notes),
     probe('OS', () => si.osInfo(), null, notes),
+    sources.runTool('nvidia-smi', NVIDIA_SMI_ARGS),
+    sources.runTool('rocm-smi', ROCM_SMI_ARGS),
   ]);
-  const gpus = gpusFromSystemInformation(graphics.controllers ?? []);
+  const nvidia = nvidiaOut.ok ? parseNvidiaSmi(nvidiaOut.stdout, notes) : [];
+  const amd = rocmOut.ok ? parseRocmSmi(rocmOut.stdout, notes) : [];
+  for (const out of [nvidiaOut, rocmOut]) if (!out.ok && !out.missing) notes.push(out.why);
+  const { gpus, deviceIndex } = mergeGpus(gpusFromSystemInformation(graphics.controllers ?? []), nvidia, amd);
   if (gpus.length === 0) notes.push('No GPU was found: jobs will run on the CPU.');
   const cpuInfo = cpuFrom(cpu, flags);
   if (cpuInfo.speedGHz === null) notes.push('The OS does not report the CPU clock speed.');
@@ -114,8 +210,14 @@ export async function detectHardware(): Promise<HardwareReport> {
       arch: os?.arch ?? process.arch,
     },
     devices: [
-      ...gpus.map((g) => ({ id: g.id, label: g.model, kind: 'gpu' as const, executionProvider: null })),
-      { id: 'cpu', label: cpuInfo.brand, kind: 'cpu' as const, executionProvider: null },
+      ...gpus.map((g) => ({
+        id: g.id,
+        label: g.model,
+        kind: 'gpu' as const,
+        deviceIndex: deviceIndex.get(g.id) ?? g.index,
+        executionProvider: null,
+      })),
+      { id: 'cpu', label: cpuInfo.brand, kind: 'cpu' as const, deviceIndex: 0, executionProvider: null },
     ],
     notes,
   };

@@ -45,6 +45,8 @@ export interface ComputeDevice {
   id: string;
   label: string;
   kind: 'gpu' | 'cpu';
+  /** The execution provider's device number (CUDA / DirectML device id); the vendor tool's order for GPUs. */
+  deviceIndex?: number;
   /** The execution provider chosen after probing, with every candidate and why it was or was not taken. */
   executionProvider: { chosen: ExecutionProviderName; candidates: ExecutionProviderCandidate[] } | null;
 }

@@ -34,7 +34,7 @@ const keccak256: Keccak256 = await createKeccak256();
 let device: WorkerDevice | undefined;
 let limits: WorkerLimits | undefined;
 let cache: SessionCache | undefined;
-const modelWaiters = new Map<number, (bytes: Uint8Array) => void>();
+const modelWaiters = new Map<number, (bytes: Uint8Array | null) => void>();
 let queue = Promise.resolve();
 const keys = new Map<string, string[]>();
 
@@ -58,6 +58,9 @@ port.onMessage((message: ToWorker) => {
       return;
     case 'probe':
       queue = queue.then(() => handleProbe(message.id, message.executionProvider, message.deviceIndex));
+      return;
+    case 'backends':
+      port.post({ type: 'backends-result', id: message.id, backends: listBackends() });
       return;
   }
 });
@@ -177,10 +180,11 @@ async function sessionFor(id: number, hash: Hash, given?: Uint8Array) {
   const started = performance.now();
   const bytes =
     given ??
-    (await new Promise<Uint8Array>((resolve) => {
+    (await new Promise<Uint8Array | null>((resolve) => {
       modelWaiters.set(id, resolve);
       port.post({ type: 'need-model', id });
     }));
+  if (!bytes) throw new WorkerRefusal('FETCH_FAILED', 'the engine could not get the model bytes');
   const actual = keccak256(bytes);
   if (actual !== key) {
     throw new WorkerRefusal(
@@ -215,7 +219,12 @@ function previewOf(job: WorkerJob, tensors: NamedTensor[]): OutputPreview {
       dictionary = parseKeys(readFileSync(job.previewFile, 'utf8'));
       keys.set(job.previewFile, dictionary);
     }
-    return { kind: 'ocr', text: ctcDecode(asFloat32(tensors[0]), tensors[0].shape, dictionary).join('\n') };
+    return {
+      kind: 'ocr',
+      text: ctcDecode(asFloat32(tensors[0]), tensors[0].shape, dictionary)
+        .map((line) => line.trim())
+        .join('\n'),
+    };
   }
   if (spec?.kind === 'vad' && tensors[0]) {
     const probs = asFloat32(tensors[0]);
@@ -226,6 +235,12 @@ function previewOf(job: WorkerJob, tensors: NamedTensor[]): OutputPreview {
     };
   }
   return { kind: 'tensors', tensors: tensors.map((t) => ({ name: t.name, dtype: t.dtype, shape: t.shape })) };
+}
+
+function listBackends(): { name: string; bundled: boolean }[] {
+  const list = (ort as unknown as { listSupportedBackends?: () => { name: string; bundled: boolean }[] })
+    .listSupportedBackends;
+  return list ? list().map(({ name, bundled }) => ({ name, bundled })) : [{ name: 'cpu', bundled: true }];
 }
 
 function report(id: number, err: unknown): void {

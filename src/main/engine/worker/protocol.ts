@@ -63,9 +63,11 @@ export interface WorkerBench {
 export type ToWorker =
   | { type: 'init'; device: WorkerDevice; limits: WorkerLimits; control: SharedArrayBuffer | null }
   | { type: 'job'; id: number; job: WorkerJob }
-  | { type: 'model'; id: number; bytes: Uint8Array }
+  /** The model bytes the worker asked for; null when they could not be had (the worker drops the job). */
+  | { type: 'model'; id: number; bytes: Uint8Array | null }
   | { type: 'bench'; id: number; bench: WorkerBench }
-  | { type: 'probe'; id: number; executionProvider: ExecutionProviderName; deviceIndex: number };
+  | { type: 'probe'; id: number; executionProvider: ExecutionProviderName; deviceIndex: number }
+  | { type: 'backends'; id: number };
 
 export interface WorkerTimings {
   loadMs: number;
@@ -96,6 +98,7 @@ export type FromWorker =
       sessionsCreated: number;
     }
   | { type: 'probe-result'; id: number; ok: boolean; error?: string; ms: number }
+  | { type: 'backends-result'; id: number; backends: { name: string; bundled: boolean }[] }
   | { type: 'refusal'; id: number; reason: DeclineReasonName; details: string; cached: Hash[] }
   | { type: 'failure'; id: number; message: string };
 
