@@ -19,6 +19,7 @@ import {
 } from 'electron';
 import { createNode, type FlywheelNode } from './node';
 import { defaultDataDir, packagedAnvilPath, rendererDir, resourcesDir } from './paths';
+import { utilityProcessHostFactory } from './shell/engineHost';
 import { startIdlePause } from './shell/idlePause';
 import { forwardEvents, registerApiHandlers, removeForeignListeners, trustedOriginCheck } from './shell/ipc';
 import { createSafeStorageProtector } from './shell/keyProtector';
@@ -202,6 +203,8 @@ if (!app.requestSingleInstanceLock()) {
       shell: 'electron',
       settingsBackend: () => electronStoreBackend(dataDir),
       keyProtector: createSafeStorageProtector(safeStorage),
+      // A crashing job (onnxruntime, a GPU driver) ends its own process, never the window or the node.
+      workerHost: utilityProcessHostFactory(),
     });
     registerApiHandlers(ipcMain, node, trustedOriginCheck(allowedOrigins));
     forwardEvents(node, () => BrowserWindow.getAllWindows().map((w) => w.webContents));

@@ -3,6 +3,7 @@ import { version } from '../../package.json';
 import type { ApiHandlers, NodePhase, NodeStatus } from '../shared/api';
 import { createDispatcher, type Dispatch } from './api/dispatch';
 import { notRunning } from './api/notRunning';
+import type { WorkerHostFactory } from './engine/worker/host';
 import { EventBus } from './events';
 import { HardwareService } from './hardware/service';
 import { LogSink, type LogLevel, type Logger } from './log';
@@ -20,6 +21,11 @@ export interface NodeOptions {
   heartbeatMs?: number;
   /** The OS keychain (Electron safeStorage); without one the wallet uses a passphrase keystore. */
   keyProtector?: KeyProtector;
+  /**
+   * Where engine workers and the execution-provider probe run. Default: worker threads (engine) and a child process
+   * (probe). The Electron shell passes utilityProcesses: `child_process.fork` cannot start there (RunAsNode fuse).
+   */
+  workerHost?: WorkerHostFactory;
 }
 
 /** The provider node: every part of the design, wired once, behind one dispatcher and one event bus. */
