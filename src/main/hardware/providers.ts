@@ -69,6 +69,9 @@ export async function chooseExecutionProviders(
     const candidates = await tryCandidates(device, gpu, env, probe, device.id === firstGpu);
     const chosen = candidates.find((c) => c.status === 'chosen');
     if (!chosen) notes.push(`${device.label}: no execution provider works, so no jobs run on it.`);
+    else if (device.kind === 'gpu' && chosen.name === 'cpu') {
+      notes.push(`${device.label}: no GPU execution provider works; see its candidates for what to do.`);
+    }
     devices.push({ ...device, executionProvider: chosen ? { chosen: chosen.name, candidates } : null });
   }
   return { ...report, devices, notes };
@@ -154,14 +157,17 @@ async function tryCandidates(
         : 'Update the GPU driver, then restart Flywheel.',
     );
   }
-  // The CPU is its own device; a GPU whose providers all failed is served by it, not duplicated.
-  skip(
-    'cpu',
-    chosen
-      ? 'CPU: not used for this GPU'
-      : 'CPU: no GPU provider works, so this GPU takes no jobs; the CPU device still does',
-    'not-applicable',
-  );
+  // The CPU is its own device. A GPU whose providers all failed keeps its candidates (so the user sees why) with
+  // 'cpu' as the choice; the engine does not give such a GPU a worker of its own, the CPU device runs the jobs.
+  if (chosen) skip('cpu', 'CPU: not used for this GPU', 'not-applicable');
+  else {
+    candidates.push({
+      name: 'cpu',
+      status: 'chosen',
+      reason: 'CPU: no GPU provider works for this GPU, so its jobs run on the CPU',
+      action: candidates.find((c) => c.status === 'rejected' && c.action)?.action ?? 'Update the GPU driver.',
+    });
+  }
   return candidates;
 }
 

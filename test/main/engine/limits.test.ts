@@ -1,0 +1,115 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Engine } from '../../../src/main/engine/engine';
+import { GraphBuilder } from '../../../src/main/engine/onnx/builder';
+import { EngineRefusal } from '../../../src/main/engine/refusal';
+import { tensorOf, writeSafetensors } from '../../../src/main/engine/safetensors';
+import { buildTrainingGraph } from '../../../src/main/engine/training/graph';
+import { processHost } from '../../../src/main/engine/worker/host';
+import { separableDataset } from './datasets';
+import { cpuEngine, keccak256 } from './helpers';
+
+/** A model whose one run takes seconds: 40 chained 768² matrix products. */
+function slowModel(): Uint8Array {
+  const g = new GraphBuilder('slow');
+  let x = g.input('x', 'float', [768, 768]);
+  const first = x;
+  for (let i = 0; i < 40; i++) x = g.op('MatMul', [x, first]);
+  g.op('Identity', [x], {}, 'y');
+  g.output('y', 'float', [768, 768]);
+  return g.build();
+}
+
+const quick = buildTrainingGraph({ inputs: 4, hidden: [], classes: 3, optimizer: 'sgd' });
+const quickJob = { kind: 'fine-tune' as const, modelHash: keccak256(quick), model: quick };
+
+async function refused(promise: Promise<unknown>): Promise<EngineRefusal> {
+  const err = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(EngineRefusal);
+  return err as EngineRefusal;
+}
+
+const engines: Engine[] = [];
+afterAll(() => Promise.all(engines.map((e) => e.close())));
+
+describe('time limits', () => {
+  it('a fine-tune job over its time limit is stopped, the worker restarted, and the next job runs', async () => {
+    const engine = cpuEngine();
+    engines.push(engine);
+    const long = { ...quickJob, input: separableDataset({ steps: 100_000, lr: 0.01, seed: 1 }) };
+    const started = Date.now();
+    const err = await refused(engine.runJob(long, { timeoutMs: 1500 }));
+    expect(err.reason).toBe('DEADLINE_INFEASIBLE');
+    expect(Date.now() - started).toBeLessThan(4000);
+    // Stopped at once, or (caught inside one training step) abandoned to exit when that step returns.
+    expect(engine.stats().devices[0]).toMatchObject({ restarts: 1 });
+    const next = await engine.runJob({
+      ...quickJob,
+      input: separableDataset({ steps: 5, lr: 0.1, seed: 1 }),
+    });
+    expect(next.preview.kind).toBe('fine-tune');
+  });
+
+  it('a single run over its time limit is refused at the limit and the next job runs (worker thread)', async () => {
+    const engine = cpuEngine();
+    engines.push(engine);
+    const model = slowModel();
+    const input = writeSafetensors([
+      tensorOf('x', 'F32', [768, 768], new Float32Array(768 * 768).fill(1e-3)),
+    ]);
+    const started = Date.now();
+    const err = await refused(
+      engine.runJob({ kind: 'inference', modelHash: keccak256(model), model, input }, { timeoutMs: 300 }),
+    );
+    expect(err.reason).toBe('DEADLINE_INFEASIBLE');
+    expect(Date.now() - started).toBeLessThan(3000);
+    const next = await engine.runJob({
+      ...quickJob,
+      input: separableDataset({ steps: 5, lr: 0.1, seed: 1 }),
+    });
+    expect(next.preview.kind).toBe('fine-tune');
+  });
+
+  it('in a worker process the run itself is killed at the limit', async () => {
+    const engine = cpuEngine({}, processHost);
+    engines.push(engine);
+    const model = slowModel();
+    const input = writeSafetensors([
+      tensorOf('x', 'F32', [768, 768], new Float32Array(768 * 768).fill(1e-3)),
+    ]);
+    const err = await refused(
+      engine.runJob({ kind: 'inference', modelHash: keccak256(model), model, input }, { timeoutMs: 500 }),
+    );
+    expect(err.reason).toBe('DEADLINE_INFEASIBLE');
+    expect(engine.stats().devices[0]).toMatchObject({ restarts: 1, abandoned: 0 });
+    const next = await engine.runJob({
+      ...quickJob,
+      input: separableDataset({ steps: 5, lr: 0.1, seed: 1 }),
+    });
+    expect(next.preview.kind).toBe('fine-tune');
+  });
+});
+
+describe('queue and memory bounds', () => {
+  it('refuses jobs past the queue bound with OVER_CAPACITY', async () => {
+    const engine = cpuEngine({ maxQueuedJobs: 1 });
+    engines.push(engine);
+    const job = { ...quickJob, input: separableDataset({ steps: 200, lr: 0.1, seed: 1 }) };
+    const first = engine.runJob(job);
+    const err = await refused(engine.runJob(job));
+    expect(err.reason).toBe('OVER_CAPACITY');
+    await first;
+  });
+
+  it('recycles the worker after its bound of created sessions', async () => {
+    const engine = cpuEngine({ sessionCacheBytes: 0, recycleAfterSessions: 2 });
+    engines.push(engine);
+    const input = separableDataset({ steps: 2, lr: 0.1, seed: 1 });
+    for (let i = 0; i < 3; i++) await engine.runJob({ ...quickJob, input });
+    // Every job created its session (nothing cached), and the worker was swapped after the second one.
+    expect(engine.holds(quickJob.modelHash)).toBe(false);
+    expect(engine.stats().devices[0]!.restarts).toBe(0);
+  });
+});

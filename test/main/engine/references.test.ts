@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { ctcDecode, parseKeys } from '../../../src/main/engine/preview/ocr';
+import { speechSegments } from '../../../src/main/engine/preview/vad';
+import { packageFilePath, referenceByHash, referenceModels } from '../../../src/main/engine/references';
+import { readFileSync } from 'node:fs';
+import { keccak256, reference } from './helpers';
+
+describe('reference workloads', () => {
+  it.each(referenceModels.map((m) => [m.id, m] as const))(
+    '%s comes from its npm package with the pinned hash',
+    (id, model) => {
+      const { bytes, hash } = reference(id);
+      expect(bytes.byteLength).toBe(model.bytes);
+      expect(keccak256(bytes)).toBe(hash);
+      expect(referenceByHash(hash.toUpperCase().replace('0X', '0x'))?.id).toBe(id);
+    },
+  );
+
+  it('the OCR dictionary is the pinned one and fits the model’s 6625 classes', () => {
+    const keys = referenceModels.find((m) => m.id === 'ocr-rec')!.preview;
+    if (keys.kind !== 'ocr') throw new Error('ocr-rec has an OCR preview');
+    const text = readFileSync(packageFilePath(keys.keys));
+    expect(keccak256(text)).toBe(keys.keys.keccak256);
+    expect(parseKeys(text.toString('utf8')).length + 2).toBe(6625);
+  });
+});
+
+describe('output previews', () => {
+  it('CTC-decodes: best class per step, repeats collapsed, blanks dropped, last class a space', () => {
+    const keys = ['a', 'b'];
+    const steps = [1, 1, 0, 1, 3, 2, 2]; // a a _ a ␠ b b → "aa b"
+    const probs = new Float32Array(steps.length * 4);
+    steps.forEach((c, t) => (probs[t * 4 + c] = 1));
+    expect(ctcDecode(probs, [1, steps.length, 4], keys)).toEqual(['aa b']);
+    expect(() => ctcDecode(probs, [1, steps.length, 5], keys)).toThrow(/dictionary/);
+  });
+
+  it('turns speech probabilities into segments, bridging short dips and dropping clicks', () => {
+    const frame = { sampleRate: 16000, frame: 512, threshold: 0.5 };
+    const p = [0, 0, 0.9, 0.9, 0.9, 0.2, 0.9, 0.9, 0.9, 0, 0, 0, 0, 0, 0.9, 0, 0, 0, 0];
+    const segments = speechSegments(p, frame);
+    expect(segments).toHaveLength(1);
+    expect(segments[0]!.startS).toBeCloseTo(2 * 0.032, 3);
+    expect(segments[0]!.endS).toBeCloseTo(9 * 0.032, 3);
+  });
+});
