@@ -12,16 +12,18 @@ export type SafeStorageLike = Pick<
 const MAGIC = Buffer.from('fw1:', 'ascii');
 
 const LINUX_STORES: Record<string, string> = {
-  gnome_libsecret: 'the Secret Service (GNOME Keyring)',
+  gnome_libsecret: 'GNOME Keyring (Secret Service)',
   kwallet: 'KWallet',
   kwallet5: 'KWallet 5',
   kwallet6: 'KWallet 6',
 };
 
 /**
- * Whether the OS secret store behind safeStorage can be trusted here, and why, in words the UI shows.
- * On Linux without a secret service Electron falls back to `basic_text`: the key would be "encrypted" with a
- * password hard-coded in Chromium, which protects nothing, so that backend is refused.
+ * Whether the OS secret store behind safeStorage can be trusted here, and why. The note is a short clause the
+ * wallet puts in its protection note ("The key is sealed by the OS keychain (<note>)." or "<note>: the key is
+ * kept in a passphrase keystore (scrypt)."). On Linux without a secret service Electron falls back to
+ * `basic_text`: the key would be "encrypted" with a password hard-coded in Chromium, which protects nothing, so
+ * that backend is refused.
  */
 export function safeStorageAvailability(
   safeStorage: SafeStorageLike,
@@ -32,37 +34,20 @@ export function safeStorageAvailability(
     if (backend === 'basic_text') {
       return {
         ok: false,
-        note:
-          'No secret service (GNOME Keyring or KWallet) is running, so the OS cannot keep the wallet key: ' +
-          'Flywheel keeps it in a keystore locked with your passphrase instead.',
+        note: 'No secret service (GNOME Keyring or KWallet) is running, and Electron’s fallback (basic_text) protects nothing',
       };
     }
     // 'unknown' before the app is ready, or a backend this build does not know.
-    if (!LINUX_STORES[backend]) {
-      return {
-        ok: false,
-        note: 'The OS secret store is not known yet, so the wallet key is kept in a passphrase keystore.',
-      };
-    }
-    if (!safeStorage.isEncryptionAvailable()) {
-      return {
-        ok: false,
-        note: `${LINUX_STORES[backend]} did not answer, so the wallet key is kept in a passphrase keystore.`,
-      };
-    }
-    return { ok: true, note: `The wallet key is wrapped by ${LINUX_STORES[backend]}.` };
+    const store = LINUX_STORES[backend];
+    if (!store) return { ok: false, note: 'The OS secret store could not be identified' };
+    if (!safeStorage.isEncryptionAvailable()) return { ok: false, note: `${store} did not answer` };
+    return { ok: true, note: store };
   }
-  if (!safeStorage.isEncryptionAvailable()) {
-    return {
-      ok: false,
-      note: 'The OS secret store is not available, so the wallet key is kept in a passphrase keystore.',
-    };
-  }
-  if (platform === 'darwin') return { ok: true, note: 'The wallet key is wrapped by the macOS Keychain.' };
-  if (platform === 'win32') {
-    return { ok: true, note: 'The wallet key is wrapped by Windows for your user account (DPAPI).' };
-  }
-  return { ok: true, note: 'The wallet key is wrapped by the OS secret store.' };
+  if (!safeStorage.isEncryptionAvailable())
+    return { ok: false, note: 'The OS secret store is not available' };
+  if (platform === 'darwin') return { ok: true, note: 'macOS Keychain' };
+  if (platform === 'win32') return { ok: true, note: 'Windows DPAPI, tied to your user account' };
+  return { ok: true, note: 'OS secret store' };
 }
 
 /**
@@ -77,7 +62,12 @@ export function createSafeStorageProtector(
   const availability = () => safeStorageAvailability(safeStorage, platform);
   const requireAvailable = () => {
     const a = availability();
-    if (!a.ok) throw new FlywheelError(a.note, { code: 'UNAVAILABLE' });
+    if (!a.ok) {
+      throw new FlywheelError(`${a.note}: the OS cannot keep the wallet key.`, {
+        code: 'UNAVAILABLE',
+        action: 'Use a passphrase for the wallet instead.',
+      });
+    }
   };
   return {
     kind: 'os-keychain',

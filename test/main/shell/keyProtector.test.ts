@@ -33,15 +33,15 @@ const secret = new Uint8Array(Array.from({ length: 32 }, (_, i) => (i * 37 + 11)
 
 describe('safeStorage key protector', () => {
   it.each([
-    ['darwin', 'unknown', /macOS Keychain/],
-    ['win32', 'unknown', /Windows/],
-    ['linux', 'gnome_libsecret', /GNOME Keyring/],
-    ['linux', 'kwallet6', /KWallet 6/],
+    ['darwin', 'unknown', 'macOS Keychain'],
+    ['win32', 'unknown', 'Windows DPAPI, tied to your user account'],
+    ['linux', 'gnome_libsecret', 'GNOME Keyring (Secret Service)'],
+    ['linux', 'kwallet6', 'KWallet 6'],
   ] as const)('trusts a real secret store (%s, %s)', async (platform, backend, note) => {
     const { storage } = fakeSafeStorage(backend);
     const protector = createSafeStorageProtector(storage, platform);
     expect(protector.kind).toBe('os-keychain');
-    expect(protector.availability()).toEqual({ ok: true, note: expect.stringMatching(note) });
+    expect(protector.availability()).toEqual({ ok: true, note });
 
     const sealed = await protector.protect(secret);
     expect(Buffer.from(sealed).includes(Buffer.from(secret))).toBe(false);
@@ -53,9 +53,12 @@ describe('safeStorage key protector', () => {
     const protector = createSafeStorageProtector(storage, 'linux');
     const a = protector.availability();
     expect(a.ok).toBe(false);
-    expect(a.note).toMatch(/passphrase/);
     expect(a.note).toMatch(/GNOME Keyring or KWallet/);
-    await expect(protector.protect(secret)).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    expect(a.note).toMatch(/basic_text\) protects nothing$/);
+    await expect(protector.protect(secret)).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+      action: expect.stringMatching(/passphrase/),
+    });
     await expect(protector.unprotect(new Uint8Array([1, 2, 3, 4, 5]))).rejects.toBeInstanceOf(FlywheelError);
     expect(sealedStrings).toEqual([]);
   });
@@ -67,7 +70,7 @@ describe('safeStorage key protector', () => {
     );
     expect(safeStorageAvailability(fakeSafeStorage('unknown', false).storage, 'darwin')).toEqual({
       ok: false,
-      note: expect.stringMatching(/passphrase/),
+      note: 'The OS secret store is not available',
     });
   });
 
