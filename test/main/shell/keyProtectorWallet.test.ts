@@ -13,7 +13,7 @@ function safeStorage(backend: ReturnType<SafeStorageLike['getSelectedStorageBack
   return {
     isEncryptionAvailable: () => true,
     getSelectedStorageBackend: () => backend,
-    encryptString: (plain) => Buffer.from(plain, 'utf8').map((b) => b ^ 0x33),
+    encryptString: (plain) => Buffer.from(Buffer.from(plain, 'utf8').map((b) => b ^ 0x33)),
     decryptString: (sealed) => Buffer.from(sealed.map((b) => b ^ 0x33)).toString('utf8'),
   };
 }
