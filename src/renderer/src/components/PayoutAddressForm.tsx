@@ -17,7 +17,7 @@ export function PayoutAddressForm({ current }: { current: Address | null }) {
   return (
     <form
       className="payout"
-      aria-label="Payout address"
+      aria-label="Where withdrawals go"
       onSubmit={(e) => {
         e.preventDefault();
         if (!valid) return;

@@ -44,7 +44,7 @@ export function TokenTotalsCard({ totals }: { totals: TokenTotals }) {
           <div
             key={p.id}
             className={`seg seg-${p.id}`}
-            style={{ width: `${shareOf(p.value, whole) * 100}%` }}
+            style={{ width: `${(shareOf(p.value, whole) * 100).toFixed(2)}%` }}
           />
         ))}
       </div>

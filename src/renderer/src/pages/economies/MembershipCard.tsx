@@ -66,7 +66,10 @@ export function MembershipCard({ economy, onSwitch }: { economy: EconomySummary;
             role="img"
             aria-label={`${formatAmount(m.locked, token)} of ${formatAmount(m.bond, token)} locked by jobs`}
           >
-            <div className="bar-locked" style={{ width: `${shareOf(m.locked, m.bond) * 100}%` }} />
+            <div
+              className="bar-locked"
+              style={{ width: `${(shareOf(m.locked, m.bond) * 100).toFixed(2)}%` }}
+            />
           </div>
         </>
       )}

@@ -38,8 +38,9 @@ export function VadTimeline({
 }) {
   const width = 600;
   const height = 40;
+  // Rounded to a tenth of a pixel: more digits draw nothing and only bloat the SVG.
   const scale = (s: number) =>
-    durationS > 0 ? (Math.min(Math.max(s, 0), durationS) / durationS) * width : 0;
+    durationS > 0 ? Math.round((Math.min(Math.max(s, 0), durationS) / durationS) * width * 10) / 10 : 0;
   const speech = segments.reduce((sum, seg) => sum + Math.max(0, seg.endS - seg.startS), 0);
   const ticks = Array.from({ length: 5 }, (_, i) => (durationS * i) / 4);
   return (
@@ -64,7 +65,7 @@ export function VadTimeline({
             className="vad-speech"
             x={scale(seg.startS)}
             y={0}
-            width={Math.max(1, scale(seg.endS) - scale(seg.startS))}
+            width={Math.max(1, Math.round((scale(seg.endS) - scale(seg.startS)) * 10) / 10)}
             height={height}
           />
         ))}

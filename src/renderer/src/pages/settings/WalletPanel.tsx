@@ -151,7 +151,11 @@ function NewWallet({ wallet, onChange }: { wallet: WalletInfo; onChange: () => v
             </label>
           </div>
           <div className="field">
-            <label htmlFor={secretId}>{source === 'mnemonic' ? 'Recovery phrase' : 'Private key'}</label>
+            <label htmlFor={secretId}>
+              {source === 'mnemonic'
+                ? 'Your recovery phrase (12 or 24 words)'
+                : 'Your private key (64 hex characters)'}
+            </label>
             <textarea
               id={secretId}
               rows={source === 'mnemonic' ? 3 : 2}

@@ -1,0 +1,198 @@
+import { act, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { Jobs } from '../../src/renderer/src/pages/Jobs';
+import { renderWithBridge, TestBridge } from './bridge';
+import { fixtureBridge, unavailableBridge } from './fixtureBridge';
+import * as f from './fixtures';
+
+describe('Jobs: the list', () => {
+  it('loads, then shows the jobs assigned to this provider with their state and progress', async () => {
+    renderWithBridge(
+      <Jobs jobKey={null} />,
+      new TestBridge().hang('jobs.list').hang('economies.list').hang('node.status'),
+    );
+    expect(screen.getByRole('status')).toHaveTextContent('Loading jobs…');
+  });
+
+  it('lists jobs with the on-chain state, what this node does, the fee and the deadline', async () => {
+    renderWithBridge(<Jobs jobKey={null} />, fixtureBridge());
+    const table = await screen.findByTestId('job-table');
+    const rows = within(table).getAllByRole('row').slice(1);
+    expect(rows.map((r) => within(r).getAllByRole('cell')[2]!.textContent)).toEqual([
+      'Assigned',
+      'Finalized',
+      'Posted',
+    ]);
+    expect(within(rows[0]!).getByRole('progressbar', { name: 'Running' })).toHaveAttribute(
+      'aria-valuenow',
+      '40',
+    );
+    expect(rows[1]).toHaveTextContent('Result submitted');
+    expect(rows[2]).toHaveTextContent('Declined: Input hash mismatch');
+    expect(within(rows[2]!).getByText(/Declined/)).toHaveAttribute(
+      'title',
+      'the input bytes do not hash to the job’s input hash',
+    );
+    await waitFor(() => expect(rows[2]).toHaveTextContent('4 OCRG'));
+    expect(within(rows[0]!).getByTitle(statusTitle('Assigned'))).toBeInTheDocument();
+  });
+
+  it('asks for every job or one economy’s when the filters change', async () => {
+    const user = userEvent.setup();
+    const bridge = fixtureBridge();
+    renderWithBridge(<Jobs jobKey={null} />, bridge);
+    await screen.findByTestId('job-table');
+    await user.click(screen.getByRole('checkbox', { name: 'Only mine' }));
+    expect(screen.getByRole('heading', { name: 'All jobs' })).toBeInTheDocument();
+    await user.selectOptions(await screen.findByRole('combobox', { name: 'Economy' }), 'OCR Guild');
+    expect(bridge.calls.filter((c) => c.name === 'jobs.list').map((c) => c.params)).toEqual([
+      { mine: true, limit: 100 },
+      { mine: false, limit: 100 },
+      { economyId: f.FORK_OCR, mine: false, limit: 100 },
+    ]);
+  });
+
+  it('adds and moves jobs as jobs.updated events arrive', async () => {
+    const bridge = fixtureBridge();
+    renderWithBridge(<Jobs jobKey={null} />, bridge);
+    const table = await screen.findByTestId('job-table');
+    const fresh = {
+      ...f.runningJob,
+      key: `${f.GENESIS}:42`,
+      jobId: '42',
+      postedAt: f.NOW_S,
+      modelName: 'Silero VAD v5',
+    };
+    act(() => bridge.push('jobs.updated', fresh));
+    act(() => bridge.push('jobs.updated', { ...f.finalizedJob, status: 'Rejected' }));
+    // Someone else's job does not enter a list of mine.
+    act(() =>
+      bridge.push('jobs.updated', { ...f.finalizedJob, key: `${f.GENESIS}:99`, jobId: '99', mine: false }),
+    );
+    const rows = within(table).getAllByRole('row').slice(1);
+    expect(rows.map((r) => within(r).getAllByRole('link')[0]!.textContent)).toEqual([
+      'Silero VAD v5 #42',
+      'Tiny classifier fine-tune #41',
+      'PP-OCRv4 recognition #40',
+      'inference #7',
+    ]);
+    expect(rows[2]).toHaveTextContent('Rejected');
+  });
+
+  it('invites providing when no job was assigned yet', async () => {
+    renderWithBridge(<Jobs jobKey={null} />, fixtureBridge().answer('jobs.list', []));
+    expect(await screen.findByText(/No job has been assigned to you yet/)).toBeInTheDocument();
+  });
+
+  it('shows the chain connection not running calmly', async () => {
+    renderWithBridge(<Jobs jobKey={null} />, unavailableBridge());
+    expect(await screen.findByText('The chain connection is not running on this node.')).toBeInTheDocument();
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+});
+
+function statusTitle(status: 'Assigned'): string {
+  return status === 'Assigned' ? 'A provider was drawn and must submit before the deadline.' : '';
+}
+
+describe('Jobs: one job', () => {
+  it('shows an OCR job: what it paid, the text, timings, transactions and history', async () => {
+    renderWithBridge(<Jobs jobKey={f.finalizedDetail.key} />, fixtureBridge());
+    expect(await screen.findByRole('heading', { name: 'PP-OCRv4 recognition #40' })).toBeInTheDocument();
+    await waitFor(() =>
+      expect(screen.getByTestId('outcome')).toHaveTextContent(
+        'The result stands: 2.375 FLY (the fee less the 5.0 % protocol fee) went to your claimable balance.',
+      ),
+    );
+    expect(screen.getByTestId('ocr-text')).toHaveTextContent('Flywheel 2026 GPU');
+    const timings = screen.getByRole('region', { name: 'Timings' });
+    expect(timings).toHaveTextContent('Fetch: 120 ms');
+    expect(timings).toHaveTextContent('Run: 31 ms');
+    expect(timings).toHaveTextContent('Submit: 840 ms');
+    expect(timings).toHaveTextContent('Total: 991 ms');
+    const history = screen.getByRole('region', { name: 'History' });
+    expect(within(screen.getByTestId('job-timeline')).getAllByRole('listitem')).toHaveLength(4);
+    expect(history).toHaveTextContent('Submit result: 0x1111…1111 · block 1201');
+    expect(screen.getByRole('link', { name: '← All jobs' })).toHaveAttribute('href', '#/jobs');
+  });
+
+  it('links transactions to the block explorer where the network has one', async () => {
+    const bridge = fixtureBridge().answer('node.status', {
+      ...f.nodeStatus,
+      network: { ...f.nodeStatus.network, explorerUrl: 'https://sepolia.basescan.org' },
+    });
+    renderWithBridge(<Jobs jobKey={f.finalizedDetail.key} />, bridge);
+    const links = await screen.findAllByRole('link', { name: /^Transaction 0x1{64} in the block explorer$/ });
+    expect(links[0]).toHaveAttribute('href', `https://sepolia.basescan.org/tx/0x${'1'.repeat(64)}`);
+    expect(links[0]).toHaveAttribute('rel', 'noreferrer noopener');
+  });
+
+  it('draws voice-activity segments on the clip’s timeline', async () => {
+    renderWithBridge(<Jobs jobKey={f.vadDetail.key} />, fixtureBridge());
+    const figure = (await screen.findByTestId('vad-timeline')).closest('figure')!;
+    expect(figure).toHaveTextContent('Speech found: 2 segments, 3.60 s of 6.00 s');
+    expect(within(figure).getByRole('img')).toHaveAccessibleName(
+      'Timeline of 6.00 s with speech at 0.40 s to 1.90 s, 3.10 s to 5.20 s',
+    );
+    const speech = figure.querySelectorAll('rect.vad-speech');
+    expect([...speech].map((r) => [r.getAttribute('x'), r.getAttribute('width')])).toEqual([
+      ['40', '150'],
+      ['310', '210'],
+    ]);
+  });
+
+  it('shows a running fine-tune with its progress and its loss curve so far', async () => {
+    renderWithBridge(<Jobs jobKey={f.fineTuneDetail.key} />, fixtureBridge());
+    expect(await screen.findByRole('progressbar', { name: 'Running' })).toHaveAttribute(
+      'aria-valuenow',
+      '40',
+    );
+    const figure = screen.getByTestId('loss-curve').closest('figure')!;
+    expect(figure).toHaveTextContent('Fine-tune loss over 6 steps: 2.30 → 0.600 · eval loss 0.660');
+    expect(screen.getByTestId('outcome')).toHaveTextContent('must submit before the deadline');
+    expect(screen.getByRole('region', { name: 'Timings' })).toHaveTextContent('Fetch: 90 ms');
+  });
+
+  it('follows the job as it moves on-chain', async () => {
+    const bridge = fixtureBridge();
+    renderWithBridge(<Jobs jobKey={f.fineTuneDetail.key} />, bridge);
+    await screen.findByTestId('loss-curve');
+    bridge.answer('jobs.get', { ...f.fineTuneDetail, status: 'Submitted' });
+    act(() => bridge.push('jobs.updated', { ...f.runningJob, status: 'Submitted' }));
+    await waitFor(() =>
+      expect(screen.getByTestId('outcome')).toHaveTextContent('finalizes when the challenge window ends'),
+    );
+  });
+
+  it('explains a declined job: the reason and that a decline is not slashed', async () => {
+    const declined = {
+      ...f.finalizedDetail,
+      ...f.declinedJob,
+      outputHash: null,
+      outputUri: null,
+      preview: null,
+      timings: null,
+      txs: [],
+      timeline: [],
+    };
+    renderWithBridge(<Jobs jobKey={declined.key} />, fixtureBridge().answer('jobs.get', declined));
+    const outcome = await screen.findByTestId('outcome');
+    expect(outcome).toHaveTextContent('This node declined it: Input hash mismatch');
+    expect(outcome).toHaveTextContent('not slashed');
+    expect(screen.getByText('none yet')).toBeInTheDocument();
+  });
+
+  it('says what to do when the job is not found', async () => {
+    renderWithBridge(
+      <Jobs jobKey={`${f.GENESIS}:404`} />,
+      fixtureBridge().answer('jobs.get', {
+        code: 'NOT_FOUND',
+        shortMessage: 'No job 404 in Flywheel Genesis.',
+      }),
+    );
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('No job 404 in Flywheel Genesis.');
+    expect(alert).toHaveTextContent('go back and pick another');
+  });
+});
