@@ -39,7 +39,8 @@ export interface ProviderWatch {
 
 /**
  * Follows the provider: asks provider.get once, then listens to provider.changed. While the node answers
- * UNAVAILABLE it asks again every `retryMs`, so the tray notices when the provider part comes up.
+ * UNAVAILABLE it asks again every `retryMs` (a minute), so the tray notices the provider part coming up even without
+ * an event.
  */
 export function watchProvider(
   node: Pick<FlywheelNode, 'dispatch' | 'events'>,
@@ -67,7 +68,7 @@ export function watchProvider(
   });
   const retry = setInterval(() => {
     if (state.status === 'unavailable') void refresh();
-  }, options.retryMs ?? 30_000);
+  }, options.retryMs ?? 60_000);
   retry.unref();
   void refresh();
   return {
