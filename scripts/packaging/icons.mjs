@@ -11,7 +11,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const logo = readFileSync(join(root, 'resources', 'icon.svg'), 'utf8');
 
 /** Tray icon variants: the dot colour says the state at a glance (stopped and "not running yet" share grey). */
-export const TRAY_VARIANTS = {
+const TRAY_VARIANTS = {
   providing: '#22c55e',
   paused: '#f59e0b',
   error: '#ef4444',
