@@ -14,6 +14,8 @@ export default defineConfig({
           index: resolve('src/main/index.ts'),
           headless: resolve('src/main/headless/main.ts'),
           cli: resolve('src/main/cli/main.ts'),
+          // The engine worker (worker thread, child process or utilityProcess): found by engine/worker/host.ts.
+          engineWorker: resolve('src/main/engine/worker/main.ts'),
         },
       },
     },

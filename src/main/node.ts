@@ -3,8 +3,12 @@ import { version } from '../../package.json';
 import type { ApiHandlers, NodePhase, NodeStatus } from '../shared/api';
 import { createDispatcher, type Dispatch } from './api/dispatch';
 import { notRunning } from './api/notRunning';
+import { BenchmarkService } from './benchmark/service';
+import { engineDevicesFrom } from './engine/devices';
+import { createEngine, type Engine } from './engine/engine';
 import type { WorkerHostFactory } from './engine/worker/host';
 import { EventBus } from './events';
+import { probeExecutionProviders } from './hardware/probe';
 import { HardwareService } from './hardware/service';
 import { LogSink, type LogLevel, type Logger } from './log';
 import { confBackend, createSettingsStore, type SettingsBackend, type SettingsStore } from './settings/store';
@@ -35,6 +39,10 @@ export interface FlywheelNode {
   readonly dispatch: Dispatch;
   readonly settings: SettingsStore;
   readonly hardware: HardwareService;
+  /** Runs jobs: `engine.runJob(job)` (see engine/jobs.ts for the job formats). */
+  readonly engine: Engine;
+  /** Score, history, `predictRunMs(job)` for deadline checks and `reportLiveRun` for drift. */
+  readonly benchmark: BenchmarkService;
   /** The provider's key: `wallet.account()` signs once unlocked; `wallet.onChange` tells when it locks. */
   readonly wallet: Wallet;
   readonly logs: LogSink;
@@ -62,7 +70,23 @@ export async function createNode(options: NodeOptions): Promise<FlywheelNode> {
   );
   settings.onChange((s) => events.emit('settings.changed', s));
 
-  const hardware = new HardwareService(events, log.child('hardware'));
+  const hardware = new HardwareService(events, log.child('hardware'), {
+    probeProviders: (report) => probeExecutionProviders(report, options.workerHost),
+  });
+  const engine = createEngine({
+    // Devices are settled on first use: detection plus execution-provider probing, less those settings exclude.
+    devices: async () => {
+      const allowed = settings.get().limits.devices;
+      return engineDevicesFrom(await hardware.probed()).filter((d) => !allowed || allowed.includes(d.id));
+    },
+    limits: {
+      maxModelBytes: settings.get().limits.maxBlobMiB * 2 ** 20,
+      maxInputBytes: settings.get().limits.maxBlobMiB * 2 ** 20,
+    },
+    log: log.child('engine'),
+    ...(options.workerHost ? { host: options.workerHost } : {}),
+  });
+  const benchmark = new BenchmarkService({ dataDir: options.dataDir, engine, events, log: log.child('benchmark') });
 
   const wallet = await Wallet.open({
     dir: join(options.dataDir, 'wallet'),
@@ -108,7 +132,8 @@ export async function createNode(options: NodeOptions): Promise<FlywheelNode> {
     'hardware.get': async ({ refresh }) => hardware.get(refresh),
     'settings.get': async () => settings.get(),
     'settings.update': async ({ patch }) => settings.update(patch),
-    ...notRunning('benchmark', ['benchmark.get', 'benchmark.run']),
+    'benchmark.get': async () => benchmark.get(),
+    'benchmark.run': async ({ mode, device }) => benchmark.run(mode, device),
     'wallet.get': async () => wallet.info(),
     'wallet.create': async (params) => wallet.create(params),
     'wallet.import': async (params) => wallet.import(params),
@@ -151,12 +176,16 @@ export async function createNode(options: NodeOptions): Promise<FlywheelNode> {
     dispatch,
     settings,
     hardware,
+    engine,
+    benchmark,
     wallet,
     logs,
     log,
     status,
     async close() {
       clearInterval(heartbeat);
+      hardware.close();
+      await engine.close();
       phase = { id: 'stopped', label: 'Stopped', state: 'done', progress: 1 };
       log.info('node stopped');
     },

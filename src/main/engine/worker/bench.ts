@@ -6,7 +6,7 @@ import { toOrt } from './tensors';
 
 /**
  * Times a model on fixed feeds inside the worker, so that only onnxruntime's run is measured: warm-up runs, then
- * repeats of `runsPerRepeat` runs until the last `minRepeats` repeat means agree within `targetCv`, or the time or
+ * repeats of about `repeatMs` each until the last `minRepeats` repeat means agree within `targetCv`, or the time or
  * repeat cap is reached. With `carry`, outputs named `<input>.next` feed the next run (a training loop).
  */
 export async function timeModel(
@@ -26,12 +26,15 @@ export async function timeModel(
       for (const n of carried) feeds[n] = out[`${n}.next`]!;
     }
   };
+  const warm = performance.now();
   for (let i = 0; i < bench.warmup; i++) await once();
+  const warmMean = (performance.now() - warm) / Math.max(1, bench.warmup);
+  const runsPerRepeat = Math.min(1000, Math.max(1, Math.round(bench.repeatMs / Math.max(warmMean, 1e-3))));
   const started = performance.now();
   const repeats: number[][] = [];
   while (repeats.length < bench.maxRepeats) {
     const runs: number[] = [];
-    for (let i = 0; i < bench.runsPerRepeat; i++) {
+    for (let i = 0; i < runsPerRepeat; i++) {
       const t = performance.now();
       await once();
       runs.push(performance.now() - t);

@@ -49,8 +49,8 @@ export interface WorkerBench {
   /** Safetensors with one tensor per model input. */
   feeds: Uint8Array;
   warmup: number;
-  /** Runs per repeat; a repeat's figure is its mean run time. */
-  runsPerRepeat: number;
+  /** Wall time a repeat aims at; its run count is set from the warm-up runs. A repeat's figure is its mean. */
+  repeatMs: number;
   minRepeats: number;
   maxRepeats: number;
   /** Stop once the last `minRepeats` repeats vary less than this (coefficient of variation, fraction). */

@@ -1,0 +1,36 @@
+import type { DriftReport } from '../../shared/api/benchmark';
+import { median } from './score';
+
+/** Live jobs slower than this × their prediction flag drift (thermal throttling, a busy GPU, a changed driver). */
+export const DRIFT_LIMIT = 1.25;
+const KEEP = 20;
+const MIN_JOBS = 3;
+
+/** Live run times against the benchmark's predictions: the median ratio over the last jobs. */
+export class DriftTracker {
+  readonly #ratios: number[] = [];
+
+  record(predictedMs: number, actualMs: number): void {
+    if (!(predictedMs > 0) || !(actualMs >= 0)) return;
+    this.#ratios.push(actualMs / predictedMs);
+    if (this.#ratios.length > KEEP) this.#ratios.shift();
+  }
+
+  reset(): void {
+    this.#ratios.length = 0;
+  }
+
+  report(): DriftReport | null {
+    if (!this.#ratios.length) return null;
+    const ratio = Math.round(median(this.#ratios) * 100) / 100;
+    const jobs = this.#ratios.length;
+    const flagged = jobs >= MIN_JOBS && ratio > DRIFT_LIMIT;
+    const pct = Math.round(Math.abs(ratio - 1) * 100);
+    const message = flagged
+      ? `Live jobs run ${pct} % slower than the benchmark predicted: run the benchmark again (is the GPU throttling or busy?).`
+      : jobs < MIN_JOBS
+        ? `${jobs} live job(s) measured; drift is judged from ${MIN_JOBS}.`
+        : `Live jobs run as the benchmark predicted (${ratio >= 1 ? `${pct} % slower` : `${pct} % faster`}).`;
+    return { flagged, ratio, jobs, message };
+  }
+}

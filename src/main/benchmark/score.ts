@@ -1,0 +1,40 @@
+import type { BenchmarkFigure } from '../../shared/api/benchmark';
+
+/**
+ * What a reference machine (2 shared EPYC cores, onnxruntime's CPU provider) measures on the quick suite: a score of
+ * 100 means "as fast as that". Changing these rescales every score, so they change only with the suite's version.
+ */
+export const REFERENCE_FIGURES: Record<string, number> = {
+  'gemm-fp32': 50,
+  'ocr-rec': 25,
+  'ocr-det': 5,
+  vad: 1500,
+  'finetune-step': 300,
+};
+
+/**
+ * The score: the geometric mean of each figure against the reference machine, × 100. A geometric mean so no single
+ * test (GEMM's large numbers) outweighs the others; figures without a reference (fp16) inform but do not count.
+ * Its spread follows from the figures' spreads (relative errors add in quadrature, divided by their count).
+ */
+export function scoreOf(figures: readonly BenchmarkFigure[]): { score: number; spreadPct: number } {
+  const counted = figures.filter((f) => REFERENCE_FIGURES[f.id] !== undefined && f.value > 0);
+  if (!counted.length) return { score: 0, spreadPct: 0 };
+  const logMean =
+    counted.reduce((s, f) => s + Math.log(f.value / REFERENCE_FIGURES[f.id]!), 0) / counted.length;
+  const spread = Math.sqrt(counted.reduce((s, f) => s + f.spreadPct ** 2, 0)) / counted.length;
+  return { score: Math.round(100 * Math.exp(logMean) * 10) / 10, spreadPct: Math.round(spread * 100) / 100 };
+}
+
+export function median(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** Coefficient of variation in percent. */
+export function cvPct(values: readonly number[]): number {
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const sd = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length);
+  return mean > 0 ? (100 * sd) / mean : 0;
+}
