@@ -146,7 +146,7 @@ export class TxManager {
 
   /** Opens the account's persisted queue and starts tracking what was pending when the node stopped. */
   static async open(options: TxManagerOptions): Promise<TxManager> {
-    const attempts = { attempts: options.rpcAttempts ?? 6, delayMs: 100 };
+    const attempts = { attempts: options.rpcAttempts ?? 6, delayMs: 50 };
     const chainId =
       options.chainId ?? (await withRpcRetry('chain id', () => options.client.getChainId(), attempts));
     const store = TxStore.open(TxStore.path(options.dataDir, chainId, options.account.address), {
@@ -302,7 +302,7 @@ export class TxManager {
         return { waiter };
       }
       if (answer === 'nonce-too-low') {
-        if (await this.#known(attempt.hash)) {
+        if (await this.#rpc('transaction lookup', () => this.#known(attempt.hash))) {
           this.#nextNonce = nonce + 1;
           this.#schedule();
           return { waiter };
@@ -329,7 +329,7 @@ export class TxManager {
 
   /** Broadcasts signed bytes, retrying lost requests with the same bytes (the node takes them at most once). */
   async #broadcast(raw: Hex): Promise<{ answer: 'accepted' | 'lost' | SendAnswer; words: string }> {
-    let delay = 100;
+    let delay = 50;
     for (let attempt = 1; ; attempt++) {
       try {
         await this.#o.client.sendRawTransaction({ serializedTransaction: raw });
@@ -665,7 +665,7 @@ export class TxManager {
   }
 
   #rpc<T>(what: string, fn: () => Promise<T>): Promise<T> {
-    return withRpcRetry(what, fn, { attempts: this.#o.rpcAttempts, delayMs: 100 });
+    return withRpcRetry(what, fn, { attempts: this.#o.rpcAttempts, delayMs: 50 });
   }
 
   #locked<T>(fn: () => Promise<T>): Promise<T> {
