@@ -171,6 +171,22 @@ describe('transaction manager with mining by hand (mempool, drops, bumps, restar
   const pendingIn = async (hash: `0x${string}`) =>
     (await devClient(chain.rpcUrl).getTransaction({ hash })).blockNumber === null;
 
+  it('counts a transaction only after the configured confirmations', async () => {
+    const account = devAccount(6);
+    const m = await open(chain.rpcUrl, { account, dataDir: dataDir(), confirmations: 3 });
+    let settled = false;
+    const outcome = m.submit({ key: 'deep', to, value: 3n }).finally(() => (settled = true));
+    await until('sent', () => m.pending().length === 1);
+    await until('in the mempool', () => pendingIn(m.pending()[0]!.attempts[0]!.hash).catch(() => false));
+    await mine();
+    await anvilControl(chain.rpcUrl).mine({ blocks: 1 });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(settled).toBe(false);
+    expect(m.get('deep')?.state).toBe('pending');
+    await mine();
+    expect(await outcome).toMatchObject({ status: 'confirmed', nonce: 0 });
+  });
+
   it('re-tracks pending transactions after a restart and sends nothing again', async () => {
     const account = devAccount(1);
     const dir = dataDir();
