@@ -31,7 +31,8 @@ export function units(n: string, decimals = 18): string {
   ).toString();
 }
 
-export const NOW_S = 1_764_000_000; // 2025-11-24T16:00:00Z
+/** The fixtures' present: times are relative to it, so countdowns and charts look as they would live. */
+export const NOW_S = Math.floor(Date.now() / 1000);
 
 export const GENESIS = '0x1111111111111111111111111111111111111111' as const;
 export const FORK_OCR = '0x2222222222222222222222222222222222222222' as const;

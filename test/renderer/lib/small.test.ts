@@ -8,11 +8,11 @@ import { formatDuration, formatMs, formatRelative } from '../../../src/renderer/
 import { declinedJob, earnings, finalizedJob, GENESIS, runningJob, units } from '../fixtures';
 
 describe('earningsSeries', () => {
-  it('keeps one running total per token: fees and emissions add, slashes subtract, withdrawals apart', () => {
+  it('keeps one running total per token from zero: fees and emissions add, slashes subtract, withdrawals apart', () => {
     const [fly, fast] = earningsSeries(earnings);
     expect(fly!.token.symbol).toBe('FLY');
-    expect(fly!.points.map((p) => p.earned)).toEqual([2.375, 162.375, 157.375, 157.375, 166.95]);
-    expect(fly!.points.map((p) => p.withdrawn)).toEqual([0, 0, 0, 100, 100]);
+    expect(fly!.points.map((p) => p.earned)).toEqual([0, 2.375, 162.375, 157.375, 157.375, 166.95]);
+    expect(fly!.points.map((p) => p.withdrawn)).toEqual([0, 0, 0, 0, 100, 100]);
     expect(fly!.earned).toBe(BigInt(units('166.95')));
     expect(fast!.token.symbol).toBe('FAST');
     expect(fast!.earned).toBe(350_000n);

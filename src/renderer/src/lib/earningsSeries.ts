@@ -35,7 +35,8 @@ export function earningsSeries(report: EarningsReport): TokenSeries[] {
     if (!token) continue;
     let series = out.get(tokenKey(token));
     if (!series) {
-      series = { token, points: [], earned: 0n, withdrawn: 0n };
+      // Each series starts from zero at its first event, so a single payout still draws as a step.
+      series = { token, points: [{ t: ev.t, earned: 0, withdrawn: 0 }], earned: 0n, withdrawn: 0n };
       out.set(tokenKey(token), series);
     }
     applyEvent(series, ev);

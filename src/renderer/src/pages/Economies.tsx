@@ -122,9 +122,12 @@ function EconomiesView({ economies }: { economies: EconomySummary[] }) {
         <MembershipCard
           key={e.id}
           economy={e}
-          onSwitch={() =>
-            // The switch buttons live in the comparison, next to what each target offers.
-            document.querySelector<HTMLButtonElement>(`[data-switch-from="${e.id}"]`)?.focus()
+          onSwitch={
+            economies.some((x) => x.id !== e.id && !isServing(x))
+              ? () =>
+                  // The switch buttons live in the comparison, next to what each target offers.
+                  document.querySelector<HTMLButtonElement>(`[data-switch-from="${e.id}"]`)?.focus()
+              : undefined
           }
         />
       ))}

@@ -1,7 +1,7 @@
 import type { EconomySummary } from '../../../../shared/api';
 import { layoutLineage, type LineageNode } from '../../lib/lineage';
 
-const NODE_W = 190;
+const NODE_W = 220;
 const NODE_H = 58;
 const COL_GAP = 56;
 const ROW_GAP = 14;
@@ -95,10 +95,9 @@ function TreeNode({
       } the comparison`}
       onClick={() => onToggle(e.id)}
     >
-      <span className="lineage-name">
-        {e.name} <span className="muted">{e.token.symbol}</span>
-      </span>
+      <span className="lineage-name">{e.name}</span>
       <span className="lineage-meta">
+        {e.token.symbol} ·{' '}
         {e.parentId === null ? 'genesis' : e.forkBlock !== null ? `forked at block ${e.forkBlock}` : 'fork'}
         {member && <span className="badge badge-ok">{member}</span>}
       </span>

@@ -26,7 +26,14 @@ export function hasStanding(e: EconomySummary): boolean {
 }
 
 /** This provider's standing in one economy: the bond and what is locked, strikes, exit and its countdown, claims. */
-export function MembershipCard({ economy, onSwitch }: { economy: EconomySummary; onSwitch: () => void }) {
+export function MembershipCard({
+  economy,
+  onSwitch,
+}: {
+  economy: EconomySummary;
+  /** Absent when there is no other economy to switch to. */
+  onSwitch?: () => void;
+}) {
   const m = economy.membership;
   const token = economy.token;
   return (
@@ -126,7 +133,7 @@ function Unbonding({ endsAt, economy }: { endsAt: number; economy: EconomySummar
   );
 }
 
-function ActiveActions({ economy, onSwitch }: { economy: EconomySummary; onSwitch: () => void }) {
+function ActiveActions({ economy, onSwitch }: { economy: EconomySummary; onSwitch?: () => void }) {
   const [mode, setMode] = useState<'idle' | 'exit' | 'add'>('idle');
   const exit = useAction('provider.exit');
   const add = useAction('provider.addBond');
@@ -141,9 +148,11 @@ function ActiveActions({ economy, onSwitch }: { economy: EconomySummary; onSwitc
           <button type="button" onClick={() => setMode('add')}>
             Add bond…
           </button>
-          <button type="button" onClick={onSwitch}>
-            Switch to another economy…
-          </button>
+          {onSwitch && (
+            <button type="button" onClick={onSwitch}>
+              Switch to another economy…
+            </button>
+          )}
           <button type="button" className="danger" onClick={() => setMode('exit')}>
             Exit…
           </button>

@@ -4,10 +4,9 @@ import { collateralPerJob, dailyRisk, formatPercent, oneIn, type RiskLevel } fro
 import { formatDuration } from '../../lib/time';
 
 const verdict: Record<RiskLevel, string> = {
-  low: 'Low risk: at this machine’s measured speed, missed deadlines should be rare and slashes small next to what it earns.',
-  moderate:
-    'Moderate risk: expect an occasional missed deadline; slashes would take a noticeable share of the earnings.',
-  high: 'High risk: this machine would miss deadlines often enough that slashes eat much of what it earns. Consider a lighter economy, fewer concurrent jobs (Settings → Limits), or a full benchmark first.',
+  low: 'At this machine’s measured speed, missed deadlines should be rare and slashes small next to what it earns.',
+  moderate: 'Expect an occasional missed deadline; slashes would take a noticeable share of the earnings.',
+  high: 'This machine would miss deadlines often enough that slashes eat much of what it earns. Consider a lighter economy, fewer concurrent jobs (Settings → Limits), or a full benchmark first.',
 };
 
 /** Earnings and risk of serving an economy, in plain words and numbers, shown before the user bonds. */

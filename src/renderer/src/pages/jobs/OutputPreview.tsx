@@ -85,15 +85,16 @@ export function VadTimeline({
   );
 }
 
-/** The training loss over steps, with the final evaluation loss as a dashed line. */
+/** The training loss over steps, with the final evaluation loss as a dashed line on the same axis. */
 export function LossCurve({ losses, evalLoss }: { losses: number[]; evalLoss: number }) {
   const width = 600;
   const height = 160;
+  const axis = 48; // room on the left for the axis labels
+  const pad = 6;
   const all = [...losses, evalLoss];
   const min = Math.min(...all);
   const max = Math.max(...all);
-  const pad = 4;
-  const evalY = height - pad - ((evalLoss - min) / (max - min || 1)) * (height - pad * 2);
+  const y = (v: number) => height - pad - ((v - min) / (max - min || 1)) * (height - pad * 2);
   const first = losses[0];
   const last = losses[losses.length - 1];
   return (
@@ -111,16 +112,22 @@ export function LossCurve({ losses, evalLoss }: { losses: number[]; evalLoss: nu
         className="loss"
         viewBox={`0 0 ${width} ${height}`}
         role="img"
-        aria-label={`Loss curve falling from ${first?.toPrecision(3) ?? '—'} to ${last?.toPrecision(3) ?? '—'}; evaluation loss ${evalLoss.toPrecision(3)}`}
+        aria-label={`Loss curve from ${first?.toPrecision(3) ?? '—'} to ${last?.toPrecision(3) ?? '—'}; evaluation loss ${evalLoss.toPrecision(3)}`}
         data-testid="loss-curve"
       >
-        <line className="loss-eval" x1={0} x2={width} y1={evalY} y2={evalY} />
-        {/* Scaled with the eval loss included, so the curve and the eval line share one axis. */}
-        <path d={sparklinePath(losses, width, height, pad, [min, max])} className="loss-line" fill="none" />
-        <text className="axis-label" x={4} y={12}>
+        <line className="loss-axis" x1={axis} x2={axis} y1={pad} y2={height - pad} />
+        <line className="loss-eval" x1={axis} x2={width} y1={y(evalLoss)} y2={y(evalLoss)} />
+        <g transform={`translate(${axis},0)`}>
+          <path
+            d={sparklinePath(losses, width - axis, height, pad, [min, max])}
+            className="loss-line"
+            fill="none"
+          />
+        </g>
+        <text className="axis-label" x={axis - 6} y={pad + 4} textAnchor="end">
           {max.toPrecision(3)}
         </text>
-        <text className="axis-label" x={4} y={height - 6}>
+        <text className="axis-label" x={axis - 6} y={height - pad} textAnchor="end">
           {min.toPrecision(3)}
         </text>
       </svg>
