@@ -7,8 +7,9 @@ import { isFinal, txRecordSchema, type TxRecord } from './record';
 /**
  * The manager's persisted queue for one account on one chain: `<dataDir>/tx/<chainId>-<address>.jsonl`, a JSON
  * line per change, fsync'd before the manager acts (a signed transaction is written down before it is
- * broadcast). At open the last line of each key wins; the file is compacted when it has grown, keeping pending
- * records and final ones younger than `keepFinalMs` (they answer re-submissions of the same key).
+ * broadcast). At open the last line of each key wins; the file is compacted when it has grown or holds expired
+ * records, keeping pending records and final ones younger than `keepFinalMs` (they answer re-submissions of the
+ * same key).
  */
 export class TxStore {
   readonly #file: AppendLog<TxRecord>;
@@ -34,9 +35,9 @@ export class TxStore {
       log: options.log,
     });
     const store = new TxStore(file, records);
-    if (store.#lines > 2 * store.#records.size + 100) {
-      store.compact((options.now ?? Date.now()) - (options.keepFinalMs ?? 30 * 24 * 3600 * 1000));
-    }
+    const keepAfter = (options.now ?? Date.now()) - (options.keepFinalMs ?? 30 * 24 * 3600 * 1000);
+    const expired = store.all().some((r) => isFinal(r.state) && r.updatedAt < keepAfter);
+    if (expired || store.#lines > 2 * store.#records.size + 100) store.compact(keepAfter);
     return store;
   }
 
