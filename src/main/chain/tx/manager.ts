@@ -292,26 +292,53 @@ export class TxManager {
       };
       this.#write(record);
       const waiter = this.#waiter(request.key);
-      await request.onSent?.(attempt.hash, nonce);
+      try {
+        await request.onSent?.(attempt.hash, nonce);
+      } catch (err) {
+        // Nothing was broadcast: the nonce stays free and the caller hears why.
+        this.#waiters.delete(request.key);
+        this.#write({
+          ...record,
+          state: 'failed',
+          error: 'Not sent: the caller’s onSent failed.',
+          updatedAt: this.#o.now(),
+        });
+        throw err;
+      }
       const { answer, words } = await this.#broadcast(attempt.raw);
-      if (answer === 'accepted' || answer === 'known' || answer === 'lost') {
-        // 'lost': every try failed on the connection; the node may have it. Keep the nonce; tracking re-sends.
+      const keep = (why: string) => {
         this.#nextNonce = nonce + 1;
-        this.#o.log.info('transaction sent', { key: request.key, nonce, hash: attempt.hash, answer });
+        this.#o.log.info('transaction sent', { key: request.key, nonce, hash: attempt.hash, answer: why });
         this.#schedule();
         return { waiter };
-      }
-      if (answer === 'nonce-too-low') {
-        if (await this.#rpc('transaction lookup', () => this.#known(attempt.hash))) {
-          this.#nextNonce = nonce + 1;
-          this.#schedule();
-          return { waiter };
+      };
+      // 'lost': every try failed on the connection; the node may have it. Keep the nonce; tracking re-sends.
+      if (answer === 'accepted' || answer === 'known' || answer === 'lost') return keep(answer);
+      try {
+        if (answer === 'nonce-too-low') {
+          if (await this.#rpc('transaction lookup', () => this.#known(attempt.hash))) return keep('known');
+          // Another sender with this key took the nonce: read the chain's count again and re-sign.
+          this.#o.log.warn('nonce already used on-chain; taking the next one', { key: request.key, nonce });
+          this.#nextNonce = null;
+        } else if (answer === 'underpriced') {
+          fees = bumpFees(fees, await this.#fees(), this.#o.bumpPct);
         }
-        // Another sender with this key took the nonce: read the chain's count again and re-sign.
-        this.#o.log.warn('nonce already used on-chain; taking the next one', { key: request.key, nonce });
-        this.#nextNonce = null;
-      } else if (answer === 'underpriced') {
-        fees = bumpFees(fees, await this.#fees(), this.#o.bumpPct);
+      } catch (err) {
+        // The RPC went away mid-answer: the node may hold this transaction, so its nonce stays taken and
+        // tracking settles it (mined, re-sent, or failed once the nonce is seen used by another).
+        this.#o.log.warn('could not settle a send; tracking takes over', {
+          key: request.key,
+          error: (err as Error).message,
+        });
+        return keep('unsettled');
+      }
+      if (answer === 'rejected') {
+        // A lost earlier try may have reached the node before this refusal: then the transaction is in.
+        try {
+          if (await this.#rpc('transaction lookup', () => this.#known(attempt.hash))) return keep('known');
+        } catch {
+          return keep('unsettled');
+        }
       }
       if (answer === 'rejected' || tries >= 5) {
         // The node refused it: the nonce was never taken, the next transaction gets it.

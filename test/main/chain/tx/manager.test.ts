@@ -139,6 +139,43 @@ describe('transaction manager on an automining anvil', () => {
     expect(next).toMatchObject({ status: 'confirmed', nonce: 1 });
   });
 
+  it('tells onSent each signed hash before broadcasting; if onSent fails nothing is sent and the nonce stays free', async () => {
+    const account = devAccount(5);
+    const client = devClient(chain.rpcUrl);
+    const m = await open(chain.rpcUrl, { account, dataDir: dataDir() });
+    const seen: { hash: string; nonce: number; onChain: boolean }[] = [];
+    const outcome = await m.submit({
+      key: 'journaled',
+      to: sink9,
+      value: 1n,
+      onSent: async (hash, nonce) => {
+        const onChain = await client.getTransaction({ hash }).then(
+          () => true,
+          () => false,
+        );
+        seen.push({ hash, nonce, onChain });
+      },
+    });
+    expect(seen).toEqual([{ hash: (outcome as { hash: string }).hash, nonce: 0, onChain: false }]);
+
+    const err = await m
+      .submit({
+        key: 'journal-full',
+        to: sink9,
+        value: 1n,
+        onSent: () => {
+          throw new Error('disk full');
+        },
+      })
+      .catch((e: unknown) => e);
+    expect((err as Error).message).toBe('disk full');
+    expect(m.get('journal-full')?.state).toBe('failed');
+    expect(await m.submit({ key: 'next', to: sink9, value: 1n })).toMatchObject({
+      status: 'confirmed',
+      nonce: 1,
+    });
+  });
+
   it('reports an on-chain revert with its receipt and keeps nonces contiguous', async () => {
     const account = devAccount(4);
     const m = await open(chain.rpcUrl, { account, dataDir: dataDir() });
