@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { getAddress, type Address, type Hash } from 'viem';
 import { z } from 'zod';
 import { declineReasonNames, type DeclineReasonName } from '../../shared/decline';
@@ -158,6 +159,11 @@ export class Journal {
     this.path = path;
     this.#file = file;
     this.#options = options;
+  }
+
+  /** Where the node keeps its journal: `<dataDir>/jobs/journal.jsonl`. */
+  static path(dataDir: string): string {
+    return join(dataDir, 'jobs', 'journal.jsonl');
   }
 
   /**
