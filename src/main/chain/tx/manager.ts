@@ -19,7 +19,7 @@ import {
   type SendAnswer,
 } from './errors';
 import { bumpFees, withMargin, type Fees } from './fees';
-import { isFinal, type TxAttempt, type TxRecord } from './record';
+import type { TxAttempt, TxRecord } from './record';
 import { withRpcRetry } from './retry';
 import { TxStore } from './store';
 
@@ -714,5 +714,3 @@ function stopped(): FlywheelError {
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
-
-export { isFinal };
