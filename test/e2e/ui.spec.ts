@@ -150,3 +150,22 @@ test('the theme switches from Settings, applies to <html> at once and survives a
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'system');
   watcher.check();
 });
+
+test('a quick benchmark on the real node shows its progress, then the score with its spread', async ({
+  page,
+}) => {
+  test.setTimeout(300_000);
+  const watcher = watch(page);
+  await open(page);
+  const card = page.getByRole('region', { name: 'Benchmark' });
+  await expect(card.getByRole('button', { name: 'Run quick' })).toBeEnabled();
+  await card.getByRole('button', { name: 'Run quick' }).click();
+  // The bar is driven by benchmark.progress events from the node's real suite.
+  await expect(card.getByRole('progressbar', { name: /Quick benchmark: / })).toBeVisible({ timeout: 30_000 });
+  await page.screenshot({ path: test.info().outputPath('benchmark-running.png') });
+  await expect(card.getByTestId('score')).toHaveText(/^[\d,]+$/, { timeout: 240_000 });
+  await expect(card).toContainText('±');
+  await expect(card.getByRole('progressbar')).toHaveCount(0);
+  await page.screenshot({ path: test.info().outputPath('benchmark-done.png'), fullPage: true });
+  watcher.check();
+});

@@ -2,22 +2,24 @@ import type { NodeStatus, WalletInfo } from '../../../../shared/api';
 import { Amount } from '../../components/Amount';
 import { Card, ErrorNotice, Loaded } from '../../components/feedback';
 import { ProgressBar } from '../../components/ProgressBar';
-import { useLive } from '../../lib/api';
+import { useLive, type CallState } from '../../lib/api';
 import { href } from '../../lib/routes';
-import { useNetwork } from '../../lib/network';
+import { useNetwork, useNodeStatus } from '../../lib/network';
 import { formatDuration } from '../../lib/time';
 
 /** Where the node stands: network and block, start-up phase, wallet and its gas balance. */
 export function StatusCard() {
-  const status = useLive('node.status', {}, 'node.status');
+  const status = useNodeStatus();
+  // Asked at once, beside the status, rather than once the status has answered.
+  const wallet = useLive('wallet.get', {}, 'wallet.changed');
   return (
     <Card title="Node">
-      <Loaded state={status}>{(s) => <StatusDetails status={s} />}</Loaded>
+      <Loaded state={status}>{(s) => <StatusDetails status={s} wallet={wallet} />}</Loaded>
     </Card>
   );
 }
 
-function StatusDetails({ status }: { status: NodeStatus }) {
+function StatusDetails({ status, wallet }: { status: NodeStatus; wallet: CallState<WalletInfo> }) {
   const { network, phase } = status;
   return (
     <dl className="facts" data-testid="node-status">
@@ -36,7 +38,7 @@ function StatusDetails({ status }: { status: NodeStatus }) {
         {phase.state === 'running' ? <ProgressBar value={phase.progress} label={phase.label} /> : phase.label}
         {phase.error && <span className="text-error"> — {phase.error}</span>}
       </dd>
-      <WalletFacts />
+      <WalletFacts wallet={wallet} />
       <dt>Uptime</dt>
       <dd data-testid="uptime">{formatDuration(status.uptimeS)}</dd>
       <dt>Shell</dt>
@@ -48,8 +50,7 @@ function StatusDetails({ status }: { status: NodeStatus }) {
 }
 
 /** The wallet lines of the status list; the wallet may not be running, which is said in place. */
-function WalletFacts() {
-  const wallet = useLive('wallet.get', {}, 'wallet.changed');
+function WalletFacts({ wallet }: { wallet: CallState<WalletInfo> }) {
   return (
     <>
       <dt>Wallet</dt>
