@@ -86,7 +86,12 @@ export async function createNode(options: NodeOptions): Promise<FlywheelNode> {
     log: log.child('engine'),
     ...(options.workerHost ? { host: options.workerHost } : {}),
   });
-  const benchmark = new BenchmarkService({ dataDir: options.dataDir, engine, events, log: log.child('benchmark') });
+  const benchmark = new BenchmarkService({
+    dataDir: options.dataDir,
+    engine,
+    events,
+    log: log.child('benchmark'),
+  });
 
   const wallet = await Wallet.open({
     dir: join(options.dataDir, 'wallet'),

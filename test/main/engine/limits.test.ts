@@ -33,11 +33,16 @@ async function refused(promise: Promise<unknown>): Promise<EngineRefusal> {
 
 const engines: Engine[] = [];
 afterAll(() => Promise.all(engines.map((e) => e.close())));
+const slowInput = writeSafetensors([
+  tensorOf('x', 'F32', [768, 768], new Float32Array(768 * 768).fill(1e-3)),
+]);
 
 describe('time limits', () => {
+  // One engine for these (and the queue test below): each start of a worker from source costs seconds here.
+  const engine = cpuEngine({ maxQueuedJobs: 1 });
+  engines.push(engine);
+
   it('a fine-tune job over its time limit is stopped, the worker restarted, and the next job runs', async () => {
-    const engine = cpuEngine();
-    engines.push(engine);
     const long = { ...quickJob, input: separableDataset({ steps: 100_000, lr: 0.01, seed: 1 }) };
     const started = Date.now();
     const err = await refused(engine.runJob(long, { timeoutMs: 1500 }));
@@ -53,18 +58,22 @@ describe('time limits', () => {
   });
 
   it('a single run over its time limit is refused at the limit and the next job runs (worker thread)', async () => {
-    const engine = cpuEngine();
-    engines.push(engine);
     const model = slowModel();
-    const input = writeSafetensors([
-      tensorOf('x', 'F32', [768, 768], new Float32Array(768 * 768).fill(1e-3)),
-    ]);
+    const before = engine.stats().devices[0]!;
     const started = Date.now();
     const err = await refused(
-      engine.runJob({ kind: 'inference', modelHash: keccak256(model), model, input }, { timeoutMs: 300 }),
+      engine.runJob(
+        { kind: 'inference', modelHash: keccak256(model), model, input: slowInput },
+        { timeoutMs: 150 },
+      ),
     );
     expect(err.reason).toBe('DEADLINE_INFEASIBLE');
-    expect(Date.now() - started).toBeLessThan(3000);
+    expect(Date.now() - started).toBeLessThan(2000);
+    // onnxruntime cannot be interrupted inside a run on a thread: that worker is abandoned, a new one serves on.
+    expect(engine.stats().devices[0]).toMatchObject({
+      restarts: before.restarts + 1,
+      abandoned: before.abandoned + 1,
+    });
     const next = await engine.runJob({
       ...quickJob,
       input: separableDataset({ steps: 5, lr: 0.1, seed: 1 }),
@@ -72,30 +81,7 @@ describe('time limits', () => {
     expect(next.preview.kind).toBe('fine-tune');
   });
 
-  it('in a worker process the run itself is killed at the limit', async () => {
-    const engine = cpuEngine({}, processHost);
-    engines.push(engine);
-    const model = slowModel();
-    const input = writeSafetensors([
-      tensorOf('x', 'F32', [768, 768], new Float32Array(768 * 768).fill(1e-3)),
-    ]);
-    const err = await refused(
-      engine.runJob({ kind: 'inference', modelHash: keccak256(model), model, input }, { timeoutMs: 500 }),
-    );
-    expect(err.reason).toBe('DEADLINE_INFEASIBLE');
-    expect(engine.stats().devices[0]).toMatchObject({ restarts: 1, abandoned: 0 });
-    const next = await engine.runJob({
-      ...quickJob,
-      input: separableDataset({ steps: 5, lr: 0.1, seed: 1 }),
-    });
-    expect(next.preview.kind).toBe('fine-tune');
-  });
-});
-
-describe('queue and memory bounds', () => {
   it('refuses jobs past the queue bound with OVER_CAPACITY', async () => {
-    const engine = cpuEngine({ maxQueuedJobs: 1 });
-    engines.push(engine);
     const job = { ...quickJob, input: separableDataset({ steps: 200, lr: 0.1, seed: 1 }) };
     const first = engine.runJob(job);
     const err = await refused(engine.runJob(job));
@@ -103,6 +89,27 @@ describe('queue and memory bounds', () => {
     await first;
   });
 
+  it('in a worker process the run itself is killed at the limit', async () => {
+    const inProcess = cpuEngine({}, processHost);
+    engines.push(inProcess);
+    const model = slowModel();
+    const err = await refused(
+      inProcess.runJob(
+        { kind: 'inference', modelHash: keccak256(model), model, input: slowInput },
+        { timeoutMs: 150 },
+      ),
+    );
+    expect(err.reason).toBe('DEADLINE_INFEASIBLE');
+    expect(inProcess.stats().devices[0]).toMatchObject({ restarts: 1, abandoned: 0 });
+    const next = await inProcess.runJob({
+      ...quickJob,
+      input: separableDataset({ steps: 5, lr: 0.1, seed: 1 }),
+    });
+    expect(next.preview.kind).toBe('fine-tune');
+  });
+});
+
+describe('memory bounds', () => {
   it('recycles the worker after its bound of created sessions', async () => {
     const engine = cpuEngine({ sessionCacheBytes: 0, recycleAfterSessions: 2 });
     engines.push(engine);

@@ -21,7 +21,11 @@ export async function runInference(
   if (problem) throw new WorkerRefusal('INPUT_INVALID', problem);
   const feeds = Object.fromEntries(tensors.map((t) => [t.name, toOrt(t)]));
   const outputs = await runOrRefuse(session, feeds);
-  return session.outputNames.map((name) => fromOrt(name, outputs[name]!));
+  try {
+    return session.outputNames.map((name) => fromOrt(name, outputs[name]!));
+  } catch (err) {
+    throw new WorkerRefusal('MODEL_INVALID', (err as Error).message);
+  }
 }
 
 /**

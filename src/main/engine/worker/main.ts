@@ -99,7 +99,12 @@ async function handleJob(id: number, job: WorkerJob): Promise<void> {
         `the output would be ${outputBytes} bytes, over the ${limits!.maxOutputBytes}-byte cap`,
       );
     }
-    const output = writeSafetensors(tensors);
+    let output: Uint8Array;
+    try {
+      output = writeSafetensors(tensors);
+    } catch (err) {
+      throw new WorkerRefusal('MODEL_INVALID', `its outputs cannot be written: ${(err as Error).message}`);
+    }
     const outputHash = keccak256(output);
     const outputMs = performance.now() - outputStarted;
     await cache!.trim(job.modelHash);
