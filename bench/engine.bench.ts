@@ -84,7 +84,7 @@ async function overhead(report: (line: string) => void): Promise<Figure[]> {
 
 /** The suite's GEMM figure (through the engine worker) vs a bare ORT MatMul loop in this process. */
 async function gemm(report: (line: string) => void): Promise<Figure[]> {
-  const n = 512;
+  const n = 1024;
   const flop = 2 * n ** 3;
   const model = gemmModel(n, 'float');
   const bare = await ort.InferenceSession.create(model, { intraOpNumThreads: device.intraOpThreads });

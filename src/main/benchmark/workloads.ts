@@ -34,7 +34,7 @@ export const FINETUNE_HEAD: ClassifierHead = { inputs: 64, hidden: [64], classes
 export const FINETUNE_BATCH = 256;
 
 export function workloads(mode: BenchmarkMode, keccak256: Keccak256): Workload[] {
-  const gemmN = mode === 'quick' ? 512 : 1024;
+  const gemmN = 1024;
   const detSize = mode === 'quick' ? 320 : 640;
   const list: Workload[] = [];
   for (const type of ['float', 'float16'] as const) {

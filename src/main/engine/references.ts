@@ -55,12 +55,13 @@ export function referenceByHash(hash: string): ReferenceModel | undefined {
   return referenceModels.find((m) => m.keccak256 === h);
 }
 
-const require = createRequire(import.meta.url);
+// Not named `require`: electron-vite adds a top-level `require` shim to the bundle and the names would clash.
+const localRequire = createRequire(import.meta.url);
 
 /** Where a file shipped in an npm package lies on this machine (resolved from the package, never fetched). */
 export function packageFilePath(file: PackageFile): string {
   // Walk the node_modules lookup paths ourselves: packages with an `exports` map hide their package.json and assets.
-  for (const dir of require.resolve.paths(file.package) ?? []) {
+  for (const dir of localRequire.resolve.paths(file.package) ?? []) {
     const candidate = join(dir, file.package, file.path);
     if (existsSync(candidate)) return candidate;
   }

@@ -32,12 +32,13 @@ export interface ProviderEnvironment {
 const CUDA_INSTALL =
   'Run `npm run cuda:install` (it fetches the CUDA provider for onnxruntime), then restart Flywheel.';
 
-const require = createRequire(import.meta.url);
+// Not named `require`: electron-vite adds a top-level `require` shim to the bundle and the names would clash.
+const localRequire = createRequire(import.meta.url);
 
 /** onnxruntime-node's native folder on this machine, where the CUDA provider library must be. */
 export function onnxruntimeBinDir(platform = process.platform, arch = process.arch): string | null {
   try {
-    return join(dirname(require.resolve('onnxruntime-node')), '..', 'bin', 'napi-v6', platform, arch);
+    return join(dirname(localRequire.resolve('onnxruntime-node')), '..', 'bin', 'napi-v6', platform, arch);
   } catch {
     return null;
   }

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { BenchmarkProgress, BenchmarkResult } from '../../../src/shared/api/benchmark';
 import { BenchmarkService } from '../../../src/main/benchmark/service';
 import { DriftTracker } from '../../../src/main/benchmark/drift';
-import { scoreOf } from '../../../src/main/benchmark/score';
+import { REFERENCE_FIGURES, scoreOf } from '../../../src/main/benchmark/score';
 import { EventBus } from '../../../src/main/events';
 import { tensorOf, writeSafetensors } from '../../../src/main/engine/safetensors';
 import { tempDir } from '../../helpers/tmp';
@@ -88,11 +88,12 @@ describe('score and drift', () => {
       spreadPct,
       repeats: 5,
     });
-    expect(scoreOf([f('gemm-fp32', 50), f('ocr-rec', 25)]).score).toBe(100);
-    expect(scoreOf([f('gemm-fp32', 200), f('ocr-rec', 25)]).score).toBe(200);
+    const ref = (id: string) => REFERENCE_FIGURES[id]!;
+    expect(scoreOf([f('gemm-fp32', ref('gemm-fp32')), f('ocr-rec', ref('ocr-rec'))]).score).toBe(100);
+    expect(scoreOf([f('gemm-fp32', 4 * ref('gemm-fp32')), f('ocr-rec', ref('ocr-rec'))]).score).toBe(200);
     // Figures without a reference (fp16) do not count.
-    expect(scoreOf([f('gemm-fp32', 50), f('gemm-fp16', 5000)]).score).toBe(100);
-    expect(scoreOf([f('gemm-fp32', 50, 2), f('ocr-rec', 25, 2)]).spreadPct).toBeCloseTo(1.41, 2);
+    expect(scoreOf([f('gemm-fp32', ref('gemm-fp32')), f('gemm-fp16', 5000)]).score).toBe(100);
+    expect(scoreOf([f('gemm-fp32', 1, 2), f('ocr-rec', 1, 2)]).spreadPct).toBeCloseTo(1.41, 2);
   });
 
   it('flags live jobs running more than 25 % slower than predicted, from three jobs on', () => {

@@ -30,7 +30,8 @@ export interface WorkerHost {
 export type WorkerHostFactory = () => WorkerHost;
 
 const here = fileURLToPath(import.meta.url);
-const require = createRequire(import.meta.url);
+// Not named `require`: electron-vite adds a top-level `require` shim to the bundle and the names would clash.
+const localRequire = createRequire(import.meta.url);
 
 /**
  * The worker entry: the TypeScript source when this module runs from source (tests, tsx), the bundled
@@ -46,7 +47,7 @@ export function workerEntry(): { path: string; typescript: boolean } {
 }
 
 function tsxLoader(): string {
-  return require.resolve('tsx');
+  return localRequire.resolve('tsx');
 }
 
 /** A worker thread. From source it boots through tsx's API: `--import tsx` does not reach workers on Node 20. */
