@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useRef, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState, type MouseEvent, type ReactNode } from 'react';
 import { Loading } from './components/feedback';
 import { ThemeSync } from './components/ThemeSync';
 import { Toasts } from './components/Toasts';
@@ -74,7 +74,7 @@ function Shell() {
     heading.current?.focus();
   }, [route.page, route.param]);
   const current = pages.find((p) => p.id === route.page) ?? pages[0]!;
-  const skipToContent = (e: React.MouseEvent) => {
+  const skipToContent = (e: MouseEvent) => {
     // The hash holds the route, so the skip link moves focus itself instead of navigating to #main.
     e.preventDefault();
     heading.current?.focus();
