@@ -1,0 +1,373 @@
+/**
+ * Deploying the economy contracts with viem: the shared implementations and the factory (once per chain), a genesis
+ * economy, and forks of an economy. Used by the devnet and the deploy CLI; tested against a real anvil.
+ */
+import {
+  BaseError,
+  ContractFunctionRevertedError,
+  decodeEventLog,
+  type Abi,
+  type Account,
+  type Address,
+  type Chain,
+  type Hash,
+  type Hex,
+  type PublicClient,
+  type TransactionReceipt,
+  type Transport,
+  type WalletClient,
+} from 'viem';
+import { FlywheelError } from '../../shared/errors';
+import type { EconomyParams } from '../../shared/api/economies';
+import {
+  economyAbi,
+  economyBytecode,
+  economyFactoryAbi,
+  economyFactoryBytecode,
+  economyModuleAbi,
+  economyModuleBytecode,
+  economyTokenAbi,
+  economyTokenBytecode,
+} from './artifacts';
+
+/** The Solidity `Params` struct as viem reads and writes it (uint ≤ 48 bits as number, wider as bigint). */
+export interface ChainParams {
+  minBond: bigint;
+  minCollateral: bigint;
+  collateralFeeMultipleBps: number;
+  acceptWindowS: number;
+  minDeadlineS: number;
+  challengeWindowS: number;
+  voteWindowS: number;
+  protocolFeeBps: number;
+  requesterSlashShareBps: number;
+  slashBurnBps: number;
+  jailStrikes: number;
+  jailCooldownS: number;
+  unbondingPeriodS: number;
+  epochLengthS: number;
+  emissionPerEpoch: bigint;
+  bootstrapEpochs: number;
+  bootstrapBonusBps: number;
+  maxDeclines: number;
+  validatorMinBond: bigint;
+  challengeBond: bigint;
+}
+
+/** Field order of `Params`: bit i of a fork's override mask is field i. */
+export const paramFields = [
+  'minBond',
+  'minCollateral',
+  'collateralFeeMultipleBps',
+  'acceptWindowS',
+  'minDeadlineS',
+  'challengeWindowS',
+  'voteWindowS',
+  'protocolFeeBps',
+  'requesterSlashShareBps',
+  'slashBurnBps',
+  'jailStrikes',
+  'jailCooldownS',
+  'unbondingPeriodS',
+  'epochLengthS',
+  'emissionPerEpoch',
+  'bootstrapEpochs',
+  'bootstrapBonusBps',
+  'maxDeclines',
+  'validatorMinBond',
+  'challengeBond',
+] as const satisfies readonly (keyof ChainParams)[];
+
+const TOKEN = 10n ** 18n;
+
+/**
+ * DESIGN.md's suggested devnet parameters: minBond 100, collateral max(2 × fee, 5), accept window 20 s, minimum
+ * deadline 30 s, challenge and vote windows 60 s, protocol fee 5 %, timeout slash half to the requester, jail after 3
+ * strikes for 10 min, unbonding 5 min, 10-min epochs of 1,000 tokens with a bonus that starts at +100 % and fades
+ * over the first hour. Challenge bond 10, half of a lost challenge's slash burned, refund after 3 declines.
+ */
+export const devnetParams: ChainParams = {
+  minBond: 100n * TOKEN,
+  minCollateral: 5n * TOKEN,
+  collateralFeeMultipleBps: 20_000,
+  acceptWindowS: 20,
+  minDeadlineS: 30,
+  challengeWindowS: 60,
+  voteWindowS: 60,
+  protocolFeeBps: 500,
+  requesterSlashShareBps: 5_000,
+  slashBurnBps: 5_000,
+  jailStrikes: 3,
+  jailCooldownS: 600,
+  unbondingPeriodS: 300,
+  epochLengthS: 600,
+  emissionPerEpoch: 1_000n * TOKEN,
+  bootstrapEpochs: 6,
+  bootstrapBonusBps: 10_000,
+  maxDeclines: 3,
+  validatorMinBond: 100n * TOKEN,
+  challengeBond: 10n * TOKEN,
+};
+
+/** The app's view of an economy's parameters (src/shared/api/economies.ts) from the chain's. */
+export function toEconomyParams(p: ChainParams): EconomyParams {
+  return {
+    minBond: p.minBond.toString(),
+    minCollateral: p.minCollateral.toString(),
+    collateralFeeMultipleBps: p.collateralFeeMultipleBps,
+    acceptWindowS: p.acceptWindowS,
+    minDeadlineS: p.minDeadlineS,
+    challengeWindowS: p.challengeWindowS,
+    voteWindowS: p.voteWindowS,
+    protocolFeeBps: p.protocolFeeBps,
+    requesterSlashShareBps: p.requesterSlashShareBps,
+    jailStrikes: p.jailStrikes,
+    jailCooldownS: p.jailCooldownS,
+    unbondingPeriodS: p.unbondingPeriodS,
+    epochLengthS: p.epochLengthS,
+    emissionPerEpoch: p.emissionPerEpoch.toString(),
+    maxDeclines: p.maxDeclines,
+    validatorMinBond: p.validatorMinBond.toString(),
+  };
+}
+
+/** Clients for deploying: a public client to read and wait, a wallet client with an account to send. */
+export interface DeployClients {
+  publicClient: PublicClient;
+  walletClient: WalletClient<Transport, Chain | undefined, Account>;
+}
+
+/** Addresses of the shared implementations and the factory, and the gas each deployment used. */
+export interface FactoryDeployment {
+  factory: Address;
+  economyImplementation: Address;
+  moduleImplementation: Address;
+  tokenImplementation: Address;
+  gasUsed: { module: bigint; economy: bigint; token: bigint; factory: bigint };
+}
+
+export interface CreatedEconomy {
+  economy: Address;
+  token: Address;
+  /** Block the economy was created in (its fork block, for a fork). */
+  block: bigint;
+  txHash: Hash;
+  gasUsed: bigint;
+}
+
+/**
+ * Deploys {EconomyModule}, {Economy} (pointing at it), {EconomyToken} and {EconomyFactory}: once per chain; every
+ * economy afterwards is a pair of clones.
+ */
+export async function deployFactory(clients: DeployClients): Promise<FactoryDeployment> {
+  const module = await deployContract(clients, 'EconomyModule', economyModuleAbi, economyModuleBytecode, []);
+  const economy = await deployContract(clients, 'Economy', economyAbi, economyBytecode, [module.address]);
+  const token = await deployContract(clients, 'EconomyToken', economyTokenAbi, economyTokenBytecode, []);
+  const factory = await deployContract(clients, 'EconomyFactory', economyFactoryAbi, economyFactoryBytecode, [
+    economy.address,
+    token.address,
+  ]);
+  return {
+    factory: factory.address,
+    economyImplementation: economy.address,
+    moduleImplementation: module.address,
+    tokenImplementation: token.address,
+    gasUsed: {
+      module: module.gasUsed,
+      economy: economy.gasUsed,
+      token: token.gasUsed,
+      factory: factory.gasUsed,
+    },
+  };
+}
+
+export interface GenesisOptions {
+  factory: Address;
+  params?: ChainParams;
+  name: string;
+  symbol: string;
+  /** Tokens (base units) minted to the creator, who becomes the economy's admin. */
+  creatorSupply?: bigint;
+}
+
+/** Creates a genesis economy (default: devnet parameters). */
+export async function createGenesis(
+  clients: DeployClients,
+  options: GenesisOptions,
+): Promise<CreatedEconomy> {
+  const { request } = await simulate(clients, 'create the genesis economy', {
+    address: options.factory,
+    abi: economyFactoryAbi,
+    functionName: 'createGenesis',
+    args: [options.params ?? devnetParams, options.name, options.symbol, options.creatorSupply ?? 0n],
+  });
+  return created(clients, 'create the genesis economy', await clients.walletClient.writeContract(request));
+}
+
+export interface ForkOptions {
+  factory: Address;
+  parent: Address;
+  /** Parameters to change; every other one is copied from the parent on-chain. */
+  overrides?: Partial<ChainParams>;
+  name: string;
+  symbol: string;
+  /** The stake snapshot whose accounts may claim the fork's genesis allocation (see forkSnapshot.ts). */
+  snapshot?: { root: Hex; block: bigint };
+  creatorSupply?: bigint;
+}
+
+/** The override mask and values for a fork: bit i set = field i taken from `overrides`. */
+export function encodeOverrides(overrides: Partial<ChainParams> = {}): { mask: number; values: ChainParams } {
+  let mask = 0;
+  const values: ChainParams = { ...zeroParams() };
+  paramFields.forEach((field, i) => {
+    const v = overrides[field];
+    if (v === undefined) return;
+    mask |= 1 << i;
+    (values as unknown as Record<string, number | bigint>)[field] = v;
+  });
+  return { mask, values };
+}
+
+/** Forks `parent`: new token + economy clones with the parent's parameters and `overrides`, recording the lineage. */
+export async function forkEconomy(clients: DeployClients, options: ForkOptions): Promise<CreatedEconomy> {
+  const { request } = await simulate(clients, 'fork the economy', {
+    address: options.factory,
+    abi: economyFactoryAbi,
+    functionName: 'fork',
+    args: [
+      options.parent,
+      encodeOverrides(options.overrides),
+      options.name,
+      options.symbol,
+      options.snapshot?.root ?? `0x${'0'.repeat(64)}`,
+      options.snapshot?.block ?? 0n,
+      options.creatorSupply ?? 0n,
+    ],
+  });
+  return created(clients, 'fork the economy', await clients.walletClient.writeContract(request));
+}
+
+/** Reads an economy's parameters in one call. */
+export async function readParams(publicClient: PublicClient, economy: Address): Promise<ChainParams> {
+  return (await publicClient.readContract({
+    address: economy,
+    abi: economyAbi,
+    functionName: 'params',
+  })) as ChainParams;
+}
+
+function zeroParams(): ChainParams {
+  return Object.fromEntries(
+    paramFields.map((f) => [f, typeof devnetParams[f] === 'bigint' ? 0n : 0]),
+  ) as unknown as ChainParams;
+}
+
+async function deployContract(
+  clients: DeployClients,
+  label: string,
+  abi: Abi,
+  bytecode: Hex,
+  args: readonly unknown[],
+): Promise<{ address: Address; gasUsed: bigint }> {
+  let hash: Hash;
+  try {
+    hash = await clients.walletClient.deployContract({
+      abi,
+      bytecode,
+      args,
+      chain: clients.walletClient.chain,
+    });
+  } catch (err) {
+    throw txError(`deploy ${label}`, err);
+  }
+  const receipt = await waitFor(clients.publicClient, hash, `deploy ${label}`);
+  if (!receipt.contractAddress) {
+    throw new FlywheelError(`Deploying ${label} created no contract.`, { code: 'TX_FAILED', details: hash });
+  }
+  return { address: receipt.contractAddress, gasUsed: receipt.gasUsed };
+}
+
+// `simulateContract` is generic over the ABI; the wrapper only adds error translation.
+async function simulate(
+  clients: DeployClients,
+  what: string,
+  call: Parameters<PublicClient['simulateContract']>[0],
+): Promise<Awaited<ReturnType<PublicClient['simulateContract']>>> {
+  try {
+    return await clients.publicClient.simulateContract({ ...call, account: clients.walletClient.account });
+  } catch (err) {
+    throw txError(what, err);
+  }
+}
+
+async function created(clients: DeployClients, what: string, hash: Hash): Promise<CreatedEconomy> {
+  const receipt = await waitFor(clients.publicClient, hash, what);
+  for (const log of receipt.logs) {
+    try {
+      const ev = decodeEventLog({ abi: economyFactoryAbi, data: log.data, topics: log.topics });
+      if (ev.eventName === 'EconomyCreated') {
+        return {
+          economy: ev.args.economy,
+          token: ev.args.token,
+          block: receipt.blockNumber,
+          txHash: hash,
+          gasUsed: receipt.gasUsed,
+        };
+      }
+    } catch {
+      continue; // a log of the token or the economy, not the factory's
+    }
+  }
+  throw new FlywheelError(`Could not ${what}: no EconomyCreated event.`, {
+    code: 'TX_FAILED',
+    details: hash,
+  });
+}
+
+/** Waits for a receipt (anvil may briefly not have one right after sending) and refuses reverted transactions. */
+export async function waitFor(
+  publicClient: PublicClient,
+  hash: Hash,
+  what: string,
+): Promise<TransactionReceipt> {
+  let receipt: TransactionReceipt;
+  try {
+    receipt = await publicClient.waitForTransactionReceipt({ hash, retryCount: 20 });
+  } catch (err) {
+    throw new FlywheelError(`Could not ${what}: no receipt.`, {
+      code: 'RPC_FAILED',
+      details: hash,
+      cause: err,
+    });
+  }
+  if (receipt.status !== 'success') {
+    throw new FlywheelError(`Could not ${what}: the transaction reverted.`, {
+      code: 'TX_FAILED',
+      details: hash,
+    });
+  }
+  return receipt;
+}
+
+/** A contract revert or RPC failure as a FlywheelError that names the revert reason (custom error name and args). */
+export function txError(what: string, err: unknown): FlywheelError {
+  if (err instanceof BaseError) {
+    const revert = err.walk((e) => e instanceof ContractFunctionRevertedError);
+    if (revert instanceof ContractFunctionRevertedError) {
+      const name = revert.data?.errorName ?? revert.reason ?? 'reverted';
+      const args = revert.data?.args?.map((a) => String(a)).join(', ') ?? '';
+      return new FlywheelError(`Could not ${what}: ${name}${args ? `(${args})` : ''}.`, {
+        code: 'TX_FAILED',
+        details: err.shortMessage,
+        cause: err,
+      });
+    }
+    return new FlywheelError(`Could not ${what}.`, {
+      code: 'RPC_FAILED',
+      details: err.shortMessage,
+      cause: err,
+    });
+  }
+  return new FlywheelError(`Could not ${what}.`, { code: 'INTERNAL', cause: err });
+}
