@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { startHeadless, type HeadlessProcess } from '../helpers/headless';
 
@@ -167,5 +168,49 @@ test('a quick benchmark on the real node shows its progress, then the score with
   await expect(card).toContainText('±');
   await expect(card.getByRole('progressbar')).toHaveCount(0);
   await page.screenshot({ path: test.info().outputPath('benchmark-done.png'), fullPage: true });
+  watcher.check();
+});
+
+test('the wallet on the real node: create, lock, unlock, export as an encrypted keystore file', async ({
+  page,
+}) => {
+  const watcher = watch(page);
+  await open(page);
+  await page.getByRole('link', { name: 'Settings' }).click();
+  const wallet = page.getByRole('region', { name: 'Wallet' });
+  await expect(wallet).toContainText('No wallet yet');
+  await wallet.getByLabel('Passphrase', { exact: true }).fill('correct horse battery');
+  await wallet.getByLabel('Passphrase again').fill('correct horse battery');
+  await wallet.getByRole('button', { name: 'Create wallet' }).click();
+  const address = wallet.getByTestId('wallet-address');
+  await expect(address).toHaveText(/^0x[0-9a-fA-F]{40}$/, { timeout: 30_000 });
+  const created = await address.textContent();
+
+  await wallet.getByRole('button', { name: 'Lock the wallet' }).click();
+  await expect(wallet).toContainText('The wallet is locked');
+  await wallet.getByLabel('Passphrase', { exact: true }).fill('correct horse battery');
+  await wallet.getByRole('button', { name: 'Unlock' }).click();
+  await expect(wallet.getByRole('button', { name: 'Lock the wallet' })).toBeVisible({ timeout: 30_000 });
+
+  await wallet.getByRole('button', { name: 'Export the key…' }).click();
+  await wallet.getByLabel('Passphrase for the file').fill('another long passphrase');
+  await wallet.getByRole('checkbox', { name: /full control of the wallet/ }).check();
+  const download = page.waitForEvent('download');
+  await wallet.getByRole('button', { name: 'Export keystore file' }).click();
+  const file = await download;
+  const keystore = JSON.parse(readFileSync(await file.path(), 'utf8')) as {
+    version: number;
+    address: string;
+    crypto?: unknown;
+  };
+  expect(keystore.version).toBe(3);
+  expect(`0x${keystore.address}`.toLowerCase()).toBe(created?.toLowerCase());
+  expect(keystore.crypto).toBeDefined();
+  await expect(wallet).toContainText(`Saved as ${file.suggestedFilename()}.`);
+
+  // The dashboard shows the same wallet.
+  await page.getByRole('link', { name: 'Dashboard' }).click();
+  await expect(page.getByTestId('wallet-line')).toContainText(created ?? '');
+  await page.screenshot({ path: test.info().outputPath('dashboard-with-wallet.png'), fullPage: true });
   watcher.check();
 });
