@@ -5,33 +5,10 @@ import { ErrorNotice, Loading } from '../../components/feedback';
 import { ProgressBar } from '../../components/ProgressBar';
 import { useDebounced } from '../../hooks/useDebounced';
 import { useAction, useCall } from '../../lib/api';
-import { formatAmount, formatUnits, parseAmount, toBigInt } from '../../lib/money';
+import { checkBond } from '../../lib/bond';
+import { formatAmount, formatUnits, toBigInt } from '../../lib/money';
 import { formatDuration } from '../../lib/time';
 import { RiskSummary } from './RiskSummary';
-
-/** Checks a bond the user typed against the economy's minimum and what the wallet holds. */
-export function checkBond(
-  text: string,
-  economy: EconomySummary,
-): { ok: true; value: bigint } | { ok: false; error: string } {
-  const parsed = parseAmount(text, economy.token.decimals);
-  if (!parsed.ok) return parsed;
-  const min = toBigInt(economy.params.minBond);
-  if (parsed.value < min) {
-    return {
-      ok: false,
-      error: `The minimum bond in ${economy.name} is ${formatAmount(min, economy.token)}.`,
-    };
-  }
-  const balance = economy.membership.walletBalance;
-  if (balance !== undefined && parsed.value > toBigInt(balance)) {
-    return {
-      ok: false,
-      error: `Your wallet holds ${formatAmount(balance, economy.token)}: bond at most that.`,
-    };
-  }
-  return parsed;
-}
 
 /**
  * Join an economy, or switch to it from another: choose the bond, see the earnings and the risk for this machine,
