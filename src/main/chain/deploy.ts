@@ -231,7 +231,9 @@ export function encodeOverrides(overrides: Partial<ChainParams> = {}): { mask: n
 
 /** Forks `parent`: new token + economy clones with the parent's parameters and `overrides`, recording the lineage. */
 export async function forkEconomy(clients: DeployClients, options: ForkOptions): Promise<CreatedEconomy> {
+  // Simulated against the pending block: the snapshot may be of the latest block, and the fork lands after it.
   const { request } = await simulate(clients, 'fork the economy', {
+    blockTag: 'pending',
     address: options.factory,
     abi: economyFactoryAbi,
     functionName: 'fork',
