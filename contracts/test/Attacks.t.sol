@@ -409,6 +409,21 @@ contract AttacksTest is EconomyFixture {
         IEconomy(f).claimAllocation(address(0xA11), 5 * TOKEN, new bytes32[](0));
     }
 
+    function test_initialize_refusesNoAdmin() public {
+        bytes memory args = abi.encodePacked(
+            address(tok),
+            address(0),
+            uint64(block.timestamp),
+            uint64(0),
+            uint64(0),
+            bytes32(0),
+            EconomyParams.encode(devnetParams())
+        );
+        IEconomy e = IEconomy(Clones.cloneWithImmutableArgs(address(economyImpl), args));
+        vm.expectRevert(IEconomyEvents.ZeroAddress.selector);
+        e.initialize(address(0), 0);
+    }
+
     function test_factoryRefusesForeignParents() public {
         // A clone made outside the factory cannot be forked into the lineage.
         hookedEconomy(bytes32(0));

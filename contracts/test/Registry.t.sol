@@ -33,6 +33,7 @@ contract RegistryTest is EconomyFixture {
         assertEq(eco.activeProviders(), 1, "active count");
         assertEq(eco.providerCount(), 1, "provider count");
         assertEq(eco.providerById(1).account, p, "by id");
+        assertEq(eco.treeHeight(), 1, "one level holds four providers");
     }
 
     function test_register_refusesBadInput() public {
