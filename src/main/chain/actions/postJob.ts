@@ -1,0 +1,73 @@
+import type { Address, Hash } from 'viem';
+import type { JobKind } from '../../../shared/api/jobs';
+import { FlywheelError } from '../../../shared/errors';
+import { economyAbi } from '../artifacts';
+import { eventIn, sendCall, type ActionClient, type ActionErrorType } from './send';
+
+/** A job kind as the contracts number it (`kind` of `postJob`, bit `1 << kind` of a provider's kinds). */
+export const jobKindCode: Record<JobKind, number> = { inference: 0, 'fine-tune': 1 };
+
+export interface PostJobParameters {
+  economy: Address;
+  kind: JobKind;
+  /** keccak256 of the model bytes; the economy (or an ancestor before the fork) must have it registered. */
+  modelHash: Hash;
+  /** keccak256 of the input safetensors bytes, and where a provider fetches them. */
+  inputHash: Hash;
+  inputUri: string;
+  /** Fee in token base units, escrowed from the requester (who must have approved the economy for it). */
+  fee: bigint;
+  /** Seconds from assignment to the deadline (at least the economy's `minDeadlineS`). */
+  deadlineS: number;
+  /** Smallest provider score eligible; 0 = any. */
+  minScore?: number;
+  /**
+   * Names this post so a retry (or a restart) never posts it twice, e.g. `postJob:<economy>:<request id>`. Two
+   * different jobs need two different keys.
+   */
+  key: string;
+}
+
+export interface PostJobReturnType {
+  jobId: bigint;
+  hash: Hash;
+  block: bigint;
+}
+
+export type PostJobErrorType = ActionErrorType;
+
+/**
+ * Posts a job: escrows its fee and records model, input and deadline (the job is Posted; `assign` draws its
+ * provider from the next block).
+ *
+ * @example
+ * const { jobId } = await postJob(client, { economy, kind: 'inference', modelHash, inputHash, inputUri,
+ *   fee: 10n ** 18n, deadlineS: 60, key: `postJob:${economy}:${requestId}` });
+ */
+export async function postJob(client: ActionClient, params: PostJobParameters): Promise<PostJobReturnType> {
+  const { receipt, hash } = await sendCall({
+    client,
+    abi: economyAbi,
+    address: params.economy,
+    functionName: 'postJob',
+    args: [
+      jobKindCode[params.kind],
+      params.modelHash,
+      params.inputHash,
+      params.inputUri,
+      params.fee,
+      params.deadlineS,
+      params.minScore ?? 0,
+    ],
+    key: params.key,
+    label: `Post a ${params.kind} job`,
+  });
+  if (!receipt || !hash) {
+    throw new FlywheelError('The job was posted earlier under this key; its receipt is gone.', {
+      code: 'CONFLICT',
+      details: params.key,
+    });
+  }
+  const args = eventIn(receipt, economyAbi, params.economy, 'JobPosted');
+  return { jobId: args.jobId as bigint, hash, block: receipt.blockNumber };
+}

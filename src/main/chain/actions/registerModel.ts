@@ -1,0 +1,48 @@
+import type { Address, Hash } from 'viem';
+import type { JobKind } from '../../../shared/api/jobs';
+import { economyAbi } from '../artifacts';
+import { jobKindCode } from './postJob';
+import { sendCall, type ActionClient, type ActionErrorType, type ActionReceipt } from './send';
+
+export interface RegisterModelParameters {
+  economy: Address;
+  /** keccak256 of the ONNX file's bytes. */
+  modelHash: Hash;
+  /** Where providers fetch it (`blob:0x…`, `https://…`, `ipfs://…`). */
+  uri: string;
+  kind: JobKind;
+}
+
+export type RegisterModelReturnType = ActionReceipt;
+export type RegisterModelErrorType = ActionErrorType;
+
+/**
+ * Registers a model in an economy by content hash and URI (the economy's admin only). Forks created after this
+ * block inherit it. A model this economy already has (its own or inherited) is recognised and nothing is sent.
+ *
+ * @example
+ * await registerModel(adminClient, { economy, modelHash, uri: `blob:${modelHash}`, kind: 'inference' });
+ */
+export async function registerModel(
+  client: ActionClient,
+  params: RegisterModelParameters,
+): Promise<RegisterModelReturnType> {
+  return sendCall({
+    client,
+    abi: economyAbi,
+    address: params.economy,
+    functionName: 'registerModel',
+    args: [params.modelHash, params.uri, jobKindCode[params.kind]],
+    key: `registerModel:${params.economy}:${params.modelHash}`,
+    label: `Register model ${params.modelHash.slice(0, 10)}…`,
+    alreadyDone: async () => {
+      const m = await client.publicClient.readContract({
+        address: params.economy,
+        abi: economyAbi,
+        functionName: 'model',
+        args: [params.modelHash],
+      });
+      return m.found;
+    },
+  });
+}

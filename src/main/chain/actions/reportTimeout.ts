@@ -1,0 +1,49 @@
+import type { Address } from 'viem';
+import { economyAbi } from '../artifacts';
+import { sendCall, type ActionClient, type ActionErrorType, type ActionReceipt } from './send';
+
+export interface ReportTimeoutParameters {
+  economy: Address;
+  jobId: bigint;
+  /**
+   * The deadline being reported (unix seconds, from `job(jobId).deadline`): a job re-drawn after one timeout can
+   * time out again with its next provider, and each is its own report.
+   */
+  deadline: bigint;
+}
+
+export type ReportTimeoutReturnType = ActionReceipt;
+export type ReportTimeoutErrorType = ActionErrorType;
+
+/**
+ * Reports that an Assigned job's provider missed its deadline (anyone may): the provider's collateral is slashed,
+ * it gets a strike, and the job is re-drawn or refunded. Already reported (the job moved on) → nothing is sent.
+ *
+ * @example
+ * const job = await publicClient.readContract({ address: economy, abi: economyAbi, functionName: 'job', args: [7n] });
+ * await reportTimeout(client, { economy, jobId: 7n, deadline: job.deadline });
+ */
+export async function reportTimeout(
+  client: ActionClient,
+  params: ReportTimeoutParameters,
+): Promise<ReportTimeoutReturnType> {
+  return sendCall({
+    client,
+    abi: economyAbi,
+    address: params.economy,
+    functionName: 'reportTimeout',
+    args: [params.jobId],
+    key: `reportTimeout:${params.economy}:${params.jobId}:${params.deadline}`,
+    label: `Report the missed deadline of job ${params.jobId}`,
+    alreadyDone: async () => {
+      const job = await client.publicClient.readContract({
+        address: params.economy,
+        abi: economyAbi,
+        functionName: 'job',
+        args: [params.jobId],
+      });
+      // Still Assigned with this deadline = not reported yet.
+      return !(job.status === 2 && job.deadline === params.deadline);
+    },
+  });
+}

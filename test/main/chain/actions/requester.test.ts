@@ -1,0 +1,273 @@
+import {
+  createPublicClient,
+  createWalletClient,
+  http,
+  keccak256,
+  toHex,
+  type Address,
+  type PublicClient,
+} from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import { foundry } from 'viem/chains';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { approveToken } from '../../../../src/main/chain/actions/approveToken';
+import { cancelJob } from '../../../../src/main/chain/actions/cancelJob';
+import { challenge } from '../../../../src/main/chain/actions/challenge';
+import { commitChallenge } from '../../../../src/main/chain/actions/commitChallenge';
+import { finalize } from '../../../../src/main/chain/actions/finalize';
+import { postJob } from '../../../../src/main/chain/actions/postJob';
+import { registerModel } from '../../../../src/main/chain/actions/registerModel';
+import { registerValidator } from '../../../../src/main/chain/actions/registerValidator';
+import { reportTimeout } from '../../../../src/main/chain/actions/reportTimeout';
+import { resolveChallenge } from '../../../../src/main/chain/actions/resolveChallenge';
+import type { ActionClient } from '../../../../src/main/chain/actions/send';
+import { transferToken } from '../../../../src/main/chain/actions/transferToken';
+import { vote } from '../../../../src/main/chain/actions/vote';
+import { economyAbi, economyTokenAbi } from '../../../../src/main/chain/artifacts';
+import { createGenesis, deployFactory, devnetParams, waitFor } from '../../../../src/main/chain/deploy';
+import { TxManager } from '../../../../src/main/chain/tx/manager';
+import { LogSink } from '../../../../src/main/log';
+import { DEV_PRIVATE_KEYS, useAnvil } from '../../../helpers/anvil';
+import { anvilControl } from '../../../helpers/chain';
+import { tempDir } from '../../../helpers/tmp';
+
+const TOKEN = 10n ** 18n;
+const log = new LogSink({ consoleLevel: 'silent' }).logger('test');
+const accounts = DEV_PRIVATE_KEYS.map((k) => privateKeyToAccount(k));
+const [ADMIN, REQUESTER, PROVIDER, VALIDATOR, VOTER] = [0, 1, 2, 3, 4];
+
+describe('requester, validator and admin actions on a real anvil', () => {
+  const chain = useAnvil({ chainId: 31337 });
+  const temp = tempDir();
+  let publicClient: PublicClient;
+  const clients: ActionClient[] = [];
+  let economy: Address;
+  let token: Address;
+  const modelHash = keccak256(toHex('a model'));
+  const inputHash = keccak256(toHex('an input'));
+
+  /** The provider side is another part's actions; here the provider registers and submits by plain calls. */
+  async function asProvider(functionName: string, args: unknown[]) {
+    const wallet = createWalletClient({
+      chain: foundry,
+      transport: http(chain.rpcUrl),
+      account: accounts[PROVIDER]!,
+    });
+    const { request } = await publicClient.simulateContract({
+      address: economy,
+      abi: economyAbi,
+      functionName,
+      args,
+      account: accounts[PROVIDER]!,
+    } as never);
+    return waitFor(publicClient, await wallet.writeContract(request as never), functionName);
+  }
+
+  const job = (jobId: bigint) =>
+    publicClient.readContract({ address: economy, abi: economyAbi, functionName: 'job', args: [jobId] });
+
+  async function postAndAssign(n: number): Promise<bigint> {
+    const { jobId } = await postJob(clients[REQUESTER]!, {
+      economy,
+      kind: 'inference',
+      modelHash,
+      inputHash,
+      inputUri: `blob:${inputHash}`,
+      fee: TOKEN,
+      deadlineS: devnetParams.minDeadlineS,
+      key: `postJob:test:${n}`,
+    });
+    await anvilControl(chain.rpcUrl).mine({ blocks: 1 });
+    await asProvider('assign', [jobId]);
+    return jobId;
+  }
+
+  beforeAll(async () => {
+    publicClient = createPublicClient({
+      chain: foundry,
+      transport: http(chain.rpcUrl),
+      pollingInterval: 20,
+    }) as PublicClient;
+    const walletClient = createWalletClient({
+      chain: foundry,
+      transport: http(chain.rpcUrl),
+      account: accounts[ADMIN]!,
+    });
+    const { factory } = await deployFactory({ publicClient, walletClient });
+    ({ economy, token } = await createGenesis(
+      { publicClient, walletClient },
+      { factory, name: 'Genesis', symbol: 'GEN', creatorSupply: 1_000_000n * TOKEN },
+    ));
+    for (const account of accounts) {
+      clients.push({
+        publicClient,
+        tx: await TxManager.open({
+          client: publicClient,
+          account,
+          dataDir: temp.dir,
+          log,
+          pollingIntervalMs: 20,
+        }),
+      });
+    }
+    for (const i of [REQUESTER, PROVIDER, VALIDATOR, VOTER]) {
+      await transferToken(clients[ADMIN]!, {
+        token,
+        to: accounts[i]!.address,
+        amount: 10_000n * TOKEN,
+        key: `fund:${i}`,
+      });
+      await approveToken(clients[i]!, { token, spender: economy });
+    }
+    await asProvider('register', [200n * TOKEN, 100, 3, 4]);
+  });
+
+  afterAll(async () => {
+    for (const c of clients) await c.tx.close();
+    temp.cleanup();
+  });
+
+  it('registers a model once (admin only); asking again sends nothing new', async () => {
+    const first = await registerModel(clients[ADMIN]!, {
+      economy,
+      modelHash,
+      uri: `blob:${modelHash}`,
+      kind: 'inference',
+    });
+    expect(first.hash).toMatch(/^0x/);
+    const again = await registerModel(clients[ADMIN]!, {
+      economy,
+      modelHash,
+      uri: `blob:${modelHash}`,
+      kind: 'inference',
+    });
+    // The same key answers from the first transaction: nothing new is sent.
+    expect(again.hash).toBe(first.hash);
+    const other = keccak256(toHex('not the admin'));
+    await expect(
+      registerModel(clients[REQUESTER]!, { economy, modelHash: other, uri: 'blob:x', kind: 'inference' }),
+    ).rejects.toThrow(/NotAdmin/);
+  });
+
+  it('an approval already large enough sends nothing; a transfer moves tokens', async () => {
+    expect(
+      (await approveToken(clients[REQUESTER]!, { token, spender: economy, amount: TOKEN })).hash,
+    ).toBeNull();
+    const balance = () =>
+      publicClient.readContract({
+        address: token,
+        abi: economyTokenAbi,
+        functionName: 'balanceOf',
+        args: [accounts[VOTER]!.address],
+      });
+    const before = await balance();
+    await transferToken(clients[ADMIN]!, {
+      token,
+      to: accounts[VOTER]!.address,
+      amount: 5n,
+      key: 'fund:voter:extra',
+    });
+    expect(await balance()).toBe(before + 5n);
+  });
+
+  it('posts a job (fee escrowed, JobPosted gives the id) and refuses a deadline under the minimum', async () => {
+    const jobId = await postAndAssign(1);
+    expect((await job(jobId)).status).toBe(2); // Assigned
+    await expect(
+      postJob(clients[REQUESTER]!, {
+        economy,
+        kind: 'inference',
+        modelHash,
+        inputHash,
+        inputUri: 'blob:x',
+        fee: TOKEN,
+        deadlineS: 1,
+        key: 'postJob:test:short',
+      }),
+    ).rejects.toThrow(/DeadlineOutOfRange/);
+  });
+
+  it('finalizes a submitted job after its challenge window; finalizing again sends nothing', async () => {
+    const jobId = await postAndAssign(2);
+    await asProvider('submitResult', [jobId, keccak256(toHex('right')), 'blob:right']);
+    await expect(finalize(clients[REQUESTER]!, { economy, jobId })).rejects.toThrow(
+      /ChallengeWindowOpen|would fail/,
+    );
+    await anvilControl(chain.rpcUrl).increaseTime({ seconds: devnetParams.challengeWindowS + 1 });
+    await anvilControl(chain.rpcUrl).mine({ blocks: 1 });
+    expect((await finalize(clients[REQUESTER]!, { economy, jobId })).hash).toMatch(/^0x/);
+    expect((await job(jobId)).status).toBe(5); // Finalized
+    expect((await finalize(clients[VOTER]!, { economy, jobId })).hash).toBeNull();
+  });
+
+  it('reports a missed deadline: the provider gets a strike and the job is re-opened', async () => {
+    const jobId = await postAndAssign(3);
+    const { deadline } = await job(jobId);
+    await anvilControl(chain.rpcUrl).increaseTime({ seconds: devnetParams.minDeadlineS + 1 });
+    await anvilControl(chain.rpcUrl).mine({ blocks: 1 });
+    const { receipt } = await reportTimeout(clients[VOTER]!, { economy, jobId, deadline });
+    expect(receipt?.status).toBe('success');
+    const after = await job(jobId);
+    expect(after.status).toBe(1); // Posted again, the provider excluded
+    const provider = await publicClient.readContract({
+      address: economy,
+      abi: economyAbi,
+      functionName: 'providerOf',
+      args: [accounts[PROVIDER]!.address],
+    });
+    expect(provider.strikes).toBe(1);
+    // Someone else reporting the same deadline finds it done on-chain and sends nothing.
+    expect((await reportTimeout(clients[REQUESTER]!, { economy, jobId, deadline })).hash).toBeNull();
+  });
+
+  it('commit → challenge → vote → resolve rejects a wrong result and refunds the requester', async () => {
+    await registerValidator(clients[VALIDATOR]!, { economy, bond: devnetParams.validatorMinBond });
+    const registered = await registerValidator(clients[VOTER]!, {
+      economy,
+      bond: devnetParams.validatorMinBond,
+    });
+    expect(
+      (await registerValidator(clients[VOTER]!, { economy, bond: devnetParams.validatorMinBond })).hash,
+    ).toBe(registered.hash);
+    await anvilControl(chain.rpcUrl).increaseTime({ seconds: 2 });
+    const jobId = await postAndAssign(4);
+    await asProvider('submitResult', [jobId, keccak256(toHex('wrong')), 'blob:wrong']);
+    const { salt } = await commitChallenge(clients[VALIDATOR]!, { economy, jobId });
+    await challenge(clients[VALIDATOR]!, { economy, jobId, salt });
+    expect((await job(jobId)).status).toBe(4); // Voting
+    const voted = await vote(clients[VOTER]!, { economy, jobId, resultValid: false });
+    expect((await vote(clients[VOTER]!, { economy, jobId, resultValid: false })).hash).toBe(voted.hash);
+    await expect(resolveChallenge(clients[REQUESTER]!, { economy, jobId })).rejects.toThrow(/VoteOpen/);
+    await anvilControl(chain.rpcUrl).increaseTime({ seconds: devnetParams.voteWindowS + 1 });
+    await anvilControl(chain.rpcUrl).mine({ blocks: 1 });
+    const claimable = () =>
+      publicClient.readContract({
+        address: economy,
+        abi: economyAbi,
+        functionName: 'claimable',
+        args: [accounts[REQUESTER]!.address],
+      });
+    const before = await claimable();
+    await resolveChallenge(clients[REQUESTER]!, { economy, jobId });
+    expect((await job(jobId)).status).toBe(6); // Rejected
+    expect(await claimable()).toBe(before + TOKEN); // the fee comes back to the requester
+  });
+
+  it('cancels a job nobody was drawn for, 256 blocks after posting', async () => {
+    const { jobId } = await postJob(clients[REQUESTER]!, {
+      economy,
+      kind: 'inference',
+      modelHash,
+      inputHash,
+      inputUri: 'blob:x',
+      fee: TOKEN,
+      deadlineS: 30,
+      minScore: 999_999,
+      key: 'postJob:test:unassignable',
+    });
+    await expect(cancelJob(clients[REQUESTER]!, { economy, jobId })).rejects.toThrow(/would fail/);
+    await anvilControl(chain.rpcUrl).mine({ blocks: 257 });
+    await cancelJob(clients[REQUESTER]!, { economy, jobId });
+    expect((await job(jobId)).status).toBe(7); // Refunded
+  });
+});
