@@ -1,0 +1,44 @@
+import type { Address, Hash } from 'viem';
+import type { JobKind } from '../../../shared/api/jobs';
+import { economyAbi } from '../artifacts';
+import { jobKindName } from '../enums';
+import type { ActionClient } from './send';
+
+export interface ReadModelParameters {
+  economy: Address;
+  modelHash: Hash;
+}
+
+/** A model as an economy sees it: registered there or inherited from an ancestor before the fork. */
+export type ReadModelReturnType = {
+  kind: JobKind;
+  /** Where providers fetch the bytes (`blob:`, `ipfs://`, `https://`, a store path). */
+  uri: string;
+  registeredIn: Address;
+  registeredBlock: bigint;
+} | null;
+
+/**
+ * Looks a model up by content hash; null when the economy cannot see it.
+ *
+ * @example
+ * const model = await readModel(client, { economy, modelHash });
+ */
+export async function readModel(
+  client: Pick<ActionClient, 'publicClient'>,
+  params: ReadModelParameters,
+): Promise<ReadModelReturnType> {
+  const m = await client.publicClient.readContract({
+    address: params.economy,
+    abi: economyAbi,
+    functionName: 'model',
+    args: [params.modelHash],
+  });
+  if (!m.found) return null;
+  return {
+    kind: jobKindName(m.kind),
+    uri: m.uri,
+    registeredIn: m.registeredIn,
+    registeredBlock: BigInt(m.registeredBlock),
+  };
+}

@@ -1,0 +1,53 @@
+import type { Address } from 'viem';
+import type { JobKind } from '../../../shared/api/jobs';
+import { economyAbi } from '../artifacts';
+import { kindsMask } from '../enums';
+import { readProvider } from './readProvider';
+import { sendCall, type ActionClient, type ActionErrorType, type ActionReceipt } from './send';
+
+export interface RegisterProviderParameters {
+  economy: Address;
+  /** Tokens to bond (base units), at least the economy's `minBond`; the economy must be approved for them. */
+  bond: bigint;
+  /** The benchmarked score declared on-chain (1 … 1,000,000): draw weight and `minScore` eligibility. */
+  score: number;
+  kinds: readonly JobKind[];
+  /** Jobs this provider runs at once (1 … 64). */
+  capacity: number;
+}
+
+export type RegisterProviderReturnType = ActionReceipt;
+export type RegisterProviderErrorType = ActionErrorType;
+
+/**
+ * Registers the account as a provider with a bond, a declared score, the job kinds it serves and its capacity.
+ * An account already registered (active, paused, jailed or exiting) is recognised and nothing is sent; one that
+ * exited registers again.
+ *
+ * @example
+ * await approveToken(client, { token, spender: economy });
+ * await registerProvider(client, { economy, bond: 100n * 10n ** 18n, score: 120, kinds: ['inference'], capacity: 2 });
+ */
+export async function registerProvider(
+  client: ActionClient,
+  params: RegisterProviderParameters,
+): Promise<RegisterProviderReturnType> {
+  const me = client.tx.address;
+  const before = await readProvider(client, { economy: params.economy, account: me });
+  const score = Math.max(1, Math.min(1_000_000, Math.round(params.score)));
+  return sendCall({
+    client,
+    abi: economyAbi,
+    address: params.economy,
+    functionName: 'register',
+    args: [params.bond, score, kindsMask(params.kinds), params.capacity],
+    // The standing seen now is in the key: a retry of this registration attaches to it, a re-registration after an
+    // exit is a new one.
+    key: `registerProvider:${params.economy}:${before.status}:${before.lastIncreaseBlock}`,
+    label: 'Register as a provider',
+    alreadyDone: async () => {
+      const p = await readProvider(client, { economy: params.economy, account: me });
+      return p.status !== 'None' && p.status !== 'Exited';
+    },
+  });
+}

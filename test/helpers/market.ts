@@ -1,0 +1,178 @@
+import { createWalletClient, http, keccak256, type Address, type Hash, type PublicClient } from 'viem';
+import { foundry } from 'viem/chains';
+import type { JobKind } from '../../src/shared/api/jobs';
+import { approveToken } from '../../src/main/chain/actions/approveToken';
+import { postJob } from '../../src/main/chain/actions/postJob';
+import { registerModel } from '../../src/main/chain/actions/registerModel';
+import type { ActionClient } from '../../src/main/chain/actions/send';
+import { transferToken } from '../../src/main/chain/actions/transferToken';
+import {
+  createGenesis,
+  deployFactory,
+  devnetParams,
+  forkEconomy,
+  type ChainParams,
+  type CreatedEconomy,
+} from '../../src/main/chain/deploy';
+import type { NetworkEndpoint } from '../../src/main/chain/endpoint';
+import { TxManager } from '../../src/main/chain/tx/manager';
+import { LogSink } from '../../src/main/log';
+import { devAccount, devClient } from './chain';
+import { tempDir } from './tmp';
+
+export const TOKEN = 10n ** 18n;
+const quiet = new LogSink({ consoleLevel: 'silent' });
+
+/** A dev account that sends through its own transaction manager, as the node does. */
+export async function actor(
+  rpcUrl: string,
+  index: number,
+): Promise<ActionClient & { close(): Promise<void> }> {
+  const { dir, cleanup } = tempDir('flywheel-actor-');
+  const publicClient = devClient(rpcUrl);
+  const tx = await TxManager.open({
+    client: publicClient,
+    account: devAccount(index),
+    dataDir: dir,
+    log: quiet.logger(`actor${index}`),
+    chainId: 31337,
+    pollingIntervalMs: 20,
+  });
+  return {
+    publicClient,
+    tx,
+    async close() {
+      await tx.close();
+      cleanup();
+    },
+  };
+}
+
+export interface Market {
+  factory: Address;
+  startBlock: bigint;
+  genesis: CreatedEconomy;
+  /** The economies' admin (dev account 0): registers models, holds the creator supply. */
+  admin: ActionClient & { close(): Promise<void> };
+  /** A requester (dev account 1) funded with tokens of every economy made here, the economy approved. */
+  requester: ActionClient & { close(): Promise<void> };
+  endpoint(overrides?: Partial<NetworkEndpoint>): NetworkEndpoint;
+  fork(options: {
+    name: string;
+    symbol: string;
+    overrides?: Partial<ChainParams>;
+    snapshot?: { root: Hash; block: bigint };
+  }): Promise<CreatedEconomy>;
+  /** Sends `amount` tokens of `economy` from the admin to `to`. */
+  fund(economy: CreatedEconomy, to: Address, amount: bigint): Promise<void>;
+  registerModel(economy: Address, bytes: Uint8Array, uri: string, kind?: JobKind): Promise<Hash>;
+  post(job: {
+    economy: Address;
+    kind?: JobKind;
+    modelHash: Hash;
+    inputHash: Hash;
+    inputUri: string;
+    fee?: bigint;
+    deadlineS?: number;
+  }): Promise<bigint>;
+  close(): Promise<void>;
+}
+
+let posts = 0;
+
+/**
+ * The real contracts on a real anvil, as the devnet deploys them: the factory, a genesis economy with the given
+ * parameters, an admin holding the creator supply and a funded requester. Forks are made on demand.
+ */
+export async function deployMarket(
+  rpcUrl: string,
+  options: { params?: Partial<ChainParams>; name?: string; symbol?: string } = {},
+): Promise<Market> {
+  const publicClient = devClient(rpcUrl) as PublicClient;
+  const walletClient = createWalletClient({
+    chain: foundry,
+    transport: http(rpcUrl),
+    account: devAccount(0),
+    pollingInterval: 20,
+  });
+  const clients = { publicClient, walletClient };
+  const startBlock = await publicClient.getBlockNumber();
+  const deployment = await deployFactory(clients);
+  const genesis = await createGenesis(clients, {
+    factory: deployment.factory,
+    params: { ...devnetParams, ...options.params },
+    name: options.name ?? 'Flywheel',
+    symbol: options.symbol ?? 'FLY',
+    creatorSupply: 10_000_000n * TOKEN,
+  });
+  const admin = await actor(rpcUrl, 0);
+  const requester = await actor(rpcUrl, 1);
+  const market: Market = {
+    factory: deployment.factory,
+    startBlock,
+    genesis,
+    admin,
+    requester,
+    endpoint: (overrides = {}) => ({
+      rpcUrl,
+      wsUrl: rpcUrl.replace(/^http/, 'ws'),
+      chainId: 31337,
+      factory: deployment.factory,
+      label: 'Test chain',
+      nativeSymbol: 'ETH',
+      explorerUrl: null,
+      isDevnet: true,
+      blobStore: { kind: 'local' },
+      startBlock,
+      nativePerToken: '0.001',
+      ...overrides,
+    }),
+    async fork({ name, symbol, overrides, snapshot }) {
+      const created = await forkEconomy(clients, {
+        factory: deployment.factory,
+        parent: genesis.economy,
+        overrides: overrides ?? {},
+        name,
+        symbol,
+        ...(snapshot ? { snapshot } : {}),
+        creatorSupply: 10_000_000n * TOKEN,
+      });
+      await market.fund(created, requester.tx.address, 1_000_000n * TOKEN);
+      await approveToken(requester, { token: created.token, spender: created.economy });
+      return created;
+    },
+    async fund(economy, to, amount) {
+      await transferToken(admin, {
+        token: economy.token,
+        to,
+        amount,
+        key: `fund:${economy.token}:${to}:${amount}:${Math.random()}`,
+      });
+    },
+    async registerModel(economy, bytes, uri, kind = 'inference') {
+      const modelHash = keccak256(bytes);
+      await registerModel(admin, { economy, modelHash, uri, kind });
+      return modelHash;
+    },
+    async post(job) {
+      const { jobId } = await postJob(requester, {
+        economy: job.economy,
+        kind: job.kind ?? 'inference',
+        modelHash: job.modelHash,
+        inputHash: job.inputHash,
+        inputUri: job.inputUri,
+        fee: job.fee ?? 2n * TOKEN,
+        deadlineS: job.deadlineS ?? 60,
+        key: `post:${job.economy}:${++posts}:${Math.random()}`,
+      });
+      return jobId;
+    },
+    async close() {
+      await admin.close();
+      await requester.close();
+    },
+  };
+  await market.fund(genesis, requester.tx.address, 1_000_000n * TOKEN);
+  await approveToken(requester, { token: genesis.token, spender: genesis.economy });
+  return market;
+}
