@@ -158,7 +158,8 @@ export class DeviceWorker {
   }
 
   #onMessage(host: WorkerHost, message: FromWorker): void {
-    if (message.type === 'ready') return;
+    // A worker being stopped or abandoned no longer speaks for this device.
+    if (message.type === 'ready' || host !== this.#host) return;
     const pending = this.#pending.get(message.id);
     if ('cached' in message) this.#cached = new Set(message.cached);
     if ('sessionsCreated' in message) this.#sessionsCreated = message.sessionsCreated;

@@ -132,7 +132,8 @@ export function createEngine(options: EngineOptions): Engine {
   let closed = false;
 
   function deviceWorkers(): Promise<Map<string, Slot>> {
-    workers ??= (async () => {
+    if (workers) return workers;
+    workers = (async () => {
       const devices = typeof options.devices === 'function' ? await options.devices() : options.devices;
       if (!devices.length) throw new Error('the engine has no device to run on');
       resolved = new Map(
@@ -155,6 +156,10 @@ export function createEngine(options: EngineOptions): Engine {
       );
       return resolved;
     })();
+    // A failed look-up (hardware probing failed) is tried again on the next job rather than kept.
+    workers.catch(() => {
+      workers = null;
+    });
     return workers;
   }
 
