@@ -17,6 +17,7 @@ import type { Hash } from '../../shared/api/define';
 import type { ExecutionProviderName } from '../../shared/api/hardware';
 import type { Logger } from '../log';
 import { DeviceWorker } from './deviceWorker';
+import { isHash } from './hash';
 import type { EngineJob, JobProgress, JobResult, JobKind } from './jobs';
 import { packageFilePath, referenceByHash } from './references';
 import { EngineRefusal } from './refusal';
@@ -276,6 +277,18 @@ export function createEngine(options: EngineOptions): Engine {
 function checkJob(job: EngineJob, limits: EngineLimits): void {
   if (!limits.kinds.includes(job.kind)) {
     throw new EngineRefusal('UNSUPPORTED_KIND', `this provider does not serve ${String(job.kind)} jobs`);
+  }
+  if (!isHash(job.modelHash)) {
+    throw new EngineRefusal(
+      'MODEL_HASH_MISMATCH',
+      `${JSON.stringify(job.modelHash)} is not a keccak256 hash`,
+    );
+  }
+  if (job.inputHash !== undefined && !isHash(job.inputHash)) {
+    throw new EngineRefusal(
+      'INPUT_HASH_MISMATCH',
+      `${JSON.stringify(job.inputHash)} is not a keccak256 hash`,
+    );
   }
   if (!(job.input instanceof Uint8Array)) throw new EngineRefusal('INPUT_INVALID', 'the input is not bytes');
   if (job.input.byteLength > limits.maxInputBytes) {

@@ -189,6 +189,7 @@ describe('bad jobs are refused with their decline reason, and the engine goes on
       }),
     ],
     ['a kind this provider does not serve', 'UNSUPPORTED_KIND', () => ({ kind: 'render' })],
+    ['a model hash that is not a hash', 'MODEL_HASH_MISMATCH', () => ({ modelHash: 'model.onnx' })],
     [
       'a model that cannot be fetched',
       'FETCH_FAILED',
