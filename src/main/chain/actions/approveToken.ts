@@ -1,4 +1,4 @@
-import { maxUint256, type Address } from 'viem';
+import { keccak256, maxUint256, toHex, type Address } from 'viem';
 import { economyTokenAbi } from '../artifacts';
 import { sendCall, type ActionClient, type ActionErrorType, type ActionReceipt } from './send';
 
@@ -33,15 +33,17 @@ export async function approveToken(
       functionName: 'allowance',
       args: [client.tx.address, params.spender],
     });
-  // Allowances go down as they are spent: the key carries the allowance seen now, so a later top-up is new.
   const current = await allowance();
+  if (current >= amount) return { hash: null, receipt: null };
+  // Allowances go down as they are spent: the key carries the allowance seen now, so a later top-up is new.
+  const seen = keccak256(toHex(`${amount}:${current}`)).slice(2, 18);
   return sendCall({
     client,
     abi: economyTokenAbi,
     address: params.token,
     functionName: 'approve',
     args: [params.spender, amount],
-    key: `approve:${params.token}:${params.spender}:${amount}:${current}`,
+    key: `approve:${params.token}:${params.spender}:${seen}`,
     label: 'Approve the economy to take tokens',
     alreadyDone: async () => (await allowance()) >= amount,
   });
