@@ -1,0 +1,46 @@
+/**
+ * Who the demo market is: three simulated providers with their own anvil accounts, bonds and declared scores, and
+ * how each behaves. They are real on-chain participants (registered, bonded, drawn, slashed); only their compute is
+ * simulated — see providers.ts.
+ */
+import type { DevnetRole } from '../accounts';
+import type { EconomyRole } from '../book';
+
+export type Behaviour =
+  /** Always submits the right output in time. */
+  | 'honest'
+  /** Now and then submits a wrong output: the validator challenges it and it is Rejected. */
+  | 'sloppy'
+  /** Now and then misses a deadline: someone reports the timeout and its collateral is slashed. */
+  | 'late';
+
+export interface SimulatedProvider {
+  name: string;
+  role: DevnetRole;
+  /** Declared on-chain: lower than a typical machine's benchmark (100 on two EPYC cores), so the user's wins often. */
+  score: number;
+  behaviour: Behaviour;
+  /** Economies it serves; in a fork with a stake snapshot it bonds the allocation it claims there. */
+  economies: EconomyRole[];
+}
+
+export const cast: readonly SimulatedProvider[] = [
+  {
+    name: 'Ada',
+    role: 'providerAda',
+    score: 80,
+    behaviour: 'honest',
+    economies: ['genesis', 'low-fee', 'high-emission'],
+  },
+  {
+    name: 'Babbage',
+    role: 'providerBabbage',
+    score: 60,
+    behaviour: 'sloppy',
+    economies: ['genesis', 'high-emission'],
+  },
+  { name: 'Curie', role: 'providerCurie', score: 70, behaviour: 'late', economies: ['genesis', 'low-fee'] },
+];
+
+/** How often a sloppy provider submits a wrong output, and a late one lets a deadline pass. */
+export const MISBEHAVIOUR_RATE = { sloppy: 0.2, late: 0.15 } as const;

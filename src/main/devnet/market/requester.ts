@@ -1,0 +1,120 @@
+/**
+ * The demo requester: posts a steady mix of real jobs in each devnet economy — OCR lines, speech clips, detection,
+ * fine-tune datasets — at that economy's pace (a few seconds apart, jittered), and asks for the draw right after
+ * each post. It holds back while an economy already has a backlog of unfinished jobs, so a market nobody serves
+ * does not pile up.
+ */
+import type { Address, Hash } from 'viem';
+import { approveToken } from '../../chain/actions/approveToken';
+import { assign } from '../../chain/actions/assign';
+import { postJob } from '../../chain/actions/postJob';
+import type { ActionClient } from '../../chain/actions/send';
+import type { Logger } from '../../log';
+import type { BookEconomy, BookModel } from '../book';
+import type { DevnetEconomySpec } from '../economies';
+import type { JobInfo } from './jobInfo';
+import type { MarketBlobs } from './references';
+import type { MarketStore } from './state';
+import { pickWorkload, type Workload } from './workloads';
+
+/** An economy with this many jobs not final yet gets no new post until some finish. */
+const BACKLOG = 12;
+/** Seconds from assignment to the deadline for the demo's jobs. */
+export const DEMO_DEADLINE_S = 30;
+
+export interface DemoRequesterOptions {
+  requester: ActionClient;
+  economies: readonly { book: BookEconomy; spec: DevnetEconomySpec }[];
+  models: readonly BookModel[];
+  workloads: readonly Workload[];
+  blobs: MarketBlobs;
+  store: MarketStore;
+  jobInfo: JobInfo;
+  /** How many jobs of an economy are open now (from the board). */
+  openJobs: (economy: Address) => number;
+  log: Logger;
+  random?: () => number;
+  /** Multiplies every economy's pace (tests post faster). */
+  paceFactor?: number;
+}
+
+export class DemoRequester {
+  posted = 0;
+  readonly #timers = new Map<Address, NodeJS.Timeout>();
+  readonly #inputs = new Map<string, { hash: Hash; uri: string }>();
+  #closed = false;
+
+  constructor(private readonly o: DemoRequesterOptions) {}
+
+  /** Stores the inputs, approves each economy for fees, and starts posting. */
+  async start(): Promise<void> {
+    for (const w of this.o.workloads) this.#inputs.set(w.id, await this.o.blobs.put(w.input()));
+    for (const { book } of this.o.economies) {
+      await approveToken(this.o.requester, { token: book.token, spender: book.id });
+    }
+    for (const e of this.o.economies) this.#schedule(e, 0.3 + (this.o.random ?? Math.random)());
+  }
+
+  close(): void {
+    this.#closed = true;
+    for (const t of this.#timers.values()) clearTimeout(t);
+    this.#timers.clear();
+  }
+
+  #schedule(e: DemoRequesterOptions['economies'][number], seconds: number): void {
+    if (this.#closed) return;
+    const timer = setTimeout(() => {
+      void this.#post(e).finally(() => {
+        const jitter = 0.75 + 0.5 * (this.o.random ?? Math.random)();
+        this.#schedule(e, e.spec.postEveryS * jitter * (this.o.paceFactor ?? 1));
+      });
+    }, seconds * 1000);
+    this.#timers.set(e.book.id, timer);
+  }
+
+  /** Posts one job in `e` (unless it has a backlog) and asks for its draw. */
+  async #post(e: DemoRequesterOptions['economies'][number]): Promise<void> {
+    if (this.o.openJobs(e.book.id) >= BACKLOG) return;
+    const random = this.o.random ?? Math.random;
+    const workload = pickWorkload(this.o.workloads, random());
+    const model = this.o.models.find((m) => m.id === workload.model);
+    const input = this.#inputs.get(workload.id);
+    if (!model || !input) return;
+    // The counter is written before the post: a restart never reuses a post's idempotency key.
+    const n = ++this.o.store.state.posts;
+    this.o.store.flush();
+    try {
+      const { jobId, block } = await postJob(this.o.requester, {
+        economy: e.book.id,
+        kind: workload.kind,
+        modelHash: model.hash,
+        inputHash: input.hash,
+        inputUri: input.uri,
+        fee: workload.kind === 'fine-tune' ? e.spec.fees.fineTune : e.spec.fees.inference,
+        deadlineS: DEMO_DEADLINE_S,
+        key: `post:${n}`,
+      });
+      this.posted++;
+      this.o.jobInfo.remember(e.book.id, jobId, {
+        kind: workload.kind,
+        modelHash: model.hash,
+        modelUri: model.uri,
+        inputHash: input.hash,
+        inputUri: input.uri,
+      });
+      // The draw needs a later block than the post's; with a block per transaction the next one is it.
+      await assign(this.o.requester, { economy: e.book.id, jobId, drawBlock: block }).catch((err: Error) =>
+        // Nobody eligible yet (all busy, or none registered): the keeper tries again.
+        this.o.log.debug('the first draw found nobody; the keeper retries', {
+          jobId: String(jobId),
+          error: err.message,
+        }),
+      );
+    } catch (err) {
+      this.o.log.warn('the demo requester could not post a job', {
+        economy: e.book.name,
+        error: (err as Error).message,
+      });
+    }
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * What anyone may do and someone has to: draw a provider for a Posted job once its draw block is past, report a
+ * missed deadline, finalize a result whose challenge window has passed, settle a challenge whose vote has ended.
+ * The market's keeper account does it for every job on the devnet — the user's included, as any third party
+ * would on a real network.
+ */
+import { assign } from '../../chain/actions/assign';
+import { finalize } from '../../chain/actions/finalize';
+import { reportTimeout } from '../../chain/actions/reportTimeout';
+import { resolveChallenge } from '../../chain/actions/resolveChallenge';
+import type { ActionClient } from '../../chain/actions/send';
+import { economyAbi } from '../../chain/artifacts';
+import type { Logger } from '../../log';
+import type { BoardJob, BoardRound } from './board';
+
+/** Seconds after a boundary before acting on it (the next block's time must be past it). */
+const MARGIN_S = 1;
+/** A draw that found nobody eligible is tried again after this long. */
+const RETRY_MS = 3_000;
+
+export interface UpkeepCounts {
+  assigned: number;
+  timeouts: number;
+  finalized: number;
+  resolved: number;
+}
+
+export class Upkeep {
+  readonly counts: UpkeepCounts = { assigned: 0, timeouts: 0, finalized: 0, resolved: 0 };
+  readonly #busy = new Set<string>();
+  readonly #retryAt = new Map<string, number>();
+
+  constructor(
+    private readonly keeper: ActionClient,
+    private readonly log: Logger,
+  ) {}
+
+  /** Starts what this round's view calls for; returns at once (each action runs on its own). */
+  act(round: BoardRound): void {
+    for (const j of round.jobs) {
+      const { job } = j;
+      if (job.status === 'Posted' && round.head > job.drawBlock) {
+        this.#run(j, `assign:${job.drawBlock}`, 'assigned', () =>
+          assign(this.keeper, { economy: j.economy, jobId: j.jobId, drawBlock: job.drawBlock }),
+        );
+      } else if (job.status === 'Assigned' && round.now >= job.deadline + MARGIN_S) {
+        this.#run(j, `timeout:${job.deadline}`, 'timeouts', () =>
+          reportTimeout(this.keeper, { economy: j.economy, jobId: j.jobId, deadline: BigInt(job.deadline) }),
+        );
+      } else if (job.status === 'Submitted' && round.now >= job.challengeWindowEndsAt + MARGIN_S) {
+        this.#run(j, 'finalize', 'finalized', () =>
+          finalize(this.keeper, { economy: j.economy, jobId: j.jobId }),
+        );
+      } else if (job.status === 'Voting') {
+        this.#run(j, 'resolve', 'resolved', async () => {
+          const c = await this.keeper.publicClient.readContract({
+            address: j.economy,
+            abi: economyAbi,
+            functionName: 'challengeOf',
+            args: [j.jobId],
+          });
+          if (round.now < Number(c.voteEndsAt) + MARGIN_S) return false;
+          return resolveChallenge(this.keeper, { economy: j.economy, jobId: j.jobId });
+        });
+      }
+    }
+  }
+
+  #run(j: BoardJob, what: string, count: keyof UpkeepCounts, fn: () => Promise<unknown>): void {
+    const key = `${j.economy}:${j.jobId}:${what}`;
+    if (this.#busy.has(key) || (this.#retryAt.get(key) ?? 0) > Date.now()) return;
+    this.#busy.add(key);
+    fn()
+      .then((done) => {
+        if (done !== false) this.counts[count]++;
+        this.#retryAt.delete(key);
+      })
+      .catch((err: Error) => {
+        // Someone else got there first, or nobody is eligible yet: try again a little later.
+        this.#retryAt.set(key, Date.now() + RETRY_MS);
+        this.log.debug('upkeep action did not go through', { key, error: err.message });
+      })
+      .finally(() => this.#busy.delete(key));
+  }
+}

