@@ -43,4 +43,4 @@ export const cast: readonly SimulatedProvider[] = [
 ];
 
 /** How often a sloppy provider submits a wrong output, and a late one lets a deadline pass. */
-export const MISBEHAVIOUR_RATE = { sloppy: 0.2, late: 0.15 } as const;
+export const MISBEHAVIOUR_RATE: { sloppy: number; late: number } = { sloppy: 0.2, late: 0.15 };

@@ -1,0 +1,91 @@
+import { createPublicClient, createTestClient, http, type PublicClient } from 'viem';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { economyAbi } from '../../../src/main/chain/artifacts';
+import { devnetAccount } from '../../../src/main/devnet/accounts';
+import type { Devnet } from '../../../src/main/devnet/devnet';
+import type { DemoMarket } from '../../../src/main/devnet/market/market';
+import { cpuDevice, createEngine, type Engine } from '../../../src/main/engine/engine';
+import { tempDir } from '../../helpers/tmp';
+import { devnetIn, quietLog } from './helpers';
+
+/**
+ * The demo market on a real anvil with the real engine: Ada always right, Babbage always wrong, Curie always late
+ * (the rates forced to 1), the validator checking every result. Chain time is moved forward while it runs, so
+ * challenge windows, votes and deadlines pass in seconds.
+ */
+describe('the demo market', () => {
+  const temp = tempDir('flywheel-market-');
+  let devnet: Devnet;
+  let market: DemoMarket;
+  let engine: Engine;
+  let pc: PublicClient;
+
+  beforeAll(async () => {
+    devnet = await devnetIn(temp.dir);
+    const endpoint = await devnet.start();
+    pc = createPublicClient({ transport: http(endpoint.rpcUrl), pollingInterval: 20 }) as PublicClient;
+    engine = createEngine({ devices: [cpuDevice()], limits: {}, log: quietLog });
+    market = (await devnet.startMarket({
+      engine,
+      version: 'test',
+      paceFactor: 0.25,
+      roundMs: 300,
+      validatorSampleRate: 1,
+      providers: { runSeconds: [0.2, 0.5], misbehaviour: { sloppy: 1, late: 1 } },
+    }))!;
+  }, 60_000);
+
+  afterAll(async () => {
+    await devnet?.stop();
+    await engine?.close();
+    temp.cleanup();
+  });
+
+  it('draws providers for real jobs, finalizes right results, rejects a wrong one and slashes a missed deadline', async () => {
+    const genesis = devnet.book.economies.find((e) => e.role === 'genesis')!.id;
+    const anvil = createTestClient({ mode: 'anvil', transport: http(devnet.rpcUrl!) });
+    const events = async () => {
+      const logs = await pc.getContractEvents({ address: genesis, abi: economyAbi, fromBlock: 0n });
+      return {
+        assigned: logs.filter((l) => l.eventName === 'JobAssigned'),
+        finalized: logs.filter((l) => l.eventName === 'JobFinalized'),
+        rejected: logs.filter((l) => l.eventName === 'JobRejected'),
+        timedOut: logs.filter((l) => l.eventName === 'JobTimedOut'),
+        slashed: logs.filter((l) => l.eventName === 'ProviderSlashed'),
+      };
+    };
+    const end = Date.now() + 120_000;
+    let seen = await events();
+    while (!(seen.finalized.length && seen.rejected.length && seen.timedOut.length)) {
+      if (Date.now() > end)
+        throw new Error(`not every outcome happened: ${JSON.stringify(market.upkeep.counts)}`);
+      await new Promise((r) => setTimeout(r, 1000));
+      // Four seconds of chain time per second: windows of 10–30 s pass within a few seconds.
+      await anvil.increaseTime({ seconds: 3 });
+      seen = await events();
+    }
+    const ada = devnetAccount('providerAda').address;
+    const babbage = devnetAccount('providerBabbage').address;
+    const curie = devnetAccount('providerCurie').address;
+    // Competition is real: the draw picked more than one provider.
+    expect(new Set(seen.assigned.map((l) => (l.args as { provider: string }).provider)).size).toBeGreaterThan(
+      1,
+    );
+    expect(seen.finalized.every((l) => (l.args as { provider: string }).provider === ada)).toBe(true);
+    expect(seen.rejected.map((l) => (l.args as { provider: string }).provider)).toContain(babbage);
+    expect(seen.timedOut.map((l) => (l.args as { provider: string }).provider)).toContain(curie);
+    const slashedProviders = new Set(seen.slashed.map((l) => (l.args as { provider: string }).provider));
+    expect(slashedProviders).toEqual(new Set([babbage, curie]));
+    expect(market.validator.counts.challenged).toBeGreaterThan(0);
+    // A rejected job refunds its requester.
+    const refunded = (
+      await pc.getContractEvents({
+        address: genesis,
+        abi: economyAbi,
+        eventName: 'JobRefunded',
+        fromBlock: 0n,
+      })
+    ).map((l) => l.args.requester);
+    expect(refunded).toContain(devnetAccount('requester').address);
+  }, 150_000);
+});
