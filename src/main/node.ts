@@ -2,7 +2,6 @@ import { join } from 'node:path';
 import { version } from '../../package.json';
 import type { ApiHandlers, NodePhase, NodeStatus } from '../shared/api';
 import { createDispatcher, type Dispatch } from './api/dispatch';
-import { notRunning } from './api/notRunning';
 import { BenchmarkService } from './benchmark/service';
 import { engineDevicesFrom } from './engine/devices';
 import { createEngine, type Engine } from './engine/engine';
@@ -11,6 +10,7 @@ import { EventBus } from './events';
 import { probeExecutionProviders } from './hardware/probe';
 import { HardwareService } from './hardware/service';
 import { LogSink, type LogLevel, type Logger } from './log';
+import { createOnChainParts, type OnChainParts } from './provider/parts';
 import { confBackend, createSettingsStore, type SettingsBackend, type SettingsStore } from './settings/store';
 import type { KeyProtector } from './wallet/protector';
 import { Wallet } from './wallet/wallet';
@@ -45,6 +45,12 @@ export interface FlywheelNode {
   readonly benchmark: BenchmarkService;
   /** The provider's key: `wallet.account()` signs once unlocked; `wallet.onChange` tells when it locks. */
   readonly wallet: Wallet;
+  /**
+   * The chain half: `onchain.chain.connect(endpoint)` connects the node to a network (the devnet calls it once
+   * anvil is up; a custom network is connected from the settings), then economies, provider, jobs, earnings and
+   * penalties follow it. `onchain.blobs` is the node's blob store.
+   */
+  readonly onchain: OnChainParts;
   readonly logs: LogSink;
   readonly log: Logger;
   status(): NodeStatus;
@@ -106,6 +112,16 @@ export async function createNode(options: NodeOptions): Promise<FlywheelNode> {
     payoutAddress = s.payoutAddress;
     wallet.notify();
   });
+  const onchain = createOnChainParts({
+    dataDir: options.dataDir,
+    settings,
+    wallet,
+    engine,
+    benchmark,
+    hardware,
+    events,
+    log: log.child('onchain'),
+  });
   let phase: NodePhase = { id: 'ready', label: 'Ready', state: 'done', progress: 1 };
 
   function status(): NodeStatus {
@@ -119,14 +135,7 @@ export async function createNode(options: NodeOptions): Promise<FlywheelNode> {
       platform: process.platform,
       arch: process.arch,
       dataDir: options.dataDir,
-      network: {
-        kind: network.kind,
-        label: network.kind === 'devnet' ? 'Devnet (local)' : network.label,
-        chainId: network.kind === 'custom' ? network.chainId : null,
-        rpcUrl: network.kind === 'custom' ? network.rpcUrl : null,
-        connected: false,
-        blockNumber: null,
-      },
+      network: onchain.network(network.kind, network.kind === 'devnet' ? 'Devnet (local)' : network.label),
       phase,
     };
   }
@@ -145,26 +154,7 @@ export async function createNode(options: NodeOptions): Promise<FlywheelNode> {
     'wallet.unlock': async ({ passphrase }) => wallet.unlock(passphrase),
     'wallet.lock': async () => wallet.lock(),
     'wallet.export': async ({ passphrase }) => wallet.export(passphrase),
-    ...notRunning('chain connection', [
-      'economies.list',
-      'economies.get',
-      'economies.estimate',
-      'provider.get',
-      'provider.start',
-      'provider.stop',
-      'provider.join',
-      'provider.addBond',
-      'provider.exit',
-      'provider.withdrawBond',
-      'provider.switch',
-      'provider.claimForkAllocation',
-      'jobs.list',
-      'jobs.get',
-      'earnings.get',
-      'earnings.quote',
-      'earnings.withdraw',
-      'penalties.list',
-    ]),
+    ...onchain.handlers,
   };
   const dispatch = createDispatcher(handlers, log.child('api'));
 
@@ -184,11 +174,13 @@ export async function createNode(options: NodeOptions): Promise<FlywheelNode> {
     engine,
     benchmark,
     wallet,
+    onchain,
     logs,
     log,
     status,
     async close() {
       clearInterval(heartbeat);
+      await onchain.close();
       hardware.close();
       await engine.close();
       phase = { id: 'stopped', label: 'Stopped', state: 'done', progress: 1 };

@@ -2,6 +2,8 @@ import { createWalletClient, http, keccak256, type Address, type Hash, type Publ
 import { foundry } from 'viem/chains';
 import type { JobKind } from '../../src/shared/api/jobs';
 import { approveToken } from '../../src/main/chain/actions/approveToken';
+import { assign } from '../../src/main/chain/actions/assign';
+import { readJob } from '../../src/main/chain/actions/readJob';
 import { postJob } from '../../src/main/chain/actions/postJob';
 import { registerModel } from '../../src/main/chain/actions/registerModel';
 import type { ActionClient } from '../../src/main/chain/actions/send';
@@ -66,6 +68,8 @@ export interface Market {
   /** Sends `amount` tokens of `economy` from the admin to `to`. */
   fund(economy: CreatedEconomy, to: Address, amount: bigint): Promise<void>;
   registerModel(economy: Address, bytes: Uint8Array, uri: string, kind?: JobKind): Promise<Hash>;
+  /** Draws a provider for a posted job from the requester's account (as any node may). */
+  assign(economy: Address, jobId: bigint): Promise<void>;
   post(job: {
     economy: Address;
     kind?: JobKind;
@@ -153,6 +157,10 @@ export async function deployMarket(
       const modelHash = keccak256(bytes);
       await registerModel(admin, { economy, modelHash, uri, kind });
       return modelHash;
+    },
+    async assign(economy, jobId) {
+      const job = await readJob(requester, { economy, jobId });
+      await assign(requester, { economy, jobId, drawBlock: job.drawBlock });
     },
     async post(job) {
       const { jobId } = await postJob(requester, {

@@ -39,6 +39,7 @@ export class EventFeed {
   #conn: object | null = null;
   readonly #listeners = new Set<(change: SyncChange, sync: ChainSync) => void>();
   #pruneAt = 0;
+  #mine: { version: number; me: Address; set: Set<string> } | null = null;
   #failures = 0;
   readonly #off: (() => void)[];
 
@@ -95,12 +96,32 @@ export class EventFeed {
     this.#sync = null;
   }
 
-  /** Whether an event is worth keeping past the window: the network's own, or one naming this wallet. */
+  /**
+   * Whether an event is worth keeping past the window: the network's own, one naming this wallet, or any event of
+   * a job this wallet was assigned (its fee, its output: earnings history and job pages).
+   */
   keep(log: StoredLog, now: number): boolean {
     if (LINEAGE.has(log.name)) return true;
     if (log.t >= now - (this.#o.windowS ?? 26 * 3600)) return true;
     const me = this.#o.account();
-    return !!me && names(log).some((a) => sameAddress(a, me));
+    if (!me) return false;
+    if (names(log).some((a) => sameAddress(a, me))) return true;
+    return log.args.jobId !== undefined && this.#myJobs(me).has(`${log.address}:${String(log.args.jobId)}`);
+  }
+
+  #myJobs(me: Address): Set<string> {
+    const sync = this.#sync;
+    if (!sync) return new Set();
+    if (this.#mine?.version !== sync.version || this.#mine.me !== me) {
+      const set = new Set<string>();
+      for (const l of sync.all()) {
+        if (l.name === 'JobAssigned' && sameAddress(String(l.args.provider), me)) {
+          set.add(`${l.address}:${String(l.args.jobId)}`);
+        }
+      }
+      this.#mine = { version: sync.version, me, set };
+    }
+    return this.#mine.set;
   }
 
   #follow(): void {

@@ -1,0 +1,77 @@
+import type { Address } from 'viem';
+import type { EconomyStats } from '../../shared/api/economies';
+import type { ReadEconomyStatsReturnType } from '../chain/actions/readEconomyStats';
+import { big, type StoredLog } from '../chain/sync/storedLog';
+
+const DAY = 24 * 3600;
+
+/** What an economy's recent events say, for its stats and for estimates. */
+export interface EventStats {
+  jobsLast24h: number;
+  finalizedLast24h: number;
+  assignedLast24h: number;
+  slashesLast24h: number;
+  medianFee: bigint | null;
+  /** Median `deadlineS` of the jobs posted in the window (null: none posted). */
+  medianDeadlineS: number | null;
+  /** Seconds of history the window really covers (less than a day for a young economy or a fresh node). */
+  windowS: number;
+}
+
+/** Counts the last 24 hours (chain time) of one economy's events. */
+export function eventStats(
+  logs: readonly StoredLog[],
+  economy: Address,
+  now: number,
+  since: number,
+): EventStats {
+  const from = now - DAY;
+  const fees: bigint[] = [];
+  const deadlines: number[] = [];
+  let finalized = 0;
+  let assigned = 0;
+  let slashes = 0;
+  for (const l of logs) {
+    if (l.t < from || l.address !== economy) continue;
+    switch (l.name) {
+      case 'JobPosted':
+        fees.push(big(l, 'fee'));
+        deadlines.push(Number(l.args.deadlineS ?? 0));
+        break;
+      case 'JobFinalized':
+        finalized++;
+        break;
+      case 'JobAssigned':
+        assigned++;
+        break;
+      case 'ProviderSlashed':
+        slashes++;
+        break;
+    }
+  }
+  fees.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  deadlines.sort((a, b) => a - b);
+  return {
+    jobsLast24h: fees.length,
+    finalizedLast24h: finalized,
+    assignedLast24h: assigned,
+    slashesLast24h: slashes,
+    medianFee: fees.length ? fees[(fees.length - 1) >> 1]! : null,
+    medianDeadlineS: deadlines.length ? deadlines[(deadlines.length - 1) >> 1]! : null,
+    windowS: Math.max(60, Math.min(DAY, now - since)),
+  };
+}
+
+/** The comparison table's stats: live counters from the contract, the 24-hour figures from events. */
+export function toEconomyStats(live: ReadEconomyStatsReturnType, recent: EventStats): EconomyStats {
+  return {
+    activeProviders: Number(live.activeProviders),
+    totalBonded: live.totalBonded.toString(),
+    jobsLast24h: recent.jobsLast24h,
+    finalizedLast24h: recent.finalizedLast24h,
+    medianFee: recent.medianFee === null ? null : recent.medianFee.toString(),
+    emissionPerEpoch: live.currentEmission.toString(),
+    slashRate: recent.assignedLast24h ? Math.min(1, recent.slashesLast24h / recent.assignedLast24h) : 0,
+    treasury: live.treasury.toString(),
+  };
+}

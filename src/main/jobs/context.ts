@@ -1,0 +1,48 @@
+import type { Address } from 'viem';
+import type { JobKind, JobLocal, OutputPreview } from '../../shared/api/jobs';
+import type { BenchmarkService } from '../benchmark/service';
+import type { BlobStore } from '../blobs/store';
+import type { ChainService } from '../chain/service';
+import type { Engine } from '../engine/engine';
+import type { Logger } from '../log';
+import type { Journal } from './journal';
+
+/** Milliseconds this node spent on a job, per step. */
+export interface JobTimings {
+  fetchMs: number | null;
+  runMs: number | null;
+  submitMs: number | null;
+}
+
+/** What the node knows about a job beyond the chain and the journal: live progress, timings, the preview. */
+export interface LocalJobState extends JobLocal {
+  timings: JobTimings;
+  preview: OutputPreview | null;
+}
+
+/** Everything the pipeline of one job needs from the node. */
+export interface JobContext {
+  chain: ChainService;
+  journal: Journal;
+  blobs: BlobStore;
+  engine: Engine;
+  benchmark: BenchmarkService;
+  log: Logger;
+  /** First block to look for a job's events in (the factory's deployment). */
+  startBlock: bigint;
+  /**
+   * Seconds a transaction needs to land after it is sent: a decline must be sent this long before the accept
+   * window closes, a result this long before the deadline.
+   */
+  txLatencyS: number;
+  /** Job kinds this provider serves. */
+  kinds: readonly JobKind[];
+  /** Largest model or input this node fetches, bytes. */
+  maxBlobBytes: () => number;
+  /** Null while taking jobs; otherwise why not (paused, schedule, temperature), and new jobs are declined. */
+  notAccepting: () => string | null;
+  /** Waits for a run slot (settings.limits.maxConcurrentJobs); the returned function frees it. */
+  runSlot: () => Promise<() => void>;
+  /** Records live progress and results for the API (jobs.list / jobs.get, jobs.updated). */
+  update: (economy: Address, jobId: bigint, patch: Partial<LocalJobState>) => void;
+}

@@ -1,0 +1,268 @@
+import type { Address } from 'viem';
+import type { Notification } from '../../shared/api/node';
+import { declineReasons } from '../../shared/decline';
+import type { ChainJobStatus } from '../chain/enums';
+import type { SyncChange } from '../chain/sync/chainSync';
+import type { EventFeed } from '../chain/sync/feed';
+import { big, sameAddress, type StoredLog } from '../chain/sync/storedLog';
+import type { EventBus } from '../events';
+import { Assigner } from './assigner';
+import type { JobContext } from './context';
+import { Finalizer } from './finalizer';
+import { isFinished } from './journal';
+import { processJob } from './runner';
+
+export interface JobLoopOptions extends JobContext {
+  feed: EventFeed;
+  events: EventBus;
+  /** Economies where this provider is active (lowercase addresses): the assigner draws there. */
+  serving: () => ReadonlySet<string>;
+  /** Formats a token amount of an economy for a notification ("12.5 FLY"). */
+  formatAmount: (economy: Address, amount: bigint) => Promise<string>;
+  /** A job's state changed (chain or local): the API pushes `jobs.updated`. */
+  jobChanged: (economy: Address, jobId: bigint) => void;
+}
+
+/**
+ * The provider's job loop: takes every job assigned to this account from the event copy (new ones as they appear,
+ * and at start every one the journal left unfinished or the chain assigned while the node was away), runs each in
+ * its own pipeline (several at once; the next job's download overlaps the current run), draws providers for posted
+ * jobs, finalizes its results after their challenge window and turns chain events into journal steps and
+ * notifications.
+ */
+export class JobLoop {
+  readonly #o: JobLoopOptions;
+  readonly #running = new Map<string, Promise<void>>();
+  readonly #again = new Set<string>();
+  readonly #waiting = new Map<string, { economy: Address; jobId: bigint }>();
+  readonly assigner: Assigner;
+  readonly finalizer: Finalizer;
+  readonly #off: (() => void)[] = [];
+  #started = false;
+  #timer: NodeJS.Timeout | undefined;
+  #closed = false;
+
+  constructor(options: JobLoopOptions) {
+    this.#o = options;
+    this.assigner = new Assigner(options.chain, options.log.child('assign'));
+    this.finalizer = new Finalizer(options.chain, options.log.child('finalize'), (economy, jobId, status) =>
+      this.#settle(economy, jobId, status),
+    );
+  }
+
+  /** Starts: resumes what the journal left unfinished, then follows the chain. */
+  start(): void {
+    if (this.#started) return;
+    this.#started = true;
+    this.#off.push(
+      this.#o.feed.onChange((change) => this.#onEvents(change)),
+      this.#o.chain.onHead(() => this.#tick()),
+      this.#o.chain.onChange(() => this.#retryWaiting()),
+    );
+    for (const job of this.#o.journal.unfinished()) {
+      if (job.step === 'submitted') this.finalizer.watch(job.economy, BigInt(job.jobId));
+      else this.schedule(job.economy, BigInt(job.jobId));
+    }
+    // Assignments made while the node was away are in the event copy already: look for ones the journal lacks.
+    const me = this.#o.chain.account;
+    for (const l of this.#o.feed.sync?.all() ?? []) {
+      if (l.name === 'JobAssigned' && sameAddress(String(l.args.provider), me)) this.#maybe(l);
+    }
+  }
+
+  /** Jobs in a pipeline now (fetching, waiting for a slot, running, submitting). */
+  get busy(): number {
+    return this.#running.size;
+  }
+
+  /** Runs the pipeline of one job (again, if it is running: it re-reads the chain when the current run ends). */
+  schedule(economy: Address, jobId: bigint): void {
+    if (this.#closed) return;
+    const key = `${economy}:${jobId}`;
+    if (this.#running.has(key)) {
+      this.#again.add(key);
+      return;
+    }
+    const run = processJob(this.#o, economy, jobId)
+      .catch((err: Error & { code?: string }) => {
+        // Not reachable or not signable now (RPC down, wallet locked): try again when that changes.
+        this.#waiting.set(key, { economy, jobId });
+        this.#o.log.warn('a job is waiting for the chain or the wallet', {
+          economy,
+          jobId: String(jobId),
+          error: err.message.split('\n')[0],
+        });
+      })
+      .finally(() => {
+        this.#running.delete(key);
+        const entry = this.#o.journal.get(economy, jobId);
+        if (entry?.step === 'submitted') {
+          this.finalizer.watch(economy, jobId);
+          this.#wake();
+        }
+        if (entry?.step === 'declined') this.#declined(economy, jobId);
+        this.#o.jobChanged(economy, jobId);
+        if (this.#again.delete(key)) this.schedule(economy, jobId);
+      });
+    this.#running.set(key, run);
+  }
+
+  /** Waits for every pipeline running now (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.#running.size) await Promise.allSettled([...this.#running.values()]);
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearTimeout(this.#timer);
+    for (const off of this.#off.splice(0)) off();
+    await this.idle();
+  }
+
+  #tick(): void {
+    if (this.#closed) return;
+    void this.assigner.tick(this.#o.serving());
+    void this.finalizer.tick().then(() => this.#wake());
+    this.#retryWaiting();
+  }
+
+  /**
+   * A quiet devnet mines no blocks, so heads alone would never bring a challenge window's end: wake up when the
+   * earliest result is due for finalizing (and every few seconds while posted jobs wait for a draw).
+   */
+  #wake(): void {
+    clearTimeout(this.#timer);
+    if (this.#closed) return;
+    const due = this.finalizer.nextDue();
+    const waits = [due === null ? Infinity : Math.max(0.05, due - this.#o.chain.now()) * 1000];
+    if (this.assigner.size) waits.push(2_000);
+    const ms = Math.min(...waits, 60_000);
+    if (ms === Infinity || (due === null && !this.assigner.size)) return;
+    this.#timer = setTimeout(() => this.#tick(), ms);
+    this.#timer.unref();
+  }
+
+  #retryWaiting(): void {
+    if (!this.#waiting.size || !this.#o.chain.connected || !this.#o.chain.tx) return;
+    const waiting = [...this.#waiting.values()];
+    this.#waiting.clear();
+    for (const { economy, jobId } of waiting) this.schedule(economy, jobId);
+  }
+
+  #onEvents(change: SyncChange): void {
+    const me = this.#o.chain.account;
+    const serving = this.#o.serving();
+    for (const l of change.added) {
+      const jobId = l.args.jobId !== undefined ? big(l, 'jobId') : null;
+      if (jobId === null) continue;
+      const economy = l.address;
+      const mine = sameAddress(String(l.args.provider ?? ''), me);
+      switch (l.name) {
+        case 'JobPosted':
+          if (serving.has(economy.toLowerCase())) this.assigner.add(economy, jobId);
+          break;
+        case 'JobDeclined':
+        case 'JobTimedOut':
+          // The draw re-opens (or the job is refunded: the assigner sees that and lets go).
+          if (serving.has(economy.toLowerCase())) this.assigner.add(economy, jobId);
+          if (mine && l.name === 'JobTimedOut') this.#timedOut(l, jobId);
+          break;
+        case 'JobAssigned':
+          this.assigner.drop(economy, jobId);
+          if (mine) this.#maybe(l);
+          break;
+        case 'JobFinalized':
+          if (mine) this.#finalized(l, jobId);
+          break;
+        case 'JobRejected':
+          if (mine) this.#rejected(l, jobId);
+          break;
+        case 'ProviderSlashed':
+          if (mine) {
+            void this.#o.formatAmount(economy, big(l, 'amount')).then((amount) =>
+              this.#notify({
+                kind: 'slashed',
+                title: `Slashed in job ${jobId}`,
+                body: `${amount} of your bond was slashed.`,
+              }),
+            );
+          }
+          break;
+      }
+      if (l.name.startsWith('Job') || l.name === 'ResultSubmitted') this.#o.jobChanged(economy, jobId);
+    }
+    // A reorganisation took an assignment back: the pipeline re-reads the chain and lets the job go.
+    for (const l of change.removed) {
+      if (l.name === 'JobAssigned' && sameAddress(String(l.args.provider), me)) {
+        this.schedule(l.address, big(l, 'jobId'));
+      }
+    }
+    this.#tick();
+  }
+
+  /** A JobAssigned naming this provider: run it unless the journal is done with that round. */
+  #maybe(l: StoredLog): void {
+    const jobId = big(l, 'jobId');
+    const entry = this.#o.journal.get(l.address, jobId);
+    if (entry && isFinished(entry.step) && entry.fields.deadline === Number(l.args.deadline)) {
+      if (!entry.fields.error?.startsWith('the decline did not land')) return;
+    }
+    if (entry && !isFinished(entry.step) && this.#running.has(`${l.address}:${jobId}`)) return;
+    this.schedule(l.address, jobId);
+  }
+
+  /** The chain is done with a submitted job (seen by the finalizer): the journal closes it. */
+  #settle(economy: Address, jobId: bigint, status: ChainJobStatus): void {
+    const entry = this.#o.journal.get(economy, jobId);
+    if (entry?.step !== 'submitted') return;
+    if (status === 'Finalized') this.#o.journal.append(economy, jobId, 'finalized', {});
+    else this.#o.journal.append(economy, jobId, 'failed', { error: `the result ended ${status}` });
+    this.#o.jobChanged(economy, jobId);
+  }
+
+  #finalized(l: StoredLog, jobId: bigint): void {
+    this.finalizer.forget(l.address, jobId);
+    const entry = this.#o.journal.get(l.address, jobId);
+    if (entry?.step === 'submitted') this.#o.journal.append(l.address, jobId, 'finalized', {});
+    void this.#o.formatAmount(l.address, big(l, 'payout')).then((amount) =>
+      this.#notify({
+        kind: 'job-finalized',
+        title: `Job ${jobId} finalized`,
+        body: `${amount} added to your claimable balance.`,
+      }),
+    );
+  }
+
+  #rejected(l: StoredLog, jobId: bigint): void {
+    this.finalizer.forget(l.address, jobId);
+    const entry = this.#o.journal.get(l.address, jobId);
+    if (entry && (entry.step === 'submitted' || entry.step === 'submitting')) {
+      this.#o.journal.append(l.address, jobId, 'failed', { error: 'validators rejected the result' });
+      this.#o.update(l.address, jobId, { step: 'failed', error: 'validators rejected the result' });
+    }
+  }
+
+  #timedOut(l: StoredLog, jobId: bigint): void {
+    const entry = this.#o.journal.get(l.address, jobId);
+    if (entry && !isFinished(entry.step) && !this.#running.has(`${l.address}:${jobId}`)) {
+      this.#o.journal.append(l.address, jobId, 'failed', {
+        error: 'the deadline passed (reported as a timeout)',
+      });
+    }
+  }
+
+  #notify(n: Omit<Notification, 't'>): void {
+    this.#o.events.emit('node.notification', { ...n, t: Date.now() });
+  }
+
+  /** A decline is worth a toast: which job, why, and that it costs nothing. */
+  #declined(economy: Address, jobId: bigint): void {
+    const entry = this.#o.journal.get(economy, jobId);
+    if (entry?.step !== 'declined' || !entry.fields.reason) return;
+    this.#notify({
+      kind: 'job-declined',
+      title: `Declined job ${jobId}`,
+      body: `${declineReasons[entry.fields.reason].label}: ${declineReasons[entry.fields.reason].meaning}. No slash.`,
+    });
+  }
+}

@@ -1,0 +1,209 @@
+import { numberToHex, pad, type Address, type Hash } from 'viem';
+import type { JobDetail, JobSummary } from '../../shared/api/jobs';
+import { declineReasonByCode, declineReasons } from '../../shared/decline';
+import { FlywheelError } from '../../shared/errors';
+import type { ChainService } from '../chain/service';
+import type { EventFeed } from '../chain/sync/feed';
+import { decodeLogs, sameAddress, byChainOrder, type StoredLog } from '../chain/sync/storedLog';
+import type { EconomiesService } from '../economies/service';
+import { referenceByHash } from '../engine/references';
+import type { EventBus } from '../events';
+import { foldJob, groupJobs, type JobRecord } from './history';
+import { jobKey, type Journal } from './journal';
+import type { LocalJobs } from './local';
+
+export interface JobsViewOptions {
+  chain: ChainService;
+  feed: EventFeed;
+  economies: EconomiesService;
+  journal: Journal;
+  local: LocalJobs;
+  events: EventBus;
+  /** The wallet's address (known while locked too). */
+  account: () => Address | null;
+}
+
+const LABELS: Record<string, string> = {
+  JobPosted: 'Posted',
+  JobAssigned: 'Assigned',
+  AssignmentMissed: 'No eligible provider drawn',
+  JobDeclined: 'Declined',
+  ResultSubmitted: 'Result submitted',
+  JobTimedOut: 'Timed out',
+  ChallengeOpened: 'Challenged',
+  VoteCast: 'Vote',
+  VoteExtended: 'Vote extended',
+  ChallengeResolved: 'Challenge resolved',
+  JobFinalized: 'Finalized',
+  JobRejected: 'Rejected',
+  JobRefunded: 'Refunded',
+  ProviderSlashed: 'Provider slashed',
+  Strike: 'Strike',
+};
+
+/**
+ * Jobs for the API: the list from the node's event copy (every job of the last day in every economy, and this
+ * provider's jobs for good), one job's page from the chain's own logs for it, both joined with what the journal
+ * and the live pipeline know. Pushes `jobs.updated` when a job moves, at most a few times a second per job.
+ */
+export class JobsView {
+  readonly #o: JobsViewOptions;
+  readonly #pending = new Map<string, { economy: Address; jobId: bigint }>();
+  #timer: NodeJS.Timeout | undefined;
+  readonly #off: () => void;
+
+  constructor(options: JobsViewOptions) {
+    this.#o = options;
+    this.#off = options.local.onUpdate((economy, jobId) => this.changed(economy, jobId));
+  }
+
+  async list(params: { economyId?: Address; mine: boolean; limit: number }): Promise<JobSummary[]> {
+    const me = this.#o.account();
+    const logs = this.#o.feed.sync?.all() ?? [];
+    const records: JobRecord[] = [];
+    for (const events of groupJobs(logs).values()) {
+      const r = foldJob(events);
+      if (!r) continue;
+      if (params.economyId && !sameAddress(r.economy, params.economyId)) continue;
+      if (params.mine && !this.#mine(r, me)) continue;
+      records.push(r);
+    }
+    records.sort((a, b) => b.postedAt - a.postedAt || Number(b.jobId - a.jobId));
+    return Promise.all(records.slice(0, params.limit).map((r) => this.#summary(r, me)));
+  }
+
+  async get(key: string): Promise<JobDetail> {
+    const [economy, id] = key.split(':') as [Address, string];
+    const jobId = BigInt(id);
+    const events = await this.#events(economy, jobId);
+    const record = foldJob(events);
+    if (!record) throw new FlywheelError(`There is no job ${id} in that economy.`, { code: 'NOT_FOUND' });
+    const me = this.#o.account();
+    const summary = await this.#summary(record, me);
+    const journal = this.#o.journal.get(economy, jobId);
+    const local = this.#o.local.get(economy, jobId, journal);
+    const timeline: JobDetail['timeline'] = events.map((l) => ({ t: l.t, label: label(l), txHash: l.tx }));
+    for (const h of journal?.history ?? [])
+      timeline.push({ t: Math.floor(h.t / 1000), label: `This node: ${h.step}` });
+    timeline.sort((a, b) => a.t - b.t);
+    return {
+      ...summary,
+      requester: record.requester,
+      inputHash: record.inputHash,
+      inputUri: record.inputUri,
+      outputHash: record.outputHash,
+      outputUri: record.outputUri,
+      timings: local?.timings ?? null,
+      txs: events.map((l) => ({ label: label(l), hash: l.tx, block: l.block })),
+      preview: local?.preview ?? null,
+      timeline,
+    };
+  }
+
+  /** A job changed: its summary goes out as `jobs.updated` (batched every 250 ms). */
+  changed(economy: Address, jobId: bigint): void {
+    this.#pending.set(jobKey(economy, jobId), { economy, jobId });
+    this.#timer ??= setTimeout(() => {
+      this.#timer = undefined;
+      const batch = [...this.#pending.values()];
+      this.#pending.clear();
+      const logs = this.#o.feed.sync?.all() ?? [];
+      const byJob = groupJobs(logs);
+      const me = this.#o.account();
+      for (const { economy: e, jobId: j } of batch) {
+        const record = foldJob(byJob.get(`${e}:${j}`) ?? []);
+        if (!record) continue;
+        this.#summary(record, me).then(
+          (summary) => this.#o.events.emit('jobs.updated', summary),
+          () => undefined,
+        );
+      }
+    }, 250);
+    this.#timer.unref();
+  }
+
+  close(): void {
+    this.#off();
+    clearTimeout(this.#timer);
+  }
+
+  #mine(r: JobRecord, me: Address | null): boolean {
+    return r.assigned.some((a) => sameAddress(a, me)) || !!this.#o.journal.get(r.economy, r.jobId);
+  }
+
+  async #summary(r: JobRecord, me: Address | null): Promise<JobSummary> {
+    const info = await this.#o.economies.info(r.economy).catch(() => null);
+    const mine = this.#mine(r, me);
+    const journal = mine ? this.#o.journal.get(r.economy, r.jobId) : undefined;
+    const local = mine ? this.#o.local.get(r.economy, r.jobId, journal) : null;
+    return {
+      key: jobKey(r.economy, r.jobId),
+      economyId: r.economy,
+      economyName: info?.name ?? r.economy,
+      jobId: r.jobId.toString(),
+      kind: r.kind,
+      status: r.status,
+      local: local
+        ? {
+            step: local.step,
+            progress: local.progress,
+            etaS: local.etaS,
+            declineReason: local.declineReason,
+            error: local.error,
+          }
+        : null,
+      modelHash: r.modelHash,
+      modelName: referenceByHash(r.modelHash)?.name ?? null,
+      fee: r.fee.toString(),
+      tokenSymbol: info?.token.symbol ?? '',
+      deadline: r.deadline,
+      postedAt: r.postedAt,
+      updatedAt: r.updatedAt,
+      provider: r.provider,
+      mine,
+    };
+  }
+
+  /** Every event of one job, straight from the chain (jobId is the first indexed topic of each). */
+  async #events(economy: Address, jobId: bigint): Promise<StoredLog[]> {
+    const client = this.#o.chain.client();
+    const raw = await client.request({
+      method: 'eth_getLogs',
+      params: [
+        {
+          address: economy,
+          topics: [null, pad(numberToHex(jobId), { size: 32 }) as Hash],
+          fromBlock: numberToHex(this.#o.chain.endpoint?.startBlock ?? 0n),
+          toBlock: 'latest',
+        },
+      ],
+    });
+    const logs = (raw as Parameters<typeof decodeLogs>[0]).map((l) => ({
+      ...l,
+      blockNumber: BigInt(l.blockNumber as unknown as string),
+      logIndex: Number(l.logIndex as unknown as string),
+      blockTimestamp: (l as unknown as { blockTimestamp?: string }).blockTimestamp
+        ? BigInt((l as unknown as { blockTimestamp: string }).blockTimestamp)
+        : undefined,
+    }));
+    const missing = new Map<bigint, number>();
+    for (const l of logs) {
+      if (l.blockTimestamp === undefined && !missing.has(l.blockNumber)) {
+        missing.set(l.blockNumber, Number((await client.getBlock({ blockNumber: l.blockNumber })).timestamp));
+      }
+    }
+    return decodeLogs(logs as never, missing)
+      .filter((l) => l.args.jobId === jobId.toString())
+      .sort(byChainOrder);
+  }
+}
+
+function label(l: StoredLog): string {
+  if (l.name === 'JobDeclined') {
+    const reason = declineReasonByCode(Number(l.args.reason));
+    return `Declined: ${reason ? declineReasons[reason].label.toLowerCase() : `reason ${String(l.args.reason)}`}`;
+  }
+  if (l.name === 'ChallengeResolved')
+    return l.args.resultValid ? 'Challenge failed: result upheld' : 'Challenge won: result rejected';
+  return LABELS[l.name] ?? l.name;
+}

@@ -1,0 +1,238 @@
+import { join } from 'node:path';
+import type { ApiHandlers, NodeStatus } from '../../shared/api';
+import type { BenchmarkService } from '../benchmark/service';
+import { BlobStore } from '../blobs/store';
+import { endpointFromSettings } from '../chain/endpoint';
+import { ChainService } from '../chain/service';
+import { EventFeed } from '../chain/sync/feed';
+import { EconomiesService } from '../economies/service';
+import { SnapshotStore } from '../economies/snapshots';
+import { EarningsService } from '../earnings/service';
+import type { Engine } from '../engine/engine';
+import type { EventBus } from '../events';
+import type { HardwareService } from '../hardware/service';
+import { JobsView } from '../jobs/views';
+import type { Logger } from '../log';
+import { PenaltiesService } from '../penalties/service';
+import type { SettingsStore } from '../settings/store';
+import type { Wallet } from '../wallet/wallet';
+import { ProviderService } from './service';
+
+export interface OnChainPartsOptions {
+  dataDir: string;
+  settings: SettingsStore;
+  wallet: Wallet;
+  engine: Engine;
+  benchmark: BenchmarkService;
+  hardware: HardwareService;
+  events: EventBus;
+  log: Logger;
+}
+
+/** The calls the on-chain half of the node answers. */
+type OnChainCalls =
+  | 'economies.list'
+  | 'economies.get'
+  | 'economies.estimate'
+  | 'provider.get'
+  | 'provider.start'
+  | 'provider.stop'
+  | 'provider.join'
+  | 'provider.addBond'
+  | 'provider.exit'
+  | 'provider.withdrawBond'
+  | 'provider.switch'
+  | 'provider.claimForkAllocation'
+  | 'jobs.list'
+  | 'jobs.get'
+  | 'earnings.get'
+  | 'earnings.quote'
+  | 'earnings.withdraw'
+  | 'penalties.list';
+
+/** The chain half of the provider node, built once and wired to the API. */
+export interface OnChainParts {
+  /** The devnet hands its endpoint to `chain.connect(endpoint)`; a custom network is connected from the settings. */
+  readonly chain: ChainService;
+  readonly feed: EventFeed;
+  readonly blobs: BlobStore;
+  readonly economies: EconomiesService;
+  readonly provider: ProviderService;
+  readonly jobs: JobsView;
+  readonly earnings: EarningsService;
+  readonly penalties: PenaltiesService;
+  readonly handlers: Pick<ApiHandlers, OnChainCalls>;
+  /** node.status's `network` for the settings' network kind. */
+  network(kind: NodeStatus['network']['kind'], fallbackLabel: string): NodeStatus['network'];
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the chain half of the node: connection, event copy, blob store, economies, the provider (switch,
+ * membership, job loop), jobs, earnings and penalties — and connects to the settings' network when it is a custom
+ * one (the devnet connects itself once anvil is up). Nothing here imports electron.
+ */
+export function createOnChainParts(o: OnChainPartsOptions): OnChainParts {
+  const log = o.log;
+  const account = () => o.wallet.address;
+  const blobs = new BlobStore({
+    root: join(o.dataDir, 'blobs'),
+    settings: () => o.settings.get(),
+    log: log.child('blobs'),
+    // The devnet serves inputs and outputs from this machine; real networks may not point jobs at it.
+    allowPrivateNetwork: o.settings.get().network.kind === 'devnet',
+  });
+  const chain = new ChainService({
+    dataDir: o.dataDir,
+    wallet: o.wallet,
+    events: o.events,
+    log: log.child('chain'),
+  });
+  const feed = new EventFeed({ chain, dataDir: o.dataDir, log: log.child('chain'), account });
+  const snapshots = new SnapshotStore(join(o.dataDir, 'chain', 'snapshots'), log.child('snapshots'));
+  let provider: ProviderService | null = null;
+  const economies = new EconomiesService({
+    chain,
+    feed,
+    events: o.events,
+    benchmark: o.benchmark,
+    snapshots,
+    account,
+    uptime: () => provider?.uptime.fraction() ?? null,
+    typicalRunS: () => provider?.local.typicalRunS() ?? null,
+    log: log.child('economies'),
+  });
+  provider = new ProviderService({
+    dataDir: o.dataDir,
+    chain,
+    feed,
+    economies,
+    snapshots,
+    blobs,
+    engine: o.engine,
+    benchmark: o.benchmark,
+    hardware: o.hardware,
+    wallet: o.wallet,
+    settings: () => o.settings.get(),
+    events: o.events,
+    log: log.child('provider'),
+  });
+  const p = provider;
+  const jobs = new JobsView({
+    chain,
+    feed,
+    economies,
+    journal: p.journal,
+    local: p.local,
+    events: o.events,
+    account,
+  });
+  const offJobs = feed.onChange((change) => {
+    for (const l of change.added)
+      if (l.args.jobId !== undefined) jobs.changed(l.address, BigInt(String(l.args.jobId)));
+  });
+  const earnings = new EarningsService({
+    chain,
+    feed,
+    economies,
+    events: o.events,
+    settings: () => o.settings.get(),
+    account,
+    log: log.child('earnings'),
+  });
+  const jailStrikes = new Map<string, number>();
+  const penalties = new PenaltiesService({
+    feed,
+    journal: p.journal,
+    events: o.events,
+    account,
+    jailStrikes: (economy) => {
+      const known = jailStrikes.get(economy);
+      if (known === undefined)
+        void economies.info(economy).then(
+          (i) => jailStrikes.set(economy, i.params.jailStrikes),
+          () => undefined,
+        );
+      return known ?? null;
+    },
+  });
+
+  // A custom network comes from the settings; switching networks there moves the node.
+  let network = JSON.stringify(o.settings.get().network);
+  const follow = () => {
+    const n = o.settings.get().network;
+    if (n.kind === 'custom') {
+      void chain
+        .connect(endpointFromSettings(n))
+        .catch((err: Error) => log.warn('could not connect to the custom network', { error: err.message }));
+    } else if (chain.endpoint && !chain.endpoint.isDevnet) {
+      void chain.disconnect();
+    }
+  };
+  const offSettings = o.settings.onChange((s) => {
+    const next = JSON.stringify(s.network);
+    if (next === network) return;
+    network = next;
+    follow();
+  });
+  follow();
+
+  const handlers: Pick<ApiHandlers, OnChainCalls> = {
+    'economies.list': () => economies.list(),
+    'economies.get': ({ id }) => economies.get(id),
+    'economies.estimate': ({ id, bond }) =>
+      economies.estimate(id, bond === undefined ? undefined : BigInt(bond)),
+    'provider.get': async () => p.state(),
+    'provider.start': () => p.start(),
+    'provider.stop': () => p.stop(),
+    'provider.join': ({ economyId, bond }) => p.join(economyId, BigInt(bond)),
+    'provider.addBond': ({ economyId, amount }) => p.addBond(economyId, BigInt(amount)),
+    'provider.exit': ({ economyId }) => p.exit(economyId),
+    'provider.withdrawBond': ({ economyId }) => p.withdrawBond(economyId),
+    'provider.switch': ({ from, to, bond }) => p.switchEconomy(from, to, BigInt(bond)),
+    'provider.claimForkAllocation': ({ economyId }) => p.claimForkAllocation(economyId),
+    'jobs.list': (params) => jobs.list(params),
+    'jobs.get': ({ key }) => jobs.get(key),
+    'earnings.get': () => earnings.report(),
+    'earnings.quote': ({ economyId }) => earnings.quote(economyId),
+    'earnings.withdraw': ({ economyId, force }) => earnings.withdraw(economyId, force),
+    'penalties.list': async ({ economyId }) => penalties.list(economyId),
+  };
+
+  return {
+    chain,
+    feed,
+    blobs,
+    economies,
+    provider: p,
+    jobs,
+    earnings,
+    penalties,
+    handlers,
+    network(kind, fallbackLabel) {
+      const s = chain.networkStatus();
+      const custom = o.settings.get().network;
+      return {
+        kind,
+        label: s.label ?? fallbackLabel,
+        chainId: s.chainId ?? (custom.kind === 'custom' ? custom.chainId : null),
+        rpcUrl: s.rpcUrl ?? (custom.kind === 'custom' ? custom.rpcUrl : null),
+        connected: s.connected,
+        blockNumber: s.blockNumber,
+        nativeSymbol: s.nativeSymbol,
+        explorerUrl: s.explorerUrl,
+      };
+    },
+    async close() {
+      offSettings();
+      offJobs();
+      jobs.close();
+      earnings.close();
+      penalties.close();
+      economies.close();
+      await p.close();
+      feed.close();
+      await chain.close();
+    },
+  };
+}

@@ -1,0 +1,407 @@
+import { join } from 'node:path';
+import { formatUnits, getAddress, type Address } from 'viem';
+import type { HardwareReport } from '../../shared/api/hardware';
+import type { JobKind } from '../../shared/api/jobs';
+import type { LifecycleResult, ProviderState } from '../../shared/api/provider';
+import type { Settings } from '../../shared/api/settings';
+import { FlywheelError } from '../../shared/errors';
+import type { BenchmarkService } from '../benchmark/service';
+import type { BlobStore } from '../blobs/store';
+import { pauseProvider } from '../chain/actions/pauseProvider';
+import { readProvider, type ReadProviderReturnType } from '../chain/actions/readProvider';
+import { resumeProvider } from '../chain/actions/resumeProvider';
+import { unjail } from '../chain/actions/unjail';
+import { updateProfile } from '../chain/actions/updateProfile';
+import type { ChainService } from '../chain/service';
+import type { EventFeed } from '../chain/sync/feed';
+import { sameAddress } from '../chain/sync/storedLog';
+import type { EconomiesService } from '../economies/service';
+import type { SnapshotStore } from '../economies/snapshots';
+import type { Engine } from '../engine/engine';
+import type { EventBus } from '../events';
+import type { HardwareService } from '../hardware/service';
+import { Journal } from '../jobs/journal';
+import { LocalJobs } from '../jobs/local';
+import { JobLoop } from '../jobs/loop';
+import type { Logger } from '../log';
+import type { Wallet } from '../wallet/wallet';
+import { declaredCapacity, declaredScore } from './capacity';
+import * as lifecycle from './lifecycle';
+import { outsideSchedule, overTemperature } from './reasons';
+import { ProviderSwitch } from './switch';
+import { UptimeRecord } from './uptime';
+
+export interface ProviderServiceOptions {
+  dataDir: string;
+  chain: ChainService;
+  feed: EventFeed;
+  economies: EconomiesService;
+  snapshots: SnapshotStore;
+  blobs: BlobStore;
+  engine: Engine;
+  benchmark: BenchmarkService;
+  hardware: HardwareService;
+  wallet: Wallet;
+  settings: () => Settings;
+  events: EventBus;
+  log: Logger;
+  /** Job kinds served (the engine's). */
+  kinds?: readonly JobKind[];
+  /** How often the on-chain standing is reconciled with the switch (pause / resume / profile). */
+  reconcileMs?: number;
+}
+
+const PROVIDER_EVENTS = new Set([
+  'ProviderRegistered',
+  'BondAdded',
+  'ProfileUpdated',
+  'ProviderPaused',
+  'ProviderResumed',
+  'ExitRequested',
+  'BondWithdrawn',
+  'ProviderJailed',
+  'ProviderUnjailed',
+  'Strike',
+  'ProviderSlashed',
+  'JobAssigned',
+  'JobFinalized',
+  'JobDeclined',
+  'JobTimedOut',
+]);
+
+/**
+ * The provider: the Provide/Stop switch and why it is where it is, membership in each economy (join, add bond,
+ * exit, withdraw the bond, switch, claim a fork's allocation) and the job loop. The switch is reconciled with the
+ * chain: providing → every joined economy active (resumed when paused, profile updated when the benchmark moved);
+ * stopped, or outside the schedule → paused on-chain, so the draw passes this provider by, and assignments that
+ * arrive before the pause lands are declined OVER_CAPACITY inside their accept window (no slash). Running jobs
+ * always finish.
+ */
+export class ProviderService {
+  readonly #o: ProviderServiceOptions;
+  readonly journal: Journal;
+  readonly local: LocalJobs;
+  readonly loop: JobLoop;
+  readonly uptime: UptimeRecord;
+  readonly #switch: ProviderSwitch;
+  readonly #kinds: readonly JobKind[];
+  #members = new Map<Address, ReadProviderReturnType>();
+  /** The latest hardware report (GPU temperatures), refreshed by each reconcile while providing. */
+  #hardware: HardwareReport | null = null;
+  #error: string | null = null;
+  #last = '';
+  #slotsBusy = 0;
+  readonly #slotWaiters: (() => void)[] = [];
+  #timer: NodeJS.Timeout | undefined;
+  #reconciling: Promise<void> | null = null;
+  #reconcileAgain = false;
+  readonly #off: (() => void)[] = [];
+
+  constructor(options: ProviderServiceOptions) {
+    this.#o = options;
+    this.#kinds = options.kinds ?? ['inference', 'fine-tune'];
+    this.#switch = new ProviderSwitch(join(options.dataDir, 'provider', 'switch.json'));
+    this.uptime = new UptimeRecord(join(options.dataDir, 'provider', 'uptime.json'));
+    this.journal = Journal.open(Journal.path(options.dataDir), { log: options.log.child('journal') });
+    this.local = new LocalJobs(options.dataDir);
+    const txLatencyS = () => (options.chain.endpoint?.isDevnet ? 1 : 20);
+    this.loop = new JobLoop({
+      chain: options.chain,
+      journal: this.journal,
+      blobs: options.blobs,
+      engine: options.engine,
+      benchmark: options.benchmark,
+      log: options.log.child('jobs'),
+      get startBlock() {
+        return options.chain.endpoint?.startBlock ?? 0n;
+      },
+      get txLatencyS() {
+        return txLatencyS();
+      },
+      kinds: this.#kinds,
+      maxBlobBytes: () => options.settings().limits.maxBlobMiB * 2 ** 20,
+      notAccepting: () => this.#notAccepting(),
+      runSlot: () => this.#runSlot(),
+      update: (economy, jobId, patch) => this.local.update(economy, jobId, patch),
+      feed: options.feed,
+      events: options.events,
+      serving: () => this.#serving(),
+      formatAmount: (economy, amount) => this.#format(economy, amount),
+      jobChanged: () => this.#changed(),
+    });
+    if (this.#switch.on) this.uptime.start();
+    this.#off.push(
+      options.chain.onChange(() => this.reconcile()),
+      options.wallet.onChange(() => this.reconcile()),
+      options.feed.onChange((change) => {
+        const me = options.chain.account;
+        if (
+          change.added.some(
+            (l) => PROVIDER_EVENTS.has(l.name) && sameAddress(String(l.args.provider ?? ''), me),
+          )
+        ) {
+          this.reconcile();
+        }
+      }),
+      options.events.subscribe((m) => {
+        if (m.name === 'benchmark.finished') this.reconcile();
+      }),
+    );
+    this.loop.start();
+    this.#timer = setInterval(() => this.reconcile(), options.reconcileMs ?? 30_000);
+    this.#timer.unref();
+    this.reconcile();
+  }
+
+  /** The switch and why it is where it is. */
+  state(): ProviderState {
+    const total = this.#o.settings().limits.maxConcurrentJobs;
+    const serving = [...this.#members.entries()].filter(([, p]) => p.status === 'Active').map(([e]) => e);
+    const slots = { busy: Math.min(this.loop.busy, Math.max(total, this.loop.busy)), total };
+    if (!this.#switch.on) return { status: 'stopped', reason: null, serving: [], slots };
+    const why = this.#notAccepting();
+    if (why) return { status: 'paused', reason: why, serving, slots };
+    if (this.#error) return { status: 'error', reason: this.#error, serving, slots };
+    if (!this.#o.chain.connection)
+      return { status: 'starting', reason: 'Waiting for the chain', serving, slots };
+    return { status: 'providing', reason: null, serving, slots };
+  }
+
+  /** Turns providing on: resumes every joined economy and takes jobs. */
+  async start(): Promise<ProviderState> {
+    this.#switch.set(true);
+    this.uptime.start();
+    this.#error = null;
+    await this.reconcile();
+    return this.state();
+  }
+
+  /** Turns providing off: new assignments are declined (no slash), economies paused on-chain; running jobs finish. */
+  async stop(): Promise<ProviderState> {
+    this.#switch.set(false);
+    this.uptime.stop();
+    await this.reconcile();
+    return this.state();
+  }
+
+  async join(economy: Address, bond: bigint): Promise<LifecycleResult> {
+    const out = await lifecycle.join(await this.#deps(economy), bond);
+    await this.#afterLifecycle();
+    return out;
+  }
+
+  async addBond(economy: Address, amount: bigint): Promise<LifecycleResult> {
+    const out = await lifecycle.addToBond(await this.#deps(economy), amount);
+    await this.#afterLifecycle();
+    return out;
+  }
+
+  async exit(economy: Address): Promise<LifecycleResult> {
+    const out = await lifecycle.exit(await this.#deps(economy));
+    await this.#afterLifecycle();
+    return out;
+  }
+
+  async withdrawBond(economy: Address): Promise<LifecycleResult> {
+    const deps = await this.#deps(economy);
+    const out = await lifecycle.withdrawUnbonded(
+      deps,
+      this.#o.settings().payoutAddress ?? deps.client.tx.address,
+    );
+    await this.#afterLifecycle();
+    return out;
+  }
+
+  /** Leaves `from` (its bond keeps unbonding, shown in its membership) and joins `to` with `bond`. */
+  async switchEconomy(from: Address, to: Address, bond: bigint): Promise<LifecycleResult> {
+    if (sameAddress(from, to))
+      throw new FlywheelError('Pick another economy to switch to.', { code: 'BAD_INPUT' });
+    await this.#deps(to); // an unknown target fails before the exit is sent
+    const left = await lifecycle.exit(await this.#deps(from));
+    const joined = await lifecycle.join(await this.#deps(to), bond);
+    await this.#afterLifecycle();
+    return { membership: joined.membership, txs: [...left.txs, ...joined.txs] };
+  }
+
+  async claimForkAllocation(economy: Address): Promise<LifecycleResult> {
+    const out = await lifecycle.claimForkAllocation(await this.#deps(economy));
+    await this.#afterLifecycle();
+    return out;
+  }
+
+  /**
+   * Brings the chain in line with the switch (see the class note) and re-reads this provider's standing in every
+   * economy; runs at most one at a time, and once more if asked meanwhile. Failures are kept as the state's error.
+   */
+  reconcile(): Promise<void> {
+    if (this.#reconciling) {
+      this.#reconcileAgain = true;
+      return this.#reconciling;
+    }
+    this.#reconciling = (async () => {
+      do {
+        this.#reconcileAgain = false;
+        await this.#reconcileOnce().catch((err: Error & { code?: string }) => {
+          if (err.code !== 'WALLET_LOCKED' && err.code !== 'UNAVAILABLE' && err.code !== 'NOT_FOUND') {
+            this.#error = err.message.split('\n')[0]!;
+            this.#o.log.warn('could not bring the chain in line with the switch', { error: this.#error });
+          }
+        });
+        this.#changed();
+      } while (this.#reconcileAgain);
+    })().finally(() => {
+      this.#reconciling = null;
+    });
+    return this.#reconciling;
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.#timer);
+    for (const off of this.#off.splice(0)) off();
+    if (this.#switch.on) this.uptime.stop();
+    await this.#reconciling;
+    await this.loop.close();
+    this.journal.close();
+  }
+
+  async #reconcileOnce(): Promise<void> {
+    if (this.#switch.on) {
+      // Temperatures move: ask again when the last report had any, otherwise the first report is enough.
+      const hasTemps = this.#hardware?.gpus.some((g) => g.temperatureC !== null) ?? false;
+      this.#hardware = await this.#o.hardware.get(hasTemps).catch(() => this.#hardware);
+    }
+    const chain = this.#o.chain;
+    if (!chain.connection || !chain.connected) return;
+    const me = this.#o.wallet.address;
+    const economies = this.#o.feed.sync?.economies() ?? [];
+    if (!me) {
+      this.#members = new Map();
+      return;
+    }
+    const client = { publicClient: chain.client() };
+    const members = new Map<Address, ReadProviderReturnType>();
+    await Promise.all(
+      economies.map(async (economy) => {
+        const p = await readProvider(client, { economy, account: getAddress(me) });
+        if (p.status !== 'None') members.set(economy, p);
+      }),
+    );
+    this.#members = members;
+    if (!chain.tx) return; // locked: nothing can be sent; the state says why
+    const wantActive = this.#switch.on && !outsideSchedule(this.#o.settings().limits.schedule);
+    const latest = this.#o.benchmark.get().latest;
+    const sender = await chain.actionClient();
+    for (const [economy, p] of members) {
+      if (wantActive && p.status === 'Paused') await resumeProvider(sender, { economy });
+      if (wantActive && p.status === 'Jailed' && p.jailedUntil <= chain.now()) {
+        // Back to the draw once the cool-down is over (strikes cleared), if slashes left enough bond.
+        const info = await this.#o.economies.info(economy);
+        if (p.bond >= info.params.minBond) await unjail(sender, { economy });
+      }
+      if (!wantActive && p.status === 'Active') await pauseProvider(sender, { economy });
+      if (wantActive && (p.status === 'Active' || p.status === 'Paused') && latest) {
+        // Declare what the machine measured (and the capacity the limits allow) once it drifts from the chain's.
+        const info = await this.#o.economies.info(economy);
+        const score = declaredScore(latest.score);
+        const capacity = declaredCapacity(this.#o.settings().limits.maxConcurrentJobs, info.params);
+        if (Math.abs(score - p.score) / p.score > 0.1 || capacity !== p.capacity) {
+          await updateProfile(sender, { economy, score, kinds: this.#kinds, capacity });
+        }
+      }
+    }
+    if (members.size) this.#members = await this.#reread(members);
+    this.#error = null;
+  }
+
+  async #reread(
+    members: Map<Address, ReadProviderReturnType>,
+  ): Promise<Map<Address, ReadProviderReturnType>> {
+    const me = getAddress(this.#o.wallet.address!);
+    const client = { publicClient: this.#o.chain.client() };
+    const out = new Map<Address, ReadProviderReturnType>();
+    await Promise.all(
+      [...members.keys()].map(async (e) =>
+        out.set(e, await readProvider(client, { economy: e, account: me })),
+      ),
+    );
+    return out;
+  }
+
+  /** Null while taking new jobs; otherwise why not, in words the dashboard shows. */
+  #notAccepting(): string | null {
+    if (!this.#switch.on) return 'Stopped';
+    const wallet = this.#o.wallet.info();
+    if (!wallet.exists) return 'No wallet yet: create or import one in Settings';
+    if (wallet.locked) return 'Wallet locked: unlock it in Settings → Wallet';
+    if (this.#o.chain.connection && !this.#o.chain.connected) return 'Not connected to the chain';
+    const limits = this.#o.settings().limits;
+    const schedule = outsideSchedule(limits.schedule);
+    if (schedule) return schedule;
+    const hot = overTemperature(this.#hardware, limits.maxTemperatureC);
+    if (hot) return hot;
+    if (
+      this.#o.chain.connection &&
+      this.#members.size > 0 &&
+      ![...this.#members.values()].some((p) => p.status === 'Active' || p.status === 'Paused')
+    ) {
+      return 'Not active in any economy (exited or jailed)';
+    }
+    if (this.#o.chain.connection && this.#o.feed.sync && this.#members.size === 0)
+      return 'Join an economy to take jobs';
+    return null;
+  }
+
+  #serving(): ReadonlySet<string> {
+    const out = new Set<string>();
+    if (!this.#switch.on) return out;
+    for (const [e, p] of this.#members) if (p.status === 'Active') out.add(e.toLowerCase());
+    return out;
+  }
+
+  #runSlot(): Promise<() => void> {
+    const release = () => {
+      this.#slotsBusy--;
+      this.#slotWaiters.shift()?.();
+    };
+    const take = () => {
+      this.#slotsBusy++;
+      return release;
+    };
+    if (this.#slotsBusy < this.#o.settings().limits.maxConcurrentJobs) return Promise.resolve(take());
+    return new Promise((resolve) => this.#slotWaiters.push(() => resolve(take())));
+  }
+
+  async #deps(economy: Address): Promise<lifecycle.LifecycleDeps> {
+    const summary = await this.#o.economies.get(economy); // NOT_FOUND for an unknown economy
+    return {
+      client: await this.#o.chain.actionClient(),
+      economy: await this.#o.economies.info(summary.id),
+      snapshots: this.#o.snapshots,
+      score: this.#o.benchmark.get().latest?.score ?? null,
+      kinds: this.#kinds,
+      maxConcurrentJobs: this.#o.settings().limits.maxConcurrentJobs,
+    };
+  }
+
+  async #afterLifecycle(): Promise<void> {
+    await this.#o.feed.refresh();
+    await this.reconcile();
+    this.#o.economies.changed();
+  }
+
+  async #format(economy: Address, amount: bigint): Promise<string> {
+    const token = await this.#o.economies
+      .info(economy)
+      .then((i) => i.token)
+      .catch(() => null);
+    return `${formatUnits(amount, token?.decimals ?? 18)} ${token?.symbol ?? 'tokens'}`;
+  }
+
+  #changed(): void {
+    const state = this.state();
+    const key = JSON.stringify(state);
+    if (key === this.#last) return;
+    this.#last = key;
+    this.#o.events.emit('provider.changed', state);
+  }
+}
