@@ -14,6 +14,8 @@ export default defineConfig({
           testTimeout: 30_000,
           hookTimeout: 60_000,
           server: { deps: { inline: ['electron-store'] } },
+          // Nodes made by tests connect to the chain the test gives them; the embedded devnet stays off unless asked.
+          env: { FLYWHEEL_DEVNET: 'off' },
         },
       },
       {

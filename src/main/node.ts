@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { version } from '../../package.json';
 import type { ApiHandlers, NodePhase, NodeStatus } from '../shared/api';
 import { createDispatcher, type Dispatch } from './api/dispatch';
+import { DevnetRunner } from './devnet/runner';
 import { BenchmarkService } from './benchmark/service';
 import { engineDevicesFrom } from './engine/devices';
 import { createEngine, type Engine } from './engine/engine';
@@ -30,6 +31,12 @@ export interface NodeOptions {
    * (probe). The Electron shell passes utilityProcesses: `child_process.fork` cannot start there (RunAsNode fuse).
    */
   workerHost?: WorkerHostFactory;
+  /**
+   * The embedded devnet, while the settings say `devnet`: `run` starts it (or joins one another process serves),
+   * `join` only connects to a running one, `off` leaves the chain connection to the caller (tests). Default:
+   * `FLYWHEEL_DEVNET` when set, else `join` for the CLI and `run` for the app.
+   */
+  devnet?: 'run' | 'join' | 'off';
 }
 
 /** The provider node: every part of the design, wired once, behind one dispatcher and one event bus. */
@@ -51,6 +58,8 @@ export interface FlywheelNode {
    * penalties follow it. `onchain.blobs` is the node's blob store.
    */
   readonly onchain: OnChainParts;
+  /** The embedded devnet while the settings say `devnet`: started by the app, joined by the CLI. */
+  readonly devnet: DevnetRunner;
   readonly logs: LogSink;
   readonly log: Logger;
   status(): NodeStatus;
@@ -136,7 +145,7 @@ export async function createNode(options: NodeOptions): Promise<FlywheelNode> {
       arch: process.arch,
       dataDir: options.dataDir,
       network: onchain.network(network.kind, network.kind === 'devnet' ? 'Devnet (local)' : network.label),
-      phase,
+      phase: devnet.phase() ?? phase,
     };
   }
 
@@ -163,6 +172,22 @@ export async function createNode(options: NodeOptions): Promise<FlywheelNode> {
   // Detect hardware in the background so the first dashboard paint has it; failures become notes, not throws.
   void hardware.get().catch((err: Error) => log.warn('hardware detection failed', { error: err.message }));
 
+  // The devnet starts in the background: the shells answer (and show its progress) while it deploys.
+  const devnet = new DevnetRunner({
+    dataDir: options.dataDir,
+    settings,
+    wallet,
+    engine,
+    chain: onchain.chain,
+    blobs: onchain.blobs,
+    version,
+    log: log.child('devnet'),
+    mode: devnetMode(options),
+    keychainAvailable: () => options.keyProtector?.availability().ok === true,
+    onPhase: () => events.emit('node.status', status()),
+  });
+  if (devnetMode(options) !== 'off') void devnet.start();
+
   log.info('node started', { version, shell: options.shell, dataDir: options.dataDir });
 
   return {
@@ -175,16 +200,25 @@ export async function createNode(options: NodeOptions): Promise<FlywheelNode> {
     benchmark,
     wallet,
     onchain,
+    devnet,
     logs,
     log,
     status,
     async close() {
       clearInterval(heartbeat);
       await onchain.close();
+      await devnet.close();
       hardware.close();
       await engine.close();
       phase = { id: 'stopped', label: 'Stopped', state: 'done', progress: 1 };
       log.info('node stopped');
     },
   };
+}
+
+function devnetMode(options: NodeOptions): 'run' | 'join' | 'off' {
+  const env = process.env.FLYWHEEL_DEVNET;
+  if (options.devnet) return options.devnet;
+  if (env === 'run' || env === 'join' || env === 'off') return env;
+  return options.shell === 'cli' ? 'join' : 'run';
 }

@@ -24,7 +24,7 @@ import type { DevnetActors } from './actors';
 import { writeBook, type BookEconomy, type DevnetBook } from './book';
 import { CREATOR_SUPPLY, devnetEconomies, type DevnetEconomySpec } from './economies';
 import type { DevnetLayout } from './layout';
-import { cast } from './market/cast';
+import { cast, PROVIDER_BOND, PROVIDER_CAPACITY } from './market/cast';
 import { devnetModels, registerDevnetModels, type BlobSink } from './models';
 
 const TOKEN = 10n ** 18n;
@@ -36,8 +36,8 @@ const SEED: Partial<Record<DevnetRole, bigint>> = {
   cliRequester: 100_000n * TOKEN,
   validator: 1_000n * TOKEN,
 };
-/** What each simulated provider bonds where it buys in (in a snapshot fork it bonds its whole allocation). */
-const PROVIDER_BOND = 100n * TOKEN;
+/** Tokens each simulated provider holds in every economy it serves, for its bond and later top-ups. */
+const PROVIDER_SEED = 1_000n * TOKEN;
 const VALIDATOR_BOND = 100n * TOKEN;
 
 export interface BootstrapContext {
@@ -156,10 +156,7 @@ function economyEntry(
 async function seedAccounts(ctx: BootstrapContext, economy: BookEconomy): Promise<void> {
   const admin = await ctx.actors.get('admin');
   const amounts = new Map<DevnetRole, bigint>(Object.entries(SEED) as [DevnetRole, bigint][]);
-  const spec = devnetEconomies.find((s) => s.role === economy.role)!;
-  for (const p of cast) {
-    if (p.economies.includes(economy.role) && !spec.stakeSnapshot) amounts.set(p.role, PROVIDER_BOND * 2n);
-  }
+  for (const p of cast) if (p.economies.includes(economy.role)) amounts.set(p.role, PROVIDER_SEED);
   // One account's transactions pipeline through its manager (nonces in order, receipts awaited together).
   await Promise.all(
     [...amounts].map(([role, amount]) => {
@@ -195,7 +192,7 @@ async function joinEconomy(ctx: BootstrapContext, economy: BookEconomy, role: Ec
         const claim = allocationProof(snapshot, client.tx.address);
         if (!claim) return;
         await claimAllocation(client, { economy: economy.id, account: client.tx.address, ...claim });
-        bond = claim.amount;
+        if (claim.amount > bond) bond = claim.amount;
       }
       await approveToken(client, { token: economy.token, spender: economy.id });
       await registerProvider(client, {
@@ -203,7 +200,7 @@ async function joinEconomy(ctx: BootstrapContext, economy: BookEconomy, role: Ec
         bond,
         score: p.score,
         kinds: ['inference', 'fine-tune'],
-        capacity: 1,
+        capacity: PROVIDER_CAPACITY,
       });
     });
   const validatorJoins = (async () => {

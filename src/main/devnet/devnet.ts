@@ -68,6 +68,18 @@ export class Devnet {
     this.#detail = devnetLogger(o.log, o.dataDir);
   }
 
+  /** Whether some process serves the devnet of this data folder now. */
+  static async isRunning(dataDir: string): Promise<boolean> {
+    const layout = devnetLayout(dataDir);
+    let book: DevnetBook | null;
+    try {
+      book = readBook(layout.bookFile);
+    } catch {
+      return false;
+    }
+    return book !== null && (await liveDevnet(layout.runningFile, book.chainId)) !== null;
+  }
+
   get book(): DevnetBook {
     if (!this.#book) throw new FlywheelError('The devnet has not started.', { code: 'UNAVAILABLE' });
     return this.#book;

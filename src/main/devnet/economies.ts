@@ -30,7 +30,7 @@ export const devnetEconomies: readonly DevnetEconomySpec[] = [
     params: quickDevnetParams,
     stakeSnapshot: false,
     fees: { inference: 2n * TOKEN, fineTune: 5n * TOKEN },
-    postEveryS: 4,
+    postEveryS: 3,
   },
   {
     // Cheaper to serve in: a 1 % protocol fee and half the minimum bond.

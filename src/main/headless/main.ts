@@ -5,6 +5,7 @@
  *   node out/main/headless.js [--port 7420] [--data-dir DIR] [--quiet]
  */
 import { parseArgs } from 'node:util';
+import type { NodePhase } from '../../shared/api';
 import { FlywheelError } from '../../shared/errors';
 import { createNode } from '../node';
 import { defaultDataDir, rendererDir } from '../paths';
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
     heartbeatMs,
   });
   const server = await startHeadlessServer({ node, port, rendererDir: rendererDir() });
+  printPhases(node);
 
   // One line a script can read (tests, bench) and a person can click.
   process.stdout.write(`Flywheel is running headless. Open ${server.url}\n`);
@@ -56,6 +58,26 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+/** One line per start-up step (starting the devnet's chain, deploying, funding, …) and how it ended. */
+function printPhases(node: Awaited<ReturnType<typeof createNode>>): void {
+  let last = '';
+  const print = (phase: NodePhase) => {
+    const line =
+      phase.state === 'failed'
+        ? `Failed: ${phase.label}. ${phase.error ?? ''}`.trim()
+        : phase.state === 'done'
+          ? `${phase.label}.`
+          : `${phase.label}…`;
+    if (line === last) return;
+    last = line;
+    process.stdout.write(`${line}\n`);
+  };
+  if (node.devnet.phase()) print(node.status().phase);
+  node.events.subscribe((m) => {
+    if (m.name === 'node.status' && node.devnet.phase()) print(m.payload.phase);
+  });
 }
 
 main().catch((err: unknown) => {

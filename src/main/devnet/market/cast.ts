@@ -28,19 +28,30 @@ export const cast: readonly SimulatedProvider[] = [
   {
     name: 'Ada',
     role: 'providerAda',
-    score: 80,
+    score: 60,
     behaviour: 'honest',
     economies: ['genesis', 'low-fee', 'high-emission'],
   },
   {
     name: 'Babbage',
     role: 'providerBabbage',
-    score: 60,
+    score: 45,
     behaviour: 'sloppy',
     economies: ['genesis', 'high-emission'],
   },
-  { name: 'Curie', role: 'providerCurie', score: 70, behaviour: 'late', economies: ['genesis', 'low-fee'] },
+  { name: 'Curie', role: 'providerCurie', score: 50, behaviour: 'late', economies: ['genesis', 'low-fee'] },
 ];
 
 /** How often a sloppy provider submits a wrong output, and a late one lets a deadline pass. */
 export const MISBEHAVIOUR_RATE: { sloppy: number; late: number } = { sloppy: 0.2, late: 0.15 };
+
+const TOKEN = 10n ** 18n;
+
+/**
+ * What each simulated provider bonds (in a snapshot fork: its claimed allocation, topped up to this): twice the
+ * minimum, so one slash does not take it under the minimum and out of the draw.
+ */
+export const PROVIDER_BOND = 200n * TOKEN;
+
+/** Jobs a simulated provider takes at once: a slot stays taken until the job is final (challenge window). */
+export const PROVIDER_CAPACITY = 4;

@@ -90,7 +90,11 @@ export class DemoMarket {
     });
     const holder: { market?: DemoMarket } = {};
     const board = new JobBoard(o.publicClient, () => holder.market?.economies ?? [], store);
-    const upkeep = new Upkeep(await o.actors.get('keeper'), log.child('keeper'));
+    const upkeep = new Upkeep(
+      await o.actors.get('keeper'),
+      o.post !== false ? await o.actors.get('requester') : null,
+      log.child('keeper'),
+    );
     const providers = new SimulatedProviders({
       actors: o.actors,
       references,
@@ -122,7 +126,10 @@ export class DemoMarket {
         blobs: o.blobs,
         store,
         jobInfo,
-        openJobs: (economy) => store.state.keeper[economy]?.open.length ?? 0,
+        backlog: (economy) => {
+          const jobs = holder.market?.lastRound?.jobs.filter((j) => j.economy === economy) ?? [];
+          return { posted: jobs.filter((j) => j.job.status === 'Posted').length, open: jobs.length };
+        },
         log: log.child('requester'),
         ...(o.paceFactor !== undefined ? { paceFactor: o.paceFactor } : {}),
       });

@@ -7,6 +7,7 @@
  * their cool-down ends.
  */
 import type { Address, Hash } from 'viem';
+import { addBond } from '../../chain/actions/addBond';
 import { declineJob } from '../../chain/actions/declineJob';
 import { readProvider } from '../../chain/actions/readProvider';
 import type { ActionClient } from '../../chain/actions/send';
@@ -17,9 +18,12 @@ import type { Logger } from '../../log';
 import type { DevnetActors } from '../actors';
 import { devnetAccount } from '../accounts';
 import type { BoardJob, BoardRound } from './board';
-import { cast, MISBEHAVIOUR_RATE, type SimulatedProvider } from './cast';
+import { cast, MISBEHAVIOUR_RATE, PROVIDER_BOND, type SimulatedProvider } from './cast';
 import type { JobInfo } from './jobInfo';
 import type { MarketBlobs, ReferenceOutputs } from './references';
+
+/** A simulated provider whose bond fell under this (slashes) tops it up to its usual bond. */
+const TOP_UP_BELOW = (PROVIDER_BOND * 3n) / 4n;
 
 export interface ProviderCounts {
   submitted: number;
@@ -48,7 +52,7 @@ export class SimulatedProviders {
   );
   readonly #handled = new Set<string>();
   readonly #timers = new Set<NodeJS.Timeout>();
-  #lastJailCheck = 0;
+  #lastCheck = 0;
   #closed = false;
 
   constructor(private readonly o: SimulatedProvidersOptions) {}
@@ -66,9 +70,9 @@ export class SimulatedProviders {
       this.#handled.add(key);
       this.#take(j, this.byAddress.get(j.job.provider!.toLowerCase())!);
     }
-    if (Date.now() - this.#lastJailCheck > 5_000) {
-      this.#lastJailCheck = Date.now();
-      void this.#leaveJail(round.now, economies);
+    if (Date.now() - this.#lastCheck > 5_000) {
+      this.#lastCheck = Date.now();
+      void this.#maintain(round.now, economies);
     }
   }
 
@@ -144,15 +148,24 @@ export class SimulatedProviders {
     return { outputHash: hash, uri };
   }
 
-  async #leaveJail(now: number, economies: readonly Address[]): Promise<void> {
+  /**
+   * Keeps each simulated provider in the draw: out of jail once its cool-down is over, and its bond topped up after
+   * slashes (a bond under the economy's minimum carries no weight).
+   */
+  async #maintain(now: number, economies: readonly Address[]): Promise<void> {
     for (const who of cast) {
       const client: ActionClient = await this.o.actors.get(who.role);
       for (const economy of economies) {
         try {
           const p = await readProvider(client, { economy, account: client.tx.address });
+          if (p.status === 'None' || p.status === 'Exited') continue;
           if (p.status === 'Jailed' && p.jailedUntil <= now) await unjail(client, { economy });
+          if (p.bond < TOP_UP_BELOW) await addBond(client, { economy, amount: PROVIDER_BOND - p.bond });
         } catch (err) {
-          this.o.log.debug(`${who.name} could not leave jail`, { economy, error: (err as Error).message });
+          this.o.log.debug(`${who.name} could not keep up its standing`, {
+            economy,
+            error: (err as Error).message,
+          });
         }
       }
     }

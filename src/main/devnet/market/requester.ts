@@ -17,8 +17,11 @@ import type { MarketBlobs } from './references';
 import type { MarketStore } from './state';
 import { pickWorkload, type Workload } from './workloads';
 
-/** An economy with this many jobs not final yet gets no new post until some finish. */
-const BACKLOG = 12;
+/**
+ * An economy with this many jobs waiting for a provider, or this many not final yet, gets no new post until some
+ * move on: a market nobody serves does not pile up.
+ */
+const BACKLOG = { posted: 4, open: 16 };
 /** Seconds from assignment to the deadline for the demo's jobs. */
 export const DEMO_DEADLINE_S = 30;
 
@@ -30,8 +33,8 @@ export interface DemoRequesterOptions {
   blobs: MarketBlobs;
   store: MarketStore;
   jobInfo: JobInfo;
-  /** How many jobs of an economy are open now (from the board). */
-  openJobs: (economy: Address) => number;
+  /** How many jobs of an economy wait for a provider, and how many are not final (from the board). */
+  backlog: (economy: Address) => { posted: number; open: number };
   log: Logger;
   random?: () => number;
   /** Multiplies every economy's pace (tests post faster). */
@@ -74,7 +77,8 @@ export class DemoRequester {
 
   /** Posts one job in `e` (unless it has a backlog) and asks for its draw. */
   async #post(e: DemoRequesterOptions['economies'][number]): Promise<void> {
-    if (this.o.openJobs(e.book.id) >= BACKLOG) return;
+    const backlog = this.o.backlog(e.book.id);
+    if (backlog.posted >= BACKLOG.posted || backlog.open >= BACKLOG.open) return;
     const random = this.o.random ?? Math.random;
     const workload = pickWorkload(this.o.workloads, random());
     const model = this.o.models.find((m) => m.id === workload.model);

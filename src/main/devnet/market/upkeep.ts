@@ -5,6 +5,7 @@
  * would on a real network.
  */
 import { assign } from '../../chain/actions/assign';
+import { cancelJob } from '../../chain/actions/cancelJob';
 import { finalize } from '../../chain/actions/finalize';
 import { reportTimeout } from '../../chain/actions/reportTimeout';
 import { resolveChallenge } from '../../chain/actions/resolveChallenge';
@@ -15,23 +16,28 @@ import type { BoardJob, BoardRound } from './board';
 
 /** Seconds after a boundary before acting on it (the next block's time must be past it). */
 const MARGIN_S = 1;
+/** The contract lets a requester cancel a job nobody was drawn for this many blocks after posting it. */
+const CANCEL_AFTER_BLOCKS = 256n;
 /** A draw that found nobody eligible is tried again after this long. */
 const RETRY_MS = 3_000;
 
 export interface UpkeepCounts {
   assigned: number;
+  cancelled: number;
   timeouts: number;
   finalized: number;
   resolved: number;
 }
 
 export class Upkeep {
-  readonly counts: UpkeepCounts = { assigned: 0, timeouts: 0, finalized: 0, resolved: 0 };
+  readonly counts: UpkeepCounts = { assigned: 0, cancelled: 0, timeouts: 0, finalized: 0, resolved: 0 };
   readonly #busy = new Set<string>();
   readonly #retryAt = new Map<string, number>();
 
   constructor(
     private readonly keeper: ActionClient,
+    /** The demo requester: cancels its own jobs that no provider could be drawn for. */
+    private readonly requester: ActionClient | null,
     private readonly log: Logger,
   ) {}
 
@@ -39,7 +45,19 @@ export class Upkeep {
   act(round: BoardRound): void {
     for (const j of round.jobs) {
       const { job } = j;
-      if (job.status === 'Posted' && round.head > job.drawBlock) {
+      const requester = this.requester;
+      if (
+        job.status === 'Posted' &&
+        requester &&
+        job.requester.toLowerCase() === requester.tx.address.toLowerCase() &&
+        round.head > job.drawBlock + CANCEL_AFTER_BLOCKS
+      ) {
+        // Every provider that could take it rose in the draw after it was posted (finished another job, topped up
+        // its bond): it can never be drawn. Its fee comes back.
+        this.#run(j, 'cancel', 'cancelled', () =>
+          cancelJob(requester, { economy: j.economy, jobId: j.jobId }),
+        );
+      } else if (job.status === 'Posted' && round.head > job.drawBlock) {
         this.#run(j, `assign:${job.drawBlock}`, 'assigned', () =>
           assign(this.keeper, { economy: j.economy, jobId: j.jobId, drawBlock: job.drawBlock }),
         );

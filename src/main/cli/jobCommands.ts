@@ -1,0 +1,272 @@
+/**
+ * `flywheel job post` and `flywheel job get`: the requester's side of a market, by hand or from tests.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { Hash } from 'viem';
+import type { JobKind } from '../../shared/api/jobs';
+import { FlywheelError } from '../../shared/errors';
+import { approveToken } from '../chain/actions/approveToken';
+import { assign } from '../chain/actions/assign';
+import { postJob } from '../chain/actions/postJob';
+import { readJob } from '../chain/actions/readJob';
+import { readJobPosted } from '../chain/actions/readJobPosted';
+import { readModel } from '../chain/actions/readModel';
+import { registerModel } from '../chain/actions/registerModel';
+import { economyAbi } from '../chain/artifacts';
+import { isFinalJobStatus } from '../chain/enums';
+import { formatTokenAmount, parseTokenAmount } from '../chain/presets';
+import { readSafetensors } from '../engine/safetensors';
+import type { Logger } from '../log';
+import { cliBlobs } from './blobs';
+import { resolveEconomy } from './economyRef';
+import { openCliNetwork } from './network';
+import { printResult, progress } from './output';
+
+export interface CommandContext {
+  dataDir: string;
+  log: Logger;
+}
+
+export const JOB_HELP = `Usage:
+  flywheel job post --economy <id|name|genesis> --model <file.onnx> --input <file.safetensors> --fee <tokens>
+                    [--deadline <s>] [--kind inference|fine-tune] [--key-env VAR] [--json]
+  flywheel job get <id> --economy <id|name|genesis> [--out <file>] [--wait <s>] [--json]
+
+On the devnet the job is posted by the devnet's requester account and a model the economy lacks is registered by
+the devnet's admin. On a custom network, --key-env names the environment variable holding the sending key.
+`;
+
+function readFile(path: string, what: string): Uint8Array {
+  try {
+    return new Uint8Array(readFileSync(path));
+  } catch (err) {
+    throw new FlywheelError(`Cannot read the ${what} file ${path}.`, { code: 'BAD_INPUT', cause: err });
+  }
+}
+
+export async function jobPostCommand(argv: string[], ctx: CommandContext): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      economy: { type: 'string' },
+      model: { type: 'string' },
+      input: { type: 'string' },
+      fee: { type: 'string' },
+      deadline: { type: 'string' },
+      kind: { type: 'string', default: 'inference' },
+      'key-env': { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  for (const name of ['economy', 'model', 'input', 'fee'] as const) {
+    if (!values[name])
+      throw new FlywheelError(`--${name} is required.`, { code: 'BAD_INPUT', action: JOB_HELP });
+  }
+  const kind = values.kind as JobKind;
+  if (kind !== 'inference' && kind !== 'fine-tune') {
+    throw new FlywheelError(`--kind must be inference or fine-tune, not "${values.kind}".`, {
+      code: 'BAD_INPUT',
+    });
+  }
+  const modelBytes = readFile(values.model!, 'model');
+  const inputBytes = readFile(values.input!, 'input');
+  try {
+    readSafetensors(inputBytes);
+  } catch (err) {
+    throw new FlywheelError(`${values.input} is not a safetensors file.`, {
+      code: 'BAD_INPUT',
+      details: (err as Error).message,
+    });
+  }
+
+  const net = await openCliNetwork({
+    dataDir: ctx.dataDir,
+    log: ctx.log,
+    ...(values['key-env'] ? { keyEnv: values['key-env'] } : {}),
+  });
+  try {
+    const economy = await resolveEconomy(net.publicClient, net.factory, values.economy!);
+    const fee = parseTokenAmount(values.fee!, economy.decimals, 'fee');
+    const params = await net.publicClient.readContract({
+      address: economy.id,
+      abi: economyAbi,
+      functionName: 'params',
+    });
+    const deadlineS = values.deadline ? Number(values.deadline) : Math.max(60, params.minDeadlineS);
+    if (!Number.isInteger(deadlineS) || deadlineS < params.minDeadlineS) {
+      throw new FlywheelError(
+        `--deadline must be a whole number of seconds, at least ${params.minDeadlineS} here.`,
+        {
+          code: 'BAD_INPUT',
+        },
+      );
+    }
+    const blobs = await cliBlobs(ctx.dataDir, net.settings, ctx.log);
+    progress(`Storing the model and the input (${net.label})`);
+    const model = await blobs.publish(modelBytes);
+    const input = await blobs.publish(inputBytes);
+
+    const registered = await readModel(
+      { publicClient: net.publicClient },
+      { economy: economy.id, modelHash: model.hash },
+    );
+    if (!registered) {
+      progress(`Registering the model ${model.hash} in ${economy.name}`);
+      const admin = await net.admin();
+      const actual = await net.publicClient.readContract({
+        address: economy.id,
+        abi: economyAbi,
+        functionName: 'admin',
+      });
+      if (actual.toLowerCase() !== admin.tx.address.toLowerCase()) {
+        throw new FlywheelError(
+          `${economy.name} does not know this model, and only its admin can register it.`,
+          {
+            code: 'CONFLICT',
+            details: `model ${model.hash}; admin ${actual}`,
+            action: 'Ask the economy’s admin to register it, or post with --key-env naming the admin’s key.',
+          },
+        );
+      }
+      await registerModel(admin, { economy: economy.id, modelHash: model.hash, uri: model.uri, kind });
+    } else if (registered.kind !== kind) {
+      throw new FlywheelError(`${economy.name} has this model as a ${registered.kind} model, not ${kind}.`, {
+        code: 'BAD_INPUT',
+        action: `Use --kind ${registered.kind}.`,
+      });
+    }
+
+    const requester = await net.requester();
+    await approveToken(requester, { token: economy.token, spender: economy.id });
+    progress(
+      `Posting the job in ${economy.name} for ${formatTokenAmount(fee, economy.decimals)} ${economy.symbol}`,
+    );
+    const posted = await postJob(requester, {
+      economy: economy.id,
+      kind,
+      modelHash: model.hash,
+      inputHash: input.hash,
+      inputUri: input.uri,
+      fee,
+      deadlineS,
+      key: `cli-post:${randomUUID()}`,
+    });
+    // Ask for the draw now; if nobody is eligible yet, providers' nodes and the devnet keeper try again.
+    await assign(requester, { economy: economy.id, jobId: posted.jobId, drawBlock: posted.block }).catch(
+      () => undefined,
+    );
+    printResult(
+      {
+        network: net.label,
+        economy: economy.id,
+        economyName: economy.name,
+        jobId: posted.jobId.toString(),
+        kind,
+        modelHash: model.hash,
+        modelUri: model.uri,
+        modelRegistered: !registered,
+        inputHash: input.hash,
+        inputUri: input.uri,
+        fee: formatTokenAmount(fee, economy.decimals),
+        token: economy.symbol,
+        deadlineS,
+        txHash: posted.hash,
+      },
+      values.json,
+    );
+  } finally {
+    await net.close();
+  }
+}
+
+export async function jobGetCommand(argv: string[], ctx: CommandContext): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      economy: { type: 'string' },
+      out: { type: 'string' },
+      wait: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  const id = positionals[0];
+  if (!id || !/^\d+$/.test(id))
+    throw new FlywheelError('Give the job id: flywheel job get <id> --economy …', {
+      code: 'BAD_INPUT',
+      action: JOB_HELP,
+    });
+  if (!values.economy)
+    throw new FlywheelError('--economy is required.', { code: 'BAD_INPUT', action: JOB_HELP });
+  const waitS = values.wait ? Number(values.wait) : 0;
+  if (!Number.isFinite(waitS) || waitS < 0)
+    throw new FlywheelError('--wait takes seconds.', { code: 'BAD_INPUT' });
+
+  const net = await openCliNetwork({ dataDir: ctx.dataDir, log: ctx.log });
+  try {
+    const economy = await resolveEconomy(net.publicClient, net.factory, values.economy);
+    const jobId = BigInt(id);
+    const client = { publicClient: net.publicClient };
+    let job = await readJob(client, { economy: economy.id, jobId });
+    if (job.status === 'None')
+      throw new FlywheelError(`${economy.name} has no job ${id}.`, { code: 'NOT_FOUND' });
+    // --wait: until the job has an output (or is over), polling the chain.
+    const end = Date.now() + waitS * 1000;
+    const hasOutput = () => ['Submitted', 'Voting', 'Finalized', 'Rejected'].includes(job.status);
+    while (!hasOutput() && !isFinalJobStatus(job.status) && Date.now() < end) {
+      await new Promise((r) => setTimeout(r, 250));
+      job = await readJob(client, { economy: economy.id, jobId });
+    }
+    const posted = await readJobPosted(client, { economy: economy.id, jobId });
+    const results = await net.publicClient.getContractEvents({
+      address: economy.id,
+      abi: economyAbi,
+      eventName: 'ResultSubmitted',
+      args: { jobId },
+      fromBlock: posted.block,
+      toBlock: 'latest',
+    });
+    const result = results.at(-1)?.args;
+    let saved: string | undefined;
+    if (values.out) {
+      if (!result?.outputHash || !result.outputURI) {
+        throw new FlywheelError(`Job ${id} has no output yet (it is ${job.status}).`, {
+          code: 'NOT_FOUND',
+          action: 'Try again later, or pass --wait <seconds>.',
+        });
+      }
+      const blobs = await cliBlobs(ctx.dataDir, net.settings, ctx.log);
+      const bytes = await blobs.fetch(result.outputURI, result.outputHash as Hash);
+      writeFileSync(values.out, bytes);
+      saved = values.out;
+    }
+    printResult(
+      {
+        economy: economy.id,
+        economyName: economy.name,
+        jobId: id,
+        status: job.status,
+        kind: posted.kind,
+        provider: job.provider,
+        requester: posted.requester,
+        fee: formatTokenAmount(posted.fee, economy.decimals),
+        token: economy.symbol,
+        modelHash: posted.modelHash,
+        inputHash: posted.inputHash,
+        inputUri: posted.inputUri,
+        outputHash: result?.outputHash ?? null,
+        outputUri: result?.outputURI ?? null,
+        deadline: job.deadline || null,
+        challengeWindowEndsAt: job.challengeWindowEndsAt || null,
+        ...(saved ? { savedTo: saved } : {}),
+      },
+      values.json,
+    );
+  } finally {
+    await net.close();
+  }
+}
