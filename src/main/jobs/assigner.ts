@@ -7,9 +7,13 @@ import type { Logger } from '../log';
 interface Pending {
   economy: Address;
   jobId: bigint;
-  /** Heads tried so far (a job nobody can take is dropped after a while; a re-open queues it again). */
+  /** Tries so far: a job nobody can take is dropped after a few (a re-open queues it again). */
   tries: number;
+  /** Unix ms before which it is not tried again (backoff after NoEligibleProvider). */
+  notBefore: number;
 }
+
+const MAX_TRIES = 8;
 
 /**
  * Draws providers for posted jobs as soon as the chain allows (README "The draw": providers' nodes call `assign`
@@ -30,7 +34,7 @@ export class Assigner {
 
   add(economy: Address, jobId: bigint): void {
     const key = `${economy}:${jobId}`;
-    if (!this.#queue.has(key)) this.#queue.set(key, { economy, jobId, tries: 0 });
+    if (!this.#queue.has(key)) this.#queue.set(key, { economy, jobId, tries: 0, notBefore: 0 });
   }
 
   drop(economy: Address, jobId: bigint): void {
@@ -41,6 +45,13 @@ export class Assigner {
     return this.#queue.size;
   }
 
+  /** Unix ms of the earliest queued job's next try (null: nothing queued). */
+  nextDue(): number | null {
+    let next: number | null = null;
+    for (const p of this.#queue.values()) if (next === null || p.notBefore < next) next = p.notBefore;
+    return next;
+  }
+
   /** Tries every queued job once (called on each new head); at most one round at a time. */
   async tick(serving: ReadonlySet<string>): Promise<void> {
     if (this.#running || this.#queue.size === 0) return;
@@ -49,24 +60,28 @@ export class Assigner {
       const client = await this.#chain.actionClient().catch(() => null);
       if (!client) return;
       await Promise.all(
-        [...this.#queue.entries()].slice(0, 16).map(async ([key, p]) => {
-          if (!serving.has(p.economy.toLowerCase())) return void this.#queue.delete(key);
-          try {
-            const job = await readJob(client, { economy: p.economy, jobId: p.jobId });
-            if (job.status !== 'Posted') return void this.#queue.delete(key);
-            const head = this.#chain.head()?.number ?? 0n;
-            if (head <= job.drawBlock) return; // the draw block's hash is not known yet
-            await assign(client, { economy: p.economy, jobId: p.jobId, drawBlock: job.drawBlock });
-            this.#queue.delete(key);
-          } catch (err) {
-            if (++p.tries >= 30) this.#queue.delete(key);
-            this.#log.debug('could not draw a provider yet', {
-              economy: p.economy,
-              jobId: String(p.jobId),
-              error: (err as Error).message.split('\n')[0],
-            });
-          }
-        }),
+        [...this.#queue.entries()]
+          .filter(([, p]) => p.notBefore <= Date.now())
+          .slice(0, 16)
+          .map(async ([key, p]) => {
+            if (!serving.has(p.economy.toLowerCase())) return void this.#queue.delete(key);
+            try {
+              const job = await readJob(client, { economy: p.economy, jobId: p.jobId });
+              if (job.status !== 'Posted') return void this.#queue.delete(key);
+              // The draw block may be the head: the transaction lands in a later block (DrawNotReady otherwise,
+              // caught in simulation before anything is signed).
+              await assign(client, { economy: p.economy, jobId: p.jobId, drawBlock: job.drawBlock });
+              this.#queue.delete(key);
+            } catch (err) {
+              p.notBefore = Date.now() + Math.min(500 * 2 ** p.tries, 30_000);
+              if (++p.tries >= MAX_TRIES) this.#queue.delete(key);
+              this.#log.debug('could not draw a provider yet', {
+                economy: p.economy,
+                jobId: String(p.jobId),
+                error: (err as Error).message.split('\n')[0],
+              });
+            }
+          }),
       );
     } finally {
       this.#running = false;

@@ -121,23 +121,28 @@ export class JobLoop {
 
   #tick(): void {
     if (this.#closed) return;
-    void this.assigner.tick(this.#o.serving());
-    void this.finalizer.tick().then(() => this.#wake());
+    void Promise.all([this.assigner.tick(this.#o.serving()), this.finalizer.tick()])
+      .catch((err: Error) => this.#o.log.debug('job loop tick failed', { error: err.message }))
+      .then(() => this.#wake());
     this.#retryWaiting();
   }
 
   /**
    * A quiet devnet mines no blocks, so heads alone would never bring a challenge window's end: wake up when the
-   * earliest result is due for finalizing (and every few seconds while posted jobs wait for a draw).
+   * earliest result is due for finalizing, or a posted job for another try at its draw.
    */
   #wake(): void {
     clearTimeout(this.#timer);
     if (this.#closed) return;
     const due = this.finalizer.nextDue();
-    const waits = [due === null ? Infinity : Math.max(0.05, due - this.#o.chain.now()) * 1000];
-    if (this.assigner.size) waits.push(2_000);
-    const ms = Math.min(...waits, 60_000);
-    if (ms === Infinity || (due === null && !this.assigner.size)) return;
+    const draw = this.assigner.nextDue();
+    if (due === null && draw === null) return;
+    const now = this.#o.chain.connection ? this.#o.chain.now() : Date.now() / 1000;
+    const ms = Math.min(
+      due === null ? Infinity : Math.max(0.05, due - now) * 1000,
+      draw === null ? Infinity : Math.max(50, draw - Date.now()),
+      60_000,
+    );
     this.#timer = setTimeout(() => this.#tick(), ms);
     this.#timer.unref();
   }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { formatUnits, getAddress, type Address } from 'viem';
+import { formatUnits, getAddress, keccak256, type Address } from 'viem';
 import type { HardwareReport } from '../../shared/api/hardware';
 import type { JobKind } from '../../shared/api/jobs';
 import type { LifecycleResult, ProviderState } from '../../shared/api/provider';
@@ -18,6 +18,8 @@ import { sameAddress } from '../chain/sync/storedLog';
 import type { EconomiesService } from '../economies/service';
 import type { SnapshotStore } from '../economies/snapshots';
 import type { Engine } from '../engine/engine';
+import { probeModel } from '../engine/onnx/models';
+import { tensorOf, writeSafetensors } from '../engine/safetensors';
 import type { EventBus } from '../events';
 import type { HardwareService } from '../hardware/service';
 import { Journal } from '../jobs/journal';
@@ -129,7 +131,7 @@ export class ProviderService {
       formatAmount: (economy, amount) => this.#format(economy, amount),
       jobChanged: () => this.#changed(),
     });
-    if (this.#switch.on) this.uptime.start();
+    if (this.#switch.on) this.#warmUp();
     this.#off.push(
       options.chain.onChange(() => this.reconcile()),
       options.wallet.onChange(() => this.reconcile()),
@@ -170,7 +172,7 @@ export class ProviderService {
   /** Turns providing on: resumes every joined economy and takes jobs. */
   async start(): Promise<ProviderState> {
     this.#switch.set(true);
-    this.uptime.start();
+    this.#warmUp();
     this.#error = null;
     await this.reconcile();
     return this.state();
@@ -325,6 +327,17 @@ export class ProviderService {
       ),
     );
     return out;
+  }
+
+  /**
+   * Providing starts: record uptime, and start the engine now (device probing, the worker, onnxruntime) so the
+   * first job's refusal or result does not arrive after a short accept window.
+   */
+  #warmUp(): void {
+    this.uptime.start();
+    void this.#o.engine
+      .devices()
+      .catch((err: Error) => this.#o.log.warn('the engine could not start', { error: err.message }));
   }
 
   /** Null while taking new jobs; otherwise why not, in words the dashboard shows. */

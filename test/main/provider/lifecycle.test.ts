@@ -17,200 +17,213 @@ import { anvilControl, until } from '../../helpers/chain';
 import { deployMarket, TOKEN, type Market } from '../../helpers/market';
 import { startProviderNode, tinyInput, tinyModel, type ProviderNode } from '../../helpers/provider';
 
-/** Short windows so a job's whole life fits a test: accept 5 s, deadline ≥ 20 s, challenge 2 s, unbonding 10 s. */
+/** Short windows so a job's whole life fits a test: accept 10 s, deadline ≥ 20 s, challenge 2 s, unbonding 10 s. */
 const params = {
-  acceptWindowS: 5,
+  acceptWindowS: 10,
   minDeadlineS: 20,
   challengeWindowS: 2,
   voteWindowS: 4,
   unbondingPeriodS: 10,
 };
 
-describe('provider lifecycle on the genesis economy and a fork at once, real anvil, contracts and engine', () => {
-  const chain = useAnvil({ chainId: 31337 });
-  let market: Market;
-  let p: ProviderNode;
-  let fork: Address;
-  let forkToken: Address;
-  let modelHash: `0x${string}`;
-  let modelUri: string;
+describe(
+  'provider lifecycle on the genesis economy and a fork at once, real anvil, contracts and engine',
+  { timeout: 90_000 },
+  () => {
+    const chain = useAnvil({ chainId: 31337 });
+    let market: Market;
+    let p: ProviderNode;
+    let fork: Address;
+    let forkToken: Address;
+    let modelHash: `0x${string}`;
+    let modelUri: string;
 
-  beforeAll(async () => {
-    market = await deployMarket(chain.rpcUrl, { params });
-    p = await startProviderNode({ endpoint: market.endpoint(), keyIndex: 2 });
-    await market.fund(market.genesis, p.address, 1_000n * TOKEN);
-    ({ hash: modelHash, uri: modelUri } = await p.put(tinyModel()));
-    await market.registerModel(market.genesis.economy, tinyModel(), modelUri);
-  }, 60_000);
-  afterAll(async () => {
-    await p?.stop();
-    await market?.close();
-  });
-
-  async function post(economy: Address, seed: number): Promise<bigint> {
-    const input = await p.put(tinyInput(seed));
-    return market.post({ economy, modelHash, inputHash: input.hash, inputUri: input.uri, deadlineS: 30 });
-  }
-
-  it('joins the genesis economy with a bond, declaring score, kinds and capacity', async () => {
-    const before = await p.call<ProviderState>('provider.get');
-    expect(before.status).toBe('stopped');
-    const joined = await p.call<LifecycleResult>('provider.join', {
-      economyId: market.genesis.economy,
-      bond: (200n * TOKEN).toString(),
+    beforeAll(async () => {
+      market = await deployMarket(chain.rpcUrl, { params });
+      p = await startProviderNode({ endpoint: market.endpoint(), keyIndex: 2 });
+      await market.fund(market.genesis, p.address, 1_000n * TOKEN);
+      ({ hash: modelHash, uri: modelUri } = await p.put(tinyModel()));
+      await market.registerModel(market.genesis.economy, tinyModel(), modelUri);
+    }, 60_000);
+    afterAll(async () => {
+      await p?.stop();
+      await market?.close();
     });
-    expect(joined.membership).toMatchObject({
-      status: 'active',
-      bond: (200n * TOKEN).toString(),
-      score: 100,
-    });
-    expect(joined.txs.map((t) => t.label)).toContain('Register as a provider');
-  });
 
-  it('claims the genesis allocation of a fork with a stake snapshot and joins the fork with it', async () => {
-    const snapshot = await buildStakeSnapshot(market.requester.publicClient, {
-      economy: market.genesis.economy,
-      fromBlock: market.startBlock,
-    });
-    const created = await market.fork({
-      name: 'Flywheel Turbo',
-      symbol: 'FLYT',
-      overrides: { protocolFeeBps: 300 },
-      snapshot: { root: snapshot.root, block: snapshot.block },
-    });
-    fork = created.economy;
-    forkToken = created.token;
-    await until('the fork in the event copy', async () => {
-      await p.node.onchain.feed.refresh();
-      return p.node.onchain.feed.sync!.economies().includes(fork);
-    });
-    const list = await p.call<EconomySummary[]>('economies.list');
-    const summary = list.find((e) => e.id === fork)!;
-    expect(summary).toMatchObject({ parentId: market.genesis.economy, depth: 1, name: 'Flywheel Turbo' });
-    expect(summary.membership.forkAllocation).toEqual({ amount: (200n * TOKEN).toString(), claimed: false });
-
-    const claimed = await p.call<LifecycleResult>('provider.claimForkAllocation', { economyId: fork });
-    expect(claimed.membership.forkAllocation).toEqual({ amount: (200n * TOKEN).toString(), claimed: true });
-    expect(claimed.membership.walletBalance).toBe((200n * TOKEN).toString());
-    const joined = await p.call<LifecycleResult>('provider.join', {
-      economyId: fork,
-      bond: (150n * TOKEN).toString(),
-    });
-    expect(joined.membership.status).toBe('active');
-  });
-
-  it('estimates earnings and risk from the benchmark, the draw share and the economy’s job rate', async () => {
-    const estimate = await p.call<EconomyEstimate>('economies.estimate', { id: market.genesis.economy });
-    expect(estimate.bond).toBe((100n * TOKEN).toString());
-    expect(estimate.deadlineMissProbability).toBeGreaterThan(0);
-    expect(estimate.deadlineMissProbability).toBeLessThan(0.1);
-    expect(estimate.basis).toMatch(/of the draw/);
-  });
-
-  it('runs jobs in both economies to finalized, credits them and withdraws what they paid', async () => {
-    const started = await p.call<ProviderState>('provider.start');
-    expect(started.status).toBe('providing');
-    expect(started.serving.sort()).toEqual([market.genesis.economy, fork].sort());
-    const jobs: [Address, bigint][] = [];
-    for (let i = 0; i < 3; i++) {
-      jobs.push([market.genesis.economy, await post(market.genesis.economy, i)]);
-      jobs.push([fork, await post(fork, 10 + i)]);
+    async function post(economy: Address, seed: number): Promise<bigint> {
+      const input = await p.put(tinyInput(seed));
+      return market.post({ economy, modelHash, inputHash: input.hash, inputUri: input.uri, deadlineS: 30 });
     }
-    await until(
-      'every job finalized',
-      async () => {
-        const mine = await p.call<JobSummary[]>('jobs.list', { mine: true });
-        return jobs.every(([e, id]) =>
-          mine.some((j) => j.economyId === e && j.jobId === String(id) && j.status === 'Finalized'),
-        );
-      },
-      60_000,
-    );
-    const detail = await p.call<JobDetail>('jobs.get', { key: `${fork}:${jobs[1]![1]}` });
-    expect(detail).toMatchObject({ status: 'Finalized', mine: true, provider: p.address });
-    expect(detail.outputHash).toMatch(/^0x[0-9a-f]{64}$/);
-    expect(detail.preview).toMatchObject({ kind: 'tensors' });
-    expect(detail.timeline.map((t) => t.label)).toEqual(
-      expect.arrayContaining(['Posted', 'Assigned', 'Result submitted', 'Finalized', 'This node: submitted']),
-    );
 
-    const report = await p.call<EarningsReport>('earnings.get');
-    const fee = 2n * TOKEN;
-    const genesis = report.economies.find((e) => e.economyId === market.genesis.economy)!;
-    const forked = report.economies.find((e) => e.economyId === fork)!;
-    expect(BigInt(genesis.claimable)).toBe((3n * fee * 95n) / 100n);
-    expect(BigInt(forked.claimable)).toBe((3n * fee * 97n) / 100n);
-    expect(BigInt(forked.lifetime)).toBe((3n * fee * 97n) / 100n + 200n * TOKEN);
-    expect(report.history.filter((h) => h.kind === 'fee')).toHaveLength(6);
-    expect(report.totals).toHaveLength(2);
-
-    const quotes = await p.call<WithdrawQuote[]>('earnings.quote', { economyId: 'all' });
-    expect(quotes).toHaveLength(2);
-    expect(quotes.every((q) => q.worthIt)).toBe(true);
-    expect(quotes[0]!.advice).toMatch(/^Withdraw: .* devnet's assumed 0\.001 ETH per token/);
-    const balance = () =>
-      market.requester.publicClient.readContract({
-        address: forkToken,
-        abi: economyTokenAbi,
-        functionName: 'balanceOf',
-        args: [p.address],
+    it('joins the genesis economy with a bond, declaring score, kinds and capacity', async () => {
+      const before = await p.call<ProviderState>('provider.get');
+      expect(before.status).toBe('stopped');
+      const joined = await p.call<LifecycleResult>('provider.join', {
+        economyId: market.genesis.economy,
+        bond: (200n * TOKEN).toString(),
       });
-    const before = await balance();
-    const out = await p.call<{ txs: { economyId: Address; amount: string }[] }>('earnings.withdraw', {
-      economyId: 'all',
+      expect(joined.membership).toMatchObject({
+        status: 'active',
+        bond: (200n * TOKEN).toString(),
+        score: 100,
+      });
+      expect(joined.txs.map((t) => t.label)).toContain('Register as a provider');
     });
-    expect(out.txs).toHaveLength(2);
-    expect((await balance()) - before).toBe((3n * fee * 97n) / 100n);
-    const after = await p.call<EarningsReport>('earnings.get');
-    expect(after.economies.find((e) => e.economyId === fork)).toMatchObject({
-      claimable: '0',
-      withdrawn: ((3n * fee * 97n) / 100n).toString(),
-    });
-  });
 
-  it('stops: pauses on-chain, and an assignment that comes before the pause lands is declined without a slash', async () => {
-    // The switch goes off while the node cannot reach the chain, so the pause cannot be sent yet…
-    await p.node.onchain.chain.disconnect();
-    expect((await p.call<ProviderState>('provider.stop')).status).toBe('stopped');
-    // …and meanwhile a job is drawn to this provider, still active on-chain.
-    const jobId = await post(market.genesis.economy, 99);
-    await market.assign(market.genesis.economy, jobId);
-    await p.node.onchain.chain.connect(market.endpoint());
-    await until(
-      'the decline',
-      async () => {
-        const job = (await p.call<JobSummary[]>('jobs.list', { mine: true })).find(
-          (j) => j.jobId === String(jobId),
-        );
-        return job?.local?.step === 'declined' && job.status !== 'Assigned';
-      },
-      20_000,
-    );
-    const job = (await p.call<JobSummary[]>('jobs.list', { mine: true })).find(
-      (j) => j.jobId === String(jobId),
-    )!;
-    expect(job.local?.declineReason).toBe('OVER_CAPACITY');
-    await until('paused on-chain', async () => {
+    it('claims the genesis allocation of a fork with a stake snapshot and joins the fork with it', async () => {
+      const snapshot = await buildStakeSnapshot(market.requester.publicClient, {
+        economy: market.genesis.economy,
+        fromBlock: market.startBlock,
+      });
+      const created = await market.fork({
+        name: 'Flywheel Turbo',
+        symbol: 'FLYT',
+        overrides: { protocolFeeBps: 300 },
+        snapshot: { root: snapshot.root, block: snapshot.block },
+      });
+      fork = created.economy;
+      forkToken = created.token;
+      await until('the fork in the event copy', async () => {
+        await p.node.onchain.feed.refresh();
+        return p.node.onchain.feed.sync!.economies().includes(fork);
+      });
       const list = await p.call<EconomySummary[]>('economies.list');
-      return list.every((e) => e.membership.status === 'paused');
-    });
-    const m = (await p.call<EconomySummary>('economies.get', { id: market.genesis.economy })).membership;
-    expect(m.strikes).toBe(0);
-    expect(m.bond).toBe((200n * TOKEN).toString());
-  });
+      const summary = list.find((e) => e.id === fork)!;
+      expect(summary).toMatchObject({ parentId: market.genesis.economy, depth: 1, name: 'Flywheel Turbo' });
+      expect(summary.membership.forkAllocation).toEqual({
+        amount: (200n * TOKEN).toString(),
+        claimed: false,
+      });
 
-  it('exits with an unbonding countdown, then withdraws the bond', async () => {
-    const exited = await p.call<LifecycleResult>('provider.exit', { economyId: fork });
-    expect(exited.membership.status).toBe('exiting');
-    expect(exited.membership.unbondingEndsAt).toBeGreaterThan(Date.now() / 1000);
-    await expect(p.call('provider.withdrawBond', { economyId: fork })).rejects.toMatchObject({
-      code: 'TX_FAILED',
-      shortMessage: expect.stringMatching(/StillUnbonding/),
+      const claimed = await p.call<LifecycleResult>('provider.claimForkAllocation', { economyId: fork });
+      expect(claimed.membership.forkAllocation).toEqual({ amount: (200n * TOKEN).toString(), claimed: true });
+      expect(claimed.membership.walletBalance).toBe((200n * TOKEN).toString());
+      const joined = await p.call<LifecycleResult>('provider.join', {
+        economyId: fork,
+        bond: (150n * TOKEN).toString(),
+      });
+      expect(joined.membership.status).toBe('active');
     });
-    const anvil = anvilControl(chain.rpcUrl);
-    await anvil.increaseTime({ seconds: 11 });
-    await anvil.mine({ blocks: 1 });
-    const out = await p.call<LifecycleResult>('provider.withdrawBond', { economyId: fork });
-    expect(out.membership).toMatchObject({ status: 'exited', bond: '0' });
-  });
-});
+
+    it('estimates earnings and risk from the benchmark, the draw share and the economy’s job rate', async () => {
+      const estimate = await p.call<EconomyEstimate>('economies.estimate', { id: market.genesis.economy });
+      expect(estimate.bond).toBe((100n * TOKEN).toString());
+      expect(estimate.deadlineMissProbability).toBeGreaterThan(0);
+      expect(estimate.deadlineMissProbability).toBeLessThan(0.1);
+      expect(estimate.basis).toMatch(/of the draw/);
+    });
+
+    it('runs jobs in both economies to finalized, credits them and withdraws what they paid', async () => {
+      const started = await p.call<ProviderState>('provider.start');
+      expect(started.status).toBe('providing');
+      expect(started.serving.sort()).toEqual([market.genesis.economy, fork].sort());
+      const jobs: [Address, bigint][] = [];
+      for (let i = 0; i < 3; i++) {
+        jobs.push([market.genesis.economy, await post(market.genesis.economy, i)]);
+        jobs.push([fork, await post(fork, 10 + i)]);
+      }
+      await until(
+        'every job finalized',
+        async () => {
+          const mine = await p.call<JobSummary[]>('jobs.list', { mine: true });
+          return jobs.every(([e, id]) =>
+            mine.some((j) => j.economyId === e && j.jobId === String(id) && j.status === 'Finalized'),
+          );
+        },
+        60_000,
+      );
+      const detail = await p.call<JobDetail>('jobs.get', { key: `${fork}:${jobs[1]![1]}` });
+      expect(detail).toMatchObject({ status: 'Finalized', mine: true, provider: p.address });
+      expect(detail.outputHash).toMatch(/^0x[0-9a-f]{64}$/);
+      expect(detail.preview).toMatchObject({ kind: 'tensors' });
+      expect(detail.timeline.map((t) => t.label)).toEqual(
+        expect.arrayContaining([
+          'Posted',
+          'Assigned',
+          'Result submitted',
+          'Finalized',
+          'This node: submitted',
+        ]),
+      );
+
+      const report = await p.call<EarningsReport>('earnings.get');
+      const fee = 2n * TOKEN;
+      const genesis = report.economies.find((e) => e.economyId === market.genesis.economy)!;
+      const forked = report.economies.find((e) => e.economyId === fork)!;
+      expect(BigInt(genesis.claimable)).toBe((3n * fee * 95n) / 100n);
+      expect(BigInt(forked.claimable)).toBe((3n * fee * 97n) / 100n);
+      expect(BigInt(forked.lifetime)).toBe((3n * fee * 97n) / 100n + 200n * TOKEN);
+      expect(report.history.filter((h) => h.kind === 'fee')).toHaveLength(6);
+      expect(report.totals).toHaveLength(2);
+
+      const quotes = await p.call<WithdrawQuote[]>('earnings.quote', { economyId: 'all' });
+      expect(quotes).toHaveLength(2);
+      expect(quotes.every((q) => q.worthIt)).toBe(true);
+      expect(quotes[0]!.advice).toMatch(/^Withdraw: .* devnet's assumed 0\.001 ETH per token/);
+      const balance = () =>
+        market.requester.publicClient.readContract({
+          address: forkToken,
+          abi: economyTokenAbi,
+          functionName: 'balanceOf',
+          args: [p.address],
+        });
+      const before = await balance();
+      const out = await p.call<{ txs: { economyId: Address; amount: string }[] }>('earnings.withdraw', {
+        economyId: 'all',
+      });
+      expect(out.txs).toHaveLength(2);
+      expect((await balance()) - before).toBe((3n * fee * 97n) / 100n);
+      const after = await p.call<EarningsReport>('earnings.get');
+      expect(after.economies.find((e) => e.economyId === fork)).toMatchObject({
+        claimable: '0',
+        withdrawn: ((3n * fee * 97n) / 100n).toString(),
+      });
+    });
+
+    it('stops: pauses on-chain, and an assignment that comes before the pause lands is declined without a slash', async () => {
+      // The switch goes off while the node cannot reach the chain, so the pause cannot be sent yet…
+      await p.node.onchain.chain.disconnect();
+      expect((await p.call<ProviderState>('provider.stop')).status).toBe('stopped');
+      // …and meanwhile a job is drawn to this provider, still active on-chain.
+      const jobId = await post(market.genesis.economy, 99);
+      await market.assign(market.genesis.economy, jobId);
+      await p.node.onchain.chain.connect(market.endpoint());
+      await until(
+        'the decline',
+        async () => {
+          const job = (await p.call<JobSummary[]>('jobs.list', { mine: true })).find(
+            (j) => j.jobId === String(jobId),
+          );
+          return job?.local?.step === 'declined' && job.status !== 'Assigned';
+        },
+        20_000,
+      );
+      const job = (await p.call<JobSummary[]>('jobs.list', { mine: true })).find(
+        (j) => j.jobId === String(jobId),
+      )!;
+      expect(job.local?.declineReason).toBe('OVER_CAPACITY');
+      await until('paused on-chain', async () => {
+        const list = await p.call<EconomySummary[]>('economies.list');
+        return list.every((e) => e.membership.status === 'paused');
+      });
+      const m = (await p.call<EconomySummary>('economies.get', { id: market.genesis.economy })).membership;
+      expect(m.strikes).toBe(0);
+      expect(m.bond).toBe((200n * TOKEN).toString());
+    });
+
+    it('exits with an unbonding countdown, then withdraws the bond', async () => {
+      const exited = await p.call<LifecycleResult>('provider.exit', { economyId: fork });
+      expect(exited.membership.status).toBe('exiting');
+      expect(exited.membership.unbondingEndsAt).toBeGreaterThan(Date.now() / 1000);
+      await expect(p.call('provider.withdrawBond', { economyId: fork })).rejects.toMatchObject({
+        code: 'TX_FAILED',
+        shortMessage: expect.stringMatching(/StillUnbonding/),
+      });
+      const anvil = anvilControl(chain.rpcUrl);
+      await anvil.increaseTime({ seconds: 11 });
+      await anvil.mine({ blocks: 1 });
+      const out = await p.call<LifecycleResult>('provider.withdrawBond', { economyId: fork });
+      expect(out.membership).toMatchObject({ status: 'exited', bond: '0' });
+    });
+  },
+);
