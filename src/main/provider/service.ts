@@ -335,8 +335,10 @@ export class ProviderService {
    */
   #warmUp(): void {
     this.uptime.start();
+    const model = probeModel();
+    const input = writeSafetensors([tensorOf('x', 'F32', [1, 8], new Float32Array(8))]);
     void this.#o.engine
-      .devices()
+      .runJob({ kind: 'inference', modelHash: keccak256(model), model, input }, { timeoutMs: 60_000 })
       .catch((err: Error) => this.#o.log.warn('the engine could not start', { error: err.message }));
   }
 
