@@ -4,7 +4,12 @@ import { startHeadless, type HeadlessProcess } from '../helpers/headless';
 let shell: HeadlessProcess;
 
 test.beforeAll(async () => {
-  shell = await startHeadless({ env: { FLYWHEEL_HEARTBEAT_MS: '500' } });
+  // A fresh data folder: the node starts the embedded devnet; the chain calls answer once it has deployed.
+  shell = await startHeadless({
+    env: { FLYWHEEL_HEARTBEAT_MS: '500' },
+    waitFor: /Devnet ready\./,
+    timeoutMs: 60_000,
+  });
 });
 test.afterAll(async () => {
   await shell.stop();

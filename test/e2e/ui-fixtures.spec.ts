@@ -14,7 +14,8 @@ import { startHeadless, type HeadlessProcess } from '../helpers/headless';
 let shell: HeadlessProcess;
 
 test.beforeAll(async () => {
-  shell = await startHeadless();
+  // Every call is answered from fixtures: the node's own devnet would only cost CPU here.
+  shell = await startHeadless({ env: { FLYWHEEL_DEVNET: 'off' } });
 });
 test.afterAll(async () => {
   await shell.stop();

@@ -11,7 +11,8 @@ import { startHeadless, type HeadlessProcess } from '../helpers/headless';
 let shell: HeadlessProcess;
 
 test.beforeAll(async () => {
-  shell = await startHeadless({ env: { FLYWHEEL_HEARTBEAT_MS: '500' } });
+  // No chain on purpose: these tests are about the pages' "not running" states (story.spec.ts has the devnet).
+  shell = await startHeadless({ env: { FLYWHEEL_HEARTBEAT_MS: '500', FLYWHEEL_DEVNET: 'off' } });
 });
 test.afterAll(async () => {
   await shell.stop();

@@ -21,7 +21,14 @@ export interface HeadlessProcess {
  * folder (or the given one), and resolves once it prints its URL.
  */
 export async function startHeadless(
-  options: { dataDir?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; args?: string[] } = {},
+  options: {
+    dataDir?: string;
+    env?: NodeJS.ProcessEnv;
+    timeoutMs?: number;
+    args?: string[];
+    /** Also wait for a line like this (e.g. /Devnet ready\./: the embedded devnet has deployed and connected). */
+    waitFor?: RegExp;
+  } = {},
 ): Promise<HeadlessProcess> {
   const entry = join(ROOT, 'out', 'main', 'headless.js');
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` first.`);
@@ -46,7 +53,11 @@ export async function startHeadless(
     );
     const onData = () => {
       const match = /FLYWHEEL_URL=(\S+)/.exec(out);
-      if (match?.[1]) {
+      if (options.waitFor && /^Failed: /m.test(out)) {
+        clearTimeout(timer);
+        reject(new Error(`headless shell could not start its network:\n${out}`));
+      }
+      if (match?.[1] && (!options.waitFor || options.waitFor.test(out))) {
         clearTimeout(timer);
         resolve(match[1]);
       }
