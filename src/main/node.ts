@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { version } from '../../package.json';
-import type { ApiHandlers, NodePhase, NodeStatus } from '../shared/api';
+import type { ApiHandlers, NodePhase, NodeStatus, WalletInfo } from '../shared/api';
 import { createDispatcher, type Dispatch } from './api/dispatch';
 import { DevnetRunner } from './devnet/runner';
 import { BenchmarkService } from './benchmark/service';
@@ -149,6 +149,18 @@ export async function createNode(options: NodeOptions): Promise<FlywheelNode> {
     };
   }
 
+  /** The wallet with its gas balance read from the chain when connected (the dashboard's "Balance"). */
+  async function walletWithBalance(): Promise<WalletInfo> {
+    const info = wallet.info();
+    if (!info.address || !onchain.chain.connected) return info;
+    try {
+      const balance = await onchain.chain.client().getBalance({ address: info.address });
+      return { ...info, nativeBalance: balance.toString() };
+    } catch {
+      return info; // the chain did not answer now: shown as not known, like before it connected
+    }
+  }
+
   const handlers: ApiHandlers = {
     'node.status': async () => status(),
     'node.logs': async ({ limit }) => logs.recent(limit),
@@ -157,7 +169,7 @@ export async function createNode(options: NodeOptions): Promise<FlywheelNode> {
     'settings.update': async ({ patch }) => settings.update(patch),
     'benchmark.get': async () => benchmark.get(),
     'benchmark.run': async ({ mode, device }) => benchmark.run(mode, device),
-    'wallet.get': async () => wallet.info(),
+    'wallet.get': async () => walletWithBalance(),
     'wallet.create': async (params) => wallet.create(params),
     'wallet.import': async (params) => wallet.import(params),
     'wallet.unlock': async ({ passphrase }) => wallet.unlock(passphrase),

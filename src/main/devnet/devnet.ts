@@ -180,7 +180,16 @@ export class Devnet {
   /** Starts the demo market (only in the process that runs anvil). */
   async startMarket(
     deps: { engine: Engine; version: string } & Partial<
-      Pick<DemoMarketOptions, 'paceFactor' | 'roundMs' | 'validatorSampleRate' | 'providers' | 'post'>
+      Pick<
+        DemoMarketOptions,
+        | 'paceFactor'
+        | 'roundMs'
+        | 'validatorSampleRate'
+        | 'providers'
+        | 'post'
+        | 'keeperDrawAfterS'
+        | 'assignDelayMs'
+      >
     >,
   ): Promise<DemoMarket | null> {
     if (!this.owned) return null;

@@ -46,6 +46,7 @@ describe('flywheel job / fork / devnet on the devnet', () => {
       version: 'test',
       post: false,
       roundMs: 300,
+      keeperDrawAfterS: 0,
       providers: { runSeconds: [0.1, 0.3] },
     });
   }, 60_000);

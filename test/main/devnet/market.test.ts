@@ -31,6 +31,8 @@ describe('the demo market', () => {
       paceFactor: 0.25,
       roundMs: 300,
       validatorSampleRate: 1,
+      keeperDrawAfterS: 0,
+      assignDelayMs: 0,
       providers: { runSeconds: [0.2, 0.5], misbehaviour: { sloppy: 1, late: 1 } },
     }))!;
   }, 60_000);

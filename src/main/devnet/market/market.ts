@@ -38,6 +38,10 @@ export interface DemoMarketOptions {
   /** Post jobs (default true); without, the market only serves and keeps what others post. */
   post?: boolean;
   validatorSampleRate?: number;
+  /** Seconds before the keeper draws a Posted job itself (default 3; tests 0). */
+  keeperDrawAfterS?: number;
+  /** Milliseconds before the requester draws its own post (default 1,500; tests 0). */
+  assignDelayMs?: number;
   providers?: Pick<SimulatedProvidersOptions, 'runSeconds' | 'misbehaviour' | 'random'>;
 }
 
@@ -94,6 +98,7 @@ export class DemoMarket {
       await o.actors.get('keeper'),
       o.post !== false ? await o.actors.get('requester') : null,
       log.child('keeper'),
+      o.keeperDrawAfterS,
     );
     const providers = new SimulatedProviders({
       actors: o.actors,
@@ -132,6 +137,7 @@ export class DemoMarket {
         },
         log: log.child('requester'),
         ...(o.paceFactor !== undefined ? { paceFactor: o.paceFactor } : {}),
+        ...(o.assignDelayMs !== undefined ? { assignDelayMs: o.assignDelayMs } : {}),
       });
       await market.requester.start();
     }

@@ -39,6 +39,11 @@ export interface DemoRequesterOptions {
   random?: () => number;
   /** Multiplies every economy's pace (tests post faster). */
   paceFactor?: number;
+  /**
+   * How long after a post the requester asks for the draw itself (default 1.5 s): providers' nodes draw first, as
+   * the README's notes on the draw want, and two parties racing the same draw would waste one's gas.
+   */
+  assignDelayMs?: number;
 }
 
 export class DemoRequester {
@@ -107,6 +112,8 @@ export class DemoRequester {
         inputUri: input.uri,
       });
       // The draw needs a later block than the post's; with a block per transaction the next one is it.
+      await new Promise((r) => setTimeout(r, this.o.assignDelayMs ?? 1_500));
+      if (this.#closed) return;
       await assign(this.o.requester, { economy: e.book.id, jobId, drawBlock: block }).catch((err: Error) =>
         // Nobody eligible yet (all busy, or none registered): the keeper tries again.
         this.o.log.debug('the first draw found nobody; the keeper retries', {

@@ -33,12 +33,15 @@ export class Upkeep {
   readonly counts: UpkeepCounts = { assigned: 0, cancelled: 0, timeouts: 0, finalized: 0, resolved: 0 };
   readonly #busy = new Set<string>();
   readonly #retryAt = new Map<string, number>();
+  readonly #postedSince = new Map<string, number>();
 
   constructor(
     private readonly keeper: ActionClient,
     /** The demo requester: cancels its own jobs that no provider could be drawn for. */
     private readonly requester: ActionClient | null,
     private readonly log: Logger,
+    /** Seconds a job stays Posted before the keeper draws it (default 3). */
+    private readonly drawAfterS = 3,
   ) {}
 
   /** Starts what this round's view calls for; returns at once (each action runs on its own). */
@@ -57,7 +60,7 @@ export class Upkeep {
         this.#run(j, 'cancel', 'cancelled', () =>
           cancelJob(requester, { economy: j.economy, jobId: j.jobId }),
         );
-      } else if (job.status === 'Posted' && round.head > job.drawBlock) {
+      } else if (job.status === 'Posted' && round.head > job.drawBlock && this.#waited(j, round.now)) {
         this.#run(j, `assign:${job.drawBlock}`, 'assigned', () =>
           assign(this.keeper, { economy: j.economy, jobId: j.jobId, drawBlock: job.drawBlock }),
         );
@@ -82,6 +85,18 @@ export class Upkeep {
         });
       }
     }
+  }
+
+  /** A Posted job is drawn by the keeper only after providers' nodes and its requester had their turn. */
+  #waited(j: BoardJob, now: number): boolean {
+    const key = `${j.economy}:${j.jobId}:${j.job.drawBlock}`;
+    const seen = this.#postedSince.get(key);
+    if (seen === undefined) {
+      this.#postedSince.set(key, now);
+      if (this.#postedSince.size > 1_000) this.#postedSince.delete(this.#postedSince.keys().next().value!);
+      return this.drawAfterS <= 0;
+    }
+    return now - seen >= this.drawAfterS;
   }
 
   #run(j: BoardJob, what: string, count: keyof UpkeepCounts, fn: () => Promise<unknown>): void {
