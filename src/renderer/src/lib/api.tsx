@@ -78,9 +78,15 @@ export function useLive<N extends CallName, E extends EventName>(
   select: (payload: EventPayload<E>) => CallResult<N> = (p) => p as unknown as CallResult<N>,
 ): CallState<CallResult<N>> {
   const state = useCall(name, params);
-  const [pushed, setPushed] = useState<CallResult<N> | undefined>(undefined);
-  useEvent(event, (payload) => setPushed(select(payload)));
-  return { ...state, data: pushed ?? state.data, loading: state.loading && pushed === undefined };
+  // The error the call had when fresh data was pushed is stale (a call made before the chain connected): not shown.
+  const [pushed, setPushed] = useState<{ data: CallResult<N>; staleError: ApiErrorData | undefined }>();
+  useEvent(event, (payload) => setPushed({ data: select(payload), staleError: state.error }));
+  return {
+    ...state,
+    data: pushed?.data ?? state.data,
+    error: pushed && state.error === pushed.staleError ? undefined : state.error,
+    loading: state.loading && pushed === undefined,
+  };
 }
 
 /** Runs an action (a call the user triggers), keeping its pending state and error for the button that ran it. */
