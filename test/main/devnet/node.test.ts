@@ -5,6 +5,7 @@ import { createNode, type FlywheelNode } from '../../../src/main/node';
 import { until } from '../../helpers/chain';
 import { memoryKeyProtector } from '../../helpers/memoryKeyProtector';
 import { tempDir } from '../../helpers/tmp';
+import { flywheel } from '../cli/helpers';
 
 /**
  * The node as the app starts it on a fresh data folder: the devnet comes up in the background with a phase per
@@ -71,5 +72,46 @@ describe('a node on the default network starts the devnet', () => {
       20_000,
     );
     expect(node.devnet.devnet?.market).not.toBeNull();
+  }, 90_000);
+
+  it('the user’s own claim path: bond in genesis, fork with a stake snapshot, claim the allocation', async () => {
+    const call = async <T>(name: string, params: Record<string, unknown> = {}): Promise<T> => {
+      const envelope = await node.dispatch(name as never, params as never, { bridge: 'test' });
+      if (!envelope.ok) throw new Error(envelope.error.shortMessage);
+      return envelope.result as T;
+    };
+    const economies = await call<EconomySummary[]>('economies.list');
+    const genesis = economies.find((e) => e.parentId === null)!;
+    const bond = (150n * 10n ** 18n).toString();
+    await call('provider.join', { economyId: genesis.id, bond });
+    const fork = await flywheel([
+      'fork',
+      'create',
+      '--data-dir',
+      temp.dir,
+      '--parent',
+      'genesis',
+      '--name',
+      'Mine',
+      '--symbol',
+      'MINE',
+      '--snapshot',
+      '--json',
+    ]);
+    expect(fork.code, fork.stderr).toBe(0);
+    const { economy } = fork.json<{ economy: `0x${string}` }>();
+    await until(
+      'the fork to show the wallet’s allocation',
+      async () => {
+        const mine = (await call<EconomySummary[]>('economies.list')).find(
+          (e) => e.id.toLowerCase() === economy.toLowerCase(),
+        );
+        return mine?.membership.forkAllocation?.amount === bond;
+      },
+      30_000,
+    );
+    await call('provider.claimForkAllocation', { economyId: economy });
+    const claimed = (await call<EconomySummary>('economies.get', { id: economy })).membership.forkAllocation;
+    expect(claimed).toEqual({ amount: bond, claimed: true });
   }, 90_000);
 });
