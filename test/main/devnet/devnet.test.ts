@@ -5,6 +5,8 @@ import { createPublicClient, http, type Address, type PublicClient } from 'viem'
 import { privateKeyToAccount, generatePrivateKey } from 'viem/accounts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { economyAbi, economyFactoryAbi } from '../../../src/main/chain/artifacts';
+import { approveToken } from '../../../src/main/chain/actions/approveToken';
+import { postJob } from '../../../src/main/chain/actions/postJob';
 import { readParams } from '../../../src/main/chain/deploy';
 import { quickDevnetParams } from '../../../src/main/chain/presets';
 import { devnetAccount } from '../../../src/main/devnet/accounts';
@@ -25,6 +27,7 @@ describe('the embedded devnet on a real anvil', () => {
   const client = (rpcUrl: string) =>
     createPublicClient({ transport: http(rpcUrl), pollingInterval: 20 }) as PublicClient;
   const user = privateKeyToAccount(generatePrivateKey()).address;
+  let jobId = 0n;
   let first: { factory: Address; economies: Address[]; block: bigint; chainId: number };
 
   it('boots on a fresh data folder: factory, genesis and two forks, models, providers, progress per step', async () => {
@@ -101,6 +104,22 @@ describe('the embedded devnet on a real anvil', () => {
       expect(await pc.getBalance({ address: user })).toBe(WELCOME_NATIVE);
       for (const e of book.economies) expect(await tokenBalance(pc, e.token, user)).toBe(WELCOME_TOKENS);
 
+      // A job, to see it again after the restart.
+      const requester = await devnet.actors.get('requester');
+      await approveToken(requester, { token: genesis!.token, spender: genesis!.id });
+      const vad = book.models.find((m) => m.id === 'vad')!;
+      const posted = await postJob(requester, {
+        economy: genesis!.id,
+        kind: 'inference',
+        modelHash: vad.hash,
+        inputHash: vad.hash,
+        inputUri: vad.uri,
+        fee: TOKEN,
+        deadlineS: 60,
+        key: 'devnet-test-post',
+      });
+      jobId = posted.jobId;
+
       expect(readRunning(devnet.layout.runningFile)?.rpcUrl).toBe(endpoint.rpcUrl);
       first = {
         factory: book.factory!,
@@ -115,7 +134,7 @@ describe('the embedded devnet on a real anvil', () => {
     expect(readBook(devnet.layout.bookFile)?.status).toBe('ready');
   }, 60_000);
 
-  it('restarts from its saved state: same factory, economies, chain id, blocks and balances; nothing redeployed', async () => {
+  it('restarts from its saved state: same factory, economies, chain id, blocks, balances and jobs; nothing redeployed', async () => {
     const steps: string[] = [];
     const devnet = await devnetIn(dataDir, { onProgress: (p) => steps.push(p.id) });
     const endpoint = await devnet.start();
@@ -129,6 +148,14 @@ describe('the embedded devnet on a real anvil', () => {
       for (const e of devnet.book.economies)
         expect(await tokenBalance(pc, e.token, user)).toBe(WELCOME_TOKENS);
       expect(await devnet.fund(user)).toBe(false);
+      const job = await pc.readContract({
+        address: first.economies[0]!,
+        abi: economyAbi,
+        functionName: 'job',
+        args: [jobId],
+      });
+      expect(job.requester).toBe(devnetAccount('requester').address);
+      expect(job.fee).toBe(TOKEN);
     } finally {
       await devnet.stop();
     }
