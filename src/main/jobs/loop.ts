@@ -1,7 +1,7 @@
 import type { Address } from 'viem';
 import type { Notification } from '../../shared/api/node';
 import { declineReasons } from '../../shared/decline';
-import type { ChainJobStatus } from '../chain/enums';
+import { isFinalJobStatus, type ChainJobStatus } from '../chain/enums';
 import type { SyncChange } from '../chain/sync/chainSync';
 import type { EventFeed } from '../chain/sync/feed';
 import { big, sameAddress, type StoredLog } from '../chain/sync/storedLog';
@@ -9,6 +9,7 @@ import type { EventBus } from '../events';
 import { Assigner } from './assigner';
 import type { JobContext } from './context';
 import { Finalizer } from './finalizer';
+import { foldJob, groupJobs } from './history';
 import { isFinished } from './journal';
 import { processJob } from './runner';
 
@@ -17,6 +18,8 @@ export interface JobLoopOptions extends JobContext {
   events: EventBus;
   /** Economies where this provider is active (lowercase addresses): the assigner draws there. */
   serving: () => ReadonlySet<string>;
+  /** The wallet's address (known while locked too). */
+  account: () => Address | null;
   /** Formats a token amount of an economy for a notification ("12.5 FLY"). */
   formatAmount: (economy: Address, amount: bigint) => Promise<string>;
   /** A job's state changed (chain or local): the API pushes `jobs.updated`. */
@@ -56,18 +59,41 @@ export class JobLoop {
     this.#started = true;
     this.#off.push(
       this.#o.feed.onChange((change) => this.#onEvents(change)),
+      this.#o.feed.onOpen(() => this.catchUp()),
       this.#o.chain.onHead(() => this.#tick()),
       this.#o.chain.onChange(() => this.#retryWaiting()),
     );
+    // What the journal left unfinished resumes once the chain and the wallet can be used (it reads the chain first).
     for (const job of this.#o.journal.unfinished()) {
       if (job.step === 'submitted') this.finalizer.watch(job.economy, BigInt(job.jobId));
-      else this.schedule(job.economy, BigInt(job.jobId));
+      else
+        this.#waiting.set(`${job.economy}:${job.jobId}`, { economy: job.economy, jobId: BigInt(job.jobId) });
     }
-    // Assignments made while the node was away are in the event copy already: look for ones the journal lacks.
-    const me = this.#o.chain.account;
-    for (const l of this.#o.feed.sync?.all() ?? []) {
-      if (l.name === 'JobAssigned' && sameAddress(String(l.args.provider), me)) this.#maybe(l);
+    this.catchUp();
+    this.#retryWaiting();
+  }
+
+  /**
+   * Work the event copy implies that a run killed before acting never did: jobs assigned to this provider that the
+   * journal lacks, and posted jobs nobody drew. The pipeline and the assigner read the chain before acting, so this
+   * may run whenever the picture changes (the copy opened, the economies served changed).
+   */
+  catchUp(): void {
+    const logs = this.#o.feed.sync?.all();
+    if (!logs || this.#closed) return;
+    const me = this.#o.chain.account ?? this.#o.account();
+    const serving = this.#o.serving();
+    for (const [, events] of groupJobs(logs)) {
+      const job = foldJob(events);
+      if (!job || isFinalJobStatus(job.status)) continue;
+      if (job.status === 'Posted' && serving.has(job.economy.toLowerCase()))
+        this.assigner.add(job.economy, job.jobId);
+      const assigned = events.filter(
+        (l) => l.name === 'JobAssigned' && sameAddress(String(l.args.provider), me),
+      );
+      if (assigned.length) this.#maybe(assigned.at(-1)!);
     }
+    this.#tick();
   }
 
   /** Jobs in a pipeline now (fetching, waiting for a slot, running, submitting). */
@@ -121,7 +147,12 @@ export class JobLoop {
 
   #tick(): void {
     if (this.#closed) return;
-    void Promise.all([this.assigner.tick(this.#o.serving()), this.finalizer.tick()])
+    // Draws before finalizes: a finalize releases collateral, which counts as this provider's weight rising, and a
+    // job posted before that block could no longer draw it (README "The draw"); sending the draws first keeps the
+    // jobs already posted drawable.
+    void this.assigner
+      .tick(this.#o.serving())
+      .then(() => this.finalizer.tick())
       .catch((err: Error) => this.#o.log.debug('job loop tick failed', { error: err.message }))
       .then(() => this.#wake());
     this.#retryWaiting();

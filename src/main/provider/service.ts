@@ -88,6 +88,8 @@ export class ProviderService {
   readonly #switch: ProviderSwitch;
   readonly #kinds: readonly JobKind[];
   #members = new Map<Address, ReadProviderReturnType>();
+  /** Whether `#members` has been read from the chain at least once (until then nothing is said about it). */
+  #membersKnown = false;
   /** The latest hardware report (GPU temperatures), refreshed by each reconcile while providing. */
   #hardware: HardwareReport | null = null;
   #error: string | null = null;
@@ -128,6 +130,7 @@ export class ProviderService {
       feed: options.feed,
       events: options.events,
       serving: () => this.#serving(),
+      account: () => options.wallet.address,
       formatAmount: (economy, amount) => this.#format(economy, amount),
       jobChanged: () => this.#changed(),
     });
@@ -161,7 +164,7 @@ export class ProviderService {
     const serving = [...this.#members.entries()].filter(([, p]) => p.status === 'Active').map(([e]) => e);
     const slots = { busy: Math.min(this.loop.busy, Math.max(total, this.loop.busy)), total };
     if (!this.#switch.on) return { status: 'stopped', reason: null, serving: [], slots };
-    const why = this.#notAccepting();
+    const why = this.#notAccepting() ?? this.#idleReason();
     if (why) return { status: 'paused', reason: why, serving, slots };
     if (this.#error) return { status: 'error', reason: this.#error, serving, slots };
     if (!this.#o.chain.connection)
@@ -288,7 +291,7 @@ export class ProviderService {
         if (p.status !== 'None') members.set(economy, p);
       }),
     );
-    this.#members = members;
+    this.#setMembers(members);
     if (!chain.tx) return; // locked: nothing can be sent; the state says why
     const wantActive = this.#switch.on && !outsideSchedule(this.#o.settings().limits.schedule);
     const latest = this.#o.benchmark.get().latest;
@@ -311,8 +314,16 @@ export class ProviderService {
         }
       }
     }
-    if (members.size) this.#members = await this.#reread(members);
+    if (members.size) this.#setMembers(await this.#reread(members));
     this.#error = null;
+  }
+
+  #setMembers(members: Map<Address, ReadProviderReturnType>): void {
+    const before = [...this.#serving()].sort().join();
+    this.#members = members;
+    this.#membersKnown = true;
+    // Newly served economies: their posted jobs and any assignment a killed run left are picked up now.
+    if ([...this.#serving()].sort().join() !== before) this.loop.catchUp();
   }
 
   async #reread(
@@ -354,15 +365,16 @@ export class ProviderService {
     if (schedule) return schedule;
     const hot = overTemperature(this.#hardware, limits.maxTemperatureC);
     if (hot) return hot;
-    if (
-      this.#o.chain.connection &&
-      this.#members.size > 0 &&
-      ![...this.#members.values()].some((p) => p.status === 'Active' || p.status === 'Paused')
-    ) {
+    return null;
+  }
+
+  /** Why the switch is on but no job can come: no economy joined, or none active. Not a reason to decline one. */
+  #idleReason(): string | null {
+    if (!this.#membersKnown || !this.#o.chain.connection) return null;
+    if (this.#members.size === 0) return 'Join an economy to take jobs';
+    if (![...this.#members.values()].some((p) => p.status === 'Active' || p.status === 'Paused')) {
       return 'Not active in any economy (exited or jailed)';
     }
-    if (this.#o.chain.connection && this.#o.feed.sync && this.#members.size === 0)
-      return 'Join an economy to take jobs';
     return null;
   }
 

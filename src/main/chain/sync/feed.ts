@@ -38,6 +38,7 @@ export class EventFeed {
   #sync: ChainSync | null = null;
   #conn: object | null = null;
   readonly #listeners = new Set<(change: SyncChange, sync: ChainSync) => void>();
+  readonly #openListeners = new Set<(sync: ChainSync) => void>();
   #pruneAt = 0;
   #mine: { version: number; me: Address; set: Set<string> } | null = null;
   #failures = 0;
@@ -82,6 +83,15 @@ export class EventFeed {
       }
       return null;
     }
+  }
+
+  /**
+   * Called when the copy for a new connection is opened, with the events it already holds (read from disk by an
+   * earlier run): work they imply that was never done — a run killed before it acted — is found here.
+   */
+  onOpen(listener: (sync: ChainSync) => void): () => void {
+    this.#openListeners.add(listener);
+    return () => this.#openListeners.delete(listener);
   }
 
   /** Called with each batch of new (and reorganised-away) events. */
@@ -142,6 +152,8 @@ export class EventFeed {
       keep: (l, now) => this.keep(l, now),
       log: this.#o.log.child('sync'),
     });
+    const opened = this.#sync;
+    for (const l of [...this.#openListeners]) l(opened);
     void this.refresh();
   }
 }
