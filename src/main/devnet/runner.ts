@@ -67,7 +67,8 @@ export class DevnetRunner {
   start(): Promise<void> {
     // Said at once: the shells print and show it before the first await.
     if (this.o.mode !== 'off' && this.o.settings.get().network.kind === 'devnet') {
-      this.#setPhase({ id: 'chain', label: 'Starting the local chain', state: 'running', progress: 0 });
+      const label = this.o.mode === 'join' ? 'Looking for a running devnet' : 'Starting the local chain';
+      this.#setPhase({ id: 'chain', label, state: 'running', progress: 0 });
     }
     return this.#follow();
   }
@@ -125,7 +126,7 @@ export class DevnetRunner {
         onProgress: (p) => running(p.id, p.label, p.progress === null ? null : p.progress * 0.8),
       });
       this.#devnet = devnet;
-      running('chain', 'Starting the local chain', 0);
+      if (this.o.mode !== 'join') running('chain', 'Starting the local chain', 0);
       const endpoint = await devnet.start();
       running('connect', 'Connecting to the devnet', 0.85);
       await this.o.chain.connect(endpoint);
