@@ -76,6 +76,9 @@ export class DevnetRunner {
   async close(): Promise<void> {
     this.#closed = true;
     this.#offSettings();
+    // Stop at once, even mid-deploy: the start then fails on its own, and a shell's shutdown stays quick (a shell
+    // killed for taking too long would leave anvil running).
+    await this.#stop();
     await this.#starting?.catch(() => undefined);
     await this.#stop();
   }
@@ -128,15 +131,18 @@ export class DevnetRunner {
       this.#devnet = devnet;
       if (this.o.mode !== 'join') running('chain', 'Starting the local chain', 0);
       const endpoint = await devnet.start();
+      if (this.#closed) return;
       running('connect', 'Connecting to the devnet', 0.85);
       await this.o.chain.connect(endpoint);
       if (this.o.mode !== 'join') await this.#ensureWallet(running);
+      if (this.#closed) return;
       if (devnet.owned && env.FLYWHEEL_DEVNET_MARKET !== 'off') {
         running('market', 'Starting the demo market', 0.95);
         await devnet.startMarket({ engine: this.o.engine, version: this.o.version });
       }
       this.#setPhase({ id: 'ready', label: 'Devnet ready', state: 'done', progress: 1 });
     } catch (err) {
+      if (this.#closed) return;
       const e = err instanceof FlywheelError ? err : null;
       const message = e ? [e.shortMessage, e.action].filter(Boolean).join(' ') : (err as Error).message;
       this.o.log.error(`the devnet could not start: ${step.label.toLowerCase()} failed`, {
@@ -181,9 +187,8 @@ export class DevnetRunner {
     this.#offWallet = null;
     const devnet = this.#devnet;
     this.#devnet = null;
-    if (!devnet) return;
     if (this.o.chain.endpoint?.isDevnet) await this.o.chain.disconnect();
-    await devnet.stop();
+    await devnet?.stop();
   }
 
   #setPhase(phase: NodePhase | null): void {
