@@ -3,6 +3,7 @@ import { foundry } from 'viem/chains';
 import type { JobKind } from '../../src/shared/api/jobs';
 import { approveToken } from '../../src/main/chain/actions/approveToken';
 import { assign } from '../../src/main/chain/actions/assign';
+import { cancelJob } from '../../src/main/chain/actions/cancelJob';
 import { readJob } from '../../src/main/chain/actions/readJob';
 import { postJob } from '../../src/main/chain/actions/postJob';
 import { registerModel } from '../../src/main/chain/actions/registerModel';
@@ -19,7 +20,7 @@ import {
 import type { NetworkEndpoint } from '../../src/main/chain/endpoint';
 import { TxManager } from '../../src/main/chain/tx/manager';
 import { LogSink } from '../../src/main/log';
-import { devAccount, devClient } from './chain';
+import { anvilControl, devAccount, devClient } from './chain';
 import { tempDir } from './tmp';
 
 export const TOKEN = 10n ** 18n;
@@ -70,6 +71,14 @@ export interface Market {
   registerModel(economy: Address, bytes: Uint8Array, uri: string, kind?: JobKind): Promise<Hash>;
   /** Draws a provider for a posted job from the requester's account (as any node may). */
   assign(economy: Address, jobId: bigint): Promise<void>;
+  /**
+   * Posts a job and draws it at once. Null when nobody could be drawn: with a single provider, a job posted just
+   * before that provider's collateral is released (a finalize lands first) can never draw it (README "The draw");
+   * such a job (`drawn: false`) is left to `cancelUndrawable`.
+   */
+  postDrawn(job: Parameters<Market['post']>[0]): Promise<{ jobId: bigint; drawn: boolean }>;
+  /** Refunds jobs nobody could draw: mines past the 256-block cancel delay and cancels each. */
+  cancelUndrawable(economy: Address, jobIds: bigint[], rpcUrl: string): Promise<void>;
   post(job: {
     economy: Address;
     kind?: JobKind;
@@ -161,6 +170,21 @@ export async function deployMarket(
     async assign(economy, jobId) {
       const job = await readJob(requester, { economy, jobId });
       await assign(requester, { economy, jobId, drawBlock: job.drawBlock });
+    },
+    async postDrawn(job) {
+      const jobId = await market.post(job);
+      try {
+        await market.assign(job.economy, jobId);
+        return { jobId, drawn: true };
+      } catch {
+        const state = await readJob(requester, { economy: job.economy, jobId });
+        return { jobId, drawn: state.status !== 'Posted' };
+      }
+    },
+    async cancelUndrawable(economy, jobIds, url) {
+      if (!jobIds.length) return;
+      await anvilControl(url).mine({ blocks: 257 });
+      for (const jobId of jobIds) await cancelJob(requester, { economy, jobId });
     },
     async post(job) {
       const { jobId } = await postJob(requester, {

@@ -1,5 +1,7 @@
 import { keccak256, type Address, type Hash } from 'viem';
 import { GraphBuilder } from '../../src/main/engine/onnx/builder';
+import { pseudoRandom } from '../../src/main/engine/onnx/models';
+import type { SettingsPatch } from '../../src/shared/api/settings';
 import { tensorOf, writeSafetensors } from '../../src/main/engine/safetensors';
 import type { NetworkEndpoint } from '../../src/main/chain/endpoint';
 import { createNode, type FlywheelNode, type NodeOptions } from '../../src/main/node';
@@ -14,6 +16,19 @@ export function tinyModel(n = 8): Uint8Array {
   const g = new GraphBuilder(`flywheel_test_affine_${n}`);
   const x = g.input('x', 'float', [1, n]);
   g.op('Add', [g.op('Mul', [x, g.scalar(2)]), g.scalar(1)], {}, 'y');
+  g.output('y', 'float', [1, n]);
+  return g.build();
+}
+
+/**
+ * A model of several IPFS blocks (hundreds of KiB): y = x · 2 + c with c a fixed pseudo-random vector of n floats
+ * kept in the model.
+ */
+export function wideModel(n = 100_000, seed = 1): Uint8Array {
+  const g = new GraphBuilder(`flywheel_test_wide_${n}_${seed}`);
+  const x = g.input('x', 'float', [1, n]);
+  const c = g.constant('c', 'float', [1, n], pseudoRandom(n, seed));
+  g.op('Add', [g.op('Mul', [x, g.scalar(2)]), c], {}, 'y');
   g.output('y', 'float', [1, n]);
   return g.build();
 }
@@ -40,7 +55,9 @@ export interface ProviderNode {
  * anvil's dev keys sealed by a test keychain (unlocked at start), connected to `endpoint`.
  */
 export async function startProviderNode(options: {
-  endpoint: NetworkEndpoint;
+  /** Connect to this endpoint (as the devnet does); left out, the node follows its settings (a custom network). */
+  endpoint?: NetworkEndpoint;
+  settings?: SettingsPatch;
   keyIndex: number;
   dataDir?: string;
   protector?: KeyProtector;
@@ -60,8 +77,13 @@ export async function startProviderNode(options: {
   });
   if (!node.wallet.address) await node.wallet.import({ privateKey: DEV_PRIVATE_KEYS[options.keyIndex] });
   if (options.limits) node.settings.update({ limits: options.limits });
-  await node.onchain.chain.connect(options.endpoint);
-  await until('the event copy', () => node.onchain.feed.sync?.head !== null, 10_000);
+  if (options.settings) node.settings.update(options.settings);
+  if (options.endpoint) await node.onchain.chain.connect(options.endpoint);
+  await until(
+    'the event copy',
+    () => !!node.onchain.feed.sync && node.onchain.feed.sync.head !== null,
+    20_000,
+  );
   const call = async <T>(name: string, params: Record<string, unknown> = {}): Promise<T> => {
     const envelope = await node.dispatch(name as never, params as never, { bridge: 'test' });
     if (!envelope.ok) throw Object.assign(new Error(envelope.error.shortMessage), envelope.error);

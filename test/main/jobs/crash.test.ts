@@ -5,14 +5,13 @@ import { join } from 'node:path';
 import { decodeFunctionData, keccak256, type Address, type Hash } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { economyAbi } from '../../../src/main/chain/artifacts';
-import { cancelJob } from '../../../src/main/chain/actions/cancelJob';
 import { readJob } from '../../../src/main/chain/actions/readJob';
 import { createEngine, cpuDevice } from '../../../src/main/engine/engine';
 import { Journal } from '../../../src/main/jobs/journal';
 import { LocalBlobStore } from '../../../src/main/blobs/local';
 import { LogSink } from '../../../src/main/log';
 import { DEV_PRIVATE_KEYS, useAnvil } from '../../helpers/anvil';
-import { anvilControl, devAccount } from '../../helpers/chain';
+import { devAccount } from '../../helpers/chain';
 import { deployMarket, TOKEN, type Market } from '../../helpers/market';
 import { bundleNode } from '../../helpers/nodeBundle';
 import { tinyInput, tinyModel } from '../../helpers/provider';
@@ -214,10 +213,7 @@ describe('kill -9 of the provider node at random moments over many jobs', { time
 
     // The chain's own record: every job finalized by this provider, with the output the engine gives.
     // Jobs nobody could draw go back to their requester after 256 blocks; none was ever this node's.
-    if (undrawable.length) {
-      await anvilControl(chain.rpcUrl).mine({ blocks: 257 });
-      for (const jobId of undrawable) await cancelJob(market.requester, { economy, jobId });
-    }
+    await market.cancelUndrawable(economy, undrawable, chain.rpcUrl);
     expect(undrawable.length).toBeLessThan(JOBS / 4);
 
     const logs = await market.requester.publicClient.getContractEvents({
