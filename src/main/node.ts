@@ -37,6 +37,12 @@ export interface NodeOptions {
    * `FLYWHEEL_DEVNET` when set, else `join` for the CLI and `run` for the app.
    */
   devnet?: 'run' | 'join' | 'off';
+  /**
+   * Whether this node takes jobs (runs the job loop and keeps its on-chain standing in line with the Provide
+   * switch). Default: the app and the headless shell do, the CLI does not — except `flywheel provide` in the
+   * foreground. One process per data folder takes jobs.
+   */
+  takeJobs?: boolean;
 }
 
 /** The provider node: every part of the design, wired once, behind one dispatcher and one event bus. */
@@ -130,6 +136,7 @@ export async function createNode(options: NodeOptions): Promise<FlywheelNode> {
     hardware,
     events,
     log: log.child('onchain'),
+    takeJobs: options.takeJobs ?? options.shell !== 'cli',
   });
   let phase: NodePhase = { id: 'ready', label: 'Ready', state: 'done', progress: 1 };
 

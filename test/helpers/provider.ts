@@ -73,6 +73,7 @@ export async function startProviderNode(options: {
     consoleLogLevel: (process.env.FLYWHEEL_TEST_LOG as 'info' | undefined) ?? 'silent',
     keyProtector: options.protector ?? memoryKeyProtector(),
     heartbeatMs: 60_000,
+    devnet: 'off',
     ...options.node,
   });
   if (!node.wallet.address) await node.wallet.import({ privateKey: DEV_PRIVATE_KEYS[options.keyIndex] });

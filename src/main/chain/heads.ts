@@ -17,7 +17,7 @@ export interface HeadWatcherOptions {
   headsClient: () => PublicClient | null;
   /** Poll interval while there is no subscription. */
   pollMs: number;
-  /** With a live subscription, poll this rarely anyway (a silent socket must not hide new blocks). */
+  /** With a live subscription, poll this rarely anyway (a silent socket must not hide new blocks); default 15 s. */
   safetyPollMs?: number;
   /** Longest wait between tries while the RPC does not answer. */
   maxBackoffMs?: number;
@@ -87,7 +87,7 @@ export class HeadWatcher {
     const delay = this.#failures
       ? backoff
       : this.#unsubscribe
-        ? (this.#o.safetyPollMs ?? 5_000)
+        ? (this.#o.safetyPollMs ?? 15_000)
         : this.#o.pollMs;
     this.#timer = setTimeout(() => this.poke(), delay);
     this.#timer.unref?.();

@@ -7,19 +7,21 @@ import { FlywheelError } from '../../shared/errors';
 import { createNode } from '../node';
 import { defaultDataDir } from '../paths';
 import { isNetworkCommand, NETWORK_HELP, runNetworkCommand } from './networkCommands';
+import { isProviderCommand, PROVIDER_HELP, runProviderCommand } from './providerCommands';
 
 const HELP = `Usage: flywheel <command> [--json] [--data-dir DIR]
 
 Commands:
   status     node status (network, data folder, version)
   hardware   detected GPUs, CPU and memory
-${NETWORK_HELP}  help       this text
+${PROVIDER_HELP}${NETWORK_HELP}  help       this text
 
 \`flywheel <command> --help\` shows a command's options.
 `;
 
 async function main(argv: string[]): Promise<number> {
   if (isNetworkCommand(argv[0])) return runNetworkCommand(argv[0]!, argv.slice(1), defaultDataDir());
+  if (isProviderCommand(argv[0])) return runProviderCommand(argv[0]!, argv.slice(1), defaultDataDir());
   const { values, positionals } = parseArgs({
     args: argv,
     options: {

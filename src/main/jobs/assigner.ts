@@ -1,6 +1,9 @@
 import type { Address } from 'viem';
 import { assign } from '../chain/actions/assign';
+import { readEconomyStats } from '../chain/actions/readEconomyStats';
 import { readJob } from '../chain/actions/readJob';
+import { readProvider } from '../chain/actions/readProvider';
+import type { ActionClient } from '../chain/actions/send';
 import type { ChainService } from '../chain/service';
 import type { Logger } from '../log';
 
@@ -52,6 +55,23 @@ export class Assigner {
     return next;
   }
 
+  /**
+   * A draw that can never succeed: this provider is the economy's only active one and its weight rose after the
+   * job's draw block (a release, a resume), which excludes it from that job for good (README "The draw").
+   */
+  async #hopeless(p: Pending, client: ActionClient): Promise<boolean> {
+    try {
+      const [job, me, stats] = await Promise.all([
+        readJob(client, { economy: p.economy, jobId: p.jobId }),
+        readProvider(client, { economy: p.economy, account: client.tx.address }),
+        readEconomyStats(client, { economy: p.economy }),
+      ]);
+      return job.status === 'Posted' && stats.activeProviders <= 1n && me.lastIncreaseBlock > job.drawBlock;
+    } catch {
+      return false;
+    }
+  }
+
   /** Tries every queued job once (called on each new head); at most one round at a time. */
   async tick(serving: ReadonlySet<string>): Promise<void> {
     if (this.#running || this.#queue.size === 0) return;
@@ -74,7 +94,7 @@ export class Assigner {
               this.#queue.delete(key);
             } catch (err) {
               p.notBefore = Date.now() + Math.min(500 * 2 ** p.tries, 30_000);
-              if (++p.tries >= MAX_TRIES) this.#queue.delete(key);
+              if (++p.tries >= MAX_TRIES || (await this.#hopeless(p, client))) this.#queue.delete(key);
               this.#log.debug('could not draw a provider yet', {
                 economy: p.economy,
                 jobId: String(p.jobId),

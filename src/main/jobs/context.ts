@@ -43,6 +43,8 @@ export interface JobContext {
   notAccepting: () => string | null;
   /** Waits for a run slot (settings.limits.maxConcurrentJobs); the returned function frees it. */
   runSlot: () => Promise<() => void>;
+  /** How long a job taken now would wait for a run slot, ms (the jobs ahead of it × the typical run). */
+  queueWaitMs: () => number;
   /** Records live progress and results for the API (jobs.list / jobs.get, jobs.updated). */
   update: (economy: Address, jobId: bigint, patch: Partial<LocalJobState>) => void;
 }

@@ -149,10 +149,12 @@ async function run(
     const input = new Uint8Array(await readFile(inputPath));
     const predicted = ctx.benchmark.predictRunMs({ kind, modelHash: posted.modelHash, input });
     const leftMs = () => (job.deadline - ctx.txLatencyS - ctx.chain.now()) * 1000;
-    if (!force && predicted !== null && predicted * DEADLINE_SAFETY > leftMs()) {
+    const waitMs = ctx.queueWaitMs();
+    if (!force && (predicted ?? 0) * DEADLINE_SAFETY + waitMs > leftMs()) {
       throw new Decline(
         'DEADLINE_INFEASIBLE',
-        `predicted ${Math.round(predicted)} ms, ${Math.round(leftMs())} ms left before the deadline`,
+        `predicted ${Math.round(predicted ?? 0)} ms after ~${Math.round(waitMs)} ms waiting for a slot, ` +
+          `${Math.round(leftMs())} ms left before the deadline`,
       );
     }
 

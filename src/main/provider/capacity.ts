@@ -2,17 +2,20 @@ import type { ChainParams } from '../chain/deploy';
 
 /**
  * The capacity to declare on-chain for `maxConcurrentJobs` local slots. The contract counts a job against a
- * provider's capacity from assignment until it is final — through the challenge window, long after the run —
- * so declaring only the local slots would keep the provider out of the draw while its results wait to finalize.
- * Each local slot can finish about one job per minimum deadline, so the declaration adds the jobs that many slots
- * leave waiting in a challenge window (at most the contract's 64). Local slots still bound the runs: a job assigned
- * while all are busy waits for one if its deadline allows, and is declined OVER_CAPACITY otherwise.
+ * provider's capacity from assignment until it is final — through the challenge window, long after the run — so
+ * declaring only the local slots would keep the provider out of the draw while its results wait to finalize (and
+ * a job posted while it is full can never draw it: freeing a slot counts as its weight rising, README "The draw").
+ * Taking a job that suits the economy to need at most a tenth of its minimum deadline, each slot finishes
+ * challengeWindow / (minDeadline / 10) jobs while one waits to finalize; the declaration adds those (at most the
+ * contract's 64). Local slots still bound the runs: a job assigned while all are busy waits for one when its
+ * deadline allows that wait, and is declined DEADLINE_INFEASIBLE inside its accept window when it does not.
  */
 export function declaredCapacity(
   maxConcurrentJobs: number,
   params: Pick<ChainParams, 'challengeWindowS' | 'minDeadlineS'>,
 ): number {
-  const waiting = Math.ceil(params.challengeWindowS / Math.max(1, params.minDeadlineS));
+  const perJobS = Math.max(1, params.minDeadlineS / 10);
+  const waiting = Math.ceil(params.challengeWindowS / perJobS);
   return Math.max(1, Math.min(64, maxConcurrentJobs * (1 + waiting)));
 }
 

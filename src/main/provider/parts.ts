@@ -27,6 +27,8 @@ export interface OnChainPartsOptions {
   hardware: HardwareService;
   events: EventBus;
   log: Logger;
+  /** Whether this process takes jobs (see ProviderServiceOptions.takeJobs); the CLI passes false. */
+  takeJobs?: boolean;
 }
 
 /** The calls the on-chain half of the node answers. */
@@ -116,6 +118,7 @@ export function createOnChainParts(o: OnChainPartsOptions): OnChainParts {
     settings: () => o.settings.get(),
     events: o.events,
     log: log.child('provider'),
+    takeJobs: o.takeJobs ?? true,
   });
   const p = provider;
   const jobs = new JobsView({

@@ -30,6 +30,7 @@ import type { Wallet } from '../wallet/wallet';
 import { declaredCapacity, declaredScore } from './capacity';
 import * as lifecycle from './lifecycle';
 import { outsideSchedule, overTemperature } from './reasons';
+import { JobsLock } from './jobsLock';
 import { ProviderSwitch } from './switch';
 import { UptimeRecord } from './uptime';
 
@@ -51,6 +52,12 @@ export interface ProviderServiceOptions {
   kinds?: readonly JobKind[];
   /** How often the on-chain standing is reconciled with the switch (pause / resume / profile). */
   reconcileMs?: number;
+  /**
+   * Whether this process takes jobs (the job loop) and keeps the chain in line with the switch by itself. The CLI
+   * does not (another process may be providing with the same data folder); it only reads, and sends what a command
+   * asks for. At most one process per data folder takes jobs (jobsLock.ts).
+   */
+  takeJobs?: boolean;
 }
 
 const PROVIDER_EVENTS = new Set([
@@ -99,6 +106,10 @@ export class ProviderService {
   #timer: NodeJS.Timeout | undefined;
   #reconciling: Promise<void> | null = null;
   #reconcileAgain = false;
+  /** A reconcile asked for by a command (start, stop) sends transactions even where this process takes no jobs. */
+  #writeOnce = false;
+  readonly #lock: JobsLock;
+  #lockedOut: number | null = null;
   readonly #off: (() => void)[] = [];
 
   constructor(options: ProviderServiceOptions) {
@@ -126,6 +137,11 @@ export class ProviderService {
       maxBlobBytes: () => options.settings().limits.maxBlobMiB * 2 ** 20,
       notAccepting: () => this.#notAccepting(),
       runSlot: () => this.#runSlot(),
+      queueWaitMs: () => {
+        const slots = Math.max(1, options.settings().limits.maxConcurrentJobs);
+        const ahead = this.#slotWaiters.length + Math.max(0, this.#slotsBusy - slots + 1);
+        return (ahead / slots) * (this.local.typicalRunS() ?? 1) * 1000;
+      },
       update: (economy, jobId, patch) => this.local.update(economy, jobId, patch),
       feed: options.feed,
       events: options.events,
@@ -134,7 +150,17 @@ export class ProviderService {
       formatAmount: (economy, amount) => this.#format(economy, amount),
       jobChanged: () => this.#changed(),
     });
-    if (this.#switch.on) this.#warmUp();
+    this.#lock = new JobsLock(join(options.dataDir, 'provider', 'jobs.lock'));
+    if (options.takeJobs !== false) {
+      const owner = this.#lock.acquire();
+      if (owner !== null) {
+        this.#lockedOut = owner;
+        options.log.warn('another process takes jobs with this data folder; this one will not', {
+          pid: owner,
+        });
+      }
+    }
+    if (this.#switch.on && this.#takesJobs) this.#warmUp();
     this.#off.push(
       options.chain.onChange(() => this.reconcile()),
       options.wallet.onChange(() => this.reconcile()),
@@ -152,10 +178,22 @@ export class ProviderService {
         if (m.name === 'benchmark.finished') this.reconcile();
       }),
     );
-    this.loop.start();
-    this.#timer = setInterval(() => this.reconcile(), options.reconcileMs ?? 30_000);
-    this.#timer.unref();
+    if (this.#takesJobs) {
+      this.loop.start();
+      this.#timer = setInterval(() => this.reconcile(), options.reconcileMs ?? 30_000);
+      this.#timer.unref();
+    }
     this.reconcile();
+  }
+
+  /** Whether this process runs the job loop (see `takeJobs` and the lock). */
+  get #takesJobs(): boolean {
+    return this.#o.takeJobs !== false && this.#lockedOut === null;
+  }
+
+  /** The pid of the other process taking jobs with this data folder (null: none, or this one). */
+  get otherProcess(): number | null {
+    return this.#lockedOut ?? (this.#o.takeJobs === false ? this.#lock.owner() : null);
   }
 
   /** The switch and why it is where it is. */
@@ -167,6 +205,14 @@ export class ProviderService {
     const why = this.#notAccepting() ?? this.#idleReason();
     if (why) return { status: 'paused', reason: why, serving, slots };
     if (this.#error) return { status: 'error', reason: this.#error, serving, slots };
+    if (this.#lockedOut !== null) {
+      return {
+        status: 'error',
+        reason: `Another Flywheel process (pid ${this.#lockedOut}) takes the jobs`,
+        serving,
+        slots,
+      };
+    }
     if (!this.#o.chain.connection)
       return { status: 'starting', reason: 'Waiting for the chain', serving, slots };
     return { status: 'providing', reason: null, serving, slots };
@@ -175,8 +221,11 @@ export class ProviderService {
   /** Turns providing on: resumes every joined economy and takes jobs. */
   async start(): Promise<ProviderState> {
     this.#switch.set(true);
-    this.#warmUp();
+    if (this.#takesJobs) this.#warmUp();
     this.#error = null;
+    this.#writeOnce = true;
+    // A command's reconcile must be able to send: wait for the account's transaction manager (unlocked wallet).
+    if (this.#o.chain.connection) await this.#o.chain.actionClient().catch(() => undefined);
     await this.reconcile();
     return this.state();
   }
@@ -185,6 +234,9 @@ export class ProviderService {
   async stop(): Promise<ProviderState> {
     this.#switch.set(false);
     this.uptime.stop();
+    this.#writeOnce = true;
+    // A command's reconcile must be able to send: wait for the account's transaction manager (unlocked wallet).
+    if (this.#o.chain.connection) await this.#o.chain.actionClient().catch(() => undefined);
     await this.reconcile();
     return this.state();
   }
@@ -267,6 +319,7 @@ export class ProviderService {
     await this.#reconciling;
     await this.loop.close();
     this.journal.close();
+    this.#lock.release();
   }
 
   async #reconcileOnce(): Promise<void> {
@@ -278,7 +331,10 @@ export class ProviderService {
     const chain = this.#o.chain;
     if (!chain.connection || !chain.connected) return;
     const me = this.#o.wallet.address;
-    const economies = this.#o.feed.sync?.economies() ?? [];
+    // Until the event copy has read the chain once, the list of economies is not known: say nothing about them.
+    const sync = this.#o.feed.sync;
+    if (!sync || sync.head === null) return;
+    const economies = sync.economies();
     if (!me) {
       this.#members = new Map();
       return;
@@ -293,6 +349,9 @@ export class ProviderService {
     );
     this.#setMembers(members);
     if (!chain.tx) return; // locked: nothing can be sent; the state says why
+    // Only the process that takes jobs keeps the chain in line by itself; another sends only when told to.
+    if (!this.#takesJobs && !this.#writeOnce) return;
+    this.#writeOnce = false;
     const wantActive = this.#switch.on && !outsideSchedule(this.#o.settings().limits.schedule);
     const latest = this.#o.benchmark.get().latest;
     const sender = await chain.actionClient();

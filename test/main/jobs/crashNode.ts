@@ -40,6 +40,7 @@ const node = await createNode({
   consoleLogLevel: (process.env.FLYWHEEL_TEST_LOG as 'info' | undefined) ?? 'silent',
   keyProtector: protector,
   heartbeatMs: 60_000,
+  devnet: 'off',
 });
 if (!node.wallet.address) await node.wallet.import({ privateKey: process.env.FLYWHEEL_TEST_KEY! });
 await node.onchain.chain.connect(endpoint);

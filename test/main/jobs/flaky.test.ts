@@ -122,8 +122,11 @@ describe(
       }
       expect(nonces.sort((a, b) => a - b)).toEqual(Array.from({ length: latest }, (_, i) => i));
       expect([...submits.entries()].sort()).toEqual(jobs.map((j) => [String(j), 1]).sort());
-      const mine = await p.call<JobSummary[]>('jobs.list', { mine: true });
-      expect(mine.filter((j) => j.status === 'Finalized')).toHaveLength(JOBS);
+      // The node's own view catches up with the chain (its copy follows heads polled through the same proxy).
+      await until('the node’s job list', async () => {
+        const mine = await p.call<JobSummary[]>('jobs.list', { mine: true });
+        return mine.filter((j) => j.status === 'Finalized').length === JOBS;
+      });
     });
   },
 );

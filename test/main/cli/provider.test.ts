@@ -1,0 +1,166 @@
+import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type {
+  EarningsReport,
+  EconomySummary,
+  JobSummary,
+  LifecycleResult,
+  ProviderState,
+} from '../../../src/shared/api';
+import { confBackend, createSettingsStore } from '../../../src/main/settings/store';
+import { Wallet } from '../../../src/main/wallet/wallet';
+import { LogSink } from '../../../src/main/log';
+import { DEV_PRIVATE_KEYS, useAnvil } from '../../helpers/anvil';
+import { devAccount, until } from '../../helpers/chain';
+import { deployMarket, TOKEN, type Market } from '../../helpers/market';
+import { bundleNode } from '../../helpers/nodeBundle';
+import { tinyInput, tinyModel } from '../../helpers/provider';
+import { tempDir } from '../../helpers/tmp';
+import { LocalBlobStore } from '../../../src/main/blobs/local';
+
+const quiet = new LogSink({ consoleLevel: 'silent' });
+const PASSPHRASE = 'correct horse battery staple';
+
+/**
+ * The provider commands of `flywheel` (bundled, as a separate process each time) on a data folder whose settings
+ * name a custom network: a real anvil with the contracts, a passphrase keystore opened with FLYWHEEL_PASSPHRASE.
+ */
+describe('flywheel provider commands', { timeout: 120_000 }, () => {
+  const chain = useAnvil({ chainId: 31337 });
+  const { dir, cleanup } = tempDir('flywheel-cli-');
+  let market: Market;
+  let cli: { dir: string; file: string };
+  const address = devAccount(2).address;
+
+  beforeAll(async () => {
+    [market, cli] = await Promise.all([
+      deployMarket(chain.rpcUrl, {
+        params: {
+          acceptWindowS: 30,
+          minDeadlineS: 60,
+          challengeWindowS: 2,
+          voteWindowS: 4,
+          unbondingPeriodS: 10,
+        },
+      }),
+      bundleNode(join(import.meta.dirname, '..', '..', '..', 'src', 'main', 'cli', 'main.ts'), 'cli'),
+    ]);
+    await market.fund(market.genesis, address, 1_000n * TOKEN);
+    createSettingsStore(() => confBackend(dir), quiet.logger('settings')).update({
+      network: {
+        kind: 'custom',
+        label: 'CLI test chain',
+        rpcUrl: chain.rpcUrl,
+        chainId: 31337,
+        factory: market.factory,
+        blobStore: { kind: 'local' },
+      },
+    });
+    const wallet = await Wallet.open({
+      dir: join(dir, 'wallet'),
+      payoutAddress: () => null,
+      log: quiet.logger('wallet'),
+      scryptCost: { n: 1024, r: 8, p: 1 },
+    });
+    await wallet.import({ privateKey: DEV_PRIVATE_KEYS[2], passphrase: PASSPHRASE });
+  }, 120_000);
+  afterAll(async () => {
+    await market?.close();
+    cleanup();
+    if (cli) rmSync(cli.dir, { recursive: true, force: true });
+  });
+
+  /** Runs one command to its end; `until` (for `provide`) interrupts it once its output holds that. */
+  function flywheel(args: string[], options: { until?: RegExp; env?: Record<string, string> } = {}) {
+    return new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+      const child = spawn(process.execPath, [cli.file, ...args, '--data-dir', dir], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, FLYWHEEL_PASSPHRASE: PASSPHRASE, ...options.env },
+      });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (b: Buffer) => {
+        out += b.toString();
+        if (options.until?.test(out)) child.kill('SIGINT');
+      });
+      child.stderr.on('data', (b: Buffer) => (err += b.toString()));
+      child.once('exit', (code) => resolve({ code, out, err }));
+    });
+  }
+  const json = async <T>(args: string[]): Promise<T> => {
+    const r = await flywheel([...args, '--json']);
+    expect(r.code, r.err).toBe(0);
+    return JSON.parse(r.out) as T;
+  };
+
+  it('lists the economies of the network in the settings', async () => {
+    const list = await json<EconomySummary[]>(['economies']);
+    expect(list.map((e) => e.name)).toEqual(['Flywheel']);
+    const text = await flywheel(['economies']);
+    expect(text.out).toMatch(/^ECONOMY\s+SYMBOL\s+ID/);
+    expect(text.out).toContain('FLY');
+  });
+
+  it('joins by name with a bond in tokens, refusing a bad amount with a clear message', async () => {
+    const bad = await flywheel(['join', 'genesis', '--bond', 'lots']);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('--bond must be a number of tokens');
+    const joined = await json<LifecycleResult>(['join', 'genesis', '--bond', '150']);
+    expect(joined.membership).toMatchObject({ status: 'active', bond: (150n * TOKEN).toString() });
+  });
+
+  it('provides in the foreground, then shows the jobs and the earnings, and withdraws', async () => {
+    const store = new LocalBlobStore(join(dir, 'blobs'), quiet.logger('blobs'));
+    const model = await store.put(tinyModel());
+    const input = await store.put(tinyInput(1));
+    await market.registerModel(market.genesis.economy, tinyModel(), model.uri);
+    const providing = flywheel(['provide'], { until: /Finalized, submitted/ });
+    // The foreground node draws the job itself once it takes jobs.
+    await until('the provider active', async () => {
+      const list = await json<EconomySummary[]>(['economies']);
+      return list[0]!.membership.status === 'active';
+    });
+    await market.post({
+      economy: market.genesis.economy,
+      modelHash: model.hash,
+      inputHash: input.hash,
+      inputUri: input.uri,
+    });
+    const run = await providing;
+    expect(run.code, run.err).toBe(0);
+    expect(run.out.split('\n')[0]).toMatch(/^providing; serving 1 economies; slots 0\/2$/);
+    expect(run.err).toContain('Taking jobs here; Ctrl-C stops this process');
+    expect(run.out).toMatch(/Flywheel job 1: Finalized, submitted/);
+
+    const jobs = await json<JobSummary[]>(['jobs']);
+    expect(jobs).toMatchObject([{ jobId: '1', status: 'Finalized', mine: true }]);
+    const earnings = await json<EarningsReport>(['earnings']);
+    expect(BigInt(earnings.economies[0]!.claimable)).toBe((2n * TOKEN * 95n) / 100n);
+    // A custom network has no token price set: the fee-aware rule cannot call it worth the gas, so only --force sends.
+    const held = await json<{ quotes: { advice: string }[]; txs: unknown[] }>(['withdraw', 'all']);
+    expect(held.txs).toEqual([]);
+    expect(held.quotes[0]!.advice).toMatch(/^No FLY price is set for this network/);
+    const out = await json<{ txs: { amount: string }[] }>(['withdraw', 'all', '--force']);
+    expect(out.txs).toEqual([expect.objectContaining({ amount: ((2n * TOKEN * 95n) / 100n).toString() })]);
+  });
+
+  it('stops (paused on-chain) and exits with the unbonding shown', async () => {
+    const stopped = await json<ProviderState>(['stop']);
+    expect(stopped.status).toBe('stopped');
+    expect((await json<EconomySummary[]>(['economies']))[0]!.membership.status).toBe('paused');
+    const left = await flywheel(['exit', 'FLY']);
+    expect(left.code, left.err).toBe(0);
+    expect(left.out).toMatch(/status\s+exiting/);
+    expect(left.out).toMatch(/unbonds\s+\d{4}-/);
+  });
+
+  it('says what to do when the wallet cannot be opened', async () => {
+    const r = await flywheel(['stop'], { env: { FLYWHEEL_PASSPHRASE: '' } });
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(
+      /The wallet is locked\.\nPut its passphrase in the environment variable FLYWHEEL_PASSPHRASE/,
+    );
+  });
+});
