@@ -16,7 +16,8 @@ export interface KuboOptions {
 export async function addToKubo(bytes: Uint8Array, options: KuboOptions): Promise<CID> {
   const uri = new URL(`/api/v0/add?${unixfsParams.kuboQuery}&pin=true&progress=false`, options.apiUrl);
   const form = new FormData();
-  form.append('file', new Blob([bytes]), 'blob');
+  // Node's Uint8Array may sit on a SharedArrayBuffer type-wise; our bytes never do.
+  form.append('file', new Blob([bytes as Uint8Array<ArrayBuffer>]), 'blob');
   let text: string;
   try {
     const response = await fetch(uri, {

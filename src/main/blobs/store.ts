@@ -112,7 +112,11 @@ export class BlobStore {
     const url = new URL(stored.hash.slice(2), backend.url.endsWith('/') ? backend.url : `${backend.url}/`);
     let response: Response;
     try {
-      response = await fetch(url, { method: 'PUT', body: bytes, signal: AbortSignal.timeout(timeoutMs) });
+      response = await fetch(url, {
+        method: 'PUT',
+        body: bytes as Uint8Array<ArrayBuffer>,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
       await response.body?.cancel();
     } catch (err) {
       throw new BlobError('unreachable', 'Could not upload the output to the HTTP blob store.', {

@@ -44,7 +44,8 @@ export async function buildStakeSnapshot(
   client: PublicClient,
   options: SnapshotOptions,
 ): Promise<StakeSnapshot> {
-  const block = options.block ?? (await client.getBlockNumber());
+  // Uncached: a bond mined a moment ago must be in the snapshot, not a block number cached before it.
+  const block = options.block ?? (await client.getBlockNumber({ cacheTime: 0 }));
   const { numerator, denominator } = options.scale ?? { numerator: 1n, denominator: 1n };
   if (numerator < 0n || denominator <= 0n) {
     throw new FlywheelError('The snapshot scale must be a non-negative fraction.', { code: 'BAD_INPUT' });
