@@ -54,7 +54,11 @@ describe('the event copy on a real anvil: stored cursor, reorganisations of a fe
 
   it('reads every economy event in small ranges and writes settled ones down with the cursor', async () => {
     const sync = open();
-    const change = await sync.sync(await head());
+    // Until the first sync has finished, the copy does not claim to know the chain (callers wait on `head`).
+    const first = sync.sync(await head());
+    expect(sync.head).toBeNull();
+    const change = await first;
+    expect(sync.head).toBe(change.head);
     expect(change.removed).toEqual([]);
     const names = change.added.map((l) => l.name);
     expect(names).toEqual(expect.arrayContaining(['EconomyCreated', 'ModelRegistered']));

@@ -71,7 +71,10 @@ export class ChainSync {
   #sorted: StoredLog[] | null = null;
   #running: Promise<SyncChange> | null = null;
   #again = false;
+  /** The highest head asked for (a sync running or queued reads up to it). */
   #lastHead = -1n;
+  /** The head the last finished sync read up to. */
+  #syncedHead = -1n;
 
   private constructor(options: ChainSyncOptions, file: AppendLog<Segment>, segments: Segment[]) {
     this.#o = options;
@@ -111,9 +114,12 @@ export class ChainSync {
     return [...this.#economies];
   }
 
-  /** The last block read (the head of the latest sync), or null before the first. */
+  /**
+   * The last block read (the head of the latest finished sync), or null before the first has finished: until
+   * then `all()` and `economies()` may not hold what the chain has.
+   */
   get head(): bigint | null {
-    return this.#lastHead < 0n ? null : this.#lastHead;
+    return this.#syncedHead < 0n ? null : this.#syncedHead;
   }
 
   /**
@@ -131,6 +137,7 @@ export class ChainSync {
       do {
         this.#again = false;
         const next = await this.#syncOnce(this.#lastHead);
+        this.#syncedHead = next.head;
         change = {
           added: [...change.added.filter((l) => !next.removed.some((r) => r.id === l.id)), ...next.added],
           removed: [...change.removed, ...next.removed],
