@@ -10,8 +10,8 @@ export interface PenaltiesServiceOptions {
   journal: Journal;
   events: EventBus;
   account: () => Address | null;
-  /** An economy's jail strikes, for the advice ("2 of 3"). */
-  jailStrikes: (economy: Address) => number | null;
+  /** An economy's jail strikes, for the advice ("2 of 3"); null when the chain cannot say. */
+  jailStrikes: (economy: Address) => Promise<number | null>;
 }
 
 const PENALTY_EVENTS = new Set([
@@ -35,35 +35,51 @@ export class PenaltiesService {
     this.#o = options;
     this.#off = options.feed.onChange((change) => {
       const me = options.account();
-      for (const l of change.added) {
-        if (PENALTY_EVENTS.has(l.name) && sameAddress(String(l.args.provider), me)) {
-          const p = this.#penalty(l, change.added);
+      const mine = change.added.filter(
+        (l) => PENALTY_EVENTS.has(l.name) && sameAddress(String(l.args.provider), me),
+      );
+      if (!mine.length) return;
+      void this.#strikes(mine).then((strikes) => {
+        for (const l of mine) {
+          const p = this.#penalty(l, change.added, strikes.get(l.address) ?? null);
           if (p) options.events.emit('penalties.added', p);
         }
-      }
+      });
     });
   }
 
   /** Newest first; one economy or all. */
-  list(economyId?: Address): Penalty[] {
+  async list(economyId?: Address): Promise<Penalty[]> {
     const me = this.#o.account();
     if (!me) return [];
     const logs = this.#o.feed.sync?.all() ?? [];
+    const mine = logs.filter(
+      (l) =>
+        PENALTY_EVENTS.has(l.name) &&
+        sameAddress(String(l.args.provider), me) &&
+        (!economyId || sameAddress(l.address, economyId)),
+    );
+    const strikes = await this.#strikes(mine);
     const out: Penalty[] = [];
-    for (const l of logs) {
-      if (!PENALTY_EVENTS.has(l.name) || !sameAddress(String(l.args.provider), me)) continue;
-      if (economyId && !sameAddress(l.address, economyId)) continue;
-      const p = this.#penalty(l, logs);
+    for (const l of mine) {
+      const p = this.#penalty(l, logs, strikes.get(l.address) ?? null);
       if (p) out.push(p);
     }
     return out.reverse();
+  }
+
+  /** The jail-strike limit of each economy that has a strike among `logs` (one look-up per economy). */
+  async #strikes(logs: readonly StoredLog[]): Promise<Map<Address, number | null>> {
+    const economies = [...new Set(logs.filter((l) => l.name === 'Strike').map((l) => l.address))];
+    const limits = await Promise.all(economies.map((e) => this.#o.jailStrikes(e).catch(() => null)));
+    return new Map(economies.map((e, i) => [e, limits[i]!]));
   }
 
   close(): void {
     this.#off();
   }
 
-  #penalty(l: StoredLog, context: readonly StoredLog[]): Penalty | null {
+  #penalty(l: StoredLog, context: readonly StoredLog[], strikes: number | null): Penalty | null {
     const jobId = l.args.jobId !== undefined ? String(l.args.jobId) : null;
     const entry = jobId ? this.#o.journal.get(l.address, jobId) : undefined;
     const submitted = entry?.history.find((h) => h.step === 'submitting' || h.step === 'submitted');
@@ -75,7 +91,6 @@ export class PenaltiesService {
       economyId: l.address,
       jobId,
     };
-    const strikes = this.#o.jailStrikes(l.address);
     switch (l.name) {
       case 'JobTimedOut':
         return {

@@ -143,21 +143,13 @@ export function createOnChainParts(o: OnChainPartsOptions): OnChainParts {
     account,
     log: log.child('earnings'),
   });
-  const jailStrikes = new Map<string, number>();
   const penalties = new PenaltiesService({
     feed,
     journal: p.journal,
     events: o.events,
     account,
-    jailStrikes: (economy) => {
-      const known = jailStrikes.get(economy);
-      if (known === undefined)
-        void economies.info(economy).then(
-          (i) => jailStrikes.set(economy, i.params.jailStrikes),
-          () => undefined,
-        );
-      return known ?? null;
-    },
+    // economies.info caches each economy's parameters for the connection.
+    jailStrikes: async (economy) => (await economies.info(economy)).params.jailStrikes,
   });
 
   // A custom network comes from the settings; switching networks there moves the node.
