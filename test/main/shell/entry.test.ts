@@ -204,8 +204,8 @@ describe('the Electron entry (electron mocked)', () => {
     expect(contents.listenerCount('will-attach-webview')).toBe(1);
   });
 
-  it('shows the provider in the tray, as not running while the node cannot answer', async () => {
-    await vi.waitFor(() => expect(e.Tray.last?.tooltip).toMatch(/^Flywheel — Provider not running/), {
+  it('shows the provider in the tray as the node reports it: not providing until switched on', async () => {
+    await vi.waitFor(() => expect(e.Tray.last?.tooltip).toMatch(/^Flywheel — Not providing/), {
       timeout: 5000,
     });
     expect(e.Tray.last!.menu.map((i) => i.label)).toEqual(

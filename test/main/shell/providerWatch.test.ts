@@ -15,19 +15,19 @@ const providing: ProviderState = {
 afterEach(() => vi.useRealTimers());
 
 describe('provider watch', () => {
-  it('shows a node that cannot answer provider.get yet as unavailable, with its reason', async () => {
+  it('shows what a real node answers: stopped, with its job slots, until switched on', async () => {
     const { node, stop } = await startTestNode();
     const seen: WatchedProvider[] = [];
     const watch = watchProvider(node, (s) => seen.push(s));
     await watch.refresh();
     watch.stop();
     await stop();
-    // The foundation node answers provider.get with UNAVAILABLE until the chain connection exists.
     expect(seen.at(-1)).toEqual({
-      status: 'unavailable',
-      reason: expect.stringMatching(/not running/),
-      slots: null,
+      status: 'stopped',
+      reason: null,
+      slots: { busy: 0, total: expect.any(Number) as number },
     });
+    expect(seen.at(-1)!.slots!.total).toBeGreaterThan(0);
   });
 
   it('follows provider.changed and asks again while unavailable', async () => {
