@@ -3,9 +3,9 @@ import { expect, test, type Page } from '@playwright/test';
 import { startHeadless, type HeadlessProcess } from '../helpers/headless';
 
 /**
- * The UI against the real node as it is: every page loads, parts of the node that are not running yet show their
- * UNAVAILABLE state calmly (no crash, no console error of our own), the keyboard reaches everything, and the theme
- * switches. Screenshots of every page in both themes are saved as test artefacts.
+ * The UI against the real node with no chain (devnet off): every page loads, parts that need the chain show their
+ * UNAVAILABLE state calmly (no crash, no console error of our own), the provider says what to do first, the keyboard
+ * reaches everything, and the theme switches. Screenshots of every page in both themes are saved as test artefacts.
  */
 
 let shell: HeadlessProcess;
@@ -56,6 +56,10 @@ function watch(page: Page) {
   };
 }
 
+/** A page's link in the sidebar (the dashboard's text links to pages too). */
+const navLink = (page: Page, name: string) =>
+  page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
+
 async function open(page: Page) {
   await page.goto(shell.url);
   await expect(page.getByTestId('connection')).toHaveText('Connected');
@@ -68,21 +72,27 @@ test('every page loads against the real node; parts not running say so without a
   // Dashboard: live data where the node has it, calm notices where it does not.
   await expect(page.getByTestId('cpu-brand')).toContainText('cores');
   await expect(page.getByTestId('node-status')).toContainText('Devnet');
+  // The provider answers without a chain: stopped, and the first thing to do is to join an economy.
   const switchButton = page.getByRole('switch');
   await expect(switchButton).toHaveText('Provide GPU');
-  await expect(switchButton).toBeDisabled();
-  await expect(page.locator('[data-error-code="UNAVAILABLE"]').first()).toContainText('not running');
+  await expect(switchButton).toHaveAttribute('aria-checked', 'false');
+  await expect(page.getByTestId('provider-status')).toContainText('Join an economy first');
+  await expect(page.getByTestId('provider-status').getByRole('link', { name: 'Economies' })).toHaveAttribute(
+    'href',
+    '#/economies',
+  );
   const uptime = await page.getByTestId('uptime').textContent();
   await expect(page.getByTestId('uptime')).not.toHaveText(uptime ?? '', { timeout: 5_000 });
 
   for (const p of pages) {
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: p.title }).click();
+    await navLink(page, p.title).click();
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(p.title);
-    await expect(page.getByRole('link', { name: p.title })).toHaveAttribute('aria-current', 'page');
+    await expect(navLink(page, p.title)).toHaveAttribute('aria-current', 'page');
     // Every page settles: nothing is left loading forever.
     await expect(page.locator('.loading')).toHaveCount(0);
     if (p.id !== 'dashboard' && p.id !== 'settings') {
-      await expect(page.locator('[data-error-code="UNAVAILABLE"]').first()).toBeVisible();
+      // Without a chain a page either says it cannot reach one, or shows its empty state: never a blank page.
+      await expect(page.locator('[data-error-code="UNAVAILABLE"], .empty').first()).toBeVisible();
     }
     await page.screenshot({ path: test.info().outputPath(`${p.id}-light.png`), fullPage: true });
   }
@@ -108,9 +118,9 @@ test('the keyboard reaches everything: skip link first, then the pages, focus on
   await expect(page).not.toHaveURL(/#main/);
 
   await page.keyboard.press('Shift+Tab'); // back into the sidebar: the last page link
-  await expect(page.getByRole('link', { name: 'Settings' })).toBeFocused();
+  await expect(navLink(page, 'Settings')).toBeFocused();
   for (let i = 0; i < 4; i++) await page.keyboard.press('Shift+Tab');
-  await expect(page.getByRole('link', { name: 'Economies' })).toBeFocused();
+  await expect(navLink(page, 'Economies')).toBeFocused();
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { level: 1, name: 'Economies' })).toBeFocused();
 
@@ -127,7 +137,7 @@ test('the theme switches from Settings, applies to <html> at once and survives a
 }) => {
   const watcher = watch(page);
   await open(page);
-  await page.getByRole('link', { name: 'Settings' }).click();
+  await navLink(page, 'Settings').click();
   const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
   await page.getByRole('radio', { name: 'Light' }).check();
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
@@ -141,13 +151,13 @@ test('the theme switches from Settings, applies to <html> at once and survives a
   await page.reload();
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
   for (const p of pages) {
-    await page.getByRole('link', { name: p.title }).click();
+    await navLink(page, p.title).click();
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(p.title);
     await expect(page.locator('.loading')).toHaveCount(0);
     await page.screenshot({ path: test.info().outputPath(`${p.id}-dark.png`), fullPage: true });
   }
 
-  await page.getByRole('link', { name: 'Settings' }).click();
+  await navLink(page, 'Settings').click();
   await page.getByRole('radio', { name: 'Like the system' }).check();
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'system');
   watcher.check();
@@ -177,7 +187,7 @@ test('the wallet on the real node: create, lock, unlock, export as an encrypted 
 }) => {
   const watcher = watch(page);
   await open(page);
-  await page.getByRole('link', { name: 'Settings' }).click();
+  await navLink(page, 'Settings').click();
   const wallet = page.getByRole('region', { name: 'Wallet' });
   await expect(wallet).toContainText('No wallet yet');
   await wallet.getByLabel('Passphrase', { exact: true }).fill('correct horse battery');
@@ -210,7 +220,7 @@ test('the wallet on the real node: create, lock, unlock, export as an encrypted 
   await expect(wallet).toContainText(`Saved as ${file.suggestedFilename()}.`);
 
   // The dashboard shows the same wallet.
-  await page.getByRole('link', { name: 'Dashboard' }).click();
+  await navLink(page, 'Dashboard').click();
   await expect(page.getByTestId('wallet-line')).toContainText(created ?? '');
   await page.screenshot({ path: test.info().outputPath('dashboard-with-wallet.png'), fullPage: true });
   watcher.check();
