@@ -24,6 +24,14 @@ import { anvilControl, devAccount, devClient } from './chain';
 import { tempDir } from './tmp';
 
 export const TOKEN = 10n ** 18n;
+
+/**
+ * Economy windows short enough for a job's whole life to fit a test (challenge 2 s, vote 4 s, unbonding 10 s); the
+ * accept window and minimum deadline are each test's own (a real network's pace needs longer ones).
+ */
+export function testWindows(accept: { acceptWindowS: number; minDeadlineS: number }) {
+  return { ...accept, challengeWindowS: 2, voteWindowS: 4, unbondingPeriodS: 10 };
+}
 const quiet = new LogSink({ consoleLevel: 'silent' });
 
 /** A dev account that sends through its own transaction manager, as the node does. */

@@ -14,7 +14,7 @@ import { Wallet } from '../../../src/main/wallet/wallet';
 import { LogSink } from '../../../src/main/log';
 import { DEV_PRIVATE_KEYS, useAnvil } from '../../helpers/anvil';
 import { devAccount, until } from '../../helpers/chain';
-import { deployMarket, TOKEN, type Market } from '../../helpers/market';
+import { deployMarket, TOKEN, type Market, testWindows } from '../../helpers/market';
 import { bundleNode } from '../../helpers/nodeBundle';
 import { tinyInput, tinyModel } from '../../helpers/provider';
 import { tempDir } from '../../helpers/tmp';
@@ -37,13 +37,7 @@ describe('flywheel provider commands', { timeout: 120_000 }, () => {
   beforeAll(async () => {
     [market, cli] = await Promise.all([
       deployMarket(chain.rpcUrl, {
-        params: {
-          acceptWindowS: 30,
-          minDeadlineS: 60,
-          challengeWindowS: 2,
-          voteWindowS: 4,
-          unbondingPeriodS: 10,
-        },
+        params: testWindows({ acceptWindowS: 30, minDeadlineS: 60 }),
       }),
       bundleNode(join(import.meta.dirname, '..', '..', '..', 'src', 'main', 'cli', 'main.ts'), 'cli'),
     ]);

@@ -7,7 +7,7 @@ import { declineReasons } from '../../../src/shared/decline';
 import type { EconomySummary, JobSummary, Penalty } from '../../../src/shared/api';
 import { useAnvil } from '../../helpers/anvil';
 import { until } from '../../helpers/chain';
-import { deployMarket, TOKEN, type Market } from '../../helpers/market';
+import { deployMarket, TOKEN, type Market, testWindows } from '../../helpers/market';
 import { startProviderNode, tinyInput, tinyModel, type ProviderNode } from '../../helpers/provider';
 import { tensorOf, writeSafetensors } from '../../../src/main/engine/safetensors';
 
@@ -23,13 +23,7 @@ describe(
 
     beforeAll(async () => {
       market = await deployMarket(chain.rpcUrl, {
-        params: {
-          acceptWindowS: 15,
-          minDeadlineS: 30,
-          challengeWindowS: 2,
-          voteWindowS: 4,
-          unbondingPeriodS: 10,
-        },
+        params: testWindows({ acceptWindowS: 15, minDeadlineS: 30 }),
       });
       economy = market.genesis.economy;
       p = await startProviderNode({ endpoint: market.endpoint(), keyIndex: 2, limits: { maxBlobMiB: 1 } });

@@ -12,7 +12,7 @@ import { LocalBlobStore } from '../../../src/main/blobs/local';
 import { LogSink } from '../../../src/main/log';
 import { DEV_PRIVATE_KEYS, useAnvil } from '../../helpers/anvil';
 import { devAccount } from '../../helpers/chain';
-import { deployMarket, TOKEN, type Market } from '../../helpers/market';
+import { deployMarket, TOKEN, type Market, testWindows } from '../../helpers/market';
 import { bundleNode } from '../../helpers/nodeBundle';
 import { tinyInput, tinyModel } from '../../helpers/provider';
 import { tempDir } from '../../helpers/tmp';
@@ -45,13 +45,7 @@ describe('kill -9 of the provider node at random moments over many jobs', { time
   beforeAll(async () => {
     [market, bundle] = await Promise.all([
       deployMarket(chain.rpcUrl, {
-        params: {
-          acceptWindowS: 10,
-          minDeadlineS: 30,
-          challengeWindowS: 2,
-          voteWindowS: 4,
-          unbondingPeriodS: 10,
-        },
+        params: testWindows({ acceptWindowS: 10, minDeadlineS: 30 }),
       }),
       bundleNode(join(import.meta.dirname, 'crashNode.ts'), 'crash'),
     ]);

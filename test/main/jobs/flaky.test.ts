@@ -6,7 +6,7 @@ import { readJob } from '../../../src/main/chain/actions/readJob';
 import { useAnvil } from '../../helpers/anvil';
 import { devClient, until } from '../../helpers/chain';
 import { startFlakyRpc, type FlakyRpc } from '../../helpers/flakyRpc';
-import { deployMarket, TOKEN, type Market } from '../../helpers/market';
+import { deployMarket, TOKEN, type Market, testWindows } from '../../helpers/market';
 import { startProviderNode, tinyInput, tinyModel, type ProviderNode } from '../../helpers/provider';
 
 const JOBS = 10;
@@ -23,13 +23,7 @@ describe(
 
     beforeAll(async () => {
       market = await deployMarket(chain.rpcUrl, {
-        params: {
-          acceptWindowS: 15,
-          minDeadlineS: 40,
-          challengeWindowS: 2,
-          voteWindowS: 4,
-          unbondingPeriodS: 10,
-        },
+        params: testWindows({ acceptWindowS: 15, minDeadlineS: 40 }),
       });
       economy = market.genesis.economy;
       proxy = await startFlakyRpc({

@@ -6,7 +6,7 @@ import { tensorOf, writeSafetensors } from '../../../src/main/engine/safetensors
 import { useAnvil } from '../../helpers/anvil';
 import { until } from '../../helpers/chain';
 import { startIpfsNode, type IpfsNode } from '../../helpers/ipfsNode';
-import { deployMarket, TOKEN, type Market } from '../../helpers/market';
+import { deployMarket, TOKEN, type Market, testWindows } from '../../helpers/market';
 import { startProviderNode, wideModel, type ProviderNode } from '../../helpers/provider';
 
 const N = 100_000;
@@ -28,13 +28,7 @@ describe('jobs whose model and input live on IPFS', { timeout: 180_000 }, () => 
   beforeAll(async () => {
     // Windows long enough for a real network's pace (heads polled every 2 s, 20 s allowed for a transaction).
     market = await deployMarket(chain.rpcUrl, {
-      params: {
-        acceptWindowS: 60,
-        minDeadlineS: 120,
-        challengeWindowS: 2,
-        voteWindowS: 4,
-        unbondingPeriodS: 10,
-      },
+      params: testWindows({ acceptWindowS: 60, minDeadlineS: 120 }),
     });
     economy = market.genesis.economy;
     ipfs = await startIpfsNode({

@@ -4,7 +4,7 @@ import { readJob } from '../../../src/main/chain/actions/readJob';
 import { reportTimeout } from '../../../src/main/chain/actions/reportTimeout';
 import { useAnvil } from '../../helpers/anvil';
 import { anvilControl, until } from '../../helpers/chain';
-import { deployMarket, TOKEN, type Market } from '../../helpers/market';
+import { deployMarket, TOKEN, type Market, testWindows } from '../../helpers/market';
 import { memoryKeyProtector } from '../../helpers/memoryKeyProtector';
 import { startProviderNode, tinyInput, tinyModel, type ProviderNode } from '../../helpers/provider';
 import { tempDir } from '../../helpers/tmp';
@@ -21,13 +21,7 @@ describe(
 
     beforeAll(async () => {
       market = await deployMarket(chain.rpcUrl, {
-        params: {
-          acceptWindowS: 10,
-          minDeadlineS: 30,
-          challengeWindowS: 2,
-          voteWindowS: 4,
-          unbondingPeriodS: 10,
-        },
+        params: testWindows({ acceptWindowS: 10, minDeadlineS: 30 }),
       });
       p = await startProviderNode({ endpoint: market.endpoint(), keyIndex: 2, dataDir: dir, protector });
       await market.fund(market.genesis, p.address, 1_000n * TOKEN);

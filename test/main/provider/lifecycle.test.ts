@@ -14,17 +14,11 @@ import { economyTokenAbi } from '../../../src/main/chain/artifacts';
 import { buildStakeSnapshot } from '../../../src/main/chain/forkSnapshot';
 import { useAnvil } from '../../helpers/anvil';
 import { anvilControl, until } from '../../helpers/chain';
-import { deployMarket, TOKEN, type Market } from '../../helpers/market';
+import { deployMarket, TOKEN, type Market, testWindows } from '../../helpers/market';
 import { startProviderNode, tinyInput, tinyModel, type ProviderNode } from '../../helpers/provider';
 
 /** Short windows so a job's whole life fits a test: accept 10 s, deadline ≥ 20 s, challenge 2 s, unbonding 10 s. */
-const params = {
-  acceptWindowS: 10,
-  minDeadlineS: 20,
-  challengeWindowS: 2,
-  voteWindowS: 4,
-  unbondingPeriodS: 10,
-};
+const params = testWindows({ acceptWindowS: 10, minDeadlineS: 20 });
 
 describe(
   'provider lifecycle on the genesis economy and a fork at once, real anvil, contracts and engine',
