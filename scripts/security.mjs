@@ -55,18 +55,57 @@ export function parseCsv(text) {
   return rows;
 }
 
+const SEVERITIES = ['HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL'];
+
+/**
+ * Electronegativity's CSV split into records. Each finding starts on a line that begins with its issue id
+ * (`SOME_CHECK,`); a line that does not continues the record before it when that record has a quote left open
+ * (a sample spanning lines), and is a record of its own otherwise. Electronegativity 1.10 writes some lines that are
+ * not valid CSV (a stray quote after "Failed to parse CSP, it may not be valid."): read as one CSV text, such a quote
+ * would swallow every finding after it, HIGH ones included.
+ */
+export function splitRecords(text) {
+  const records = [];
+  for (const line of text.split(/\r?\n/)) {
+    const last = records.at(-1);
+    const open = last !== undefined && (last.match(/"/g)?.length ?? 0) % 2 === 1;
+    if (open && !/^[A-Z0-9_]+,"/.test(line)) records[records.length - 1] = `${last}\n${line}`;
+    else if (line.trim() !== '') records.push(line);
+  }
+  return records;
+}
+
 /** Electronegativity's CSV as counts per severity and findings with their review notes. */
 export function summarize(csvText, electronVersion) {
-  const [header = [], ...rows] = parseCsv(csvText);
+  const [headerLine = '', ...records] = splitRecords(csvText);
+  const header = parseCsv(headerLine)[0] ?? [];
   const col = (name) => header.indexOf(name);
-  const findings = rows.map((f) => ({
-    issue: f[col('issue')],
-    severity: f[col('severity')],
-    confidence: f[col('confidence')],
-    file: f[col('filename')],
-    location: f[col('location')],
-    reviewed: REVIEWED[f[col('issue')]] ?? null,
-  }));
+  const findings = records.map((record) => {
+    const f = parseCsv(record)[0] ?? [];
+    const issue = f[col('issue')] ?? '';
+    if (f.length === header.length && /^[A-Z0-9_]+$/.test(issue) && SEVERITIES.includes(f[col('severity')])) {
+      return {
+        issue,
+        severity: f[col('severity')],
+        confidence: f[col('confidence')],
+        file: f[col('filename')],
+        location: f[col('location')],
+        reviewed: REVIEWED[issue] ?? null,
+      };
+    }
+    // A line that is not a finding: kept and shown, never dropped. A severity it names still counts, so an
+    // unreadable HIGH fails the step.
+    const named = SEVERITIES.find((s) => record.includes(`"${s}"`));
+    return {
+      issue: 'UNREADABLE_LINE',
+      severity: named ?? 'UNKNOWN',
+      confidence: null,
+      file: 'N/A',
+      location: '0:0',
+      reviewed: null,
+      line: record,
+    };
+  });
   const count = (s) => findings.filter((f) => f.severity === s).length;
   return {
     electronVersion,
@@ -74,6 +113,7 @@ export function summarize(csvText, electronVersion) {
     medium: count('MEDIUM'),
     low: count('LOW'),
     informational: count('INFORMATIONAL'),
+    unreadable: findings.filter((f) => f.issue === 'UNREADABLE_LINE').length,
     findings,
   };
 }
@@ -101,14 +141,20 @@ function main() {
   writeFileSync(join(outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
 
   for (const f of summary.findings) {
-    const note = f.severity === 'HIGH' ? 'MUST FIX' : (f.reviewed ?? 'not reviewed yet');
+    const note =
+      f.severity === 'HIGH'
+        ? 'MUST FIX'
+        : f.line !== undefined
+          ? `a line of the report that is not a finding: ${f.line}`
+          : (f.reviewed ?? 'not reviewed yet');
     process.stdout.write(
       `${f.severity.padEnd(13)} ${f.issue.padEnd(40)} ${`${f.file}:${f.location}`.padEnd(40)} ${note}\n`,
     );
   }
   process.stdout.write(
     `Electronegativity (Electron ${electronVersion}): ${summary.high} high, ${summary.medium} medium, ` +
-      `${summary.low} low — test-results/electronegativity/\n`,
+      `${summary.low} low${summary.unreadable ? `, ${summary.unreadable} unreadable line(s)` : ''} — ` +
+      `test-results/electronegativity/\n`,
   );
   if (summary.high > 0) process.exit(1);
 }
