@@ -9,7 +9,9 @@ import { createEngine, type Engine } from './engine/engine';
 import type { WorkerHostFactory } from './engine/worker/host';
 import { EventBus } from './events';
 import { probeExecutionProviders } from './hardware/probe';
+import { detectHardware, type DetectSources } from './hardware/detect';
 import { HardwareService } from './hardware/service';
+import { runTool } from './hardware/tools';
 import { LogSink, type LogLevel, type Logger } from './log';
 import { createOnChainParts, type OnChainParts } from './provider/parts';
 import { confBackend, createSettingsStore, type SettingsBackend, type SettingsStore } from './settings/store';
@@ -43,6 +45,11 @@ export interface NodeOptions {
    * foreground. One process per data folder takes jobs.
    */
   takeJobs?: boolean;
+  /**
+   * How the vendor tools (nvidia-smi, rocm-smi) are run for hardware detection: the real ones by default. Tests
+   * pass recorded output to stand for GPUs this machine does not have.
+   */
+  runTool?: DetectSources['runTool'];
 }
 
 /** The provider node: every part of the design, wired once, behind one dispatcher and one event bus. */
@@ -92,6 +99,7 @@ export async function createNode(options: NodeOptions): Promise<FlywheelNode> {
   settings.onChange((s) => events.emit('settings.changed', s));
 
   const hardware = new HardwareService(events, log.child('hardware'), {
+    detect: () => detectHardware({ runTool: options.runTool ?? runTool }),
     probeProviders: (report) => probeExecutionProviders(report, options.workerHost),
   });
   const engine = createEngine({
@@ -100,9 +108,14 @@ export async function createNode(options: NodeOptions): Promise<FlywheelNode> {
       const allowed = settings.get().limits.devices;
       return engineDevicesFrom(await hardware.probed()).filter((d) => !allowed || allowed.includes(d.id));
     },
+    // Read on every job: a new size limit in Settings applies at once.
     limits: {
-      maxModelBytes: settings.get().limits.maxBlobMiB * 2 ** 20,
-      maxInputBytes: settings.get().limits.maxBlobMiB * 2 ** 20,
+      get maxModelBytes() {
+        return settings.get().limits.maxBlobMiB * 2 ** 20;
+      },
+      get maxInputBytes() {
+        return settings.get().limits.maxBlobMiB * 2 ** 20;
+      },
     },
     log: log.child('engine'),
     ...(options.workerHost ? { host: options.workerHost } : {}),

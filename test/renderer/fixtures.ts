@@ -78,6 +78,7 @@ export const hardware: HardwareReport = {
       source: 'nvidia-smi',
       temperatureC: 46,
       utilizationPct: 12,
+      powerW: 212,
     },
   ],
   cpu: {

@@ -123,7 +123,11 @@ export function cpuDevice(physicalCores = cpus().length, label = 'CPU'): EngineD
 }
 
 export function createEngine(options: EngineOptions): Engine {
-  const limits = { ...defaultEngineLimits, ...options.limits };
+  // Property descriptors, not a spread: a limit given as a getter (the node's, read from live settings) stays live.
+  const limits = Object.defineProperties(
+    { ...defaultEngineLimits },
+    Object.getOwnPropertyDescriptors(options.limits ?? {}),
+  ) as EngineLimits;
   const log = options.log;
   const host = options.host ?? threadHost;
   // CUDA numbers devices fastest-first unless told otherwise; nvidia-smi (and our gpuN ids) use PCI bus order.

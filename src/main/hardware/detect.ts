@@ -72,6 +72,7 @@ export function gpusFromSystemInformation(
       source: 'systeminformation' as const,
       temperatureC: positiveOrNull(c.temperatureGpu),
       utilizationPct: typeof c.utilizationGpu === 'number' ? c.utilizationGpu : null,
+      powerW: positiveOrNull(c.powerDraw),
     }));
 }
 
@@ -115,6 +116,7 @@ export function mergeGpus(
       driver: string | null;
       temperatureC: number | null;
       utilizationPct: number | null;
+      powerW: number | null;
     },
   ) => {
     const bus = normalizeBusId(tool.busId);
@@ -133,6 +135,7 @@ export function mergeGpus(
           source,
           temperatureC: null,
           utilizationPct: null,
+          powerW: null,
         },
         deviceIndex: null,
       };
@@ -147,6 +150,7 @@ export function mergeGpus(
     g.driver = tool.driver ?? g.driver;
     g.temperatureC = tool.temperatureC ?? g.temperatureC;
     g.utilizationPct = tool.utilizationPct ?? g.utilizationPct;
+    g.powerW = tool.powerW ?? g.powerW;
     target.deviceIndex = tool.index;
   };
   for (const n of nvidia) refine('nvidia', 'nvidia-smi', { ...n, memory: n.memoryMiB });

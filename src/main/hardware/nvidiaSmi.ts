@@ -7,6 +7,7 @@ export const NVIDIA_SMI_FIELDS = [
   'driver_version',
   'temperature.gpu',
   'utilization.gpu',
+  'power.draw',
 ] as const;
 
 export const NVIDIA_SMI_ARGS = [
@@ -23,6 +24,8 @@ export interface NvidiaGpu {
   driver: string | null;
   temperatureC: number | null;
   utilizationPct: number | null;
+  /** Board power draw in watts (`power.draw`); null where the GPU does not report it. */
+  powerW: number | null;
 }
 
 /**
@@ -48,6 +51,7 @@ export function parseNvidiaSmi(csv: string, notes: string[] = []): NvidiaGpu[] {
       driver: text(cells[4]),
       temperatureC: positive(cells[5]),
       utilizationPct: percent(cells[6]),
+      powerW: positive(cells[7]),
     });
   }
   return gpus;

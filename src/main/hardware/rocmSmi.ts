@@ -6,6 +6,7 @@ export const ROCM_SMI_ARGS = [
   '--showdriverversion',
   '--showtemp',
   '--showuse',
+  '--showpower',
   '--json',
 ];
 
@@ -18,6 +19,8 @@ export interface AmdGpu {
   driver: string | null;
   temperatureC: number | null;
   utilizationPct: number | null;
+  /** Graphics package power in watts; null where the card does not report it. */
+  powerW: number | null;
 }
 
 /**
@@ -52,6 +55,8 @@ export function parseRocmSmi(json: string, notes: string[] = []): AmdGpu[] {
       driver: find(card, /driver version/i) ?? systemDriver,
       temperatureC: number(find(card, /^temperature \(sensor (edge|junction)\)/i)),
       utilizationPct: number(find(card, /^gpu use \(%\)$/i)),
+      // Key names differ by version: "Average Graphics Package Power (W)", "Current Socket Graphics Package Power (W)".
+      powerW: number(find(card, /graphics package power \(w\)$/i)),
     });
   }
   return gpus.sort((a, b) => a.index - b.index);

@@ -41,9 +41,12 @@ export interface JobContext {
   maxBlobBytes: () => number;
   /** Null while taking jobs; otherwise why not (paused, schedule, temperature), and new jobs are declined. */
   notAccepting: () => string | null;
-  /** Waits for a run slot (settings.limits.maxConcurrentJobs); the returned function frees it. */
-  runSlot: () => Promise<() => void>;
-  /** How long a job taken now would wait for a run slot, ms (the jobs ahead of it × the typical run). */
+  /**
+   * Waits for a run slot (settings.limits.maxConcurrentJobs); the returned function frees it, after a rest in
+   * proportion to `ranMs` where the GPU share in the limits is under 100 %.
+   */
+  runSlot: () => Promise<(ranMs?: number) => void>;
+  /** How long a job taken now would wait for a run slot, ms (the jobs ahead of it × the typical slot hold). */
   queueWaitMs: () => number;
   /** Records live progress and results for the API (jobs.list / jobs.get, jobs.updated). */
   update: (economy: Address, jobId: bigint, patch: Partial<LocalJobState>) => void;

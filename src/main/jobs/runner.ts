@@ -182,7 +182,7 @@ async function run(
       if (isEngineRefusal(err)) throw new Decline(err.reason, err.details ?? err.shortMessage);
       throw err;
     } finally {
-      free();
+      free(result?.timings.runMs);
     }
     if (predicted !== null) ctx.benchmark.reportLiveRun(predicted, result.timings.runMs);
 

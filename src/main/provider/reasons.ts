@@ -20,11 +20,35 @@ export function outsideSchedule(schedule: Limits['schedule'], now = new Date()):
   return `Outside the schedule (${days}, ${schedule.start}–${schedule.end})`;
 }
 
-/** The hottest GPU over the limit, in words (null: none over, or no temperatures reported). */
-export function overTemperature(report: HardwareReport | null, limitC: number): string | null {
-  for (const gpu of report?.gpus ?? []) {
+/** The GPUs jobs may run on (Settings → Limits → devices; null: all): only their readings can stop jobs. */
+function usable(report: HardwareReport | null, devices: Limits['devices']) {
+  return (report?.gpus ?? []).filter((g) => devices === null || devices.includes(g.id));
+}
+
+/** The first usable GPU over the temperature limit, in words (null: none over, or no temperatures reported). */
+export function overTemperature(
+  report: HardwareReport | null,
+  limitC: number,
+  devices: Limits['devices'] = null,
+): string | null {
+  for (const gpu of usable(report, devices)) {
     if (gpu.temperatureC !== null && gpu.temperatureC >= limitC) {
       return `GPU ${gpu.index} at ${gpu.temperatureC} °C (limit ${limitC} °C)`;
+    }
+  }
+  return null;
+}
+
+/** The first GPU drawing more board power than the cap, in words (null: none over, no cap, or no power reported). */
+export function overPower(
+  report: HardwareReport | null,
+  limitW: number | null,
+  devices: Limits['devices'] = null,
+): string | null {
+  if (limitW === null) return null;
+  for (const gpu of usable(report, devices)) {
+    if (gpu.powerW !== null && gpu.powerW > limitW) {
+      return `GPU ${gpu.index} draws ${Math.round(gpu.powerW)} W (cap ${limitW} W)`;
     }
   }
   return null;

@@ -29,7 +29,8 @@ import type { Logger } from '../log';
 import type { Wallet } from '../wallet/wallet';
 import { declaredCapacity, declaredScore } from './capacity';
 import * as lifecycle from './lifecycle';
-import { outsideSchedule, overTemperature } from './reasons';
+import { outsideSchedule, overPower, overTemperature } from './reasons';
+import { RunSlots } from './slots';
 import { JobsLock } from './jobsLock';
 import { ProviderSwitch } from './switch';
 import { UptimeRecord } from './uptime';
@@ -101,8 +102,7 @@ export class ProviderService {
   #hardware: HardwareReport | null = null;
   #error: string | null = null;
   #last = '';
-  #slotsBusy = 0;
-  readonly #slotWaiters: (() => void)[] = [];
+  readonly #slots: RunSlots;
   #timer: NodeJS.Timeout | undefined;
   #reconciling: Promise<void> | null = null;
   #reconcileAgain = false;
@@ -119,6 +119,10 @@ export class ProviderService {
     this.uptime = new UptimeRecord(join(options.dataDir, 'provider', 'uptime.json'));
     this.journal = Journal.open(Journal.path(options.dataDir), { log: options.log.child('journal') });
     this.local = new LocalJobs(options.dataDir);
+    this.#slots = new RunSlots({
+      limit: () => options.settings().limits.maxConcurrentJobs,
+      sharePct: () => options.settings().limits.gpuSharePct,
+    });
     const txLatencyS = () => (options.chain.endpoint?.isDevnet ? 1 : 20);
     this.loop = new JobLoop({
       chain: options.chain,
@@ -136,11 +140,11 @@ export class ProviderService {
       kinds: this.#kinds,
       maxBlobBytes: () => options.settings().limits.maxBlobMiB * 2 ** 20,
       notAccepting: () => this.#notAccepting(),
-      runSlot: () => this.#runSlot(),
+      runSlot: () => this.#slots.take(),
       queueWaitMs: () => {
         const slots = Math.max(1, options.settings().limits.maxConcurrentJobs);
-        const ahead = this.#slotWaiters.length + Math.max(0, this.#slotsBusy - slots + 1);
-        return (ahead / slots) * (this.local.typicalRunS() ?? 1) * 1000;
+        const ahead = this.#slots.waiting + Math.max(0, this.#slots.busy - slots + 1);
+        return (ahead / slots) * (this.local.typicalRunS() ?? 1) * 1000 * this.#slots.holdFactor;
       },
       update: (economy, jobId, patch) => this.local.update(economy, jobId, patch),
       feed: options.feed,
@@ -318,15 +322,16 @@ export class ProviderService {
     if (this.#switch.on) this.uptime.stop();
     await this.#reconciling;
     await this.loop.close();
+    this.#slots.close();
     this.journal.close();
     this.#lock.release();
   }
 
   async #reconcileOnce(): Promise<void> {
     if (this.#switch.on) {
-      // Temperatures move: ask again when the last report had any, otherwise the first report is enough.
-      const hasTemps = this.#hardware?.gpus.some((g) => g.temperatureC !== null) ?? false;
-      this.#hardware = await this.#o.hardware.get(hasTemps).catch(() => this.#hardware);
+      // Temperatures and power move: ask again when the last report had any, otherwise the first is enough.
+      const live = this.#hardware?.gpus.some((g) => g.temperatureC !== null || g.powerW !== null) ?? false;
+      this.#hardware = await this.#o.hardware.get(live).catch(() => this.#hardware);
     }
     const chain = this.#o.chain;
     if (!chain.connection || !chain.connected) return;
@@ -422,9 +427,9 @@ export class ProviderService {
     const limits = this.#o.settings().limits;
     const schedule = outsideSchedule(limits.schedule);
     if (schedule) return schedule;
-    const hot = overTemperature(this.#hardware, limits.maxTemperatureC);
+    const hot = overTemperature(this.#hardware, limits.maxTemperatureC, limits.devices);
     if (hot) return hot;
-    return null;
+    return overPower(this.#hardware, limits.maxPowerW, limits.devices);
   }
 
   /** Why the switch is on but no job can come: no economy joined, or none active. Not a reason to decline one. */
@@ -442,19 +447,6 @@ export class ProviderService {
     if (!this.#switch.on) return out;
     for (const [e, p] of this.#members) if (p.status === 'Active') out.add(e.toLowerCase());
     return out;
-  }
-
-  #runSlot(): Promise<() => void> {
-    const release = () => {
-      this.#slotsBusy--;
-      this.#slotWaiters.shift()?.();
-    };
-    const take = () => {
-      this.#slotsBusy++;
-      return release;
-    };
-    if (this.#slotsBusy < this.#o.settings().limits.maxConcurrentJobs) return Promise.resolve(take());
-    return new Promise((resolve) => this.#slotWaiters.push(() => resolve(take())));
   }
 
   async #deps(economy: Address): Promise<lifecycle.LifecycleDeps> {

@@ -16,6 +16,8 @@ export interface GpuInfo {
   source: 'systeminformation' | 'nvidia-smi' | 'rocm-smi';
   temperatureC: number | null;
   utilizationPct: number | null;
+  /** Board power draw in watts, where the GPU reports it (the power cut-off in Settings → Limits reads it). */
+  powerW: number | null;
 }
 
 export interface CpuInfo {

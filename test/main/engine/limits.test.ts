@@ -109,6 +109,25 @@ describe('time limits', () => {
   });
 });
 
+describe('size limits', () => {
+  it('reads a limit given as a getter on every job: a new cap in the settings applies at once', async () => {
+    let capBytes = 1024;
+    const engine = cpuEngine({
+      get maxInputBytes() {
+        return capBytes;
+      },
+    });
+    engines.push(engine);
+    const job = { ...quickJob, input: separableDataset({ steps: 5, lr: 0.1, seed: 1 }) };
+    expect(job.input.byteLength).toBeGreaterThan(capBytes);
+    const err = await refused(engine.runJob(job));
+    expect(err.reason).toBe('INPUT_TOO_LARGE');
+    expect(err.details).toContain('1024-byte cap');
+    capBytes = 2 ** 20;
+    expect((await engine.runJob(job)).preview.kind).toBe('fine-tune');
+  });
+});
+
 describe('memory bounds', () => {
   it('recycles the worker after its bound of created sessions', async () => {
     const engine = cpuEngine({ sessionCacheBytes: 0, recycleAfterSessions: 2 });

@@ -36,6 +36,7 @@ const gpu = (index: number, vendor: 'nvidia' | 'amd', model: string) => ({
   source: 'systeminformation' as const,
   temperatureC: null,
   utilizationPct: null,
+  powerW: null,
 });
 
 let prober: ProviderProber;

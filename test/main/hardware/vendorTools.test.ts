@@ -26,6 +26,7 @@ describe('nvidia-smi output', () => {
         driver: '550.54.15',
         temperatureC: 41,
         utilizationPct: 3,
+        powerW: 28.71,
       },
       {
         index: 1,
@@ -35,6 +36,7 @@ describe('nvidia-smi output', () => {
         driver: '550.54.15',
         temperatureC: 35,
         utilizationPct: 0,
+        powerW: null,
       },
     ]);
   });
@@ -48,6 +50,7 @@ describe('nvidia-smi output', () => {
       memoryMiB: 81920,
       temperatureC: null,
       utilizationPct: null,
+      powerW: null,
     });
     expect(notes).toHaveLength(2);
   });
@@ -61,6 +64,8 @@ describe('rocm-smi output', () => {
       [1, 'AMD Instinct MI210', '0000:83:00.0', 65520, '6.7.0'],
     ]);
     expect(gpus[1]!.temperatureC).toBe(39);
+    // Power under either key name rocm-smi versions use; N/A is null.
+    expect(gpus.map((g) => g.powerW)).toEqual([61, null]);
   });
 
   it('gives no GPUs and a note for output that is not JSON', () => {

@@ -78,6 +78,7 @@ function GpuLine({ gpu }: { gpu: GpuInfo }) {
       {gpu.driver && <> · driver {gpu.driver}</>}
       {gpu.temperatureC !== null && <> · {gpu.temperatureC} °C</>}
       {gpu.utilizationPct !== null && <> · {gpu.utilizationPct} % busy</>}
+      {gpu.powerW !== null && <> · {Math.round(gpu.powerW)} W</>}
     </li>
   );
 }

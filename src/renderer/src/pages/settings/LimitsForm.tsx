@@ -97,12 +97,26 @@ export function LimitsForm({ settings }: { settings: Settings }) {
         {limits.devices !== null && limits.devices.length === 0 && (
           <div className="text-error small">With no device chosen, no job can run.</div>
         )}
+        <div className="muted small">
+          Jobs move to a new choice of devices when Flywheel next starts; a left-out GPU’s temperature and
+          power stop no job from now on.
+        </div>
       </fieldset>
       <div className="field-grid">
         {number('maxConcurrentJobs', 'Jobs at once', '1–16', 'More at once earns more but risks deadlines.')}
-        {number('gpuSharePct', 'GPU share', '%', 'Time-slice of the GPU a job may take.')}
+        {number(
+          'gpuSharePct',
+          'GPU share',
+          '%',
+          'Share of the time jobs keep a job slot busy: at 50 % each run is followed by a rest as long.',
+        )}
         {number('maxTemperatureC', 'Stop above', '°C', 'New jobs wait until the GPU cools down.')}
-        {number('maxPowerW', 'Power cap', 'W, empty: none', 'Where the GPU reports its board power.')}
+        {number(
+          'maxPowerW',
+          'Power cap',
+          'W, empty: none',
+          'New jobs wait while a GPU draws more (where it reports its board power).',
+        )}
         {number('maxBlobMiB', 'Largest model or input', 'MiB', 'Bigger ones are declined (no slash).')}
       </div>
       <fieldset>
