@@ -14,7 +14,8 @@ export const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '
  */
 export const TARGETS = {
   linux: { electronPlatform: 'linux', formats: ['AppImage', 'deb'], archs: ['x64', 'arm64'] },
-  mac: { electronPlatform: 'darwin', formats: ['dmg'], archs: ['arm64'] },
+  // The zip is what electron-updater installs updates from on macOS; the DMG is for the first install.
+  mac: { electronPlatform: 'darwin', formats: ['dmg', 'zip'], archs: ['arm64'] },
   win: { electronPlatform: 'win32', formats: ['nsis'], archs: ['x64'] },
 };
 

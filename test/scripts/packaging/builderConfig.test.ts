@@ -129,13 +129,13 @@ describe('packaging config (electron-builder)', () => {
     await expect(validateConfiguration(config, new DebugLogger(false))).resolves.toBeUndefined();
   });
 
-  it('builds NSIS for Windows, a DMG for macOS, AppImage and deb for Linux', () => {
+  it('builds NSIS for Windows, a DMG (and the zip updates come from) for macOS, AppImage and deb for Linux', () => {
     const formats = (key: PlatformKey) =>
       (config[key]!.target as { target: string; arch: string[] }[]).map(
         (t) => `${t.target}:${t.arch.join('+')}`,
       );
     expect(formats('win')).toEqual(['nsis:x64']);
-    expect(formats('mac')).toEqual(['dmg:arm64']);
+    expect(formats('mac')).toEqual(['dmg:arm64', 'zip:arm64']);
     expect(formats('linux')).toEqual(['AppImage:x64+arm64', 'deb:x64+arm64']);
     expect(config.afterPack).toBe('scripts/packaging/afterPack.mjs');
     expect(config.asar).toBe(true);
