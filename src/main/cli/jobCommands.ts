@@ -32,7 +32,7 @@ export interface CommandContext {
 export const JOB_HELP = `Usage:
   flywheel job post --economy <id|name|genesis> --model <file.onnx> --input <file.safetensors> --fee <tokens>
                     [--deadline <s>] [--kind inference|fine-tune] [--key-env VAR] [--json]
-  flywheel job get <id> --economy <id|name|genesis> [--out <file>] [--wait <s>] [--json]
+  flywheel job get <id> [--economy <id|name|genesis>] [--out <file>] [--wait <s>] [--json]   (default: genesis)
 
 On the devnet the job is posted by the devnet's requester account and a model the economy lacks is registered by
 the devnet's admin. On a custom network, --key-env names the environment variable holding the sending key.
@@ -196,19 +196,19 @@ export async function jobGetCommand(argv: string[], ctx: CommandContext): Promis
   });
   const id = positionals[0];
   if (!id || !/^\d+$/.test(id))
-    throw new FlywheelError('Give the job id: flywheel job get <id> --economy …', {
+    throw new FlywheelError('Give the job id: flywheel job get <id> [--economy …]', {
       code: 'BAD_INPUT',
       action: JOB_HELP,
     });
-  if (!values.economy)
-    throw new FlywheelError('--economy is required.', { code: 'BAD_INPUT', action: JOB_HELP });
+  // Job ids count per economy; without --economy the id is the genesis economy's.
+  const economyRef = values.economy ?? 'genesis';
   const waitS = values.wait ? Number(values.wait) : 0;
   if (!Number.isFinite(waitS) || waitS < 0)
     throw new FlywheelError('--wait takes seconds.', { code: 'BAD_INPUT' });
 
   const net = await openCliNetwork({ dataDir: ctx.dataDir, log: ctx.log });
   try {
-    const economy = await resolveEconomy(net.publicClient, net.factory, values.economy);
+    const economy = await resolveEconomy(net.publicClient, net.factory, economyRef);
     const jobId = BigInt(id);
     const client = { publicClient: net.publicClient };
     let job = await readJob(client, { economy: economy.id, jobId });

@@ -107,6 +107,10 @@ describe('flywheel job / fork / devnet on the devnet', () => {
     // y = x · W for x = [1, 0, 2, 1]: [1 + 10 + 7, 2 + 12 + 8].
     const y = readSafetensors(new Uint8Array(readFileSync(out))).tensors.find((t) => t.name === 'y')!;
     expect([...asFloat32(y)]).toEqual([18, 22]);
+    // Without --economy the id is the genesis economy's.
+    const plain = await flywheel(['job', 'get', posted.jobId, '--data-dir', dataDir, '--json']);
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.json<{ outputHash: string }>().outputHash).toBe(job.outputHash);
 
     // The model is registered now: a second post does not register it again.
     const again = await flywheel([

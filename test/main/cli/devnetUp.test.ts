@@ -1,0 +1,91 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../../helpers/tmp';
+import { flywheel } from './helpers';
+
+const ROOT = join(import.meta.dirname, '..', '..', '..');
+const TSX = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+
+interface Up {
+  child: ChildProcess;
+  /** What it printed to stdout (its --json result) once it said it runs. */
+  started: Promise<{ rpcUrl: string; chainId: number; factory: string; economies: string[] }>;
+  exited: Promise<number | null>;
+}
+
+/** `flywheel devnet up --no-market --json` in the foreground, as a user runs it in a terminal. */
+function devnetUp(dataDir: string): Up {
+  const child = spawn(
+    process.execPath,
+    [TSX, join(ROOT, 'src/main/cli/main.ts'), 'devnet', 'up', '--no-market', '--json', '--data-dir', dataDir],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (b: Buffer) => (stdout += b.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const started = new Promise<Up['started'] extends Promise<infer T> ? T : never>((resolve, reject) => {
+    child.stderr!.on('data', (b: Buffer) => {
+      stderr += b.toString();
+      if (/The devnet is running\./.test(stderr)) resolve(JSON.parse(stdout));
+    });
+    void exited.then((code) => reject(new Error(`devnet up exited ${code}:\n${stdout}\n${stderr}`)));
+  });
+  return { child, started, exited };
+}
+
+/**
+ * `flywheel devnet up | status | reset | down` as their own processes on one data folder: up deploys and serves,
+ * status sees it, reset is refused while it runs, down stops it (state saved), and the next up loads the same chain.
+ */
+describe('flywheel devnet up and down', { timeout: 180_000 }, () => {
+  const { dir, cleanup } = tempDir('flywheel-devnet-up-');
+  const ups: Up[] = [];
+  afterAll(async () => {
+    for (const up of ups) if (up.child.exitCode === null) up.child.kill('SIGKILL');
+    cleanup();
+  });
+
+  it('serves the devnet until down stops it, then starts again from the saved chain', async () => {
+    const first = devnetUp(dir);
+    ups.push(first);
+    const served = await first.started;
+    expect(served.economies).toHaveLength(3);
+
+    const status = await flywheel(['devnet', 'status', '--data-dir', dir, '--json']);
+    expect(status.json()).toMatchObject({
+      running: true,
+      rpcUrl: served.rpcUrl,
+      factory: served.factory,
+    });
+    const servedBy = status.json<{ pid: number }>().pid; // the `up` process (tsx runs it in a child of its own)
+    expect(servedBy).toBeGreaterThan(0);
+    const reset = await flywheel(['devnet', 'reset', '--data-dir', dir]);
+    expect(reset.code).toBe(1);
+    expect(reset.stderr).toMatch(/running/i);
+
+    const down = await flywheel(['devnet', 'down', '--data-dir', dir, '--json']);
+    expect(down.code, down.stderr).toBe(0);
+    expect(down.json()).toMatchObject({ stopped: true, pid: servedBy });
+    expect(await first.exited).toBe(0);
+    expect(existsSync(join(dir, 'devnet', 'anvil-state.json'))).toBe(true);
+    const after = await flywheel(['devnet', 'status', '--data-dir', dir, '--json']);
+    expect(after.json()).toMatchObject({ running: false, factory: served.factory });
+    const again = await flywheel(['devnet', 'down', '--data-dir', dir, '--json']);
+    expect(again.json()).toEqual({ stopped: false });
+
+    // The saved chain comes back: same chain id, same factory and economies, nothing deployed again.
+    const second = devnetUp(dir);
+    ups.push(second);
+    const restarted = await second.started;
+    expect(restarted).toMatchObject({
+      chainId: served.chainId,
+      factory: served.factory,
+      economies: served.economies,
+    });
+    await flywheel(['devnet', 'down', '--data-dir', dir]);
+    expect(await second.exited).toBe(0);
+  });
+});
