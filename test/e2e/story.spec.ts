@@ -130,6 +130,25 @@ test('first run: benchmark, wallet, join genesis, provide, jobs finalize, compar
   timing('npm start → claimable grew again', started);
   await page.screenshot({ path: test.info().outputPath('dashboard.png'), fullPage: true });
 
+  // A job this machine ran, opened from the Jobs page: its outcome and a look at what the engine produced.
+  const mine = await api<JobSummary[]>(page, 'jobs.list', { mine: true, limit: 50 });
+  const done = mine.find((j) => j.status === 'Finalized' && j.local?.step === 'submitted');
+  expect(done, JSON.stringify(mine.map((j) => [j.jobId, j.status, j.local?.step]))).toBeDefined();
+  await nav(page, 'Jobs');
+  await page
+    .getByTestId('job-table')
+    .getByRole('link', { name: `${done!.modelName ?? done!.kind} #${done!.jobId}`, exact: true })
+    .first()
+    .click();
+  await expect(page.getByTestId('outcome')).toContainText('went to your claimable balance');
+  const preview = page.locator(
+    '[data-testid="ocr-text"], [data-testid="vad-timeline"], [data-testid="loss-curve"]',
+  );
+  await expect(preview.first()).toBeVisible();
+  if ((await preview.first().getAttribute('data-testid')) === 'ocr-text')
+    await expect(preview.first()).not.toHaveText('(no text found)');
+  await page.screenshot({ path: test.info().outputPath('job-detail.png'), fullPage: true });
+
   // Compare the economies, then switch to the low-fee fork (the genesis bond unbonds).
   await nav(page, 'Economies');
   const comparison = page.getByTestId('comparison');

@@ -124,5 +124,25 @@ describe('App', () => {
       }),
     );
     expect(within(toasts).getByRole('alert')).toHaveTextContent('Withdraw 61.2 FLY: failednonce too low');
+
+    // The job loop's routine transactions: silent while they go through, heard when one fails.
+    const submit = {
+      label: 'Submit the result of job 8',
+      hash: `0x${'d'.repeat(64)}` as const,
+      routine: true,
+    };
+    act(() => bridge.push('tx.updated', { ...submit, economyId: f.GENESIS, status: 'pending' }));
+    act(() => bridge.push('tx.updated', { ...submit, economyId: f.GENESIS, status: 'confirmed' }));
+    expect(toasts).not.toHaveTextContent('Submit the result of job 8');
+    act(() =>
+      bridge.push('tx.updated', {
+        ...submit,
+        hash: `0x${'c'.repeat(64)}`,
+        economyId: f.GENESIS,
+        status: 'failed',
+        error: 'replacement underpriced',
+      }),
+    );
+    expect(toasts).toHaveTextContent('Submit the result of job 8: failedreplacement underpriced');
   });
 });

@@ -1,6 +1,7 @@
 import { getAddress, type Address, type PublicClient } from 'viem';
 import type { NodeStatus } from '../../shared/api/node';
 import type { TxRef } from '../../shared/api/provider';
+import type { EventPayload } from '../../shared/api';
 import { FlywheelError } from '../../shared/errors';
 import type { EventBus } from '../events';
 import type { Logger } from '../log';
@@ -18,6 +19,29 @@ export interface ChainServiceOptions {
   wallet: Wallet;
   events: EventBus;
   log: Logger;
+}
+
+/** The job loop's own transactions (their idempotency keys start with these): routine, see TxRef.routine. */
+const ROUTINE_ACTIONS = new Set(['assign', 'submitResult', 'declineJob', 'finalize']);
+
+/**
+ * A transaction record as the UI hears of it (`tx.updated`): its label, hash, economy (from the idempotency key,
+ * `<action>:<economy>:…`), whether it is routine, and its state. Null while it has no hash yet, and once done.
+ */
+export function txUpdateOf(record: TxRecord): EventPayload<'tx.updated'> | null {
+  const hash = record.hash ?? record.attempts.at(-1)?.hash;
+  if (!hash || record.state === 'done') return null;
+  const economy = /^[a-zA-Z]+:(0x[0-9a-fA-F]{40})(?::|$)/.exec(record.key)?.[1];
+  const action = record.key.split(':')[0]!;
+  const ref: TxRef = {
+    label: record.label ?? action,
+    hash,
+    economyId: economy ? getAddress(economy) : null,
+    ...(ROUTINE_ACTIONS.has(action) ? { routine: true } : {}),
+  };
+  const status =
+    record.state === 'pending' ? 'pending' : record.state === 'confirmed' ? 'confirmed' : 'failed';
+  return { ...ref, status, ...(record.error ? { error: record.error } : {}) };
 }
 
 /** One connection to one chain, while it lasts: `connect` makes a new one, `disconnect` ends it. */
@@ -273,17 +297,8 @@ export class ChainService {
   }
 
   #emitTx(record: TxRecord): void {
-    const hash = record.hash ?? record.attempts.at(-1)?.hash;
-    if (!hash || record.state === 'done') return;
-    const economy = /^[a-zA-Z]+:(0x[0-9a-fA-F]{40})(?::|$)/.exec(record.key)?.[1];
-    const ref: TxRef = {
-      label: record.label ?? record.key.split(':')[0]!,
-      hash,
-      economyId: economy ? getAddress(economy) : null,
-    };
-    const status =
-      record.state === 'pending' ? 'pending' : record.state === 'confirmed' ? 'confirmed' : 'failed';
-    this.#o.events.emit('tx.updated', { ...ref, status, ...(record.error ? { error: record.error } : {}) });
+    const update = txUpdateOf(record);
+    if (update) this.#o.events.emit('tx.updated', update);
   }
 
   #changed(): void {

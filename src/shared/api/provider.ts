@@ -20,6 +20,11 @@ export interface TxRef {
   label: string;
   hash: Hash;
   economyId: Address | null;
+  /**
+   * Sent by the job loop on its own (draw, submit, decline, finalize): many a minute while providing, so the UI
+   * speaks of them only when they fail; the job feed shows the rest.
+   */
+  routine?: boolean;
 }
 
 export interface LifecycleResult {

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approveToken } from '../../../src/main/chain/actions/approveToken';
 import { readProvider } from '../../../src/main/chain/actions/readProvider';
 import { registerProvider } from '../../../src/main/chain/actions/registerProvider';
-import { ChainService } from '../../../src/main/chain/service';
+import { ChainService, txUpdateOf } from '../../../src/main/chain/service';
+import type { TxRecord } from '../../../src/main/chain/tx/record';
 import { EventFeed } from '../../../src/main/chain/sync/feed';
 import { EventBus } from '../../../src/main/events';
 import { LogSink } from '../../../src/main/log';
@@ -125,5 +126,45 @@ describe('chain service: connection, heads, the wallet’s transaction manager a
     expect(feed.sync!.all().length).toBeGreaterThanOrEqual(count - 10);
     await feed.refresh();
     expect(feed.sync!.all().length).toBe(count);
+  });
+});
+
+describe('what the UI hears of a transaction (tx.updated)', () => {
+  const economy = '0x5FbDB2315678afecb367f032d93F642f64180aa3' as Address;
+  const record = (key: string, state: TxRecord['state'], extra: Partial<TxRecord> = {}): TxRecord => ({
+    v: 1,
+    key,
+    state,
+    from: economy,
+    chainId: 31337,
+    request: { to: economy, value: '0', gas: '21000' },
+    nonce: 3,
+    attempts: [
+      { hash: `0x${'a'.repeat(64)}`, raw: '0x', maxFeePerGas: '1', maxPriorityFeePerGas: '1', at: 0 },
+    ],
+    createdAt: 0,
+    updatedAt: 0,
+    ...extra,
+  });
+
+  it('names the economy from the key and marks the job loop’s own transactions routine', () => {
+    expect(
+      txUpdateOf(record(`withdraw:${economy.toLowerCase()}:5:9`, 'pending', { label: 'Withdraw' })),
+    ).toEqual({
+      label: 'Withdraw',
+      hash: `0x${'a'.repeat(64)}`,
+      economyId: economy,
+      status: 'pending',
+    });
+    for (const action of ['assign', 'submitResult', 'declineJob', 'finalize'])
+      expect(txUpdateOf(record(`${action}:${economy}:7`, 'confirmed'))).toMatchObject({ routine: true });
+    expect(
+      txUpdateOf(record(`submitResult:${economy}:7`, 'reverted', { error: 'execution reverted' })),
+    ).toMatchObject({ routine: true, status: 'failed', error: 'execution reverted' });
+  });
+
+  it('says nothing of a transaction without a hash yet, or one already reported done', () => {
+    expect(txUpdateOf(record('approve:x', 'pending', { attempts: [] }))).toBeNull();
+    expect(txUpdateOf(record('approve:x', 'done'))).toBeNull();
   });
 });

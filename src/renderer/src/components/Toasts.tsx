@@ -23,8 +23,9 @@ const toneOf: Record<Notification['kind'], Toast['tone']> = {
 };
 
 /**
- * Toasts for what the node says is worth hearing (job finalized, slashed, withdrawn, …) and for each transaction
- * the node sends on the user's behalf. Bad news stays until dismissed; good news fades after a few seconds.
+ * Toasts for what the node says is worth hearing (job finalized, slashed, withdrawn, …), for each transaction the
+ * node sends on the user's behalf, and for a failed one of the job loop's routine transactions. Bad news stays until
+ * dismissed; good news fades after a few seconds.
  */
 export function Toasts() {
   const [toasts, setToasts] = useState<Toast[]>([]);
@@ -45,6 +46,8 @@ export function Toasts() {
   });
 
   useEvent('tx.updated', (tx) => {
+    // The job loop's own draws, submissions and finalizes come many a minute: only their failures are news.
+    if (tx.routine && tx.status !== 'failed') return;
     setToasts((list) => {
       const existing = list.find((t) => t.txHash === tx.hash);
       const toast: Toast = {
