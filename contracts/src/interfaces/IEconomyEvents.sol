@@ -47,8 +47,6 @@ interface IEconomyEvents {
         uint24 minScore
     );
     event JobAssigned(uint256 indexed jobId, address indexed provider, uint256 collateral, uint256 deadline);
-    /// @notice No eligible provider was drawn; the job stays Posted and may be drawn again from the next block.
-    event AssignmentMissed(uint256 indexed jobId, uint256 totalWeight);
     event JobDeclined(uint256 indexed jobId, address indexed provider, uint8 reason);
     event ResultSubmitted(uint256 indexed jobId, address indexed provider, bytes32 outputHash, string outputURI);
     event JobTimedOut(uint256 indexed jobId, address indexed provider, uint256 deadline);

@@ -31,7 +31,6 @@ export interface JobRecord {
 const JOB_EVENTS = new Set([
   'JobPosted',
   'JobAssigned',
-  'AssignmentMissed',
   'JobDeclined',
   'ResultSubmitted',
   'JobTimedOut',

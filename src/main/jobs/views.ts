@@ -26,7 +26,6 @@ export interface JobsViewOptions {
 const LABELS: Record<string, string> = {
   JobPosted: 'Posted',
   JobAssigned: 'Assigned',
-  AssignmentMissed: 'No eligible provider drawn',
   JobDeclined: 'Declined',
   ResultSubmitted: 'Result submitted',
   JobTimedOut: 'Timed out',

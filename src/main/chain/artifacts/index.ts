@@ -7,8 +7,8 @@ export { economyFactoryAbi, economyFactoryBytecode } from './economyFactory';
 /** Compiler, input/output hashes (checked by `npm run test:contracts`) and runtime sizes (EIP-170: 24,576). */
 export const artifactsMeta = {
   "solc": "0.8.37",
-  "inputsHash": "67e3009375b16cbc0d3979737d31d4f5c703813ca9edc37fa60ecd740014deca",
-  "filesHash": "b7f5ef02a408bc659597c2cc897f554298e4a25c0777ddd8eae31899e42e6f79",
+  "inputsHash": "530afb5c41a2d0cab3c26cca949bafb00abf8612db6421a8de209cb853a69c33",
+  "filesHash": "3dc4ff94f9a86c39251e0b70e7e403443731358825d4c27c281f99792c0b24eb",
   "sizes": [
     {
       "contract": "Economy",
