@@ -1,4 +1,4 @@
-import { act, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { Penalties } from '../../src/renderer/src/pages/Penalties';
 import { renderWithBridge, TestBridge } from './bridge';
@@ -66,6 +66,23 @@ describe('Penalties', () => {
     expect(items[0]).toHaveTextContent('Jailed in Flywheel Genesis');
     expect(items[0]).toHaveTextContent('Evidence: 3 strikes in Flywheel Genesis');
     expect(screen.getByRole('heading', { name: '3 penalties' })).toBeInTheDocument();
+  });
+
+  it('shows other providers’ slashes and jails of the last day, or says there were none', async () => {
+    renderWithBridge(<Penalties />, fixtureBridge());
+    const items = within(await screen.findByTestId('network-penalties')).getAllByRole('listitem');
+    expect(items).toHaveLength(2);
+    await waitFor(() =>
+      expect(items[0]).toHaveTextContent(
+        '0x976E…0aa9 lost 5 FLY in Flywheel Genesis on job #41: it missed the deadline.',
+      ),
+    );
+    expect(items[1]).toHaveTextContent(
+      /^0x14dC…9955 was jailed in Fast Lane until .+: repeated missed deadlines\./,
+    );
+    cleanup();
+    renderWithBridge(<Penalties />, fixtureBridge().answer('penalties.network', []));
+    expect(await screen.findByText('No provider was slashed or jailed in the last day.')).toBeInTheDocument();
   });
 
   it('shows raw base units, labelled, while the token of an economy is not known', async () => {

@@ -37,4 +37,5 @@ export const fixtureAnswers: Answers = {
   'earnings.quote': ({ economyId }) =>
     economyId === 'all' ? f.quotesAll : f.quotesAll.filter((q) => q.economyId === economyId),
   'penalties.list': () => f.penalties,
+  'penalties.network': () => f.networkPenalties,
 };

@@ -25,7 +25,8 @@ export function unavailableBridge(): TestBridge {
     .answer('jobs.get', chain)
     .answer('earnings.get', chain)
     .answer('earnings.quote', chain)
-    .answer('penalties.list', chain);
+    .answer('penalties.list', chain)
+    .answer('penalties.network', chain);
 }
 
 /** A promise and its resolver, to hold a call open until the test lets it finish. */

@@ -13,6 +13,7 @@ import type {
   JobDetail,
   JobSummary,
   NodeStatus,
+  NetworkPenalty,
   Penalty,
   ProviderState,
   Settings,
@@ -619,6 +620,32 @@ export const penalties: Penalty[] = [
     evidence: { deadline: NOW_S - 5100, submittedAt: NOW_S - 5088 },
     advice:
       'Deadlines in Fast Lane are short for this machine: run a full benchmark so its declared score is honest.',
+  },
+];
+
+export const networkPenalties: NetworkPenalty[] = [
+  {
+    id: 'n2',
+    t: NOW_S - 120,
+    txHash: hash('b'),
+    economyId: GENESIS,
+    provider: '0x976EA74026E726554dB657fA54763abd0C3a0aa9',
+    kind: 'slash',
+    jobId: '41',
+    amount: units('5'),
+    reason: 'it missed the deadline',
+  },
+  {
+    id: 'n1',
+    t: NOW_S - 900,
+    txHash: hash('c'),
+    economyId: FORK_FAST,
+    provider: '0x14dC79964da2C08b23698B3D3cc7Ca32193d9955',
+    kind: 'jail',
+    jobId: null,
+    amount: null,
+    reason: 'repeated missed deadlines',
+    jailedUntil: NOW_S + 300,
   },
 ];
 

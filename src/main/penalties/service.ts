@@ -1,5 +1,5 @@
 import type { Address } from 'viem';
-import type { Penalty } from '../../shared/api/penalties';
+import type { NetworkPenalty, Penalty } from '../../shared/api/penalties';
 import type { EventFeed } from '../chain/sync/feed';
 import { big, sameAddress, type StoredLog } from '../chain/sync/storedLog';
 import type { EventBus } from '../events';
@@ -66,6 +66,48 @@ export class PenaltiesService {
       if (p) out.push(p);
     }
     return out.reverse();
+  }
+
+  /**
+   * Slashes and jails of other providers, newest first. The event copy keeps other accounts' events for a day, so
+   * this is the last day's: on the devnet, the simulated providers' missed deadlines and wrong results.
+   */
+  network(limit = 20): NetworkPenalty[] {
+    const me = this.#o.account();
+    const logs = this.#o.feed.sync?.all() ?? [];
+    const out: NetworkPenalty[] = [];
+    for (let i = logs.length - 1; i >= 0 && out.length < limit; i--) {
+      const l = logs[i]!;
+      if (l.name !== 'ProviderSlashed' && l.name !== 'ProviderJailed') continue;
+      const provider = String(l.args.provider);
+      if (sameAddress(provider, me)) continue;
+      const base = {
+        id: l.id,
+        t: l.t,
+        txHash: l.tx,
+        economyId: l.address,
+        provider: provider as NetworkPenalty['provider'],
+        jobId: l.args.jobId !== undefined ? String(l.args.jobId) : null,
+      };
+      if (l.name === 'ProviderJailed') {
+        out.push({
+          ...base,
+          kind: 'jail',
+          amount: null,
+          reason: 'repeated missed deadlines',
+          jailedUntil: Number(l.args.jailedUntil),
+        });
+        continue;
+      }
+      const lostChallenge = big(l, 'toWinner') > 0n;
+      out.push({
+        ...base,
+        kind: lostChallenge ? 'challenge-lost' : 'slash',
+        amount: big(l, 'amount').toString(),
+        reason: lostChallenge ? 'validators voted its result invalid' : 'it missed the deadline',
+      });
+    }
+    return out;
   }
 
   /** The jail-strike limit of each economy that has a strike among `logs` (one look-up per economy). */

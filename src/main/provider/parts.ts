@@ -50,7 +50,8 @@ type OnChainCalls =
   | 'earnings.get'
   | 'earnings.quote'
   | 'earnings.withdraw'
-  | 'penalties.list';
+  | 'penalties.list'
+  | 'penalties.network';
 
 /** The chain half of the provider node, built once and wired to the API. */
 export interface OnChainParts {
@@ -192,6 +193,7 @@ export function createOnChainParts(o: OnChainPartsOptions): OnChainParts {
     'earnings.quote': ({ economyId }) => earnings.quote(economyId),
     'earnings.withdraw': ({ economyId, force }) => earnings.withdraw(economyId, force),
     'penalties.list': async ({ economyId }) => penalties.list(economyId),
+    'penalties.network': async ({ limit }) => penalties.network(limit),
   };
 
   return {

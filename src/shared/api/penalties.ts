@@ -24,10 +24,30 @@ export interface Penalty {
   advice: string;
 }
 
+/** A slash or jail of another provider: what missing a deadline or a wrong result costs, seen in the network. */
+export interface NetworkPenalty {
+  id: string;
+  t: number;
+  txHash: Hash;
+  economyId: Address;
+  provider: Address;
+  kind: 'slash' | 'challenge-lost' | 'jail';
+  jobId: string | null;
+  amount: Amount | null;
+  /** In words: "it missed the deadline", "validators voted its result invalid", "repeated missed deadlines". */
+  reason: string;
+  /** A jail's end, Unix seconds. */
+  jailedUntil?: number;
+}
+
 export const penaltiesCalls = {
   'penalties.list': defineCall<Penalty[]>()(
     'Slashes, strikes, jails and timeouts against this provider, newest first.',
     z.object({ economyId: addressSchema.optional() }).strict(),
+  ),
+  'penalties.network': defineCall<NetworkPenalty[]>()(
+    'Slashes and jails of other providers in the last day, newest first: the risk, seen in the network.',
+    z.object({ limit: z.number().int().min(1).max(100).optional() }).strict(),
   ),
 };
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EarningsReport, EconomySummary, Penalty } from '../../../src/shared/api';
+import type { EarningsReport, EconomySummary, NetworkPenalty, Penalty } from '../../../src/shared/api';
 import { readJob } from '../../../src/main/chain/actions/readJob';
 import { reportTimeout } from '../../../src/main/chain/actions/reportTimeout';
 import { useAnvil } from '../../helpers/anvil';
@@ -81,6 +81,28 @@ describe(
       expect(earnings.history.filter((h) => h.kind === 'slash')).toHaveLength(1);
       const m = (await p.call<EconomySummary>('economies.get', { id: economy })).membership;
       expect(m.strikes).toBe(1);
+
+      // Its own slash is not "the network's"; another node on the same chain sees it there.
+      expect(await p.call<NetworkPenalty[]>('penalties.network')).toEqual([]);
+      const other = await startProviderNode({ endpoint: market.endpoint(), keyIndex: 3, protector });
+      try {
+        let seen: NetworkPenalty[] = [];
+        await until('the slash seen from another node', async () => {
+          seen = await other.call<NetworkPenalty[]>('penalties.network');
+          return seen.length > 0;
+        });
+        expect(seen).toHaveLength(1);
+        expect(seen[0]!.provider.toLowerCase()).toBe(p.address.toLowerCase());
+        expect(seen[0]).toMatchObject({
+          kind: 'slash',
+          economyId: economy,
+          jobId: String(jobId),
+          amount: collateral.toString(),
+          reason: 'it missed the deadline',
+        });
+      } finally {
+        await other.stop();
+      }
     });
   },
 );

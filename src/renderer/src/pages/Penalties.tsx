@@ -1,10 +1,11 @@
-import { useState } from 'react';
-import type { Penalty, PenaltyKind } from '../../../shared/api';
+import { useEffect, useState } from 'react';
+import type { NetworkPenalty, Penalty, PenaltyKind } from '../../../shared/api';
 import { Card, Empty, Loaded } from '../components/feedback';
 import { TokenAmount } from '../components/TokenAmount';
 import { TxHash } from '../components/TxHash';
-import { useCall, useEvent } from '../lib/api';
+import { useCall, useEvent, type CallState } from '../lib/api';
 import { useEconomyLookup } from '../lib/economies';
+import { shortHash } from '../lib/jobs';
 import { href } from '../lib/routes';
 import { formatDateTime, formatDuration, toSeconds } from '../lib/time';
 
@@ -33,7 +34,16 @@ export function Penalties() {
   useEvent('penalties.added', (p) => setAdded((a) => [p, ...a.filter((x) => x.id !== p.id)]));
   const data = list.data && [...added.filter((a) => !list.data!.some((p) => p.id === a.id)), ...list.data];
   return (
-    <Loaded state={{ ...list, data }} loadingLabel="Loading penalties…">
+    <div className="stack">
+      <OwnPenalties state={{ ...list, data }} />
+      <NetworkPenalties />
+    </div>
+  );
+}
+
+function OwnPenalties({ state }: { state: CallState<Penalty[]> }) {
+  return (
+    <Loaded state={state} loadingLabel="Loading penalties…">
       {(penalties) =>
         penalties.length === 0 ? (
           <Empty>
@@ -51,6 +61,65 @@ export function Penalties() {
         )
       }
     </Loaded>
+  );
+}
+
+/**
+ * Other providers' slashes and jails in the last day: what a missed deadline or a wrong result costs, seen happen.
+ * Shown once the node answers (while it cannot, the list above already says why); asked again every 15 s.
+ */
+function NetworkPenalties() {
+  const state = useCall('penalties.network', {});
+  const { reload } = state;
+  useEffect(() => {
+    const timer = setInterval(reload, 15_000);
+    return () => clearInterval(timer);
+  }, [reload]);
+  if (!state.data) return null;
+  return (
+    <Card title="Across the network">
+      <p className="muted small">
+        Other providers’ slashes and jails in the last day, in the economies this node follows: the same rules
+        apply to you.
+      </p>
+      {state.data.length === 0 ? (
+        <Empty>No provider was slashed or jailed in the last day.</Empty>
+      ) : (
+        <ul className="network-penalties" data-testid="network-penalties">
+          {state.data.map((p) => (
+            <NetworkPenaltyItem key={p.id} penalty={p} />
+          ))}
+        </ul>
+      )}
+    </Card>
+  );
+}
+
+function NetworkPenaltyItem({ penalty: p }: { penalty: NetworkPenalty }) {
+  const economy = useEconomyLookup()(p.economyId);
+  return (
+    <li>
+      <code title={p.provider}>{shortHash(p.provider)}</code>{' '}
+      {p.amount !== null ? (
+        <>
+          lost <TokenAmount economyId={p.economyId} value={p.amount} />
+        </>
+      ) : (
+        'was jailed'
+      )}{' '}
+      in {economy?.name ?? <code>{p.economyId}</code>}
+      {p.jailedUntil !== undefined && <> until {formatDateTime(p.jailedUntil)}</>}
+      {p.jobId !== null && (
+        <>
+          {' '}
+          on <a href={href('jobs', `${p.economyId}:${p.jobId}`)}>job #{p.jobId}</a>
+        </>
+      )}
+      : {p.reason}.{' '}
+      <span className="muted small">
+        <time>{formatDateTime(p.t)}</time> · <TxHash hash={p.txHash} />
+      </span>
+    </li>
   );
 }
 
