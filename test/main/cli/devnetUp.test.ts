@@ -2,6 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { devnetLayout } from '../../../src/main/devnet/layout';
+import { readRunning } from '../../../src/main/devnet/running';
 import { tempDir } from '../../helpers/tmp';
 import { flywheel } from './helpers';
 
@@ -88,4 +90,42 @@ describe('flywheel devnet up and down', { timeout: 180_000 }, () => {
     await flywheel(['devnet', 'down', '--data-dir', dir]);
     expect(await second.exited).toBe(0);
   });
+
+  it('after a kill -9 of the process and its anvil, the next up has what was written before the last interval', async () => {
+    const up = devnetUp(dir);
+    ups.push(up);
+    const served = await up.started;
+    // A state change, then more than the 3 s --state-interval: it is on disk when the kill comes.
+    const address = `0x${'5a'.repeat(20)}`;
+    await rpc(served.rpcUrl, 'anvil_setBalance', [address, '0x3039']);
+    await rpc(served.rpcUrl, 'evm_mine', []);
+    const block = BigInt((await rpc(served.rpcUrl, 'eth_blockNumber', [])) as string);
+    await new Promise((r) => setTimeout(r, 4_000));
+    const running = readRunning(devnetLayout(dir).runningFile)!;
+    process.kill(running.anvilPid, 'SIGKILL');
+    process.kill(running.pid, 'SIGKILL');
+    await up.exited;
+
+    const again = devnetUp(dir);
+    ups.push(again);
+    const restarted = await again.started;
+    expect(restarted.factory).toBe(served.factory);
+    expect(await rpc(restarted.rpcUrl, 'eth_getBalance', [address, 'latest'])).toBe('0x3039');
+    expect(BigInt((await rpc(restarted.rpcUrl, 'eth_blockNumber', [])) as string)).toBeGreaterThanOrEqual(
+      block,
+    );
+    await flywheel(['devnet', 'down', '--data-dir', dir]);
+    expect(await again.exited).toBe(0);
+  });
 });
+
+async function rpc(url: string, method: string, params: unknown[]): Promise<unknown> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+  });
+  const body = (await res.json()) as { result?: unknown; error?: { message: string } };
+  if (body.error) throw new Error(`${method}: ${body.error.message}`);
+  return body.result;
+}
