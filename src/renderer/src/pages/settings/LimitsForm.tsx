@@ -174,7 +174,8 @@ export function LimitsForm({ settings }: { settings: Settings }) {
             checked={limits.pauseWhenUserActive}
             onChange={(e) => set({ pauseWhenUserActive: e.target.checked })}
           />
-          Pause while I am using it (jobs already running finish)
+          Pause while I am using it (jobs already running finish; the desktop app reads the keyboard and mouse
+          idle time, the headless shell cannot)
         </label>
         {limits.pauseWhenUserActive && number('idleMinutes', 'Away after', 'minutes without input')}
       </fieldset>
