@@ -84,7 +84,11 @@ const rows: Row[] = [
   {
     label: 'Expected earnings / hour',
     hint: 'for this machine, from its benchmark, at the minimum bond',
-    cell: (e, est) => estimateCell(est, (x) => <Amount value={x.expectedEarningsPerHour} token={e.token} />),
+    cell: (e, est) =>
+      // An estimate: two decimals say all it knows.
+      estimateCell(est, (x) => (
+        <Amount value={x.expectedEarningsPerHour} token={e.token} maxFractionDigits={2} />
+      )),
   },
   {
     label: 'Chance to miss a deadline',
@@ -94,7 +98,10 @@ const rows: Row[] = [
   },
   {
     label: 'Expected slash / day',
-    cell: (e, est) => estimateCell(est, (x) => <Amount value={x.expectedSlashPerDay} token={e.token} />),
+    cell: (e, est) =>
+      estimateCell(est, (x) => (
+        <Amount value={x.expectedSlashPerDay} token={e.token} maxFractionDigits={2} />
+      )),
   },
   {
     label: 'Unbonding period',
