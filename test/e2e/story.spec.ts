@@ -141,8 +141,11 @@ test('first run: benchmark, wallet, join genesis, provide, jobs finalize, compar
     .first()
     .click();
   await expect(page.getByTestId('outcome')).toContainText('went to your claimable balance');
+  // Text for recognition, boxed regions for detection, speech on a timeline for VAD, a loss curve for fine-tunes.
   const preview = page.locator(
-    '[data-testid="ocr-text"], [data-testid="vad-timeline"], [data-testid="loss-curve"]',
+    ['ocr-text', 'text-regions', 'vad-timeline', 'loss-curve']
+      .map((id) => `[data-testid="${id}"]`)
+      .join(', '),
   );
   await expect(preview.first()).toBeVisible();
   if ((await preview.first().getAttribute('data-testid')) === 'ocr-text')

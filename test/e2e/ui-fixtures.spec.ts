@@ -97,6 +97,9 @@ test('every page with a whole devnet’s data, in both themes', async ({ page })
   await page.goto(`${shell.origin}/#/jobs/${encodeURIComponent(f.vadDetail.key)}`);
   await expect(page.getByTestId('vad-timeline')).toBeVisible();
   await page.screenshot({ path: test.info().outputPath('job-vad.png'), fullPage: true });
+  await page.goto(`${shell.origin}/#/jobs/${encodeURIComponent(f.detectionDetail.key)}`);
+  await expect(page.getByTestId('text-regions')).toBeVisible();
+  await page.screenshot({ path: test.info().outputPath('job-detection.png'), fullPage: true });
 
   await openPage(page, 'earnings', 'Earnings');
   // recharts drew the running totals: one area per series, in the real layout.

@@ -142,6 +142,18 @@ describe('Jobs: one job', () => {
     ]);
   });
 
+  it('shows the text regions a detector found on its probability map', async () => {
+    renderWithBridge(<Jobs jobKey={f.detectionDetail.key} />, fixtureBridge());
+    const map = await screen.findByTestId('text-regions');
+    expect(map.closest('figure')).toHaveTextContent(
+      'Text found: 1 text region in the 288 × 64 image (probability ≥ 0.3)',
+    );
+    expect(map).toHaveAccessibleName(
+      'Text probability map of 288 × 64 pixels with 1 text region: 249 × 33 at 11, 11',
+    );
+    expect(map).toHaveAttribute('width', '288');
+  });
+
   it('shows a running fine-tune with its progress and its loss curve so far', async () => {
     renderWithBridge(<Jobs jobKey={f.fineTuneDetail.key} />, fixtureBridge());
     expect(await screen.findByRole('progressbar', { name: 'Running' })).toHaveAttribute(

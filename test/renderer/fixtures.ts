@@ -454,6 +454,33 @@ export const vadDetail: JobDetail = {
   },
 };
 
+/** A detector's map of one 288 × 64 line: high inside the text kernel, fading at its edges (one cell a pixel). */
+function detectionCells(): string {
+  const cells = new Uint8Array(288 * 64);
+  for (let y = 0; y < 64; y++) {
+    for (let x = 0; x < 288; x++) {
+      const inside = Math.min(x - 18, 252 - x, y - 16, 36 - y);
+      cells[y * 288 + x] = inside >= 2 ? 245 : inside >= 0 ? 120 : 0;
+    }
+  }
+  return btoa(String.fromCharCode(...cells));
+}
+
+export const detectionDetail: JobDetail = {
+  ...finalizedDetail,
+  key: `${GENESIS}:38`,
+  jobId: '38',
+  modelName: 'PP-OCRv4 detection',
+  preview: {
+    kind: 'text-regions',
+    width: 288,
+    height: 64,
+    threshold: 0.3,
+    grid: { cols: 288, rows: 64, cells: detectionCells() },
+    boxes: [{ x: 11, y: 11, width: 249, height: 33, score: 0.97 }],
+  },
+};
+
 export const fineTuneDetail: JobDetail = {
   ...finalizedDetail,
   ...runningJob,

@@ -22,6 +22,7 @@ export type Runner =
 export type PreviewSpec =
   | { kind: 'ocr'; keys: PackageFile & { keccak256: Hash } }
   | { kind: 'vad'; sampleRate: number; frame: number; threshold: number }
+  | { kind: 'text-regions'; threshold: number; boxThreshold: number; unclipRatio: number }
   | { kind: 'tensors' };
 
 export interface PackageFile {

@@ -58,6 +58,16 @@ export type OutputPreview =
   | { kind: 'ocr'; text: string }
   | { kind: 'vad'; durationS: number; segments: { startS: number; endS: number }[] }
   | { kind: 'fine-tune'; lossCurve: number[]; evalLoss: number }
+  | {
+      /** A text detector's probability map, shrunk to a grid, with the boxes of the text regions found in it. */
+      kind: 'text-regions';
+      width: number;
+      height: number;
+      threshold: number;
+      /** One byte a cell (probability × 255), row-major, base64. */
+      grid: { cols: number; rows: number; cells: string };
+      boxes: { x: number; y: number; width: number; height: number; score: number }[];
+    }
   | { kind: 'tensors'; tensors: { name: string; dtype: string; shape: number[] }[] };
 
 export interface JobDetail extends JobSummary {

@@ -11,6 +11,7 @@ import type { OutputPreview } from '../../../shared/api/jobs';
 import { createKeccak256, type Keccak256 } from '../hash';
 import { probeModel } from '../onnx/models';
 import { ctcDecode, parseKeys } from '../preview/ocr';
+import { textRegions } from '../preview/textRegions';
 import { speechSegments } from '../preview/vad';
 import {
   SafetensorsError,
@@ -230,6 +231,10 @@ function previewOf(job: WorkerJob, tensors: NamedTensor[]): OutputPreview {
         .map((line) => line.trim())
         .join('\n'),
     };
+  }
+  if (spec?.kind === 'text-regions' && tensors[0]?.shape.length === 4) {
+    const [, , height, width] = tensors[0].shape as [number, number, number, number];
+    return { kind: 'text-regions', ...textRegions(asFloat32(tensors[0]), height, width, spec) };
   }
   if (spec?.kind === 'vad' && tensors[0]) {
     const probs = asFloat32(tensors[0]);

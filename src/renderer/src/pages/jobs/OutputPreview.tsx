@@ -1,11 +1,17 @@
+import { useEffect, useRef } from 'react';
 import type { OutputPreview as Preview } from '../../../../shared/api';
 import { sparklinePath } from '../../lib/sparkline';
 
-/** A short look at what the GPU produced: recognised text, speech segments on a timeline, a loss curve, tensors. */
+/**
+ * A short look at what the GPU produced: recognised text, the text regions a detector found, speech segments on a
+ * timeline, a loss curve, tensors.
+ */
 export function OutputPreview({ preview }: { preview: Preview }) {
   switch (preview.kind) {
     case 'ocr':
       return <OcrText text={preview.text} />;
+    case 'text-regions':
+      return <TextRegions preview={preview} />;
     case 'vad':
       return <VadTimeline durationS={preview.durationS} segments={preview.segments} />;
     case 'fine-tune':
@@ -22,6 +28,57 @@ function OcrText({ text }: { text: string }) {
       <pre className="ocr-text" data-testid="ocr-text">
         {text || '(no text found)'}
       </pre>
+    </figure>
+  );
+}
+
+type TextRegionsPreview = Extract<Preview, { kind: 'text-regions' }>;
+
+/** The detector's probability map as a heat map, with the text regions boxed on it. */
+function TextRegions({ preview }: { preview: TextRegionsPreview }) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const { grid, boxes, width, height } = preview;
+  useEffect(() => {
+    const context = canvas.current?.getContext('2d');
+    if (!context) return;
+    const style = getComputedStyle(canvas.current!);
+    const accent = style.getPropertyValue('--accent').trim() || '#2f6feb';
+    const box = style.getPropertyValue('--ok').trim() || '#1a7f37';
+    const cells = Uint8Array.from(atob(grid.cells), (c) => c.charCodeAt(0));
+    const cw = width / grid.cols;
+    const ch = height / grid.rows;
+    context.clearRect(0, 0, width, height);
+    context.fillStyle = accent;
+    for (let r = 0; r < grid.rows; r++) {
+      for (let c = 0; c < grid.cols; c++) {
+        const v = cells[r * grid.cols + c]!;
+        if (v === 0) continue;
+        context.globalAlpha = v / 255;
+        context.fillRect(c * cw, r * ch, cw + 0.5, ch + 0.5);
+      }
+    }
+    context.globalAlpha = 1;
+    context.strokeStyle = box;
+    context.lineWidth = Math.max(1, width / 300);
+    for (const b of boxes) context.strokeRect(b.x, b.y, b.width, b.height);
+  }, [grid, boxes, width, height]);
+  const regions = `${boxes.length} text ${boxes.length === 1 ? 'region' : 'regions'}`;
+  return (
+    <figure className="preview">
+      <figcaption>
+        Text found: {regions} in the {width} × {height} image (probability ≥ {preview.threshold})
+      </figcaption>
+      <canvas
+        ref={canvas}
+        className="text-regions"
+        width={width}
+        height={height}
+        role="img"
+        aria-label={`Text probability map of ${width} × ${height} pixels with ${regions}${
+          boxes.length ? `: ${boxes.map((b) => `${b.width} × ${b.height} at ${b.x}, ${b.y}`).join('; ')}` : ''
+        }`}
+        data-testid="text-regions"
+      />
     </figure>
   );
 }
