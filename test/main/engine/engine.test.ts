@@ -62,6 +62,16 @@ describe('engine on the reference models', () => {
     expect(segments.at(-1)!.endS).toBeLessThan(speechS + 0.3);
   });
 
+  it('reports a long clip’s progress frame by frame, with an ETA', async () => {
+    const progress: JobProgress[] = [];
+    await engine.runJob(vadJob(tone(440, 60)), { onProgress: (p) => progress.push(p) });
+    const frames = Math.ceil((60 * 16_000) / 512);
+    const during = progress.filter((p) => p.steps === frames && p.fraction < 1);
+    expect(during.length).toBeGreaterThan(0);
+    expect(during.some((p) => p.etaS !== null && p.etaS > 0)).toBe(true);
+    expect(progress.at(-1)).toMatchObject({ fraction: 1, etaS: 0 });
+  });
+
   it('Silero VAD does not take a pure tone for speech', async () => {
     const result = await engine.runJob(vadJob(tone(440, 2)));
     expect(result.preview).toMatchObject({ kind: 'vad', segments: [] });

@@ -11,8 +11,9 @@ export async function runInference(
   session: ort.InferenceSession,
   tensors: NamedTensor[],
   runner: Runner,
+  onProgress?: (step: number, steps: number) => void,
 ): Promise<NamedTensor[]> {
-  if (runner.kind === 'stream') return runStream(session, tensors, runner);
+  if (runner.kind === 'stream') return runStream(session, tensors, runner, onProgress);
   const specs = inputSpecs(session);
   if (specs.some((s) => s.type === 'non-tensor')) {
     throw new WorkerRefusal('MODEL_INVALID', 'the model takes non-tensor inputs, which jobs cannot carry');
@@ -30,12 +31,14 @@ export async function runInference(
 
 /**
  * Runs a stateful model over a long 1-D input, one frame at a time, carrying its state (Silero VAD: 512 samples at
- * 16 kHz per frame, a [2,1,128] state); the output holds one value per frame. The last frame is zero-padded.
+ * 16 kHz per frame, a [2,1,128] state); the output holds one value per frame. The last frame is zero-padded. Each
+ * frame is a step of the job's progress.
  */
 async function runStream(
   session: ort.InferenceSession,
   tensors: NamedTensor[],
   runner: Extract<Runner, { kind: 'stream' }>,
+  onProgress?: (step: number, steps: number) => void,
 ): Promise<NamedTensor[]> {
   const problem = checkInputs(tensors, [{ name: runner.input, type: 'float32', shape: ['samples'] }]);
   if (problem) throw new WorkerRefusal('INPUT_INVALID', problem);
@@ -66,6 +69,7 @@ async function runStream(
     });
     out[i] = (outputs[runner.modelOutput]!.data as Float32Array)[0]!;
     state = outputs[runner.state.output] as ort.Tensor;
+    onProgress?.(i + 1, frames);
   }
   return [fromOrt(runner.output, new ort.Tensor('float32', out, [frames]))];
 }

@@ -77,18 +77,20 @@ async function handleJob(id: number, job: WorkerJob): Promise<void> {
     const started = performance.now();
     let tensors: NamedTensor[];
     let preview: OutputPreview;
+    // At most ten progress messages a second, and always the last step.
+    let lastPost = 0;
+    const progress = (step: number, steps: number, loss?: number) => {
+      const now = performance.now();
+      if (now - lastPost < 100 && step !== steps) return;
+      lastPost = now;
+      port.post({ type: 'progress', id, step, steps, ...(loss !== undefined ? { loss } : {}) });
+    };
     if (job.kind === 'fine-tune') {
-      let lastPost = 0;
-      const outcome = await runFineTune(session, file, (step, steps, loss) => {
-        const now = performance.now();
-        if (now - lastPost < 100 && step !== steps) return;
-        lastPost = now;
-        port.post({ type: 'progress', id, step, steps, loss });
-      });
+      const outcome = await runFineTune(session, file, progress);
       tensors = outcome.tensors;
       preview = outcome.preview;
     } else {
-      tensors = await runInference(session, file.tensors, job.runner);
+      tensors = await runInference(session, file.tensors, job.runner, progress);
       preview = previewOf(job, tensors);
     }
     const runMs = performance.now() - started;
