@@ -22,7 +22,8 @@ function devnetUp(dataDir: string): Up {
   const child = spawn(
     process.execPath,
     [TSX, join(ROOT, 'src/main/cli/main.ts'), 'devnet', 'up', '--no-market', '--json', '--data-dir', dataDir],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    // Its own process group: tsx runs the CLI in a child, which starts anvil; a failed test kills them all.
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );
   let stdout = '';
   let stderr = '';
@@ -46,7 +47,13 @@ describe('flywheel devnet up and down', { timeout: 180_000 }, () => {
   const { dir, cleanup } = tempDir('flywheel-devnet-up-');
   const ups: Up[] = [];
   afterAll(async () => {
-    for (const up of ups) if (up.child.exitCode === null) up.child.kill('SIGKILL');
+    for (const up of ups) {
+      try {
+        process.kill(-up.child.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
     cleanup();
   });
 

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,7 +60,10 @@ describe('flywheel provider commands', { timeout: 120_000 }, () => {
     });
     await wallet.import({ privateKey: DEV_PRIVATE_KEYS[2], passphrase: PASSPHRASE });
   }, 120_000);
+  /** Every `flywheel` process this file starts: one still running when the tests end (a failed wait) is killed. */
+  const children = new Set<ChildProcess>();
   afterAll(async () => {
+    for (const child of children) child.kill('SIGKILL');
     await market?.close();
     cleanup();
     if (cli) rmSync(cli.dir, { recursive: true, force: true });
@@ -73,6 +76,7 @@ describe('flywheel provider commands', { timeout: 120_000 }, () => {
         stdio: ['ignore', 'pipe', 'pipe'],
         env: { ...process.env, FLYWHEEL_PASSPHRASE: PASSPHRASE, ...options.env },
       });
+      children.add(child);
       let out = '';
       let err = '';
       child.stdout.on('data', (b: Buffer) => {
@@ -80,7 +84,10 @@ describe('flywheel provider commands', { timeout: 120_000 }, () => {
         if (options.until?.test(out)) child.kill('SIGINT');
       });
       child.stderr.on('data', (b: Buffer) => (err += b.toString()));
-      child.once('exit', (code) => resolve({ code, out, err }));
+      child.once('exit', (code) => {
+        children.delete(child);
+        resolve({ code, out, err });
+      });
     });
   }
   const json = async <T>(args: string[]): Promise<T> => {
