@@ -22,6 +22,11 @@ const PENALTY_EVENTS = new Set([
   'ProviderUnjailed',
 ]);
 
+/** A slash that paid a winner is a challenge the provider lost (a wrong result); otherwise a missed deadline. */
+function isLostChallenge(slash: StoredLog): boolean {
+  return big(slash, 'toWinner') > 0n;
+}
+
 /**
  * Every penalty against this provider — timeouts, slashes (a lost challenge named as such), strikes, jail and
  * release — from the chain's events, each with its evidence (the job, its deadline, the block and transaction,
@@ -99,7 +104,7 @@ export class PenaltiesService {
         });
         continue;
       }
-      const lostChallenge = big(l, 'toWinner') > 0n;
+      const lostChallenge = isLostChallenge(l);
       out.push({
         ...base,
         kind: lostChallenge ? 'challenge-lost' : 'slash',
@@ -151,7 +156,7 @@ export class PenaltiesService {
             : 'The deadline passed without a result. Keep the node running while providing (the job was assigned while it was away or busy), or lower "jobs at once" in Settings → Limits.',
         };
       case 'ProviderSlashed': {
-        const lostChallenge = big(l, 'toWinner') > 0n;
+        const lostChallenge = isLostChallenge(l);
         const deadline = context.find((c) => c.name === 'JobTimedOut' && c.tx === l.tx);
         return {
           ...base,

@@ -56,6 +56,12 @@ export function textRegions(
     seen[start] = 1;
     stack.push(start);
     let [minX, minY, maxX, maxY, area, sum] = [width, height, -1, -1, 0, 0];
+    const visit = (j: number) => {
+      if (!seen[j] && map[j]! >= threshold) {
+        seen[j] = 1;
+        stack.push(j);
+      }
+    };
     while (stack.length) {
       const i = stack.pop()!;
       const x = i % width;
@@ -66,12 +72,11 @@ export function textRegions(
       maxY = Math.max(maxY, y);
       area++;
       sum += map[i]!;
-      for (const j of [x > 0 ? i - 1 : -1, x < width - 1 ? i + 1 : -1, i - width, i + width]) {
-        if (j >= 0 && j < map.length && !seen[j] && map[j]! >= threshold) {
-          seen[j] = 1;
-          stack.push(j);
-        }
-      }
+      // The four neighbours, without an array per pixel (a detector's map can hold a million of them).
+      if (x > 0) visit(i - 1);
+      if (x < width - 1) visit(i + 1);
+      if (y > 0) visit(i - width);
+      if (y < height - 1) visit(i + width);
     }
     const score = sum / area;
     if (area < 3 || score < boxThreshold) continue;
