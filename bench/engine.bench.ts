@@ -1,12 +1,14 @@
 import ort from 'onnxruntime-node';
 import { BenchmarkService } from '../src/main/benchmark/service';
+import { SETTINGS } from '../src/main/benchmark/suite';
 import { createEngine, cpuDevice } from '../src/main/engine/engine';
 import { createKeccak256 } from '../src/main/engine/hash';
+import { fastestWindow } from '../src/main/engine/timing';
+import { timeModel } from '../src/main/engine/worker/bench';
 import { gemmModel, pseudoRandom } from '../src/main/engine/onnx/models';
 import { readReferenceModel, referenceById } from '../src/main/engine/references';
 import { readSafetensors, tensorOf, writeSafetensors } from '../src/main/engine/safetensors';
 import { buildTrainingGraph } from '../src/main/engine/training/graph';
-import { sessionOptions } from '../src/main/engine/worker/sessions';
 import { fromOrt, toOrt } from '../src/main/engine/worker/tensors';
 import { EventBus } from '../src/main/events';
 import { LogSink } from '../src/main/log';
@@ -17,63 +19,94 @@ const log = new LogSink({ consoleLevel: 'silent' }).logger('bench');
 const keccak256 = await createKeccak256();
 const device = cpuDevice();
 
-/** Engine (warm) vs a bare session.run loop on the same PP-OCRv4 input, interleaved so noise hits both. */
+/** Collects garbage (`npm run bench` exposes gc), then waits: spinning pool threads of a bare session go to sleep. */
+async function collect(ms = 150): Promise<void> {
+  (globalThis as { gc?: () => void }).gc?.();
+  await new Promise((r) => setTimeout(r, ms));
+}
+
+/**
+ * Engine (warm) vs a bare session.run loop on the same PP-OCRv4 input. The bare session has onnxruntime-node's
+ * defaults, whose pool threads keep spinning for tens of milliseconds after each run: timed run by run in turn,
+ * that spinning would slow whichever loop ran next. So each is timed in blocks of runs, the blocks alternate, and a
+ * pause before each lets the other's threads go to sleep; noise still hits all of them alike.
+ */
 async function overhead(report: (line: string) => void): Promise<Figure[]> {
   const model = readReferenceModel(referenceById('ocr-rec'), keccak256);
   const modelHash = keccak256(model);
   const input = writeSafetensors([tensorOf('x', 'F32', [1, 3, 48, 320], pseudoRandom(3 * 48 * 320, 11))]);
   const engine = createEngine({ devices: [device], log });
-  // The same session options as the engine's (threads, no spinning): the ratio is then the engine's own overhead.
-  const bare = await ort.InferenceSession.create(model, sessionOptions(device));
-  const x = toOrt(readSafetensors(input).tensors[0]!);
   const job = { kind: 'inference' as const, modelHash, model, input };
-  for (let i = 0; i < 3; i++) {
-    await engine.runJob(job);
-    await bare.run({ x });
-  }
-  const e: number[] = [];
-  const b: number[] = [];
-  const same: number[] = [];
-  const hashMs: number[] = [];
-  for (let i = 0; i < 25; i++) {
-    let t = performance.now();
-    await bare.run({ x });
-    b.push(performance.now() - t);
-    // The bare library doing the job's whole work: run, write the output file, keccak256 it.
-    t = performance.now();
-    const out = await bare.run({ x });
-    keccak256(writeSafetensors(bare.outputNames.map((n) => fromOrt(n, out[n]!))));
-    same.push(performance.now() - t);
-    t = performance.now();
-    const r = await engine.runJob(job);
-    e.push(performance.now() - t);
-    hashMs.push(r.timings.outputMs);
-  }
-  // Idle: CPU time the whole process uses in the second after a job.
+  // Idle: CPU time the whole process uses in the second after a job, measured first, before the loops below
+  // leave their garbage and a bare session behind.
+  for (let i = 0; i < 3; i++) await engine.runJob(job);
+  await collect(300);
   await engine.runJob(job);
   const before = process.cpuUsage();
   await new Promise((r) => setTimeout(r, 1000));
   const idle = process.cpuUsage(before);
-  await engine.close();
+  const bare = await ort.InferenceSession.create(model);
+  const x = toOrt(readSafetensors(input).tensors[0]!);
+  const times = {
+    engine: [] as number[],
+    bare: [] as number[],
+    same: [] as number[],
+    outputMs: [] as number[],
+  };
+  // Each returns, for the engine, the job's own output file + hash time.
+  const loops: [keyof typeof times, () => Promise<number | void>][] = [
+    [
+      'bare',
+      async () => {
+        await bare.run({ x });
+      },
+    ],
+    [
+      // The bare library doing the job's whole work: run, write the output file, keccak256 it.
+      'same',
+      async () => {
+        const out = await bare.run({ x });
+        keccak256(writeSafetensors(bare.outputNames.map((n) => fromOrt(n, out[n]!))));
+      },
+    ],
+    ['engine', async () => (await engine.runJob(job)).timings.outputMs],
+  ];
+  for (let round = 0; round < 6; round++) {
+    for (const [name, once] of loops) {
+      await collect();
+      for (let i = 0; i < 2; i++) await once();
+      for (let i = 0; i < 8; i++) {
+        const t = performance.now();
+        const outputMs = await once();
+        times[name].push(performance.now() - t);
+        if (outputMs !== undefined) times.outputMs.push(outputMs);
+      }
+    }
+  }
   await bare.release();
-  const ratio = median(e) / median(b);
-  const withoutOutput = (median(e) - median(hashMs)) / median(b);
+  await engine.close();
+  const [e, b, same, out] = [times.engine, times.bare, times.same, times.outputMs].map(median) as [
+    number,
+    number,
+    number,
+    number,
+  ];
   report(
-    `ocr-rec: engine ${median(e).toFixed(1)} ms (output file + hash ${median(hashMs).toFixed(1)} ms), bare ${median(b).toFixed(1)} ms, bare with output file + hash ${median(same).toFixed(1)} ms`,
+    `ocr-rec: engine ${e.toFixed(1)} ms (output file + hash ${out.toFixed(1)} ms), bare ${b.toFixed(1)} ms, bare with output file + hash ${same.toFixed(1)} ms`,
   );
   return [
     {
       id: 'engine-overhead-ocr-rec',
-      value: ratio,
+      value: e / b,
       unit: '×',
       better: 'lower',
       target: 1.05,
       baseline: 1,
-      note: `median engine runJob ${median(e).toFixed(1)} ms / bare session.run ${median(b).toFixed(1)} ms (same session options), 25 interleaved runs; includes writing and keccak-hashing the 1 MB output file`,
+      note: `median engine runJob ${e.toFixed(1)} ms / bare session.run ${b.toFixed(1)} ms (onnxruntime-node defaults), 48 runs each in alternating blocks; the engine's figure includes writing and keccak-hashing the 1 MB output file (${out.toFixed(1)} ms)`,
     },
     {
       id: 'engine-overhead-ocr-rec-run-only',
-      value: withoutOutput,
+      value: (e - out) / b,
       unit: '×',
       better: 'lower',
       baseline: 1,
@@ -81,7 +114,7 @@ async function overhead(report: (line: string) => void): Promise<Figure[]> {
     },
     {
       id: 'engine-overhead-ocr-rec-same-work',
-      value: median(e) / median(same),
+      value: e / same,
       unit: '×',
       better: 'lower',
       baseline: 1,
@@ -103,18 +136,18 @@ async function gemm(report: (line: string) => void): Promise<Figure[]> {
   const n = 1024;
   const flop = 2 * n ** 3;
   const model = gemmModel(n, 'float');
-  const bare = await ort.InferenceSession.create(model, sessionOptions(device));
-  const a = new ort.Tensor('float32', pseudoRandom(n * n, 7), [n, n]);
-  for (let i = 0; i < 5; i++) await bare.run({ a });
+  const bare = await ort.InferenceSession.create(model);
+  // The suite's own timing loop and figure (quick settings), run here on the bare session: the same statistics,
+  // without the engine.
+  const feeds = [tensorOf('a', 'F32', [n, n], pseudoRandom(n * n, 7))];
+  const settings = SETTINGS.quick;
   const bareRun = async () => {
-    const times: number[] = [];
-    const started = performance.now();
-    while (performance.now() - started < 1500) {
-      const t = performance.now();
-      await bare.run({ a });
-      times.push(performance.now() - t);
-    }
-    return flop / (median(times) / 1000) / 1e9;
+    const runs = await timeModel(bare, feeds, {
+      modelHash: `0x${'0'.repeat(64)}`,
+      feeds: new Uint8Array(),
+      ...settings,
+    });
+    return flop / (fastestWindow(runs, settings.minRepeats, settings.targetCv).ms / 1000) / 1e9;
   };
   const { dir, cleanup } = tempDir('flywheel-bench-');
   const engine = createEngine({ devices: [device], log });
@@ -127,14 +160,14 @@ async function gemm(report: (line: string) => void): Promise<Figure[]> {
   });
   const suiteG: number[] = [];
   const bareG: number[] = [];
-  // The bare loop leaves ~250 MB of 4 MB output arrays behind; collected while the suite runs, V8's GC threads
-  // take a core from onnxruntime. Collect between the two (`npm run bench` exposes gc), so each is measured alone.
-  const collect = () => (globalThis as { gc?: () => void }).gc?.();
+  // The bare loop leaves its 4 MB output arrays behind; collected while the suite runs, V8's GC threads take a
+  // core from onnxruntime. Collect between the two (`npm run bench` exposes gc), so each is measured alone; the
+  // pause after each lets the bare session's spinning threads go to sleep first.
   for (let i = 0; i < 5; i++) {
     bareG.push(await bareRun());
-    collect();
+    await collect();
     suiteG.push((await suite.run('quick')).figures[0]!.value);
-    collect();
+    await collect();
   }
   await bare.release();
   // The whole quick suite, end to end, on a fresh engine (worker start included).
@@ -161,7 +194,7 @@ async function gemm(report: (line: string) => void): Promise<Figure[]> {
       better: 'higher',
       target: 0.95,
       baseline: 1,
-      note: `suite ${median(suiteG).toFixed(1)} vs bare ORT MatMul loop ${median(bareG).toFixed(1)} GFLOP/s, 5 interleaved runs`,
+      note: `suite ${median(suiteG).toFixed(1)} vs bare ORT MatMul loop ${median(bareG).toFixed(1)} GFLOP/s (the suite's timing loop and figure on a bare session with onnxruntime-node defaults), 5 interleaved runs`,
     },
     {
       id: 'gemm-fp32-spread',
@@ -171,7 +204,7 @@ async function gemm(report: (line: string) => void): Promise<Figure[]> {
       target: 3,
       // The bare loop's own spread in the same run: how much of it is the machine's.
       baseline: cv(bareG) * 100,
-      note: 'CV of the GEMM figure over 5 quick runs; baseline: the CV of 5 bare MatMul loops interleaved with them',
+      note: 'CV of the GEMM figure over 5 quick runs; baseline: the CV of the 5 bare MatMul loops interleaved with them',
     },
     { id: 'quick-suite-duration', value: quickS, unit: 's', better: 'lower', target: 30 },
     {

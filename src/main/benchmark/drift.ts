@@ -1,5 +1,5 @@
 import type { DriftReport } from '../../shared/api/benchmark';
-import { median } from './score';
+import { median } from '../engine/timing';
 
 /** Live jobs slower than this × their prediction flag drift (thermal throttling, a busy GPU, a changed driver). */
 export const DRIFT_LIMIT = 1.25;

@@ -25,16 +25,3 @@ export function scoreOf(figures: readonly BenchmarkFigure[]): { score: number; s
   const spread = Math.sqrt(counted.reduce((s, f) => s + f.spreadPct ** 2, 0)) / counted.length;
   return { score: Math.round(100 * Math.exp(logMean) * 10) / 10, spreadPct: Math.round(spread * 100) / 100 };
 }
-
-export function median(values: readonly number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
-
-/** Coefficient of variation in percent. */
-export function cvPct(values: readonly number[]): number {
-  const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  const sd = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length);
-  return mean > 0 ? (100 * sd) / mean : 0;
-}

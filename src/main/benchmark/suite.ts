@@ -1,7 +1,8 @@
 import type { BenchmarkFigure, BenchmarkMode, BenchmarkResult } from '../../shared/api/benchmark';
 import type { Engine } from '../engine/engine';
 import type { Keccak256 } from '../engine/hash';
-import { cvPct, median, scoreOf } from './score';
+import { fastestWindow } from '../engine/timing';
+import { scoreOf } from './score';
 import { workloads, type Workload } from './workloads';
 
 export interface SuiteStep {
@@ -22,8 +23,24 @@ export interface SuiteOptions {
 
 /** Per-test repeat settings: quick fits the whole suite in about 30 s on two cores; full settles tighter. */
 export const SETTINGS = {
-  quick: { warmup: 2, repeatMs: 150, minRepeats: 3, maxRepeats: 12, targetCv: 0.02, maxMs: 2500 },
-  full: { warmup: 5, repeatMs: 500, minRepeats: 5, maxRepeats: 40, targetCv: 0.01, maxMs: 20_000 },
+  quick: {
+    warmup: 2,
+    warmupMs: 300,
+    repeatMs: 150,
+    minRepeats: 3,
+    maxRepeats: 12,
+    targetCv: 0.02,
+    maxMs: 2500,
+  },
+  full: {
+    warmup: 5,
+    warmupMs: 1000,
+    repeatMs: 500,
+    minRepeats: 5,
+    maxRepeats: 40,
+    targetCv: 0.01,
+    maxMs: 20_000,
+  },
 } as const;
 
 export interface SuiteOutcome {
@@ -56,7 +73,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
         {
           modelHash: workload.modelHash,
           model: workload.model,
-          feeds: workload.feeds,
+          feeds: workload.feeds(),
           ...settings,
           ...(workload.carry ? { carry: true } : {}),
         },
@@ -67,9 +84,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
       throw err;
     }
     device ??= { id: outcome.device.id, executionProvider: outcome.device.executionProvider };
-    const repeatMeans = outcome.runMs.map((r) => r.reduce((a, b) => a + b, 0) / r.length);
-    const kept = repeatMeans.slice(-settings.minRepeats);
-    const ms = median(kept);
+    const { ms, cvPct } = fastestWindow(outcome.runMs, settings.minRepeats, settings.targetCv);
     msPerRun[workload.id] = ms;
     inputBytes[workload.id] = workload.inputBytes;
     figures.push({
@@ -77,7 +92,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
       label: workload.label,
       value: round(workload.itemsPerRun / (ms / 1000) / workload.scale),
       unit: workload.unit,
-      spreadPct: Math.round(cvPct(kept) * 100) / 100,
+      spreadPct: Math.round(cvPct * 100) / 100,
       repeats: outcome.runMs.length,
     });
   }

@@ -18,9 +18,11 @@ export interface Workload {
   itemsPerRun: number;
   /** Dividing the value by this gives the unit (1e9 for GFLOP/s). */
   scale: number;
-  model: Uint8Array;
   modelHash: `0x${string}`;
-  feeds: Uint8Array;
+  /** The model's bytes: read only when the device's worker holds no session for it. */
+  model: () => Uint8Array;
+  /** The fixed inputs (safetensors), built when the test is reached. */
+  feeds: () => Uint8Array;
   /** Bytes of input one run takes: predictions scale by a job's input size against it. */
   inputBytes: number;
   carry?: boolean;
@@ -33,35 +35,55 @@ export interface Workload {
 export const FINETUNE_HEAD: ClassifierHead = { inputs: 64, hidden: [64], classes: 10, optimizer: 'adam' };
 export const FINETUNE_BATCH = 256;
 
+/** GEMM models' hashes, computed once: the models are the same on every run. */
+const gemmHashes = new Map<string, `0x${string}`>();
+
+/**
+ * The suite's tests. Models and inputs are built only when a test is reached (and a model only when the worker has
+ * no session for it): building them all up front read and hashed ~17 MB of models on every run, and the garbage,
+ * freed while the worker timed a test, took a core from it on a two-core machine.
+ */
 export function workloads(mode: BenchmarkMode, keccak256: Keccak256): Workload[] {
   const gemmN = 1024;
   const detSize = mode === 'quick' ? 320 : 640;
   const list: Workload[] = [];
   for (const type of ['float', 'float16'] as const) {
-    const model = gemmModel(gemmN, type);
-    const a = pseudoRandom(gemmN * gemmN, 7);
-    const feeds =
-      type === 'float'
-        ? tensorOf('a', 'F32', [gemmN, gemmN], a)
-        : tensorOf('a', 'F16', [gemmN, gemmN], toHalf(a));
+    const key = `${gemmN}-${type}`;
+    let hash = gemmHashes.get(key);
+    if (!hash) {
+      hash = keccak256(gemmModel(gemmN, type));
+      gemmHashes.set(key, hash);
+    }
     list.push({
       id: type === 'float' ? 'gemm-fp32' : 'gemm-fp16',
       label: `GEMM ${gemmN}² ${type === 'float' ? 'fp32' : 'fp16'}`,
       unit: 'GFLOP/s',
       itemsPerRun: 2 * gemmN ** 3,
       scale: 1e9,
-      model,
-      modelHash: keccak256(model),
-      feeds: writeSafetensors([feeds]),
-      inputBytes: feeds.data.byteLength,
+      modelHash: hash,
+      model: () => gemmModel(gemmN, type),
+      feeds: () => {
+        const a = pseudoRandom(gemmN * gemmN, 7);
+        return writeSafetensors([
+          type === 'float'
+            ? tensorOf('a', 'F32', [gemmN, gemmN], a)
+            : tensorOf('a', 'F16', [gemmN, gemmN], toHalf(a)),
+        ]);
+      },
+      inputBytes: gemmN * gemmN * (type === 'float' ? 4 : 2),
       optional: type === 'float16',
     });
   }
+  // A reference model's hash is pinned in resources/models.json; its bytes are checked against it when read.
   const reference = (id: string) => {
-    const model = readReferenceModel(referenceById(id), keccak256);
-    return { model, modelHash: keccak256(model), referenceId: id };
+    const model = referenceById(id);
+    return {
+      modelHash: model.keccak256,
+      model: () => readReferenceModel(model, keccak256),
+      referenceId: id,
+    };
   };
-  const recInput = tensorOf('x', 'F32', [1, 3, 48, 320], pseudoRandom(3 * 48 * 320, 11));
+  const recInput = () => tensorOf('x', 'F32', [1, 3, 48, 320], pseudoRandom(3 * 48 * 320, 11));
   list.push({
     id: 'ocr-rec',
     label: 'PP-OCRv4 recognition (48×320 line)',
@@ -69,10 +91,11 @@ export function workloads(mode: BenchmarkMode, keccak256: Keccak256): Workload[]
     itemsPerRun: 1,
     scale: 1,
     ...reference('ocr-rec'),
-    feeds: writeSafetensors([recInput]),
-    inputBytes: recInput.data.byteLength,
+    feeds: () => writeSafetensors([recInput()]),
+    inputBytes: 3 * 48 * 320 * 4,
   });
-  const detInput = tensorOf('x', 'F32', [1, 3, detSize, detSize], pseudoRandom(3 * detSize * detSize, 13));
+  const detInput = () =>
+    tensorOf('x', 'F32', [1, 3, detSize, detSize], pseudoRandom(3 * detSize * detSize, 13));
   list.push({
     id: 'ocr-det',
     label: `PP-OCRv4 detection (${detSize}×${detSize})`,
@@ -80,8 +103,8 @@ export function workloads(mode: BenchmarkMode, keccak256: Keccak256): Workload[]
     itemsPerRun: 1,
     scale: 1,
     ...reference('ocr-det'),
-    feeds: writeSafetensors([detInput]),
-    inputBytes: detInput.data.byteLength,
+    feeds: () => writeSafetensors([detInput()]),
+    inputBytes: 3 * detSize * detSize * 4,
   });
   list.push({
     id: 'vad',
@@ -90,16 +113,17 @@ export function workloads(mode: BenchmarkMode, keccak256: Keccak256): Workload[]
     itemsPerRun: 1,
     scale: 1,
     ...reference('vad'),
-    feeds: writeSafetensors([
-      tensorOf(
-        'input',
-        'F32',
-        [1, 512],
-        pseudoRandom(512, 17).map((v) => v * 0.1),
-      ),
-      tensorOf('state', 'F32', [2, 1, 128], new Float32Array(256)),
-      tensorOf('sr', 'I64', [], BigInt64Array.from([16000n])),
-    ]),
+    feeds: () =>
+      writeSafetensors([
+        tensorOf(
+          'input',
+          'F32',
+          [1, 512],
+          pseudoRandom(512, 17).map((v) => v * 0.1),
+        ),
+        tensorOf('state', 'F32', [2, 1, 128], new Float32Array(256)),
+        tensorOf('sr', 'I64', [], BigInt64Array.from([16000n])),
+      ]),
     // A VAD job's input is its audio: one frame is 512 float samples.
     inputBytes: 512 * 4,
   });
@@ -110,9 +134,9 @@ export function workloads(mode: BenchmarkMode, keccak256: Keccak256): Workload[]
     unit: 'steps/s',
     itemsPerRun: 1,
     scale: 1,
-    model: train,
+    model: () => train,
     modelHash: keccak256(train),
-    feeds: writeSafetensors(trainingFeeds()),
+    feeds: () => writeSafetensors(trainingFeeds()),
     inputBytes: FINETUNE_BATCH * FINETUNE_HEAD.inputs * 4,
     carry: true,
   });

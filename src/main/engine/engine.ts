@@ -81,7 +81,8 @@ export interface RunJobOptions {
 }
 
 export interface BenchRequest extends Omit<WorkerBench, 'model'> {
-  model: Uint8Array;
+  /** The model's bytes, or how to get them: asked for only when the worker holds no session for it. */
+  model: Uint8Array | (() => Uint8Array | Promise<Uint8Array>);
 }
 
 export interface BenchOutcome {
@@ -245,9 +246,12 @@ export function createEngine(options: EngineOptions): Engine {
         (id) => ({
           type: 'bench',
           id,
-          bench: worker.holds(request.modelHash) ? rest : { ...rest, model },
+          bench: model instanceof Uint8Array && !worker.holds(request.modelHash) ? { ...rest, model } : rest,
         }),
-        { timeoutMs: benchOptions.timeoutMs ?? request.maxMs * 3 + 60_000, loadModel: async () => model },
+        {
+          timeoutMs: benchOptions.timeoutMs ?? request.maxMs * 3 + 60_000,
+          loadModel: async () => (model instanceof Uint8Array ? model : model()),
+        },
       );
       return { runMs: reply.runMs, loadMs: reply.loadMs, device };
     },

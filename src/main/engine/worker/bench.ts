@@ -1,13 +1,15 @@
 import type ort from 'onnxruntime-node';
 import type { NamedTensor } from '../safetensors';
+import { median, timingSettled } from '../timing';
 import { native } from './native';
 import type { WorkerBench } from './protocol';
 import { toOrt } from './tensors';
 
 /**
- * Times a model on fixed feeds inside the worker, so that only onnxruntime's run is measured: warm-up runs, then
- * repeats of about `repeatMs` each until the last `minRepeats` repeat means agree within `targetCv`, or the time or
- * repeat cap is reached. With `carry`, outputs named `<input>.next` feed the next run (a training loop).
+ * Times a model on fixed feeds inside the worker, so that only onnxruntime's run is measured: warm-up runs (a number
+ * of them, for at least `warmupMs`), then repeats of about `repeatMs` each until the last `minRepeats` repeats agree
+ * within `targetCv` and are no slow spell (`timingSettled`, engine/timing.ts), or the time or repeat cap is reached.
+ * With `carry`, outputs named `<input>.next` feed the next run (a training loop).
  */
 export async function timeModel(
   session: ort.InferenceSession,
@@ -26,10 +28,16 @@ export async function timeModel(
       for (const n of carried) feeds[n] = out[`${n}.next`]!;
     }
   };
-  const warm = performance.now();
-  for (let i = 0; i < bench.warmup; i++) await once();
-  const warmMean = (performance.now() - warm) / Math.max(1, bench.warmup);
-  const runsPerRepeat = Math.min(1000, Math.max(1, Math.round(bench.repeatMs / Math.max(warmMean, 1e-3))));
+  // Warm up for a number of runs and a minimum time: a fresh session's first ~0.3 s of runs read up to 15 % slow.
+  const warmStarted = performance.now();
+  const warmRuns: number[] = [];
+  while (warmRuns.length < bench.warmup || performance.now() - warmStarted < (bench.warmupMs ?? 0)) {
+    const t = performance.now();
+    await once();
+    warmRuns.push(performance.now() - t);
+  }
+  const warmMs = median(warmRuns.slice(-Math.max(1, bench.warmup)));
+  const runsPerRepeat = Math.min(1000, Math.max(1, Math.round(bench.repeatMs / Math.max(warmMs, 1e-3))));
   const started = performance.now();
   const repeats: number[][] = [];
   while (repeats.length < bench.maxRepeats) {
@@ -40,16 +48,8 @@ export async function timeModel(
       runs.push(performance.now() - t);
     }
     repeats.push(runs);
-    if (repeats.length >= bench.minRepeats && settled(repeats.slice(-bench.minRepeats), bench.targetCv))
-      break;
+    if (timingSettled(repeats, bench.minRepeats, bench.targetCv)) break;
     if (performance.now() - started > bench.maxMs) break;
   }
   return repeats;
-}
-
-function settled(repeats: number[][], targetCv: number): boolean {
-  const means = repeats.map((r) => r.reduce((a, b) => a + b, 0) / r.length);
-  const mean = means.reduce((a, b) => a + b, 0) / means.length;
-  const sd = Math.sqrt(means.reduce((a, b) => a + (b - mean) ** 2, 0) / means.length);
-  return sd / mean <= targetCv;
 }

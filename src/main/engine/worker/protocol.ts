@@ -49,11 +49,13 @@ export interface WorkerBench {
   /** Safetensors with one tensor per model input. */
   feeds: Uint8Array;
   warmup: number;
-  /** Wall time a repeat aims at; its run count is set from the warm-up runs. A repeat's figure is its mean. */
+  /** Warm up for at least this long too. */
+  warmupMs?: number;
+  /** Wall time a repeat aims at; its run count is set from the warm-up runs. A repeat's figure is its median run. */
   repeatMs: number;
   minRepeats: number;
   maxRepeats: number;
-  /** Stop once the last `minRepeats` repeats vary less than this (coefficient of variation, fraction). */
+  /** Stop once the last `minRepeats` repeats vary less than this (coefficient of variation, fraction), see timing.ts. */
   targetCv: number;
   maxMs: number;
   /** Run the training step with its outputs fed back (fine-tune step benchmark). */
