@@ -1,4 +1,7 @@
 import { cpus, totalmem, platform, release, arch } from 'node:os';
+import { cvPct } from '../src/main/engine/timing';
+
+export { median } from '../src/main/engine/timing';
 
 /** One measured figure. `baseline` is the same quantity for the bare library, measured in the same run. */
 export interface Figure {
@@ -45,12 +48,6 @@ export function machine(): Machine {
   };
 }
 
-export function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
-
 export function quantile(values: number[], q: number): number {
   const s = [...values].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
@@ -58,9 +55,7 @@ export function quantile(values: number[], q: number): number {
 
 /** Coefficient of variation (stddev / mean), as a fraction. */
 export function cv(values: number[]): number {
-  const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  const variance = values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length;
-  return Math.sqrt(variance) / mean;
+  return cvPct(values) / 100;
 }
 
 /** Whether a figure meets its target (undefined when it has none). */

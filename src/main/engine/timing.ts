@@ -36,8 +36,8 @@ export function fastestWindow(
   let best: TimedWindow | null = null;
   for (let start = 0; start + size <= values.length; start++) {
     const window = values.slice(start, start + size);
-    const candidate = { ms: median(window), cvPct: cvPct(window), start, settled: false };
-    candidate.settled = candidate.cvPct <= targetCv * 100;
+    const spread = cvPct(window);
+    const candidate = { ms: median(window), cvPct: spread, start, settled: spread <= targetCv * 100 };
     if (
       !best ||
       (candidate.settled && !best.settled) ||
