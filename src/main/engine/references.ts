@@ -20,7 +20,12 @@ export type Runner =
     };
 
 export type PreviewSpec =
-  | { kind: 'ocr'; keys: PackageFile & { keccak256: Hash } }
+  | {
+      kind: 'ocr';
+      keys: PackageFile & { keccak256: Hash };
+      /** Each step's output row is a softmax, which lets the decoder stop early (see ctcDecode). */
+      probabilities?: boolean;
+    }
   | { kind: 'vad'; sampleRate: number; frame: number; threshold: number }
   | { kind: 'text-regions'; threshold: number; boxThreshold: number; unclipRatio: number }
   | { kind: 'tensors' };

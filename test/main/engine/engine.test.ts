@@ -1,9 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { keccak256 as viemKeccak256 } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../../src/main/engine/engine';
 import type { JobProgress } from '../../../src/main/engine/jobs';
 import { EngineRefusal } from '../../../src/main/engine/refusal';
-import { readSafetensors, tensorOf, writeSafetensors } from '../../../src/main/engine/safetensors';
+import { ctcDecode, parseKeys } from '../../../src/main/engine/preview/ocr';
+import { packageFilePath, referenceById } from '../../../src/main/engine/references';
+import { asFloat32, readSafetensors, tensorOf, writeSafetensors } from '../../../src/main/engine/safetensors';
 import { buildTrainingGraph } from '../../../src/main/engine/training/graph';
 import { speechThenSilence, tone } from './audio';
 import { cpuEngine, keccak256, reference, renderTextLine } from './helpers';
@@ -36,6 +39,11 @@ describe('engine on the reference models', () => {
     expect(result.outputHash).toBe(viemKeccak256(result.output));
     const out = readSafetensors(result.output).tensors;
     expect(out.map((t) => [t.name, t.dtype, t.shape.at(-1)])).toEqual([['softmax_11.tmp_0', 'F32', 6625]]);
+    // The preview stops each step's scan at a class above one half; scanning every class reads the same.
+    const spec = referenceById('ocr-rec').preview;
+    if (spec.kind !== 'ocr') throw new Error('ocr-rec has an OCR preview');
+    const keys = parseKeys(readFileSync(packageFilePath(spec.keys), 'utf8'));
+    expect(ctcDecode(asFloat32(out[0]!), out[0]!.shape, keys)[0]!.trim()).toBe('Flywheel 2026 GPU');
     // Warm: the session is cached, so a second job needs no model bytes at all.
     expect(engine.holds(rec.hash)).toBe(true);
     const again = await engine.runJob({

@@ -35,6 +35,30 @@ describe('output previews', () => {
     expect(() => ctcDecode(probs, [1, steps.length, 5], keys)).toThrow(/dictionary/);
   });
 
+  it('stops a step early only where a softmax row makes its best class certain', () => {
+    const keys = Array.from({ length: 62 }, (_, i) => String.fromCharCode(48 + i));
+    const classes = keys.length + 2;
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let trial = 0; trial < 200; trial++) {
+      const steps = 24;
+      const probs = new Float32Array(steps * classes);
+      for (let t = 0; t < steps; t++) {
+        // Peaked rows (one class well above one half), flat rows, and rows with two near-equal leaders.
+        const logits = Array.from({ length: classes }, () => random() * 4);
+        const shape = t % 3;
+        if (shape === 0) logits[Math.floor(random() * classes)]! += 10;
+        if (shape === 2) logits[3] = logits[40] = 12;
+        const exp = logits.map(Math.exp);
+        const sum = exp.reduce((a, b) => a + b, 0);
+        exp.forEach((e, c) => (probs[t * classes + c] = e / sum));
+      }
+      expect(ctcDecode(probs, [1, steps, classes], keys, { probabilities: true })).toEqual(
+        ctcDecode(probs, [1, steps, classes], keys),
+      );
+    }
+  });
+
   it('turns speech probabilities into segments, bridging short dips and dropping clicks', () => {
     const frame = { sampleRate: 16000, frame: 512, threshold: 0.5 };
     const p = [0, 0, 0.9, 0.9, 0.9, 0.2, 0.9, 0.9, 0.9, 0, 0, 0, 0, 0, 0.9, 0, 0, 0, 0];

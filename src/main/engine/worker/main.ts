@@ -229,7 +229,9 @@ function previewOf(job: WorkerJob, tensors: NamedTensor[]): OutputPreview {
     }
     return {
       kind: 'ocr',
-      text: ctcDecode(asFloat32(tensors[0]), tensors[0].shape, dictionary)
+      text: ctcDecode(asFloat32(tensors[0]), tensors[0].shape, dictionary, {
+        probabilities: spec.probabilities === true,
+      })
         .map((line) => line.trim())
         .join('\n'),
     };
