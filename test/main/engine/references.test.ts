@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { pseudoRandom } from '../../../src/main/engine/onnx/models';
 import { ctcDecode, parseKeys } from '../../../src/main/engine/preview/ocr';
 import { speechSegments } from '../../../src/main/engine/preview/vad';
 import { packageFilePath, referenceByHash, referenceModels } from '../../../src/main/engine/references';
@@ -38,16 +39,15 @@ describe('output previews', () => {
   it('stops a step early only where a softmax row makes its best class certain', () => {
     const keys = Array.from({ length: 62 }, (_, i) => String.fromCharCode(48 + i));
     const classes = keys.length + 2;
-    let seed = 7;
-    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let trial = 0; trial < 200; trial++) {
       const steps = 24;
+      const noise = pseudoRandom(steps * (classes + 1), trial); // values in [-1, 1)
       const probs = new Float32Array(steps * classes);
       for (let t = 0; t < steps; t++) {
         // Peaked rows (one class well above one half), flat rows, and rows with two near-equal leaders.
-        const logits = Array.from({ length: classes }, () => random() * 4);
+        const logits = Array.from({ length: classes }, (_, c) => 2 * noise[t * (classes + 1) + c]!);
         const shape = t % 3;
-        if (shape === 0) logits[Math.floor(random() * classes)]! += 10;
+        if (shape === 0) logits[Math.floor(((noise[t * (classes + 1) + classes]! + 1) / 2) * classes)]! += 10;
         if (shape === 2) logits[3] = logits[40] = 12;
         const exp = logits.map(Math.exp);
         const sum = exp.reduce((a, b) => a + b, 0);
