@@ -16,6 +16,16 @@ export class DriftTracker {
     if (this.#ratios.length > KEEP) this.#ratios.shift();
   }
 
+  /**
+   * What to stretch a prediction by before betting a deadline on it: the median ratio once three jobs have run,
+   * never below 1. On a machine whose speed wanders (a shared VM, a GPU that throttles) the benchmark's figure is
+   * its speed at its best, and live runs take longer.
+   */
+  stretch(): number {
+    if (this.#ratios.length < MIN_JOBS) return 1;
+    return Math.max(1, median(this.#ratios));
+  }
+
   reset(): void {
     this.#ratios.length = 0;
   }

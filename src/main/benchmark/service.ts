@@ -148,6 +148,11 @@ export class BenchmarkService {
     return ms * Math.max(job.input.byteLength / bytes, 0.05);
   }
 
+  /** How much slower than predicted live runs go lately (1 until three have run): deadline checks stretch by it. */
+  liveStretch(): number {
+    return this.#drift.stretch();
+  }
+
   /** The node's job loop reports each live run here; `benchmark.get` shows the drift. */
   reportLiveRun(predictedMs: number, actualMs: number): void {
     this.#drift.record(predictedMs, actualMs);

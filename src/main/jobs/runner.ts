@@ -150,11 +150,14 @@ async function run(
     const predicted = ctx.benchmark.predictRunMs({ kind, modelHash: posted.modelHash, input });
     const leftMs = () => (job.deadline - ctx.txLatencyS - ctx.chain.now()) * 1000;
     const waitMs = ctx.queueWaitMs();
-    if (!force && (predicted ?? 0) * DEADLINE_SAFETY + waitMs > leftMs()) {
+    // The benchmark predicts this machine at its best; live runs lately tell how it goes now.
+    const stretch = ctx.benchmark.liveStretch();
+    const expected = (predicted ?? 0) * stretch;
+    if (!force && expected * DEADLINE_SAFETY + waitMs > leftMs()) {
       throw new Decline(
         'DEADLINE_INFEASIBLE',
-        `predicted ${Math.round(predicted ?? 0)} ms after ~${Math.round(waitMs)} ms waiting for a slot, ` +
-          `${Math.round(leftMs())} ms left before the deadline`,
+        `predicted ${Math.round(expected)} ms${stretch > 1 ? ` (×${stretch.toFixed(2)} as live runs go lately)` : ''} ` +
+          `after ~${Math.round(waitMs)} ms waiting for a slot, ${Math.round(leftMs())} ms left before the deadline`,
       );
     }
 

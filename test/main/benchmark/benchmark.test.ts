@@ -108,4 +108,16 @@ describe('score and drift', () => {
     for (let i = 0; i < 3; i++) drift.record(100, 110);
     expect(drift.report()).toMatchObject({ flagged: false, ratio: 1.1 });
   });
+
+  it('stretches predictions by how live runs go, from three jobs on, never shrinking them', () => {
+    const drift = new DriftTracker();
+    drift.record(100, 160);
+    drift.record(100, 150);
+    expect(drift.stretch()).toBe(1);
+    drift.record(100, 130);
+    expect(drift.stretch()).toBeCloseTo(1.5, 5);
+    drift.reset();
+    for (let i = 0; i < 5; i++) drift.record(100, 80);
+    expect(drift.stretch()).toBe(1);
+  });
 });
