@@ -19,7 +19,7 @@ import type { Logger } from '../log';
 import { DeviceWorker } from './deviceWorker';
 import { isHash } from './hash';
 import type { EngineJob, JobProgress, JobResult, JobKind } from './jobs';
-import { packageFilePath, referenceByHash, type PackageFile } from './references';
+import { packageFilePath, referenceByHash } from './references';
 import { EngineRefusal } from './refusal';
 import { threadHost, type WorkerHostFactory } from './worker/host';
 import type { FromWorker, WorkerBench, WorkerJob } from './worker/protocol';
@@ -195,7 +195,7 @@ export function createEngine(options: EngineOptions): Engine {
         preview: reference?.preview ?? null,
       };
       if (job.inputHash) workerJob.inputHash = job.inputHash;
-      if (reference?.preview.kind === 'ocr') workerJob.previewFile = previewFile(reference.preview.keys);
+      if (reference?.preview.kind === 'ocr') workerJob.previewFile = packageFilePath(reference.preview.keys);
       const loadModel = () => loadModelBytes(job, limits);
       let started = submitted;
       let runStarted = 0;
@@ -279,16 +279,6 @@ export function createEngine(options: EngineOptions): Engine {
       await Promise.all([...all.values()].map(({ worker }) => worker.close()));
     },
   };
-}
-
-const previewFiles = new Map<string, string>();
-
-/** A preview's side file, looked up once per process: the look-up touches the disk, and jobs come many a second. */
-function previewFile(file: PackageFile): string {
-  const key = `${file.package}/${file.path}`;
-  let path = previewFiles.get(key);
-  if (!path) previewFiles.set(key, (path = packageFilePath(file)));
-  return path;
 }
 
 /** Refusals that need no worker: the kind, and the sizes the node could have checked before fetching. */

@@ -64,12 +64,23 @@ export function referenceByHash(hash: string): ReferenceModel | undefined {
 // Not named `require`: electron-vite adds a top-level `require` shim to the bundle and the names would clash.
 const localRequire = createRequire(import.meta.url);
 
-/** Where a file shipped in an npm package lies on this machine (resolved from the package, never fetched). */
+const packageFiles = new Map<string, string>();
+
+/**
+ * Where a file shipped in an npm package lies on this machine (resolved from the package, never fetched). Found once
+ * per process: the look-up touches the disk, and jobs that need a file (the OCR keys) come many a second.
+ */
 export function packageFilePath(file: PackageFile): string {
+  const key = `${file.package}/${file.path}`;
+  const known = packageFiles.get(key);
+  if (known) return known;
   // Walk the node_modules lookup paths ourselves: packages with an `exports` map hide their package.json and assets.
   for (const dir of localRequire.resolve.paths(file.package) ?? []) {
     const candidate = join(dir, file.package, file.path);
-    if (existsSync(candidate)) return candidate;
+    if (existsSync(candidate)) {
+      packageFiles.set(key, candidate);
+      return candidate;
+    }
   }
   throw new Error(`${file.package} is not installed (looked for ${file.path}); run npm install`);
 }
