@@ -4,6 +4,7 @@
  * grouped 4-connected, kept when their mean probability reaches `boxThreshold`, and grown back by DB's unclip
  * distance (the network predicts a shrunk kernel of each text region). PaddleOCR's defaults: 0.3, 0.6, ratio 1.5.
  */
+import type { OutputPreview } from '../../../shared/api/jobs';
 
 export interface TextRegionOptions {
   threshold?: number;
@@ -15,26 +16,9 @@ export interface TextRegionOptions {
   maxBoxes?: number;
 }
 
-export interface TextBox {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-  /** Mean probability inside the region. */
-  score: number;
-}
-
-export interface TextRegions {
-  width: number;
-  height: number;
-  threshold: number;
-  grid: {
-    cols: number;
-    rows: number;
-    /** One byte a cell (probability × 255), row-major, base64. */ cells: string;
-  };
-  boxes: TextBox[];
-}
+/** The preview as the API carries it, less its kind. */
+export type TextRegions = Omit<Extract<OutputPreview, { kind: 'text-regions' }>, 'kind'>;
+export type TextBox = TextRegions['boxes'][number];
 
 export function textRegions(
   map: ArrayLike<number>,
