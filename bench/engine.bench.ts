@@ -51,8 +51,7 @@ async function overhead(report: (line: string) => void): Promise<Figure[]> {
   const before = process.cpuUsage();
   await new Promise((r) => setTimeout(r, 1000));
   const idle = process.cpuUsage(before);
-  const { label: _, ...workerDevice } = device;
-  const bare = await ort.InferenceSession.create(model, sessionOptions(workerDevice));
+  const bare = await ort.InferenceSession.create(model, sessionOptions(device));
   const x = toOrt(readSafetensors(input).tensors[0]!);
   type Loop = 'bare' | 'same' | 'engine';
   // Each returns, for the engine, the job's own output file + hash time.
