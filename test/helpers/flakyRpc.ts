@@ -35,6 +35,11 @@ export interface FlakyRpc {
   stats: FlakyRpcStats;
   /** Changes the rates while running (e.g. 0 to let a test settle). */
   set(rates: Pick<FlakyRpcOptions, 'dropRate' | 'errorRate' | 'spikeRate'>): void;
+  /**
+   * Answers 503 to the next `times` requests carrying an `eth_call` of this function selector (a batch fails
+   * whole), whatever the rates: one read of the node's made to fail where the test wants it.
+   */
+  failCalls(selector: string, times: number): void;
   stop(): Promise<void>;
 }
 
@@ -59,6 +64,8 @@ export async function startFlakyRpc(options: FlakyRpcOptions): Promise<FlakyRpc>
     seed >>>= 0;
     return seed / 2 ** 32;
   };
+  /** Function selectors whose calls are failed, with how many requests are left to fail. */
+  const failing = new Map<string, number>();
   const stats: FlakyRpcStats = {
     requests: 0,
     dropped: 0,
@@ -73,14 +80,29 @@ export async function startFlakyRpc(options: FlakyRpcOptions): Promise<FlakyRpc>
     for await (const c of req) chunks.push(c as Buffer);
     const body = Buffer.concat(chunks);
     stats.requests++;
+    const targeted = new Set<string>();
     try {
-      const parsed = JSON.parse(body.toString()) as { method?: string } | { method?: string }[];
+      type Call = { method?: string; params?: [{ data?: string; input?: string }?] };
+      const parsed = JSON.parse(body.toString()) as Call | Call[];
       for (const call of Array.isArray(parsed) ? parsed : [parsed]) {
         const m = call.method ?? '?';
         stats.methods[m] = (stats.methods[m] ?? 0) + 1;
+        const data = call.params?.[0]?.data ?? call.params?.[0]?.input ?? '';
+        const selector = data.slice(0, 10).toLowerCase();
+        if (m === 'eth_call' && failing.has(selector)) targeted.add(selector);
       }
     } catch {
       // Not JSON: forwarded as it is; the node answers the error.
+    }
+    if (targeted.size) {
+      for (const selector of targeted) {
+        const left = failing.get(selector)! - 1;
+        if (left > 0) failing.set(selector, left);
+        else failing.delete(selector);
+      }
+      stats.unavailable++;
+      res.writeHead(503, { 'content-type': 'text/plain' }).end('Service Unavailable');
+      return;
     }
     const fate = random();
     if (fate < rates.dropRate / 2) {
@@ -126,6 +148,9 @@ export async function startFlakyRpc(options: FlakyRpcOptions): Promise<FlakyRpc>
     stats,
     set(next) {
       Object.assign(rates, Object.fromEntries(Object.entries(next).filter(([, v]) => v !== undefined)));
+    },
+    failCalls(selector, times) {
+      failing.set(selector.toLowerCase(), times);
     },
     stop: () =>
       new Promise<void>((r) => {

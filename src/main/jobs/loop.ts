@@ -13,6 +13,9 @@ import { foldJob, groupJobs } from './history';
 import { isFinished } from './journal';
 import { processJob } from './runner';
 
+/** How soon a job waiting for the chain or the wallet is tried again when nothing else wakes it. */
+const WAITING_RETRY_MS = 2_000;
+
 export interface JobLoopOptions extends JobContext {
   feed: EventFeed;
   events: EventBus;
@@ -43,6 +46,7 @@ export class JobLoop {
   readonly #off: (() => void)[] = [];
   #started = false;
   #timer: NodeJS.Timeout | undefined;
+  #retryTimer: NodeJS.Timeout | undefined;
   #closed = false;
 
   constructor(options: JobLoopOptions) {
@@ -118,6 +122,11 @@ export class JobLoop {
           jobId: String(jobId),
           error: err.message.split('\n')[0],
         });
+        // A new head or a reconnect retries it; so does this, for an RPC that comes back on a quiet chain.
+        this.#retryTimer ??= setTimeout(() => {
+          this.#retryTimer = undefined;
+          this.#retryWaiting();
+        }, WAITING_RETRY_MS).unref();
       })
       .finally(() => {
         this.#running.delete(key);
@@ -141,6 +150,7 @@ export class JobLoop {
   async close(): Promise<void> {
     this.#closed = true;
     clearTimeout(this.#timer);
+    clearTimeout(this.#retryTimer);
     for (const off of this.#off.splice(0)) off();
     await this.idle();
   }

@@ -11,7 +11,7 @@ import { readJobPosted } from '../chain/actions/readJobPosted';
 import { readModel } from '../chain/actions/readModel';
 import type { ActionClient } from '../chain/actions/send';
 import { submitResult } from '../chain/actions/submitResult';
-import { TxFailedError } from '../chain/tx/errors';
+import { isTransient, TxFailedError } from '../chain/tx/errors';
 import { isEngineRefusal } from '../engine/refusal';
 import type { JobContext } from './context';
 import { isFinished, type JournalJob, type JournalStep, type JournalStepData } from './journal';
@@ -216,6 +216,12 @@ async function run(
       await decline(ctx, client, entry, job, err);
       return null;
     }
+    if (isTransient(err)) {
+      // The RPC did not answer (a dropped request, a 503, a timeout): no fault of the job's. The journal stays at
+      // its step and the error goes up to the job loop, which runs the job again once the chain answers.
+      ctx.update(economy, id, { step: 'queued', error: `waiting for the chain: ${firstLine(err)}` });
+      throw err;
+    }
     fail(ctx, entry, err);
     return null;
   }
@@ -342,8 +348,12 @@ async function movedOn(
   fail(ctx, entry, new Error(`the job moved on before this node finished it (now ${job.status})`));
 }
 
+function firstLine(err: unknown): string {
+  return ((err as Error)?.message ?? String(err)).split('\n')[0]!.slice(0, 500);
+}
+
 function fail(ctx: JobContext, entry: JournalJob, err: unknown): void {
-  const error = ((err as Error)?.message ?? String(err)).split('\n')[0]!.slice(0, 500);
+  const error = firstLine(err);
   ctx.log.warn('job failed', { economy: entry.economy, jobId: entry.jobId, step: entry.step, error });
   try {
     ctx.journal.append(entry.economy, entry.jobId, 'failed', { error });

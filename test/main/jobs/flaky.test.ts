@@ -1,4 +1,4 @@
-import { decodeFunctionData, type Address } from 'viem';
+import { decodeFunctionData, encodeFunctionData, type Address } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobSummary } from '../../../src/shared/api';
 import { economyAbi } from '../../../src/main/chain/artifacts';
@@ -121,6 +121,38 @@ describe(
         const mine = await p.call<JobSummary[]>('jobs.list', { mine: true });
         return mine.filter((j) => j.status === 'Finalized').length === JOBS;
       });
+    });
+
+    it('runs a job whose model read failed mid-pipeline once the RPC answers, instead of failing it', async () => {
+      proxy.set({ dropRate: 0, errorRate: 0, spikeRate: 0 });
+      const model = await p.put(tinyModel());
+      // The model look-up is read only by the job pipeline, after the job is journaled as assigned. viem tries a
+      // read four times; six failures outlast that, so the pipeline itself meets the failure.
+      const selector = encodeFunctionData({
+        abi: economyAbi,
+        functionName: 'model',
+        args: [model.hash],
+      }).slice(0, 10);
+      const unavailable = proxy.stats.unavailable;
+      proxy.failCalls(selector, 6);
+      const input = await p.put(tinyInput(1000));
+      const { jobId, drawn } = await market.postDrawn({
+        economy,
+        modelHash: model.hash,
+        inputHash: input.hash,
+        inputUri: input.uri,
+        deadlineS: 60,
+      });
+      expect(drawn).toBe(true);
+      await until(
+        'the job finalized by this node',
+        async () => {
+          const s = await readJob(market.requester, { economy, jobId });
+          return s.status === 'Finalized' && s.provider === p.address;
+        },
+        60_000,
+      );
+      expect(proxy.stats.unavailable - unavailable).toBe(6);
     });
   },
 );
