@@ -1,4 +1,4 @@
-import { decodeFunctionData, encodeFunctionData, type Address } from 'viem';
+import { decodeFunctionData, encodeFunctionData, type Address, type Hash } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobSummary } from '../../../src/shared/api';
 import { economyAbi } from '../../../src/main/chain/artifacts';
@@ -40,6 +40,16 @@ describe(
       });
       await market.fund(market.genesis, p.address, 1_000n * TOKEN);
     }, 120_000);
+    /** Posts a job of this model on this input, with a 60 s deadline, and draws its provider. */
+    const post = (model: { hash: Hash }, input: { hash: Hash; uri: string }) =>
+      market.postDrawn({
+        economy,
+        modelHash: model.hash,
+        inputHash: input.hash,
+        inputUri: input.uri,
+        deadlineS: 60,
+      });
+
     afterAll(async () => {
       await p?.stop();
       await proxy?.stop();
@@ -55,13 +65,7 @@ describe(
       const undrawable: bigint[] = [];
       for (let i = 0; jobs.length < JOBS; i++) {
         const input = await p.put(tinyInput(i));
-        const { jobId, drawn } = await market.postDrawn({
-          economy,
-          modelHash: model.hash,
-          inputHash: input.hash,
-          inputUri: input.uri,
-          deadlineS: 60,
-        });
+        const { jobId, drawn } = await post(model, input);
         (drawn ? jobs : undrawable).push(jobId);
         // A few at a time: the provider's declared capacity is not what this test is about.
         await until(
@@ -136,13 +140,7 @@ describe(
       const unavailable = proxy.stats.unavailable;
       proxy.failCalls(selector, 6);
       const input = await p.put(tinyInput(1000));
-      const { jobId, drawn } = await market.postDrawn({
-        economy,
-        modelHash: model.hash,
-        inputHash: input.hash,
-        inputUri: input.uri,
-        deadlineS: 60,
-      });
+      const { jobId, drawn } = await post(model, input);
       expect(drawn).toBe(true);
       await until(
         'the job finalized by this node',
