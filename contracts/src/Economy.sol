@@ -17,18 +17,23 @@ import {WeightTree} from "./lib/WeightTree.sol";
 /// finalize, withdraw); everything else (validators and challenges, models, fork allocations, treasury, views) lives
 /// in {EconomyModule}, reached through this contract's fallback by delegatecall, so one address serves both.
 ///
-/// Assignment randomness: a job posted (or re-opened) in block B is drawn by `assign`, callable by anyone from block
-/// B + 1, from blockhash(B) (or, once that is older than 256 blocks, the hash of the latest block B + 256·k before
-/// the call). Nobody knows blockhash(B) when the post is sent, and a provider whose weight rose after block B
-/// (register, bond, unjail, resume, released collateral, a better profile) cannot be drawn for that job, so adding
-/// weight after seeing the hash never wins it.
+/// The draw: a job posted (or re-opened) in block B is drawn by `assign`, callable by anyone from block B + 1, from
+/// blockhash(B) (or, once that is older than 256 blocks, the hash of the latest block B + 256·k before the call),
+/// with probability proportional to free bond among the providers eligible for it. Each job kind has its own weight
+/// tree, and a provider with no free slot has no leaf, so weight that can never take the job does not stand in the
+/// way. Nothing a provider declares raises its weight: it is its bond (thinned by free / bond). The draw set is the
+/// one at block B: a provider whose chance rose after B (register, bond, resume, unjail, a freed last slot) is
+/// skipped, and one that left after B (pause, exit, jail) keeps its leaves, so a draw landing on it ends for this
+/// block and the job is re-seeded from the current block, instead of passing to someone else — leaving after seeing
+/// the hash cannot steer the draw. A call that keeps nobody in {MAX_DRAWS} attempts re-seeds the job the same way, so
+/// each retry draws from fresh bits.
 /// Residual bias, documented rather than removed: (1) the producer of block B can choose among the hashes it could
-/// produce (withholding or reordering), which on an L2 means the sequencer; (2) whoever calls `assign` picks the
-/// block and the order in which pending jobs are drawn, and a provider can lower its own weight (pause, exit,
-/// decline) after seeing the hash, which re-rolls the draw among the others — a cartel acting together can choose
-/// among a few outcomes, never an arbitrary one; (3) when the first 256 blocks pass without an `assign`, each later
-/// 256-block window brings a new hash, so a lone caller who waits can pick among windows. Providers' nodes calling
-/// `assign` as soon as they can is what keeps (2) and (3) small.
+/// produce (withholding or reordering), which on an L2 means the sequencer; (2) a drawn provider may decline, and a
+/// provider that left after the seed may veto its own draw: each costs its owner the job and re-seeds the draw from a
+/// later block nobody knew, so a party with k providers gets at most k fresh random draws, never a choice among
+/// outcomes of one seed; (3) when the first 256 blocks pass without an `assign`, each later 256-block window brings a
+/// new hash, so a lone caller who waits can pick among windows. Providers' nodes calling `assign` as soon as they can
+/// is what keeps (3) small.
 contract Economy is EconomyBase, Initializable {
     using SafeCast for uint256;
     using WeightTree for WeightTree.Tree;
@@ -61,47 +66,47 @@ contract Economy is EconomyBase, Initializable {
     // ─── providers ─────────────────────────────────────────────────────────────────────────────────────────────
 
     /// @notice Registers the caller as a provider with a bond (pulled from the caller; approve or permit first).
-    /// A provider that exited may register again under the same id.
+    /// A provider that exited may register again under the same id; its strikes stay with it.
     /// @param bond Tokens to bond, at least `minBond` (at most 309M tokens).
-    /// @param score Declared benchmark score (1..1,000,000): weight in the draw and eligibility for `minScore`.
     /// @param kinds Job kinds served, a bitmask of `1 << kind` (1 inference, 2 fine-tune, 3 both).
     /// @param capacity Jobs this provider runs at once (1..64); a full provider is not drawn.
-    /// @return id The provider's id (its leaf in the draw tree).
-    function register(uint256 bond, uint24 score, uint8 kinds, uint8 capacity) external nonReentrant returns (uint32 id) {
+    /// @return id The provider's id (its leaf in the draw trees).
+    function register(uint256 bond, uint8 kinds, uint8 capacity) external nonReentrant returns (uint32 id) {
         Params memory prm = _params();
         if (bond < prm.minBond) revert BondTooLow(bond, prm.minBond);
-        _checkProfile(score, kinds, capacity);
+        _checkProfile(kinds, capacity);
         id = _providerIds[msg.sender];
-        Counters memory c = _counters;
+        uint8 strikes;
         if (id == 0) {
+            Counters memory c = _counters;
             id = c.providers + 1;
             c.providers = id;
+            _counters = c;
             _providerIds[msg.sender] = id;
-            _tree.reserve(id);
+            _trees[KIND_INFERENCE].reserve(id);
+            _trees[KIND_FINE_TUNE].reserve(id);
         } else {
-            ProviderStatus status = _providers[id].status;
-            if (status != ProviderStatus.Exited) revert WrongProviderStatus(msg.sender, uint8(status));
+            Provider storage old = _providers[id];
+            if (old.status != ProviderStatus.Exited) revert WrongProviderStatus(msg.sender, uint8(old.status));
+            strikes = old.strikes;
         }
-        c.activeProviders += 1;
-        _counters = c;
         Provider storage p = _providers[id];
         _providers[id] = Provider({
             bond: bond.toUint88(),
             locked: 0,
-            score: score,
             capacity: capacity,
             activeJobs: 0,
-            status: ProviderStatus.Active,
-            lastIncreaseBlock: uint32(block.number),
+            status: ProviderStatus.Exited,
+            lastIncreaseBlock: uint48(block.number),
             account: msg.sender,
             kinds: kinds,
-            strikes: 0,
+            strikes: strikes,
             until: 0
         });
         _accounts[msg.sender].opened = true;
-        _totals.bonded += uint128(bond);
-        _syncWeight(id, p, prm);
-        emit ProviderRegistered(msg.sender, id, bond, score, kinds, capacity);
+        _totalBonded += uint128(bond);
+        _enter(id, p, prm.minBond);
+        emit ProviderRegistered(msg.sender, id, bond, kinds, capacity);
         _pull(msg.sender, bond);
     }
 
@@ -114,72 +119,69 @@ contract Economy is EconomyBase, Initializable {
         if (status != ProviderStatus.Active && status != ProviderStatus.Paused && status != ProviderStatus.Jailed) {
             revert WrongProviderStatus(msg.sender, uint8(status));
         }
-        uint88 bond = (uint256(p.bond) + amount).toUint88();
+        uint256 minBond = _params().minBond;
+        _settleEmission(id, p, minBond, false);
+        uint256 before = p.bond;
+        uint88 bond = (before + amount).toUint88();
         p.bond = bond;
-        p.lastIncreaseBlock = uint32(block.number);
-        _totals.bonded += uint128(amount);
-        _syncWeight(id, p, _params());
+        _totalBonded += uint128(amount);
+        if (status == ProviderStatus.Active) {
+            p.lastIncreaseBlock = uint48(block.number);
+            _moveStake(_earningStake(before, minBond), _earningStake(bond, minBond));
+            _syncWeight(id, p, minBond);
+        }
         emit BondAdded(msg.sender, amount, bond);
         _pull(msg.sender, amount);
     }
 
-    /// @notice Changes the caller's declared score, job kinds and capacity (Active or Paused). Counts as an increase
-    /// for draws already open.
-    /// @param score New benchmark score (1..1,000,000).
+    /// @notice Changes the caller's job kinds and capacity. Only while Paused: a change that lowered its weight while
+    /// Active would re-roll draws already seeded; {resume} brings the new profile into the draw.
     /// @param kinds New job-kind bitmask (1..3).
     /// @param capacity New number of concurrent jobs (1..64).
-    function updateProfile(uint24 score, uint8 kinds, uint8 capacity) external {
-        _checkProfile(score, kinds, capacity);
-        (uint32 id, Provider storage p) = _provider(msg.sender);
-        if (p.status != ProviderStatus.Active && p.status != ProviderStatus.Paused) {
-            revert WrongProviderStatus(msg.sender, uint8(p.status));
-        }
-        p.score = score;
+    function updateProfile(uint8 kinds, uint8 capacity) external {
+        _checkProfile(kinds, capacity);
+        (, Provider storage p) = _provider(msg.sender);
+        if (p.status != ProviderStatus.Paused) revert WrongProviderStatus(msg.sender, uint8(p.status));
         p.capacity = capacity;
-        p.lastIncreaseBlock = uint32(block.number);
         p.kinds = kinds;
-        _syncWeight(id, p, _params());
-        emit ProfileUpdated(msg.sender, score, kinds, capacity);
+        emit ProfileUpdated(msg.sender, kinds, capacity);
     }
 
-    /// @notice Stops the caller being drawn for new jobs (assigned jobs continue). Undone by {resume}.
+    /// @notice Stops the caller being drawn for new jobs (assigned jobs continue) and stops its emission. A draw
+    /// seeded before this block that lands on it ends there (no job for it, none passed on). Undone by {resume}.
     function pause() external {
         (uint32 id, Provider storage p) = _provider(msg.sender);
         if (p.status != ProviderStatus.Active) revert WrongProviderStatus(msg.sender, uint8(p.status));
-        p.status = ProviderStatus.Paused;
-        _counters.activeProviders -= 1;
-        _tree.set(id - 1, 0);
+        _leave(id, p, ProviderStatus.Paused, _params().minBond);
         emit ProviderPaused(msg.sender);
     }
 
-    /// @notice Makes a paused provider drawable again.
+    /// @notice Makes a paused provider drawable again (with the profile it has now).
     function resume() external {
         (uint32 id, Provider storage p) = _provider(msg.sender);
         if (p.status != ProviderStatus.Paused) revert WrongProviderStatus(msg.sender, uint8(p.status));
-        p.status = ProviderStatus.Active;
-        p.lastIncreaseBlock = uint32(block.number);
-        _counters.activeProviders += 1;
-        _syncWeight(id, p, _params());
+        _enter(id, p, _params().minBond);
         emit ProviderResumed(msg.sender);
     }
 
     /// @notice Starts the caller's exit: it leaves the draw at once and may withdraw its bond after
-    /// `unbondingPeriodS`, once no collateral is locked. Jobs already assigned continue (and can still be slashed).
+    /// `unbondingPeriodS` (and not before a jail it is serving ends), once no collateral is locked. Jobs already
+    /// assigned continue (and can still be slashed).
     function requestExit() external {
         (uint32 id, Provider storage p) = _provider(msg.sender);
         ProviderStatus status = p.status;
         if (status != ProviderStatus.Active && status != ProviderStatus.Paused && status != ProviderStatus.Jailed) {
             revert WrongProviderStatus(msg.sender, uint8(status));
         }
-        if (status == ProviderStatus.Active) _counters.activeProviders -= 1;
-        uint256 until = block.timestamp + _params().unbondingPeriodS;
-        p.status = ProviderStatus.Exiting;
-        p.until = until.toUint32();
-        _tree.set(id - 1, 0);
+        Params memory prm = _params();
+        uint256 until = block.timestamp + prm.unbondingPeriodS;
+        if (status == ProviderStatus.Jailed && p.until > until) until = p.until;
+        _leave(id, p, ProviderStatus.Exiting, prm.minBond);
+        p.until = uint48(until);
         emit ExitRequested(msg.sender, until);
     }
 
-    /// @notice Pays an exited provider's whole bond to `to`, after the unbonding period and with nothing locked.
+    /// @notice Pays an exiting provider's bond to `to` once unbonding has ended and no collateral is locked.
     /// @param to Recipient.
     /// @return amount The bond paid.
     function withdrawBond(address to) external nonReentrant returns (uint256 amount) {
@@ -192,25 +194,22 @@ contract Economy is EconomyBase, Initializable {
         p.bond = 0;
         p.status = ProviderStatus.Exited;
         p.until = 0;
-        _totals.bonded -= uint128(amount);
+        _totalBonded -= uint128(amount);
         emit BondWithdrawn(msg.sender, to, amount);
         _push(to, amount);
     }
 
-    /// @notice Returns a jailed provider to the draw after its cool-down, with strikes cleared; its bond must be at
-    /// least `minBond` (add to it first if slashes took it below).
+    /// @notice Returns a jailed provider to the draw after the cool-down, with a bond of at least `minBond`; its
+    /// strikes start again from zero.
     function unjail() external {
         (uint32 id, Provider storage p) = _provider(msg.sender);
         if (p.status != ProviderStatus.Jailed) revert WrongProviderStatus(msg.sender, uint8(p.status));
         if (block.timestamp < p.until) revert StillJailed(p.until);
-        Params memory prm = _params();
-        if (p.bond < prm.minBond) revert BondTooLow(p.bond, prm.minBond);
-        p.status = ProviderStatus.Active;
-        p.lastIncreaseBlock = uint32(block.number);
+        uint256 minBond = _params().minBond;
+        if (p.bond < minBond) revert BondTooLow(p.bond, minBond);
         p.strikes = 0;
         p.until = 0;
-        _counters.activeProviders += 1;
-        _syncWeight(id, p, prm);
+        _enter(id, p, minBond);
         emit ProviderUnjailed(msg.sender);
     }
 
@@ -222,9 +221,9 @@ contract Economy is EconomyBase, Initializable {
     /// @param modelHash Content hash of the model (ONNX bytes).
     /// @param inputHash Content hash of the input (or dataset).
     /// @param inputURI Where the input can be fetched (kept in the event only).
-    /// @param fee Tokens paid to the provider on finalize (less the protocol fee); at most 1.2M tokens.
+    /// @param fee Tokens paid to the provider on finalize (less the protocol fee); at least `minFee`, at most 1.2M
+    /// tokens.
     /// @param deadlineS Seconds the assigned provider has to submit, counted from each assignment (≥ minDeadlineS).
-    /// @param minScore Providers with a lower declared score are not eligible.
     /// @return jobId The new job's id (1, 2, …).
     function postJob(
         uint8 kind,
@@ -232,17 +231,16 @@ contract Economy is EconomyBase, Initializable {
         bytes32 inputHash,
         string calldata inputURI,
         uint256 fee,
-        uint32 deadlineS,
-        uint24 minScore
+        uint32 deadlineS
     ) external returns (uint256 jobId) {
         if (kind > KIND_FINE_TUNE) revert InvalidKind(kind);
-        if (fee == 0) revert ZeroAmount();
+        uint256 minFee = _arg(ARG_PARAMS + MIN_FEE_OFFSET, 12);
+        if (fee < minFee) revert FeeTooLow(fee, minFee);
         if (fee > type(uint80).max) revert AmountTooLarge(fee, type(uint80).max);
         uint256 minDeadlineS = _jobParams().minDeadlineS;
         if (deadlineS < minDeadlineS || deadlineS > MAX_DEADLINE_S) {
             revert DeadlineOutOfRange(deadlineS, minDeadlineS, MAX_DEADLINE_S);
         }
-        if (minScore > MAX_SCORE) revert InvalidScore(minScore);
         _checkModel(modelHash, kind);
         uint32 requesterId = _requesterIds[msg.sender];
         if (requesterId == 0) {
@@ -257,63 +255,93 @@ contract Economy is EconomyBase, Initializable {
             fee: uint80(fee),
             providerId: 0,
             deadlineS: deadlineS,
-            stamp: uint32(block.number),
-            minScore: minScore,
+            stamp: uint48(block.number),
             kind: kind,
             status: JobStatus.Posted,
             declines: 0
         }));
-        emit JobPosted(jobId, msg.sender, modelHash, kind, inputHash, inputURI, fee, deadlineS, minScore);
+        emit JobPosted(jobId, msg.sender, modelHash, kind, inputHash, inputURI, fee, deadlineS);
         _pull(msg.sender, fee);
     }
 
-    /// @notice Draws the provider of a Posted job with probability proportional to free bond × score over the
-    /// eligible providers, and locks its SLA collateral. Callable by anyone from the block after the job's draw
-    /// block. See the contract's notes on randomness and its residual bias.
-    /// @dev Each attempt descends the weight tree (bond × score, O(log₄ n) reads, no writes) to a provider and keeps it
-    /// with probability free bond / bond; a kept provider must also be eligible: serves the kind, score ≥ minScore,
-    /// a free slot, free bond ≥ this job's collateral, no increase after the draw block, not excluded from this job.
-    /// Rejected attempts draw again from fresh bits of the same seed, so the provider kept is distributed exactly
-    /// ∝ free bond × score over the eligible ones. After {MAX_DRAWS} rejections it reverts with {NoEligibleProvider}
-    /// and may be retried from the next block (the job stays Posted). Gas is bounded by MAX_DRAWS descents.
+    /// @notice Draws the provider of a Posted job with probability proportional to free bond over the providers
+    /// eligible for it, and locks its SLA collateral. Callable by anyone from the block after the job's draw block.
+    /// See the contract's notes on the draw and its residual bias.
+    /// @dev Each attempt descends the job kind's tree (bond, O(log₄ n) reads) to a provider and keeps it with
+    /// probability free bond / bond; a kept provider must also be Active, have a free slot and free bond ≥ this job's
+    /// collateral, no increase after the draw block, not be the requester and not be excluded from this job. A
+    /// provider that left the draw before the draw block has its leaves cleared (weight that can never be drawn
+    /// leaves the tree); one that left after it ends the draw. Rejected attempts draw again from fresh bits, so the
+    /// provider kept is distributed ∝ free bond over the eligible ones. A call that keeps nobody re-seeds the job
+    /// from this block ({DrawMissed}); the job stays Posted and the next call, from the next block, draws from a new
+    /// hash. Reverts only when the kind's tree is empty.
     /// @param jobId The job to assign.
     function assign(uint256 jobId) external {
         Job memory job = _loadJob(jobId);
         if (job.status != JobStatus.Posted) revert WrongJobStatus(jobId, uint8(job.status));
         uint256 drawBlock = job.stamp;
         if (block.number <= drawBlock) revert DrawNotReady(jobId, drawBlock);
+        JobParams memory jp = _jobParams();
+        uint256 collateral = _collateral(job.fee, jp.minCollateral, jp.multipleBps);
+        uint32 id = _draw(jobId, job, collateral);
+        if (id == 0) {
+            job.stamp = uint48(block.number);
+            _storeJob(jobId, job);
+            emit DrawMissed(jobId, block.number);
+            return;
+        }
+        Provider storage p = _providers[id];
+        // Lock the collateral and take a slot: locked + collateral ≤ bond and activeJobs < capacity, so neither
+        // field overflows into the next.
+        uint256 w = _word(p) + (collateral << P_LOCKED) + (1 << P_ACTIVE);
+        _setWord(p, w);
+        if (uint8(w >> P_ACTIVE) >= uint8(w >> P_CAPACITY)) _setLeaves(id, ALL_KINDS, 0);
+        job.providerId = id;
+        job.status = JobStatus.Assigned;
+        job.stamp = uint48(block.timestamp);
+        _storeJob(jobId, job);
+        emit JobAssigned(jobId, p.account, collateral, block.timestamp + job.deadlineS);
+    }
+
+    /// @dev The draw itself: the provider kept (0 when none was, in {MAX_DRAWS} attempts, or the draw landed on a
+    /// provider that left after the draw block).
+    function _draw(uint256 jobId, Job memory job, uint256 collateral) private returns (uint32) {
+        WeightTree.Tree storage tree = _trees[job.kind];
+        uint256 total = tree.total();
+        if (total == 0) revert NoEligibleProvider(jobId, 0);
+        bytes32 seed = _seed(jobId, job.stamp);
+        address requester = _requesters[job.requesterId];
+        for (uint256 attempt; attempt < MAX_DRAWS && total != 0; ++attempt) {
+            uint256 r = uint256(keccak256(abi.encode(seed, attempt)));
+            uint32 id = uint32(tree.find(uint128(r) % total) + 1);
+            uint256 w = _word(_providers[id]);
+            if (uint8(w >> P_STATUS) != uint8(ProviderStatus.Active)) {
+                // Left the draw: before the seed was known, its leaves go; after, this draw ends here.
+                if (uint48(w >> P_INCREASE) > job.stamp) return 0;
+                _setLeaves(id, ALL_KINDS, 0);
+                total = tree.total();
+                continue;
+            }
+            if (!_eligible(w, collateral, job.stamp, r >> 128)) continue;
+            if (job.declines != 0 && _excluded[jobId][id]) continue;
+            if (_providers[id].account == requester) continue;
+            return id;
+        }
+        return 0;
+    }
+
+    /// @dev blockhash(drawBlock), or once that is older than 256 blocks the hash of the latest block drawBlock + 256·k
+    /// before this one, bound to this economy and job.
+    function _seed(uint256 jobId, uint256 drawBlock) private view returns (bytes32) {
         uint256 anchor = drawBlock;
         if (block.number - drawBlock > 256) anchor += ((block.number - 1 - drawBlock) / 256) * 256;
-        bytes32 seed = keccak256(abi.encode(blockhash(anchor), address(this), jobId));
-        uint256 total = _tree.total();
-        if (total != 0) {
-            JobParams memory jp = _jobParams();
-            uint256 collateral = _collateral(job.fee, jp.minCollateral, jp.multipleBps);
-            for (uint256 attempt; attempt < MAX_DRAWS; ++attempt) {
-                uint256 r = uint256(keccak256(abi.encode(seed, attempt)));
-                uint32 id = uint32(_tree.find(uint128(r) % total) + 1);
-                Provider storage p = _providers[id];
-                uint256 w = _word(p);
-                if (!_eligible(w, job, collateral, drawBlock, r >> 128)) continue;
-                if (p.kinds & (1 << job.kind) == 0) continue;
-                if (job.declines != 0 && _excluded[jobId][id]) continue;
-                // Lock the collateral and take a slot: locked + collateral ≤ bond and activeJobs < capacity, so
-                // neither field overflows into the next.
-                _setWord(p, w + (collateral << P_LOCKED) + (1 << P_ACTIVE));
-                job.providerId = id;
-                job.status = JobStatus.Assigned;
-                job.stamp = uint32(block.timestamp);
-                _storeJob(jobId, job);
-                emit JobAssigned(jobId, p.account, collateral, block.timestamp + job.deadlineS);
-                return;
-            }
-        }
-        revert NoEligibleProvider(jobId, total);
+        return keccak256(abi.encode(blockhash(anchor), address(this), jobId));
     }
 
     /// @notice The assigned provider turns the job down inside the accept window, with a reason code (1..9, see
-    /// src/shared/decline.ts). No slash: the collateral is released and the job is drawn again without this
-    /// provider, or refunded to the requester after `maxDeclines` declines and timeouts.
+    /// src/shared/decline.ts). No slash, but the emission accrued to its bond since its last settlement is forfeited
+    /// (a provider that declines everything earns no emission); the collateral is released and the job is drawn again
+    /// without this provider, or refunded to the requester after `maxDeclines` declines and timeouts.
     /// @param jobId The job.
     /// @param reason Decline reason code.
     function declineJob(uint256 jobId, uint8 reason) external {
@@ -325,7 +353,10 @@ contract Economy is EconomyBase, Initializable {
         Params memory prm = _params();
         uint256 closesAt = uint256(job.stamp) + prm.acceptWindowS;
         if (block.timestamp > closesAt) revert AcceptWindowClosed(jobId, closesAt);
-        _release(id, _collateral(job.fee, prm));
+        Provider storage p = _release(id, _collateral(job.fee, prm));
+        // The provider's own doing: its freed collateral must not count in draws already seeded.
+        p.lastIncreaseBlock = uint48(block.number);
+        _settleEmission(id, p, prm.minBond, true);
         emit JobDeclined(jobId, msg.sender, reason);
         _redrawOrRefund(jobId, job, id, prm);
     }
@@ -349,13 +380,14 @@ contract Economy is EconomyBase, Initializable {
         uint256 deadline = stamp + deadlineS;
         if (block.timestamp > deadline) revert DeadlinePassed(jobId, deadline);
         js.status = JobStatus.Submitted;
-        js.stamp = uint32(block.timestamp);
+        js.stamp = uint48(block.timestamp);
         emit ResultSubmitted(jobId, msg.sender, outputHash, outputURI);
     }
 
     /// @notice Anyone may report an assigned job whose deadline passed without a result: the job's collateral is
-    /// slashed (requesterSlashShareBps to the requester, the rest to the treasury), the provider gets a strike (and
-    /// is jailed at `jailStrikes`), and the job is drawn again without it or refunded after `maxDeclines`.
+    /// slashed (requesterSlashShareBps to the requester but never more than the job's fee, the rest to the treasury),
+    /// the provider forfeits its unsettled emission and gets a strike (and is jailed at `jailStrikes`), and the job
+    /// is drawn again without it or refunded after `maxDeclines`.
     /// @param jobId The job.
     function reportTimeout(uint256 jobId) external {
         Job memory job = _loadJob(jobId);
@@ -367,21 +399,23 @@ contract Economy is EconomyBase, Initializable {
         uint256 collateral = _collateral(job.fee, prm);
         // The slash is exactly the collateral this job locked: release it, then take it from the bond.
         Provider storage p = _release(id, collateral);
+        _settleEmission(id, p, prm.minBond, true);
         _takeFromBond(id, p, collateral, prm);
         uint256 toRequester = (collateral * prm.requesterSlashShareBps) / 10_000;
+        if (toRequester > job.fee) toRequester = job.fee;
         uint256 toTreasury = collateral - toRequester;
         _credit(_requesters[job.requesterId], toRequester);
         _ledger.treasury += uint128(toTreasury);
         address account = p.account;
         emit JobTimedOut(jobId, account, deadline);
-        emit ProviderSlashed(account, jobId, collateral, toRequester, toTreasury, 0, 0);
+        emit ProviderSlashed(account, jobId, collateral, toRequester, toTreasury, 0, 0, 0);
         _strike(id, jobId, prm);
         _redrawOrRefund(jobId, job, id, prm);
     }
 
     /// @notice Finalizes a submitted job once its challenge window has passed: releases the collateral, credits the
-    /// fee minus the protocol fee to the provider's claimable balance and the protocol fee to the treasury, and counts
-    /// the fee as the provider's work in the current epoch. Callable by anyone.
+    /// fee minus the protocol fee to the provider's claimable balance and the protocol fee to the treasury. Callable
+    /// by anyone.
     /// @param jobId The job.
     function finalize(uint256 jobId) external {
         Job memory job = _loadJob(jobId);
@@ -395,54 +429,35 @@ contract Economy is EconomyBase, Initializable {
         _payProvider(jobId, p.account, job.fee);
     }
 
-    /// @notice Pays the caller's whole claimable balance (fees, emissions of closed epochs, refunds, compensation,
-    /// challenge rewards) to `to`.
+    /// @notice Pays the caller's whole claimable balance (fees, emission accrued to its provider bond, refunds,
+    /// compensation, challenge and vote rewards) to `to`.
     /// @param to Recipient (the payout address).
     /// @return amount Tokens paid.
     function withdraw(address to) external nonReentrant returns (uint256 amount) {
         if (to == address(0)) revert ZeroAddress();
+        uint32 id = _providerIds[msg.sender];
+        if (id != 0) _settleEmission(id, _providers[id], _params().minBond, false);
         Account storage as_ = _accounts[msg.sender];
-        uint256 toMint;
-        if (as_.epochWork != 0 && as_.workEpoch < _epochAt(_epochLength())) {
-            // The epoch this account last worked in has ended: settle its emission share first.
-            Params memory prm = _params();
-            uint256 nowEpoch = _epochNow(prm);
-            Ledger memory l = _ledger;
-            uint256 openEpoch = l.epoch;
-            toMint = _rollEpoch(l, nowEpoch, prm);
-            if (l.epoch != openEpoch) _ledger = l;
-            Account memory a = as_;
-            _settle(msg.sender, a, nowEpoch);
-            _accounts[msg.sender] = a;
-        }
         amount = as_.claimable;
         if (amount == 0) revert NothingToWithdraw();
         as_.claimable = 0;
         emit Withdrawn(msg.sender, to, amount);
-        _mintEmission(toMint);
         _push(to, amount);
     }
 
     // ─── internals ─────────────────────────────────────────────────────────────────────────────────────────────
 
-    /// @dev The checks that need only the provider's first word `w`: thinning by free / bond, then eligibility.
-    function _eligible(
-        uint256 w,
-        Job memory job,
-        uint256 collateral,
-        uint256 drawBlock,
-        uint256 bits
-    ) private pure returns (bool) {
-        if (uint8(w >> P_STATUS) != uint8(ProviderStatus.Active)) return false;
+    /// @dev The checks that need only the provider's first word `w` (already known Active): thinning by free / bond,
+    /// then eligibility.
+    function _eligible(uint256 w, uint256 collateral, uint256 drawBlock, uint256 bits) private pure returns (bool) {
         if (uint8(w >> P_ACTIVE) >= uint8(w >> P_CAPACITY)) return false;
-        if (uint24(w >> P_SCORE) < job.minScore || uint32(w >> P_INCREASE) > drawBlock) return false;
+        if (uint48(w >> P_INCREASE) > drawBlock) return false;
         uint256 bond = uint88(w);
         uint256 free = bond - uint88(w >> P_LOCKED);
         return free >= collateral && bits % bond < free;
     }
 
-    function _checkProfile(uint24 score, uint8 kinds, uint8 capacity) private pure {
-        if (score == 0 || score > MAX_SCORE) revert InvalidScore(score);
+    function _checkProfile(uint8 kinds, uint8 capacity) private pure {
         if (kinds == 0 || kinds > ALL_KINDS) revert InvalidKinds(kinds);
         if (capacity == 0 || capacity > MAX_CAPACITY) revert InvalidCapacity(capacity);
     }
@@ -476,17 +491,6 @@ contract Economy is EconomyBase, Initializable {
     /// @notice Everything not defined here runs in {EconomyModule} on this economy's storage.
     fallback() external {
         address module = _implementation();
-        assembly {
-            calldatacopy(0, 0, calldatasize())
-            let ok := delegatecall(gas(), module, 0, calldatasize(), 0, 0)
-            returndatacopy(0, 0, returndatasize())
-            switch ok
-            case 0 {
-                revert(0, returndatasize())
-            }
-            default {
-                return(0, returndatasize())
-            }
-        }
+        _delegate(module);
     }
 }

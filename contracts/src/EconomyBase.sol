@@ -5,6 +5,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IEconomyEvents} from "./interfaces/IEconomyEvents.sol";
+import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
 import {JobStatus, ProviderStatus, ValidatorStatus} from "./interfaces/EconomyTypes.sol";
 import {IEconomyToken} from "./interfaces/IEconomyToken.sol";
 import {EconomyParams, Params} from "./lib/EconomyParams.sol";
@@ -16,23 +17,27 @@ import {WeightTree} from "./lib/WeightTree.sol";
 /// no state of their own, so they see one storage layout.
 /// @dev Storage is packed so that a job's whole life writes one new word (the job), and each step rewrites words it
 /// has already read. Contents that the contract never decides on (model, input and output hashes and URIs) live in
-/// events only. Amounts are narrowed (uint80 fees, uint88 bonds, uint128 balances) with checks (SafeCast).
+/// events only. Amounts are narrowed (uint80 fees, uint88 bonds, uint128 balances) with checks (SafeCast); block
+/// numbers and timestamps are uint48 (enough for millions of years of seconds).
 abstract contract EconomyBase is IEconomyEvents, ReentrancyGuardTransient {
     using SafeCast for uint256;
     using WeightTree for WeightTree.Tree;
+    using Checkpoints for Checkpoints.Trace208;
 
     // ─── constants ─────────────────────────────────────────────────────────────────────────────────────────────
-    /// @notice Job kinds (a job's `kind`); providers declare a bitmask of `1 << kind`.
+    /// @notice Job kinds (a job's `kind`); providers declare a bitmask of `1 << kind`. Each kind has its own draw tree.
     uint8 internal constant KIND_INFERENCE = 0;
     uint8 internal constant KIND_FINE_TUNE = 1;
+    uint8 internal constant KIND_COUNT = 2;
     uint8 internal constant ALL_KINDS = 3;
     /// @notice Decline reason codes are src/shared/decline.ts's 1..9.
     uint8 internal constant MAX_DECLINE_REASON = 9;
-    /// @notice Draw weight = floor(free bond / WEIGHT_UNIT) × score: a milli-token of free bond per score point.
+    /// @notice Draw weight = floor(bond / WEIGHT_UNIT): a milli-token of bond per unit. Nothing the provider declares
+    /// enters it.
     uint256 internal constant WEIGHT_UNIT = 1e15;
-    uint256 internal constant MAX_SCORE = 1_000_000;
     uint8 internal constant MAX_CAPACITY = 64;
-    /// @notice Rejection-sampling attempts per `assign` (each one O(log n)); bounds the random path's gas.
+    /// @notice Rejection-sampling attempts per `assign` (each one O(log n)); bounds the random path's gas. A call that
+    /// keeps nobody re-seeds the job from the current block, so the next call draws from fresh bits.
     uint256 internal constant MAX_DRAWS = 8;
     uint256 internal constant MAX_DEADLINE_S = 30 days;
     /// @notice A requester may cancel an unassigned job only after this many blocks without an assignment, so that
@@ -40,6 +45,10 @@ abstract contract EconomyBase is IEconomyEvents, ReentrancyGuardTransient {
     uint256 internal constant CANCEL_DELAY_BLOCKS = 256;
     /// @notice A vote that flips the outcome in the last quarter of the vote window extends it by a quarter, twice.
     uint8 internal constant MAX_VOTE_EXTENSIONS = 2;
+    /// @notice Emission accrued per token of stake is kept scaled by this factor.
+    uint256 internal constant ACCRUAL_SCALE = 1e18;
+    /// @notice Verification policy rules (see {VerificationPolicy}).
+    uint8 internal constant RULE_LOGPROB = 3;
 
     /// @dev Clone arguments (after the 45-byte EIP-1167 proxy code): token, parent, createdAt, forkBlock,
     /// snapshotBlock, allocationRoot, params.
@@ -51,6 +60,8 @@ abstract contract EconomyBase is IEconomyEvents, ReentrancyGuardTransient {
     uint256 internal constant ARG_ALLOCATION_ROOT = 64;
     uint256 internal constant ARG_PARAMS = 96;
     uint256 internal constant ARGS_LENGTH = ARG_PARAMS + EconomyParams.ENCODED_LENGTH;
+    /// @dev Offset of `minFee` in the parameters' encoding (after the first 20 fields).
+    uint256 internal constant MIN_FEE_OFFSET = 106;
     uint256 private constant PROXY_CODE_LENGTH = 45;
 
     // ─── storage ───────────────────────────────────────────────────────────────────────────────────────────────
@@ -61,46 +72,42 @@ abstract contract EconomyBase is IEconomyEvents, ReentrancyGuardTransient {
         uint80 fee;
         uint32 providerId;
         uint32 deadlineS;
-        uint32 stamp;
-        uint24 minScore;
+        uint48 stamp;
         uint8 kind;
         JobStatus status;
         uint8 declines;
     }
 
     /// @dev Word 0 is everything the draw and the SLA read and write; word 1 is identity and timers (`until` is the
-    /// unbonding end while Exiting and the jail end while Jailed). `lastIncreaseBlock` is the last block in which the
-    /// provider's chance of being drawn went up (bond, score, resume, unjail, released collateral): a provider whose
-    /// chance rose after a job's draw block cannot be drawn for that job. Bonds are uint88 (≤ 309M tokens each).
+    /// unbonding end while Exiting and the jail end while Jailed). `lastIncreaseBlock`, while Active, is the last
+    /// block in which the provider's chance of being drawn went up by its own doing (bond, resume, unjail, a decline)
+    /// or by leaving a full state: draws seeded before it skip the provider. While not Active it is the block the
+    /// provider left the draw in: its leaves stay in the trees until a draw lands on them, and a draw seeded before it
+    /// left ends there instead of landing on someone else — so leaving after seeing a seed re-rolls nothing.
     struct Provider {
         uint88 bond;
         uint88 locked;
-        uint24 score;
         uint8 capacity;
         uint8 activeJobs;
         ProviderStatus status;
-        uint32 lastIncreaseBlock;
+        uint48 lastIncreaseBlock;
         address account;
         uint8 kinds;
         uint8 strikes;
-        uint32 until;
+        uint48 until;
     }
 
-    /// @dev Pull-payment balance plus the emission work of the last epoch this account worked in (settled lazily).
-    /// `opened` keeps the word non-zero after a withdrawal, so the next credit rewrites a word instead of creating
-    /// one (a provider's account is opened when it registers).
+    /// @dev Pull-payment balance. `opened` keeps the word non-zero after a withdrawal, so the next credit rewrites a
+    /// word instead of creating one (a provider's account is opened when it registers).
     struct Account {
         uint128 claimable;
-        uint32 workEpoch;
-        uint88 epochWork;
         bool opened;
     }
 
-    /// @dev The word finalize rewrites: treasury and the open epoch's work.
     struct Ledger {
         uint128 treasury;
-        uint96 epochWork;
-        uint32 epoch;
+        /// Emission credited so far (minted as it is credited).
+        uint128 emitted;
     }
 
     struct Counters {
@@ -111,58 +118,83 @@ abstract contract EconomyBase is IEconomyEvents, ReentrancyGuardTransient {
         uint32 activeValidators;
     }
 
-    struct Totals {
-        uint128 bonded;
-        uint128 unpaidEmissions;
+    /// @dev Emission accrues second by second to the stake of Active providers (Synthetix-style accumulator).
+    struct Accrual {
+        uint128 activeStake;
+        uint48 lastAccrual;
     }
 
-    /// @dev `activeSince` guards votes: only validators registered before a challenge opened vote on it.
     struct Validator {
         uint88 bond;
         uint88 locked;
         ValidatorStatus status;
-        uint32 until;
-        uint32 activeSince;
+        uint48 until;
+    }
+
+    struct Commitment {
+        address validator;
+        uint48 blockNumber;
+        uint48 timestamp;
     }
 
     struct Challenge {
         address challenger;
-        uint32 openedAt;
-        uint32 voteEnd;
+        uint48 commitBlock;
         uint8 extensions;
+        bool resolved;
+        bool quorumMet;
+        bool resultValid;
+        uint48 openedBlock;
+        uint48 voteEnd;
+        uint128 quorum;
         uint128 validWeight;
         uint128 invalidWeight;
+        /// Locks of the voters on each side (the losing side's go to the winning voters).
+        uint128 validLocked;
+        uint128 invalidLocked;
+        uint128 voterPot;
+        uint128 winningVoterWeight;
     }
 
-    struct EpochTotals {
-        uint128 work;
-        uint128 emission;
+    struct Vote {
+        uint128 weight;
+        uint88 locked;
+        bool cast;
+        bool resultValid;
+        bool settled;
     }
 
     struct Model {
         uint64 registeredBlock;
         uint8 kind;
+        uint8 rule;
+        uint32 maxAbsErrorE9;
+        uint32 maxRelErrorE9;
+        uint16 minAgreementBps;
         string uri;
     }
 
     address internal _admin;
     Counters internal _counters;
     Ledger internal _ledger;
-    Totals internal _totals;
-    uint128 internal _validatorStake;
-    WeightTree.Tree internal _tree;
+    uint128 internal _totalBonded;
+    Accrual internal _accrual;
+    uint256 internal _accruedPerStake;
+    WeightTree.Tree[2] internal _trees;
     mapping(uint256 jobId => Job) internal _jobs;
     mapping(uint256 jobId => mapping(uint32 providerId => bool)) internal _excluded;
     mapping(uint32 id => Provider) internal _providers;
+    mapping(uint32 id => uint256) internal _accruedPaid;
     mapping(address account => uint32) internal _providerIds;
     mapping(uint32 id => address) internal _requesters;
     mapping(address account => uint32) internal _requesterIds;
     mapping(address account => Account) internal _accounts;
-    mapping(uint256 epoch => EpochTotals) internal _epochs;
     mapping(address account => Validator) internal _validators;
+    mapping(address account => Checkpoints.Trace208) internal _validatorStake;
+    Checkpoints.Trace208 internal _totalValidatorStake;
     mapping(uint256 jobId => Challenge) internal _challenges;
-    mapping(uint256 jobId => mapping(address validator => bool)) internal _voted;
-    mapping(bytes32 commitment => uint256 blockNumber) internal _commitments;
+    mapping(uint256 jobId => mapping(address validator => Vote)) internal _votes;
+    mapping(bytes32 commitment => Commitment) internal _commitments;
     mapping(bytes32 modelHash => Model) internal _models;
     mapping(address account => bool) internal _allocationClaimed;
 
@@ -235,11 +267,10 @@ abstract contract EconomyBase is IEconomyEvents, ReentrancyGuardTransient {
         j.fee = uint80(w >> 32);
         j.providerId = uint32(w >> 112);
         j.deadlineS = uint32(w >> 144);
-        j.stamp = uint32(w >> 176);
-        j.minScore = uint24(w >> 208);
-        j.kind = uint8(w >> 232);
-        j.status = JobStatus(uint8(w >> 240));
-        j.declines = uint8(w >> 248);
+        j.stamp = uint48(w >> 176);
+        j.kind = uint8(w >> 224);
+        j.status = JobStatus(uint8(w >> 232));
+        j.declines = uint8(w >> 240);
     }
 
     function _storeJob(uint256 jobId, Job memory j) internal {
@@ -248,10 +279,9 @@ abstract contract EconomyBase is IEconomyEvents, ReentrancyGuardTransient {
             (uint256(j.providerId) << 112) |
             (uint256(j.deadlineS) << 144) |
             (uint256(j.stamp) << 176) |
-            (uint256(j.minScore) << 208) |
-            (uint256(j.kind) << 232) |
-            (uint256(uint8(j.status)) << 240) |
-            (uint256(j.declines) << 248);
+            (uint256(j.kind) << 224) |
+            (uint256(uint8(j.status)) << 232) |
+            (uint256(j.declines) << 240);
         Job storage s = _jobs[jobId];
         assembly ("memory-safe") {
             sstore(s.slot, w)
@@ -259,18 +289,50 @@ abstract contract EconomyBase is IEconomyEvents, ReentrancyGuardTransient {
     }
 
     // ─── draw weight ───────────────────────────────────────────────────────────────────────────────────────────
-    /// @dev A provider's weight in the tree: bond (in milli-tokens) × score while Active with a bond of at least
-    /// minBond, else 0. Locking and releasing collateral does not touch the tree: {Economy-assign} thins each draw by
-    /// free bond / bond, so the chance of being drawn is proportional to free bond × score without a tree write per
-    /// job.
-    function _treeWeight(Provider storage p, Params memory prm) internal view returns (uint256) {
+    /// @dev A provider's leaf in the tree of each kind it serves: bond in milli-tokens while Active, at or above
+    /// minBond and with a free slot, else 0. Locking and releasing collateral does not touch the trees: {Economy-assign}
+    /// thins each draw by free bond / bond, so the chance of being drawn is proportional to free bond without a tree
+    /// write per job. Only a provider that fills its last slot (or frees it) changes its leaves.
+    function _leafWeight(Provider storage p, uint256 minBond) internal view returns (uint256) {
         (uint256 bond, ProviderStatus status) = (p.bond, p.status);
-        if (status != ProviderStatus.Active || bond < prm.minBond) return 0;
-        return (bond / WEIGHT_UNIT) * p.score;
+        if (status != ProviderStatus.Active || bond < minBond || p.activeJobs >= p.capacity) return 0;
+        return bond / WEIGHT_UNIT;
     }
 
-    function _syncWeight(uint32 id, Provider storage p, Params memory prm) internal {
-        _tree.set(id - 1, _treeWeight(p, prm));
+    /// @dev Rewrites an Active provider's leaves. A provider that is not Active keeps the leaves it had when it left
+    /// (see {Provider}); they are cleared by {_prune} when a draw lands on them.
+    function _syncWeight(uint32 id, Provider storage p, uint256 minBond) internal {
+        if (p.status != ProviderStatus.Active) return;
+        _setLeaves(id, p.kinds, _leafWeight(p, minBond));
+    }
+
+    function _setLeaves(uint32 id, uint8 kinds, uint256 weight) internal {
+        uint256 leaf = id - 1;
+        _trees[KIND_INFERENCE].set(leaf, kinds & 1 != 0 ? weight : 0);
+        _trees[KIND_FINE_TUNE].set(leaf, kinds & 2 != 0 ? weight : 0);
+    }
+
+    /// @dev A provider leaves the draw (pause, exit, jail): it stops earning emission now and keeps its leaves until a
+    /// draw lands on them.
+    function _leave(uint32 id, Provider storage p, ProviderStatus to, uint256 minBond) internal {
+        _settleEmission(id, p, minBond, false);
+        if (p.status == ProviderStatus.Active) {
+            _counters.activeProviders -= 1;
+            _moveStake(_earningStake(p.bond, minBond), 0);
+        }
+        p.status = to;
+        p.lastIncreaseBlock = uint48(block.number);
+    }
+
+    /// @dev A provider enters the draw (register, resume, unjail): leaves written, stake earning, counted as an
+    /// increase for draws already seeded.
+    function _enter(uint32 id, Provider storage p, uint256 minBond) internal {
+        _settleEmission(id, p, minBond, false);
+        p.status = ProviderStatus.Active;
+        p.lastIncreaseBlock = uint48(block.number);
+        _counters.activeProviders += 1;
+        _moveStake(0, _earningStake(p.bond, minBond));
+        _setLeaves(id, p.kinds, _leafWeight(p, minBond));
     }
 
     function _collateral(uint256 fee, Params memory prm) internal pure returns (uint256) {
@@ -286,11 +348,10 @@ abstract contract EconomyBase is IEconomyEvents, ReentrancyGuardTransient {
     /// @dev Bit offsets of {Provider}'s first word (Solidity's layout: first field lowest), for the hot paths that
     /// read or rewrite it whole instead of field by field.
     uint256 internal constant P_LOCKED = 88;
-    uint256 internal constant P_SCORE = 176;
-    uint256 internal constant P_CAPACITY = 200;
-    uint256 internal constant P_ACTIVE = 208;
-    uint256 internal constant P_STATUS = 216;
-    uint256 internal constant P_INCREASE = 224;
+    uint256 internal constant P_CAPACITY = 176;
+    uint256 internal constant P_ACTIVE = 184;
+    uint256 internal constant P_STATUS = 192;
+    uint256 internal constant P_INCREASE = 200;
 
     function _word(Provider storage p) internal view returns (uint256 w) {
         assembly ("memory-safe") {
@@ -304,20 +365,36 @@ abstract contract EconomyBase is IEconomyEvents, ReentrancyGuardTransient {
         }
     }
 
-    /// @dev Unlocks a job's collateral and frees its slot. The provider's chance of being drawn goes up, so this
-    /// counts as an increase for draws already open. One word rewritten; the tree is untouched. (locked ≥ collateral
-    /// and activeJobs ≥ 1 hold for every assigned job, so the subtractions cannot borrow across fields.)
+    /// @dev Unlocks a job's collateral and frees its slot (one word rewritten). A provider that was full gets its
+    /// leaves back, which counts as an increase: it was not in the draw set of draws seeded while it was full.
+    /// (locked ≥ collateral and activeJobs ≥ 1 hold for every assigned job, so the subtractions cannot borrow across
+    /// fields.)
     function _release(uint32 id, uint256 collateral) internal returns (Provider storage p) {
         p = _providers[id];
-        uint256 w = _word(p) - (collateral << P_LOCKED) - (1 << P_ACTIVE);
-        _setWord(p, (w & ~(uint256(type(uint32).max) << P_INCREASE)) | (block.number << P_INCREASE));
+        uint256 w = _word(p);
+        bool wasFull = uint8(w >> P_ACTIVE) >= uint8(w >> P_CAPACITY);
+        w = w - (collateral << P_LOCKED) - (1 << P_ACTIVE);
+        if (wasFull && uint8(w >> P_STATUS) == uint8(ProviderStatus.Active)) {
+            w = (w & ~(uint256(type(uint48).max) << P_INCREASE)) | (block.number << P_INCREASE);
+            _setWord(p, w);
+            _setLeaves(id, p.kinds, _leafWeight(p, _params().minBond));
+        } else {
+            _setWord(p, w);
+        }
     }
 
-    /// @dev Takes `amount` out of a provider's bond (and total bonded) and updates its tree weight.
+    /// @dev Takes `amount` out of a provider's bond (and total bonded), settling its emission first and updating its
+    /// stake and leaves.
     function _takeFromBond(uint32 id, Provider storage p, uint256 amount, Params memory prm) internal {
-        p.bond -= uint88(amount);
-        _totals.bonded -= uint128(amount);
-        _syncWeight(id, p, prm);
+        _settleEmission(id, p, prm.minBond, false);
+        uint256 before = p.bond;
+        uint256 bond = before - amount;
+        p.bond = uint88(bond);
+        _totalBonded -= uint128(amount);
+        if (p.status == ProviderStatus.Active) {
+            _moveStake(_earningStake(before, prm.minBond), _earningStake(bond, prm.minBond));
+        }
+        _syncWeight(id, p, prm.minBond);
     }
 
     /// @dev Counts a strike and jails the provider once it reaches `jailStrikes`.
@@ -328,12 +405,110 @@ abstract contract EconomyBase is IEconomyEvents, ReentrancyGuardTransient {
         emit Strike(p.account, jobId, strikes);
         ProviderStatus status = p.status;
         if (strikes >= prm.jailStrikes && (status == ProviderStatus.Active || status == ProviderStatus.Paused)) {
-            if (status == ProviderStatus.Active) _counters.activeProviders -= 1;
-            p.status = ProviderStatus.Jailed;
+            _leave(id, p, ProviderStatus.Jailed, prm.minBond);
             uint256 until = block.timestamp + prm.jailCooldownS;
-            p.until = until.toUint32();
-            _tree.set(id - 1, 0);
+            p.until = uint48(until);
             emit ProviderJailed(p.account, until);
+        }
+    }
+
+    // ─── emission ──────────────────────────────────────────────────────────────────────────────────────────────
+    /// @dev Stake that earns emission: the bond of an Active provider at or above minBond.
+    function _earningStake(uint256 bond, uint256 minBond) internal pure returns (uint256) {
+        return bond >= minBond ? bond : 0;
+    }
+
+    /// @dev Moves the active stake from `before` to `next` (a provider's earning stake before and after a change).
+    /// Callers settle the provider's emission first, so the accumulator is already up to date.
+    function _moveStake(uint256 before, uint256 next) internal {
+        if (before == next) return;
+        _accrue();
+        Accrual storage a = _accrual;
+        a.activeStake = uint128(uint256(a.activeStake) + next - before);
+    }
+
+    /// @dev Brings the emission accumulator up to now: the emission of the time since the last accrual, per token
+    /// of active stake. Time with no active stake emits nothing (it is never minted).
+    function _accrue() internal returns (uint256 perStake) {
+        Accrual memory a = _accrual;
+        perStake = _accruedPerStake;
+        if (a.lastAccrual == block.timestamp) return perStake;
+        if (a.activeStake != 0) {
+            perStake += (_emissionBetween(a.lastAccrual, block.timestamp) * ACCRUAL_SCALE) / a.activeStake;
+            _accruedPerStake = perStake;
+        }
+        _accrual.lastAccrual = uint48(block.timestamp);
+    }
+
+    /// @dev The accumulator as it would be now, without writing.
+    function _accruedPerStakeNow() internal view returns (uint256 perStake) {
+        Accrual memory a = _accrual;
+        perStake = _accruedPerStake;
+        if (a.activeStake != 0 && a.lastAccrual < block.timestamp) {
+            perStake += (_emissionBetween(a.lastAccrual, block.timestamp) * ACCRUAL_SCALE) / a.activeStake;
+        }
+    }
+
+    /// @dev Emission accrued to provider `id` since its last settlement.
+    function _pendingEmission(uint32 id, Provider storage p, uint256 minBond) internal view returns (uint256) {
+        if (p.status != ProviderStatus.Active) return 0;
+        uint256 stake = _earningStake(p.bond, minBond);
+        if (stake == 0) return 0;
+        return (stake * (_accruedPerStakeNow() - _accruedPaid[id])) / ACCRUAL_SCALE;
+    }
+
+    /// @dev Credits (or, with `forfeit`, drops) the emission accrued to a provider's stake since its last settlement,
+    /// minting what it credits. Every change to a provider's earning stake calls this first.
+    function _settleEmission(uint32 id, Provider storage p, uint256 minBond, bool forfeit) internal {
+        uint256 perStake = _accrue();
+        uint256 paid = _accruedPaid[id];
+        if (paid == perStake) return;
+        _accruedPaid[id] = perStake;
+        if (p.status != ProviderStatus.Active) return;
+        uint256 amount = (_earningStake(p.bond, minBond) * (perStake - paid)) / ACCRUAL_SCALE;
+        if (amount == 0) return;
+        address account = p.account;
+        if (forfeit) {
+            emit EmissionForfeited(account, amount);
+            return;
+        }
+        _ledger.emitted += uint128(amount);
+        _accounts[account].claimable += uint128(amount);
+        emit EmissionCredited(account, _epochAt(_epochLength()), amount);
+        IEconomyToken(address(_token())).mint(address(this), amount);
+    }
+
+    function _epochAt(uint256 epochLengthS) internal view returns (uint256) {
+        return (block.timestamp - _arg(ARG_CREATED_AT, 8)) / epochLengthS;
+    }
+
+    /// @notice Emission of epoch `epoch` (counted from the economy's creation): the base plus a bootstrap bonus that
+    /// decays linearly to zero over the first `bootstrapEpochs` epochs, so that young forks pay more for early stake.
+    function _emission(Params memory prm, uint256 epoch) internal pure returns (uint256 e) {
+        e = prm.emissionPerEpoch;
+        if (epoch < prm.bootstrapEpochs) {
+            e += (e * prm.bootstrapBonusBps * (prm.bootstrapEpochs - epoch)) / (uint256(prm.bootstrapEpochs) * 10_000);
+        }
+    }
+
+    /// @dev Emission of the time [from, to) (Unix seconds), each epoch's emission spread evenly over its length. The
+    /// loop runs at most once per bootstrap epoch crossed; the time after the bootstrap is one multiplication.
+    function _emissionBetween(uint256 from, uint256 to) internal view returns (uint256 total) {
+        Params memory prm = _params();
+        uint256 created = _arg(ARG_CREATED_AT, 8);
+        uint256 length = prm.epochLengthS;
+        uint256 a = from > created ? from - created : 0;
+        uint256 b = to > created ? to - created : 0;
+        while (a < b) {
+            uint256 epoch = a / length;
+            if (epoch >= prm.bootstrapEpochs) {
+                total += (uint256(prm.emissionPerEpoch) * (b - a)) / length;
+                break;
+            }
+            uint256 end = (epoch + 1) * length;
+            if (end > b) end = b;
+            total += (_emission(prm, epoch) * (end - a)) / length;
+            a = end;
         }
     }
 
@@ -342,82 +517,16 @@ abstract contract EconomyBase is IEconomyEvents, ReentrancyGuardTransient {
         if (amount != 0) _accounts[account].claimable += amount.toUint128();
     }
 
-    function _epochNow(Params memory prm) internal view returns (uint256) {
-        return _epochAt(prm.epochLengthS);
-    }
-
-    function _epochAt(uint256 epochLengthS) internal view returns (uint256) {
-        return (block.timestamp - _arg(ARG_CREATED_AT, 8)) / epochLengthS;
-    }
-
-    /// @notice Emission of epoch `epoch` (counted from the economy's creation): the base plus a bootstrap bonus that
-    /// decays linearly to zero over the first `bootstrapEpochs` epochs, so that young forks pay more for early work.
-    function _emission(Params memory prm, uint256 epoch) internal pure returns (uint256 e) {
-        e = prm.emissionPerEpoch;
-        if (epoch < prm.bootstrapEpochs) {
-            e += (e * prm.bootstrapBonusBps * (prm.bootstrapEpochs - epoch)) / (uint256(prm.bootstrapEpochs) * 10_000);
-        }
-    }
-
-    /// @dev Closes the ledger's open epoch if time has moved past it, recording its work and emission (only epochs
-    /// that saw finalized work emit). Returns the emission the caller must mint to this economy once its own state is
-    /// written (checks-effects-interactions). O(1): accounts settle lazily in {_settle}.
-    function _rollEpoch(Ledger memory l, uint256 nowEpoch, Params memory prm) internal returns (uint256 toMint) {
-        if (l.epoch >= nowEpoch) return 0;
-        uint256 work = l.epochWork;
-        if (work != 0) {
-            toMint = _emission(prm, l.epoch);
-            _epochs[l.epoch] = EpochTotals(uint128(work), toMint.toUint128());
-            _totals.unpaidEmissions += toMint.toUint128();
-            emit EpochClosed(l.epoch, work, toMint);
-        }
-        l.epoch = uint32(nowEpoch);
-        l.epochWork = 0;
-    }
-
-    function _mintEmission(uint256 amount) internal {
-        if (amount != 0) IEconomyToken(address(_token())).mint(address(this), amount);
-    }
-
-    /// @dev Credits an account's share of the emission of the closed epoch it last worked in.
-    function _settle(address account, Account memory a, uint256 nowEpoch) internal {
-        if (a.epochWork == 0 || a.workEpoch >= nowEpoch) return;
-        EpochTotals memory t = _epochs[a.workEpoch];
-        uint256 reward = (uint256(t.emission) * a.epochWork) / t.work;
-        a.claimable += uint128(reward);
-        _totals.unpaidEmissions -= uint128(reward);
-        emit EmissionCredited(account, a.workEpoch, reward);
-        a.epochWork = 0;
-    }
-
     /// @dev Pays a finalized job: fee − protocol fee to the provider's claimable balance, the protocol fee to the
-    /// treasury, the fee as emission work in the current epoch. Rewrites two words (the account and the ledger), then
-    /// mints a closed epoch's emission if this call closed one.
+    /// treasury. Fees earn no emission (emission accrues to stake), so self-dealt jobs buy nothing but their fee.
     function _payProvider(uint256 jobId, address provider, uint256 fee) internal {
         uint256 protocolFee = (fee * _protocolFeeBps()) / 10_000;
         uint256 payout = fee - protocolFee;
-        uint256 nowEpoch = _epochAt(_epochLength());
-        uint256 toMint;
-        if (_ledger.epoch < nowEpoch) {
-            Ledger memory l = _ledger;
-            toMint = _rollEpoch(l, nowEpoch, _params());
-            _ledger = l;
-        }
-        Ledger storage ls = _ledger;
-        ls.treasury += uint128(protocolFee);
-        ls.epochWork += uint96(fee);
+        _ledger.treasury += uint128(protocolFee);
         Account storage as_ = _accounts[provider];
-        if (as_.workEpoch < nowEpoch && as_.epochWork != 0) {
-            Account memory a = as_;
-            _settle(provider, a, nowEpoch);
-            _accounts[provider] = a;
-        }
         as_.claimable += uint128(payout);
-        as_.workEpoch = uint32(nowEpoch);
-        as_.epochWork += uint88(fee);
         as_.opened = true;
         emit JobFinalized(jobId, provider, payout, protocolFee);
-        _mintEmission(toMint);
     }
 
     /// @dev After a decline or a timeout: excludes the provider from this job and either re-opens the draw from the
@@ -434,9 +543,20 @@ abstract contract EconomyBase is IEconomyEvents, ReentrancyGuardTransient {
             emit JobRefunded(jobId, requester, job.fee);
         } else {
             job.status = JobStatus.Posted;
-            job.stamp = uint32(block.number);
+            job.stamp = uint48(block.number);
             _storeJob(jobId, job);
         }
+    }
+
+    // ─── validator stake ───────────────────────────────────────────────────────────────────────────────────────
+    /// @dev Records a validator's vote-weight stake (its bond while Active, else 0) from this block on, and the total.
+    function _checkpointValidator(address account, uint256 stake) internal {
+        Checkpoints.Trace208 storage t = _validatorStake[account];
+        uint256 before = t.latest();
+        if (before == stake) return;
+        uint48 key = uint48(block.number);
+        t.push(key, uint208(stake));
+        _totalValidatorStake.push(key, uint208(_totalValidatorStake.latest() + stake - before));
     }
 
     /// @dev The token is this economy's own {EconomyToken} (reverts on failure, returns true), so plain calls do what
@@ -447,6 +567,22 @@ abstract contract EconomyBase is IEconomyEvents, ReentrancyGuardTransient {
 
     function _push(address to, uint256 amount) internal {
         if (!_token().transfer(to, amount)) revert TransferFailed();
+    }
+
+    /// @dev Runs the call in `implementation` on this contract's storage and returns or reverts with its result.
+    function _delegate(address implementation) internal {
+        assembly {
+            calldatacopy(0, 0, calldatasize())
+            let ok := delegatecall(gas(), implementation, 0, calldatasize(), 0, 0)
+            returndatacopy(0, 0, returndatasize())
+            switch ok
+            case 0 {
+                revert(0, returndatasize())
+            }
+            default {
+                return(0, returndatasize())
+            }
+        }
     }
 
     function _onlyAdmin() internal view {

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {EconomyBase} from "./EconomyBase.sol";
 import {IEconomyToken} from "./interfaces/IEconomyToken.sol";
@@ -17,7 +18,9 @@ import {
     ProviderView,
     StatsView,
     ValidatorStatus,
-    ValidatorView
+    ValidatorView,
+    VerificationPolicy,
+    VoteView
 } from "./interfaces/EconomyTypes.sol";
 import {Params} from "./lib/EconomyParams.sol";
 import {WeightTree} from "./lib/WeightTree.sol";
@@ -28,18 +31,37 @@ import {WeightTree} from "./lib/WeightTree.sol";
 /// an {Economy} clone (which forwards every selector it does not define), on that economy's storage; called
 /// directly it refuses ({NotAnEconomy}), because it has no clone arguments.
 ///
-/// Optimistic verification: a submitted result finalizes after `challengeWindowS` unless an Active validator
-/// challenges it. Challenges are commit-reveal (commit keccak256(jobId, validator, salt), reveal a block later), so a
-/// bot copying a challenge from the mempool has no commitment and cannot take the challenger's reward. The
-/// challenger locks `challengeBond` and votes "invalid" with its stake; other Active validators vote with their bond
-/// as weight until the vote ends; a vote that flips the outcome in the last quarter of the window extends it by a
-/// quarter (at most twice), so a flip cannot be sniped at the last second. The loser is slashed to the winner, less
-/// `slashBurnBps` burned, so a provider challenging its own bad result through another address still loses; a
-/// provider cannot challenge its own job directly. The slashed provider cannot run with its collateral: it stays
-/// locked from assignment until the job finalizes or is rejected, and bonds leave only with nothing locked.
+/// Optimistic verification, judged by the model's verification policy: a submitted result finalizes after
+/// `challengeWindowS` unless a validator challenges it, and a challenge is settled by a stake-weighted vote of the
+/// validators in which being right is what pays.
+/// - Commit, then reveal: a validator commits keccak256(jobId, validator, salt), which locks `challengeBond` of its
+///   bond, and reveals it with {challenge} from a later block, inside the challenge window, with a URI to its
+///   evidence (the policy applied, the figures compared). The earliest commitment wins: revealing one older than the
+///   current challenger's takes the challenge over. A commitment never revealed forfeits `commitFeeBps` of the bond
+///   it locked when released, so committing blindly to every result to snipe the challenges others find costs money.
+/// - Weight from a checkpoint: every vote weighs the voter's validator stake at the block before the challenge
+///   opened (OpenZeppelin Checkpoints), so stake added after it counts for nothing; the challenger's own weight is
+///   its challenge bond, what it risks.
+/// - Quorum: unless `quorumBps` of that stake votes, the result stands, the challenger gets its bond back and nobody
+///   is slashed — no vote is not "invalid", and a lone validator can decide nothing.
+/// - Paid to be right: each voter locks `voteSlashBps` of its weight; after the vote, voters on the winning side
+///   share the losing side's locks and a part of the loser's slash, pro rata to weight ({settleVote}); voters on
+///   the losing side lose their locks. The loser (the provider's collateral, or the challenger's bond) is slashed:
+///   `slashBurnBps` burned, `winnerShareBps` of the rest to the winning party, the rest to the winning voters.
+/// A vote that flips the outcome in the last quarter of the window extends it by a quarter (at most twice). The
+/// requester of a rejected job gets its fee back; a provider cannot challenge its own job.
 contract EconomyModule is EconomyBase {
     using SafeCast for uint256;
     using WeightTree for WeightTree.Tree;
+    using Checkpoints for Checkpoints.Trace208;
+
+    /// @dev {EconomyViews}: every view of the economy, run in the economy's storage.
+    address private immutable VIEWS;
+
+    /// @param views The {EconomyViews} implementation shared by every clone.
+    constructor(address views) {
+        VIEWS = views;
+    }
 
     // ─── jobs ──────────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -59,7 +81,8 @@ contract EconomyModule is EconomyBase {
 
     // ─── validators ────────────────────────────────────────────────────────────────────────────────────────────
 
-    /// @notice Registers the caller as a validator with a bond of at least `validatorMinBond` (pulled from it).
+    /// @notice Registers the caller as a validator with a bond of at least `validatorMinBond` (pulled from it). Its
+    /// vote weight counts in challenges opened from the next block on.
     /// @param amount Tokens to bond.
     function registerValidator(uint256 amount) external nonReentrant {
         Params memory prm = _params();
@@ -72,14 +95,14 @@ contract EconomyModule is EconomyBase {
         v.locked = 0;
         v.status = ValidatorStatus.Active;
         v.until = 0;
-        v.activeSince = uint32(block.timestamp);
-        _validatorStake += uint128(amount);
         _counters.activeValidators += 1;
+        _checkpointValidator(msg.sender, amount);
         emit ValidatorRegistered(msg.sender, amount);
         _pull(msg.sender, amount);
     }
 
-    /// @notice Adds to an Active validator's bond (and voting weight).
+    /// @notice Adds to an Active validator's bond; the vote weight it adds counts in challenges opened from the next
+    /// block on.
     /// @param amount Tokens to add.
     function addValidatorBond(uint256 amount) external nonReentrant {
         if (amount == 0) revert ZeroAmount();
@@ -87,25 +110,26 @@ contract EconomyModule is EconomyBase {
         if (v.status != ValidatorStatus.Active) revert WrongValidatorStatus(msg.sender, uint8(v.status));
         uint88 bond = (uint256(v.bond) + amount).toUint88();
         v.bond = bond;
-        _validatorStake += uint128(amount);
+        _checkpointValidator(msg.sender, bond);
         emit ValidatorBondAdded(msg.sender, amount, bond);
         _pull(msg.sender, amount);
     }
 
-    /// @notice Starts a validator's exit: it stops challenging and voting at once and may withdraw after the
-    /// unbonding period, once no challenge bond is locked.
+    /// @notice Starts a validator's exit: it stops committing at once (votes in challenges opened before still count)
+    /// and may withdraw after the unbonding period, once nothing is locked.
     function requestValidatorExit() external {
         Validator storage v = _validators[msg.sender];
         if (v.status != ValidatorStatus.Active) revert WrongValidatorStatus(msg.sender, uint8(v.status));
         uint256 until = block.timestamp + _params().unbondingPeriodS;
         v.status = ValidatorStatus.Exiting;
-        v.until = until.toUint32();
-        _validatorStake -= v.bond;
+        v.until = uint48(until);
         _counters.activeValidators -= 1;
+        _checkpointValidator(msg.sender, 0);
         emit ValidatorExitRequested(msg.sender, until);
     }
 
-    /// @notice Pays an exited validator's bond to `to` after the unbonding period, with no challenge open.
+    /// @notice Pays an exited validator's bond to `to` after the unbonding period, with nothing locked (no open
+    /// commitment, challenge or unsettled vote).
     /// @param to Recipient.
     /// @return amount The bond paid.
     function withdrawValidatorBond(address to) external nonReentrant returns (uint256 amount) {
@@ -124,90 +148,142 @@ contract EconomyModule is EconomyBase {
 
     // ─── challenges ────────────────────────────────────────────────────────────────────────────────────────────
 
-    /// @notice First half of a challenge: records keccak256(abi.encode(jobId, validator, salt)) now, to be revealed
-    /// by {challenge} from the next block on. The commitment names the validator, so copying it is useless.
+    /// @notice First half of a challenge: records keccak256(abi.encode(jobId, validator, salt)) and locks
+    /// `challengeBond` of the caller's bond until the commitment is revealed ({challenge}) or released
+    /// ({releaseCommitment}). The commitment names the validator, so copying it is useless.
     /// @param commitment The hash.
     function commitChallenge(bytes32 commitment) external {
         Validator storage v = _validators[msg.sender];
         if (v.status != ValidatorStatus.Active) revert WrongValidatorStatus(msg.sender, uint8(v.status));
-        if (_commitments[commitment] == 0) _commitments[commitment] = block.number;
+        if (_commitments[commitment].validator != address(0)) revert CommitmentExists(commitment);
+        uint256 bond = _params().challengeBond;
+        uint256 free = uint256(v.bond) - v.locked;
+        if (free < bond) revert BondTooLow(free, bond);
+        v.locked += uint88(bond);
+        _commitments[commitment] = Commitment(msg.sender, uint48(block.number), uint48(block.timestamp));
         emit ChallengeCommitted(msg.sender, commitment);
     }
 
-    /// @notice Challenges a submitted result inside its challenge window, revealing an earlier commitment. Locks
-    /// `challengeBond` of the caller's validator bond and opens a stake-weighted vote in which the caller's stake
-    /// counts as "invalid".
-    /// @param jobId The job (Submitted).
+    /// @notice Unlocks a commitment that was never revealed, once it can no longer be (a challenge window after it
+    /// was made); `commitFeeBps` of the bond it locked is forfeited to the treasury.
+    /// @param commitment The hash.
+    function releaseCommitment(bytes32 commitment) external {
+        Commitment memory c = _commitments[commitment];
+        if (c.validator != msg.sender) revert UnknownCommitment(commitment);
+        Params memory prm = _params();
+        uint256 releasableAt = uint256(c.timestamp) + prm.challengeWindowS;
+        if (block.timestamp <= releasableAt) revert CommitmentNotExpired(commitment, releasableAt + 1);
+        delete _commitments[commitment];
+        uint256 fee = (uint256(prm.challengeBond) * prm.commitFeeBps) / 10_000;
+        _slashValidator(msg.sender, prm.challengeBond, fee);
+        _ledger.treasury += uint128(fee);
+        emit CommitmentReleased(msg.sender, commitment, fee);
+    }
+
+    /// @notice Challenges a submitted result inside its challenge window by revealing a commitment made after the
+    /// result came in and at least a block ago. Opens the vote (the caller's weight: its challenge bond, "invalid"),
+    /// or — when the result is already challenged through a later commitment — takes the challenge over.
+    /// @param jobId The job (Submitted, or Voting inside its challenge window).
     /// @param salt The salt committed with {commitChallenge}.
-    function challenge(uint256 jobId, bytes32 salt) external {
-        Validator storage v = _validators[msg.sender];
-        Validator memory vm = v;
-        if (vm.status != ValidatorStatus.Active) revert WrongValidatorStatus(msg.sender, uint8(vm.status));
+    /// @param evidenceURI Where the challenger's evidence is: the policy applied and the figures it compared.
+    function challenge(uint256 jobId, bytes32 salt, string calldata evidenceURI) external {
         bytes32 commitment = keccak256(abi.encode(jobId, msg.sender, salt));
-        uint256 committedAt = _commitments[commitment];
-        if (committedAt == 0) revert UnknownCommitment(commitment);
-        if (committedAt >= block.number) revert CommitmentTooFresh(commitment);
+        Commitment memory cm = _commitments[commitment];
+        if (cm.validator != msg.sender) revert UnknownCommitment(commitment);
+        if (cm.blockNumber >= block.number) revert CommitmentTooFresh(commitment);
         Job memory jb = _jobs[jobId];
-        if (jb.status != JobStatus.Submitted) revert WrongJobStatus(jobId, uint8(jb.status));
+        if (jb.status != JobStatus.Submitted && jb.status != JobStatus.Voting) {
+            revert WrongJobStatus(jobId, uint8(jb.status));
+        }
+        if (cm.timestamp < jb.stamp) revert CommitmentBeforeResult(commitment);
         Params memory prm = _params();
         uint256 windowEnd = uint256(jb.stamp) + prm.challengeWindowS;
         if (block.timestamp >= windowEnd) revert ChallengeWindowClosed(jobId, windowEnd);
         address provider = _providers[jb.providerId].account;
         if (provider == msg.sender) revert SelfChallenge(jobId);
-        uint256 free = uint256(vm.bond) - vm.locked;
-        if (free < prm.challengeBond) revert BondTooLow(free, prm.challengeBond);
         delete _commitments[commitment];
-        v.locked = (uint256(vm.locked) + prm.challengeBond).toUint88();
-        _jobs[jobId].status = JobStatus.Voting;
-        uint256 voteEnd = block.timestamp + prm.voteWindowS;
-        _challenges[jobId] = Challenge({
-            challenger: msg.sender,
-            openedAt: uint32(block.timestamp),
-            voteEnd: voteEnd.toUint32(),
-            extensions: 0,
-            validWeight: 0,
-            invalidWeight: vm.bond
-        });
-        _voted[jobId][msg.sender] = true;
-        emit ChallengeOpened(jobId, msg.sender, provider, voteEnd);
-        emit VoteCast(jobId, msg.sender, false, vm.bond);
+        if (jb.status == JobStatus.Voting) _takeOver(jobId, cm.blockNumber, prm.challengeBond, evidenceURI);
+        else _open(jobId, cm.blockNumber, provider, prm, evidenceURI);
     }
 
-    /// @notice An Active validator votes on a challenged result with its bond as weight, once, before the vote ends.
-    /// Validators that registered after the challenge opened cannot vote on it (no stake brought in to swing it).
+    /// @dev Earliest commitment wins: the current challenger's bond is unlocked, the caller's stays locked.
+    function _takeOver(uint256 jobId, uint48 commitBlock, uint256 challengeBond, string calldata evidenceURI) private {
+        Challenge storage c = _challenges[jobId];
+        if (commitBlock >= c.commitBlock) revert ChallengeTaken(jobId, c.commitBlock);
+        address previous = c.challenger;
+        _validators[previous].locked -= uint88(challengeBond);
+        c.challenger = msg.sender;
+        c.commitBlock = commitBlock;
+        emit ChallengerReplaced(jobId, previous, msg.sender, evidenceURI);
+    }
+
+    function _open(
+        uint256 jobId,
+        uint48 commitBlock,
+        address provider,
+        Params memory prm,
+        string calldata evidenceURI
+    ) private {
+        _jobs[jobId].status = JobStatus.Voting;
+        Challenge storage c = _challenges[jobId];
+        uint256 voteEnd = block.timestamp + prm.voteWindowS;
+        uint256 quorum = (_totalValidatorStake.upperLookupRecent(uint48(block.number - 1)) * prm.quorumBps) / 10_000;
+        c.challenger = msg.sender;
+        c.commitBlock = commitBlock;
+        c.openedBlock = uint48(block.number);
+        c.voteEnd = uint48(voteEnd);
+        c.quorum = quorum.toUint128();
+        c.invalidWeight = prm.challengeBond;
+        emit ChallengeOpened(jobId, msg.sender, provider, voteEnd, quorum, evidenceURI);
+        emit VoteCast(jobId, msg.sender, false, prm.challengeBond);
+    }
+
+    /// @notice Votes on a challenged result, once, before the vote ends, with the caller's validator stake at the
+    /// block before the challenge opened as weight; locks `voteSlashBps` of that weight until {settleVote}.
     /// @param jobId The job (Voting).
-    /// @param resultValid true: the result is right (the challenger loses); false: it is wrong.
+    /// @param resultValid true: the result is right by the model's policy (the challenger loses); false: it is wrong.
     function vote(uint256 jobId, bool resultValid) external {
-        Validator storage v = _validators[msg.sender];
-        if (v.status != ValidatorStatus.Active) revert WrongValidatorStatus(msg.sender, uint8(v.status));
         if (_jobs[jobId].status != JobStatus.Voting) revert WrongJobStatus(jobId, uint8(_jobs[jobId].status));
         Challenge memory c = _challenges[jobId];
         if (block.timestamp >= c.voteEnd) revert VoteClosed(jobId, c.voteEnd);
-        if (_voted[jobId][msg.sender]) revert AlreadyVoted(jobId, msg.sender);
-        if (v.activeSince >= c.openedAt) revert JoinedAfterChallenge(jobId, msg.sender);
-        _voted[jobId][msg.sender] = true;
-        uint256 weight = v.bond;
+        Vote storage vs = _votes[jobId][msg.sender];
+        if (vs.cast || msg.sender == c.challenger) revert AlreadyVoted(jobId, msg.sender);
+        uint256 weight = _validatorStake[msg.sender].upperLookupRecent(uint48(c.openedBlock - 1));
+        if (weight == 0) revert NoVoteWeight(jobId, msg.sender);
+        Params memory prm = _params();
+        Validator storage v = _validators[msg.sender];
+        uint256 lock = (weight * prm.voteSlashBps) / 10_000;
+        uint256 free = uint256(v.bond) - v.locked;
+        if (free < lock) revert BondTooLow(free, lock);
+        v.locked += uint88(lock);
+        _votes[jobId][msg.sender] = Vote(uint128(weight), uint88(lock), true, resultValid, false);
         bool invalidLedBefore = c.invalidWeight > c.validWeight;
-        if (resultValid) c.validWeight += uint128(weight);
-        else c.invalidWeight += uint128(weight);
+        if (resultValid) {
+            c.validWeight += uint128(weight);
+            c.validLocked += uint128(lock);
+        } else {
+            c.invalidWeight += uint128(weight);
+            c.invalidLocked += uint128(lock);
+        }
         emit VoteCast(jobId, msg.sender, resultValid, weight);
-        uint256 late = _params().voteWindowS / 4;
+        uint256 late = prm.voteWindowS / 4;
         if (
             invalidLedBefore != (c.invalidWeight > c.validWeight) &&
             c.voteEnd - block.timestamp < late &&
             c.extensions < MAX_VOTE_EXTENSIONS
         ) {
-            c.voteEnd += uint32(late);
+            c.voteEnd += uint48(late);
             c.extensions += 1;
             emit VoteExtended(jobId, c.voteEnd);
         }
         _challenges[jobId] = c;
     }
 
-    /// @notice Settles a challenge after its vote: if "invalid" outweighs "valid" the result is rejected (the
-    /// provider's collateral is slashed to the challenger less the burn, the requester is refunded, the provider gets
-    /// a strike); otherwise the job finalizes as usual and the challenger's bond is slashed to the provider less the
-    /// burn. Callable by anyone.
+    /// @notice Settles a challenge after its vote (anyone). Without quorum the result stands: the job finalizes,
+    /// the challenger's bond is unlocked, nobody is slashed. With quorum, "invalid" must outweigh "valid" to reject:
+    /// the provider's collateral is slashed (burn, winner's share to the challenger, the rest to the winning voters),
+    /// the requester is refunded and the provider gets a strike; otherwise the job finalizes and the challenger's
+    /// bond is slashed the same way, the winner's share to the provider. Voters settle with {settleVote}.
     /// @param jobId The job (Voting, vote ended).
     function resolveChallenge(uint256 jobId) external nonReentrant {
         Job memory jb = _jobs[jobId];
@@ -219,30 +295,48 @@ contract EconomyModule is EconomyBase {
         uint256 collateral = _collateral(jb.fee, prm);
         Provider storage p = _release(id, collateral);
         address provider = p.account;
-        Validator storage v = _validators[c.challenger];
-        v.locked -= uint88(prm.challengeBond);
-        bool resultValid = c.invalidWeight <= c.validWeight;
+        c.resolved = true;
+        c.quorumMet = uint256(c.validWeight) + c.invalidWeight >= c.quorum && c.quorum != 0;
+        c.resultValid = !c.quorumMet || c.invalidWeight <= c.validWeight;
+        emit ChallengeResolved(jobId, c.resultValid, c.quorumMet, c.validWeight, c.invalidWeight);
         uint256 burned;
-        emit ChallengeResolved(jobId, resultValid, c.validWeight, c.invalidWeight);
-        if (resultValid) {
+        if (!c.quorumMet) {
+            _validators[c.challenger].locked -= uint88(prm.challengeBond);
+            _challenges[jobId] = c;
             _jobs[jobId].status = JobStatus.Finalized;
-            burned = (uint256(prm.challengeBond) * prm.slashBurnBps) / 10_000;
-            uint256 toWinner = prm.challengeBond - burned;
-            v.bond -= uint88(prm.challengeBond);
-            if (v.status == ValidatorStatus.Active) _validatorStake -= prm.challengeBond;
+            _payProvider(jobId, provider, jb.fee);
+            return;
+        }
+        if (c.resultValid) {
+            uint256 amount = prm.challengeBond;
+            _slashValidator(c.challenger, amount, amount);
+            uint256 toWinner;
+            uint256 toVoters;
+            (burned, toWinner, toVoters) = _split(amount, c.validWeight != 0, prm);
+            c.voterPot = uint128(toVoters + c.invalidLocked);
+            c.winningVoterWeight = c.validWeight;
             _credit(provider, toWinner);
-            emit ValidatorSlashed(c.challenger, jobId, prm.challengeBond, toWinner, burned);
+            emit ValidatorSlashed(c.challenger, jobId, amount, toWinner, toVoters, burned);
+            _challenges[jobId] = c;
+            _jobs[jobId].status = JobStatus.Finalized;
             _payProvider(jobId, provider, jb.fee);
         } else {
-            _jobs[jobId].status = JobStatus.Rejected;
-            // _release unlocked the collateral; now take it out of the bond.
+            _validators[c.challenger].locked -= uint88(prm.challengeBond);
+            // _release unlocked the collateral; now take it out of the bond (a wrong result also forfeits the
+            // emission accrued since the provider's last settlement).
+            _settleEmission(id, p, prm.minBond, true);
             _takeFromBond(id, p, collateral, prm);
-            burned = (collateral * prm.slashBurnBps) / 10_000;
-            uint256 toWinner = collateral - burned;
+            uint256 toWinner;
+            uint256 toVoters;
+            (burned, toWinner, toVoters) = _split(collateral, c.invalidWeight > prm.challengeBond, prm);
+            c.voterPot = uint128(toVoters + c.validLocked);
+            c.winningVoterWeight = c.invalidWeight - uint128(prm.challengeBond);
             _credit(c.challenger, toWinner);
+            _challenges[jobId] = c;
+            _jobs[jobId].status = JobStatus.Rejected;
             address requester = _requesters[jb.requesterId];
             _credit(requester, jb.fee);
-            emit ProviderSlashed(provider, jobId, collateral, 0, 0, toWinner, burned);
+            emit ProviderSlashed(provider, jobId, collateral, 0, 0, toWinner, toVoters, burned);
             emit JobRejected(jobId, provider);
             emit JobRefunded(jobId, requester, jb.fee);
             _strike(id, jobId, prm);
@@ -250,42 +344,101 @@ contract EconomyModule is EconomyBase {
         if (burned != 0) IEconomyToken(address(_token())).burn(burned);
     }
 
+    /// @notice Settles one voter's part in a resolved challenge (anyone may call it for any voter): unlocks its
+    /// lock and credits its share of the voter pot if it voted with the outcome, or slashes the lock if it voted
+    /// against it. Without quorum the lock is simply unlocked.
+    /// @param jobId The job.
+    /// @param voter The validator that voted.
+    function settleVote(uint256 jobId, address voter) external {
+        Challenge memory c = _challenges[jobId];
+        if (!c.resolved) revert NotResolved(jobId);
+        Vote storage vs = _votes[jobId][voter];
+        if (!vs.cast || vs.settled) revert NothingToSettle(jobId, voter);
+        vs.settled = true;
+        uint256 lock = vs.locked;
+        uint256 reward;
+        uint256 slashed;
+        if (!c.quorumMet || vs.resultValid == c.resultValid) {
+            _validators[voter].locked -= uint88(lock);
+            if (c.quorumMet && c.winningVoterWeight != 0) {
+                reward = (uint256(c.voterPot) * vs.weight) / c.winningVoterWeight;
+                _credit(voter, reward);
+            }
+        } else {
+            slashed = lock;
+            _slashValidator(voter, lock, lock);
+        }
+        emit VoteSettled(jobId, voter, reward, slashed);
+    }
+
+    /// @dev Unlocks `unlock` of a validator's bond and takes `amount` of it out (its vote weight follows).
+    function _slashValidator(address account, uint256 unlock, uint256 amount) private {
+        Validator storage v = _validators[account];
+        v.locked -= uint88(unlock);
+        uint256 bond = uint256(v.bond) - amount;
+        v.bond = uint88(bond);
+        if (v.status == ValidatorStatus.Active) _checkpointValidator(account, bond);
+    }
+
+    /// @dev Splits a slash: `slashBurnBps` burned, `winnerShareBps` of the rest to the winning party, the rest to the
+    /// winning voters (all to the winner when no voter sided with it).
+    function _split(
+        uint256 amount,
+        bool votersWon,
+        Params memory prm
+    ) private pure returns (uint256 burned, uint256 toWinner, uint256 toVoters) {
+        burned = (amount * prm.slashBurnBps) / 10_000;
+        uint256 rest = amount - burned;
+        toWinner = votersWon ? (rest * prm.winnerShareBps) / 10_000 : rest;
+        toVoters = rest - toWinner;
+    }
+
     // ─── models ────────────────────────────────────────────────────────────────────────────────────────────────
 
-    /// @notice Registers a model in this economy by the hash of its bytes (admin only). Forks made after this block
-    /// see it too.
+    /// @notice Registers a model in this economy by the hash of its bytes, with the policy its results are judged
+    /// by (admin only). Forks made after this block see it too, policy included.
     /// @param modelHash Content hash of the model file.
     /// @param uri Where to fetch it.
     /// @param kind 0 inference, 1 fine-tune (training-step graph).
-    function registerModel(bytes32 modelHash, string calldata uri, uint8 kind) external {
+    /// @param policy How a re-run judges a result (see {VerificationPolicy}).
+    function registerModel(
+        bytes32 modelHash,
+        string calldata uri,
+        uint8 kind,
+        VerificationPolicy calldata policy
+    ) external {
         _onlyAdmin();
         if (kind > KIND_FINE_TUNE) revert InvalidKind(kind);
         if (modelHash == bytes32(0)) revert UnknownModel(modelHash);
         if (_models[modelHash].registeredBlock != 0) revert ModelAlreadyRegistered(modelHash);
-        _models[modelHash] = Model({registeredBlock: uint64(block.number), kind: kind, uri: uri});
-        emit ModelRegistered(modelHash, kind, uri);
+        _checkPolicy(policy);
+        _models[modelHash] = Model({
+            registeredBlock: uint64(block.number),
+            kind: kind,
+            rule: policy.rule,
+            maxAbsErrorE9: policy.maxAbsErrorE9,
+            maxRelErrorE9: policy.maxRelErrorE9,
+            minAgreementBps: policy.minAgreementBps,
+            uri: uri
+        });
+        emit ModelRegistered(
+            modelHash,
+            kind,
+            uri,
+            policy.rule,
+            policy.maxAbsErrorE9,
+            policy.maxRelErrorE9,
+            policy.minAgreementBps
+        );
     }
 
-    /// @notice A model as this economy sees it now (registered here, or inherited from the lineage).
-    /// @param modelHash Content hash of the model file.
-    function model(bytes32 modelHash) external view returns (ModelView memory) {
-        return _modelAt(modelHash, block.number);
-    }
-
-    /// @notice See {IModelLookup-modelVisibleAt}.
-    function modelVisibleAt(bytes32 modelHash, uint256 atBlock) external view returns (ModelView memory) {
-        return _modelAt(modelHash, atBlock);
-    }
-
-    function _modelAt(bytes32 modelHash, uint256 atBlock) private view returns (ModelView memory m) {
-        Model storage own = _models[modelHash];
-        if (own.registeredBlock != 0 && own.registeredBlock <= atBlock) {
-            return ModelView(true, own.kind, address(this), own.registeredBlock, own.uri);
-        }
-        address parent = _parentEconomy();
-        if (parent == address(0)) return m;
-        uint256 forkBlock = _arg(ARG_FORK_BLOCK, 8);
-        return IModelLookup(parent).modelVisibleAt(modelHash, atBlock < forkBlock ? atBlock : forkBlock);
+    /// @dev exact needs nothing; tolerance a bound; argmax an agreement share; logprob a bound on the logprob gap.
+    function _checkPolicy(VerificationPolicy calldata policy) private pure {
+        uint8 rule = policy.rule;
+        if (rule > RULE_LOGPROB) revert InvalidPolicy(rule);
+        if (rule == 1 && policy.maxAbsErrorE9 == 0 && policy.maxRelErrorE9 == 0) revert InvalidPolicy(rule);
+        if (rule == 2 && (policy.minAgreementBps == 0 || policy.minAgreementBps > 10_000)) revert InvalidPolicy(rule);
+        if (rule == RULE_LOGPROB && policy.maxAbsErrorE9 == 0) revert InvalidPolicy(rule);
     }
 
     // ─── fork allocation ───────────────────────────────────────────────────────────────────────────────────────
@@ -308,10 +461,6 @@ contract EconomyModule is EconomyBase {
         IEconomyToken(address(_token())).mint(account, amount);
     }
 
-    /// @notice Whether `account` has claimed its fork allocation.
-    function allocationClaimed(address account) external view returns (bool) {
-        return _allocationClaimed[account];
-    }
 
     // ─── treasury and admin ────────────────────────────────────────────────────────────────────────────────────
 
@@ -339,222 +488,10 @@ contract EconomyModule is EconomyBase {
 
     // ─── views ─────────────────────────────────────────────────────────────────────────────────────────────────
 
-    /// @notice Every parameter, in one call.
-    function params() external view returns (Params memory) {
-        return _params();
-    }
-
-    /// @notice The economy's token.
-    function token() external view returns (address) {
-        return address(_token());
-    }
-
-    /// @notice Token, parent (address(0) for a genesis economy), creation time, fork block, snapshot block and
-    /// allocation root, in one call.
-    function lineage() external view returns (LineageView memory) {
-        return
-            LineageView({
-                token: address(_token()),
-                parent: _parentEconomy(),
-                createdAt: _arg(ARG_CREATED_AT, 8),
-                forkBlock: _arg(ARG_FORK_BLOCK, 8),
-                snapshotBlock: _arg(ARG_SNAPSHOT_BLOCK, 8),
-                allocationRoot: bytes32(_arg(ARG_ALLOCATION_ROOT, 32))
-            });
-    }
-
-    /// @notice The economy's admin.
-    function admin() external view returns (address) {
-        return _admin;
-    }
-
-    /// @notice A provider's standing by account (status None when unknown).
-    function providerOf(address account) external view returns (ProviderView memory) {
-        return _providerView(_providerIds[account]);
-    }
-
-    /// @notice A provider's standing by id (1 … providerCount).
-    function providerById(uint32 id) external view returns (ProviderView memory) {
-        return _providerView(id);
-    }
-
-    /// @notice A job's on-chain state.
-    function job(uint256 jobId) external view returns (JobView memory j) {
-        Job memory s = _jobs[jobId];
-        if (s.status == JobStatus.None) return j;
-        Params memory prm = _params();
-        j.status = s.status;
-        j.kind = s.kind;
-        j.requester = _requesters[s.requesterId];
-        j.provider = s.providerId == 0 ? address(0) : _providers[s.providerId].account;
-        j.fee = s.fee;
-        j.collateral = _collateral(s.fee, prm);
-        j.deadlineS = s.deadlineS;
-        j.minScore = s.minScore;
-        j.declines = s.declines;
-        if (s.status == JobStatus.Posted) {
-            j.drawBlock = s.stamp;
-        } else if (s.status == JobStatus.Assigned) {
-            j.assignedAt = s.stamp;
-            j.acceptWindowEndsAt = uint256(s.stamp) + prm.acceptWindowS;
-            j.deadline = uint256(s.stamp) + s.deadlineS;
-        } else if (s.status != JobStatus.Refunded || s.providerId != 0) {
-            j.submittedAt = s.stamp;
-            j.challengeWindowEndsAt = uint256(s.stamp) + prm.challengeWindowS;
-        }
-    }
-
-    /// @notice A challenge's state (challenger address(0) when the job was never challenged).
-    function challengeOf(uint256 jobId) external view returns (ChallengeView memory) {
-        Challenge memory c = _challenges[jobId];
-        return ChallengeView(c.challenger, c.voteEnd, c.extensions, c.validWeight, c.invalidWeight);
-    }
-
-    /// @notice Whether `validator` has voted (or challenged) on `jobId`.
-    function hasVoted(uint256 jobId, address validator) external view returns (bool) {
-        return _voted[jobId][validator];
-    }
-
-    /// @notice The block a challenge commitment was recorded in (0 when unknown or used).
-    function commitmentBlock(bytes32 commitment) external view returns (uint256) {
-        return _commitments[commitment];
-    }
-
-    /// @notice Whether a provider is excluded from a job's draws (it declined or timed out on it).
-    function isExcluded(uint256 jobId, address provider) external view returns (bool) {
-        return _excluded[jobId][_providerIds[provider]];
-    }
-
-    /// @notice A validator's standing.
-    function validatorOf(address account) external view returns (ValidatorView memory) {
-        Validator memory v = _validators[account];
-        return ValidatorView(v.status, v.bond, v.locked, v.status == ValidatorStatus.Exiting ? v.until : 0);
-    }
-
-    /// @notice What `account` can withdraw now (including a settle-able emission share).
-    function claimable(address account) external view returns (uint256) {
-        return _accountView(account).claimable;
-    }
-
-    /// @notice An account's rewards state.
-    function accountOf(address account) external view returns (AccountView memory) {
-        return _accountView(account);
-    }
-
-    /// @notice Counts and balances, in one call.
-    function stats() external view returns (StatsView memory s) {
-        Params memory prm = _params();
-        Counters memory c = _counters;
-        Ledger memory l = _ledger;
-        uint256 nowEpoch = _epochNow(prm);
-        s.providerCount = c.providers;
-        s.activeProviders = c.activeProviders;
-        s.jobCount = c.jobs;
-        s.totalBonded = _totals.bonded;
-        s.treasury = l.treasury;
-        s.unpaidEmissions = _totals.unpaidEmissions;
-        s.currentEpoch = nowEpoch;
-        s.currentEpochWork = l.epoch == nowEpoch ? l.epochWork : 0;
-        s.currentEmission = _emission(prm, nowEpoch);
-        s.totalWeight = _tree.total();
-        s.activeValidators = c.activeValidators;
-        s.validatorStake = _validatorStake;
-    }
-
-    /// @notice Number of jobs ever posted (job ids are 1 … jobCount).
-    function jobCount() external view returns (uint256) {
-        return _counters.jobs;
-    }
-
-    /// @notice Number of providers ever registered (ids are 1 … providerCount).
-    function providerCount() external view returns (uint256) {
-        return _counters.providers;
-    }
-
-    /// @notice Providers currently drawable or waiting for a free slot (status Active).
-    function activeProviders() external view returns (uint256) {
-        return _counters.activeProviders;
-    }
-
-    /// @notice Tokens bonded by providers (Active, Paused, Jailed and Exiting).
-    function totalBonded() external view returns (uint256) {
-        return _totals.bonded;
-    }
-
-    /// @notice Tokens in the treasury.
-    function treasury() external view returns (uint256) {
-        return _ledger.treasury;
-    }
-
-    /// @notice Emissions minted for closed epochs and not yet credited to accounts (rounding dust stays here).
-    function unpaidEmissions() external view returns (uint256) {
-        return _totals.unpaidEmissions;
-    }
-
-    /// @notice The current epoch's index (0 at creation).
-    function currentEpoch() external view returns (uint256) {
-        return _epochNow(_params());
-    }
-
-    /// @notice The emission of epoch `epoch` (with its bootstrap bonus).
-    function emissionForEpoch(uint256 epoch) external view returns (uint256) {
-        return _emission(_params(), epoch);
-    }
-
-    /// @notice A closed epoch's finalized work and minted emission (zeros while open or without work).
-    function epochTotals(uint256 epoch) external view returns (uint256 work, uint256 emission) {
-        EpochTotals memory t = _epochs[epoch];
-        return (t.work, t.emission);
-    }
-
-    /// @notice Sum of every provider's draw weight.
-    function totalWeight() external view returns (uint256) {
-        return _tree.total();
-    }
-
-    /// @notice Number of levels in the draw tree (a draw reads one storage word per level).
-    function treeHeight() external view returns (uint256) {
-        return _tree.height();
-    }
-
-    // ─── internals ─────────────────────────────────────────────────────────────────────────────────────────────
-
-    function _providerView(uint32 id) private view returns (ProviderView memory v) {
-        if (id == 0) return v;
-        Provider memory p = _providers[id];
-        v.id = id;
-        v.status = p.status;
-        v.account = p.account;
-        v.bond = p.bond;
-        v.locked = p.locked;
-        v.free = uint256(p.bond) - p.locked;
-        v.score = p.score;
-        v.kinds = p.kinds;
-        v.capacity = p.capacity;
-        v.activeJobs = p.activeJobs;
-        v.strikes = p.strikes;
-        if (p.status == ProviderStatus.Exiting) v.unbondingEndsAt = p.until;
-        if (p.status == ProviderStatus.Jailed) v.jailedUntil = p.until;
-        v.lastIncreaseBlock = p.lastIncreaseBlock;
-        v.treeWeight = _tree.get(id - 1);
-        if (v.treeWeight != 0 && p.activeJobs < p.capacity) v.weight = (v.free / WEIGHT_UNIT) * p.score;
-    }
-
-    function _accountView(address account) private view returns (AccountView memory v) {
-        Account memory a = _accounts[account];
-        v.claimable = a.claimable;
-        v.workEpoch = a.workEpoch;
-        v.epochWork = a.epochWork;
-        if (a.epochWork == 0) return v;
-        Params memory prm = _params();
-        if (a.workEpoch >= _epochNow(prm)) return v;
-        EpochTotals memory t = _epochs[a.workEpoch];
-        if (t.work == 0) {
-            // The epoch ended but nobody has closed it yet: it is the ledger's open epoch.
-            t.work = _ledger.epochWork;
-            t.emission = uint128(_emission(prm, a.workEpoch));
-        }
-        v.pendingEmission = (uint256(t.emission) * a.epochWork) / t.work;
-        v.claimable += v.pendingEmission;
+    /// @notice Every view runs in {EconomyViews} on this economy's storage (a second hop of delegatecall, so that
+    /// neither contract exceeds the code-size limit).
+    fallback() external {
+        address views = VIEWS;
+        _delegate(views);
     }
 }

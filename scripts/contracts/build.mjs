@@ -19,8 +19,14 @@ const EIP170_LIMIT = 24_576;
 
 /** Contracts the app deploys or talks to, and the name their artefact takes. */
 const TARGETS = [
-  { contract: 'Economy', file: 'contracts/src/Economy.sol', name: 'economy', mergeAbiOf: 'EconomyModule' },
+  {
+    contract: 'Economy',
+    file: 'contracts/src/Economy.sol',
+    name: 'economy',
+    mergeAbiOf: ['EconomyModule', 'EconomyViews'],
+  },
   { contract: 'EconomyModule', file: 'contracts/src/EconomyModule.sol', name: 'economyModule' },
+  { contract: 'EconomyViews', file: 'contracts/src/EconomyViews.sol', name: 'economyViews' },
   { contract: 'EconomyToken', file: 'contracts/src/EconomyToken.sol', name: 'economyToken' },
   { contract: 'EconomyFactory', file: 'contracts/src/EconomyFactory.sol', name: 'economyFactory' },
 ];
@@ -145,18 +151,19 @@ function build() {
     if (!c) throw new Error(`${t.contract} not found in ${t.file}`);
     let abi = c.abi;
     if (t.mergeAbiOf) {
-      // The economy's fallback forwards every selector it lacks to its module: one address, one ABI.
-      const module = Object.values(output.contracts).find((f) => f[t.mergeAbiOf])?.[t.mergeAbiOf];
+      // The economy's fallback forwards every selector it lacks to its module, and the module's every selector it
+      // lacks to the views: one address, one ABI.
       const own = new Map(abi.map((i) => [abiKey(i), i]));
-      for (const item of module.abi) {
-        if (item.type === 'constructor' || item.type === 'fallback') continue;
-        const key = abiKey(item);
-        if (item.type === 'function' && own.has(key)) {
-          throw new Error(
-            `${t.mergeAbiOf}.${item.name} is shadowed by ${t.contract}: it could never be reached`,
-          );
+      for (const name of t.mergeAbiOf) {
+        const module = Object.values(output.contracts).find((f) => f[name])?.[name];
+        for (const item of module.abi) {
+          if (item.type === 'constructor' || item.type === 'fallback') continue;
+          const key = abiKey(item);
+          if (item.type === 'function' && own.has(key)) {
+            throw new Error(`${name}.${item.name} is shadowed by an earlier hop: it could never be reached`);
+          }
+          if (!own.has(key)) own.set(key, item);
         }
-        if (!own.has(key)) own.set(key, item);
       }
       abi = [...own.values()];
       // IEconomy (what Solidity callers and tests use) must list exactly the functions reachable at an economy.

@@ -31,6 +31,23 @@ enum ValidatorStatus {
     Exited
 }
 
+/// @notice How a model's results are judged: registered with the model, inherited by forks, applied off-chain by
+/// every validator that re-runs a job (src/shared/verification.ts). The chain only records it and decides, by vote,
+/// who was right.
+/// rule 0 `exact`: the output's content hash must match the re-run's.
+/// rule 1 `tolerance`: every output tensor matches the re-run's within maxAbsErrorE9 (absolute) or maxRelErrorE9
+/// (relative), both in units of 1e-9, element by element.
+/// rule 2 `argmax`: the argmax over each output row (last axis) agrees with the re-run's on at least minAgreementBps
+/// of the rows (classifiers, CTC decoders).
+/// rule 3 `logprob`: language models; the claimed tokens are re-scored and each claimed logprob must be within
+/// maxAbsErrorE9 of the re-scored one, and the tokens sampled must be among the re-run's top candidates.
+struct VerificationPolicy {
+    uint8 rule;
+    uint32 maxAbsErrorE9;
+    uint32 maxRelErrorE9;
+    uint16 minAgreementBps;
+}
+
 /// @notice A provider as the app shows it (Membership in src/shared/api/economies.ts).
 struct ProviderView {
     uint32 id;
@@ -39,7 +56,6 @@ struct ProviderView {
     uint256 bond;
     uint256 locked;
     uint256 free;
-    uint24 score;
     uint8 kinds;
     uint8 capacity;
     uint8 activeJobs;
@@ -48,11 +64,17 @@ struct ProviderView {
     uint256 unbondingEndsAt;
     /// Unix seconds; 0 unless Jailed.
     uint256 jailedUntil;
+    /// While Active: the last block in which its chance of being drawn went up (draws seeded before it skip it).
+    /// Otherwise: the block it left the draw in.
     uint256 lastIncreaseBlock;
-    /// Chance of being drawn, relative: free bond (milli-tokens) × score while drawable with a free slot, else 0.
+    /// Chance of being drawn, relative: free bond in milli-tokens while Active, at or above minBond and with a free
+    /// slot, else 0.
     uint256 weight;
-    /// Weight held in the draw tree: bond (milli-tokens) × score while Active (each draw is thinned by free / bond).
+    /// Its leaf in the draw tree of each kind it serves (bond in milli-tokens while drawable; a provider that left
+    /// keeps its leaf until a draw lands on it, so that leaving after seeing a draw's seed cannot re-roll that draw).
     uint256 treeWeight;
+    /// Bond that earns emission now (its bond while Active and at or above minBond, else 0).
+    uint256 stake;
 }
 
 /// @notice A job's on-chain state (its model, input and output hashes and URIs are in its events).
@@ -66,7 +88,6 @@ struct JobView {
     /// SLA collateral the provider locks for this job.
     uint256 collateral;
     uint32 deadlineS;
-    uint24 minScore;
     uint8 declines;
     /// Posted: the block whose hash seeds the next draw (0 otherwise).
     uint256 drawBlock;
@@ -79,12 +100,36 @@ struct JobView {
     uint256 challengeWindowEndsAt;
 }
 
+/// @notice A challenge and its vote. Weights are validator stake at the block before the challenge opened; the
+/// challenger's own weight is its challenge bond (what it risks).
 struct ChallengeView {
     address challenger;
+    /// Block of the challenger's commitment: an earlier commitment revealed before the challenge window ends takes
+    /// the challenge over.
+    uint256 commitBlock;
+    uint256 openedBlock;
     uint256 voteEndsAt;
     uint8 extensions;
     uint256 validWeight;
     uint256 invalidWeight;
+    /// Weight (both sides together) needed for the vote to count.
+    uint256 quorum;
+    bool resolved;
+    bool quorumMet;
+    bool resultValid;
+    /// Paid to the voters on the winning side, pro rata to weight, as each vote is settled.
+    uint256 voterPot;
+    uint256 winningVoterWeight;
+}
+
+/// @notice One validator's vote in a challenge.
+struct VoteView {
+    bool cast;
+    bool resultValid;
+    bool settled;
+    uint256 weight;
+    /// Part of the voter's bond locked by the vote until it is settled (slashed if it voted against the outcome).
+    uint256 locked;
 }
 
 struct ValidatorView {
@@ -92,16 +137,15 @@ struct ValidatorView {
     uint256 bond;
     uint256 locked;
     uint256 unbondingEndsAt;
+    /// Vote weight it would bring to a challenge opened in the next block.
+    uint256 stake;
 }
 
 /// @notice Where an account's tokens stand in this economy's rewards.
 struct AccountView {
-    /// Withdrawable now, including the emission share of a closed epoch not yet settled.
+    /// Withdrawable now, including emission accrued to its provider bond and not yet settled.
     uint256 claimable;
-    /// The epoch this account last had finalized work in, and that work (fees).
-    uint256 workEpoch;
-    uint256 epochWork;
-    /// Part of `claimable` that is an emission share not yet settled into storage.
+    /// Part of `claimable` that is accrued emission not yet settled into storage.
     uint256 pendingEmission;
 }
 
@@ -112,11 +156,15 @@ struct StatsView {
     uint256 jobCount;
     uint256 totalBonded;
     uint256 treasury;
-    uint256 unpaidEmissions;
+    /// Emission credited to providers so far (every credited token is minted when credited).
+    uint256 emitted;
     uint256 currentEpoch;
-    uint256 currentEpochWork;
     uint256 currentEmission;
-    uint256 totalWeight;
+    /// Sum of the bonds that earn emission now (Active providers at or above minBond).
+    uint256 activeStake;
+    /// Sum of the draw weights of each kind (inference, fine-tune).
+    uint256 inferenceWeight;
+    uint256 fineTuneWeight;
     uint256 activeValidators;
     uint256 validatorStake;
 }
@@ -131,11 +179,13 @@ struct LineageView {
     bytes32 allocationRoot;
 }
 
-/// @notice A model as seen from an economy: registered here or inherited from an ancestor.
+/// @notice A model as seen from an economy: registered here or inherited from an ancestor, with its verification
+/// policy.
 struct ModelView {
     bool found;
     uint8 kind;
     address registeredIn;
     uint64 registeredBlock;
     string uri;
+    VerificationPolicy policy;
 }

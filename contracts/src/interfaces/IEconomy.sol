@@ -10,7 +10,9 @@ import {
     ModelView,
     ProviderView,
     StatsView,
-    ValidatorView
+    ValidatorView,
+    VerificationPolicy,
+    VoteView
 } from "./EconomyTypes.sol";
 import {Params} from "../lib/EconomyParams.sol";
 
@@ -22,12 +24,12 @@ interface IEconomy is IEconomyEvents {
     // providers (Economy)
     /// @notice Set up a new clone (factory only, once).
     function initialize(address admin, uint256 creatorSupply) external;
-    /// @notice Register as a provider with a bond, declared score, job kinds and capacity.
-    function register(uint256 bond, uint24 score, uint8 kinds, uint8 capacity) external returns (uint32 id);
+    /// @notice Register as a provider with a bond, job kinds and capacity.
+    function register(uint256 bond, uint8 kinds, uint8 capacity) external returns (uint32 id);
     /// @notice Add to the caller's bond.
     function addBond(uint256 amount) external;
-    /// @notice Change declared score, kinds and capacity.
-    function updateProfile(uint24 score, uint8 kinds, uint8 capacity) external;
+    /// @notice Change kinds and capacity (while Paused).
+    function updateProfile(uint8 kinds, uint8 capacity) external;
     /// @notice Stop being drawn.
     function pause() external;
     /// @notice Be drawn again after a pause.
@@ -47,8 +49,7 @@ interface IEconomy is IEconomyEvents {
         bytes32 inputHash,
         string calldata inputURI,
         uint256 fee,
-        uint32 deadlineS,
-        uint24 minScore
+        uint32 deadlineS
     ) external returns (uint256 jobId);
     /// @notice Draw a Posted job's provider (anyone, from the block after its draw block).
     function assign(uint256 jobId) external;
@@ -74,16 +75,25 @@ interface IEconomy is IEconomyEvents {
     function requestValidatorExit() external;
     /// @notice Withdraw a validator's bond after unbonding.
     function withdrawValidatorBond(address to) external returns (uint256 amount);
-    /// @notice Commit to a challenge.
+    /// @notice Commit to a challenge (locks the challenge bond).
     function commitChallenge(bytes32 commitment) external;
-    /// @notice Reveal a committed challenge on a submitted result.
-    function challenge(uint256 jobId, bytes32 salt) external;
+    /// @notice Release a commitment never revealed (forfeits the commit fee).
+    function releaseCommitment(bytes32 commitment) external;
+    /// @notice Reveal a committed challenge on a submitted result, with a URI to the evidence.
+    function challenge(uint256 jobId, bytes32 salt, string calldata evidenceURI) external;
     /// @notice Vote on a challenged result.
     function vote(uint256 jobId, bool resultValid) external;
     /// @notice Settle a challenge after its vote.
     function resolveChallenge(uint256 jobId) external;
-    /// @notice Register a model (admin).
-    function registerModel(bytes32 modelHash, string calldata uri, uint8 kind) external;
+    /// @notice Settle one voter's part of a resolved challenge.
+    function settleVote(uint256 jobId, address voter) external;
+    /// @notice Register a model with its verification policy (admin).
+    function registerModel(
+        bytes32 modelHash,
+        string calldata uri,
+        uint8 kind,
+        VerificationPolicy calldata policy
+    ) external;
     /// @notice A model as seen now.
     function model(bytes32 modelHash) external view returns (ModelView memory);
     /// @notice A model as seen at a block (lineage lookup).
@@ -114,10 +124,14 @@ interface IEconomy is IEconomyEvents {
     function job(uint256 jobId) external view returns (JobView memory);
     /// @notice A job's challenge.
     function challengeOf(uint256 jobId) external view returns (ChallengeView memory);
-    /// @notice Whether a validator voted on a job.
+    /// @notice A validator's vote on a job.
+    function voteOf(uint256 jobId, address validator) external view returns (VoteView memory);
+    /// @notice Whether a validator voted on a job (or challenged it).
     function hasVoted(uint256 jobId, address validator) external view returns (bool);
     /// @notice Block of a challenge commitment.
     function commitmentBlock(bytes32 commitment) external view returns (uint256);
+    /// @notice A validator's vote weight at a past block.
+    function validatorStakeAt(address validator, uint256 blockNumber) external view returns (uint256);
     /// @notice Whether a provider is excluded from a job's draws.
     function isExcluded(uint256 jobId, address provider) external view returns (bool);
     /// @notice A validator.
@@ -138,16 +152,16 @@ interface IEconomy is IEconomyEvents {
     function totalBonded() external view returns (uint256);
     /// @notice Treasury balance.
     function treasury() external view returns (uint256);
-    /// @notice Minted, not yet credited emissions.
-    function unpaidEmissions() external view returns (uint256);
+    /// @notice Emission credited so far.
+    function emitted() external view returns (uint256);
+    /// @notice Emission of a span of time.
+    function emissionBetween(uint256 from, uint256 to) external view returns (uint256);
     /// @notice Current epoch index.
     function currentEpoch() external view returns (uint256);
     /// @notice Emission of an epoch.
     function emissionForEpoch(uint256 epoch) external view returns (uint256);
-    /// @notice A closed epoch's work and emission.
-    function epochTotals(uint256 epoch) external view returns (uint256 work, uint256 emission);
-    /// @notice Sum of draw weights.
-    function totalWeight() external view returns (uint256);
+    /// @notice Sum of draw weights of a job kind.
+    function totalWeight(uint8 kind) external view returns (uint256);
     /// @notice Levels of the draw tree.
     function treeHeight() external view returns (uint256);
 }

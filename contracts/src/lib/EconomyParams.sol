@@ -21,7 +21,8 @@ struct Params {
     uint32 voteWindowS;
     /// Share of each finalized fee that goes to the economy's treasury.
     uint16 protocolFeeBps;
-    /// Share of a timeout slash that compensates the requester (the rest goes to the treasury).
+    /// Share of a timeout slash that compensates the requester, capped at the job's fee (the rest goes to the treasury),
+    /// so that a requester never earns more from a provider's miss than it paid.
     uint16 requesterSlashShareBps;
     /// Share of a lost challenge's slash that is burned instead of paid to the winner (makes self-challenge a loss).
     uint16 slashBurnBps;
@@ -33,7 +34,8 @@ struct Params {
     uint32 unbondingPeriodS;
     /// Length of the period over which emissions are shared.
     uint32 epochLengthS;
-    /// Tokens minted per epoch (with finalized work) and shared pro rata to it.
+    /// Tokens minted per epoch, accrued second by second to Active providers pro rata to their bonds (fees play no
+    /// part, so self-dealt jobs earn no emission).
     uint96 emissionPerEpoch;
     /// Young-economy bootstrap: for the first bootstrapEpochs epochs the emission carries a linearly decaying bonus.
     uint16 bootstrapEpochs;
@@ -43,8 +45,22 @@ struct Params {
     uint8 maxDeclines;
     /// Smallest bond a validator registers with.
     uint96 validatorMinBond;
-    /// Part of a validator's bond locked by a challenge, paid to the provider if the challenge fails.
+    /// Part of a validator's bond locked by a challenge commitment: the challenger's vote weight (what it risks),
+    /// slashed if the challenge fails.
     uint96 challengeBond;
+    /// Smallest fee a job may carry (no dust jobs: each one locks collateral and takes a provider's slot).
+    uint96 minFee;
+    /// Share of the validator stake (at the block before a challenge opened) that must vote for the vote to count;
+    /// below it the result stands and nobody is slashed.
+    uint16 quorumBps;
+    /// Share of a voter's weight locked by its vote and slashed if it votes against the outcome.
+    uint16 voteSlashBps;
+    /// Share of a lost challenge's slash (after the burn) paid to the winning party (the challenger, or the provider
+    /// whose result stood); the rest goes to the validators that voted with the outcome, by weight.
+    uint16 winnerShareBps;
+    /// Share of `challengeBond` forfeited to the treasury by a commitment that is never revealed (makes committing
+    /// blindly to every result cost money).
+    uint16 commitFeeBps;
 }
 
 /// @notice A fork's changes to its parent's parameters: bit i of `mask` takes field i (in declaration order) from
@@ -58,9 +74,9 @@ struct ParamOverrides {
 /// @notice Validation, fork overrides and the packed encoding of {Params} used as clone arguments.
 library EconomyParams {
     /// @notice Number of fields in {Params}; bits above it in an override mask are refused.
-    uint256 internal constant FIELD_COUNT = 20;
+    uint256 internal constant FIELD_COUNT = 25;
     /// @notice Length of {encode}'s output.
-    uint256 internal constant ENCODED_LENGTH = 106;
+    uint256 internal constant ENCODED_LENGTH = 126;
 
     uint256 internal constant MAX_AMOUNT = 1e27;
     uint256 internal constant MIN_UNIT = 1e15;
@@ -73,8 +89,10 @@ library EconomyParams {
     error UnknownOverrideFields(uint256 mask);
 
     /// @notice Refuses parameters that would lock funds, pay out more than was paid in, or make a window empty.
-    /// @dev Bounds are inclusive. unbondingPeriodS ≥ 2 × voteWindowS keeps a validator's stake from voting twice in one
-    /// vote (it cannot leave and come back under another address before the vote, even extended, has ended).
+    /// @dev Bounds are inclusive. unbondingPeriodS ≥ 2 × voteWindowS keeps a voter's bond in place until every vote it
+    /// took part in (even extended) has been settled, and unbondingPeriodS ≥ jailCooldownS keeps an exit from cutting a
+    /// jail short. quorumBps > 5,000 would let a lazy minority stall every vote; the floor of 1,000 keeps one small
+    /// validator from deciding alone.
     function validate(Params memory p) internal pure {
         _range(0, p.minBond, 1e18, MAX_AMOUNT);
         _range(1, p.minCollateral, MIN_UNIT, p.minBond);
@@ -88,14 +106,21 @@ library EconomyParams {
         _range(9, p.slashBurnBps, 0, 10_000);
         _range(10, p.jailStrikes, 1, 100);
         _range(11, p.jailCooldownS, 1, MAX_LONG_PERIOD);
-        _range(12, p.unbondingPeriodS, 2 * uint256(p.voteWindowS), MAX_LONG_PERIOD);
+        uint256 unbondingFloor = 2 * uint256(p.voteWindowS);
+        if (p.jailCooldownS > unbondingFloor) unbondingFloor = p.jailCooldownS;
+        _range(12, p.unbondingPeriodS, unbondingFloor, MAX_LONG_PERIOD);
         _range(13, p.epochLengthS, 60, MAX_LONG_PERIOD);
         _range(14, p.emissionPerEpoch, 0, MAX_AMOUNT);
-        _range(15, p.bootstrapEpochs, 0, 10_000);
+        _range(15, p.bootstrapEpochs, 0, 1_000);
         _range(16, p.bootstrapBonusBps, 0, 100_000);
         _range(17, p.maxDeclines, 1, 32);
         _range(18, p.validatorMinBond, 1e18, MAX_AMOUNT / 10);
         _range(19, p.challengeBond, MIN_UNIT, p.validatorMinBond);
+        _range(20, p.minFee, MIN_UNIT, p.minBond);
+        _range(21, p.quorumBps, 1_000, 5_000);
+        _range(22, p.voteSlashBps, 100, 10_000);
+        _range(23, p.winnerShareBps, 0, 10_000);
+        _range(24, p.commitFeeBps, 100, 10_000);
     }
 
     /// @notice The parent's parameters with the fields named by `o.mask` taken from `o.values`.
@@ -124,6 +149,11 @@ library EconomyParams {
         if (m & (1 << 17) != 0) p.maxDeclines = v.maxDeclines;
         if (m & (1 << 18) != 0) p.validatorMinBond = v.validatorMinBond;
         if (m & (1 << 19) != 0) p.challengeBond = v.challengeBond;
+        if (m & (1 << 20) != 0) p.minFee = v.minFee;
+        if (m & (1 << 21) != 0) p.quorumBps = v.quorumBps;
+        if (m & (1 << 22) != 0) p.voteSlashBps = v.voteSlashBps;
+        if (m & (1 << 23) != 0) p.winnerShareBps = v.winnerShareBps;
+        if (m & (1 << 24) != 0) p.commitFeeBps = v.commitFeeBps;
     }
 
     /// @notice Tight encoding ({ENCODED_LENGTH} bytes): clone arguments are paid for per byte of code.
@@ -153,7 +183,8 @@ library EconomyParams {
                     p.maxDeclines,
                     p.validatorMinBond,
                     p.challengeBond
-                )
+                ),
+                abi.encodePacked(p.minFee, p.quorumBps, p.voteSlashBps, p.winnerShareBps, p.commitFeeBps)
             );
     }
 
@@ -180,6 +211,11 @@ library EconomyParams {
         p.maxDeclines = uint8(_read(data, o += 4, 1));
         p.validatorMinBond = uint96(_read(data, o += 1, 12));
         p.challengeBond = uint96(_read(data, o += 12, 12));
+        p.minFee = uint96(_read(data, o += 12, 12));
+        p.quorumBps = uint16(_read(data, o += 12, 2));
+        p.voteSlashBps = uint16(_read(data, o += 2, 2));
+        p.winnerShareBps = uint16(_read(data, o += 2, 2));
+        p.commitFeeBps = uint16(_read(data, o += 2, 2));
     }
 
     /// @dev Big-endian unsigned integer of `size` bytes at `offset` in `data` (bounds checked by the caller's layout).

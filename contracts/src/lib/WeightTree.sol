@@ -52,6 +52,8 @@ library WeightTree {
             // The old root becomes child 0 of the new one: it keeps its lanes at its level, under a regular key.
             if (lanes != 0) t.nodes[_key(h - 1, 0)] = lanes;
             uint256 sum = _sum(lanes);
+            // The four lanes each fit, but their sum becomes one lane of the new root: it must fit too.
+            if (sum > MAX_LANE) revert WeightOverflow(sum);
             lanes = sum; // lane 0 of the new root = everything so far
             h += 1;
             capacity <<= 2;

@@ -4,10 +4,11 @@ pragma solidity ^0.8.28;
 import {Test} from "./Test.sol";
 import {Economy} from "../../src/Economy.sol";
 import {EconomyModule} from "../../src/EconomyModule.sol";
+import {EconomyViews} from "../../src/EconomyViews.sol";
 import {EconomyToken} from "../../src/EconomyToken.sol";
 import {EconomyFactory} from "../../src/EconomyFactory.sol";
 import {IEconomy} from "../../src/interfaces/IEconomy.sol";
-import {JobStatus, JobView, ProviderView} from "../../src/interfaces/EconomyTypes.sol";
+import {JobStatus, JobView, ProviderView, VerificationPolicy} from "../../src/interfaces/EconomyTypes.sol";
 import {Params} from "../../src/lib/EconomyParams.sol";
 
 /// @notice Deploys the implementations and the factory, creates a genesis economy with DESIGN.md's devnet parameters
@@ -23,6 +24,7 @@ abstract contract EconomyFixture is Test {
     uint8 internal constant INFERENCE = 0;
     uint8 internal constant FINE_TUNE = 1;
 
+    EconomyViews internal views;
     EconomyModule internal module;
     Economy internal economyImpl;
     EconomyToken internal tokenImpl;
@@ -37,15 +39,16 @@ abstract contract EconomyFixture is Test {
         vm.warp(1_800_000_000);
         vm.roll(100);
         admin = address(this);
-        module = new EconomyModule();
+        views = new EconomyViews();
+        module = new EconomyModule(address(views));
         economyImpl = new Economy(address(module));
         tokenImpl = new EconomyToken();
         factory = new EconomyFactory(address(economyImpl), address(tokenImpl));
         (address e, address t) = factory.createGenesis(devnetParams(), "Flywheel", "FLY", SUPPLY);
         eco = IEconomy(e);
         tok = EconomyToken(t);
-        eco.registerModel(MODEL, "ipfs://ocr", INFERENCE);
-        eco.registerModel(FT_MODEL, "ipfs://ft", FINE_TUNE);
+        eco.registerModel(MODEL, "ipfs://ocr", INFERENCE, argmaxPolicy());
+        eco.registerModel(FT_MODEL, "ipfs://ft", FINE_TUNE, tolerancePolicy());
         requester = actor("requester", 1_000_000 * TOKEN);
     }
 
@@ -71,6 +74,21 @@ abstract contract EconomyFixture is Test {
         p.maxDeclines = 3;
         p.validatorMinBond = uint96(100 * TOKEN);
         p.challengeBond = uint96(10 * TOKEN);
+        p.minFee = uint96(TOKEN / 10);
+        p.quorumBps = 3_000;
+        p.voteSlashBps = 1_000;
+        p.winnerShareBps = 5_000;
+        p.commitFeeBps = 2_000;
+    }
+
+    /// @notice Argmax agreement on 99 % of rows (classifiers and CTC decoders).
+    function argmaxPolicy() internal pure returns (VerificationPolicy memory) {
+        return VerificationPolicy({rule: 2, maxAbsErrorE9: 0, maxRelErrorE9: 0, minAgreementBps: 9_900});
+    }
+
+    /// @notice Every tensor within 1e-4 absolute or relative.
+    function tolerancePolicy() internal pure returns (VerificationPolicy memory) {
+        return VerificationPolicy({rule: 1, maxAbsErrorE9: 100_000, maxRelErrorE9: 100_000, minAgreementBps: 0});
     }
 
     /// @notice A labelled address holding `amount` tokens and approving the economy for all of them.
@@ -85,29 +103,23 @@ abstract contract EconomyFixture is Test {
         tok.approve(address(eco), type(uint256).max);
     }
 
-    function addProvider(string memory name, uint256 bond, uint24 score) internal returns (address p) {
-        return addProvider(name, bond, score, 3, 4);
+    function addProvider(string memory name, uint256 bond) internal returns (address p) {
+        return addProvider(name, bond, 3, 4);
     }
 
-    function addProvider(
-        string memory name,
-        uint256 bond,
-        uint24 score,
-        uint8 kinds,
-        uint8 capacity
-    ) internal returns (address p) {
+    function addProvider(string memory name, uint256 bond, uint8 kinds, uint8 capacity) internal returns (address p) {
         p = actor(name, bond + 10 * TOKEN);
         vm.prank(p);
-        eco.register(bond, score, kinds, capacity);
+        eco.register(bond, kinds, capacity);
     }
 
     function post(uint256 fee) internal returns (uint256) {
-        return post(requester, INFERENCE, fee, 0);
+        return post(requester, INFERENCE, fee);
     }
 
-    function post(address who, uint8 kind, uint256 fee, uint24 minScore) internal returns (uint256 jobId) {
+    function post(address who, uint8 kind, uint256 fee) internal returns (uint256 jobId) {
         vm.prank(who);
-        jobId = eco.postJob(kind, kind == INFERENCE ? MODEL : FT_MODEL, INPUT, "ipfs://input", fee, DEADLINE, minScore);
+        jobId = eco.postJob(kind, kind == INFERENCE ? MODEL : FT_MODEL, INPUT, "ipfs://input", fee, DEADLINE);
     }
 
     /// @notice Moves to the next block, gives the draw block a hash, assigns, returns the provider drawn.
@@ -158,6 +170,6 @@ abstract contract EconomyFixture is Test {
         eco.commitChallenge(keccak256(abi.encode(jobId, validator, salt)));
         vm.roll(block.number + 1);
         vm.prank(validator);
-        eco.challenge(jobId, salt);
+        eco.challenge(jobId, salt, "ipfs://evidence");
     }
 }

@@ -111,6 +111,22 @@ export const economyAbi = [
       },
       {
         "internalType": "uint256",
+        "name": "commitBlock",
+        "type": "uint256"
+      }
+    ],
+    "name": "ChallengeTaken",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "jobId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
         "name": "endedAt",
         "type": "uint256"
       }
@@ -143,6 +159,44 @@ export const economyAbi = [
       }
     ],
     "name": "CollateralLocked",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "commitment",
+        "type": "bytes32"
+      }
+    ],
+    "name": "CommitmentBeforeResult",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "commitment",
+        "type": "bytes32"
+      }
+    ],
+    "name": "CommitmentExists",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "commitment",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint256",
+        "name": "releasableAt",
+        "type": "uint256"
+      }
+    ],
+    "name": "CommitmentNotExpired",
     "type": "error"
   },
   {
@@ -228,6 +282,22 @@ export const economyAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "fee",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "min",
+        "type": "uint256"
+      }
+    ],
+    "name": "FeeTooLow",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint8",
         "name": "capacity",
         "type": "uint8"
@@ -280,35 +350,19 @@ export const economyAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "uint8",
+        "name": "rule",
+        "type": "uint8"
+      }
+    ],
+    "name": "InvalidPolicy",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "InvalidProof",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "score",
-        "type": "uint256"
-      }
-    ],
-    "name": "InvalidScore",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "jobId",
-        "type": "uint256"
-      },
-      {
-        "internalType": "address",
-        "name": "validator",
-        "type": "address"
-      }
-    ],
-    "name": "JoinedAfterChallenge",
     "type": "error"
   },
   {
@@ -383,6 +437,22 @@ export const economyAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "jobId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "validator",
+        "type": "address"
+      }
+    ],
+    "name": "NoVoteWeight",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "address",
         "name": "caller",
         "type": "address"
@@ -431,6 +501,33 @@ export const economyAbi = [
       }
     ],
     "name": "NotRequester",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "jobId",
+        "type": "uint256"
+      }
+    ],
+    "name": "NotResolved",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "jobId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "validator",
+        "type": "address"
+      }
+    ],
+    "name": "NothingToSettle",
     "type": "error"
   },
   {
@@ -769,6 +866,18 @@ export const economyAbi = [
         "internalType": "uint256",
         "name": "voteEndsAt",
         "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "quorum",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "string",
+        "name": "evidenceURI",
+        "type": "string"
       }
     ],
     "name": "ChallengeOpened",
@@ -791,6 +900,12 @@ export const economyAbi = [
       },
       {
         "indexed": false,
+        "internalType": "bool",
+        "name": "quorumMet",
+        "type": "bool"
+      },
+      {
+        "indexed": false,
         "internalType": "uint256",
         "name": "validWeight",
         "type": "uint256"
@@ -803,6 +918,81 @@ export const economyAbi = [
       }
     ],
     "name": "ChallengeResolved",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "jobId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "previous",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "challenger",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "string",
+        "name": "evidenceURI",
+        "type": "string"
+      }
+    ],
+    "name": "ChallengerReplaced",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "validator",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "bytes32",
+        "name": "commitment",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "forfeited",
+        "type": "uint256"
+      }
+    ],
+    "name": "CommitmentReleased",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "jobId",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "nextDrawBlock",
+        "type": "uint256"
+      }
+    ],
+    "name": "DrawMissed",
     "type": "event"
   },
   {
@@ -835,24 +1025,18 @@ export const economyAbi = [
     "inputs": [
       {
         "indexed": true,
-        "internalType": "uint256",
-        "name": "epoch",
-        "type": "uint256"
+        "internalType": "address",
+        "name": "provider",
+        "type": "address"
       },
       {
         "indexed": false,
         "internalType": "uint256",
-        "name": "work",
-        "type": "uint256"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "emission",
+        "name": "amount",
         "type": "uint256"
       }
     ],
-    "name": "EpochClosed",
+    "name": "EmissionForfeited",
     "type": "event"
   },
   {
@@ -1024,12 +1208,6 @@ export const economyAbi = [
         "internalType": "uint32",
         "name": "deadlineS",
         "type": "uint32"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint24",
-        "name": "minScore",
-        "type": "uint24"
       }
     ],
     "name": "JobPosted",
@@ -1124,6 +1302,30 @@ export const economyAbi = [
         "internalType": "string",
         "name": "uri",
         "type": "string"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint8",
+        "name": "rule",
+        "type": "uint8"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint32",
+        "name": "maxAbsErrorE9",
+        "type": "uint32"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint32",
+        "name": "maxRelErrorE9",
+        "type": "uint32"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint16",
+        "name": "minAgreementBps",
+        "type": "uint16"
       }
     ],
     "name": "ModelRegistered",
@@ -1137,12 +1339,6 @@ export const economyAbi = [
         "internalType": "address",
         "name": "provider",
         "type": "address"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint24",
-        "name": "score",
-        "type": "uint24"
       },
       {
         "indexed": false,
@@ -1215,12 +1411,6 @@ export const economyAbi = [
       },
       {
         "indexed": false,
-        "internalType": "uint24",
-        "name": "score",
-        "type": "uint24"
-      },
-      {
-        "indexed": false,
         "internalType": "uint8",
         "name": "kinds",
         "type": "uint8"
@@ -1285,6 +1475,12 @@ export const economyAbi = [
         "indexed": false,
         "internalType": "uint256",
         "name": "toWinner",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "toVoters",
         "type": "uint256"
       },
       {
@@ -1503,6 +1699,12 @@ export const economyAbi = [
       {
         "indexed": false,
         "internalType": "uint256",
+        "name": "toVoters",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
         "name": "burned",
         "type": "uint256"
       }
@@ -1558,6 +1760,37 @@ export const economyAbi = [
       }
     ],
     "name": "VoteExtended",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "jobId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "validator",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "reward",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "slashed",
+        "type": "uint256"
+      }
+    ],
+    "name": "VoteSettled",
     "type": "event"
   },
   {
@@ -1702,11 +1935,6 @@ export const economyAbi = [
         "internalType": "uint32",
         "name": "deadlineS",
         "type": "uint32"
-      },
-      {
-        "internalType": "uint24",
-        "name": "minScore",
-        "type": "uint24"
       }
     ],
     "name": "postJob",
@@ -1726,11 +1954,6 @@ export const economyAbi = [
         "internalType": "uint256",
         "name": "bond",
         "type": "uint256"
-      },
-      {
-        "internalType": "uint24",
-        "name": "score",
-        "type": "uint24"
       },
       {
         "internalType": "uint8",
@@ -1814,11 +2037,6 @@ export const economyAbi = [
   {
     "inputs": [
       {
-        "internalType": "uint24",
-        "name": "score",
-        "type": "uint24"
-      },
-      {
         "internalType": "uint8",
         "name": "kinds",
         "type": "uint8"
@@ -1873,6 +2091,278 @@ export const economyAbi = [
     "type": "function"
   },
   {
+    "inputs": [],
+    "name": "CheckpointUnorderedInsertion",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      }
+    ],
+    "name": "addValidatorBond",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "jobId",
+        "type": "uint256"
+      }
+    ],
+    "name": "cancelJob",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "jobId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "salt",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "string",
+        "name": "evidenceURI",
+        "type": "string"
+      }
+    ],
+    "name": "challenge",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      },
+      {
+        "internalType": "bytes32[]",
+        "name": "proof",
+        "type": "bytes32[]"
+      }
+    ],
+    "name": "claimAllocation",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "commitment",
+        "type": "bytes32"
+      }
+    ],
+    "name": "commitChallenge",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "modelHash",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "string",
+        "name": "uri",
+        "type": "string"
+      },
+      {
+        "internalType": "uint8",
+        "name": "kind",
+        "type": "uint8"
+      },
+      {
+        "components": [
+          {
+            "internalType": "uint8",
+            "name": "rule",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint32",
+            "name": "maxAbsErrorE9",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "maxRelErrorE9",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint16",
+            "name": "minAgreementBps",
+            "type": "uint16"
+          }
+        ],
+        "internalType": "struct VerificationPolicy",
+        "name": "policy",
+        "type": "tuple"
+      }
+    ],
+    "name": "registerModel",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      }
+    ],
+    "name": "registerValidator",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "commitment",
+        "type": "bytes32"
+      }
+    ],
+    "name": "releaseCommitment",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "requestValidatorExit",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "jobId",
+        "type": "uint256"
+      }
+    ],
+    "name": "resolveChallenge",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "jobId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "voter",
+        "type": "address"
+      }
+    ],
+    "name": "settleVote",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "newAdmin",
+        "type": "address"
+      }
+    ],
+    "name": "transferAdmin",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "jobId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "bool",
+        "name": "resultValid",
+        "type": "bool"
+      }
+    ],
+    "name": "vote",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "to",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      }
+    ],
+    "name": "withdrawTreasury",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "to",
+        "type": "address"
+      }
+    ],
+    "name": "withdrawValidatorBond",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
     "inputs": [
       {
         "internalType": "address",
@@ -1887,16 +2377,6 @@ export const economyAbi = [
           {
             "internalType": "uint256",
             "name": "claimable",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint256",
-            "name": "workEpoch",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint256",
-            "name": "epochWork",
             "type": "uint256"
           },
           {
@@ -1924,19 +2404,6 @@ export const economyAbi = [
       }
     ],
     "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
-    ],
-    "name": "addValidatorBond",
-    "outputs": [],
-    "stateMutability": "nonpayable",
     "type": "function"
   },
   {
@@ -1979,37 +2446,6 @@ export const economyAbi = [
         "type": "uint256"
       }
     ],
-    "name": "cancelJob",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "jobId",
-        "type": "uint256"
-      },
-      {
-        "internalType": "bytes32",
-        "name": "salt",
-        "type": "bytes32"
-      }
-    ],
-    "name": "challenge",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "jobId",
-        "type": "uint256"
-      }
-    ],
     "name": "challengeOf",
     "outputs": [
       {
@@ -2018,6 +2454,16 @@ export const economyAbi = [
             "internalType": "address",
             "name": "challenger",
             "type": "address"
+          },
+          {
+            "internalType": "uint256",
+            "name": "commitBlock",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "openedBlock",
+            "type": "uint256"
           },
           {
             "internalType": "uint256",
@@ -2038,6 +2484,36 @@ export const economyAbi = [
             "internalType": "uint256",
             "name": "invalidWeight",
             "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "quorum",
+            "type": "uint256"
+          },
+          {
+            "internalType": "bool",
+            "name": "resolved",
+            "type": "bool"
+          },
+          {
+            "internalType": "bool",
+            "name": "quorumMet",
+            "type": "bool"
+          },
+          {
+            "internalType": "bool",
+            "name": "resultValid",
+            "type": "bool"
+          },
+          {
+            "internalType": "uint256",
+            "name": "voterPot",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "winningVoterWeight",
+            "type": "uint256"
           }
         ],
         "internalType": "struct ChallengeView",
@@ -2046,29 +2522,6 @@ export const economyAbi = [
       }
     ],
     "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "address",
-        "name": "account",
-        "type": "address"
-      },
-      {
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      },
-      {
-        "internalType": "bytes32[]",
-        "name": "proof",
-        "type": "bytes32[]"
-      }
-    ],
-    "name": "claimAllocation",
-    "outputs": [],
-    "stateMutability": "nonpayable",
     "type": "function"
   },
   {
@@ -2088,19 +2541,6 @@ export const economyAbi = [
       }
     ],
     "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "bytes32",
-        "name": "commitment",
-        "type": "bytes32"
-      }
-    ],
-    "name": "commitChallenge",
-    "outputs": [],
-    "stateMutability": "nonpayable",
     "type": "function"
   },
   {
@@ -2139,11 +2579,16 @@ export const economyAbi = [
     "inputs": [
       {
         "internalType": "uint256",
-        "name": "epoch",
+        "name": "from",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "to",
         "type": "uint256"
       }
     ],
-    "name": "emissionForEpoch",
+    "name": "emissionBetween",
     "outputs": [
       {
         "internalType": "uint256",
@@ -2162,16 +2607,24 @@ export const economyAbi = [
         "type": "uint256"
       }
     ],
-    "name": "epochTotals",
+    "name": "emissionForEpoch",
     "outputs": [
       {
         "internalType": "uint256",
-        "name": "work",
+        "name": "",
         "type": "uint256"
-      },
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "emitted",
+    "outputs": [
       {
         "internalType": "uint256",
-        "name": "emission",
+        "name": "",
         "type": "uint256"
       }
     ],
@@ -2272,11 +2725,6 @@ export const economyAbi = [
             "internalType": "uint32",
             "name": "deadlineS",
             "type": "uint32"
-          },
-          {
-            "internalType": "uint24",
-            "name": "minScore",
-            "type": "uint24"
           },
           {
             "internalType": "uint8",
@@ -2416,6 +2864,33 @@ export const economyAbi = [
             "internalType": "string",
             "name": "uri",
             "type": "string"
+          },
+          {
+            "components": [
+              {
+                "internalType": "uint8",
+                "name": "rule",
+                "type": "uint8"
+              },
+              {
+                "internalType": "uint32",
+                "name": "maxAbsErrorE9",
+                "type": "uint32"
+              },
+              {
+                "internalType": "uint32",
+                "name": "maxRelErrorE9",
+                "type": "uint32"
+              },
+              {
+                "internalType": "uint16",
+                "name": "minAgreementBps",
+                "type": "uint16"
+              }
+            ],
+            "internalType": "struct VerificationPolicy",
+            "name": "policy",
+            "type": "tuple"
           }
         ],
         "internalType": "struct ModelView",
@@ -2467,6 +2942,33 @@ export const economyAbi = [
             "internalType": "string",
             "name": "uri",
             "type": "string"
+          },
+          {
+            "components": [
+              {
+                "internalType": "uint8",
+                "name": "rule",
+                "type": "uint8"
+              },
+              {
+                "internalType": "uint32",
+                "name": "maxAbsErrorE9",
+                "type": "uint32"
+              },
+              {
+                "internalType": "uint32",
+                "name": "maxRelErrorE9",
+                "type": "uint32"
+              },
+              {
+                "internalType": "uint16",
+                "name": "minAgreementBps",
+                "type": "uint16"
+              }
+            ],
+            "internalType": "struct VerificationPolicy",
+            "name": "policy",
+            "type": "tuple"
           }
         ],
         "internalType": "struct ModelView",
@@ -2582,6 +3084,31 @@ export const economyAbi = [
             "internalType": "uint96",
             "name": "challengeBond",
             "type": "uint96"
+          },
+          {
+            "internalType": "uint96",
+            "name": "minFee",
+            "type": "uint96"
+          },
+          {
+            "internalType": "uint16",
+            "name": "quorumBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "voteSlashBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "winnerShareBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "commitFeeBps",
+            "type": "uint16"
           }
         ],
         "internalType": "struct Params",
@@ -2635,11 +3162,6 @@ export const economyAbi = [
             "type": "uint256"
           },
           {
-            "internalType": "uint24",
-            "name": "score",
-            "type": "uint24"
-          },
-          {
             "internalType": "uint8",
             "name": "kinds",
             "type": "uint8"
@@ -2682,6 +3204,11 @@ export const economyAbi = [
           {
             "internalType": "uint256",
             "name": "treeWeight",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "stake",
             "type": "uint256"
           }
         ],
@@ -2749,11 +3276,6 @@ export const economyAbi = [
             "type": "uint256"
           },
           {
-            "internalType": "uint24",
-            "name": "score",
-            "type": "uint24"
-          },
-          {
             "internalType": "uint8",
             "name": "kinds",
             "type": "uint8"
@@ -2797,6 +3319,11 @@ export const economyAbi = [
             "internalType": "uint256",
             "name": "treeWeight",
             "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "stake",
+            "type": "uint256"
           }
         ],
         "internalType": "struct ProviderView",
@@ -2805,62 +3332,6 @@ export const economyAbi = [
       }
     ],
     "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "bytes32",
-        "name": "modelHash",
-        "type": "bytes32"
-      },
-      {
-        "internalType": "string",
-        "name": "uri",
-        "type": "string"
-      },
-      {
-        "internalType": "uint8",
-        "name": "kind",
-        "type": "uint8"
-      }
-    ],
-    "name": "registerModel",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
-    ],
-    "name": "registerValidator",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
-  },
-  {
-    "inputs": [],
-    "name": "requestValidatorExit",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "jobId",
-        "type": "uint256"
-      }
-    ],
-    "name": "resolveChallenge",
-    "outputs": [],
-    "stateMutability": "nonpayable",
     "type": "function"
   },
   {
@@ -2896,7 +3367,7 @@ export const economyAbi = [
           },
           {
             "internalType": "uint256",
-            "name": "unpaidEmissions",
+            "name": "emitted",
             "type": "uint256"
           },
           {
@@ -2906,17 +3377,22 @@ export const economyAbi = [
           },
           {
             "internalType": "uint256",
-            "name": "currentEpochWork",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint256",
             "name": "currentEmission",
             "type": "uint256"
           },
           {
             "internalType": "uint256",
-            "name": "totalWeight",
+            "name": "activeStake",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "inferenceWeight",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "fineTuneWeight",
             "type": "uint256"
           },
           {
@@ -2965,7 +3441,13 @@ export const economyAbi = [
     "type": "function"
   },
   {
-    "inputs": [],
+    "inputs": [
+      {
+        "internalType": "uint8",
+        "name": "kind",
+        "type": "uint8"
+      }
+    ],
     "name": "totalWeight",
     "outputs": [
       {
@@ -2975,19 +3457,6 @@ export const economyAbi = [
       }
     ],
     "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "address",
-        "name": "newAdmin",
-        "type": "address"
-      }
-    ],
-    "name": "transferAdmin",
-    "outputs": [],
-    "stateMutability": "nonpayable",
     "type": "function"
   },
   {
@@ -3006,19 +3475,6 @@ export const economyAbi = [
   {
     "inputs": [],
     "name": "treeHeight",
-    "outputs": [
-      {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [],
-    "name": "unpaidEmissions",
     "outputs": [
       {
         "internalType": "uint256",
@@ -3060,6 +3516,11 @@ export const economyAbi = [
             "internalType": "uint256",
             "name": "unbondingEndsAt",
             "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "stake",
+            "type": "uint256"
           }
         ],
         "internalType": "struct ValidatorView",
@@ -3073,58 +3534,78 @@ export const economyAbi = [
   {
     "inputs": [
       {
+        "internalType": "address",
+        "name": "validator",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "blockNumber",
+        "type": "uint256"
+      }
+    ],
+    "name": "validatorStakeAt",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint256",
         "name": "jobId",
         "type": "uint256"
       },
       {
-        "internalType": "bool",
-        "name": "resultValid",
-        "type": "bool"
-      }
-    ],
-    "name": "vote",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
         "internalType": "address",
-        "name": "to",
-        "type": "address"
-      },
-      {
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
-    ],
-    "name": "withdrawTreasury",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "address",
-        "name": "to",
+        "name": "validator",
         "type": "address"
       }
     ],
-    "name": "withdrawValidatorBond",
+    "name": "voteOf",
     "outputs": [
       {
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
+        "components": [
+          {
+            "internalType": "bool",
+            "name": "cast",
+            "type": "bool"
+          },
+          {
+            "internalType": "bool",
+            "name": "resultValid",
+            "type": "bool"
+          },
+          {
+            "internalType": "bool",
+            "name": "settled",
+            "type": "bool"
+          },
+          {
+            "internalType": "uint256",
+            "name": "weight",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "locked",
+            "type": "uint256"
+          }
+        ],
+        "internalType": "struct VoteView",
+        "name": "",
+        "type": "tuple"
       }
     ],
-    "stateMutability": "nonpayable",
+    "stateMutability": "view",
     "type": "function"
   }
 ] as const;
 
-export const economyBytecode = '0x60a060405234801561000f575f5ffd5b506040516148ba3803806148ba83398101604081905261002e916100fb565b6001600160a01b038116608052610043610049565b50610128565b7ff0c57e16840df040f15088dc2f81fe391c3923bec73e23a9662efc9c229c6a00805468010000000000000000900460ff16156100995760405163f92ee8a960e01b815260040160405180910390fd5b80546001600160401b03908116146100f85780546001600160401b0319166001600160401b0390811782556040519081527fc7f505b2f371ae2175ee4913f4499e1f2633a7b5936321eed1cdaeb6115181d29060200160405180910390a15b50565b5f6020828403121561010b575f5ffd5b81516001600160a01b0381168114610121575f5ffd5b9392505050565b60805161477a6101405f395f610100015261477a5ff3fe608060405234801561000f575f5ffd5b50600436106100fe575f3560e01c80638456cb5911610095578063cd6dc68711610064578063cd6dc6871461022a578063ebe580981461023d578063f3c0e47914610250578063f679d30514610263576100fe565b80638456cb59146101d45780638465bdc0146101dc578063b5b1280314610204578063b75d007a14610217576100fe565b80634c081138116100d15780634c0811381461018057806351cff8d9146101935780637529d9df146101b95780637f8e3b4e146101cc576100fe565b8063046f7da21461013f57806305261aea146101475780632dc43bfc1461015a5780634b8d24b01461016d575b7f0000000000000000000000000000000000000000000000000000000000000000365f80375f5f365f845af43d5f5f3e808015610139573d5ff35b3d5ffd5b005b61013d61026b565b61013d610155366004614094565b610394565b61013d6101683660046140b9565b6104bc565b61013d61017b366004614094565b61063a565b61013d61018e366004614094565b6107ea565b6101a66101a13660046140fb565b610b1d565b6040519081526020015b60405180910390f35b6101a66101c73660046140fb565b610e06565b61013d611007565b61013d6111a5565b6101ef6101ea366004614128565b611286565b60405163ffffffff90911681526020016101b0565b61013d610212366004614176565b61178f565b61013d610225366004614094565b6118e1565b61013d6102383660046141bc565b611b16565b6101a661024b36600461422a565b611ce2565b61013d61025e3660046142c0565b611fc5565b61013d612138565b5f5f610276336122e1565b909250905060028154600160d81b900460ff16600581111561029a5761029a61430e565b146102f05780543390600160d81b900460ff1660058111156102be576102be61430e565b60405163ac21dca360e01b81526001600160a01b03909216600483015260ff1660248201526044015b60405180910390fd5b8054600160d81b63ffffffff438116600160e01b026001600160d81b03909316929092171782556001805490918291601091610336918491600160801b90910416614336565b92506101000a81548163ffffffff021916908363ffffffff1602179055506103668282610361612321565b61239c565b60405133907f17072223cd59a8fd65dcef1ac0d741ff86bc30c0a3bef73604cf2c245bc348ee905f90a25050565b5f61039e826123c8565b905060038160e0015160078111156103b8576103b861430e565b146103f957818160e0015160078111156103d4576103d461430e565b60405163cdd2e06960e01b8152600481019290925260ff1660248201526044016102e7565b5f6104026124c4565b90505f8160800151836080015163ffffffff1661041f9190614352565b90508042101561044c5760405163076f615b60e41b815260048101859052602481018290526044016102e7565b600560e084015261045d848461254a565b5f61048a846040015161048586602001516001600160501b0316865f015187602001516125ff565b61262b565b600181015460208601519192506104b59187916001600160a01b0316906001600160501b031661267d565b5050505050565b60ff811615806104cf5750600960ff8216115b156104f1576040516207fb8f60ec1b815260ff821660048201526024016102e7565b5f6104fb836123c8565b905060028160e0015160078111156105155761051561430e565b1461053157828160e0015160078111156103d4576103d461430e565b604081810151335f9081526009602052919091205463ffffffff8083169116146105775760405163c42a54ed60e01b8152600481018590523360248201526044016102e7565b5f610580612321565b90505f816060015163ffffffff16846080015163ffffffff166105a39190614352565b9050804211156105d05760405163124bce6360e11b815260048101879052602481018290526044016102e7565b6105eb8361048586602001516001600160501b031685612a4e565b5060405160ff86168152339087907ff07dec874da456aa4ee28faba04ce62b3933e843de36423b3e0b2adb62a241479060200160405180910390a361063286858585612a7a565b505050505050565b610642612ba3565b805f0361066257604051631f2a200560e01b815260040160405180910390fd5b5f5f61066d336122e1565b80549193509150600160d81b900460ff1660018160058111156106925761069261430e565b141580156106b2575060028160058111156106af576106af61430e565b14155b80156106d0575060058160058111156106cd576106cd61430e565b14155b156106e857338160058111156102be576102be61430e565b81545f90610709906107049087906001600160581b0316614352565b612bda565b835463ffffffff4316600160e01b0270ffffffffffffffffffffffffffffffffff60581b9091166001600160581b038316171784556003805491925086915f9061075d9084906001600160801b0316614365565b92506101000a8154816001600160801b0302191690836001600160801b0316021790555061078e8484610361612321565b604080518681526001600160581b038316602082015233917fc84b1b191804173928786f9eaeba32c3390af9a8be366c1567ec5c27c45bf7d0910160405180910390a26107db3386612c11565b505050506107e7612cb3565b50565b5f6107f4826123c8565b905060018160e00151600781111561080e5761080e61430e565b1461082a57818160e0015160078111156103d4576103d461430e565b608081015163ffffffff1643811061085f57604051630787593960e11b815260048101849052602481018290526044016102e7565b8061010061086d8243614384565b11156108af5761010082610882600143614384565b61088c9190614384565b61089691906143ab565b6108a2906101006143be565b6108ac9082614352565b90505b60408051824060208201523091810191909152606081018590525f906080016040516020818303038152906040528051906020012090505f6108f16005612cdd565b90508015610afa575f6109026124c4565b90505f61092487602001516001600160501b0316835f015184602001516125ff565b90505f5b6008811015610af657604080516020808201889052818301849052825180830384018152606090920190925280519101205f610978610970876001600160801b0385166143d5565b600590612cf6565b610983906001614352565b63ffffffff81165f9081526008602052604081209192506109a2825490565b90506109b5818d888e608089901c612dd8565b6109c25750505050610aee565b60c08c0151600183810154600160a01b900460ff9283169190911b16165f036109ee5750505050610aee565b6101008c015160ff1615801590610a2357505f8d815260076020908152604080832063ffffffff8716845290915290205460ff165b15610a315750505050610aee565b610a5682600160d01b610a4860588a901b85614352565b610a529190614352565b9055565b63ffffffff83811660408e0152600260e08e0152421660808d0152610a7b8d8d61254a565b600182015460608d01516001600160a01b03909116908e907fb4ec363d404aa17743b1d4b609e3894c1b2cdfd991468352894fca6201168863908990610ac79063ffffffff1642614352565b6040805192835260208301919091520160405180910390a350505050505050505050505050565b600101610928565b5050505b6040516353f2759960e11b815260048101879052602481018290526044016102e7565b5f610b26612ba3565b6001600160a01b038216610b4d5760405163d92e233d60e01b815260040160405180910390fd5b335f908152600c602052604081208054909190600160a01b90046001600160581b031615801590610b9a5750610b89610b84612e80565b612e9c565b8254600160801b900463ffffffff16105b15610d5b575f610ba8612321565b90505f610bb482612ebe565b604080516060810182526002546001600160801b0381168252600160801b81046001600160601b03166020830152600160e01b900463ffffffff16918101829052919250610c03828486612ed3565b945080826040015163ffffffff1614610c72578151600280546020850151604086015163ffffffff16600160e01b026001600160e01b036001600160601b03909216600160801b026001600160e01b03199093166001600160801b039095169490941791909117169190911790555b6040805160808101825287546001600160801b0381168252600160801b810463ffffffff166020830152600160a01b81046001600160581b031692820192909252600160f81b90910460ff1615156060820152610cd0338286613031565b335f908152600c60209081526040918290208351815492850151938501516060909501511515600160f81b026001600160f81b036001600160581b03909616600160a01b029590951663ffffffff909416600160801b026001600160a01b03199093166001600160801b0390911617919091176001600160a01b031691909117919091179055505050505b81546001600160801b031692505f839003610d8957604051630686827b60e51b815260040160405180910390fd5b81546fffffffffffffffffffffffffffffffff19168255604080516001600160a01b03861681526020810185905233917fd1c19fbcd4551a5edfb66d43d2e337c04837afda3482b42bdf569a8fccdae5fb910160405180910390a2610ded81613183565b610df784846131ea565b5050610e01612cb3565b919050565b5f610e0f612ba3565b6001600160a01b038216610e365760405163d92e233d60e01b815260040160405180910390fd5b5f610e40336122e1565b9150600390508154600160d81b900460ff166005811115610e6357610e6361430e565b14610e875780543390600160d81b900460ff1660058111156102be576102be61430e565b6001810154600160b01b900463ffffffff16421015610ecd57600181015460405163dd9c894360e01b8152600160b01b90910463ffffffff1660048201526024016102e7565b8054600160581b90046001600160581b031615610f1157805460405163077e73a760e21b8152600160581b9091046001600160581b031660048201526024016102e7565b8054600160da1b7fffffffff00ffffffffffffffffffffffffffffffff0000000000000000000000821617825560018201805463ffffffff60b01b19169055600380546001600160581b03909216935083915f90610f799084906001600160801b03166143e8565b92506101000a8154816001600160801b0302191690836001600160801b03160217905550336001600160a01b03167f1b6622b92ce16ed648b5b93fe47df1cd4c763fdcafe3281bc1dfd5ff7998a94d8484604051610fec9291906001600160a01b03929092168252602082015260400190565b60405180910390a2610ffe83836131ea565b50610e01612cb3565b5f5f611012336122e1565b80549193509150600160d81b900460ff1660018160058111156110375761103761430e565b14158015611057575060028160058111156110545761105461430e565b14155b8015611075575060058160058111156110725761107261430e565b14155b1561108d57338160058111156102be576102be61430e565b60018160058111156110a1576110a161430e565b036110e6576001805481906010906110c7908390600160801b900463ffffffff16614407565b92506101000a81548163ffffffff021916908363ffffffff1602179055505b5f6110ef612321565b61018001516111049063ffffffff1642614352565b835460ff60d81b1916600360d81b178455905061112081613229565b8360010160166101000a81548163ffffffff021916908363ffffffff16021790555061116a6001856111529190614407565b63ffffffff165f60056132599092919063ffffffff16565b60405181815233907fd9217a461a0f7f84171a8866118c3d92e943ba7c1ba89b819371f729b5cabcbc9060200160405180910390a250505050565b5f5f6111b0336122e1565b909250905060018154600160d81b900460ff1660058111156111d4576111d461430e565b146111f85780543390600160d81b900460ff1660058111156102be576102be61430e565b805460ff60d81b1916600160d91b17815560018054819060109061122a908390600160801b900463ffffffff16614407565b92506101000a81548163ffffffff021916908363ffffffff1602179055506112586001836111529190614407565b60405133907ff7e26628e9609f0e0ec8d12172339fb16636acfb7bf2c518bd272c68ff91d8e9905f90a25050565b5f61128f612ba3565b5f611298612321565b80519091506001600160601b03168610156112da578051604051620155b560e01b8152600481018890526001600160601b0390911660248201526044016102e7565b6112e5858585613506565b335f90815260096020908152604080832054815160a0810183526001546001600160401b038116825263ffffffff600160401b8204811695830195909552600160601b8104851693820193909352600160801b830484166060820152600160a01b90920483166080830152919091169350908390036113ae57602081015161136e906001614336565b63ffffffff8082166020808501829052335f908152600990915260409020805463ffffffff1916821790559194506113a9916005916135b016565b6113fb565b63ffffffff83165f90815260086020526040902054600160d81b900460ff1660048160058111156113e1576113e161430e565b146113f957338160058111156102be576102be61430e565b505b60018160600181815161140e9190614336565b63ffffffff90811690915282516001805460208087015160408089015160608a015160808b01518916600160a01b0263ffffffff60a01b19918a16600160801b0263ffffffff60801b19938b16600160601b029390931667ffffffffffffffff60601b19958b16600160401b026bffffffffffffffffffffffff199098166001600160401b03909a16999099179690961793909316969096179590951716919091179091559186165f908152600890925290819020815161016081019092529150806114d98a612bda565b6001600160581b031681525f6020820181905262ffffff8a16604083015260ff88166060830152608082015260a001600181524363ffffffff9081166020808401919091523360408085019190915260ff8b81166060808701919091525f608080880182905260a0978801829052958c1681526008855283902087518154958901519489015192890151968901516001600160581b039182166001600160b01b031990971696909617600160581b91909516029390931763ffffffff60b01b1916600160b01b62ffffff9092169190910260ff60c81b191617600160c81b948216949094029390931760ff60d01b198116600160d01b939094169290920292831781559284015191839161ffff60d01b191660ff60d81b1990911617600160d81b83600581111561160c5761160c61430e565b021790555060c0820151815463ffffffff918216600160e01b026001600160e01b0390911617825560e08301516001909201805461010085015161012086015161014090960151909316600160b01b0263ffffffff60b01b1960ff968716600160a81b021664ffffffffff60a81b1996909416600160a01b026001600160a81b03199092166001600160a01b0390951694909417179390931617179055335f908152600c6020526040812080546001600160f81b0316600160f81b179055600380548a92906116e59084906001600160801b0316614365565b92506101000a8154816001600160801b0302191690836001600160801b0316021790555061171484828561239c565b6040805163ffffffff86168152602081018a905262ffffff89168183015260ff888116606083015287166080820152905133917f0a1cfce739f381264bdd4fb05052becbd5bde3a8adea988bbaa08d6606f000f3919081900360a00190a261177c3389612c11565b505050611787612cb3565b949350505050565b61179a838383613506565b5f5f6117a5336122e1565b909250905060018154600160d81b900460ff1660058111156117c9576117c961430e565b141580156117f4575060028154600160d81b900460ff1660058111156117f1576117f161430e565b14155b156118185780543390600160d81b900460ff1660058111156102be576102be61430e565b805463ffffffff60b01b1916600160b01b62ffffff87160260ff60c81b191617600160c81b60ff85811691909102919091176001600160e01b0316600160e01b4363ffffffff160217825560018201805460ff60a01b1916600160a01b9287169290920291909117905561188f8282610361612321565b6040805162ffffff8716815260ff8681166020830152851681830152905133917fc3d2856f91775e84e3cdc51ac485f4325b541ea77e28580955442cd060b26f1d919081900360600190a25050505050565b5f6118eb826123c8565b905060028160e0015160078111156119055761190561430e565b1461192157818160e0015160078111156103d4576103d461430e565b5f816060015163ffffffff16826080015163ffffffff166119429190614352565b905080421161196e57604051630a476e4560e31b815260048101849052602481018290526044016102e7565b5f611977612321565b90505f836040015190505f61199985602001516001600160501b031684612a4e565b90505f6119a6838361262b565b90506119b4838284876136aa565b5f61271085610100015161ffff16846119cd91906143be565b6119d791906143ab565b90505f6119e48285614384565b885163ffffffff165f908152600a6020526040902054909150611a10906001600160a01b03168361373e565b600280548291905f90611a2d9084906001600160801b0316614365565b82546001600160801b039182166101009390930a92830291909202199091161790555060018301546040518881526001600160a01b039091169081908b907f6c824cc82239382c89711e47345227ceb53137c068153f1392e553362dcd17209060200160405180910390a360408051868152602081018590529081018390525f6060820181905260808201528a906001600160a01b038316907f77591898055ef4d053293bf73cb9656fe2a5f718d4f2176108d701a81e2011a89060a00160405180910390a3611afe868b896137a5565b611b0a8a8a888a612a7a565b50505050505050505050565b5f611b1f6139a4565b805490915060ff600160401b82041615906001600160401b03165f81158015611b455750825b90505f826001600160401b03166001148015611b605750303b155b905081158015611b6e575080155b15611b8c5760405163f92ee8a960e01b815260040160405180910390fd5b845467ffffffffffffffff191660011785558315611bb657845460ff60401b1916600160401b1785555b6001600160a01b038716611bdd5760405163d92e233d60e01b815260040160405180910390fd5b5f611be66139cc565b5f80546001600160a01b0319166001600160a01b038b169081178255604051929350917ff8ccb027dfcd135e000e9d45e6cc2d662578a8825d4c45b5e32e0adf67e79ec6908290a38615611c92576040516340c10f1960e01b81526001600160a01b038981166004830152602482018990528216906340c10f19906044015f604051808303815f87803b158015611c7b575f5ffd5b505af1158015611c8d573d5f5f3e3d5ffd5b505050505b508315611cd957845460ff60401b19168555604051600181527fc7f505b2f371ae2175ee4913f4499e1f2633a7b5936321eed1cdaeb6115181d29060200160405180910390a15b50505050505050565b5f600160ff8a161115611d0c5760405162240c1960e51b815260ff8a1660048201526024016102e7565b835f03611d2c57604051631f2a200560e01b815260040160405180910390fd5b6001600160501b03841115611d6457604051637f16270360e01b8152600481018590526001600160501b0360248201526044016102e7565b5f611d6d6124c4565b606001519050808463ffffffff161080611d8f575062278d008463ffffffff16115b15611dc55760405163dab9404360e01b815263ffffffff851660048201526024810182905262278d0060448201526064016102e7565b620f42408362ffffff161115611df557604051632c870e6b60e11b815262ffffff841660048201526024016102e7565b611dff898b6139d8565b335f908152600b602052604081205463ffffffff1690819003611e945760018054600c90611e3990600160601b900463ffffffff16614423565b825463ffffffff8083166101009490940a84810291021990911617909255335f818152600b60209081526040808320805463ffffffff191686179055938252600a90529190912080546001600160a01b031916909117905590505b600180545f90611eac906001600160401b0316614447565b91906101000a8154816001600160401b0302191690836001600160401b0316021790556001600160401b03169250611f5e836040518061012001604052808463ffffffff168152602001896001600160501b031681526020015f63ffffffff1681526020018863ffffffff1681526020014363ffffffff1681526020018762ffffff1681526020018e60ff16815260200160016007811115611f5057611f5061430e565b81525f60209091015261254a565b89336001600160a01b0316847f3c03046c6b7451dd32e7d18af0f0afbe8361102ef553dfa26c2e79d107d39a0a8e8d8d8d8d8d8d604051611fa59796959493929190614490565b60405180910390a4611fb73387612c11565b505098975050505050505050565b82611fe3576040516307f937f560e11b815260040160405180910390fd5b5f848152600660205260409020805460ff600160f01b8204169063ffffffff600160701b8204811691600160b01b8104821691600160901b9091041660028460078111156120335761203361430e565b1461204b57888460078111156103d4576103d461430e565b335f9081526009602052604090205463ffffffff84811691161461208b5760405163c42a54ed60e01b8152600481018a90523360248201526044016102e7565b5f6120968284614352565b9050804211156120c35760405163041f95d160e51b8152600481018b9052602481018290526044016102e7565b855463ffffffff4216600160b01b0268ff00000000ffffffff60b01b1990911617600360f01b17865560405133908b907f669662c9beb8efcdf494dce989bd5aa6cac0e355e86f98363e149f5c350f40a490612124908d908d908d906144dc565b60405180910390a350505050505050505050565b5f5f612143336122e1565b909250905060058154600160d81b900460ff1660058111156121675761216761430e565b1461218b5780543390600160d81b900460ff1660058111156102be576102be61430e565b6001810154600160b01b900463ffffffff164210156121d15760018101546040516370ad1fad60e11b8152600160b01b90910463ffffffff1660048201526024016102e7565b5f6121da612321565b805183549192506001600160601b03166001600160581b0390911610156122315781548151604051620155b560e01b81526001600160581b0390921660048301526001600160601b031660248201526044016102e7565b8154600160d81b63ffffffff438116600160e01b026001600160d81b03909316929092171783556001808401805464ffffffffff60a81b19169055805490918291601091612289918491600160801b90910416614336565b92506101000a81548163ffffffff021916908363ffffffff1602179055506122b283838361239c565b60405133907fd498cd131730912e2a8bf43d06b8ef7ddb6ca2e8098fc6bf0b0ebcad96ed9c14905f90a2505050565b6001600160a01b0381165f9081526009602090815260408083205463ffffffff1680845260089092528220909182900361231c57825f6102be565b915091565b612329613ff1565b612335606a6060614352565b61234090602d614352565b303b146123605760405163056eea2360e21b815260040160405180910390fd5b60408051606a80825260a082019092525f91602082018180368337019050508051909150608d60208301303c612396815f613b28565b91505090565b6123c36123aa600185614407565b63ffffffff166123ba8484613d7c565b60059190613259565b505050565b60408051610120810182525f8082526020808301828152838501838152606085018481526080860185815260a0870186815260c0880187815260e0890188905261010089018890528a88526006875298909620805463ffffffff8082168a529681901c6001600160501b0316909552607085901c8616909352609084901c851690915260b083901c90931690925260d081901c62ffffff1690925260e882901c60ff908116909452919260f082901c1660078111156124895761248961430e565b8360e00190600781111561249f5761249f61430e565b908160078111156124b2576124b261430e565b90525060f81c61010083015250919050565b6124f16040518060a001604052805f81526020015f81526020015f81526020015f81526020015f81525090565b5f6125086125016060600c614352565b6020613df7565b60a081901c835263ffffffff608082811c8216602080870191909152606084811c841660408089019190915285901c8416908701529290921c16908301525090565b5f60f882610100015160ff16901b60f08360e0015160078111156125705761257061430e565b60ff16901b60e88460c0015160ff16901b60d08560a0015162ffffff16901b60b0866080015163ffffffff16901b6090876060015163ffffffff16901b6070886040015163ffffffff16901b602089602001516001600160501b0316901b895f015163ffffffff16171717171717171790505f60065f8581526020019081526020015f20905081815550505050565b5f61271061260d83866143be565b61261791906143ab565b9050828110156126245750815b9392505050565b63ffffffff82165f90815260086020526040812090600160d01b605884901b612652845490565b61265c9190614384565b6126669190614384565b6001600160e01b03164360e01b1782555092915050565b5f612710612689613e4f565b61269390846143be565b61269d91906143ab565b90505f6126aa8284614384565b90505f6126b8610b84612e80565b6002549091505f90600160e01b900463ffffffff1682111561278557604080516060810182526002546001600160801b0381168252600160801b81046001600160601b03166020830152600160e01b900463ffffffff16918101919091526127288184612723612321565b612ed3565b815160028054602085015160409095015163ffffffff16600160e01b026001600160e01b036001600160601b03909616600160801b026001600160e01b03199092166001600160801b039094169390931717939093161790915590505b60028054859082905f906127a39084906001600160801b0316614365565b92506101000a8154816001600160801b0302191690836001600160801b0316021790555085815f0160108282829054906101000a90046001600160601b03166127ec9190614509565b82546001600160601b039182166101009390930a9283029190920219909116179055506001600160a01b0387165f908152600c60205260409020805463ffffffff600160801b909104168411801561285457508054600160a01b90046001600160581b031615155b1561293f576040805160808101825282546001600160801b0381168252600160801b810463ffffffff166020830152600160a01b81046001600160581b031692820192909252600160f81b90910460ff16151560608201526128b7898287613031565b6001600160a01b03808a165f908152600c60209081526040918290208451815492860151938601516060909601511515600160f81b026001600160f81b036001600160581b03909716600160a01b029690961663ffffffff909416600160801b026001600160a01b03199093166001600160801b039091161791909117909216179190911790555b8054859082905f9061295b9084906001600160801b0316614365565b82546101009290920a6001600160801b0381810219909316919092169190910217905550805463ffffffff60801b1916600160801b63ffffffff86160217808255879082906014906129be908490600160a01b90046001600160581b0316614528565b82546001600160581b039182166101009390930a92830291909202199091161790555080546001600160f81b0316600160f81b17815560408051868152602081018890526001600160a01b038a16918b917fdf01715a9cfc8c90fe891520a6f187c447c74181a4e015fbe9e628467a9071f6910160405180910390a3612a4383613183565b505050505050505050565b5f612a718383602001516001600160601b0316846040015163ffffffff166125ff565b90505b92915050565b5f84815260076020908152604080832063ffffffff861684529091529020805460ff1916600190811790915561010084018051612ab8908390614547565b60ff9081169091525f60408601526102208301516101008601519082169116109050612b8057600760e0840152612aef848461254a565b825163ffffffff165f908152600a6020908152604090912054908401516001600160a01b0390911690612b2c9082906001600160501b031661373e565b6020808501516040516001600160501b0390911681526001600160a01b0383169187917f6a1f355817b0c67f49d69eab66ba0feb8193205ca23b6ba8653427ff2d2790cc910160405180910390a350612b9d565b600160e08401524363ffffffff166080840152612b9d848461254a565b50505050565b612bab613e66565b612bd860017f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005b90613ea6565b565b5f6001600160581b03821115612c0d576040516306dfcc6560e41b815260586004820152602481018390526044016102e7565b5090565b612c196139cc565b6040516323b872dd60e01b81526001600160a01b0384811660048301523060248301526044820184905291909116906323b872dd906064015b6020604051808303815f875af1158015612c6e573d5f5f3e3d5ffd5b505050506040513d601f19601f82011682018060405250810190612c92919061456f565b612caf576040516312171d8360e31b815260040160405180910390fd5b5050565b612bd85f7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f00612bd2565b5f195f90815260208290526040812054612a7490613ead565b5f195f9081526020839052604081205460f081901c808303612d16575060015b805b8015612dcf57612d2781614588565b90505f80612d3a60016001603c1b614384565b851690505b600382108015612d4f5750808710155b15612d9057612d5e8188614384565b9650612d698261459d565b9150612d7a60016001603c1b614384565b612d8583603c6143be565b86901c169050612d3f565b60029590951b8117948215612dc857875f612db7612daf600187614384565b60801b891790565b81526020019081526020015f205494505b5050612d18565b50505092915050565b5f60d886901c60ff16600114612def57505f612e77565b60c886901c60ff1660d087901c60ff1610612e0b57505f612e77565b8460a0015162ffffff1660b087901c62ffffff161080612e2e575060e086901c83105b15612e3a57505f612e77565b6001600160581b03808716905f90612e589060588a901c1683614384565b9050858110158015612e72575080612e7083866143d5565b105b925050505b95945050505050565b5f612e97612e906060603b614352565b6004613df7565b905090565b5f81612eaa60286008613df7565b612eb49042614384565b612a7491906143ab565b5f612a74826101a0015163ffffffff16612e9c565b5f82846040015163ffffffff1610612eec57505f612624565b60208401516001600160601b0316801561301757612f1483866040015163ffffffff16613f30565b91506040518060400160405280826001600160801b03168152602001612f3984613fb2565b6001600160801b0390811690915260408088015163ffffffff165f908152600d6020908152919020835193909101518216600160801b0292909116919091179055612f8382613fb2565b60038054601090612fa5908490600160801b90046001600160801b0316614365565b92506101000a8154816001600160801b0302191690836001600160801b03160217905550846040015163ffffffff167f3428f1922d52d3ab526965ae4e179f144b5ab19dc9b9c862c0629ca20e1c7012828460405161300e929190918252602082015260400190565b60405180910390a25b5063ffffffff831660408501525f60208501529392505050565b60408201516001600160581b03161580613055575080826020015163ffffffff1610155b1561305f57505050565b60208083015163ffffffff165f908152600d825260408082208151808301835290546001600160801b03808216808452600160801b909204169482018590529186015190936130b7916001600160581b0316906143be565b6130c191906143ab565b905080845f018181516130d49190614365565b6001600160801b03908116909152600380548493509091601091613101918591600160801b9004166143e8565b92506101000a8154816001600160801b0302191690836001600160801b03160217905550836020015163ffffffff16856001600160a01b03167fa61feaa036f4ec1a8f2a21caf834e110a47a2eac165a33a4d59dc86c794aeb6d8360405161316b91815260200190565b60405180910390a350505f6040909201919091525050565b80156107e7576131916139cc565b6040516340c10f1960e01b8152306004820152602481018390526001600160a01b0391909116906340c10f19906044015f604051808303815f87803b1580156131d8575f5ffd5b505af11580156104b5573d5f5f3e3d5ffd5b6131f26139cc565b60405163a9059cbb60e01b81526001600160a01b03848116600483015260248201849052919091169063a9059cbb90604401612c52565b5f63ffffffff821115612c0d576040516306dfcc6560e41b815260206004820152602481018390526044016102e7565b61326860016001603c1b614384565b81111561328b576040516311689a6760e11b8152600481018290526024016102e7565b5f195f908152602084905260408120549060f082901c908190036132ad575060015b6132b88160026143be565b84901c156132f257836132cc8260026143be565b604051634df6439d60e11b815260048101929092526001901b60248201526044016102e7565b5f61330160038616603c6143be565b90505f8260011461331657600286901c613319565b5f195b90505f83600114613337575f82815260208990526040902054613339565b845b90505f61334b60016001603c1b614384565b82851c16905086810361336357505050505050505050565b86841b8461337660016001603c1b614384565b901b198316179150846001036133a457505f195f908152602098909852604090972096909655505050505050565b5f83815260208a90526040812083905581881190816133cc576133c78984614384565b6133d6565b6133d6838a614384565b905060015b878110156134f8575f6133ef8260026143be565b8c901c905061340260038216603c6143be565b975061340f60018a614384565b821461342557608082901b600282901c17613428565b5f195b965061343560018a614384565b821461344e575f87815260208e90526040902054613450565b895b95505f61346260016001603c1b614384565b878a1c1690505f8561347d576134788583614384565b613487565b6134878583614352565b905061349860016001603c1b614384565b8111156134bb576040516311689a6760e11b8152600481018290526024016102e7565b808a1b8a6134ce60016001603c1b614384565b901b198916178f5f015f8b81526020019081526020015f20819055505050508060010190506133db565b505050505050505050505050565b62ffffff8316158061351f5750620f42408362ffffff16115b1561354457604051632c870e6b60e11b815262ffffff841660048201526024016102e7565b60ff821615806135575750600360ff8316115b1561357a57604051635dfc4a2f60e11b815260ff831660048201526024016102e7565b60ff8116158061358d5750604060ff8216115b156123c357604051639ded2b4160e01b815260ff821660048201526024016102e7565b5f195f908152602083905260408120549060f082901c908190036135d2575060015b5f6135de8260026143be565b6001901b90508084116136155760f083901c5f036104b5575f195f90815260208690526040902060f083901b841790555050505050565b5f6136256001600160f01b614384565b841690505b818511156136895780156136605780865f61364f613649600188614384565b60801b90565b815260208101919091526040015f20555b5f61366a82613ead565b915081905061367a600185614352565b9350600283901b92505061362a565b5f195f908152602096909652604090952060f09290921b9094179055505050565b8254829084905f906136c69084906001600160581b03166145b5565b92506101000a8154816001600160581b0302191690836001600160581b031602179055508160035f015f8282829054906101000a90046001600160801b031661370f91906143e8565b92506101000a8154816001600160801b0302191690836001600160801b03160217905550612b9d84848361239c565b8015612caf5761374d81613fb2565b6001600160a01b0383165f908152600c60205260408120805490919061377d9084906001600160801b0316614365565b92506101000a8154816001600160801b0302191690836001600160801b031602179055505050565b63ffffffff83165f9081526008602052604081206001808201549192916137d791600160a81b90910460ff1690614547565b60018301805460ff60a81b198116600160a81b60ff851690810291821790935560405192835292935086926001600160a01b03918216911617907f768a7f1542db0dd198cb5f57ed148f9c55555fb95b5cda998143bea54a5310609060200160405180910390a3815461014084015160ff600160d81b90920482169190811690831610801590613893575060018160058111156138765761387661430e565b1480613893575060028160058111156138915761389161430e565b145b156106325760018160058111156138ac576138ac61430e565b036138f1576001805481906010906138d2908390600160801b900463ffffffff16614407565b92506101000a81548163ffffffff021916908363ffffffff1602179055505b825460ff60d81b1916600560d81b1783556101608401515f9061391a9063ffffffff1642614352565b905061392581613229565b8460010160166101000a81548163ffffffff021916908363ffffffff1602179055506139576001886111529190614407565b60018401546040518281526001600160a01b03909116907fb75ffd89984173ec531f0ea2df11179b5c4e1214a11d91750ed2f3f9ccb9a7c69060200160405180910390a250505050505050565b5f807ff0c57e16840df040f15088dc2f81fe391c3923bec73e23a9662efc9c229c6a00612a74565b5f612e975f6014613df7565b5f82815260126020526040812080549091906001600160401b031615613a0a57508054600160401b900460ff16613aee565b5f613a13613fe5565b90506001600160a01b038116613a3f5760405163a2dc062560e01b8152600481018690526024016102e7565b5f816001600160a01b03166388122e2087613a5c60306008613df7565b6040516001600160e01b031960e085901b168152600481019290925260248201526044015f60405180830381865afa158015613a9a573d5f5f3e3d5ffd5b505050506040513d5f823e601f3d908101601f19168201604052613ac19190810190614685565b8051909150613ae65760405163a2dc062560e01b8152600481018790526024016102e7565b602001519150505b8260ff168160ff1614612b9d57604051631a0a4c4560e01b81526004810185905260ff8083166024830152841660448201526064016102e7565b613b30613ff1565b8183016020015160a01c815281613b5c84613b4c600c84614352565b9081016020015190925060a01c90565b6001600160601b03166020830152613b8984613b79600c84614352565b9081016020015190925060e01c90565b63ffffffff166040830152613ba384613b79600484614352565b63ffffffff166060830152613bbd84613b79600484614352565b63ffffffff166080830152613bd784613b79600484614352565b63ffffffff1660a0830152613bf184613b79600484614352565b63ffffffff1660c0830152613c1b84613c0b600484614352565b9081016020015190925060f01c90565b61ffff1660e0830152613c3384613c0b600284614352565b61ffff16610100830152613c4c84613c0b600284614352565b61ffff16610120830152613c7584613c65600284614352565b9081016020015190925060f81c90565b60ff16610140830152613c8d84613b79600184614352565b63ffffffff16610160830152613ca884613b79600484614352565b63ffffffff16610180830152613cc384613b79600484614352565b63ffffffff166101a0830152613cde84613b4c600484614352565b6001600160601b03166101c0830152613cfc84613c0b600c84614352565b61ffff166101e0830152613d1584613b79600284614352565b63ffffffff16610200830152613d3084613c65600484614352565b60ff16610220830152613d4884613b4c600184614352565b6001600160601b0316610240830152613d6684613b4c600c84614352565b6001600160601b03166102608301525092915050565b81545f906001600160581b03811690600160d81b900460ff166001816005811115613da957613da961430e565b141580613dbf575083516001600160601b031682105b15613dce575f92505050612a74565b8454600160b01b900462ffffff16613ded66038d7ea4c68000846143ab565b612e7791906143be565b5f613e04606a6060614352565b613e0f90602d614352565b303b14613e2f5760405163056eea2360e21b815260040160405180910390fd5b604051602084602d0182303c80518360031b610100031c91505092915050565b5f612e97613e5f6060602c614352565b6002613df7565b7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005c15612bd857604051633ee5aeb560e01b815260040160405180910390fd5b80825d5050565b5f613ebd60016001603c1b614384565b613ec9603c60036143be565b83901c16613edc60016001603c1b614384565b613ee8603c60026143be565b84901c16613efb60016001603c1b614384565b603c85901c16613f1060016001603c1b614384565b8516613f1c9190614352565b613f269190614352565b612a749190614352565b5f826101c001516001600160601b03169050826101e0015161ffff16821015612a74576101e0830151613f699061ffff166127106143be565b82846101e0015161ffff16613f7e9190614384565b610200850151613f949063ffffffff16846143be565b613f9e91906143be565b613fa891906143ab565b612a719082614352565b5f6001600160801b03821115612c0d576040516306dfcc6560e41b815260806004820152602481018390526044016102e7565b5f612e97601480613df7565b60408051610280810182525f80825260208201819052918101829052606081018290526080810182905260a0810182905260c0810182905260e08101829052610100810182905261012081018290526101408101829052610160810182905261018081018290526101a081018290526101c081018290526101e0810182905261020081018290526102208101829052610240810182905261026081019190915290565b5f602082840312156140a4575f5ffd5b5035919050565b60ff811681146107e7575f5ffd5b5f5f604083850312156140ca575f5ffd5b8235915060208301356140dc816140ab565b809150509250929050565b6001600160a01b03811681146107e7575f5ffd5b5f6020828403121561410b575f5ffd5b8135612624816140e7565b803562ffffff81168114610e01575f5ffd5b5f5f5f5f6080858703121561413b575f5ffd5b8435935061414b60208601614116565b9250604085013561415b816140ab565b9150606085013561416b816140ab565b939692955090935050565b5f5f5f60608486031215614188575f5ffd5b61419184614116565b925060208401356141a1816140ab565b915060408401356141b1816140ab565b809150509250925092565b5f5f604083850312156141cd575f5ffd5b82356141d8816140e7565b946020939093013593505050565b5f5f83601f8401126141f6575f5ffd5b5081356001600160401b0381111561420c575f5ffd5b602083019150836020828501011115614223575f5ffd5b9250929050565b5f5f5f5f5f5f5f5f60e0898b031215614241575f5ffd5b883561424c816140ab565b9750602089013596506040890135955060608901356001600160401b03811115614274575f5ffd5b6142808b828c016141e6565b9096509450506080890135925060a089013563ffffffff811681146142a3575f5ffd5b91506142b160c08a01614116565b90509295985092959890939650565b5f5f5f5f606085870312156142d3575f5ffd5b843593506020850135925060408501356001600160401b038111156142f6575f5ffd5b614302878288016141e6565b95989497509550505050565b634e487b7160e01b5f52602160045260245ffd5b634e487b7160e01b5f52601160045260245ffd5b63ffffffff8181168382160190811115612a7457612a74614322565b80820180821115612a7457612a74614322565b6001600160801b038181168382160190811115612a7457612a74614322565b81810381811115612a7457612a74614322565b634e487b7160e01b5f52601260045260245ffd5b5f826143b9576143b9614397565b500490565b8082028115828204841417612a7457612a74614322565b5f826143e3576143e3614397565b500690565b6001600160801b038281168282160390811115612a7457612a74614322565b63ffffffff8281168282160390811115612a7457612a74614322565b5f63ffffffff821663ffffffff810361443e5761443e614322565b60010192915050565b5f6001600160401b0382166001600160401b03810361443e5761443e614322565b81835281816020850137505f828201602090810191909152601f909101601f19169091010190565b60ff8816815286602082015260c060408201525f6144b260c083018789614468565b60608301959095525063ffffffff92909216608083015262ffffff1660a090910152949350505050565b838152604060208201525f612e77604083018486614468565b634e487b7160e01b5f52604160045260245ffd5b6001600160601b038181168382160190811115612a7457612a74614322565b6001600160581b038181168382160190811115612a7457612a74614322565b60ff8181168382160190811115612a7457612a74614322565b80518015158114610e01575f5ffd5b5f6020828403121561457f575f5ffd5b612a7182614560565b5f8161459657614596614322565b505f190190565b5f600182016145ae576145ae614322565b5060010190565b6001600160581b038281168282160390811115612a7457612a74614322565b60405160a081016001600160401b03811182821017156145f6576145f66144f5565b60405290565b5f82601f83011261460b575f5ffd5b81516001600160401b03811115614624576146246144f5565b604051601f8201601f19908116603f011681016001600160401b0381118282101715614652576146526144f5565b604052818152838201602001851015614669575f5ffd5b8160208501602083015e5f918101602001919091529392505050565b5f60208284031215614695575f5ffd5b81516001600160401b038111156146aa575f5ffd5b820160a081850312156146bb575f5ffd5b6146c36145d4565b6146cc82614560565b815260208201516146dc816140ab565b602082015260408201516146ef816140e7565b604082015260608201516001600160401b038116811461470d575f5ffd5b606082015260808201516001600160401b0381111561472a575f5ffd5b614736868285016145fc565b60808301525094935050505056fea26469706673582212200ae8263738f56494f53e2628d06b370659668bc82ed25eb81b0e171e7893e37e64736f6c63430008250033' as const;
+export const economyBytecode = '0x60a060405234801561000f575f5ffd5b5060405161495f38038061495f83398101604081905261002e916100fb565b6001600160a01b038116608052610043610049565b50610128565b7ff0c57e16840df040f15088dc2f81fe391c3923bec73e23a9662efc9c229c6a00805468010000000000000000900460ff16156100995760405163f92ee8a960e01b815260040160405180910390fd5b80546001600160401b03908116146100f85780546001600160401b0319166001600160401b0390811782556040519081527fc7f505b2f371ae2175ee4913f4499e1f2633a7b5936321eed1cdaeb6115181d29060200160405180910390a15b50565b5f6020828403121561010b575f5ffd5b81516001600160a01b0381168114610121575f5ffd5b9392505050565b60805161481f6101405f395f610100015261481f5ff3fe608060405234801561000f575f5ffd5b50600436106100fe575f3560e01c80637529d9df11610095578063b75d007a11610064578063b75d007a14610215578063cd6dc68714610228578063f3c0e4791461023b578063f679d3051461024e576100fe565b80637529d9df146101ca5780637f8e3b4e146101dd5780638456cb59146101e5578063b5488864146101ed576100fe565b80632ef67e11116100d15780632ef67e111461017e5780634b8d24b0146101915780634c081138146101a457806351cff8d9146101b7576100fe565b80630282f37c1461012a578063046f7da21461015057806305261aea146101585780632dc43bfc1461016b575b7f000000000000000000000000000000000000000000000000000000000000000061012881610256565b005b61013d610138366004614186565b610279565b6040519081526020015b60405180910390f35b61012861054a565b610128610166366004614206565b610614565b61012861017936600461421d565b61073e565b61012861018c36600461424b565b6108fc565b61012861019f366004614206565b6109cf565b6101286101b2366004614206565b610bf4565b61013d6101c536600461428b565b610e07565b61013d6101d836600461428b565b610f2b565b61012861112c565b61012861129e565b6102006101fb3660046142a6565b61133d565b60405163ffffffff9091168152602001610147565b610128610223366004614206565b611825565b6101286102363660046142e5565b611aa1565b61012861024936600461430f565b611c6c565b610128611de6565b365f5f375f5f365f845af43d5f5f3e808015610270573d5ff35b3d5ffd5b505050565b5f600160ff891611156102a85760405162240c1960e51b815260ff891660048201526024015b60405180910390fd5b5f6102bf6102b8606a6060614371565b600c611f28565b9050808410156102ec576040516378279ed960e11b8152600481018590526024810182905260440161029f565b6001600160501b0384111561032457604051637f16270360e01b8152600481018590526001600160501b03602482015260440161029f565b5f61032d611f80565b606001519050808463ffffffff16108061034f575062278d008463ffffffff16115b156103855760405163dab9404360e01b815263ffffffff851660048201526024810182905262278d00604482015260640161029f565b61038f898b612006565b335f908152600e602052604081205463ffffffff16908190036104245760018054600c906103c990600160601b900463ffffffff16614384565b825463ffffffff8083166101009490940a84810291021990911617909255335f818152600e60209081526040808320805463ffffffff191686179055938252600d90529190912080546001600160a01b031916909117905590505b600180545f9061043c906001600160401b03166143a8565b91906101000a8154816001600160401b0302191690836001600160401b0316021790556001600160401b031693506104e5846040518061010001604052808463ffffffff168152602001896001600160501b031681526020015f63ffffffff1681526020018863ffffffff1681526020014365ffffffffffff1681526020018e60ff168152602001600160078111156104d7576104d76143c9565b81525f60209091015261215c565b89336001600160a01b0316857fe8176aa516e7b3658d8e962ba71e8b3cb75a1d85ea3bf3df040b469c43c1f4118e8d8d8d8d8d60405161052a96959493929190614405565b60405180910390a461053c3387612203565b505050979650505050505050565b5f5f610555336122a5565b909250905060028154600160c01b900460ff166005811115610579576105796143c9565b146105ca5780543390600160c01b900460ff16600581111561059d5761059d6143c9565b60405163ac21dca360e01b81526001600160a01b03909216600483015260ff16602482015260440161029f565b6105e682826105d76122e5565b516001600160601b0316612360565b60405133907f17072223cd59a8fd65dcef1ac0d741ff86bc30c0a3bef73604cf2c245bc348ee905f90a25050565b5f61061e82612415565b905060038160c001516007811115610638576106386143c9565b1461067957818160c001516007811115610654576106546143c9565b60405163cdd2e06960e01b8152600481019290925260ff16602482015260440161029f565b5f610682611f80565b90505f8160800151836080015165ffffffffffff166106a19190614371565b9050804210156106ce5760405163076f615b60e41b8152600481018590526024810182905260440161029f565b600560c08401526106df848461215c565b5f61070c846040015161070786602001516001600160501b0316865f01518760200151612504565b61252e565b600181015460208601519192506107379187916001600160a01b0316906001600160501b03166125f7565b5050505050565b60ff811615806107515750600960ff8216115b15610773576040516207fb8f60ec1b815260ff8216600482015260240161029f565b5f61077d83612415565b905060028160c001516007811115610797576107976143c9565b146107b357828160c001516007811115610654576106546143c9565b604081810151335f908152600c602052919091205463ffffffff8083169116146107f95760405163c42a54ed60e01b81526004810185905233602482015260440161029f565b5f6108026122e5565b90505f816060015163ffffffff16846080015165ffffffffffff166108279190614371565b9050804211156108545760405163124bce6360e11b8152600481018790526024810182905260440161029f565b5f6108708461070787602001516001600160501b031686612712565b805465ffffffffffff60c81b1916600160c81b4365ffffffffffff160217815583519091506108ad90859083906001600160601b0316600161273e565b60405160ff87168152339088907ff07dec874da456aa4ee28faba04ce62b3933e843de36423b3e0b2adb62a241479060200160405180910390a36108f3878686866129b2565b50505050505050565b6109068282612ad5565b5f610910336122a5565b9150600290508154600160c01b900460ff166005811115610933576109336143c9565b146109575780543390600160c01b900460ff16600581111561059d5761059d6143c9565b805460ff60b01b1916600160b01b60ff84811691820292909217835560018301805460ff60a01b1916600160a01b93871693840217905560408051928352602083019190915233917f8414c9d206caba506a07c1486621428bcefbc383bac932f463287544136bd60f910160405180910390a2505050565b6109d7612b41565b805f036109f757604051631f2a200560e01b815260040160405180910390fd5b5f5f610a02336122a5565b80549193509150600160c01b900460ff166001816005811115610a2757610a276143c9565b14158015610a4757506002816005811115610a4457610a446143c9565b14155b8015610a6557506005816005811115610a6257610a626143c9565b14155b15610a7d573381600581111561059d5761059d6143c9565b5f610a866122e5565b516001600160601b03169050610a9e8484835f61273e565b82546001600160581b03165f610abc610ab78884614371565b612b78565b85546affffffffffffffffffffff19166001600160581b0382161786556003805491925088915f90610af89084906001600160801b0316614446565b92506101000a8154816001600160801b0302191690836001600160801b0316021790555060016005811115610b2f57610b2f6143c9565b846005811115610b4157610b416143c9565b03610b9657845465ffffffffffff60c81b1916600160c81b4365ffffffffffff1602178555610b8b610b738385612baf565b610b86836001600160581b031686612baf565b612bc5565b610b96868685612c1c565b604080518881526001600160581b038316602082015233917fc84b1b191804173928786f9eaeba32c3390af9a8be366c1567ec5c27c45bf7d0910160405180910390a2610be33388612203565b505050505050610bf1612c45565b50565b5f610bfe82612415565b905060018160c001516007811115610c1857610c186143c9565b14610c3457818160c001516007811115610654576106546143c9565b608081015165ffffffffffff16438110610c6b57604051630787593960e11b8152600481018490526024810182905260440161029f565b5f610c74611f80565b90505f610c9684602001516001600160501b0316835f01518460200151612504565b90505f610ca4868684612c6f565b90508063ffffffff165f03610d0d5765ffffffffffff43166080860152610ccb868661215c565b857fe0135b2e3cdcd3b038a82fc807a974b56238d84859eae193d822328475a4f9ba43604051610cfd91815260200190565b60405180910390a2505050505050565b63ffffffff81165f908152600a6020526040812090600160b81b605885901b610d34845490565b610d3e9190614371565b610d489190614371565b808355905060b081901c60ff1660b882901c60ff1610610d6e57610d6e8360035f612ea3565b63ffffffff83166040880152600260c08801524265ffffffffffff166080880152610d99888861215c565b600182015460608801516001600160a01b039091169089907fb4ec363d404aa17743b1d4b609e3894c1b2cdfd991468352894fca6201168863908790610de59063ffffffff1642614371565b6040805192835260208301919091520160405180910390a35050505050505050565b5f610e10612b41565b6001600160a01b038216610e375760405163d92e233d60e01b815260040160405180910390fd5b335f908152600c602052604090205463ffffffff168015610e845763ffffffff81165f908152600a60205260409020610e84908290610e746122e5565b516001600160601b03165f61273e565b335f908152600f6020526040812080546001600160801b0316935090839003610ec057604051630686827b60e51b815260040160405180910390fd5b80546001600160801b0319168155604080516001600160a01b03861681526020810185905233917fd1c19fbcd4551a5edfb66d43d2e337c04837afda3482b42bdf569a8fccdae5fb910160405180910390a2610f1c8484612ef8565b5050610f26612c45565b919050565b5f610f34612b41565b6001600160a01b038216610f5b5760405163d92e233d60e01b815260040160405180910390fd5b5f610f65336122a5565b9150600390508154600160c01b900460ff166005811115610f8857610f886143c9565b14610fac5780543390600160c01b900460ff16600581111561059d5761059d6143c9565b6001810154600160b01b900465ffffffffffff16421015610ff657600181015460405163dd9c894360e01b8152600160b01b90910465ffffffffffff16600482015260240161029f565b8054600160581b90046001600160581b03161561103a57805460405163077e73a760e21b8152600160581b9091046001600160581b0316600482015260240161029f565b8054600160c21b78ff00000000000000000000000000ffffffffffffffffffffff19821617825560018201805465ffffffffffff60b01b19169055600380546001600160581b03909216935083915f9061109e9084906001600160801b0316614465565b92506101000a8154816001600160801b0302191690836001600160801b03160217905550336001600160a01b03167f1b6622b92ce16ed648b5b93fe47df1cd4c763fdcafe3281bc1dfd5ff7998a94d84846040516111119291906001600160a01b03929092168252602082015260400190565b60405180910390a26111238383612ef8565b50610f26612c45565b5f5f611137336122a5565b80549193509150600160c01b900460ff16600181600581111561115c5761115c6143c9565b1415801561117c57506002816005811115611179576111796143c9565b14155b801561119a57506005816005811115611197576111976143c9565b14155b156111b2573381600581111561059d5761059d6143c9565b5f6111bb6122e5565b90505f81610180015163ffffffff16426111d59190614371565b905060058360058111156111eb576111eb6143c9565b14801561120a57506001840154600160b01b900465ffffffffffff1681105b1561122557506001830154600160b01b900465ffffffffffff165b61123e85856003855f01516001600160601b0316612f37565b60018401805465ffffffffffff60b01b1916600160b01b65ffffffffffff84160217905560405181815233907fd9217a461a0f7f84171a8866118c3d92e943ba7c1ba89b819371f729b5cabcbc9060200160405180910390a25050505050565b5f5f6112a9336122a5565b909250905060018154600160c01b900460ff1660058111156112cd576112cd6143c9565b146112f15780543390600160c01b900460ff16600581111561059d5761059d6143c9565b61130f828260026113006122e5565b516001600160601b0316612f37565b60405133907ff7e26628e9609f0e0ec8d12172339fb16636acfb7bf2c518bd272c68ff91d8e9905f90a25050565b5f611346612b41565b5f61134f6122e5565b80519091506001600160601b0316851015611391578051604051620155b560e01b8152600481018790526001600160601b03909116602482015260440161029f565b61139b8484612ad5565b335f908152600c602052604081205463ffffffff169250828103611506576040805160a081018252600180546001600160401b038116835263ffffffff600160401b8204811660208501819052600160601b8304821695850195909552600160801b820481166060850152600160a01b909104166080830152909161141f91614484565b63ffffffff818116602084810182905284516001805460408089015160608a015160808b01516001600160401b039096166bffffffffffffffffffffffff1990941693909317600160401b88021767ffffffffffffffff60601b1916600160601b9189169190910263ffffffff60801b191617600160801b928816929092029190911763ffffffff60a01b1916600160a01b939096169290920294909417909355335f908152600c909152918220805463ffffffff1916821790559195506114ed91906006905b0190613016565b61150063ffffffff8516600660016114e6565b5061156e565b63ffffffff83165f908152600a6020526040902060048154600160c01b900460ff166005811115611539576115396143c9565b1461155d5780543390600160c01b900460ff16600581111561059d5761059d6143c9565b60010154600160a81b900460ff1690505b63ffffffff83165f908152600a60205260409081902081516101408101909252908061159989612b78565b6001600160581b031681525f6020820181905260ff8816604083015260608201526080016004815265ffffffffffff43166020808301919091523360408084019190915260ff808b166060808601919091528782166080808701919091525f60a090960186905263ffffffff8b168652600a855294839020865181549588015194880151928801518416600160b81b0260ff60b81b1993909416600160b01b029290921661ffff60b01b196001600160581b03958616600160581b026001600160b01b0319909716959093169490941794909417169190911717808255918301519091829060ff60c01b1916600160c01b83600581111561169c5761169c6143c9565b021790555060a0820151815465ffffffffffff918216600160c81b0265ffffffffffff60c81b1990911617825560c08301516001909201805460e085015161010086015161012090960151909316600160b01b0265ffffffffffff60b01b1960ff968716600160a81b021666ffffffffffffff60a81b1996909416600160a01b026001600160a81b03199092166001600160a01b0390951694909417179390931617179055335f908152600f60205260408120805460ff60801b1916600160801b1790556003805489929061177b9084906001600160801b0316614446565b92506101000a8154816001600160801b0302191690836001600160801b031602179055506117b68482855f01516001600160601b0316612360565b6040805163ffffffff861681526020810189905260ff8881168284015287166060820152905133917f30c87db14d4be1aecb7fd5bcfa8877c418b396c5846d25d09a42ac893ec35d01919081900360800190a26118133388612203565b50505061181e612c45565b9392505050565b5f61182f82612415565b905060028160c001516007811115611849576118496143c9565b1461186557818160c001516007811115610654576106546143c9565b5f816060015163ffffffff16826080015165ffffffffffff166118889190614371565b90508042116118b457604051630a476e4560e31b8152600481018490526024810182905260440161029f565b5f6118bd6122e5565b90505f836040015190505f6118df85602001516001600160501b031684612712565b90505f6118ec838361252e565b90506119078382865f01516001600160601b0316600161273e565b61191383828487613142565b5f61271085610100015161ffff168461192c91906144b4565b61193691906144df565b905086602001516001600160501b031681111561195d575060208601516001600160501b03165b5f61196882856144f2565b885163ffffffff165f908152600d6020526040902054909150611994906001600160a01b031683613253565b600280548291905f906119b19084906001600160801b0316614446565b82546001600160801b039182166101009390930a92830291909202199091161790555060018301546040518881526001600160a01b039091169081908b907f6c824cc82239382c89711e47345227ceb53137c068153f1392e553362dcd17209060200160405180910390a360408051868152602081018590529081018390525f606082018190526080820181905260a08201528a906001600160a01b038316907fab3a76ccb38be984e34a7c7543b9b26628c3e4b8285107e83536a3765122d6cc9060c00160405180910390a3611a89868b896132ba565b611a958a8a888a6129b2565b50505050505050505050565b5f611aaa613453565b805490915060ff600160401b82041615906001600160401b03165f81158015611ad05750825b90505f826001600160401b03166001148015611aeb5750303b155b905081158015611af9575080155b15611b175760405163f92ee8a960e01b815260040160405180910390fd5b845467ffffffffffffffff191660011785558315611b4157845460ff60401b1916600160401b1785555b6001600160a01b038716611b685760405163d92e233d60e01b815260040160405180910390fd5b5f611b7161347b565b5f80546001600160a01b0319166001600160a01b038b169081178255604051929350917ff8ccb027dfcd135e000e9d45e6cc2d662578a8825d4c45b5e32e0adf67e79ec6908290a38615611c1d576040516340c10f1960e01b81526001600160a01b038981166004830152602482018990528216906340c10f19906044015f604051808303815f87803b158015611c06575f5ffd5b505af1158015611c18573d5f5f3e3d5ffd5b505050505b5083156108f357845460ff60401b19168555604051600181527fc7f505b2f371ae2175ee4913f4499e1f2633a7b5936321eed1cdaeb6115181d29060200160405180910390a150505050505050565b82611c8a576040516307f937f560e11b815260040160405180910390fd5b5f848152600860205260409020805460ff600160e81b8204169063ffffffff600160701b820481169165ffffffffffff600160b01b82041691600160901b909104166002846007811115611ce057611ce06143c9565b14611cf85788846007811115610654576106546143c9565b335f908152600c602052604090205463ffffffff848116911614611d385760405163c42a54ed60e01b8152600481018a905233602482015260440161029f565b5f611d438284614371565b905080421115611d705760405163041f95d160e51b8152600481018b90526024810182905260440161029f565b855465ffffffffffff4216600160b01b0267ff00ffffffffffff60b01b1990911617600360e81b17865560405133908b907f669662c9beb8efcdf494dce989bd5aa6cac0e355e86f98363e149f5c350f40a490611dd2908d908d908d90614505565b60405180910390a350505050505050505050565b5f5f611df1336122a5565b909250905060058154600160c01b900460ff166005811115611e1557611e156143c9565b14611e395780543390600160c01b900460ff16600581111561059d5761059d6143c9565b6001810154600160b01b900465ffffffffffff16421015611e835760018101546040516370ad1fad60e11b8152600160b01b90910465ffffffffffff16600482015260240161029f565b5f611e8c6122e5565b5182546001600160601b0390911691506001600160581b0316811115611ed9578154604051620155b560e01b81526001600160581b0390911660048201526024810182905260440161029f565b60018201805466ffffffffffffff60a81b19169055611ef9838383612360565b60405133907fd498cd131730912e2a8bf43d06b8ef7ddb6ca2e8098fc6bf0b0ebcad96ed9c14905f90a2505050565b5f611f35607e6060614371565b611f4090602d614371565b303b14611f605760405163056eea2360e21b815260040160405180910390fd5b604051602084602d0182303c80518360031b610100031c91505092915050565b611fad6040518060a001604052805f81526020015f81526020015f81526020015f81526020015f81525090565b5f611fc4611fbd6060600c614371565b6020611f28565b60a081901c835263ffffffff608082811c8216602080870191909152606084811c841660408089019190915285901c8416908701529290921c16908301525090565b5f82815260166020526040812080549091906001600160401b03161561203857508054600160401b900460ff1661211c565b5f61204161348c565b90506001600160a01b03811661206d5760405163a2dc062560e01b81526004810186905260240161029f565b5f816001600160a01b03166388122e208761208a60306008611f28565b6040516001600160e01b031960e085901b168152600481019290925260248201526044015f60405180830381865afa1580156120c8573d5f5f3e3d5ffd5b505050506040513d5f823e601f3d908101601f191682016040526120ef9190810190614696565b80519091506121145760405163a2dc062560e01b81526004810187905260240161029f565b602001519150505b8260ff168160ff161461215657604051631a0a4c4560e01b81526004810185905260ff80831660248301528416604482015260640161029f565b50505050565b5f60f08260e0015160ff16901b60e88360c001516007811115612181576121816143c9565b60ff16901b60e08460a0015160ff16901b60b0856080015165ffffffffffff16901b6090866060015163ffffffff16901b6070876040015163ffffffff16901b602088602001516001600160501b0316901b885f015163ffffffff161717171717171790505f60085f8581526020019081526020015f20905081815550505050565b61220b61347b565b6040516323b872dd60e01b81526001600160a01b0384811660048301523060248301526044820184905291909116906323b872dd906064015b6020604051808303815f875af1158015612260573d5f5f3e3d5ffd5b505050506040513d601f19601f82011682018060405250810190612284919061475b565b6122a1576040516312171d8360e31b815260040160405180910390fd5b5050565b6001600160a01b0381165f908152600c602090815260408083205463ffffffff16808452600a909252822090918290036122e057825f61059d565b915091565b6122ed614058565b6122f9607e6060614371565b61230490602d614371565b303b146123245760405163056eea2360e21b815260040160405180910390fd5b60408051607e80825260a082019092525f91602082018180368337019050508051909150608d60208301303c61235a815f613498565b91505090565b61236c8383835f61273e565b8154600160c01b66ffffffffffffff60c01b19909116600160c81b4365ffffffffffff1602171782556001805481906010906123b6908390600160801b900463ffffffff16614484565b825463ffffffff9182166101009390930a92830291909202199091161790555081546123f1905f90610b86906001600160581b031684612baf565b6001820154610274908490600160a01b900460ff16612410858561376e565b612ea3565b60408051610100810182525f8082526020808301828152838501838152606085018481526080860185815260a0870186815260c0880187905260e08089018890528a88526008875298909620805463ffffffff8082168a529681901c6001600160501b0316909552607085901c8616909352609084901c909416905260b082901c65ffffffffffff169092529384901c60ff90811690925291929060e882901c1660078111156124c7576124c76143c9565b8360c0019060078111156124dd576124dd6143c9565b908160078111156124f0576124f06143c9565b90525060f01c60ff1660e083015250919050565b5f61271061251283866144b4565b61251c91906144df565b90508281101561181e57509092915050565b63ffffffff82165f908152600a602052604081209061254b825490565b905060ff60b082901c811660b883901c9091161015600160b81b612573605886901b846144f2565b61257d91906144f2565b9150808015612593575060c082901c60ff166001145b156125eb5765ffffffffffff60c81b19919091164360c81b17906125b683839055565b60018301546125e6908690600160a01b900460ff16612410866125d76122e5565b516001600160601b031661376e565b6125ef565b8183555b505092915050565b5f6127106126036137ef565b61260d90846144b4565b61261791906144df565b90505f61262482846144f2565b6002805491925083915f906126439084906001600160801b0316614446565b82546101009290920a6001600160801b038181021990931691831602179091556001600160a01b0386165f908152600f602052604081208054909350849284929161269091859116614446565b82546001600160801b039182166101009390930a928302919092021990911617905550805460ff60801b1916600160801b17815560408051838152602081018590526001600160a01b0387169188917fdf01715a9cfc8c90fe891520a6f187c447c74181a4e015fbe9e628467a9071f6910160405180910390a3505050505050565b5f6127358383602001516001600160601b0316846040015163ffffffff16612504565b90505b92915050565b5f612747613806565b63ffffffff86165f908152600b602052604090205490915081810361276d575050612156565b63ffffffff86165f908152600b6020526040902082905560018554600160c01b900460ff1660058111156127a3576127a36143c9565b146127af575050612156565b5f670de0b6b3a76400006127c383856144f2565b87546127d8906001600160581b031688612baf565b6127e291906144b4565b6127ec91906144df565b9050805f036127fd57505050612156565b60018601546001600160a01b0316841561285d57806001600160a01b03167f6f33e11cf0449440ad531018face0ffbef25127ae0df4c129f10e0b710ef6d328360405161284c91815260200190565b60405180910390a250505050612156565b60028054839190601090612882908490600160801b90046001600160801b0316614446565b82546101009290920a6001600160801b038181021990931691831602179091556001600160a01b0383165f908152600f60205260408120805486945090926128cc91859116614446565b92506101000a8154816001600160801b0302191690836001600160801b031602179055506129006128fb6138cd565b6138e4565b816001600160a01b03167fa61feaa036f4ec1a8f2a21caf834e110a47a2eac165a33a4d59dc86c794aeb6d8460405161293b91815260200190565b60405180910390a361294b61347b565b6040516340c10f1960e01b8152306004820152602481018490526001600160a01b0391909116906340c10f19906044015f604051808303815f87803b158015612992575f5ffd5b505af11580156129a4573d5f5f3e3d5ffd5b505050505050505050505050565b5f84815260096020908152604080832063ffffffff861684529091529020805460ff1916600190811790915560e0840180516129ef908390614774565b60ff9081169091525f604086015261022083015160e08601519082169116109050612ab657600760c0840152612a25848461215c565b825163ffffffff165f908152600d6020908152604090912054908401516001600160a01b0390911690612a629082906001600160501b0316613253565b6020808501516040516001600160501b0390911681526001600160a01b0383169187917f6a1f355817b0c67f49d69eab66ba0feb8193205ca23b6ba8653427ff2d2790cc910160405180910390a350612156565b600160c08401524365ffffffffffff166080840152612156848461215c565b60ff82161580612ae85750600360ff8316115b15612b0b57604051635dfc4a2f60e11b815260ff8316600482015260240161029f565b60ff81161580612b1e5750604060ff8216115b156122a157604051639ded2b4160e01b815260ff8216600482015260240161029f565b612b49613906565b612b7660017f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005b90613946565b565b5f6001600160581b03821115612bab576040516306dfcc6560e41b8152605860048201526024810183905260440161029f565b5090565b5f81831015612bbe575f612735565b5090919050565b808203612bd0575050565b612bd8613806565b50600480548390612bf39084906001600160801b0316614371565b612bfd91906144f2565b81546001600160801b0319166001600160801b03919091161790555050565b60018254600160c01b900460ff166005811115612c3b57612c3b6143c9565b146123f157505050565b612b765f7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f00612b70565b5f5f60068460a0015160ff1660028110612c8b57612c8b6144a0565b0190505f612c988261394d565b9050805f03612cc3576040516353f2759960e11b8152600481018790525f602482015260440161029f565b5f612cda87876080015165ffffffffffff16613966565b865163ffffffff165f908152600d60205260408120549192506001600160a01b03909116905b600881108015612d0f57508315155b15612e9557604080516020808201869052818301849052825180830384018152606090920190925280519101205f612d5a612d53876001600160801b03851661478d565b88906139f3565b612d65906001614371565b63ffffffff81165f908152600a6020526040902054909150600160ff60c083901c1614612ddb578a6080015165ffffffffffff1660c882901c65ffffffffffff161115612dbc575f9850505050505050505061181e565b612dc88260035f612ea3565b612dd18861394d565b9650505050612e85565b612df7818b8d6080015165ffffffffffff16608087901c613ad5565b612e0357505050612e85565b60e08b015160ff1615801590612e3757505f8c815260096020908152604080832063ffffffff8616845290915290205460ff165b15612e4457505050612e85565b63ffffffff82165f908152600a60205260409020600101546001600160a01b03808716911603612e7657505050612e85565b50965061181e95505050505050565b612e8e816147a0565b9050612d00565b505f98975050505050505050565b5f612eaf6001856147b8565b63ffffffff169050612ed981600185165f03612ecb575f612ecd565b835b60065f5b019190613b52565b61215681600285165f03612eed575f612eef565b835b60066001612ed1565b612f0061347b565b60405163a9059cbb60e01b81526001600160a01b03848116600483015260248201849052919091169063a9059cbb90604401612244565b612f438484835f61273e565b60018354600160c01b900460ff166005811115612f6257612f626143c9565b03612fc757600180548190601090612f88908390600160801b900463ffffffff166147b8565b825463ffffffff9182166101009390930a9283029190920219909116179055508254612fc790612fc1906001600160581b031683612baf565b5f612bc5565b82548290849060ff60c01b1916600160c01b836005811115612feb57612feb6143c9565b021790555050815465ffffffffffff60c81b1916600160c81b4365ffffffffffff1602179091555050565b5f195f908152602083905260408120549060f082901c90819003613038575060015b5f6130448260026144b4565b6001901b905080841161307b5760f083901c5f03610737575f195f90815260208690526040902060f083901b841790555050505050565b5f61308b6001600160f01b6144f2565b841690505b818511156131215780156130c65780865f6130b56130af6001886144f2565b60801b90565b815260208101919091526040015f20555b5f6130d082613df1565b90506130e160016001603c1b6144f2565b811115613104576040516311689a6760e11b81526004810182905260240161029f565b905080613112600185614371565b9350600283901b925050613090565b5f195f908152602096909652604090952060f09290921b9094179055505050565b61315a8484835f01516001600160601b03165f61273e565b82546001600160581b03165f61317084836144f2565b85546affffffffffffffffffffff19166001600160581b0382161786556003805491925085915f906131ac9084906001600160801b0316614465565b92506101000a8154816001600160801b0302191690836001600160801b03160217905550600160058111156131e3576131e36143c9565b8554600160c01b900460ff166005811115613200576132006143c9565b036132345761323461321e83855f01516001600160601b0316612baf565b610b8683865f01516001600160601b0316612baf565b61324b8686855f01516001600160601b0316612c1c565b505050505050565b80156122a15761326281613e74565b6001600160a01b0383165f908152600f6020526040812080549091906132929084906001600160801b0316614446565b92506101000a8154816001600160801b0302191690836001600160801b031602179055505050565b63ffffffff83165f908152600a602052604081206001808201549192916132ec91600160a81b90910460ff1690614774565b60018301805460ff60a81b198116600160a81b60ff851690810291821790935560405192835292935086926001600160a01b03918216911617907f768a7f1542db0dd198cb5f57ed148f9c55555fb95b5cda998143bea54a5310609060200160405180910390a3815461014084015160ff600160c01b909204821691908116908316108015906133a85750600181600581111561338b5761338b6143c9565b14806133a8575060028160058111156133a6576133a66143c9565b145b1561324b576133c686846005875f01516001600160601b0316612f37565b5f84610160015163ffffffff16426133de9190614371565b60018501805465ffffffffffff8316600160b01b0265ffffffffffff60b01b19821681179092556040518381529293506001600160a01b03918216911617907fb75ffd89984173ec531f0ea2df11179b5c4e1214a11d91750ed2f3f9ccb9a7c69060200160405180910390a250505050505050565b5f807ff0c57e16840df040f15088dc2f81fe391c3923bec73e23a9662efc9c229c6a00612738565b5f6134875f6014611f28565b905090565b5f613487601480611f28565b6134a0614058565b8183016020015160a01c8152816134cc846134bc600c84614371565b9081016020015190925060a01c90565b6001600160601b031660208301526134f9846134e9600c84614371565b9081016020015190925060e01c90565b63ffffffff166040830152613513846134e9600484614371565b63ffffffff16606083015261352d846134e9600484614371565b63ffffffff166080830152613547846134e9600484614371565b63ffffffff1660a0830152613561846134e9600484614371565b63ffffffff1660c083015261358b8461357b600484614371565b9081016020015190925060f01c90565b61ffff1660e08301526135a38461357b600284614371565b61ffff166101008301526135bc8461357b600284614371565b61ffff166101208301526135e5846135d5600284614371565b9081016020015190925060f81c90565b60ff166101408301526135fd846134e9600184614371565b63ffffffff16610160830152613618846134e9600484614371565b63ffffffff16610180830152613633846134e9600484614371565b63ffffffff166101a083015261364e846134bc600484614371565b6001600160601b03166101c083015261366c8461357b600c84614371565b61ffff166101e0830152613685846134e9600284614371565b63ffffffff166102008301526136a0846135d5600484614371565b60ff166102208301526136b8846134bc600184614371565b6001600160601b03166102408301526136d6846134bc600c84614371565b6001600160601b03166102608301526136f4846134bc600c84614371565b6001600160601b03166102808301526137128461357b600c84614371565b61ffff166102a083015261372b8461357b600284614371565b61ffff166102c08301526137448461357b600284614371565b61ffff166102e083015261375d8461357b600284614371565b61ffff166103008301525092915050565b81545f906001600160581b03811690600160c01b900460ff16600181600581111561379b5761379b6143c9565b1415806137a757508382105b806137c65750845460ff600160b01b82048116600160b81b9092041610155b156137d5575f92505050612738565b6137e666038d7ea4c68000836144df565b95945050505050565b5f6134876137ff6060602c614371565b6002611f28565b604080518082019091526004546001600160801b0381168252600160801b900465ffffffffffff16602082018190526005549190429003613845575090565b80516001600160801b0316156138a757805f01516001600160801b0316670de0b6b3a7640000613881836020015165ffffffffffff1642613ea7565b61388b91906144b4565b61389591906144df565b61389f9083614371565b600581905591505b506004805465ffffffffffff60801b1916600160801b4265ffffffffffff160217905590565b5f6134876138dd6060603b614371565b6004611f28565b5f816138f260286008611f28565b6138fc90426144f2565b61273891906144df565b7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005c15612b7657604051633ee5aeb560e01b815260040160405180910390fd5b80825d5050565b5f195f9081526020829052604081205461273890613df1565b5f8161010061397582436144f2565b11156139b7576101008361398a6001436144f2565b61399491906144f2565b61399e91906144df565b6139aa906101006144b4565b6139b49082614371565b90505b60408051824060208201523091810191909152606081018590526080016040516020818303038152906040528051906020012091505092915050565b5f195f9081526020839052604081205460f081901c808303613a13575060015b805b8015613acc57613a24816147d4565b90505f80613a3760016001603c1b6144f2565b851690505b600382108015613a4c5750808710155b15613a8d57613a5b81886144f2565b9650613a66826147a0565b9150613a7760016001603c1b6144f2565b613a8283603c6144b4565b86901c169050613a3c565b60029590951b8117948215613ac557875f613ab4613aac6001876144f2565b60801b891790565b81526020019081526020015f205494505b5050613a15565b50505092915050565b5f60b085901c60ff1660b886901c60ff1610613af257505f613b4a565b8260c886901c65ffffffffffff161115613b0d57505f613b4a565b6001600160581b03808616905f90613b2b90605889901c16836144f2565b9050858110158015613b45575080613b43838661478d565b105b925050505b949350505050565b613b6160016001603c1b6144f2565b811115613b84576040516311689a6760e11b81526004810182905260240161029f565b5f195f908152602084905260408120549060f082901c90819003613ba6575060015b613bb18160026144b4565b84901c15613beb5783613bc58260026144b4565b604051634df6439d60e11b815260048101929092526001901b602482015260440161029f565b5f613bfa60038616603c6144b4565b90505f82600114613c0f57600286901c613c12565b5f195b90505f83600114613c30575f82815260208990526040902054613c32565b845b90505f613c4460016001603c1b6144f2565b82851c169050868103613c5c57505050505050505050565b86841b84613c6f60016001603c1b6144f2565b901b19831617915084600103613c9d57505f195f908152602098909852604090972096909655505050505050565b5f83815260208a9052604081208390558188119081613cc557613cc089846144f2565b613ccf565b613ccf838a6144f2565b905060015b878110156129a4575f613ce88260026144b4565b8c901c9050613cfb60038216603c6144b4565b9750613d0860018a6144f2565b8214613d1e57608082901b600282901c17613d21565b5f195b9650613d2e60018a6144f2565b8214613d47575f87815260208e90526040902054613d49565b895b95505f613d5b60016001603c1b6144f2565b878a1c1690505f85613d7657613d7185836144f2565b613d80565b613d808583614371565b9050613d9160016001603c1b6144f2565b811115613db4576040516311689a6760e11b81526004810182905260240161029f565b808a1b8a613dc760016001603c1b6144f2565b901b198916178f5f015f8b81526020019081526020015f2081905550505050806001019050613cd4565b5f613e0160016001603c1b6144f2565b613e0d603c60036144b4565b83901c16613e2060016001603c1b6144f2565b613e2c603c60026144b4565b84901c16613e3f60016001603c1b6144f2565b603c85901c16613e5460016001603c1b6144f2565b8516613e609190614371565b613e6a9190614371565b6127389190614371565b5f6001600160801b03821115612bab576040516306dfcc6560e41b8152608060048201526024810183905260440161029f565b5f5f613eb16122e5565b90505f613ec060286008611f28565b6101a083015190915063ffffffff165f828711613edd575f613ee7565b613ee783886144f2565b90505f838711613ef7575f613f01565b613f0184886144f2565b90505b80821015613fcb575f613f1784846144df565b9050856101e0015161ffff168110613f695783613f3484846144f2565b876101c001516001600160601b0316613f4d91906144b4565b613f5791906144df565b613f619088614371565b965050613fcb565b5f84613f76836001614371565b613f8091906144b4565b905082811115613f8d5750815b84613f9885836144f2565b613fa28985613fd6565b613fac91906144b4565b613fb691906144df565b613fc09089614371565b97509250613f049050565b505050505092915050565b5f826101c001516001600160601b03169050826101e0015161ffff16821015612738576101e083015161400f9061ffff166127106144b4565b82846101e0015161ffff1661402491906144f2565b61020085015161403a9063ffffffff16846144b4565b61404491906144b4565b61404e91906144df565b6127359082614371565b60408051610320810182525f80825260208201819052918101829052606081018290526080810182905260a0810182905260c0810182905260e08101829052610100810182905261012081018290526101408101829052610160810182905261018081018290526101a081018290526101c081018290526101e08101829052610200810182905261022081018290526102408101829052610260810182905261028081018290526102a081018290526102c081018290526102e0810182905261030081019190915290565b60ff81168114610bf1575f5ffd5b5f5f83601f840112614141575f5ffd5b5081356001600160401b03811115614157575f5ffd5b60208301915083602082850101111561416e575f5ffd5b9250929050565b63ffffffff81168114610bf1575f5ffd5b5f5f5f5f5f5f5f60c0888a03121561419c575f5ffd5b87356141a781614123565b9650602088013595506040880135945060608801356001600160401b038111156141cf575f5ffd5b6141db8a828b01614131565b9095509350506080880135915060a08801356141f681614175565b8091505092959891949750929550565b5f60208284031215614216575f5ffd5b5035919050565b5f5f6040838503121561422e575f5ffd5b82359150602083013561424081614123565b809150509250929050565b5f5f6040838503121561425c575f5ffd5b823561426781614123565b9150602083013561424081614123565b6001600160a01b0381168114610bf1575f5ffd5b5f6020828403121561429b575f5ffd5b813561181e81614277565b5f5f5f606084860312156142b8575f5ffd5b8335925060208401356142ca81614123565b915060408401356142da81614123565b809150509250925092565b5f5f604083850312156142f6575f5ffd5b823561430181614277565b946020939093013593505050565b5f5f5f5f60608587031215614322575f5ffd5b843593506020850135925060408501356001600160401b03811115614345575f5ffd5b61435187828801614131565b95989497509550505050565b634e487b7160e01b5f52601160045260245ffd5b808201808211156127385761273861435d565b5f63ffffffff821663ffffffff810361439f5761439f61435d565b60010192915050565b5f6001600160401b0382166001600160401b03810361439f5761439f61435d565b634e487b7160e01b5f52602160045260245ffd5b81835281816020850137505f828201602090810191909152601f909101601f19169091010190565b60ff8716815285602082015260a060408201525f61442760a0830186886143dd565b905083606083015263ffffffff83166080830152979650505050505050565b6001600160801b0381811683821601908111156127385761273861435d565b6001600160801b0382811682821603908111156127385761273861435d565b63ffffffff81811683821601908111156127385761273861435d565b634e487b7160e01b5f52603260045260245ffd5b80820281158282048414176127385761273861435d565b634e487b7160e01b5f52601260045260245ffd5b5f826144ed576144ed6144cb565b500490565b818103818111156127385761273861435d565b838152604060208201525f6137e66040830184866143dd565b634e487b7160e01b5f52604160045260245ffd5b60405160c081016001600160401b03811182821017156145545761455461451e565b60405290565b80518015158114610f26575f5ffd5b80516001600160401b0381168114610f26575f5ffd5b5f82601f83011261458e575f5ffd5b81516001600160401b038111156145a7576145a761451e565b604051601f8201601f19908116603f011681016001600160401b03811182821017156145d5576145d561451e565b6040528181528382016020018510156145ec575f5ffd5b8160208501602083015e5f918101602001919091529392505050565b5f60808284031215614618575f5ffd5b604051608081016001600160401b038111828210171561463a5761463a61451e565b8060405250809150825161464d81614123565b8152602083015161465d81614175565b6020820152604083015161467081614175565b6040820152606083015161ffff81168114614689575f5ffd5b6060919091015292915050565b5f602082840312156146a6575f5ffd5b81516001600160401b038111156146bb575f5ffd5b820161012081850312156146cd575f5ffd5b6146d5614532565b6146de8261455a565b815260208201516146ee81614123565b6020820152604082015161470181614277565b604082015261471260608301614569565b606082015260808201516001600160401b0381111561472f575f5ffd5b61473b8682850161457f565b60808301525061474e8560a08401614608565b60a0820152949350505050565b5f6020828403121561476b575f5ffd5b6127358261455a565b60ff81811683821601908111156127385761273861435d565b5f8261479b5761479b6144cb565b500690565b5f600182016147b1576147b161435d565b5060010190565b63ffffffff82811682821603908111156127385761273861435d565b5f816147e2576147e261435d565b505f19019056fea2646970667358221220ef37999c52895d5ec9f4e986f69dd2c48c0d3320f49bcd091f07b7c926b1290564736f6c63430008250033' as const;

@@ -3,6 +3,17 @@ export const economyModuleAbi = [
   {
     "inputs": [
       {
+        "internalType": "address",
+        "name": "views",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "constructor"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint256",
         "name": "jobId",
         "type": "uint256"
@@ -100,6 +111,22 @@ export const economyModuleAbi = [
       },
       {
         "internalType": "uint256",
+        "name": "commitBlock",
+        "type": "uint256"
+      }
+    ],
+    "name": "ChallengeTaken",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "jobId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
         "name": "endedAt",
         "type": "uint256"
       }
@@ -124,6 +151,11 @@ export const economyModuleAbi = [
     "type": "error"
   },
   {
+    "inputs": [],
+    "name": "CheckpointUnorderedInsertion",
+    "type": "error"
+  },
+  {
     "inputs": [
       {
         "internalType": "uint256",
@@ -132,6 +164,44 @@ export const economyModuleAbi = [
       }
     ],
     "name": "CollateralLocked",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "commitment",
+        "type": "bytes32"
+      }
+    ],
+    "name": "CommitmentBeforeResult",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "commitment",
+        "type": "bytes32"
+      }
+    ],
+    "name": "CommitmentExists",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "commitment",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint256",
+        "name": "releasableAt",
+        "type": "uint256"
+      }
+    ],
+    "name": "CommitmentNotExpired",
     "type": "error"
   },
   {
@@ -217,6 +287,22 @@ export const economyModuleAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "fee",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "min",
+        "type": "uint256"
+      }
+    ],
+    "name": "FeeTooLow",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint8",
         "name": "capacity",
         "type": "uint8"
@@ -264,35 +350,19 @@ export const economyModuleAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "uint8",
+        "name": "rule",
+        "type": "uint8"
+      }
+    ],
+    "name": "InvalidPolicy",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "InvalidProof",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "score",
-        "type": "uint256"
-      }
-    ],
-    "name": "InvalidScore",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "jobId",
-        "type": "uint256"
-      },
-      {
-        "internalType": "address",
-        "name": "validator",
-        "type": "address"
-      }
-    ],
-    "name": "JoinedAfterChallenge",
     "type": "error"
   },
   {
@@ -351,6 +421,22 @@ export const economyModuleAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "jobId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "validator",
+        "type": "address"
+      }
+    ],
+    "name": "NoVoteWeight",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "address",
         "name": "caller",
         "type": "address"
@@ -394,6 +480,33 @@ export const economyModuleAbi = [
       }
     ],
     "name": "NotRequester",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "jobId",
+        "type": "uint256"
+      }
+    ],
+    "name": "NotResolved",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "jobId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "validator",
+        "type": "address"
+      }
+    ],
+    "name": "NothingToSettle",
     "type": "error"
   },
   {
@@ -732,6 +845,18 @@ export const economyModuleAbi = [
         "internalType": "uint256",
         "name": "voteEndsAt",
         "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "quorum",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "string",
+        "name": "evidenceURI",
+        "type": "string"
       }
     ],
     "name": "ChallengeOpened",
@@ -754,6 +879,12 @@ export const economyModuleAbi = [
       },
       {
         "indexed": false,
+        "internalType": "bool",
+        "name": "quorumMet",
+        "type": "bool"
+      },
+      {
+        "indexed": false,
         "internalType": "uint256",
         "name": "validWeight",
         "type": "uint256"
@@ -766,6 +897,81 @@ export const economyModuleAbi = [
       }
     ],
     "name": "ChallengeResolved",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "jobId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "previous",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "challenger",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "string",
+        "name": "evidenceURI",
+        "type": "string"
+      }
+    ],
+    "name": "ChallengerReplaced",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "validator",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "bytes32",
+        "name": "commitment",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "forfeited",
+        "type": "uint256"
+      }
+    ],
+    "name": "CommitmentReleased",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "jobId",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "nextDrawBlock",
+        "type": "uint256"
+      }
+    ],
+    "name": "DrawMissed",
     "type": "event"
   },
   {
@@ -798,24 +1004,18 @@ export const economyModuleAbi = [
     "inputs": [
       {
         "indexed": true,
-        "internalType": "uint256",
-        "name": "epoch",
-        "type": "uint256"
+        "internalType": "address",
+        "name": "provider",
+        "type": "address"
       },
       {
         "indexed": false,
         "internalType": "uint256",
-        "name": "work",
-        "type": "uint256"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "emission",
+        "name": "amount",
         "type": "uint256"
       }
     ],
-    "name": "EpochClosed",
+    "name": "EmissionForfeited",
     "type": "event"
   },
   {
@@ -974,12 +1174,6 @@ export const economyModuleAbi = [
         "internalType": "uint32",
         "name": "deadlineS",
         "type": "uint32"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint24",
-        "name": "minScore",
-        "type": "uint24"
       }
     ],
     "name": "JobPosted",
@@ -1074,6 +1268,30 @@ export const economyModuleAbi = [
         "internalType": "string",
         "name": "uri",
         "type": "string"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint8",
+        "name": "rule",
+        "type": "uint8"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint32",
+        "name": "maxAbsErrorE9",
+        "type": "uint32"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint32",
+        "name": "maxRelErrorE9",
+        "type": "uint32"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint16",
+        "name": "minAgreementBps",
+        "type": "uint16"
       }
     ],
     "name": "ModelRegistered",
@@ -1087,12 +1305,6 @@ export const economyModuleAbi = [
         "internalType": "address",
         "name": "provider",
         "type": "address"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint24",
-        "name": "score",
-        "type": "uint24"
       },
       {
         "indexed": false,
@@ -1165,12 +1377,6 @@ export const economyModuleAbi = [
       },
       {
         "indexed": false,
-        "internalType": "uint24",
-        "name": "score",
-        "type": "uint24"
-      },
-      {
-        "indexed": false,
         "internalType": "uint8",
         "name": "kinds",
         "type": "uint8"
@@ -1235,6 +1441,12 @@ export const economyModuleAbi = [
         "indexed": false,
         "internalType": "uint256",
         "name": "toWinner",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "toVoters",
         "type": "uint256"
       },
       {
@@ -1453,6 +1665,12 @@ export const economyModuleAbi = [
       {
         "indexed": false,
         "internalType": "uint256",
+        "name": "toVoters",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
         "name": "burned",
         "type": "uint256"
       }
@@ -1515,6 +1733,37 @@ export const economyModuleAbi = [
     "inputs": [
       {
         "indexed": true,
+        "internalType": "uint256",
+        "name": "jobId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "validator",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "reward",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "slashed",
+        "type": "uint256"
+      }
+    ],
+    "name": "VoteSettled",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
         "internalType": "address",
         "name": "account",
         "type": "address"
@@ -1536,58 +1785,8 @@ export const economyModuleAbi = [
     "type": "event"
   },
   {
-    "inputs": [
-      {
-        "internalType": "address",
-        "name": "account",
-        "type": "address"
-      }
-    ],
-    "name": "accountOf",
-    "outputs": [
-      {
-        "components": [
-          {
-            "internalType": "uint256",
-            "name": "claimable",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint256",
-            "name": "workEpoch",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint256",
-            "name": "epochWork",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint256",
-            "name": "pendingEmission",
-            "type": "uint256"
-          }
-        ],
-        "internalType": "struct AccountView",
-        "name": "",
-        "type": "tuple"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [],
-    "name": "activeProviders",
-    "outputs": [
-      {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
+    "stateMutability": "nonpayable",
+    "type": "fallback"
   },
   {
     "inputs": [
@@ -1600,38 +1799,6 @@ export const economyModuleAbi = [
     "name": "addValidatorBond",
     "outputs": [],
     "stateMutability": "nonpayable",
-    "type": "function"
-  },
-  {
-    "inputs": [],
-    "name": "admin",
-    "outputs": [
-      {
-        "internalType": "address",
-        "name": "",
-        "type": "address"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "address",
-        "name": "account",
-        "type": "address"
-      }
-    ],
-    "name": "allocationClaimed",
-    "outputs": [
-      {
-        "internalType": "bool",
-        "name": "",
-        "type": "bool"
-      }
-    ],
-    "stateMutability": "view",
     "type": "function"
   },
   {
@@ -1658,57 +1825,16 @@ export const economyModuleAbi = [
         "internalType": "bytes32",
         "name": "salt",
         "type": "bytes32"
+      },
+      {
+        "internalType": "string",
+        "name": "evidenceURI",
+        "type": "string"
       }
     ],
     "name": "challenge",
     "outputs": [],
     "stateMutability": "nonpayable",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "jobId",
-        "type": "uint256"
-      }
-    ],
-    "name": "challengeOf",
-    "outputs": [
-      {
-        "components": [
-          {
-            "internalType": "address",
-            "name": "challenger",
-            "type": "address"
-          },
-          {
-            "internalType": "uint256",
-            "name": "voteEndsAt",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint8",
-            "name": "extensions",
-            "type": "uint8"
-          },
-          {
-            "internalType": "uint256",
-            "name": "validWeight",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint256",
-            "name": "invalidWeight",
-            "type": "uint256"
-          }
-        ],
-        "internalType": "struct ChallengeView",
-        "name": "",
-        "type": "tuple"
-      }
-    ],
-    "stateMutability": "view",
     "type": "function"
   },
   {
@@ -1737,25 +1863,6 @@ export const economyModuleAbi = [
   {
     "inputs": [
       {
-        "internalType": "address",
-        "name": "account",
-        "type": "address"
-      }
-    ],
-    "name": "claimable",
-    "outputs": [
-      {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
         "internalType": "bytes32",
         "name": "commitment",
         "type": "bytes32"
@@ -1764,710 +1871,6 @@ export const economyModuleAbi = [
     "name": "commitChallenge",
     "outputs": [],
     "stateMutability": "nonpayable",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "bytes32",
-        "name": "commitment",
-        "type": "bytes32"
-      }
-    ],
-    "name": "commitmentBlock",
-    "outputs": [
-      {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [],
-    "name": "currentEpoch",
-    "outputs": [
-      {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "epoch",
-        "type": "uint256"
-      }
-    ],
-    "name": "emissionForEpoch",
-    "outputs": [
-      {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "epoch",
-        "type": "uint256"
-      }
-    ],
-    "name": "epochTotals",
-    "outputs": [
-      {
-        "internalType": "uint256",
-        "name": "work",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "emission",
-        "type": "uint256"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "jobId",
-        "type": "uint256"
-      },
-      {
-        "internalType": "address",
-        "name": "validator",
-        "type": "address"
-      }
-    ],
-    "name": "hasVoted",
-    "outputs": [
-      {
-        "internalType": "bool",
-        "name": "",
-        "type": "bool"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "jobId",
-        "type": "uint256"
-      },
-      {
-        "internalType": "address",
-        "name": "provider",
-        "type": "address"
-      }
-    ],
-    "name": "isExcluded",
-    "outputs": [
-      {
-        "internalType": "bool",
-        "name": "",
-        "type": "bool"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "jobId",
-        "type": "uint256"
-      }
-    ],
-    "name": "job",
-    "outputs": [
-      {
-        "components": [
-          {
-            "internalType": "enum JobStatus",
-            "name": "status",
-            "type": "uint8"
-          },
-          {
-            "internalType": "uint8",
-            "name": "kind",
-            "type": "uint8"
-          },
-          {
-            "internalType": "address",
-            "name": "requester",
-            "type": "address"
-          },
-          {
-            "internalType": "address",
-            "name": "provider",
-            "type": "address"
-          },
-          {
-            "internalType": "uint256",
-            "name": "fee",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint256",
-            "name": "collateral",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint32",
-            "name": "deadlineS",
-            "type": "uint32"
-          },
-          {
-            "internalType": "uint24",
-            "name": "minScore",
-            "type": "uint24"
-          },
-          {
-            "internalType": "uint8",
-            "name": "declines",
-            "type": "uint8"
-          },
-          {
-            "internalType": "uint256",
-            "name": "drawBlock",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint256",
-            "name": "assignedAt",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint256",
-            "name": "acceptWindowEndsAt",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint256",
-            "name": "deadline",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint256",
-            "name": "submittedAt",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint256",
-            "name": "challengeWindowEndsAt",
-            "type": "uint256"
-          }
-        ],
-        "internalType": "struct JobView",
-        "name": "j",
-        "type": "tuple"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [],
-    "name": "jobCount",
-    "outputs": [
-      {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [],
-    "name": "lineage",
-    "outputs": [
-      {
-        "components": [
-          {
-            "internalType": "address",
-            "name": "token",
-            "type": "address"
-          },
-          {
-            "internalType": "address",
-            "name": "parent",
-            "type": "address"
-          },
-          {
-            "internalType": "uint256",
-            "name": "createdAt",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint256",
-            "name": "forkBlock",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint256",
-            "name": "snapshotBlock",
-            "type": "uint256"
-          },
-          {
-            "internalType": "bytes32",
-            "name": "allocationRoot",
-            "type": "bytes32"
-          }
-        ],
-        "internalType": "struct LineageView",
-        "name": "",
-        "type": "tuple"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "bytes32",
-        "name": "modelHash",
-        "type": "bytes32"
-      }
-    ],
-    "name": "model",
-    "outputs": [
-      {
-        "components": [
-          {
-            "internalType": "bool",
-            "name": "found",
-            "type": "bool"
-          },
-          {
-            "internalType": "uint8",
-            "name": "kind",
-            "type": "uint8"
-          },
-          {
-            "internalType": "address",
-            "name": "registeredIn",
-            "type": "address"
-          },
-          {
-            "internalType": "uint64",
-            "name": "registeredBlock",
-            "type": "uint64"
-          },
-          {
-            "internalType": "string",
-            "name": "uri",
-            "type": "string"
-          }
-        ],
-        "internalType": "struct ModelView",
-        "name": "",
-        "type": "tuple"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "bytes32",
-        "name": "modelHash",
-        "type": "bytes32"
-      },
-      {
-        "internalType": "uint256",
-        "name": "atBlock",
-        "type": "uint256"
-      }
-    ],
-    "name": "modelVisibleAt",
-    "outputs": [
-      {
-        "components": [
-          {
-            "internalType": "bool",
-            "name": "found",
-            "type": "bool"
-          },
-          {
-            "internalType": "uint8",
-            "name": "kind",
-            "type": "uint8"
-          },
-          {
-            "internalType": "address",
-            "name": "registeredIn",
-            "type": "address"
-          },
-          {
-            "internalType": "uint64",
-            "name": "registeredBlock",
-            "type": "uint64"
-          },
-          {
-            "internalType": "string",
-            "name": "uri",
-            "type": "string"
-          }
-        ],
-        "internalType": "struct ModelView",
-        "name": "",
-        "type": "tuple"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [],
-    "name": "params",
-    "outputs": [
-      {
-        "components": [
-          {
-            "internalType": "uint96",
-            "name": "minBond",
-            "type": "uint96"
-          },
-          {
-            "internalType": "uint96",
-            "name": "minCollateral",
-            "type": "uint96"
-          },
-          {
-            "internalType": "uint32",
-            "name": "collateralFeeMultipleBps",
-            "type": "uint32"
-          },
-          {
-            "internalType": "uint32",
-            "name": "acceptWindowS",
-            "type": "uint32"
-          },
-          {
-            "internalType": "uint32",
-            "name": "minDeadlineS",
-            "type": "uint32"
-          },
-          {
-            "internalType": "uint32",
-            "name": "challengeWindowS",
-            "type": "uint32"
-          },
-          {
-            "internalType": "uint32",
-            "name": "voteWindowS",
-            "type": "uint32"
-          },
-          {
-            "internalType": "uint16",
-            "name": "protocolFeeBps",
-            "type": "uint16"
-          },
-          {
-            "internalType": "uint16",
-            "name": "requesterSlashShareBps",
-            "type": "uint16"
-          },
-          {
-            "internalType": "uint16",
-            "name": "slashBurnBps",
-            "type": "uint16"
-          },
-          {
-            "internalType": "uint8",
-            "name": "jailStrikes",
-            "type": "uint8"
-          },
-          {
-            "internalType": "uint32",
-            "name": "jailCooldownS",
-            "type": "uint32"
-          },
-          {
-            "internalType": "uint32",
-            "name": "unbondingPeriodS",
-            "type": "uint32"
-          },
-          {
-            "internalType": "uint32",
-            "name": "epochLengthS",
-            "type": "uint32"
-          },
-          {
-            "internalType": "uint96",
-            "name": "emissionPerEpoch",
-            "type": "uint96"
-          },
-          {
-            "internalType": "uint16",
-            "name": "bootstrapEpochs",
-            "type": "uint16"
-          },
-          {
-            "internalType": "uint32",
-            "name": "bootstrapBonusBps",
-            "type": "uint32"
-          },
-          {
-            "internalType": "uint8",
-            "name": "maxDeclines",
-            "type": "uint8"
-          },
-          {
-            "internalType": "uint96",
-            "name": "validatorMinBond",
-            "type": "uint96"
-          },
-          {
-            "internalType": "uint96",
-            "name": "challengeBond",
-            "type": "uint96"
-          }
-        ],
-        "internalType": "struct Params",
-        "name": "",
-        "type": "tuple"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint32",
-        "name": "id",
-        "type": "uint32"
-      }
-    ],
-    "name": "providerById",
-    "outputs": [
-      {
-        "components": [
-          {
-            "internalType": "uint32",
-            "name": "id",
-            "type": "uint32"
-          },
-          {
-            "internalType": "enum ProviderStatus",
-            "name": "status",
-            "type": "uint8"
-          },
-          {
-            "internalType": "address",
-            "name": "account",
-            "type": "address"
-          },
-          {
-            "internalType": "uint256",
-            "name": "bond",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint256",
-            "name": "locked",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint256",
-            "name": "free",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint24",
-            "name": "score",
-            "type": "uint24"
-          },
-          {
-            "internalType": "uint8",
-            "name": "kinds",
-            "type": "uint8"
-          },
-          {
-            "internalType": "uint8",
-            "name": "capacity",
-            "type": "uint8"
-          },
-          {
-            "internalType": "uint8",
-            "name": "activeJobs",
-            "type": "uint8"
-          },
-          {
-            "internalType": "uint8",
-            "name": "strikes",
-            "type": "uint8"
-          },
-          {
-            "internalType": "uint256",
-            "name": "unbondingEndsAt",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint256",
-            "name": "jailedUntil",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint256",
-            "name": "lastIncreaseBlock",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint256",
-            "name": "weight",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint256",
-            "name": "treeWeight",
-            "type": "uint256"
-          }
-        ],
-        "internalType": "struct ProviderView",
-        "name": "",
-        "type": "tuple"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [],
-    "name": "providerCount",
-    "outputs": [
-      {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "address",
-        "name": "account",
-        "type": "address"
-      }
-    ],
-    "name": "providerOf",
-    "outputs": [
-      {
-        "components": [
-          {
-            "internalType": "uint32",
-            "name": "id",
-            "type": "uint32"
-          },
-          {
-            "internalType": "enum ProviderStatus",
-            "name": "status",
-            "type": "uint8"
-          },
-          {
-            "internalType": "address",
-            "name": "account",
-            "type": "address"
-          },
-          {
-            "internalType": "uint256",
-            "name": "bond",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint256",
-            "name": "locked",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint256",
-            "name": "free",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint24",
-            "name": "score",
-            "type": "uint24"
-          },
-          {
-            "internalType": "uint8",
-            "name": "kinds",
-            "type": "uint8"
-          },
-          {
-            "internalType": "uint8",
-            "name": "capacity",
-            "type": "uint8"
-          },
-          {
-            "internalType": "uint8",
-            "name": "activeJobs",
-            "type": "uint8"
-          },
-          {
-            "internalType": "uint8",
-            "name": "strikes",
-            "type": "uint8"
-          },
-          {
-            "internalType": "uint256",
-            "name": "unbondingEndsAt",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint256",
-            "name": "jailedUntil",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint256",
-            "name": "lastIncreaseBlock",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint256",
-            "name": "weight",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint256",
-            "name": "treeWeight",
-            "type": "uint256"
-          }
-        ],
-        "internalType": "struct ProviderView",
-        "name": "",
-        "type": "tuple"
-      }
-    ],
-    "stateMutability": "view",
     "type": "function"
   },
   {
@@ -2486,6 +1889,33 @@ export const economyModuleAbi = [
         "internalType": "uint8",
         "name": "kind",
         "type": "uint8"
+      },
+      {
+        "components": [
+          {
+            "internalType": "uint8",
+            "name": "rule",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint32",
+            "name": "maxAbsErrorE9",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "maxRelErrorE9",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint16",
+            "name": "minAgreementBps",
+            "type": "uint16"
+          }
+        ],
+        "internalType": "struct VerificationPolicy",
+        "name": "policy",
+        "type": "tuple"
       }
     ],
     "name": "registerModel",
@@ -2502,6 +1932,19 @@ export const economyModuleAbi = [
       }
     ],
     "name": "registerValidator",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "commitment",
+        "type": "bytes32"
+      }
+    ],
+    "name": "releaseCommitment",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
@@ -2527,117 +1970,21 @@ export const economyModuleAbi = [
     "type": "function"
   },
   {
-    "inputs": [],
-    "name": "stats",
-    "outputs": [
+    "inputs": [
       {
-        "components": [
-          {
-            "internalType": "uint256",
-            "name": "providerCount",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint256",
-            "name": "activeProviders",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint256",
-            "name": "jobCount",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint256",
-            "name": "totalBonded",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint256",
-            "name": "treasury",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint256",
-            "name": "unpaidEmissions",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint256",
-            "name": "currentEpoch",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint256",
-            "name": "currentEpochWork",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint256",
-            "name": "currentEmission",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint256",
-            "name": "totalWeight",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint256",
-            "name": "activeValidators",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint256",
-            "name": "validatorStake",
-            "type": "uint256"
-          }
-        ],
-        "internalType": "struct StatsView",
-        "name": "s",
-        "type": "tuple"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [],
-    "name": "token",
-    "outputs": [
+        "internalType": "uint256",
+        "name": "jobId",
+        "type": "uint256"
+      },
       {
         "internalType": "address",
-        "name": "",
+        "name": "voter",
         "type": "address"
       }
     ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [],
-    "name": "totalBonded",
-    "outputs": [
-      {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [],
-    "name": "totalWeight",
-    "outputs": [
-      {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
-    ],
-    "stateMutability": "view",
+    "name": "settleVote",
+    "outputs": [],
+    "stateMutability": "nonpayable",
     "type": "function"
   },
   {
@@ -2651,86 +1998,6 @@ export const economyModuleAbi = [
     "name": "transferAdmin",
     "outputs": [],
     "stateMutability": "nonpayable",
-    "type": "function"
-  },
-  {
-    "inputs": [],
-    "name": "treasury",
-    "outputs": [
-      {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [],
-    "name": "treeHeight",
-    "outputs": [
-      {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [],
-    "name": "unpaidEmissions",
-    "outputs": [
-      {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "address",
-        "name": "account",
-        "type": "address"
-      }
-    ],
-    "name": "validatorOf",
-    "outputs": [
-      {
-        "components": [
-          {
-            "internalType": "enum ValidatorStatus",
-            "name": "status",
-            "type": "uint8"
-          },
-          {
-            "internalType": "uint256",
-            "name": "bond",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint256",
-            "name": "locked",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint256",
-            "name": "unbondingEndsAt",
-            "type": "uint256"
-          }
-        ],
-        "internalType": "struct ValidatorView",
-        "name": "",
-        "type": "tuple"
-      }
-    ],
-    "stateMutability": "view",
     "type": "function"
   },
   {
@@ -2790,4 +2057,4 @@ export const economyModuleAbi = [
   }
 ] as const;
 
-export const economyModuleBytecode = '0x6080604052348015600e575f5ffd5b50615b258061001c5f395ff3fe608060405234801561000f575f5ffd5b5060043610610255575f3560e01c806374c832681161014057806396c82e57116100bf578063cff0ab9611610084578063cff0ab96146106b7578063d80528ae146106cc578063ee19e84b14610764578063f666d1b214610777578063f851a44014610797578063fc0c546a146107bb575f5ffd5b806396c82e571461060d5780639d70414d14610615578063c49ca0e014610628578063c74656e714610647578063c9d27afe146106a4575f5ffd5b80637b8341e2116101055780637b8341e2146105795780638086b8ba1461058157806380b89912146105c75780638492b632146105da57806388122e20146105ed575f5ffd5b806374c832681461052357806375829def14610538578063761c7cfe1461054b578063766718081461055e5780637a1a344614610566575f5ffd5b806334fc6fce116101d7578063438596321161019c578063438596321461047a57806344d96e95146104b25780634c5d8a0f146104c357806361d027b3146104d4578063679cdb06146104e55780636d437ec6146104f8575f5ffd5b806334fc6fce14610386578063397576d8146103e45780633b158390146103f75780633eaa0da81461044f578063402914f514610467575f5ffd5b80631dffa3dc1161021d5780631dffa3dc146102c457806321338b38146102d75780632329e48c146102f7578063295703e9146103175780632a4ccee51461032a575f5ffd5b806301e3e9151461025957806302b2f7c71461027457806304c3707d146102895780630d86419a1461029c57806315c973c3146102af575b5f5ffd5b6102616107c3565b6040519081526020015b60405180910390f35b610287610282366004614f1a565b6107d3565b005b610287610297366004614f3a565b610e83565b6102876102aa366004614f65565b610fe4565b600154600160801b900463ffffffff16610261565b6102876102d2366004614f3a565b6110fb565b6102ea6102e5366004614f8f565b61131f565b60405161026b9190614fd2565b61030a610305366004614f3a565b611354565b60405161026b91906150f0565b610287610325366004615204565b6116f1565b61033d610338366004614f3a565b611872565b60405161026b919081516001600160a01b031681526020808301519082015260408083015160ff1690820152606080830151908201526080918201519181019190915260a00190565b6103cf610394366004614f3a565b5f908152600d60209081526040918290208251808401909352546001600160801b03808216808552600160801b909204169290910182905291565b6040805192835260208301919091520161026b565b6102616103f2366004614f3a565b611970565b61043f61040536600461528c565b5f9182526007602090815260408084206001600160a01b03939093168452600982528084205463ffffffff16845291905290205460ff1690565b604051901515815260200161026b565b600354600160801b90046001600160801b0316610261565b610261610475366004614f8f565b611982565b61043f61048836600461528c565b5f9182526010602090815260408084206001600160a01b0393909316845291905290205460ff1690565b6003546001600160801b0316610261565b6001546001600160401b0316610261565b6002546001600160801b0316610261565b6102876104f3366004614f3a565b611993565b61043f610506366004614f8f565b6001600160a01b03165f9081526013602052604090205460ff1690565b600154600160401b900463ffffffff16610261565b610287610546366004614f8f565b611b6d565b610287610559366004614f3a565b611bf5565b610261612296565b610287610574366004614f3a565b6122a7565b610287612357565b61059461058f366004614f8f565b6124d0565b60405161026b91908151815260208083015190820152604080830151908201526060918201519181019190915260800190565b6102616105d5366004614f8f565b612500565b6102ea6105e83660046152ba565b612697565b6106006105fb366004614f1a565b6126a8565b60405161026b91906152dd565b6102616126e5565b610287610623366004615359565b6126f0565b610261610636366004614f3a565b5f9081526011602052604090205490565b61064f6128b8565b60405161026b919081516001600160a01b0390811682526020808401519091169082015260408083015190820152606080830151908201526080808301519082015260a0918201519181019190915260c00190565b6102876106b23660046153ec565b61297a565b6106bf612dd3565b60405161026b919061540f565b6106d4612de3565b60405161026b91905f61018082019050825182526020830151602083015260408301516040830152606083015160608301526080830151608083015260a083015160a083015260c083015160c083015260e083015160e083015261010083015161010083015261012083015161012083015261014083015161014083015261016083015161016083015292915050565b610600610772366004614f3a565b612fc0565b61078a610785366004614f8f565b612ff6565b60405161026b91906155fe565b5f546001600160a01b03165b6040516001600160a01b03909116815260200161026b565b6107a3613135565b5f6107ce600561313e565b905090565b335f908152600e60209081526040808320815160a08101835281546001600160581b038082168352600160581b820416948201949094529093929091849190830190600160b01b900460ff16600381111561083057610830614faa565b600381111561084157610841614faa565b8152905463ffffffff600160b81b820481166020840152600160d81b90910416604090910152905060018160400151600381111561088157610881614faa565b146108cf57338160400151600381111561089d5761089d614faa565b60405163e9c31b1b60e01b81526001600160a01b03909216600483015260ff1660248201526044015b60405180910390fd5b6040805160208082018790523382840152606080830187905283518084039091018152608090920183528151918101919091205f8181526011909252918120549081900361093357604051630fcffcff60e21b8152600481018390526024016108c6565b43811061095657604051633ebc01e160e11b8152600481018390526024016108c6565b5f868152600660209081526040808320815161012081018352815463ffffffff80821683526001600160501b0364010000000083041695830195909552600160701b8104851693820193909352600160901b830484166060820152600160b01b8304909316608084015262ffffff600160d01b83041660a084015260ff600160e81b8304811660c0850152909160e0840191600160f01b909104166007811115610a0257610a02614faa565b6007811115610a1357610a13614faa565b81529054600160f81b900460ff16602090910152905060038160e001516007811115610a4157610a41614faa565b14610a8257868160e001516007811115610a5d57610a5d614faa565b60405163cdd2e06960e01b8152600481019290925260ff1660248201526044016108c6565b5f610a8b613161565b90505f8160a0015163ffffffff16836080015163ffffffff16610aae9190615651565b9050804210610ada576040516348c3f48160e11b8152600481018a9052602481018290526044016108c6565b60408084015163ffffffff165f908152600860205220600101546001600160a01b0316338103610b2057604051637017e8f960e01b8152600481018b90526024016108c6565b5f87602001516001600160581b0316885f01516001600160581b0316610b469190615664565b90508361026001516001600160601b0316811015610b8f57610260840151604051620155b560e01b8152600481018390526001600160601b0390911660248201526044016108c6565b60115f8881526020019081526020015f205f9055610bd28461026001516001600160601b031689602001516001600160581b0316610bcd9190615651565b6131dc565b89546001600160581b0391909116600160581b026affffffffffffffffffffff60581b199091161789555f8b8152600660205260408120805460ff60f01b1916600160f21b17905560c0850151610c2f9063ffffffff1642615651565b6040805160c08101825233815263ffffffff421660208201529192508101610c5683613213565b63ffffffff1681526020015f60ff1681526020015f6001600160801b031681526020018a5f01516001600160581b03166001600160801b0316815250600f5f8e81526020019081526020015f205f820151815f015f6101000a8154816001600160a01b0302191690836001600160a01b031602179055506020820151815f0160146101000a81548163ffffffff021916908363ffffffff1602179055506040820151815f0160186101000a81548163ffffffff021916908363ffffffff1602179055506060820151815f01601c6101000a81548160ff021916908360ff1602179055506080820151816001015f6101000a8154816001600160801b0302191690836001600160801b0316021790555060a08201518160010160106101000a8154816001600160801b0302191690836001600160801b03160217905550905050600160105f8e81526020019081526020015f205f336001600160a01b03166001600160a01b031681526020019081526020015f205f6101000a81548160ff021916908315150217905550826001600160a01b0316336001600160a01b03168d7fc8a6ea2e8b836b6e6d6ffb15072cedb1975fa297777b3cfd7e149c19239a634d84604051610e2591815260200190565b60405180910390a48851604080515f81526001600160581b03909216602083015233918e917fcbdf6214089cba887ecbf35a0b6a734589959c9763342c756bb2a80ca2bc9f6e910160405180910390a3505050505050505050505050565b610e8b613243565b805f03610eab57604051631f2a200560e01b815260040160405180910390fd5b335f908152600e6020526040902060018154600160b01b900460ff166003811115610ed857610ed8614faa565b14610efc5780543390600160b01b900460ff16600381111561089d5761089d614faa565b80545f90610f1890610bcd9085906001600160581b0316615651565b82546affffffffffffffffffffff19166001600160581b0382161783556004805491925084915f90610f549084906001600160801b0316615677565b92506101000a8154816001600160801b0302191690836001600160801b03160217905550336001600160a01b03167fea4a4eea8e0d4dab1861d90f14722797b64d539e384d69556785d4f6b59fb6b78483604051610fc59291909182526001600160581b0316602082015260400190565b60405180910390a2610fd7338461327a565b5050610fe1613318565b50565b610fec613243565b610ff4613342565b6001600160a01b03821661101b5760405163d92e233d60e01b815260040160405180910390fd5b6002546001600160801b03165f82900361104857604051631f2a200560e01b815260040160405180910390fd5b808211156110735760405163380ec9f960e11b815260048101829052602481018390526044016108c6565b61107d8282615664565b600280546fffffffffffffffffffffffffffffffff19166001600160801b03929092169190911790556040518281526001600160a01b038416907f41fdd680478135993bc53fb2ffaf9560951b57ef62ff6badd02b61e018b4f17f9060200160405180910390a26110ee838361336e565b506110f7613318565b5050565b5f818152600660209081526040808320815161012081018352815463ffffffff80821683526001600160501b0364010000000083041695830195909552600160701b8104851693820193909352600160901b830484166060820152600160b01b8304909316608084015262ffffff600160d01b83041660a084015260ff600160e81b8304811660c0850152909160e0840191600160f01b9091041660078111156111a7576111a7614faa565b60078111156111b8576111b8614faa565b81529054600160f81b900460ff16602090910152905060018160e0015160078111156111e6576111e6614faa565b1461120257818160e001516007811115610a5d57610a5d614faa565b805163ffffffff165f908152600a60205260409020546001600160a01b03163314611249576040516358ea1a2760e01b8152600481018390523360248201526044016108c6565b5f610100826080015163ffffffff166112629190615651565b90508043116112995782611277826001615651565b604051631bea84d760e31b8152600481019290925260248201526044016108c6565b5f83815260066020526040902080546007919060ff60f01b1916600160f01b8302179055506112d53383602001516001600160501b03166133ad565b6020808301516040516001600160501b039091168152339185917f6a1f355817b0c67f49d69eab66ba0feb8193205ca23b6ba8653427ff2d2790cc910160405180910390a3505050565b611327614dee565b6001600160a01b0382165f9081526009602052604090205461134e9063ffffffff16613414565b92915050565b6113e2604080516101e08101909152805f81526020015f60ff1681526020015f6001600160a01b031681526020015f6001600160a01b031681526020015f81526020015f81526020015f63ffffffff1681526020015f62ffffff1681526020015f60ff1681526020015f81526020015f81526020015f81526020015f81526020015f81526020015f81525090565b5f828152600660209081526040808320815161012081018352815463ffffffff80821683526001600160501b0364010000000083041695830195909552600160701b8104851693820193909352600160901b830484166060820152600160b01b8304909316608084015262ffffff600160d01b83041660a084015260ff600160e81b8304811660c0850152909160e0840191600160f01b90910416600781111561148e5761148e614faa565b600781111561149f5761149f614faa565b81529054600160f81b900460ff1660209091015290505f8160e0015160078111156114cc576114cc614faa565b036114d75750919050565b5f6114e0613161565b60e0830151909150839060078111156114fb576114fb614faa565b9081600781111561150e5761150e614faa565b90525060c082015160ff16602080850191909152825163ffffffff9081165f908152600a909252604091829020546001600160a01b03168286015290830151161561157b5760408083015163ffffffff165f908152600860205220600101546001600160a01b031661157d565b5f5b6001600160a01b031660608401526020820180516001600160501b03908116608086015290516115ae9116826136e7565b60a080850191909152606083015163ffffffff1660c085015282015162ffffff1660e08401526101008083015160ff169084015260018260e0015160078111156115fa576115fa614faa565b0361161557608082015163ffffffff166101208401526116ea565b60028260e00151600781111561162d5761162d614faa565b036116885760808201805163ffffffff9081166101408601526060830151915161165a9282169116615651565b6101608401526060820151608083015161167d9163ffffffff9081169116615651565b6101808401526116ea565b60078260e0015160078111156116a0576116a0614faa565b1415806116b65750604082015163ffffffff1615155b156116ea5760808201805163ffffffff9081166101a086015260a083015191516116e39282169116615651565b6101c08401525b5050919050565b6116f9613342565b600160ff821611156117225760405162240c1960e51b815260ff821660048201526024016108c6565b836117435760405163a2dc062560e01b8152600481018590526024016108c6565b5f848152601260205260409020546001600160401b03161561177b57604051631298be7960e31b8152600481018590526024016108c6565b6040518060600160405280436001600160401b031681526020018260ff16815260200184848080601f0160208091040260200160405190810160405280939291908181526020018383808284375f92018290525093909452505086815260126020908152604091829020845181549286015160ff16600160401b0268ffffffffffffffffff199093166001600160401b039091161791909117815590830151909150600182019061182c908261572a565b50905050837fd7990b196d5fa720575017f7f267925242f753d7f72f1a060efd1b8b673ec7c5828585604051611864939291906157e4565b60405180910390a250505050565b6118ab6040518060a001604052805f6001600160a01b031681526020015f81526020015f60ff1681526020015f81526020015f81525090565b505f908152600f6020908152604091829020825160c08101845281546001600160a01b03808216835263ffffffff600160a01b8304811684870152600160c01b8304811684880190815260ff600160e01b909404841660608087019182526001909701546001600160801b038082166080808a01918252600160801b909304821660a0808b019182528d519081018e52995190971689529351909416988701989098525190931696840196909652905185169282019290925290519092169082015290565b5f61134e61197c613161565b8361370a565b5f61198c8261378c565b5192915050565b61199b613243565b5f6119a4613161565b90508061024001516001600160601b03168210156119ed57610240810151604051620155b560e01b8152600481018490526001600160601b0390911660248201526044016108c6565b335f908152600e60205260408120908154600160b01b900460ff166003811115611a1957611a19614faa565b14158015611a44575060038154600160b01b900460ff166003811115611a4157611a41614faa565b14155b15611a685780543390600160b01b900460ff16600381111561089d5761089d614faa565b611a71836131dc565b81546001600160581b03919091166001600160b81b031990911617600160b01b1767ffffffffffffffff60b81b1916600160d81b63ffffffff421602178155600480548491905f90611acd9084906001600160801b0316615677565b92506101000a8154816001600160801b0302191690836001600160801b031602179055506001805f0160148282829054906101000a900463ffffffff16611b14919061581c565b92506101000a81548163ffffffff021916908363ffffffff160217905550336001600160a01b03167fb4a7f5c563a0e35593d156394ed681bdc9c39467d7d722749d23862c2e4b712c84604051610fc591815260200190565b611b75613342565b6001600160a01b038116611b9c5760405163d92e233d60e01b815260040160405180910390fd5b5f80546040516001600160a01b03808516939216917ff8ccb027dfcd135e000e9d45e6cc2d662578a8825d4c45b5e32e0adf67e79ec691a35f80546001600160a01b0319166001600160a01b0392909216919091179055565b611bfd613243565b5f818152600660209081526040808320815161012081018352815463ffffffff80821683526001600160501b0364010000000083041695830195909552600160701b8104851693820193909352600160901b830484166060820152600160b01b8304909316608084015262ffffff600160d01b83041660a084015260ff600160e81b8304811660c0850152909160e0840191600160f01b909104166007811115611ca957611ca9614faa565b6007811115611cba57611cba614faa565b81529054600160f81b900460ff16602090910152905060048160e001516007811115611ce857611ce8614faa565b14611d0457818160e001516007811115610a5d57610a5d614faa565b5f828152600f6020908152604091829020825160c08101845281546001600160a01b0381168252600160a01b810463ffffffff90811694830194909452600160c01b8104909316938101849052600160e01b90920460ff166060830152600101546001600160801b038082166080840152600160801b9091041660a082015290421015611db95760408082015190516368d397e960e11b81526004810185905263ffffffff90911660248201526044016108c6565b5f611dc2613161565b90505f836040015190505f611de485602001516001600160501b0316846136e7565b90505f611df18383613957565b600181015486516001600160a01b039081165f908152600e60205260409020610260880151815494955091909216928290600b90611e40908490600160581b90046001600160581b0316615838565b82546101009290920a6001600160581b0381810219909316919092169190910217905550608087015160a0880151604080516001600160801b039384169390921683811115808452602084019490945282820152515f918c917fbc0011a2aa5dcb7a288470a9208bc88c2eb523d18727d8657b52927b03cd231d9181900360600190a2811561208b575f8b8152600660205260409020805460ff60f01b1916600560f01b17905561012088015161026089015161271091611f109161ffff909116906001600160601b0316615857565b611f1a9190615882565b90505f818961026001516001600160601b0316611f379190615664565b6102608a015185549192509085905f90611f5b9084906001600160581b0316615838565b92506101000a8154816001600160581b0302191690836001600160581b0316021790555060016003811115611f9257611f92614faa565b8454600160b01b900460ff166003811115611faf57611faf614faa565b0361200557610260890151600480546001600160601b03909216915f90611fe09084906001600160801b0316615895565b92506101000a8154816001600160801b0302191690836001600160801b031602179055505b61200f85826133ad565b89516102608a0151604080516001600160601b0390921682526020820184905281018490528d916001600160a01b0316907fb44a75dac9907e8f6227db316051de1bbd5b258ca352f0a512fe90129492db999060600160405180910390a36120858c868d602001516001600160501b03166139ad565b5061221b565b5f8b8152600660205260409020805460ff60f01b1916600360f11b1790556120b58786888b613d83565b61271088610120015161ffff16876120cd9190615857565b6120d79190615882565b90505f6120e48288615664565b90506120f38a5f0151826133ad565b8a5163ffffffff165f908152600a6020908152604090912054908c01516001600160a01b03909116906121309082906001600160501b03166133ad565b604080518981525f6020820181905281830152606081018490526080810185905290518e916001600160a01b038916917f77591898055ef4d053293bf73cb9656fe2a5f718d4f2176108d701a81e2011a89181900360a00190a36040516001600160a01b038716908e907fab4bfd248eddb5a0d47d852e7857b7c48c7ebc9822ae00cbb710579e53a29ff3905f90a36020808d01516040516001600160501b0390911681526001600160a01b038316918f917f6a1f355817b0c67f49d69eab66ba0feb8193205ca23b6ba8653427ff2d2790cc910160405180910390a3612218898e8c613e17565b50505b80156122845761222961402f565b6001600160a01b03166342966c68826040518263ffffffff1660e01b815260040161225691815260200190565b5f604051808303815f87803b15801561226d575f5ffd5b505af115801561227f573d5f5f3e3d5ffd5b505050505b50505050505050505050610fe1613318565b5f6107ce6122a2613161565b61403b565b335f908152600e6020526040902060018154600160b01b900460ff1660038111156122d4576122d4614faa565b146122f85780543390600160b01b900460ff16600381111561089d5761089d614faa565b5f82815260116020526040812054900361231d575f8281526011602052604090204390555b60405182815233907f66c183b1c281d96613ed630222ee894a8915363f0e53bd10d64f85c258c23b86906020015b60405180910390a25050565b335f908152600e6020526040902060018154600160b01b900460ff16600381111561238457612384614faa565b146123a85780543390600160b01b900460ff16600381111561089d5761089d614faa565b5f6123b1613161565b61018001516123c69063ffffffff1642615651565b825460ff60b01b1916600160b11b17835590506123e281613213565b825463ffffffff91909116600160b81b0263ffffffff60b81b19821681178455600480546001600160581b039283169290931691909117915f906124309084906001600160801b0316615895565b92506101000a8154816001600160801b0302191690836001600160801b031602179055506001805f0160148282829054906101000a900463ffffffff1661247791906158b4565b92506101000a81548163ffffffff021916908363ffffffff160217905550336001600160a01b03167f239de5bbc96d8d3958406ea8afcce5ea046fbc26e65e14b9b03e33288362ec938260405161234b91815260200190565b6124f760405180608001604052805f81526020015f81526020015f81526020015f81525090565b61134e8261378c565b5f612509613243565b6001600160a01b0382166125305760405163d92e233d60e01b815260040160405180910390fd5b335f908152600e6020526040902060028154600160b01b900460ff16600381111561255d5761255d614faa565b146125815780543390600160b01b900460ff16600381111561089d5761089d614faa565b8054600160b81b900463ffffffff164210156125c157805460405163dd9c894360e01b8152600160b81b90910463ffffffff1660048201526024016108c6565b8054600160581b90046001600160581b03161561260557805460405163077e73a760e21b8152600160581b9091046001600160581b031660048201526024016108c6565b80547affffffffff0000000000000000000000ffffffffffffffffffffff198116600360b01b178255604080516001600160a01b03861681526001600160581b0390921660208301819052935033917fd1ecabcbb80d01fbfb1d45b6cc5307ab03d0d1cc199b3e58ad3b203ba3f0d239910160405180910390a2612689838361336e565b50612692613318565b919050565b61269f614dee565b61134e82613414565b6040805160a0810182525f8082526020820181905291810182905260608082019290925260808101919091526126de8383614050565b9392505050565b5f6107ce600561423c565b6126f8613243565b5f61270560406020614255565b90508061272557604051632fc532ad60e11b815260040160405180910390fd5b6001600160a01b0385165f9081526013602052604090205460ff161561276957604051632058b6db60e01b81526001600160a01b03861660048201526024016108c6565b604080516001600160a01b03871660208201529081018590525f9060600160408051601f19818403018152828252805160209182012090830152016040516020818303038152906040528051906020012090506127c8848484846142ad565b6127e5576040516309bde33960e01b815260040160405180910390fd5b6001600160a01b0386165f8181526013602052604090819020805460ff19166001179055517f1747857504b94e5be51b1fe4b467e5d2daa63a0d21577089a13fa99f9414dcc8906128399088815260200190565b60405180910390a261284961402f565b6040516340c10f1960e01b81526001600160a01b0388811660048301526024820188905291909116906340c10f19906044015f604051808303815f87803b158015612892575f5ffd5b505af11580156128a4573d5f5f3e3d5ffd5b5050505050506128b2613318565b50505050565b6128fd6040518060c001604052805f6001600160a01b031681526020015f6001600160a01b031681526020015f81526020015f81526020015f81526020015f81525090565b6040518060c0016040528061291061402f565b6001600160a01b031681526020016129266142c4565b6001600160a01b0316815260200161294060286008614255565b815260200161295160306008614255565b815260200161296260386008614255565b815260200161297360406020614255565b9052919050565b335f908152600e6020526040902060018154600160b01b900460ff1660038111156129a7576129a7614faa565b146129cb5780543390600160b01b900460ff16600381111561089d5761089d614faa565b60045f84815260066020526040902054600160f01b900460ff1660078111156129f6576129f6614faa565b14612a26575f838152600660205260409020548390600160f01b900460ff166007811115610a5d57610a5d614faa565b5f838152600f6020908152604091829020825160c08101845281546001600160a01b0381168252600160a01b810463ffffffff90811694830194909452600160c01b8104909316938101849052600160e01b90920460ff166060830152600101546001600160801b038082166080840152600160801b9091041660a0820152904210612ada57604080820151905163377045dd60e01b81526004810186905263ffffffff90911660248201526044016108c6565b5f84815260106020908152604080832033845290915290205460ff1615612b1d576040516304f9da6360e01b8152600481018590523360248201526044016108c6565b6020810151825463ffffffff918216600160d81b90910490911610612b5e5760405163731aec2760e01b8152600481018590523360248201526044016108c6565b5f8481526010602090815260408083203384529091529020805460ff191660011790558154608082015160a08301516001600160581b03909216916001600160801b039182169116118415612bd0578183608001818151612bbf9190615677565b6001600160801b0316905250612bef565b818360a001818151612be29190615677565b6001600160801b03169052505b60408051861515815260208101849052339188917fcbdf6214089cba887ecbf35a0b6a734589959c9763342c756bb2a80ca2bc9f6e910160405180910390a35f6004612c39613161565b60c00151612c4791906158d0565b63ffffffff16905083608001516001600160801b03168460a001516001600160801b031611151582151514158015612c9357508042856040015163ffffffff16612c919190615664565b105b8015612ca95750600260ff16846060015160ff16105b15612d26578084604001818151612cc0919061581c565b63ffffffff1690525060608401805160019190612cde9083906158f7565b60ff16905250604084810151905163ffffffff909116815287907f056e7bffbb38acc48d7dced565bfe9b5298427871b5f9191124272aa0792536d9060200160405180910390a25b5050505f938452600f6020908152604094859020825181549284015196840151606085015160ff16600160e01b0260ff60e01b1963ffffffff928316600160c01b021664ffffffffff60c01b1992909916600160a01b026001600160c01b03199095166001600160a01b0390931692909217939093179290921695909517178455608081015160a0909101516001600160801b03908116600160801b029116176001909301929092555050565b612ddb614e77565b6107ce613161565b612e3b6040518061018001604052805f81526020015f81526020015f81526020015f81526020015f81526020015f81526020015f81526020015f81526020015f81526020015f81526020015f81526020015f81525090565b5f612e44613161565b6040805160a0810182526001546001600160401b0381168252600160401b810463ffffffff908116602080850191909152600160601b8304821684860152600160801b8084048316606080870191909152600160a01b90940483166080860152855193840186526002546001600160801b03811685529081046001600160601b031691840191909152600160e01b900416928101929092529192505f612ee98461403b565b60208085015163ffffffff908116885260608087015182169289019290925285516001600160401b03166040808a01919091526003546001600160801b03808216948b01949094528651841660808b0152600160801b900490921660a089015260c0880183905290840151919250168114612f64575f612f6a565b81602001515b6001600160601b031660e0860152612f82848261370a565b610100860152612f92600561423c565b61012086015250506080015163ffffffff16610140830152506004546001600160801b031661016082015290565b6040805160a0810182525f80825260208201819052918101829052606080820192909252608081019190915261134e8243614050565b61301e6040805160808101909152805f81526020015f81526020015f81526020015f81525090565b6001600160a01b0382165f908152600e60209081526040808320815160a08101835281546001600160581b038082168352600160581b82041694820194909452929091830190600160b01b900460ff16600381111561307f5761307f614faa565b600381111561309057613090614faa565b8152905463ffffffff600160b81b820481166020840152600160d81b9091041660409182015280516080810182529082015191925090819060038111156130d9576130d9614faa565b815282516001600160581b0390811660208084019190915284015116604082015260600160028360400151600381111561311557613115614faa565b14613120575f613126565b82606001515b63ffffffff1690529392505050565b5f6107ce61402f565b5f195f9081526020829052604081205460f01c9081900361269257506001919050565b613169614e77565b613175606a6060615651565b61318090602d615651565b303b146131a05760405163056eea2360e21b815260040160405180910390fd5b60408051606a80825260a082019092525f91602082018180368337019050508051909150608d60208301303c6131d6815f6142d0565b91505090565b5f6001600160581b0382111561320f576040516306dfcc6560e41b815260586004820152602481018390526044016108c6565b5090565b5f63ffffffff82111561320f576040516306dfcc6560e41b815260206004820152602481018390526044016108c6565b61324b614524565b61327860017f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005b90614564565b565b61328261402f565b6040516323b872dd60e01b81526001600160a01b0384811660048301523060248301526044820184905291909116906323b872dd906064015b6020604051808303815f875af11580156132d7573d5f5f3e3d5ffd5b505050506040513d601f19601f820116820180604052508101906132fb9190615910565b6110f7576040516312171d8360e31b815260040160405180910390fd5b6132785f7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f00613272565b5f546001600160a01b0316331461327857604051630bd4212160e11b81523360048201526024016108c6565b61337661402f565b60405163a9059cbb60e01b81526001600160a01b03848116600483015260248201849052919091169063a9059cbb906044016132bb565b80156110f7576133bc8161456b565b6001600160a01b0383165f908152600c6020526040812080549091906133ec9084906001600160801b0316615677565b92506101000a8154816001600160801b0302191690836001600160801b031602179055505050565b61341c614dee565b8163ffffffff165f0361342e57919050565b63ffffffff82165f90815260086020908152604080832081516101608101835281546001600160581b038082168352600160581b8204169482019490945262ffffff600160b01b8504169281019290925260ff600160c81b840481166060840152600160d01b8404811660808401529192909160a0840191600160d81b90041660058111156134bf576134bf614faa565b60058111156134d0576134d0614faa565b8152815463ffffffff600160e01b90910481166020808401919091526001909301546001600160a01b038116604084015260ff600160a01b820481166060850152600160a81b8204166080840152600160b01b9004811660a09283015286168552820151919250830190600581111561354b5761354b614faa565b9081600581111561355e5761355e614faa565b90525060e08101516001600160a01b0316604083015280516001600160581b039081166060840152602082018051821660808501525182516135a4929182169116615664565b60a0830152604081015162ffffff1660c08301526101008082015160ff90811660e0850152606083015181169184019190915260808201518116610120808501919091528201511661014083015260038160a00151600581111561360a5761360a614faa565b036136225761014081015163ffffffff166101608301525b60058160a00151600581111561363a5761363a614faa565b036136525761014081015163ffffffff166101808301525b60c081015163ffffffff166101a08301526136876136716001856158b4565b63ffffffff16600561459e90919063ffffffff16565b6101e08301819052158015906136aa5750806060015160ff16816080015160ff16105b156136e157806040015162ffffff1666038d7ea4c680008360a001516136d09190615882565b6136da9190615857565b6101c08301525b50919050565b5f6126de8383602001516001600160601b0316846040015163ffffffff16614609565b5f826101c001516001600160601b03169050826101e0015161ffff1682101561134e576101e08301516137439061ffff16612710615857565b82846101e0015161ffff166137589190615664565b61020085015161376e9063ffffffff1684615857565b6137789190615857565b6137829190615882565b6126de9082615651565b6137b360405180608001604052805f81526020015f81526020015f81526020015f81525090565b6001600160a01b0382165f908152600c60209081526040808320815160808101835290546001600160801b038116808352600160801b820463ffffffff908116848701908152600160a01b84046001600160581b03908116868801908152600160f81b90950460ff16151560608701529289525116948701949094528051841692860192909252905190929116900361384c5750919050565b5f613855613161565b90506138608161403b565b826020015163ffffffff1610613877575050919050565b60208083015163ffffffff165f908152600d825260408082208151808301909252546001600160801b03808216808452600160801b90920416938201939093529190036138f857600254600160801b90046001600160601b0316815260208301516138e990839063ffffffff1661370a565b6001600160801b031660208201525b805f01516001600160801b031683604001516001600160581b031682602001516001600160801b031661392b9190615857565b6139359190615882565b606085018190528451859061394b908390615651565b90525092949350505050565b63ffffffff82165f90815260086020526040812090600160d01b605884901b61397e845490565b6139889190615664565b6139929190615664565b4360e01b6001600160e01b03821617835590505b5092915050565b5f6127106139b9614633565b6139c39084615857565b6139cd9190615882565b90505f6139da8284615664565b90505f6139ed6139e861464a565b614661565b6002549091505f90600160e01b900463ffffffff16821115613aba57604080516060810182526002546001600160801b0381168252600160801b81046001600160601b03166020830152600160e01b900463ffffffff1691810191909152613a5d8184613a58613161565b614683565b815160028054602085015160409095015163ffffffff16600160e01b026001600160e01b036001600160601b03909616600160801b026001600160e01b03199092166001600160801b039094169390931717939093161790915590505b60028054859082905f90613ad89084906001600160801b0316615677565b92506101000a8154816001600160801b0302191690836001600160801b0316021790555085815f0160108282829054906101000a90046001600160601b0316613b21919061592b565b82546001600160601b039182166101009390930a9283029190920219909116179055506001600160a01b0387165f908152600c60205260409020805463ffffffff600160801b9091041684118015613b8957508054600160a01b90046001600160581b031615155b15613c74576040805160808101825282546001600160801b0381168252600160801b810463ffffffff166020830152600160a01b81046001600160581b031692820192909252600160f81b90910460ff1615156060820152613bec8982876147e1565b6001600160a01b03808a165f908152600c60209081526040918290208451815492860151938601516060909601511515600160f81b026001600160f81b036001600160581b03909716600160a01b029690961663ffffffff909416600160801b026001600160a01b03199093166001600160801b039091161791909117909216179190911790555b8054859082905f90613c909084906001600160801b0316615677565b82546101009290920a6001600160801b0381810219909316919092169190910217905550805463ffffffff60801b1916600160801b63ffffffff8616021780825587908290601490613cf3908490600160a01b90046001600160581b031661594a565b82546001600160581b039182166101009390930a92830291909202199091161790555080546001600160f81b0316600160f81b17815560408051868152602081018890526001600160a01b038a16918b917fdf01715a9cfc8c90fe891520a6f187c447c74181a4e015fbe9e628467a9071f6910160405180910390a3613d7883614933565b505050505050505050565b8254829084905f90613d9f9084906001600160581b0316615838565b92506101000a8154816001600160581b0302191690836001600160581b031602179055508160035f015f8282829054906101000a90046001600160801b0316613de89190615895565b92506101000a8154816001600160801b0302191690836001600160801b031602179055506128b28484836149a1565b63ffffffff83165f908152600860205260408120600180820154919291613e4991600160a81b90910460ff16906158f7565b60018301805460ff60a81b198116600160a81b60ff851690810291821790935560405192835292935086926001600160a01b03918216911617907f768a7f1542db0dd198cb5f57ed148f9c55555fb95b5cda998143bea54a5310609060200160405180910390a3815461014084015160ff600160d81b90920482169190811690831610801590613f0557506001816005811115613ee857613ee8614faa565b1480613f0557506002816005811115613f0357613f03614faa565b145b15614027576001816005811115613f1e57613f1e614faa565b03613f6357600180548190601090613f44908390600160801b900463ffffffff166158b4565b92506101000a81548163ffffffff021916908363ffffffff1602179055505b825460ff60d81b1916600560d81b1783556101608401515f90613f8c9063ffffffff1642615651565b9050613f9781613213565b8460010160166101000a81548163ffffffff021916908363ffffffff160217905550613fe1600188613fc991906158b4565b63ffffffff165f60056149cd9092919063ffffffff16565b60018401546040518281526001600160a01b03909116907fb75ffd89984173ec531f0ea2df11179b5c4e1214a11d91750ed2f3f9ccb9a7c69060200160405180910390a2505b505050505050565b5f6107ce5f6014614255565b5f61134e826101a0015163ffffffff16614661565b6040805160a0810182525f808252602080830182905282840182905260608084018390526080840152858252601290529190912080546001600160401b0316158015906140a7575080546001600160401b03168310155b1561417f576040805160a0810182526001808252835460ff600160401b820416602084015230938301939093526001600160401b03909216606082015290820180546080830191906140f8906156aa565b80601f0160208091040260200160405190810160405280929190818152602001828054614124906156aa565b801561416f5780601f106141465761010080835404028352916020019161416f565b820191905f5260205f20905b81548152906001019060200180831161415257829003601f168201915b505050505081525091505061134e565b5f6141886142c4565b90506001600160a01b03811661419f57505061134e565b5f6141ac60306008614255565b9050816001600160a01b03166388122e20878388106141cb57836141cd565b875b6040516001600160e01b031960e085901b168152600481019290925260248201526044015f60405180830381865afa15801561420b573d5f5f3e3d5ffd5b505050506040513d5f823e601f3d908101601f191682016040526142329190810190615a1a565b9695505050505050565b5f195f9081526020829052604081205461134e90614c7a565b5f614262606a6060615651565b61426d90602d615651565b303b1461428d5760405163056eea2360e21b815260040160405180910390fd5b604051602084602d0182303c80518360031b610100031c91505092915050565b5f826142ba868685614cfd565b1495945050505050565b5f6107ce601480614255565b6142d8614e77565b8183016020015160a01c815281614304846142f4600c84615651565b9081016020015190925060a01c90565b6001600160601b0316602083015261433184614321600c84615651565b9081016020015190925060e01c90565b63ffffffff16604083015261434b84614321600484615651565b63ffffffff16606083015261436584614321600484615651565b63ffffffff16608083015261437f84614321600484615651565b63ffffffff1660a083015261439984614321600484615651565b63ffffffff1660c08301526143c3846143b3600484615651565b9081016020015190925060f01c90565b61ffff1660e08301526143db846143b3600284615651565b61ffff166101008301526143f4846143b3600284615651565b61ffff1661012083015261441d8461440d600284615651565b9081016020015190925060f81c90565b60ff1661014083015261443584614321600184615651565b63ffffffff1661016083015261445084614321600484615651565b63ffffffff1661018083015261446b84614321600484615651565b63ffffffff166101a0830152614486846142f4600484615651565b6001600160601b03166101c08301526144a4846143b3600c84615651565b61ffff166101e08301526144bd84614321600284615651565b63ffffffff166102008301526144d88461440d600484615651565b60ff166102208301526144f0846142f4600184615651565b6001600160601b031661024083015261450e846142f4600c84615651565b6001600160601b03166102608301525092915050565b7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005c1561327857604051633ee5aeb560e01b815260040160405180910390fd5b80825d5050565b5f6001600160801b0382111561320f576040516306dfcc6560e41b815260806004820152602481018390526044016108c6565b5f5f6145a98461313e565b90505f816001146145cc57600284901c5f908152602086905260409020546145dd565b5f195f908152602086905260409020545b90506145ee60016001603c1b615664565b6145fc60038616603c615857565b9190911c16949350505050565b5f6127106146178386615857565b6146219190615882565b9050828110156126de57509092915050565b5f6107ce6146436060602c615651565b6002614255565b5f6107ce61465a6060603b615651565b6004614255565b5f8161466f60286008614255565b6146799042615664565b61134e9190615882565b5f82846040015163ffffffff161061469c57505f6126de565b60208401516001600160601b031680156147c7576146c483866040015163ffffffff1661370a565b91506040518060400160405280826001600160801b031681526020016146e98461456b565b6001600160801b0390811690915260408088015163ffffffff165f908152600d6020908152919020835193909101518216600160801b02929091169190911790556147338261456b565b60038054601090614755908490600160801b90046001600160801b0316615677565b92506101000a8154816001600160801b0302191690836001600160801b03160217905550846040015163ffffffff167f3428f1922d52d3ab526965ae4e179f144b5ab19dc9b9c862c0629ca20e1c701282846040516147be929190918252602082015260400190565b60405180910390a25b5063ffffffff831660408501525f60208501529392505050565b60408201516001600160581b03161580614805575080826020015163ffffffff1610155b1561480f57505050565b60208083015163ffffffff165f908152600d825260408082208151808301835290546001600160801b03808216808452600160801b90920416948201859052918601519093614867916001600160581b031690615857565b6148719190615882565b905080845f018181516148849190615677565b6001600160801b039081169091526003805484935090916010916148b1918591600160801b900416615895565b92506101000a8154816001600160801b0302191690836001600160801b03160217905550836020015163ffffffff16856001600160a01b03167fa61feaa036f4ec1a8f2a21caf834e110a47a2eac165a33a4d59dc86c794aeb6d8360405161491b91815260200190565b60405180910390a350505f6040909201919091525050565b8015610fe15761494161402f565b6040516340c10f1960e01b8152306004820152602481018390526001600160a01b0391909116906340c10f19906044015f604051808303815f87803b158015614988575f5ffd5b505af115801561499a573d5f5f3e3d5ffd5b5050505050565b6149c86149af6001856158b4565b63ffffffff166149bf8484614d3e565b600591906149cd565b505050565b6149dc60016001603c1b615664565b8111156149ff576040516311689a6760e11b8152600481018290526024016108c6565b5f195f908152602084905260408120549060f082901c90819003614a21575060015b614a2c816002615857565b84901c15614a665783614a40826002615857565b604051634df6439d60e11b815260048101929092526001901b60248201526044016108c6565b5f614a7560038616603c615857565b90505f82600114614a8a57600286901c614a8d565b5f195b90505f83600114614aab575f82815260208990526040902054614aad565b845b90505f614abf60016001603c1b615664565b82851c169050868103614ad757505050505050505050565b86841b84614aea60016001603c1b615664565b901b19831617915084600103614b1857505f195f908152602098909852604090972096909655505050505050565b5f83815260208a9052604081208390558188119081614b4057614b3b8984615664565b614b4a565b614b4a838a615664565b905060015b87811015614c6c575f614b63826002615857565b8c901c9050614b7660038216603c615857565b9750614b8360018a615664565b8214614b9957608082901b600282901c17614b9c565b5f195b9650614ba960018a615664565b8214614bc2575f87815260208e90526040902054614bc4565b895b95505f614bd660016001603c1b615664565b878a1c1690505f85614bf157614bec8583615664565b614bfb565b614bfb8583615651565b9050614c0c60016001603c1b615664565b811115614c2f576040516311689a6760e11b8152600481018290526024016108c6565b808a1b8a614c4260016001603c1b615664565b901b198916178f5f015f8b81526020019081526020015f2081905550505050806001019050614b4f565b505050505050505050505050565b5f614c8a60016001603c1b615664565b614c96603c6003615857565b83901c16614ca960016001603c1b615664565b614cb5603c6002615857565b84901c16614cc860016001603c1b615664565b603c85901c16614cdd60016001603c1b615664565b8516614ce99190615651565b614cf39190615651565b61134e9190615651565b5f81815b84811015614d3557614d2b82878784818110614d1f57614d1f615adb565b90506020020135614dc2565b9150600101614d01565b50949350505050565b81545f906001600160581b03811690600160d81b900460ff166001816005811115614d6b57614d6b614faa565b141580614d81575083516001600160601b031682105b15614d90575f9250505061134e565b8454600160b01b900462ffffff16614daf66038d7ea4c6800084615882565b614db99190615857565b95945050505050565b5f818310614ddc575f8281526020849052604090206126de565b5f8381526020839052604090206126de565b6040805161020081019091525f808252602082019081526020015f6001600160a01b031681526020015f81526020015f81526020015f81526020015f62ffffff1681526020015f60ff1681526020015f60ff1681526020015f60ff1681526020015f60ff1681526020015f81526020015f81526020015f81526020015f81526020015f81525090565b60408051610280810182525f80825260208201819052918101829052606081018290526080810182905260a0810182905260c0810182905260e08101829052610100810182905261012081018290526101408101829052610160810182905261018081018290526101a081018290526101c081018290526101e0810182905261020081018290526102208101829052610240810182905261026081019190915290565b5f5f60408385031215614f2b575f5ffd5b50508035926020909101359150565b5f60208284031215614f4a575f5ffd5b5035919050565b6001600160a01b0381168114610fe1575f5ffd5b5f5f60408385031215614f76575f5ffd5b8235614f8181614f51565b946020939093013593505050565b5f60208284031215614f9f575f5ffd5b81356126de81614f51565b634e487b7160e01b5f52602160045260245ffd5b60068110614fce57614fce614faa565b9052565b815163ffffffff16815261020081016020830151614ff36020840182614fbe565b50604083015161500e60408401826001600160a01b03169052565b50606083015160608301526080830151608083015260a083015160a083015260c083015161504360c084018262ffffff169052565b5060e083015161505860e084018260ff169052565b5061010083015161506f61010084018260ff169052565b5061012083015161508661012084018260ff169052565b5061014083015161509d61014084018260ff169052565b506101608301516101608301526101808301516101808301526101a08301516101a08301526101c08301516101c08301526101e08301516101e083015292915050565b60088110614fce57614fce614faa565b5f6101e0820190506151038284516150e0565b6020830151615117602084018260ff169052565b50604083015161513260408401826001600160a01b03169052565b50606083015161514d60608401826001600160a01b03169052565b506080830151608083015260a083015160a083015260c083015161517960c084018263ffffffff169052565b5060e083015161519060e084018262ffffff169052565b506101008301516151a761010084018260ff169052565b506101208301516101208301526101408301516101408301526101608301516101608301526101808301516101808301526101a08301516101a08301526101c08301516101c083015292915050565b60ff81168114610fe1575f5ffd5b5f5f5f5f60608587031215615217575f5ffd5b8435935060208501356001600160401b03811115615233575f5ffd5b8501601f81018713615243575f5ffd5b80356001600160401b03811115615258575f5ffd5b876020828401011115615269575f5ffd5b602091909101935091506040850135615281816151f6565b939692955090935050565b5f5f6040838503121561529d575f5ffd5b8235915060208301356152af81614f51565b809150509250929050565b5f602082840312156152ca575f5ffd5b813563ffffffff811681146126de575f5ffd5b6020815281511515602082015260ff602083015116604082015260018060a01b0360408301511660608201526001600160401b0360608301511660808201525f608083015160a08084015280518060c0850152806020830160e086015e5f60e0828601015260e0601f19601f8301168501019250505092915050565b5f5f5f5f6060858703121561536c575f5ffd5b843561537781614f51565b93506020850135925060408501356001600160401b03811115615398575f5ffd5b8501601f810187136153a8575f5ffd5b80356001600160401b038111156153bd575f5ffd5b8760208260051b84010111156153d1575f5ffd5b949793965060200194505050565b8015158114610fe1575f5ffd5b5f5f604083850312156153fd575f5ffd5b8235915060208301356152af816153df565b81516001600160601b031681526102808101602083015161543b60208401826001600160601b03169052565b506040830151615453604084018263ffffffff169052565b50606083015161546b606084018263ffffffff169052565b506080830151615483608084018263ffffffff169052565b5060a083015161549b60a084018263ffffffff169052565b5060c08301516154b360c084018263ffffffff169052565b5060e08301516154c960e084018261ffff169052565b506101008301516154e161010084018261ffff169052565b506101208301516154f961012084018261ffff169052565b5061014083015161551061014084018260ff169052565b5061016083015161552a61016084018263ffffffff169052565b5061018083015161554461018084018263ffffffff169052565b506101a083015161555e6101a084018263ffffffff169052565b506101c083015161557b6101c08401826001600160601b03169052565b506101e08301516155936101e084018261ffff169052565b506102008301516155ad61020084018263ffffffff169052565b506102208301516155c461022084018260ff169052565b506102408301516155e16102408401826001600160601b03169052565b506102608301516139a66102608401826001600160601b03169052565b815160808201906004811061561557615615614faa565b8083525060208301516020830152604083015160408301526060830151606083015292915050565b634e487b7160e01b5f52601160045260245ffd5b8082018082111561134e5761134e61563d565b8181038181111561134e5761134e61563d565b6001600160801b03818116838216019081111561134e5761134e61563d565b634e487b7160e01b5f52604160045260245ffd5b600181811c908216806156be57607f821691505b6020821081036136e157634e487b7160e01b5f52602260045260245ffd5b601f8211156149c857828211156149c857805f5260205f20601f840160051c602085101561570757505f5b90810190601f840160051c035f5b81811015614027575f83820155600101615715565b81516001600160401b0381111561574357615743615696565b6157578161575184546156aa565b846156dc565b6020601f821160018114615789575f83156157725750848201515b5f19600385901b1c1916600184901b17845561499a565b5f84815260208120601f198516915b828110156157b85787850151825560209485019460019092019101615798565b50848210156157d557868401515f19600387901b60f8161c191681555b50505050600190811b01905550565b60ff8416815260406020820152816040820152818360608301375f818301606090810191909152601f909201601f1916010192915050565b63ffffffff818116838216019081111561134e5761134e61563d565b6001600160581b03828116828216039081111561134e5761134e61563d565b808202811582820484141761134e5761134e61563d565b634e487b7160e01b5f52601260045260245ffd5b5f826158905761589061586e565b500490565b6001600160801b03828116828216039081111561134e5761134e61563d565b63ffffffff828116828216039081111561134e5761134e61563d565b5f63ffffffff8316806158e5576158e561586e565b8063ffffffff84160491505092915050565b60ff818116838216019081111561134e5761134e61563d565b5f60208284031215615920575f5ffd5b81516126de816153df565b6001600160601b03818116838216019081111561134e5761134e61563d565b6001600160581b03818116838216019081111561134e5761134e61563d565b60405160a081016001600160401b038111828210171561598b5761598b615696565b60405290565b5f82601f8301126159a0575f5ffd5b81516001600160401b038111156159b9576159b9615696565b604051601f8201601f19908116603f011681016001600160401b03811182821017156159e7576159e7615696565b6040528181528382016020018510156159fe575f5ffd5b8160208501602083015e5f918101602001919091529392505050565b5f60208284031215615a2a575f5ffd5b81516001600160401b03811115615a3f575f5ffd5b820160a08185031215615a50575f5ffd5b615a58615969565b8151615a63816153df565b81526020820151615a73816151f6565b60208201526040820151615a8681614f51565b604082015260608201516001600160401b0381168114615aa4575f5ffd5b606082015260808201516001600160401b03811115615ac1575f5ffd5b615acd86828501615991565b608083015250949350505050565b634e487b7160e01b5f52603260045260245ffdfea2646970667358221220f27ac85ddf7611f641f2582991aeb24046c2ab491a14e2a7510e190873e2781c64736f6c63430008250033' as const;
+export const economyModuleBytecode = '0x60a0604052348015600e575f5ffd5b50604051615ac7380380615ac7833981016040819052602b91603b565b6001600160a01b03166080526066565b5f60208284031215604a575f5ffd5b81516001600160a01b0381168114605f575f5ffd5b9392505050565b608051615a4a61007d5f395f60f50152615a4a5ff3fe608060405234801561000f575f5ffd5b50600436106100f3575f3560e01c80637a8be2dd116100955780639d70414d116100645780639d70414d146101f7578063ba595ece1461020a578063c9d27afe1461021d578063ee45121914610230576100f3565b80637a8be2dd146101a45780637b8341e2146101b757806380b89912146101bf5780639512caf3146101e4576100f3565b8063679cdb06116100d1578063679cdb061461015857806375829def1461016b578063761c7cfe1461017e5780637a1a344614610191576100f3565b806304c3707d1461011f5780630d86419a146101325780631dffa3dc14610145575b7f000000000000000000000000000000000000000000000000000000000000000061011d81610243565b005b61011d61012d3660046152ed565b610266565b61011d61014036600461531a565b6103ba565b61011d6101533660046152ed565b6104c8565b61011d6101663660046152ed565b610708565b61011d610179366004615342565b610890565b61011d61018c3660046152ed565b610918565b61011d61019f3660046152ed565b611911565b61011d6101b23660046152ed565b611b01565b61011d611ccb565b6101d26101cd366004615342565b611de9565b60405190815260200160405180910390f35b61011d6101f23660046153b0565b611f88565b61011d610205366004615425565b61223f565b61011d6102183660046154ab565b612407565b61011d61022b366004615507565b612743565b61011d61023e366004615535565b612efb565b365f5f375f5f365f845af43d5f5f3e80801561025d573d5ff35b3d5ffd5b505050565b61026e61320d565b805f0361028e57604051631f2a200560e01b815260040160405180910390fd5b335f90815260106020526040902060018154600160b01b900460ff1660038111156102bb576102bb61555f565b146103115780543390600160b01b900460ff1660038111156102df576102df61555f565b60405163e9c31b1b60e01b81526001600160a01b03909216600483015260ff1660248201526044015b60405180910390fd5b80545f906103329061032d9085906001600160581b0316615587565b613244565b82546affffffffffffffffffffff19166001600160581b038216908117845590915061035f90339061327b565b604080518481526001600160581b038316602082015233917fea4a4eea8e0d4dab1861d90f14722797b64d539e384d69556785d4f6b59fb6b791015b60405180910390a26103ad3384613301565b50506103b761339f565b50565b6103c261320d565b6103ca6133c9565b6001600160a01b0382166103f15760405163d92e233d60e01b815260040160405180910390fd5b6002546001600160801b03165f82900361041e57604051631f2a200560e01b815260040160405180910390fd5b808211156104495760405163380ec9f960e11b81526004810182905260248101839052604401610308565b610453828261559a565b600280546001600160801b0319166001600160801b03929092169190911790556040518281526001600160a01b038416907f41fdd680478135993bc53fb2ffaf9560951b57ef62ff6badd02b61e018b4f17f9060200160405180910390a26104bb83836133f5565b506104c461339f565b5050565b5f818152600860209081526040808320815161010081018352815463ffffffff80821683526001600160501b0364010000000083041695830195909552600160701b8104851693820193909352600160901b8304909316606084015265ffffffffffff600160b01b830416608084015260ff600160e01b8304811660a0850152909160c0840191600160e81b9091041660078111156105695761056961555f565b600781111561057a5761057a61555f565b81529054600160f01b900460ff16602090910152905060018160c0015160078111156105a8576105a861555f565b146105e957818160c0015160078111156105c4576105c461555f565b60405163cdd2e06960e01b8152600481019290925260ff166024820152604401610308565b805163ffffffff165f908152600d60205260409020546001600160a01b03163314610630576040516358ea1a2760e01b815260048101839052336024820152604401610308565b5f610100826080015165ffffffffffff1661064b9190615587565b90508043116106825782610660826001615587565b604051631bea84d760e31b815260048101929092526024820152604401610308565b5f83815260086020526040902080546007919060ff60e81b1916600160e81b8302179055506106be3383602001516001600160501b0316613434565b6020808301516040516001600160501b039091168152339185917f6a1f355817b0c67f49d69eab66ba0feb8193205ca23b6ba8653427ff2d2790cc910160405180910390a3505050565b61071061320d565b5f61071961349b565b90508061024001516001600160601b031682101561076257610240810151604051620155b560e01b8152600481018490526001600160601b039091166024820152604401610308565b335f908152601060205260408120908154600160b01b900460ff16600381111561078e5761078e61555f565b141580156107b9575060038154600160b01b900460ff1660038111156107b6576107b661555f565b14155b156107dd5780543390600160b01b900460ff1660038111156102df576102df61555f565b6107e683613244565b81546001600160581b03919091166001600160b81b031990911617600160b01b1765ffffffffffff60b81b19168155600180548190601490610836908390600160a01b900463ffffffff166155ad565b92506101000a81548163ffffffff021916908363ffffffff16021790555061085e338461327b565b60405183815233907fb4a7f5c563a0e35593d156394ed681bdc9c39467d7d722749d23862c2e4b712c9060200161039b565b6108986133c9565b6001600160a01b0381166108bf5760405163d92e233d60e01b815260040160405180910390fd5b5f80546040516001600160a01b03808516939216917ff8ccb027dfcd135e000e9d45e6cc2d662578a8825d4c45b5e32e0adf67e79ec691a35f80546001600160a01b0319166001600160a01b0392909216919091179055565b61092061320d565b5f818152600860209081526040808320815161010081018352815463ffffffff80821683526001600160501b0364010000000083041695830195909552600160701b8104851693820193909352600160901b8304909316606084015265ffffffffffff600160b01b830416608084015260ff600160e01b8304811660a0850152909160c0840191600160e81b9091041660078111156109c1576109c161555f565b60078111156109d2576109d261555f565b81529054600160f01b900460ff16602090910152905060048160c001516007811115610a0057610a0061555f565b14610a1c57818160c0015160078111156105c4576105c461555f565b5f8281526013602090815260409182902082516101e08101845281546001600160a01b038116825265ffffffffffff600160a01b820481169483019490945260ff600160d01b8204811695830195909552600160d81b8104851615156060830152600160e01b8104851615156080830152600160e81b9004909316151560a0840152600181015480831660c0850152600160301b810490921660e084018190526001600160801b03600160601b90930483166101008501526002820154808416610120860152600160801b908190048416610140860152600383015480851661016087015281900484166101808601526004909201548084166101a0860152919091049091166101c0830152421015610b5f5760e08101516040516368d397e960e11b81526004810185905265ffffffffffff9091166024820152604401610308565b5f610b6861349b565b90505f836040015190505f610b8a85602001516001600160501b031684613516565b90505f610b978383613542565b60018082015460608801919091526101008701516101408801516101208901519394506001600160a01b03909216926001600160801b0391821692610be0929081169116615587565b10158015610bfb57506101008601516001600160801b031615155b158015608088015280610c2a57508561012001516001600160801b03168661014001516001600160801b031611155b151560a087018190526080808801516101208901516101408a01516040805195865292151560208601526001600160801b0391821685840152166060840152518a927fb8953ad9d575cafed5d113e1b988680bd88d4241948fd5236824d94a460e76ce92908290030190a25f8660800151610fdb5761026086015187516001600160a01b03165f9081526010602052604090208054600b90610cdd908490600160581b90046001600160581b03166155c9565b92506101000a8154816001600160581b0302191690836001600160581b031602179055508660135f8b81526020019081526020015f205f820151815f015f6101000a8154816001600160a01b0302191690836001600160a01b031602179055506020820151815f0160146101000a81548165ffffffffffff021916908365ffffffffffff1602179055506040820151815f01601a6101000a81548160ff021916908360ff1602179055506060820151815f01601b6101000a81548160ff0219169083151502179055506080820151815f01601c6101000a81548160ff02191690831515021790555060a0820151815f01601d6101000a81548160ff02191690831515021790555060c0820151816001015f6101000a81548165ffffffffffff021916908365ffffffffffff16021790555060e08201518160010160066101000a81548165ffffffffffff021916908365ffffffffffff16021790555061010082015181600101600c6101000a8154816001600160801b0302191690836001600160801b03160217905550610120820151816002015f6101000a8154816001600160801b0302191690836001600160801b031602179055506101408201518160020160106101000a8154816001600160801b0302191690836001600160801b03160217905550610160820151816003015f6101000a8154816001600160801b0302191690836001600160801b031602179055506101808201518160030160106101000a8154816001600160801b0302191690836001600160801b031602179055506101a0820151816004015f6101000a8154816001600160801b0302191690836001600160801b031602179055506101c08201518160040160106101000a8154816001600160801b0302191690836001600160801b03160217905550905050600560085f8b81526020019081526020015f205f01601d6101000a81548160ff02191690836007811115610fb157610fb161555f565b0217905550610fce89838a602001516001600160501b0316613610565b5050505050505050611909565b8660a00151156113965761026086015187516001600160601b039091169061100490828061372b565b5f5f611022838b61012001516001600160801b03165f14158b6137eb565b6101808d01519296509093509150611043906001600160801b031682615587565b6001600160801b039081166101a08c01526101208b0151166101c08b015261106b8583613434565b89516040805185815260208101859052908101839052606081018690528d916001600160a01b0316907fb45386f68bfcc3d0708d986ec3d1ce848bf6eac868ae476c0825199bafd566b89060800160405180910390a38960135f8e81526020019081526020015f205f820151815f015f6101000a8154816001600160a01b0302191690836001600160a01b031602179055506020820151815f0160146101000a81548165ffffffffffff021916908365ffffffffffff1602179055506040820151815f01601a6101000a81548160ff021916908360ff1602179055506060820151815f01601b6101000a81548160ff0219169083151502179055506080820151815f01601c6101000a81548160ff02191690831515021790555060a0820151815f01601d6101000a81548160ff02191690831515021790555060c0820151816001015f6101000a81548165ffffffffffff021916908365ffffffffffff16021790555060e08201518160010160066101000a81548165ffffffffffff021916908365ffffffffffff16021790555061010082015181600101600c6101000a8154816001600160801b0302191690836001600160801b03160217905550610120820151816002015f6101000a8154816001600160801b0302191690836001600160801b031602179055506101408201518160020160106101000a8154816001600160801b0302191690836001600160801b03160217905550610160820151816003015f6101000a8154816001600160801b0302191690836001600160801b031602179055506101808201518160030160106101000a8154816001600160801b0302191690836001600160801b031602179055506101a0820151816004015f6101000a8154816001600160801b0302191690836001600160801b031602179055506101c08201518160040160106101000a8154816001600160801b0302191690836001600160801b03160217905550905050600560085f8e81526020019081526020015f205f01601d6101000a81548160ff021916908360078111156113715761137161555f565b021790555061138e8c868d602001516001600160501b0316613610565b505050611897565b61026086015187516001600160a01b03165f9081526010602052604090208054600b906113d4908490600160581b90046001600160581b03166155c9565b92506101000a8154816001600160581b0302191690836001600160581b031602179055506114118584885f01516001600160601b03166001613864565b61141d85848689613ad8565b5f5f611448868961026001516001600160601b03168b61014001516001600160801b0316118a6137eb565b6101608c01519295509093509150611469906001600160801b031682615587565b6001600160801b03166101a08a01526102608801516101408a0151611497916001600160601b0316906155e8565b6001600160801b03166101c08a015288516114b29083613434565b8860135f8d81526020019081526020015f205f820151815f015f6101000a8154816001600160a01b0302191690836001600160a01b031602179055506020820151815f0160146101000a81548165ffffffffffff021916908365ffffffffffff1602179055506040820151815f01601a6101000a81548160ff021916908360ff1602179055506060820151815f01601b6101000a81548160ff0219169083151502179055506080820151815f01601c6101000a81548160ff02191690831515021790555060a0820151815f01601d6101000a81548160ff02191690831515021790555060c0820151816001015f6101000a81548165ffffffffffff021916908365ffffffffffff16021790555060e08201518160010160066101000a81548165ffffffffffff021916908365ffffffffffff16021790555061010082015181600101600c6101000a8154816001600160801b0302191690836001600160801b03160217905550610120820151816002015f6101000a8154816001600160801b0302191690836001600160801b031602179055506101408201518160020160106101000a8154816001600160801b0302191690836001600160801b03160217905550610160820151816003015f6101000a8154816001600160801b0302191690836001600160801b031602179055506101808201518160030160106101000a8154816001600160801b0302191690836001600160801b031602179055506101a0820151816004015f6101000a8154816001600160801b0302191690836001600160801b031602179055506101c08201518160040160106101000a8154816001600160801b0302191690836001600160801b03160217905550905050600660085f8d81526020019081526020015f205f01601d6101000a81548160ff021916908360078111156117625761176261555f565b0217905550895163ffffffff165f908152600d6020908152604090912054908b01516001600160a01b03909116906117a49082906001600160501b0316613434565b604080518881525f6020820181905281830152606081018590526080810184905260a0810186905290518d916001600160a01b038816917fab3a76ccb38be984e34a7c7543b9b26628c3e4b8285107e83536a3765122d6cc9181900360c00190a36040516001600160a01b038616908d907fab4bfd248eddb5a0d47d852e7857b7c48c7ebc9822ae00cbb710579e53a29ff3905f90a36020808c01516040516001600160501b0390911681526001600160a01b038316918e917f6a1f355817b0c67f49d69eab66ba0feb8193205ca23b6ba8653427ff2d2790cc910160405180910390a3611893888d8b613bee565b5050505b8015611900576118a5613d87565b6001600160a01b03166342966c68826040518263ffffffff1660e01b81526004016118d291815260200190565b5f604051808303815f87803b1580156118e9575f5ffd5b505af11580156118fb573d5f5f3e3d5ffd5b505050505b50505050505050505b6103b761339f565b335f90815260106020526040902060018154600160b01b900460ff16600381111561193e5761193e61555f565b146119625780543390600160b01b900460ff1660038111156102df576102df61555f565b5f828152601560205260409020546001600160a01b03161561199a5760405163e90f941560e01b815260048101839052602401610308565b5f6119a361349b565b610260015182546001600160601b0390911691505f906119d5906001600160581b03600160581b82048116911661559a565b905081811015611a0157604051620155b560e01b81526004810182905260248101839052604401610308565b825482908490600b90611a25908490600160581b90046001600160581b0316615607565b82546001600160581b039182166101009390930a928302919092021990911617905550604080516060810182523380825265ffffffffffff43811660208085019182524283168587019081525f8b815260159092529086902094518554925191518416600160d01b026001600160d01b0392909416600160a01b026001600160d01b03199093166001600160a01b03919091161791909117161790915590517f66c183b1c281d96613ed630222ee894a8915363f0e53bd10d64f85c258c23b8690611af39087815260200190565b60405180910390a250505050565b5f81815260156020908152604091829020825160608101845290546001600160a01b03811680835265ffffffffffff600160a01b8304811694840194909452600160d01b909104909216928101929092523314611b7457604051630fcffcff60e21b815260048101839052602401610308565b5f611b7d61349b565b90505f8160a0015163ffffffff16836040015165ffffffffffff16611ba29190615587565b9050804211611bd95783611bb7826001615587565b604051634321bfaf60e11b815260048101929092526024820152604401610308565b5f84815260156020526040812081905561030083015161026084015161271091611c129161ffff909116906001600160601b0316615626565b611c1c9190615651565b9050611c37338461026001516001600160601b03168361372b565b600280548291905f90611c549084906001600160801b0316615664565b92506101000a8154816001600160801b0302191690836001600160801b03160217905550336001600160a01b03167f0d96bf53063751e4886b7133223f26f00d9f00844097a3af741caf141884c9638683604051611cbc929190918252602082015260400190565b60405180910390a25050505050565b335f90815260106020526040902060018154600160b01b900460ff166003811115611cf857611cf861555f565b14611d1c5780543390600160b01b900460ff1660038111156102df576102df61555f565b5f611d2561349b565b6101800151611d3a9063ffffffff1642615587565b8254600160b11b66ffffffffffffff60b01b19909116600160b81b65ffffffffffff8416021717835560018054919250908190601490611d88908390600160a01b900463ffffffff16615683565b92506101000a81548163ffffffff021916908363ffffffff160217905550611db0335f61327b565b60405181815233907f239de5bbc96d8d3958406ea8afcce5ea046fbc26e65e14b9b03e33288362ec939060200160405180910390a25050565b5f611df261320d565b6001600160a01b038216611e195760405163d92e233d60e01b815260040160405180910390fd5b335f90815260106020526040902060028154600160b01b900460ff166003811115611e4657611e4661555f565b14611e6a5780543390600160b01b900460ff1660038111156102df576102df61555f565b8054600160b81b900465ffffffffffff16421015611eae57805460405163dd9c894360e01b8152600160b81b90910465ffffffffffff166004820152602401610308565b8054600160581b90046001600160581b031615611ef257805460405163077e73a760e21b8152600160581b9091046001600160581b03166004820152602401610308565b80547fffffff00000000000000ffffffffffffffffffffff00000000000000000000008116600360b01b178255604080516001600160a01b03861681526001600160581b0390921660208301819052935033917fd1ecabcbb80d01fbfb1d45b6cc5307ab03d0d1cc199b3e58ad3b203ba3f0d239910160405180910390a2611f7a83836133f5565b50611f8361339f565b919050565b611f906133c9565b600160ff83161115611fb95760405162240c1960e51b815260ff83166004820152602401610308565b84611fda5760405163a2dc062560e01b815260048101869052602401610308565b5f8581526016602052604090205467ffffffffffffffff161561201357604051631298be7960e31b815260048101869052602401610308565b61201c81613d98565b6040518060e001604052804367ffffffffffffffff1681526020018360ff168152602001825f016020810190612052919061569f565b60ff16815260200182602001602081019061206d91906156b8565b63ffffffff16815260200161208860608401604085016156b8565b63ffffffff1681526020016120a360808401606085016156db565b61ffff16815260200185858080601f0160208091040260200160405190810160405280939291908181526020018383808284375f920182905250939094525050878152601660209081526040918290208451815492860151938601516060870151608088015160a089015161ffff16600160901b0261ffff60901b1963ffffffff928316600160701b021665ffffffffffff60701b1992909316600160501b0263ffffffff60501b1960ff958616690100000000000000000002166dffffffffff0000000000000000001995909916600160401b0268ffffffffffffffffff1990981667ffffffffffffffff9096169590951796909617929092169590951791909117169290921717815560c083015190915060018201906121c59082615796565b508691507f29e40200b2f3f219877b0df8ce60d5e8717fc21f6904070d67dd65b49f6915ae90508386866121fc602087018761569f565b61220c60408801602089016156b8565b61221c6060890160408a016156b8565b61222c60808a0160608b016156db565b604051611cbc9796959493929190615879565b61224761320d565b5f61225460406020613ee8565b90508061227457604051632fc532ad60e11b815260040160405180910390fd5b6001600160a01b0385165f9081526017602052604090205460ff16156122b857604051632058b6db60e01b81526001600160a01b0386166004820152602401610308565b604080516001600160a01b03871660208201529081018590525f9060600160408051601f198184030181528282528051602091820120908301520160405160208183030381529060405280519060200120905061231784848484613f40565b612334576040516309bde33960e01b815260040160405180910390fd5b6001600160a01b0386165f8181526017602052604090819020805460ff19166001179055517f1747857504b94e5be51b1fe4b467e5d2daa63a0d21577089a13fa99f9414dcc8906123889088815260200190565b60405180910390a2612398613d87565b6040516340c10f1960e01b81526001600160a01b0388811660048301526024820188905291909116906340c10f19906044015f604051808303815f87803b1580156123e1575f5ffd5b505af11580156123f3573d5f5f3e3d5ffd5b50505050505061240161339f565b50505050565b60408051602081018690523391810191909152606081018490525f9060800160408051601f1981840301815282825280516020918201205f81815260158352839020606085018452546001600160a01b03811680865265ffffffffffff600160a01b8304811694870194909452600160d01b9091049092169284019290925290925033146124ab57604051630fcffcff60e21b815260048101839052602401610308565b43816020015165ffffffffffff16106124da57604051633ebc01e160e11b815260048101839052602401610308565b5f868152600860209081526040808320815161010081018352815463ffffffff80821683526001600160501b0364010000000083041695830195909552600160701b8104851693820193909352600160901b8304909316606084015265ffffffffffff600160b01b830416608084015260ff600160e01b8304811660a0850152909160c0840191600160e81b90910416600781111561257b5761257b61555f565b600781111561258c5761258c61555f565b81529054600160f01b900460ff16602090910152905060038160c0015160078111156125ba576125ba61555f565b141580156125de575060048160c0015160078111156125db576125db61555f565b14155b156125fa57868160c0015160078111156105c4576105c461555f565b806080015165ffffffffffff16826040015165ffffffffffff161015612636576040516312b5b34960e11b815260048101849052602401610308565b5f61263f61349b565b90505f8160a0015163ffffffff16836080015165ffffffffffff166126649190615587565b9050804210612690576040516348c3f48160e11b8152600481018a905260248101829052604401610308565b60408084015163ffffffff165f908152600a60205220600101546001600160a01b03163381036126d657604051637017e8f960e01b8152600481018b9052602401610308565b5f8681526015602052604081205560048460c0015160078111156126fc576126fc61555f565b03612725576127208a86602001518561026001516001600160601b03168b8b613f57565b612737565b6127378a866020015183868c8c614091565b50505050505050505050565b60045f83815260086020526040902054600160e81b900460ff16600781111561276e5761276e61555f565b1461279e575f828152600860205260409020548290600160e81b900460ff1660078111156105c4576105c461555f565b5f8281526013602090815260409182902082516101e08101845281546001600160a01b038116825265ffffffffffff600160a01b820481169483019490945260ff600160d01b8204811695830195909552600160d81b8104851615156060830152600160e01b8104851615156080830152600160e81b9004909316151560a0840152600181015480831660c0850152600160301b810490921660e084018190526001600160801b03600160601b90930483166101008501526002820154808416610120860152600160801b908190048416610140860152600383015480851661016087015281900484166101808601526004909201548084166101a0860152919091049091166101c083015242106128e05760e081015160405163377045dd60e01b81526004810185905265ffffffffffff9091166024820152604401610308565b5f83815260146020908152604080832033845290915290208054600160d81b900460ff1680612918575081516001600160a01b031633145b1561293f576040516304f9da6360e01b815260048101859052336024820152604401610308565b5f61296860018460c0015161295491906158ce565b335f9081526011602052604090209061426f565b6001600160d01b03169050805f0361299c576040516313be270f60e31b815260048101869052336024820152604401610308565b5f6129a561349b565b335f9081526010602052604081206102c083015192935091612710906129cf9061ffff1686615626565b6129d99190615651565b82549091505f906129fc906001600160581b03600160581b82048116911661559a565b905081811015612a2857604051620155b560e01b81526004810182905260248101839052604401610308565b825482908490600b90612a4c908490600160581b90046001600160581b0316615607565b92506101000a8154816001600160581b0302191690836001600160581b031602179055506040518060a00160405280866001600160801b03168152602001836001600160581b0316815260200160011515815260200189151581526020015f151581525060145f8b81526020019081526020015f205f336001600160a01b03166001600160a01b031681526020019081526020015f205f820151815f015f6101000a8154816001600160801b0302191690836001600160801b031602179055506020820151815f0160106101000a8154816001600160581b0302191690836001600160581b031602179055506040820151815f01601b6101000a81548160ff0219169083151502179055506060820151815f01601c6101000a81548160ff0219169083151502179055506080820151815f01601d6101000a81548160ff0219169083151502179055509050505f8761012001516001600160801b03168861014001516001600160801b03161190508815612c0557858861012001818151612bd39190615664565b6001600160801b031690525061016088018051849190612bf4908390615664565b6001600160801b0316905250612c46565b858861014001818151612c189190615664565b6001600160801b031690525061018088018051849190612c39908390615664565b6001600160801b03169052505b604080518a151581526020810188905233918c917fcbdf6214089cba887ecbf35a0b6a734589959c9763342c756bb2a80ca2bc9f6e910160405180910390a35f60048660c00151612c9791906158ec565b63ffffffff1690508861012001516001600160801b03168961014001516001600160801b031611151582151514158015612ce7575080428a60e0015165ffffffffffff16612ce5919061559a565b105b8015612cfd5750600260ff16896040015160ff16105b15612d7e57808960e001818151612d149190615913565b65ffffffffffff1690525060408901805160019190612d34908390615931565b60ff1690525060e089015160405165ffffffffffff90911681528b907f056e7bffbb38acc48d7dced565bfe9b5298427871b5f9191124272aa0792536d9060200160405180910390a25b5050505f9788525050601360209081526040968790208551815492870151988701516060880151608089015160a08a01516001600160a01b039094166001600160d01b031990961695909517600160a01b65ffffffffffff9c8d16021761ffff60d01b1916600160d01b60ff9093169290920260ff60d81b191691909117600160d81b911515919091021761ffff60e01b1916600160e01b9315159390930260ff60e81b191692909217600160e81b9215159290920291909117815560c085015160018201805460e0880151610100890151938b166bffffffffffffffffffffffff1990921691909117600160301b91909a160298909817600160601b600160e01b031916600160601b6001600160801b039283160217909755610120850151610140860151908816600160801b918916820217600283015561016086015161018087015190891690891682021760038301556101a08601516101c090960151958816959097169096029390931760049095019490945550505050565b5f8281526013602090815260409182902082516101e08101845281546001600160a01b038116825265ffffffffffff600160a01b820481169483019490945260ff600160d01b8204811695830195909552600160d81b81048516151560608301819052600160e01b8204861615156080840152600160e81b909104909416151560a0820152600182015480841660c0830152600160301b810490931660e08201526001600160801b03600160601b90930483166101008201526002820154808416610120830152600160801b908190048416610140830152600383015480851661016084015281900484166101808301526004909201548084166101a0830152919091049091166101c08201529061302957604051630d10e80d60e31b815260048101849052602401610308565b5f8381526014602090815260408083206001600160a01b038616845290915290208054600160d81b900460ff16158061306a57508054600160e81b900460ff165b1561309a576040516317eebb5960e01b8152600481018590526001600160a01b0384166024820152604401610308565b8054600160e81b60ff60e81b19909116178082556080830151600160801b9091046001600160581b0316905f90819015806130e9575060a0850151845460ff600160e01b909104161515901515145b156131b1576001600160a01b0386165f9081526010602052604090208054849190600b90613128908490600160581b90046001600160581b03166155c9565b92506101000a8154816001600160581b0302191690836001600160581b031602179055508460800151801561316a57506101c08501516001600160801b031615155b156131ac576101c085015184546101a08701516001600160801b03928316926131969281169116615626565b6131a09190615651565b91506131ac8683613434565b6131be565b50816131be86828061372b565b60408051838152602081018390526001600160a01b0388169189917f3bba8f88bd849dc839da1ce9af9d7e10158877daacb9175442ce10661e732f5e910160405180910390a350505050505050565b61321561431f565b61324260017f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005b9061435f565b565b5f6001600160581b03821115613277576040516306dfcc6560e41b81526058600482015260248101839052604401610308565b5090565b6001600160a01b0382165f9081526011602052604081209061329c82614366565b6001600160d01b031690508281036132b45750505050565b436132c083828661439e565b50506132f88183866132d26012614366565b6001600160d01b03166132e59190615587565b6132ef919061559a565b6012919061439e565b50505050505050565b613309613d87565b6040516323b872dd60e01b81526001600160a01b0384811660048301523060248301526044820184905291909116906323b872dd906064015b6020604051808303815f875af115801561335e573d5f5f3e3d5ffd5b505050506040513d601f19601f82011682018060405250810190613382919061594a565b6104c4576040516312171d8360e31b815260040160405180910390fd5b6132425f7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f0061323c565b5f546001600160a01b0316331461324257604051630bd4212160e11b8152336004820152602401610308565b6133fd613d87565b60405163a9059cbb60e01b81526001600160a01b03848116600483015260248201849052919091169063a9059cbb90604401613342565b80156104c457613443816143b8565b6001600160a01b0383165f908152600f6020526040812080549091906134739084906001600160801b0316615664565b92506101000a8154816001600160801b0302191690836001600160801b031602179055505050565b6134a3615222565b6134af607e6060615587565b6134ba90602d615587565b303b146134da5760405163056eea2360e21b815260040160405180910390fd5b60408051607e80825260a082019092525f91602082018180368337019050508051909150608d60208301303c613510815f6143eb565b91505090565b5f6135398383602001516001600160601b0316846040015163ffffffff166146c1565b90505b92915050565b63ffffffff82165f908152600a602052604081209061355f825490565b905060ff60b082901c811660b883901c9091161015600160b81b613587605886901b8461559a565b613591919061559a565b91508080156135a7575060c082901c60ff166001145b156136045765ffffffffffff60c81b19919091164360c81b17906135ca83839055565b60018301546135ff908690600160a01b900460ff166135fa866135eb61349b565b516001600160601b03166146eb565b61476c565b613608565b8183555b505092915050565b5f61271061361c6147c1565b6136269084615626565b6136309190615651565b90505f61363d828461559a565b6002805491925083915f9061365c9084906001600160801b0316615664565b82546101009290920a6001600160801b038181021990931691831602179091556001600160a01b0386165f908152600f60205260408120805490935084928492916136a991859116615664565b82546001600160801b039182166101009390930a928302919092021990911617905550805460ff60801b1916600160801b17815560408051838152602081018590526001600160a01b0387169188917fdf01715a9cfc8c90fe891520a6f187c447c74181a4e015fbe9e628467a9071f6910160405180910390a3505050505050565b6001600160a01b0383165f908152601060205260409020805483908290600b90613766908490600160581b90046001600160581b03166155c9565b82546101009290920a6001600160581b0381810219909316918316021790915582545f92506137979185911661559a565b82546affffffffffffffffffffff19166001600160581b038216178355905060018254600160b01b900460ff1660038111156137d5576137d561555f565b036137e4576137e4858261327b565b5050505050565b5f5f5f61271084610120015161ffff16876138069190615626565b6138109190615651565b92505f61381d848861559a565b90508561382a578061384c565b612710856102e0015161ffff16826138429190615626565b61384c9190615651565b9250613858838261559a565b91505093509350939050565b5f61386d6147d8565b63ffffffff86165f908152600b6020526040902054909150818103613893575050612401565b63ffffffff86165f908152600b6020526040902082905560018554600160c01b900460ff1660058111156138c9576138c961555f565b146138d5575050612401565b5f670de0b6b3a76400006138e9838561559a565b87546138fe906001600160581b03168861489f565b6139089190615626565b6139129190615651565b9050805f0361392357505050612401565b60018601546001600160a01b0316841561398357806001600160a01b03167f6f33e11cf0449440ad531018face0ffbef25127ae0df4c129f10e0b710ef6d328360405161397291815260200190565b60405180910390a250505050612401565b600280548391906010906139a8908490600160801b90046001600160801b0316615664565b82546101009290920a6001600160801b038181021990931691831602179091556001600160a01b0383165f908152600f60205260408120805486945090926139f291859116615664565b92506101000a8154816001600160801b0302191690836001600160801b03160217905550613a26613a216148b5565b6148cc565b816001600160a01b03167fa61feaa036f4ec1a8f2a21caf834e110a47a2eac165a33a4d59dc86c794aeb6d84604051613a6191815260200190565b60405180910390a3613a71613d87565b6040516340c10f1960e01b8152306004820152602481018490526001600160a01b0391909116906340c10f19906044015f604051808303815f87803b158015613ab8575f5ffd5b505af1158015613aca573d5f5f3e3d5ffd5b505050505050505050505050565b613af08484835f01516001600160601b03165f613864565b82546001600160581b03165f613b06848361559a565b85546affffffffffffffffffffff19166001600160581b0382161786556003805491925085915f90613b429084906001600160801b03166155e8565b92506101000a8154816001600160801b0302191690836001600160801b0316021790555060016005811115613b7957613b7961555f565b8554600160c01b900460ff166005811115613b9657613b9661555f565b03613bcf57613bcf613bb483855f01516001600160601b031661489f565b613bca83865f01516001600160601b031661489f565b6148ee565b613be68686855f01516001600160601b0316614945565b505050505050565b63ffffffff83165f908152600a60205260408120600180820154919291613c2091600160a81b90910460ff1690615931565b60018301805460ff60a81b198116600160a81b60ff851690810291821790935560405192835292935086926001600160a01b03918216911617907f768a7f1542db0dd198cb5f57ed148f9c55555fb95b5cda998143bea54a5310609060200160405180910390a3815461014084015160ff600160c01b90920482169190811690831610801590613cdc57506001816005811115613cbf57613cbf61555f565b1480613cdc57506002816005811115613cda57613cda61555f565b145b15613be657613cfa86846005875f01516001600160601b031661498d565b5f84610160015163ffffffff1642613d129190615587565b60018501805465ffffffffffff8316600160b01b0265ffffffffffff60b01b19821681179092556040518381529293506001600160a01b03918216911617907fb75ffd89984173ec531f0ea2df11179b5c4e1214a11d91750ed2f3f9ccb9a7c69060200160405180910390a250505050505050565b5f613d935f6014613ee8565b905090565b5f613da6602083018361569f565b9050600360ff82161115613dd257604051630180b70760e51b815260ff82166004820152602401610308565b8060ff166001148015613df85750613df060408301602084016156b8565b63ffffffff16155b8015613e175750613e0f60608301604084016156b8565b63ffffffff16155b15613e3a57604051630180b70760e51b815260ff82166004820152602401610308565b8060ff166002148015613e7c5750613e5860808301606084016156db565b61ffff161580613e7c5750612710613e7660808401606085016156db565b61ffff16115b15613e9f57604051630180b70760e51b815260ff82166004820152602401610308565b60ff81166003148015613ec55750613ebd60408301602084016156b8565b63ffffffff16155b156104c457604051630180b70760e51b815260ff82166004820152602401610308565b5f613ef5607e6060615587565b613f0090602d615587565b303b14613f205760405163056eea2360e21b815260040160405180910390fd5b604051602084602d0182303c80518360031b610100031c91505092915050565b5f82613f4d868685614a6c565b1495945050505050565b5f858152601360205260409020805465ffffffffffff600160a01b909104811690861610613fb2578054604051635d8be76360e01b815260048101889052600160a01b90910465ffffffffffff166024820152604401610308565b80546001600160a01b03165f8181526010602052604090208054869190600b90613fed908490600160581b90046001600160581b03166155c9565b82546101009290920a6001600160581b038181021990931691909216919091021790555081546001600160d01b0319163365ffffffffffff60a01b19811691909117600160a01b65ffffffffffff8916021783556040516001600160a01b0383169089907f4710a581d6a1cd36841d79fb92f5e987dfb4c8900e26624feafe89c931d367ed906140809089908990615965565b60405180910390a450505050505050565b5f868152600860209081526040808320805460ff60e81b1916600160ea1b1790556013909152812060c08501519091906140d19063ffffffff1642615587565b90505f612710866102a0015161ffff166140f96001436140f1919061559a565b60129061426f565b6141039190615980565b61410d91906159a9565b83546001600160d01b0319163365ffffffffffff60a01b191617600160a01b65ffffffffffff8b8116919091029190911785556001850180544383166bffffffffffffffffffffffff1990911617600160301b928616929092029190911790556001600160d01b03169050614181816143b8565b600184018054600160601b600160e01b031916600160601b6001600160801b03938416021790556102608701516002850180549092166001600160601b03909116600160801b021790556040516001600160a01b0388169033908b907f70e11e97b3ad3e2aea6a0fd36fd7a0d73f57e38418aa8509a9cefe3af2d8f1e49061421090879087908c908c906159d7565b60405180910390a4610260860151604080515f81526001600160601b03909216602083015233918b917fcbdf6214089cba887ecbf35a0b6a734589959c9763342c756bb2a80ca2bc9f6e910160405180910390a3505050505050505050565b81545f90818160058111156142cb575f61428884614aad565b614292908561559a565b5f8881526020902090915081015465ffffffffffff90811690871610156142bb578091506142c9565b6142c6816001615587565b92505b505b5f6142d887878585614c00565b90508015614312576142fc876142ef60018461559a565b5f91825260209091200190565b54600160301b90046001600160d01b0316614314565b5f5b979650505050505050565b7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005c1561324257604051633ee5aeb560e01b815260040160405180910390fd5b80825d5050565b80545f9080156143955761437f836142ef60018461559a565b54600160301b90046001600160d01b0316614397565b5f5b9392505050565b5f806143ab858585614c56565b915091505b935093915050565b5f6001600160801b03821115613277576040516306dfcc6560e41b81526080600482015260248101839052604401610308565b6143f3615222565b8183016020015160a01c81528161441f8461440f600c84615587565b9081016020015190925060a01c90565b6001600160601b0316602083015261444c8461443c600c84615587565b9081016020015190925060e01c90565b63ffffffff1660408301526144668461443c600484615587565b63ffffffff1660608301526144808461443c600484615587565b63ffffffff16608083015261449a8461443c600484615587565b63ffffffff1660a08301526144b48461443c600484615587565b63ffffffff1660c08301526144de846144ce600484615587565b9081016020015190925060f01c90565b61ffff1660e08301526144f6846144ce600284615587565b61ffff1661010083015261450f846144ce600284615587565b61ffff1661012083015261453884614528600284615587565b9081016020015190925060f81c90565b60ff166101408301526145508461443c600184615587565b63ffffffff1661016083015261456b8461443c600484615587565b63ffffffff166101808301526145868461443c600484615587565b63ffffffff166101a08301526145a18461440f600484615587565b6001600160601b03166101c08301526145bf846144ce600c84615587565b61ffff166101e08301526145d88461443c600284615587565b63ffffffff166102008301526145f384614528600484615587565b60ff1661022083015261460b8461440f600184615587565b6001600160601b03166102408301526146298461440f600c84615587565b6001600160601b03166102608301526146478461440f600c84615587565b6001600160601b0316610280830152614665846144ce600c84615587565b61ffff166102a083015261467e846144ce600284615587565b61ffff166102c0830152614697846144ce600284615587565b61ffff166102e08301526146b0846144ce600284615587565b61ffff166103008301525092915050565b5f6127106146cf8386615626565b6146d99190615651565b90508281101561439757509092915050565b81545f906001600160581b03811690600160c01b900460ff1660018160058111156147185761471861555f565b14158061472457508382105b806147435750845460ff600160b01b82048116600160b81b9092041610155b15614752575f9250505061353c565b61476366038d7ea4c6800083615651565b95945050505050565b5f614778600185615683565b63ffffffff1690506147a281600185165f03614794575f614796565b835b60065f5b019190614da6565b61240181600285165f036147b6575f6147b8565b835b6006600161479a565b5f613d936147d16060602c615587565b6002613ee8565b604080518082019091526004546001600160801b0381168252600160801b900465ffffffffffff16602082018190526005549190429003614817575090565b80516001600160801b03161561487957805f01516001600160801b0316670de0b6b3a7640000614853836020015165ffffffffffff1642615045565b61485d9190615626565b6148679190615651565b6148719083615587565b600581905591505b506004805465ffffffffffff60801b1916600160801b4265ffffffffffff160217905590565b5f818310156148ae575f613539565b5090919050565b5f613d936148c56060603b615587565b6004613ee8565b5f816148da60286008613ee8565b6148e4904261559a565b61353c9190615651565b8082036148f9575050565b6149016147d8565b5060048054839061491c9084906001600160801b0316615587565b614926919061559a565b81546001600160801b0319166001600160801b03919091161790555050565b60018254600160c01b900460ff1660058111156149645761496461555f565b1461496e57505050565b6001820154610261908490600160a01b900460ff166135fa85856146eb565b6149998484835f613864565b60018354600160c01b900460ff1660058111156149b8576149b861555f565b03614a1d576001805481906010906149de908390600160801b900463ffffffff16615683565b825463ffffffff9182166101009390930a9283029190920219909116179055508254614a1d90614a17906001600160581b03168361489f565b5f6148ee565b82548290849060ff60c01b1916600160c01b836005811115614a4157614a4161555f565b021790555050815465ffffffffffff60c81b1916600160c81b4365ffffffffffff1602179091555050565b5f81815b84811015614aa457614a9a82878784818110614a8e57614a8e615a00565b90506020020135615174565b9150600101614a70565b50949350505050565b5f60018211614aba575090565b816001600160801b8210614ad35760809190911c9060401b5b600160401b8210614ae95760409190911c9060201b5b6401000000008210614b005760209190911c9060101b5b620100008210614b155760109190911c9060081b5b6101008210614b295760089190911c9060041b5b60108210614b3c5760049190911c9060021b5b60048210614b485760011b5b600302600190811c90818581614b6057614b6061563d565b048201901c90506001818581614b7857614b7861563d565b048201901c90506001818581614b9057614b9061563d565b048201901c90506001818581614ba857614ba861563d565b048201901c90506001818581614bc057614bc061563d565b048201901c90506001818581614bd857614bd861563d565b048201901c9050614bf7818581614bf157614bf161563d565b04821190565b90039392505050565b5f5b81831015614c4e575f85815260209020838316600285851804019081015465ffffffffffff86811691161115614c3a57809250614c48565b614c45816001615587565b93505b50614c02565b509392505050565b82545f9081908015614d4c575f614c72876142ef60018561559a565b805490915065ffffffffffff80821691600160301b90046001600160d01b0316908816821115614cb557604051632520601d60e01b815260040160405180910390fd5b8765ffffffffffff168265ffffffffffff1603614cee57825465ffffffffffff16600160301b6001600160d01b03891602178355614d3e565b6040805180820190915265ffffffffffff808a1682526001600160d01b03808a1660208085019182528d54600181018f555f8f81529190912094519151909216600160301b029216919091179101555b94508593506143b092505050565b50506040805180820190915265ffffffffffff80851682526001600160d01b0380851660208085019182528854600181018a555f8a815291822095519251909316600160301b0291909316179201919091559050816143b0565b614db560016001603c1b61559a565b811115614dd8576040516311689a6760e11b815260048101829052602401610308565b5f195f908152602084905260408120549060f082901c90819003614dfa575060015b614e05816002615626565b84901c15614e3f5783614e19826002615626565b604051634df6439d60e11b815260048101929092526001901b6024820152604401610308565b5f614e4e60038616603c615626565b90505f82600114614e6357600286901c614e66565b5f195b90505f83600114614e84575f82815260208990526040902054614e86565b845b90505f614e9860016001603c1b61559a565b82851c169050868103614eb057505050505050505050565b86841b84614ec360016001603c1b61559a565b901b19831617915084600103614ef157505f195f908152602098909852604090972096909655505050505050565b5f83815260208a9052604081208390558188119081614f1957614f14898461559a565b614f23565b614f23838a61559a565b905060015b87811015613aca575f614f3c826002615626565b8c901c9050614f4f60038216603c615626565b9750614f5c60018a61559a565b8214614f7257608082901b600282901c17614f75565b5f195b9650614f8260018a61559a565b8214614f9b575f87815260208e90526040902054614f9d565b895b95505f614faf60016001603c1b61559a565b878a1c1690505f85614fca57614fc5858361559a565b614fd4565b614fd48583615587565b9050614fe560016001603c1b61559a565b811115615008576040516311689a6760e11b815260048101829052602401610308565b808a1b8a61501b60016001603c1b61559a565b901b198916178f5f015f8b81526020019081526020015f2081905550505050806001019050614f28565b5f5f61504f61349b565b90505f61505e60286008613ee8565b6101a083015190915063ffffffff165f82871161507b575f615085565b615085838861559a565b90505f838711615095575f61509f565b61509f848861559a565b90505b80821015615169575f6150b58484615651565b9050856101e0015161ffff16811061510757836150d2848461559a565b876101c001516001600160601b03166150eb9190615626565b6150f59190615651565b6150ff9088615587565b965050615169565b5f84615114836001615587565b61511e9190615626565b90508281111561512b5750815b84615136858361559a565b61514089856151a0565b61514a9190615626565b6151549190615651565b61515e9089615587565b975092506150a29050565b505050505092915050565b5f81831061518e575f828152602084905260409020613539565b5f838152602083905260409020613539565b5f826101c001516001600160601b03169050826101e0015161ffff1682101561353c576101e08301516151d99061ffff16612710615626565b82846101e0015161ffff166151ee919061559a565b6102008501516152049063ffffffff1684615626565b61520e9190615626565b6152189190615651565b6135399082615587565b60408051610320810182525f80825260208201819052918101829052606081018290526080810182905260a0810182905260c0810182905260e08101829052610100810182905261012081018290526101408101829052610160810182905261018081018290526101a081018290526101c081018290526101e08101829052610200810182905261022081018290526102408101829052610260810182905261028081018290526102a081018290526102c081018290526102e0810182905261030081019190915290565b5f602082840312156152fd575f5ffd5b5035919050565b80356001600160a01b0381168114611f83575f5ffd5b5f5f6040838503121561532b575f5ffd5b61533483615304565b946020939093013593505050565b5f60208284031215615352575f5ffd5b61353982615304565b5f5f83601f84011261536b575f5ffd5b50813567ffffffffffffffff811115615382575f5ffd5b602083019150836020828501011115615399575f5ffd5b9250929050565b803560ff81168114611f83575f5ffd5b5f5f5f5f5f85870360e08112156153c5575f5ffd5b86359550602087013567ffffffffffffffff8111156153e2575f5ffd5b6153ee89828a0161535b565b90965094506154019050604088016153a0565b92506080605f1982011215615414575f5ffd5b506060860190509295509295909350565b5f5f5f5f60608587031215615438575f5ffd5b61544185615304565b935060208501359250604085013567ffffffffffffffff811115615463575f5ffd5b8501601f81018713615473575f5ffd5b803567ffffffffffffffff811115615489575f5ffd5b8760208260051b840101111561549d575f5ffd5b949793965060200194505050565b5f5f5f5f606085870312156154be575f5ffd5b8435935060208501359250604085013567ffffffffffffffff8111156154e2575f5ffd5b6154ee8782880161535b565b95989497509550505050565b80151581146103b7575f5ffd5b5f5f60408385031215615518575f5ffd5b82359150602083013561552a816154fa565b809150509250929050565b5f5f60408385031215615546575f5ffd5b8235915061555660208401615304565b90509250929050565b634e487b7160e01b5f52602160045260245ffd5b634e487b7160e01b5f52601160045260245ffd5b8082018082111561353c5761353c615573565b8181038181111561353c5761353c615573565b63ffffffff818116838216019081111561353c5761353c615573565b6001600160581b03828116828216039081111561353c5761353c615573565b6001600160801b03828116828216039081111561353c5761353c615573565b6001600160581b03818116838216019081111561353c5761353c615573565b808202811582820484141761353c5761353c615573565b634e487b7160e01b5f52601260045260245ffd5b5f8261565f5761565f61563d565b500490565b6001600160801b03818116838216019081111561353c5761353c615573565b63ffffffff828116828216039081111561353c5761353c615573565b5f602082840312156156af575f5ffd5b613539826153a0565b5f602082840312156156c8575f5ffd5b813563ffffffff81168114614397575f5ffd5b5f602082840312156156eb575f5ffd5b813561ffff81168114614397575f5ffd5b634e487b7160e01b5f52604160045260245ffd5b600181811c9082168061572457607f821691505b60208210810361574257634e487b7160e01b5f52602260045260245ffd5b50919050565b601f821115610261578282111561026157805f5260205f20601f840160051c602085101561577357505f5b90810190601f840160051c035f5b81811015613be6575f83820155600101615781565b815167ffffffffffffffff8111156157b0576157b06156fc565b6157c4816157be8454615710565b84615748565b6020601f8211600181146157f6575f83156157df5750848201515b5f19600385901b1c1916600184901b1784556137e4565b5f84815260208120601f198516915b828110156158255787850151825560209485019460019092019101615805565b508482101561584257868401515f19600387901b60f8161c191681555b50505050600190811b01905550565b81835281816020850137505f828201602090810191909152601f909101601f19169091010190565b60ff8816815260c060208201525f61589560c08301888a615851565b905060ff8616604083015263ffffffff8516606083015263ffffffff8416608083015261ffff831660a083015298975050505050505050565b65ffffffffffff828116828216039081111561353c5761353c615573565b5f63ffffffff8316806159015761590161563d565b8063ffffffff84160491505092915050565b65ffffffffffff818116838216019081111561353c5761353c615573565b60ff818116838216019081111561353c5761353c615573565b5f6020828403121561595a575f5ffd5b8151614397816154fa565b602081525f615978602083018486615851565b949350505050565b6001600160d01b0381811683821681810290921691818304811482151761360857613608615573565b5f6001600160d01b038316806159c1576159c161563d565b6001600160d01b03929092169190910492915050565b848152836020820152606060408201525f6159f6606083018486615851565b9695505050505050565b634e487b7160e01b5f52603260045260245ffdfea2646970667358221220b9a229edf9531b71d2cf84b1b8cd622e1ce3b993397213a6c536fa05c8b6574864736f6c63430008250033' as const;
