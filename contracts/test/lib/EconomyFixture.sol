@@ -65,7 +65,8 @@ abstract contract EconomyFixture is Test {
         p.requesterSlashShareBps = 5_000;
         p.slashBurnBps = 5_000;
         p.jailStrikes = 3;
-        p.jailCooldownS = 600;
+        // unbondingPeriodS must be at least max(2 × voteWindowS, jailCooldownS) (an exit cannot cut a jail short).
+        p.jailCooldownS = 300;
         p.unbondingPeriodS = 300;
         p.epochLengthS = 600;
         p.emissionPerEpoch = uint96(1_000 * TOKEN);
