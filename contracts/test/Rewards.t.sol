@@ -2,36 +2,237 @@
 pragma solidity ^0.8.28;
 
 import {EconomyFixture} from "./lib/EconomyFixture.sol";
-import {Vm} from "./lib/Test.sol";
+import {EconomyToken} from "../src/EconomyToken.sol";
+import {IEconomy} from "../src/interfaces/IEconomy.sol";
 import {IEconomyEvents} from "../src/interfaces/IEconomyEvents.sol";
-import {AccountView} from "../src/interfaces/EconomyTypes.sol";
+import {AccountView, ProviderStatus, StatsView} from "../src/interfaces/EconomyTypes.sol";
+import {ParamOverrides} from "../src/lib/EconomyParams.sol";
 
-/// @notice Fees, per-epoch emissions shared pro rata to finalized work, withdrawals, treasury and admin.
+/// @notice Rewards: emission accrued second by second to Active providers' bonds (pro rata to stake, never to fees),
+/// settled and minted when a provider's stake changes or it withdraws, forfeited by declines and timeouts; the
+/// bootstrap bonus of young economies; fees, timeout compensation, treasury and admin.
+///
+/// Devnet numbers: epochs of 600 s; 1,000 tokens per epoch plus a bootstrap bonus of 100 % in epoch 0 that decays
+/// linearly to 0 over 6 epochs (epoch 0 emits 2,000, epoch 3 1,500, epoch 6 and later 1,000).
 contract RewardsTest is EconomyFixture {
-    address internal a;
-    address internal b;
+    uint256 internal constant EPOCH = 600;
+    /// Rounding: the accumulator is kept per 1e18 of stake and each credit is floored, so a provider's emission may
+    /// fall short of its exact share by a few wei per settlement; never exceed it.
+    uint256 internal constant DUST = 1e6;
+    address private constant CONSOLE = 0x000000000000000000636F6e736F6c652e6c6f67;
+
+    /// The economy's creation time (the fixture's genesis).
+    uint256 internal t0;
 
     function setUp() public override {
         super.setUp();
-        a = addProvider("a", 1_000 * TOKEN, 80);
-        b = addProvider("b", 1_000 * TOKEN, 80);
+        t0 = eco.lineage().createdAt;
     }
 
-    /// @dev Runs a job and makes sure `who` is the one paid (declining when the other is drawn).
-    function jobFor(address who, uint256 fee) internal {
-        uint256 id = post(fee);
-        address drawn = assignNow(id);
-        if (drawn != who) {
-            vm.prank(drawn);
-            eco.declineJob(id, 9);
-            drawn = assignNow(id);
-        }
-        assertEq(drawn, who, "the intended provider");
-        submit(id);
-        vm.warp(block.timestamp + 60);
-        eco.finalize(id);
-        vm.roll(block.number + 1);
+    // ─── helpers ───────────────────────────────────────────────────────────────────────────────────────────────
+
+    function pending(address a) internal view returns (uint256) {
+        return eco.accountOf(a).pendingEmission;
     }
+
+    /// @dev Claimable balance already settled into storage (the view's claimable also counts accrued emission).
+    function credited(address a) internal view returns (uint256) {
+        AccountView memory v = eco.accountOf(a);
+        return v.claimable - v.pendingEmission;
+    }
+
+    /// @dev An inference-only provider and a fine-tune-only one: inference jobs always go to the first, so a test
+    /// can give one provider work and leave the other idle.
+    function workerAndIdle(uint256 bond) internal returns (address worker, address idle) {
+        worker = addProvider("worker", bond, 1, 4);
+        idle = addProvider("idle", bond, 2, 4);
+    }
+
+    function assigned(uint256 fee) internal returns (uint256 id, address drawn) {
+        id = post(fee);
+        drawn = assignNow(id);
+    }
+
+    function log(string memory line) internal view {
+        (bool ok, ) = CONSOLE.staticcall(abi.encodeWithSignature("log(string)", line));
+        ok;
+    }
+
+    /// @dev `x / unit` with two decimals (rounded to the nearest), for logs.
+    function decimal(uint256 x, uint256 unit) internal pure returns (string memory) {
+        uint256 hundredths = (x * 100 + unit / 2) / unit;
+        uint256 frac = hundredths % 100;
+        return string.concat(vm.toString(hundredths / 100), ".", frac < 10 ? "0" : "", vm.toString(frac));
+    }
+
+    // ─── stake-based emission ──────────────────────────────────────────────────────────────────────────────────
+
+    /// Bonds 1:3 earn 1:3, exactly over epoch 0; what is credited is minted then and counted by `emitted()`.
+    function test_emission_accruesProRataToBond() public {
+        address a = addProvider("a", 1_000 * TOKEN);
+        address b = addProvider("b", 3_000 * TOKEN);
+        assertEq(eco.stats().activeStake, 4_000 * TOKEN, "active stake");
+        assertEq(providerOf(a).stake, 1_000 * TOKEN, "a's stake");
+        vm.warp(t0 + EPOCH);
+        assertEq(eco.emissionBetween(t0, t0 + EPOCH), 2_000 * TOKEN, "epoch 0 emits 2,000");
+        assertEq(pending(a), 500 * TOKEN, "a: 1/4 of 2,000");
+        assertEq(pending(b), 1_500 * TOKEN, "b: 3/4 of 2,000");
+        assertEq(eco.claimable(a), 500 * TOKEN, "claimable counts it before settlement");
+        assertEq(eco.emitted(), 0, "nothing credited yet");
+        assertEq(tok.totalSupply(), SUPPLY, "nothing minted yet");
+        // Half of epoch 1, where the rate is lower: still 1:3.
+        vm.warp(t0 + EPOCH + EPOCH / 2);
+        uint256 total = eco.emissionBetween(t0, block.timestamp);
+        assertApproxEqAbs(pending(a), total / 4, DUST, "a: a quarter of everything so far");
+        assertApproxEqAbs(pending(b), (total * 3) / 4, DUST, "b: three quarters");
+        assertApproxEqAbs(pending(b), 3 * pending(a), 3, "1:3");
+        uint256 owedA = pending(a);
+        uint256 supply = tok.totalSupply();
+        vm.expectEmit(address(eco));
+        emit IEconomyEvents.EmissionCredited(a, 1, owedA);
+        vm.prank(a);
+        assertEq(eco.withdraw(a), owedA, "withdraw settles and pays the accrued emission");
+        assertEq(tok.totalSupply() - supply, owedA, "minted as credited");
+        assertEq(eco.emitted(), owedA, "emitted() tracks it");
+        assertEq(tok.balanceOf(a), 10 * TOKEN + owedA, "paid to a");
+        assertEq(pending(a), 0, "nothing pending after settlement");
+        uint256 owedB = pending(b);
+        vm.prank(b);
+        eco.withdraw(b);
+        assertEq(eco.emitted(), owedA + owedB, "both credited");
+        assertEq(tok.totalSupply(), SUPPLY + eco.emitted(), "every credited token minted, nothing else");
+        assertLe(eco.emitted(), total, "never more than the schedule");
+        assertApproxEqAbs(eco.emitted(), total, DUST, "all of it, stake was active the whole time");
+    }
+
+    /// Fees earn no emission: a provider that runs jobs all epoch earns the same emission as an idle one with the
+    /// same bond; its fees are paid on top, and only emission is minted.
+    function test_emission_feesEarnNone() public {
+        (address worker, address idle) = workerAndIdle(1_000 * TOKEN);
+        for (uint256 i; i < 5; i++) {
+            (, address drawn) = runJob(10 * TOKEN);
+            assertEq(drawn, worker, "inference goes to the worker");
+        }
+        assertEq(credited(worker), 5 * 9.5e18, "five fees less the protocol fee");
+        vm.warp(t0 + EPOCH);
+        assertEq(pending(worker), 1_000 * TOKEN, "worker: half of 2,000");
+        assertEq(pending(idle), 1_000 * TOKEN, "idle: the same half");
+        uint256 supply = tok.totalSupply();
+        vm.prank(worker);
+        assertEq(eco.withdraw(worker), 47.5e18 + 1_000 * TOKEN, "fees + emission");
+        assertEq(tok.totalSupply() - supply, 1_000 * TOKEN, "only the emission is minted; fees were paid in");
+        assertEq(eco.emitted(), 1_000 * TOKEN, "emitted");
+    }
+
+    /// Paused and exiting time earns nothing; the other provider's share of it grows to the whole emission.
+    function test_emission_pausedAndExitingTimeEarnsNothing() public {
+        address a = addProvider("a", 1_000 * TOKEN);
+        address b = addProvider("b", 1_000 * TOKEN);
+        vm.warp(t0 + 100);
+        vm.prank(a);
+        eco.pause(); // settles a's emission so far
+        uint256 first = eco.emissionBetween(t0, t0 + 100) / 2;
+        assertApproxEqAbs(credited(a), first, DUST, "a credited its half of the first 100 s");
+        assertEq(eco.emitted(), credited(a), "credited on pause");
+        assertEq(providerOf(a).stake, 0, "paused stake does not earn");
+        assertEq(eco.stats().activeStake, 1_000 * TOKEN, "only b's");
+        vm.warp(t0 + 300);
+        assertEq(pending(a), 0, "nothing accrues while paused");
+        assertApproxEqAbs(pending(b), first + eco.emissionBetween(t0 + 100, t0 + 300), DUST, "b takes it all");
+        vm.prank(a);
+        eco.resume();
+        vm.warp(t0 + EPOCH);
+        uint256 second = eco.emissionBetween(t0 + 300, t0 + EPOCH) / 2;
+        assertApproxEqAbs(pending(a), second, DUST, "a earns again from its resume, not before");
+        assertApproxEqAbs(
+            pending(b),
+            first + eco.emissionBetween(t0 + 100, t0 + 300) + second,
+            DUST,
+            "b: half, all, half"
+        );
+        // Exit: a stops earning at once.
+        vm.prank(a);
+        eco.requestExit();
+        uint256 aTotal = credited(a);
+        assertApproxEqAbs(aTotal, first + second, DUST, "settled on exit");
+        vm.warp(t0 + EPOCH + 300);
+        assertEq(pending(a), 0, "nothing accrues while exiting");
+        assertEq(credited(a), aTotal, "unchanged");
+        vm.prank(a);
+        assertEq(eco.withdrawBond(a), 1_000 * TOKEN, "bond back");
+        vm.prank(a);
+        assertEq(eco.withdraw(a), aTotal, "only the emission of its active time");
+        vm.prank(b);
+        eco.withdraw(b);
+        uint256 all = eco.emissionBetween(t0, block.timestamp);
+        assertLe(eco.emitted(), all, "never more than the schedule");
+        assertApproxEqAbs(eco.emitted(), all, DUST, "someone was active throughout: all of it credited");
+    }
+
+    /// Jailed time earns nothing: three timeouts (each forfeiting what accrued) jail the worker; the idle provider
+    /// takes the whole emission until the worker unjails, then they share it by bond again.
+    function test_emission_jailedTimeEarnsNothing() public {
+        (address worker, address idle) = workerAndIdle(1_000 * TOKEN);
+        uint256[3] memory ids;
+        for (uint256 i; i < 3; i++) {
+            address drawn;
+            (ids[i], drawn) = assigned(10 * TOKEN);
+            assertEq(drawn, worker, "the worker");
+        }
+        uint256 missedAt = t0 + DEADLINE + 1;
+        vm.warp(missedAt);
+        uint256 lost = pending(worker);
+        assertApproxEqAbs(lost, eco.emissionBetween(t0, missedAt) / 2, DUST, "half so far");
+        vm.expectEmit(address(eco));
+        emit IEconomyEvents.EmissionForfeited(worker, lost);
+        eco.reportTimeout(ids[0]);
+        eco.reportTimeout(ids[1]);
+        eco.reportTimeout(ids[2]);
+        assertEq(uint256(providerOf(worker).status), uint256(ProviderStatus.Jailed), "jailed at three strikes");
+        assertEq(providerOf(worker).bond, 940 * TOKEN, "three collaterals slashed");
+        assertEq(eco.stats().activeStake, 1_000 * TOKEN, "only the idle provider's stake earns");
+        assertEq(eco.claimable(worker), 0, "the worker's emission was forfeited");
+        assertEq(eco.emitted(), 0, "and never minted");
+        uint256 jailEnd = missedAt + eco.params().jailCooldownS;
+        vm.warp(jailEnd);
+        assertEq(pending(worker), 0, "nothing accrues in jail");
+        assertApproxEqAbs(
+            pending(idle),
+            eco.emissionBetween(t0, missedAt) / 2 + eco.emissionBetween(missedAt, jailEnd),
+            DUST,
+            "idle: half before the jail, all during it"
+        );
+        vm.prank(worker);
+        eco.unjail();
+        vm.warp(jailEnd + 200);
+        uint256 after_ = eco.emissionBetween(jailEnd, jailEnd + 200);
+        assertApproxEqAbs(pending(worker), (after_ * 940) / 1_940, DUST, "the worker earns by its bond again");
+    }
+
+    /// Time with no active stake emits nothing: that emission is never minted, not saved up for later stake.
+    function test_emission_noActiveStakeMintsNothing() public {
+        vm.warp(t0 + 1_000);
+        address a = addProvider("a", 1_000 * TOKEN);
+        vm.warp(t0 + 1_600);
+        uint256 firstSpan = eco.emissionBetween(t0 + 1_000, t0 + 1_600);
+        assertApproxEqAbs(pending(a), firstSpan, DUST, "from its registration only");
+        assertLe(pending(a), firstSpan, "not a wei of the empty time before");
+        vm.prank(a);
+        eco.pause();
+        vm.warp(t0 + 2_200); // nobody active
+        vm.prank(a);
+        eco.resume();
+        vm.warp(t0 + 2_800);
+        vm.prank(a);
+        eco.withdraw(a);
+        uint256 active = firstSpan + eco.emissionBetween(t0 + 2_200, t0 + 2_800);
+        assertApproxEqAbs(eco.emitted(), active, DUST, "the active spans' emission");
+        assertLe(eco.emitted(), active, "and no more");
+        assertLt(eco.emitted(), eco.emissionBetween(t0, t0 + 2_800), "the schedule's empty spans went unminted");
+        assertEq(tok.totalSupply(), SUPPLY + eco.emitted(), "supply = creator supply + credited emission");
+    }
+
+    // ─── the bootstrap bonus ───────────────────────────────────────────────────────────────────────────────────
 
     function test_emissionSchedule_frontLoadsYoungEconomies() public view {
         assertEq(eco.emissionForEpoch(0), 2_000 * TOKEN, "epoch 0: +100 %");
@@ -41,59 +242,235 @@ contract RewardsTest is EconomyFixture {
         assertEq(eco.currentEpoch(), 0, "epoch 0 at creation");
     }
 
-    function test_emissions_sharedProRataToFinalizedWork() public {
-        jobFor(a, 10 * TOKEN);
-        jobFor(b, 30 * TOKEN);
-        assertEq(eco.stats().currentEpochWork, 40 * TOKEN, "work so far");
-        vm.warp(block.timestamp + 600); // epoch 1
-        assertEq(eco.currentEpoch(), 1, "epoch 1");
-        // The view already counts the closed epoch's share before anyone settles it.
-        AccountView memory va = eco.accountOf(a);
-        assertEq(va.pendingEmission, 500 * TOKEN, "a: 10/40 of 2,000");
-        assertEq(eco.claimable(b), 28.5e18 + 1_500 * TOKEN, "b: fee + 30/40 of 2,000");
+    /// emissionBetween spreads each epoch's emission (with its decaying bonus) evenly over the epoch.
+    function test_emissionBetween_followsTheDecayingBonus() public view {
+        uint256 base = 1_000 * TOKEN;
+        uint256 sum;
+        for (uint256 e; e < 9; e++) {
+            uint256 want = base;
+            if (e < 6) want += (base * 10_000 * (6 - e)) / (6 * 10_000);
+            assertEq(eco.emissionForEpoch(e), want, "epoch emission");
+            assertEq(eco.emissionBetween(t0 + e * EPOCH, t0 + (e + 1) * EPOCH), want, "an epoch's span");
+            if (e < 6) sum += want;
+        }
+        assertEq(eco.emissionBetween(t0, t0 + 6 * EPOCH), sum, "the bootstrap epochs together");
+        assertEq(sum, 9_500 * TOKEN - 2, "6,000 + 3,500 bonus (less the wei floored in epochs 1, 2, 4 and 5)");
+        assertEq(
+            eco.emissionBetween(t0 + EPOCH / 2, t0 + EPOCH + EPOCH / 2),
+            eco.emissionForEpoch(0) / 2 + eco.emissionForEpoch(1) / 2,
+            "a span across an epoch boundary"
+        );
+        assertEq(eco.emissionBetween(t0 - 1_000, t0 + EPOCH), 2_000 * TOKEN, "nothing before creation");
+        assertEq(eco.emissionBetween(t0 + 50, t0 + 50), 0, "empty span");
+        assertEq(eco.emissionBetween(t0 + 60, t0 + 50), 0, "reversed span");
+    }
+
+    /// A young fork pays its bootstrap bonus to stake, pro rata: an honest newcomer with a quarter of the fork's
+    /// active stake earns a quarter of the fork's emission, which is nearly twice what the same span emits in the
+    /// parent, long past its own bootstrap.
+    function test_emission_newProviderInAYoungForkEarnsItsStakeShare() public {
+        vm.warp(t0 + 10 * EPOCH); // the parent is past its bootstrap
+        ParamOverrides memory none;
+        (address f, address ft) = factory.fork(address(eco), none, "Young", "YNG", bytes32(0), 0, 100_000 * TOKEN);
+        IEconomy fork = IEconomy(f);
+        EconomyToken ftok = EconomyToken(ft);
+        uint256 tf = block.timestamp;
+        address incumbent = makeAddr("incumbent");
+        address newcomer = makeAddr("newcomer");
+        ftok.transfer(incumbent, 3_000 * TOKEN);
+        ftok.transfer(newcomer, 1_000 * TOKEN);
+        vm.startPrank(incumbent);
+        ftok.approve(f, type(uint256).max);
+        fork.register(3_000 * TOKEN, 3, 4);
+        vm.stopPrank();
+        vm.warp(tf + 100);
+        vm.startPrank(newcomer);
+        ftok.approve(f, type(uint256).max);
+        fork.register(1_000 * TOKEN, 3, 4);
+        vm.stopPrank();
+        uint256 joined = block.timestamp;
+        vm.warp(joined + 2 * EPOCH);
+        uint256 forkEmission = fork.emissionBetween(joined, block.timestamp);
+        uint256 parentEmission = eco.emissionBetween(joined, block.timestamp);
+        uint256 earned = fork.accountOf(newcomer).pendingEmission;
+        uint256 stakeShare = (1_000 * TOKEN * 1e6) / fork.stats().activeStake; // parts per million
+        uint256 emissionShare = (earned * 1e6) / forkEmission;
+        assertEq(stakeShare, 250_000, "a quarter of the active stake");
+        assertApproxEqAbs(earned, forkEmission / 4, DUST, "a quarter of the fork's emission since it joined");
+        assertApproxEqAbs(emissionShare, stakeShare, 1, "emission share = stake share");
+        assertEq(fork.emissionForEpoch(0), 2_000 * TOKEN, "the fork's own epoch 0 carries the full bonus");
+        assertEq(parentEmission, 2_000 * TOKEN, "the parent emits the base over the same two epochs");
+        assertGt(forkEmission, (parentEmission * 18) / 10, "the young fork emits ~1.9x over the same span");
+        logShare(stakeShare, emissionShare, earned, forkEmission);
+        log(
+            string.concat(
+                "  (over its first ",
+                vm.toString(2 * EPOCH),
+                " s, joining the fork at age ",
+                vm.toString(joined - tf),
+                " s; the same share of the parent, past its bootstrap, would earn ",
+                decimal(parentEmission / 4, TOKEN),
+                ")"
+            )
+        );
+        uint256 supply = ftok.totalSupply();
+        vm.prank(newcomer);
+        assertEq(fork.withdraw(newcomer), earned, "paid");
+        assertEq(ftok.totalSupply() - supply, earned, "minted in the fork's token");
+        assertEq(tok.totalSupply(), SUPPLY, "the parent's token is untouched");
+    }
+
+    function logShare(uint256 stakePpm, uint256 emissionPpm, uint256 earned, uint256 total) internal view {
+        log(
+            string.concat(
+                "an honest new provider with ",
+                decimal(stakePpm, 1e4),
+                " % of the active stake earns ",
+                decimal(emissionPpm, 1e4),
+                " % of emission: ",
+                decimal(earned, TOKEN),
+                " of ",
+                decimal(total, TOKEN),
+                " tokens"
+            )
+        );
+    }
+
+    // ─── forfeits and settlement ───────────────────────────────────────────────────────────────────────────────
+
+    /// A decline forfeits the emission accrued since the last settlement, and so does a timeout; neither is minted
+    /// or passed to anyone else. Withdraw settles and pays what accrued since.
+    function test_emission_declineAndTimeoutForfeitWithdrawPays() public {
+        (address worker, address idle) = workerAndIdle(1_000 * TOKEN);
+        vm.warp(t0 + 200);
+        (uint256 first, ) = assigned(10 * TOKEN);
+        uint256 lost1 = pending(worker);
+        assertApproxEqAbs(lost1, eco.emissionBetween(t0, t0 + 200) / 2, DUST, "half of the first 200 s");
+        uint256 idleBefore = pending(idle);
+        vm.expectEmit(address(eco));
+        emit IEconomyEvents.EmissionForfeited(worker, lost1);
+        vm.prank(worker);
+        eco.declineJob(first, 1);
+        assertEq(pending(worker), 0, "forfeited");
+        assertEq(eco.claimable(worker), 0, "nothing credited");
+        assertEq(eco.emitted(), 0, "nothing minted");
+        assertEq(tok.totalSupply(), SUPPLY, "supply unchanged");
+        assertEq(pending(idle), idleBefore, "not passed to the other provider either");
+        // A timeout forfeits what accrued since the decline.
+        vm.warp(t0 + 300);
+        (uint256 second, address drawn) = assigned(10 * TOKEN);
+        assertEq(drawn, worker, "the worker again");
+        vm.warp(t0 + 300 + DEADLINE + 1);
+        uint256 lost2 = pending(worker);
+        assertApproxEqAbs(lost2, eco.emissionBetween(t0 + 200, block.timestamp) / 2, DUST, "half since the decline");
+        vm.expectEmit(address(eco));
+        emit IEconomyEvents.EmissionForfeited(worker, lost2);
+        eco.reportTimeout(second);
+        assertEq(pending(worker), 0, "forfeited again");
+        assertEq(eco.emitted(), 0, "still nothing minted");
+        // From here the worker (980 after the slash) earns and withdraws.
+        uint256 from = block.timestamp;
+        vm.warp(t0 + EPOCH + 100);
+        uint256 owed = pending(worker);
+        assertApproxEqAbs(owed, (eco.emissionBetween(from, block.timestamp) * 980) / 1_980, DUST, "by bond");
         uint256 supply = tok.totalSupply();
         vm.expectEmit(address(eco));
-        emit IEconomyEvents.EpochClosed(0, 40 * TOKEN, 2_000 * TOKEN);
-        vm.prank(a);
-        uint256 paid = eco.withdraw(a);
-        assertEq(paid, 9.5e18 + 500 * TOKEN, "fee + emission share");
-        assertEq(tok.totalSupply() - supply, 2_000 * TOKEN, "the epoch's emission minted once");
-        assertEq(eco.unpaidEmissions(), 1_500 * TOKEN, "b's share waits for b");
-        (uint256 work, uint256 emission) = eco.epochTotals(0);
-        assertEq(work, 40 * TOKEN, "recorded work");
-        assertEq(emission, 2_000 * TOKEN, "recorded emission");
-        vm.prank(b);
-        eco.withdraw(b);
-        assertEq(eco.unpaidEmissions(), 0, "all paid");
+        emit IEconomyEvents.EmissionCredited(worker, 1, owed);
+        vm.prank(worker);
+        assertEq(eco.withdraw(worker), owed, "withdraw settles and pays the pending emission");
+        assertEq(tok.totalSupply() - supply, owed, "minted");
+        assertEq(eco.emitted(), owed, "emitted");
+        vm.prank(worker);
+        vm.expectRevert(IEconomyEvents.NothingToWithdraw.selector);
+        eco.withdraw(worker);
     }
 
-    function test_emissions_settleWhenTheProviderWorksAgain() public {
-        jobFor(a, 10 * TOKEN);
-        vm.warp(block.timestamp + 600);
-        vm.recordLogs();
-        jobFor(a, 10 * TOKEN); // finalizing in epoch 1 closes epoch 0 and settles a's share
-        assertTrue(emitted(IEconomyEvents.EmissionCredited.selector), "emission credited");
-        AccountView memory va = eco.accountOf(a);
-        assertEq(va.claimable, 19e18 + 2_000 * TOKEN, "two fees + the whole epoch-0 emission");
-        assertEq(va.workEpoch, 1, "working in epoch 1");
-        assertEq(va.epochWork, 10 * TOKEN, "epoch-1 work");
+    /// Fuzz: whatever providers do (pause, resume, add bond, withdraw, exit) and whenever, the emission credited
+    /// never exceeds the schedule's emission since creation, and equals, to the dust, the schedule's emission over
+    /// the time some stake was active.
+    function testFuzz_emittedNeverExceedsTheSchedule(uint256 seed) public {
+        address[3] memory ps;
+        for (uint256 i; i < 3; i++) {
+            ps[i] = actor("p", 10_000 * TOKEN);
+            vm.prank(ps[i]);
+            eco.register(bound(uint256(keccak256(abi.encode(seed, "bond", i))), 100, 3_000) * TOKEN, 3, 4);
+        }
+        uint256 expected;
+        uint256 last = block.timestamp;
+        for (uint256 step; step < 16; step++) {
+            uint256 r = uint256(keccak256(abi.encode(seed, step)));
+            vm.warp(block.timestamp + bound(r, 1, 1_200));
+            if (eco.stats().activeStake != 0) expected += eco.emissionBetween(last, block.timestamp);
+            last = block.timestamp;
+            address who = ps[(r >> 32) % 3];
+            ProviderStatus st = providerOf(who).status;
+            uint256 action = (r >> 64) % 4;
+            vm.startPrank(who);
+            if (action == 0 && st == ProviderStatus.Active) eco.pause();
+            else if (action == 0 && st == ProviderStatus.Paused) eco.resume();
+            else if (action == 1 && (st == ProviderStatus.Active || st == ProviderStatus.Paused)) {
+                eco.addBond(bound(r >> 128, 1, 500) * TOKEN);
+            } else if (action == 2 && eco.claimable(who) != 0) eco.withdraw(who);
+            else if (action == 3 && (r >> 96) % 4 == 0 && st != ProviderStatus.Exiting) eco.requestExit();
+            vm.stopPrank();
+        }
+        for (uint256 i; i < 3; i++) {
+            if (eco.claimable(ps[i]) == 0) continue;
+            vm.prank(ps[i]);
+            eco.withdraw(ps[i]);
+        }
+        uint256 credited_ = eco.emitted();
+        assertLe(credited_, eco.emissionBetween(t0, block.timestamp), "never more than the schedule");
+        assertLe(credited_, expected, "never more than the active time's emission");
+        assertApproxEqAbs(credited_, expected, DUST, "all of the active time's emission");
+        assertEq(tok.totalSupply(), SUPPLY + credited_, "minted exactly what was credited");
     }
 
-    function test_emissions_noWorkNoMint() public {
-        uint256 supply = tok.totalSupply();
-        vm.warp(block.timestamp + 6_000);
-        jobFor(a, 10 * TOKEN);
-        assertEq(tok.totalSupply(), supply, "empty epochs mint nothing");
-        (uint256 work, ) = eco.epochTotals(0);
-        assertEq(work, 0, "nothing recorded");
+    // ─── timeouts ──────────────────────────────────────────────────────────────────────────────────────────────
+
+    /// A timeout's compensation to the requester is capped at the job's fee: a min-fee job locking the minimum
+    /// collateral would otherwise pay its requester 25 times the fee. The rest goes to the treasury.
+    function test_timeout_requesterShareCappedAtTheFee() public {
+        (address worker, ) = workerAndIdle(1_000 * TOKEN);
+        uint256 minFee = eco.params().minFee;
+        assertEq(minFee, TOKEN / 10, "0.1-token minimum fee");
+        (uint256 id, ) = assigned(minFee);
+        assertEq(eco.job(id).collateral, 5 * TOKEN, "the minimum collateral, 50 times the fee");
+        vm.warp(block.timestamp + DEADLINE + 1);
+        vm.expectEmit(address(eco));
+        // Half of 5 would be 2.5; the requester gets its 0.1 fee's worth, the treasury 4.9.
+        emit IEconomyEvents.ProviderSlashed(worker, id, 5 * TOKEN, minFee, 4.9e18, 0, 0, 0);
+        eco.reportTimeout(id);
+        assertEq(credited(requester), minFee, "requester: the fee's worth");
+        assertEq(eco.treasury(), 4.9e18, "treasury: the rest");
+        assertEq(providerOf(worker).bond, 995 * TOKEN, "collateral slashed");
+        // A 2-token job: collateral 5, half is 2.5, capped at 2.
+        (uint256 id2, ) = assigned(2 * TOKEN);
+        vm.warp(block.timestamp + DEADLINE + 1);
+        vm.expectEmit(address(eco));
+        emit IEconomyEvents.ProviderSlashed(worker, id2, 5 * TOKEN, 2 * TOKEN, 3 * TOKEN, 0, 0, 0);
+        eco.reportTimeout(id2);
+        // A 10-token job: collateral 20, half is 10, exactly the fee, not capped.
+        (uint256 id3, ) = assigned(10 * TOKEN);
+        vm.warp(block.timestamp + DEADLINE + 1);
+        vm.expectEmit(address(eco));
+        emit IEconomyEvents.ProviderSlashed(worker, id3, 20 * TOKEN, 10 * TOKEN, 10 * TOKEN, 0, 0, 0);
+        eco.reportTimeout(id3);
+        assertEq(credited(requester), minFee + 12 * TOKEN, "0.1 + 2 + 10");
+        assertEq(eco.treasury(), 4.9e18 + 13 * TOKEN, "4.9 + 3 + 10");
+        assertEq(providerOf(worker).bond, 970 * TOKEN, "5 + 5 + 20 slashed");
     }
+
+    // ─── fees, treasury and admin ──────────────────────────────────────────────────────────────────────────────
 
     function test_treasury_adminWithdraws() public {
-        jobFor(a, 100 * TOKEN);
+        workerAndIdle(1_000 * TOKEN);
+        runJob(100 * TOKEN);
         assertEq(eco.treasury(), 5 * TOKEN, "5 % of the fee");
         address t = makeAddr("treasury");
-        vm.prank(a);
-        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.NotAdmin.selector, a));
+        address stranger = makeAddr("stranger");
+        vm.prank(stranger);
+        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.NotAdmin.selector, stranger));
         eco.withdrawTreasury(t, TOKEN);
         vm.expectRevert(IEconomyEvents.ZeroAddress.selector);
         eco.withdrawTreasury(address(0), TOKEN);
@@ -120,42 +497,41 @@ contract RewardsTest is EconomyFixture {
         eco.transferAdmin(next);
         assertEq(eco.admin(), next, "new admin");
         vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.NotAdmin.selector, admin));
-        eco.registerModel(keccak256("m"), "u", 0);
+        eco.registerModel(keccak256("m"), "u", INFERENCE, argmaxPolicy());
     }
 
     function test_stats_inOneCall() public {
-        jobFor(a, 10 * TOKEN);
+        (address worker, ) = workerAndIdle(1_000 * TOKEN);
+        runJob(10 * TOKEN);
         post(5 * TOKEN);
         newValidator("v", 100 * TOKEN);
-        (bool ok, ) = address(eco).staticcall(abi.encodeWithSignature("stats()"));
-        assertTrue(ok, "stats readable");
-        assertEq(eco.stats().providerCount, 2, "providers");
-        assertEq(eco.stats().activeProviders, 2, "active");
-        assertEq(eco.stats().jobCount, 2, "jobs");
-        assertEq(eco.stats().totalBonded, 2_000 * TOKEN, "bonded");
-        assertEq(eco.stats().treasury, 0.5e18, "treasury");
-        assertEq(eco.stats().currentEmission, 2_000 * TOKEN, "emission now");
-        assertEq(eco.stats().activeValidators, 1, "validators");
-        assertEq(eco.stats().validatorStake, 100 * TOKEN, "stake");
-        assertEq(eco.stats().totalWeight, eco.totalWeight(), "weight");
+        vm.prank(worker);
+        eco.withdraw(worker); // settles some emission
+        StatsView memory s = eco.stats();
+        assertEq(s.providerCount, 2, "providers");
+        assertEq(s.activeProviders, 2, "active");
+        assertEq(s.jobCount, 2, "jobs");
+        assertEq(s.totalBonded, 2_000 * TOKEN, "bonded");
+        assertEq(s.treasury, 0.5e18, "treasury");
+        assertEq(s.emitted, eco.emitted(), "emitted");
+        assertGt(s.emitted, 0, "some emission credited");
+        assertEq(s.currentEpoch, 0, "epoch");
+        assertEq(s.currentEmission, 2_000 * TOKEN, "emission now");
+        assertEq(s.activeStake, 2_000 * TOKEN, "active stake");
+        assertEq(s.inferenceWeight, eco.totalWeight(INFERENCE), "inference weight");
+        assertEq(s.fineTuneWeight, eco.totalWeight(FINE_TUNE), "fine-tune weight");
+        assertEq(s.inferenceWeight, 1_000_000, "the worker's bond in milli-tokens");
+        assertEq(s.fineTuneWeight, 1_000_000, "the idle provider's");
+        assertEq(s.activeValidators, 1, "validators");
+        assertEq(s.validatorStake, 100 * TOKEN, "stake");
     }
 
-    function emitted(bytes32 topic) internal returns (bool) {
-        Vm.Log[] memory logs = vm.getRecordedLogs();
-        for (uint256 i; i < logs.length; i++) if (logs[i].topics[0] == topic) return true;
-        return false;
-    }
-
-    /// @dev Fuzz: whatever the fees, a finalized job splits its fee exactly between provider and treasury.
+    /// @dev Fuzz: whatever the fee, a finalized job splits it exactly between provider and treasury.
     function testFuzz_feeSplitIsExact(uint256 fee) public {
-        fee = bound(fee, 1, 400 * TOKEN);
-        uint256 treasuryBefore = eco.treasury();
-        uint256 id = post(fee);
-        address drawn = assignNow(id);
-        submit(id);
-        vm.warp(block.timestamp + 60);
-        eco.finalize(id);
-        assertEq(eco.claimable(drawn) + eco.treasury() - treasuryBefore, fee, "fee = payout + protocol fee");
-        assertEq(eco.treasury() - treasuryBefore, (fee * 500) / 10_000, "5 %");
+        workerAndIdle(1_000 * TOKEN);
+        fee = bound(fee, TOKEN / 10, 400 * TOKEN);
+        (, address drawn) = runJob(fee);
+        assertEq(credited(drawn) + eco.treasury(), fee, "fee = payout + protocol fee");
+        assertEq(eco.treasury(), (fee * 500) / 10_000, "5 %");
     }
 }

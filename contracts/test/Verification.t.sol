@@ -2,30 +2,114 @@
 pragma solidity ^0.8.28;
 
 import {EconomyFixture} from "./lib/EconomyFixture.sol";
+import {IEconomy} from "../src/interfaces/IEconomy.sol";
 import {IEconomyEvents} from "../src/interfaces/IEconomyEvents.sol";
-import {ChallengeView, JobStatus, ValidatorStatus, ValidatorView} from "../src/interfaces/EconomyTypes.sol";
+import {
+    AccountView,
+    ChallengeView,
+    JobStatus,
+    ModelView,
+    ValidatorStatus,
+    ValidatorView,
+    VerificationPolicy,
+    VoteView
+} from "../src/interfaces/EconomyTypes.sol";
+import {ParamOverrides} from "../src/lib/EconomyParams.sol";
 
-/// @notice Validators, commit-reveal challenges, stake-weighted votes and their resolution.
+/// @notice The verification game: validators, commit-reveal challenges (earliest commitment wins), votes weighted by
+/// checkpointed stake with a quorum, slashes split between burn, winner and winning voters, and the per-model
+/// verification policy. Every rule is checked on balances (claimable, bonds, locks, treasury, burned supply), not
+/// only on statuses, and every game ends with the economy holding exactly what it owes.
+///
+/// Numbers used throughout (DESIGN.md's devnet parameters): a 10-token job locks 20 tokens of collateral; validators
+/// v1, v2, v3 bond 300, 200 and 150 (650 in all), so the quorum is 30 % of 650 = 195; a challenger weighs its
+/// challenge bond (10, "invalid"); a vote locks 10 % of its weight; half of a slash is burned and half of the rest
+/// goes to the winning party.
 contract VerificationTest is EconomyFixture {
     uint256 internal constant FEE = 10 * TOKEN;
+    uint256 internal constant COLLATERAL = 20 * TOKEN;
+    uint256 internal constant CHALLENGE_BOND = 10 * TOKEN;
+    uint256 internal constant QUORUM = 195 * TOKEN;
+    string internal constant EVIDENCE = "ipfs://evidence";
+
     address internal p;
     address internal v1;
     address internal v2;
     address internal v3;
+    /// Every account that can hold a claimable balance or a validator bond in these tests (for {assertSolvent}).
+    address[] internal known;
 
     function setUp() public override {
         super.setUp();
-        p = addProvider("p", 1_000 * TOKEN, 80);
-        v1 = newValidator("v1", 300 * TOKEN);
-        v2 = newValidator("v2", 200 * TOKEN);
-        v3 = newValidator("v3", 150 * TOKEN);
+        p = addProvider("p", 1_000 * TOKEN);
+        v1 = validator("v1", 300 * TOKEN);
+        v2 = validator("v2", 200 * TOKEN);
+        v3 = validator("v3", 150 * TOKEN);
+        known.push(p);
+        known.push(requester);
         vm.warp(block.timestamp + 1);
     }
 
+    // ─── helpers ───────────────────────────────────────────────────────────────────────────────────────────────
+
+    function validator(string memory name, uint256 bond) internal returns (address v) {
+        v = newValidator(name, bond);
+        known.push(v);
+    }
+
+    /// @dev A job posted, drawn (p is the only provider) and submitted in the next block.
     function submitted() internal returns (uint256 id) {
         id = post(FEE);
-        assignNow(id);
+        assertEq(assignNow(id), p, "p drawn");
         submit(id);
+    }
+
+    function commitmentOf(uint256 id, address v, bytes32 salt) internal pure returns (bytes32) {
+        return keccak256(abi.encode(id, v, salt));
+    }
+
+    function commit(address v, uint256 id, bytes32 salt) internal returns (bytes32 c) {
+        c = commitmentOf(id, v, salt);
+        vm.prank(v);
+        eco.commitChallenge(c);
+    }
+
+    function reveal(address v, uint256 id, bytes32 salt) internal {
+        vm.prank(v);
+        eco.challenge(id, salt, EVIDENCE);
+    }
+
+    function castVote(address v, uint256 id, bool resultValid) internal {
+        vm.prank(v);
+        eco.vote(id, resultValid);
+    }
+
+    function endVote(uint256 id) internal {
+        vm.warp(eco.challengeOf(id).voteEndsAt);
+    }
+
+    /// @dev Claimable balance already in storage (the view adds emission accrued but not yet settled, which is not
+    /// minted yet).
+    function credited(address a) internal view returns (uint256) {
+        AccountView memory v = eco.accountOf(a);
+        return v.claimable - v.pendingEmission;
+    }
+
+    function bondOf(address v) internal view returns (uint256) {
+        return eco.validatorOf(v).bond;
+    }
+
+    function lockedOf(address v) internal view returns (uint256) {
+        return eco.validatorOf(v).locked;
+    }
+
+    /// @dev The economy's token balance is exactly its debts: provider bonds, validator bonds, claimable balances,
+    /// the treasury and the fees escrowed in open jobs. A slash that paid out more than it took, or a lock that was
+    /// never released into anyone's balance, shows up here.
+    function assertSolvent(uint256 escrowedFees) internal view {
+        uint256 owed = eco.totalBonded() + eco.treasury() + escrowedFees;
+        for (uint256 i; i < known.length; i++) owed += bondOf(known[i]) + credited(known[i]);
+        assertEq(tok.balanceOf(address(eco)), owed, "the economy holds exactly what it owes");
     }
 
     // ─── validator registry ────────────────────────────────────────────────────────────────────────────────────
@@ -47,248 +131,702 @@ contract VerificationTest is EconomyFixture {
         vm.expectRevert(IEconomyEvents.ZeroAmount.selector);
         eco.addValidatorBond(0);
         eco.addValidatorBond(50 * TOKEN);
-        assertEq(eco.validatorOf(v).bond, 150 * TOKEN, "bond");
+        ValidatorView memory vv = eco.validatorOf(v);
+        assertEq(vv.bond, 150 * TOKEN, "bond");
+        assertEq(vv.stake, 150 * TOKEN, "stake = bond while Active");
         assertEq(eco.stats().validatorStake, 800 * TOKEN, "stake of all active validators");
+        assertEq(eco.stats().activeValidators, 4, "four validators");
         vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.WrongValidatorStatus.selector, v, 1));
         eco.withdrawValidatorBond(v);
         eco.requestValidatorExit();
-        ValidatorView memory vv = eco.validatorOf(v);
+        vv = eco.validatorOf(v);
         assertEq(uint256(vv.status), uint256(ValidatorStatus.Exiting), "exiting");
         assertEq(vv.unbondingEndsAt, block.timestamp + 300, "unbonding end");
-        assertEq(eco.stats().validatorStake, 650 * TOKEN, "exiting stake no longer votes");
+        assertEq(vv.stake, 0, "an exiting validator brings no weight to new challenges");
+        assertEq(eco.stats().validatorStake, 650 * TOKEN, "exiting stake no longer counts");
+        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.WrongValidatorStatus.selector, v, 2));
+        eco.commitChallenge("anything");
         vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.StillUnbonding.selector, block.timestamp + 300));
         eco.withdrawValidatorBond(v);
         vm.warp(block.timestamp + 300);
         vm.expectRevert(IEconomyEvents.ZeroAddress.selector);
         eco.withdrawValidatorBond(address(0));
         assertEq(eco.withdrawValidatorBond(v), 150 * TOKEN, "bond back");
-        assertEq(uint256(eco.validatorOf(v).status), uint256(ValidatorStatus.Exited), "exited");
         vm.stopPrank();
+        assertEq(tok.balanceOf(v), 500 * TOKEN, "every token back");
+        assertEq(uint256(eco.validatorOf(v).status), uint256(ValidatorStatus.Exited), "exited");
     }
 
-    // ─── challenges ────────────────────────────────────────────────────────────────────────────────────────────
+    // ─── commit and reveal ─────────────────────────────────────────────────────────────────────────────────────
 
-    function test_challenge_opensAVote() public {
+    /// Committing locks the challenge bond (the bond itself is untouched); the reveal must come from a later block.
+    function test_commit_locksTheChallengeBond_revealNeedsALaterBlock() public {
         uint256 id = submitted();
-        bytes32 salt = "s";
-        bytes32 commitment = keccak256(abi.encode(id, v1, salt));
+        bytes32 c = commitmentOf(id, v1, "s");
+        vm.expectEmit(address(eco));
+        emit IEconomyEvents.ChallengeCommitted(v1, c);
         vm.prank(v1);
-        eco.commitChallenge(commitment);
-        assertEq(eco.commitmentBlock(commitment), block.number, "commitment recorded");
+        eco.commitChallenge(c);
+        assertEq(lockedOf(v1), CHALLENGE_BOND, "challenge bond locked");
+        assertEq(bondOf(v1), 300 * TOKEN, "bond untouched");
+        assertEq(eco.validatorOf(v1).stake, 300 * TOKEN, "stake untouched");
+        assertEq(eco.commitmentBlock(c), block.number, "commitment recorded");
         vm.prank(v1);
-        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.CommitmentTooFresh.selector, commitment));
-        eco.challenge(id, salt);
+        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.CommitmentExists.selector, c));
+        eco.commitChallenge(c);
+        // Same block: refused, so that a commitment cannot be made after seeing another validator's reveal.
+        vm.prank(v1);
+        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.CommitmentTooFresh.selector, c));
+        eco.challenge(id, "s", EVIDENCE);
         vm.roll(block.number + 1);
         vm.expectEmit(address(eco));
-        emit IEconomyEvents.ChallengeOpened(id, v1, p, block.timestamp + 60);
-        vm.prank(v1);
-        eco.challenge(id, salt);
+        emit IEconomyEvents.ChallengeOpened(id, v1, p, block.timestamp + 60, QUORUM, EVIDENCE);
+        vm.expectEmit(address(eco));
+        emit IEconomyEvents.VoteCast(id, v1, false, CHALLENGE_BOND);
+        reveal(v1, id, "s");
         assertEq(uint256(status(id)), uint256(JobStatus.Voting), "voting");
-        ChallengeView memory c = eco.challengeOf(id);
-        assertEq(c.challenger, v1, "challenger");
-        assertEq(c.invalidWeight, 300 * TOKEN, "challenger's stake counts as invalid");
-        assertEq(c.validWeight, 0, "no valid votes yet");
-        assertEq(c.voteEndsAt, block.timestamp + 60, "vote end");
-        assertEq(eco.validatorOf(v1).locked, 10 * TOKEN, "challenge bond locked");
-        assertEq(eco.commitmentBlock(commitment), 0, "commitment used up");
+        ChallengeView memory ch = eco.challengeOf(id);
+        assertEq(ch.challenger, v1, "challenger");
+        assertEq(ch.commitBlock, block.number - 1, "commit block");
+        assertEq(ch.openedBlock, block.number, "opened block");
+        assertEq(ch.invalidWeight, CHALLENGE_BOND, "the challenger weighs what it risks, not its stake");
+        assertEq(ch.validWeight, 0, "no valid votes yet");
+        assertEq(ch.quorum, QUORUM, "30 % of 650");
+        assertEq(lockedOf(v1), CHALLENGE_BOND, "still locked while the challenge runs");
+        assertEq(eco.commitmentBlock(c), 0, "commitment used up");
         assertTrue(eco.hasVoted(id, v1), "challenger counted");
+        assertEq(providerOf(p).locked, COLLATERAL, "collateral stays locked");
+        assertSolvent(FEE);
     }
 
-    function test_challenge_refuses() public {
+    function test_commit_refusesStrangersUnknownCommitmentsAndShortBonds() public {
         uint256 id = submitted();
         address stranger = makeAddr("stranger");
         vm.prank(stranger);
         vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.WrongValidatorStatus.selector, stranger, 0));
         eco.commitChallenge("x");
-        vm.prank(stranger);
-        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.WrongValidatorStatus.selector, stranger, 0));
-        eco.challenge(id, "x");
-        bytes32 never = keccak256(abi.encode(id, v1, bytes32("never")));
+        bytes32 never = commitmentOf(id, v1, "never");
         vm.prank(v1);
         vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.UnknownCommitment.selector, never));
-        eco.challenge(id, "never");
-        // A job that is not Submitted.
-        uint256 posted = post(FEE);
+        eco.challenge(id, "never", EVIDENCE);
+        // A commitment names its validator: another validator revealing the same salt reveals nothing.
+        commit(v1, id, "mine");
+        vm.roll(block.number + 1);
+        vm.prank(v2);
+        vm.expectRevert(
+            abi.encodeWithSelector(IEconomyEvents.UnknownCommitment.selector, commitmentOf(id, v2, "mine"))
+        );
+        eco.challenge(id, "mine", EVIDENCE);
+        // A 100-token validator has room for ten commitments of 10 tokens, not eleven.
+        address small = validator("small", 100 * TOKEN);
+        for (uint256 i; i < 10; i++) commit(small, id, bytes32(i));
+        assertEq(lockedOf(small), 100 * TOKEN, "all locked");
+        vm.prank(small);
+        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.BondTooLow.selector, 0, CHALLENGE_BOND));
+        eco.commitChallenge(commitmentOf(id, small, "eleventh"));
+    }
+
+    /// A commitment made before the result existed cannot be revealed for it: committing blindly ahead of results
+    /// would let a validator snipe challenges it never checked.
+    function test_reveal_refusesACommitmentMadeBeforeTheResult() public {
+        uint256 id = post(FEE);
+        assignNow(id);
+        bytes32 c = commit(v1, id, "early"); // while the job is only Assigned
+        vm.warp(block.timestamp + 1);
+        submit(id);
+        vm.roll(block.number + 1);
         vm.prank(v1);
-        eco.commitChallenge(keccak256(abi.encode(posted, v1, bytes32("a"))));
+        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.CommitmentBeforeResult.selector, c));
+        eco.challenge(id, "early", EVIDENCE);
+        assertEq(lockedOf(v1), CHALLENGE_BOND, "the commitment stays locked until released");
+        assertEq(uint256(status(id)), uint256(JobStatus.Submitted), "no challenge");
+    }
+
+    function test_reveal_onlyInsideTheChallengeWindow() public {
+        // Not a submitted job.
+        uint256 posted = post(FEE);
+        commit(v1, posted, "a");
         vm.roll(block.number + 1);
         vm.prank(v1);
         vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.WrongJobStatus.selector, posted, 1));
-        eco.challenge(posted, "a");
-        // After the window.
-        vm.prank(v1);
-        eco.commitChallenge(keccak256(abi.encode(id, v1, bytes32("late"))));
-        vm.roll(block.number + 1);
+        eco.challenge(posted, "a", EVIDENCE);
+        // At the end of the window.
+        uint256 id = submitted();
         uint256 end = eco.job(id).challengeWindowEndsAt;
+        assertEq(end, block.timestamp + 60, "window of 60 s");
+        commit(v1, id, "late");
+        commit(v2, id, "in time");
+        vm.roll(block.number + 1);
         vm.warp(end);
         vm.prank(v1);
         vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.ChallengeWindowClosed.selector, id, end));
-        eco.challenge(id, "late");
+        eco.challenge(id, "late", EVIDENCE);
+        // One second earlier it is open.
+        vm.warp(end - 1);
+        reveal(v2, id, "in time");
+        assertEq(eco.challengeOf(id).challenger, v2, "challenged in the last second");
+        // A finalized job cannot be challenged at all.
+        uint256 done = post(FEE);
+        assignNow(done);
+        submit(done);
+        commit(v1, done, "after");
+        vm.roll(block.number + 1);
+        vm.warp(block.timestamp + 60);
+        eco.finalize(done);
+        vm.prank(v1);
+        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.WrongJobStatus.selector, done, 5));
+        eco.challenge(done, "after", EVIDENCE);
     }
 
-    function test_challenge_refusesTheJobsOwnProvider() public {
+    function test_reveal_refusesTheJobsOwnProvider() public {
         uint256 id = submitted();
         fund(p, 100 * TOKEN);
         vm.prank(p);
         eco.registerValidator(100 * TOKEN);
-        vm.warp(block.timestamp + 1);
-        vm.prank(p);
-        eco.commitChallenge(keccak256(abi.encode(id, p, bytes32("me"))));
+        commit(p, id, "me");
         vm.roll(block.number + 1);
         vm.prank(p);
         vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.SelfChallenge.selector, id));
-        eco.challenge(id, "me");
+        eco.challenge(id, "me", EVIDENCE);
+        assertEq(uint256(status(id)), uint256(JobStatus.Submitted), "no challenge");
     }
 
-    function test_challenge_needsAFreeChallengeBond() public {
-        address small = newValidator("small", 100 * TOKEN);
-        vm.prank(p);
-        eco.updateProfile(80, 3, 64); // room for eleven jobs under challenge at once
-        vm.roll(block.number + 1);
-        vm.warp(block.timestamp + 1);
-        for (uint256 i; i < 10; i++) challengeAs(small, submitted());
+    // ─── earliest commitment wins ──────────────────────────────────────────────────────────────────────────────
+
+    /// B commits before A; A reveals first and opens the challenge; B, revealing later inside the window, takes it
+    /// over (A's bond is unlocked, B's stays locked); a commitment younger than B's cannot take it back.
+    function test_earliestCommitmentWins() public {
         uint256 id = submitted();
-        bytes32 salt = keccak256(abi.encode(small, id));
-        vm.prank(small);
-        eco.commitChallenge(keccak256(abi.encode(id, small, salt)));
+        uint256 bBlock = block.number;
+        commit(v2, id, "b"); // B
         vm.roll(block.number + 1);
-        vm.prank(small);
-        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.BondTooLow.selector, 0, 10 * TOKEN));
-        eco.challenge(id, salt);
+        commit(v1, id, "a"); // A
+        vm.roll(block.number + 1);
+        reveal(v1, id, "a");
+        uint256 opened = block.number;
+        ChallengeView memory ch = eco.challengeOf(id);
+        assertEq(ch.challenger, v1, "A opened the challenge");
+        assertEq(ch.commitBlock, bBlock + 1, "with its commitment's block");
+        commit(v3, id, "c"); // C, younger than both
+        vm.roll(block.number + 1);
+        vm.warp(block.timestamp + 30);
+        vm.expectEmit(address(eco));
+        emit IEconomyEvents.ChallengerReplaced(id, v1, v2, EVIDENCE);
+        reveal(v2, id, "b");
+        ch = eco.challengeOf(id);
+        assertEq(ch.challenger, v2, "B took the challenge over");
+        assertEq(ch.commitBlock, bBlock, "B's commitment block");
+        assertEq(ch.openedBlock, opened, "the vote is the same one");
+        assertEq(ch.invalidWeight, CHALLENGE_BOND, "still one challenge bond of invalid weight");
+        assertEq(lockedOf(v1), 0, "A's bond unlocked");
+        assertEq(bondOf(v1), 300 * TOKEN, "A lost nothing");
+        assertEq(lockedOf(v2), CHALLENGE_BOND, "B's bond locked");
+        vm.prank(v3);
+        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.ChallengeTaken.selector, id, bBlock));
+        eco.challenge(id, "c", EVIDENCE);
+        // Nor can A come back with a commitment as young as its first.
+        commit(v1, id, "a again");
+        vm.roll(block.number + 1);
+        vm.prank(v1);
+        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.ChallengeTaken.selector, id, bBlock));
+        eco.challenge(id, "a again", EVIDENCE);
+        assertEq(lockedOf(v3), CHALLENGE_BOND, "C's commitment stays locked until released");
+        // A, no longer the challenger, may vote like any validator.
+        castVote(v1, id, false);
+        assertEq(eco.voteOf(id, v1).weight, 300 * TOKEN, "A votes with its stake");
+        assertSolvent(FEE);
     }
 
-    function test_vote_stakeWeightedOncePerValidator() public {
+    // ─── releasing a commitment ────────────────────────────────────────────────────────────────────────────────
+
+    function test_releaseCommitment_afterTheWindow_forfeitsTheCommitFee() public {
         uint256 id = submitted();
-        challengeAs(v1, id);
+        uint256 committedAt = block.timestamp;
+        bytes32 c = commit(v1, id, "never revealed");
+        vm.prank(v2);
+        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.UnknownCommitment.selector, c));
+        eco.releaseCommitment(c); // only its validator
+        vm.warp(committedAt + 60);
+        vm.prank(v1);
+        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.CommitmentNotExpired.selector, c, committedAt + 61));
+        eco.releaseCommitment(c);
+        vm.warp(committedAt + 61);
+        vm.prank(v2);
+        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.UnknownCommitment.selector, c));
+        eco.releaseCommitment(c);
+        uint256 balance = tok.balanceOf(address(eco));
+        uint256 supply = tok.totalSupply();
+        vm.expectEmit(address(eco));
+        emit IEconomyEvents.CommitmentReleased(v1, c, 2 * TOKEN);
+        vm.prank(v1);
+        eco.releaseCommitment(c);
+        assertEq(lockedOf(v1), 0, "unlocked");
+        assertEq(bondOf(v1), 298 * TOKEN, "20 % of the challenge bond forfeited");
+        assertEq(eco.validatorOf(v1).stake, 298 * TOKEN, "vote weight follows the bond");
+        assertEq(eco.stats().validatorStake, 648 * TOKEN, "total stake too");
+        assertEq(eco.treasury(), 2 * TOKEN, "to the treasury");
+        assertEq(tok.balanceOf(address(eco)), balance, "moved inside the economy");
+        assertEq(tok.totalSupply(), supply, "nothing burned");
+        assertEq(eco.commitmentBlock(c), 0, "gone");
+        vm.prank(v1);
+        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.UnknownCommitment.selector, c));
+        eco.releaseCommitment(c);
+        vm.warp(committedAt + 61 + 60);
+        eco.finalize(id);
+        assertSolvent(0);
+    }
+
+    // ─── resolution ────────────────────────────────────────────────────────────────────────────────────────────
+
+    /// Below quorum the result stands even when every vote cast says "invalid": the provider is paid, the
+    /// challenger gets its whole bond back, voters are unlocked on settle and nobody is slashed.
+    function test_resolve_withoutQuorum_resultStandsNobodySlashed() public {
+        uint256 id = submitted();
+        challengeAs(v1, id); // 10 invalid
+        castVote(v3, id, false); // + 150 invalid = 160 < 195
+        assertEq(lockedOf(v3), 15 * TOKEN, "vote lock: 10 % of 150");
+        uint256 end = eco.challengeOf(id).voteEndsAt;
+        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.VoteOpen.selector, id, end));
+        eco.resolveChallenge(id);
+        endVote(id);
+        uint256 supply = tok.totalSupply();
+        vm.expectEmit(address(eco));
+        emit IEconomyEvents.ChallengeResolved(id, true, false, 0, 160 * TOKEN);
+        vm.expectEmit(address(eco));
+        emit IEconomyEvents.JobFinalized(id, p, 9.5e18, 0.5e18);
+        eco.resolveChallenge(id);
+        assertEq(uint256(status(id)), uint256(JobStatus.Finalized), "result stands");
+        ChallengeView memory ch = eco.challengeOf(id);
+        assertTrue(ch.resolved, "resolved");
+        assertFalse(ch.quorumMet, "no quorum");
+        assertTrue(ch.resultValid, "valid by default");
+        assertEq(ch.voterPot, 0, "no pot");
+        assertEq(credited(p), 9.5e18, "provider paid the fee less the protocol fee");
+        assertEq(eco.treasury(), 0.5e18, "protocol fee");
+        assertEq(providerOf(p).bond, 1_000 * TOKEN, "provider not slashed");
+        assertEq(providerOf(p).locked, 0, "collateral released");
+        assertEq(providerOf(p).strikes, 0, "no strike");
+        assertEq(bondOf(v1), 300 * TOKEN, "challenger not slashed");
+        assertEq(lockedOf(v1), 0, "challenger's bond fully back");
+        assertEq(credited(v1), 0, "challenger gets nothing either");
+        assertEq(credited(requester), 0, "no refund");
+        assertEq(tok.totalSupply(), supply, "nothing burned");
+        assertEq(lockedOf(v3), 15 * TOKEN, "a voter stays locked until its vote is settled");
+        vm.expectEmit(address(eco));
+        emit IEconomyEvents.VoteSettled(id, v3, 0, 0);
+        eco.settleVote(id, v3); // anyone may settle it
+        assertEq(lockedOf(v3), 0, "voter unlocked");
+        assertEq(bondOf(v3), 150 * TOKEN, "voter not slashed");
+        assertEq(credited(v3), 0, "voter not rewarded");
+        assertTrue(eco.voteOf(id, v3).settled, "settled");
+        assertEq(eco.stats().validatorStake, 650 * TOKEN, "all stake intact");
+        assertSolvent(0);
+    }
+
+    /// Quorum met, "invalid" outweighs "valid": the requester is refunded; the provider's collateral is slashed
+    /// (half burned; of the other half, half to the challenger and the rest, plus the losing voters' locks, to the
+    /// winning voters pro rata); the provider gets a strike and forfeits its unsettled emission.
+    function test_resolve_quorumInvalidResult_slashesProvider() public {
+        uint256 id = submitted();
+        challengeAs(v3, id); // 10 invalid
+        castVote(v1, id, false); // 300 invalid, locks 30
+        castVote(v2, id, true); // 200 valid, locks 20
+        assertEq(lockedOf(v1), 30 * TOKEN, "v1 locks 10 % of 300");
+        assertEq(lockedOf(v2), 20 * TOKEN, "v2 locks 10 % of 200");
+        assertEq(lockedOf(v3), CHALLENGE_BOND, "challenger locks its bond");
+        endVote(id);
+        uint256 supply = tok.totalSupply();
+        uint256 unsettled = eco.accountOf(p).pendingEmission;
+        assertGt(unsettled, 0, "the provider has emission accrued");
+        vm.expectEmit(address(eco));
+        emit IEconomyEvents.ChallengeResolved(id, false, true, 200 * TOKEN, 310 * TOKEN);
+        vm.expectEmit(address(eco));
+        emit IEconomyEvents.EmissionForfeited(p, unsettled);
+        // 20 slashed: 10 burned, 5 to the challenger, 5 to the voters.
+        vm.expectEmit(address(eco));
+        emit IEconomyEvents.ProviderSlashed(p, id, COLLATERAL, 0, 0, 5 * TOKEN, 5 * TOKEN, 10 * TOKEN);
+        vm.expectEmit(address(eco));
+        emit IEconomyEvents.JobRefunded(id, requester, FEE);
+        vm.expectEmit(address(eco));
+        emit IEconomyEvents.Strike(p, id, 1);
+        eco.resolveChallenge(id);
+        assertEq(uint256(status(id)), uint256(JobStatus.Rejected), "rejected");
+        assertEq(supply - tok.totalSupply(), 10 * TOKEN, "half of the slash burned (and no emission minted)");
+        assertEq(providerOf(p).bond, 980 * TOKEN, "collateral taken from the bond");
+        assertEq(providerOf(p).locked, 0, "nothing locked");
+        assertEq(providerOf(p).strikes, 1, "a strike");
+        assertEq(eco.claimable(p), 0, "provider unpaid, its emission forfeited");
+        assertEq(eco.totalBonded(), 980 * TOKEN, "total bonded follows");
+        assertEq(credited(requester), FEE, "requester refunded");
+        assertEq(credited(v3), 5 * TOKEN, "challenger: the winner's share");
+        assertEq(lockedOf(v3), 0, "challenger's bond unlocked");
+        assertEq(bondOf(v3), 150 * TOKEN, "challenger's bond whole");
+        assertEq(eco.treasury(), 0, "the treasury takes nothing from a rejected job");
+        ChallengeView memory ch = eco.challengeOf(id);
+        assertEq(ch.voterPot, 25 * TOKEN, "pot: 5 of the slash + v2's lock of 20");
+        assertEq(ch.winningVoterWeight, 300 * TOKEN, "winning voters' weight, the challenger's bond excluded");
+        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.WrongJobStatus.selector, id, 6));
+        eco.resolveChallenge(id);
+        assertEq(lockedOf(v1), 30 * TOKEN, "locks wait for settleVote");
+        vm.expectEmit(address(eco));
+        emit IEconomyEvents.VoteSettled(id, v1, 25 * TOKEN, 0);
+        eco.settleVote(id, v1);
+        vm.expectEmit(address(eco));
+        emit IEconomyEvents.VoteSettled(id, v2, 0, 20 * TOKEN);
+        eco.settleVote(id, v2);
+        assertEq(credited(v1), 25 * TOKEN, "the only winning voter takes the whole pot");
+        assertEq(lockedOf(v1), 0, "winner unlocked");
+        assertEq(bondOf(v1), 300 * TOKEN, "winner's bond whole");
+        assertEq(bondOf(v2), 180 * TOKEN, "loser's lock slashed");
+        assertEq(lockedOf(v2), 0, "loser unlocked");
+        assertEq(credited(v2), 0, "loser unpaid");
+        assertEq(eco.stats().validatorStake, 630 * TOKEN, "stake less the loser's lock");
+        assertSolvent(0);
+    }
+
+    /// Pro rata among several winning voters, and a loser's lock shared with them.
+    function test_resolve_quorumInvalidResult_potSharedProRata() public {
+        uint256 id = submitted();
+        challengeAs(v2, id); // 10 invalid
+        castVote(v1, id, false); // 300 invalid
+        castVote(v3, id, false); // 150 invalid
+        endVote(id);
+        eco.resolveChallenge(id);
+        ChallengeView memory ch = eco.challengeOf(id);
+        assertEq(ch.voterPot, 5 * TOKEN, "no losing voter: the pot is the voters' part of the slash");
+        assertEq(ch.winningVoterWeight, 450 * TOKEN, "300 + 150");
+        eco.settleVote(id, v1);
+        eco.settleVote(id, v3);
+        assertEq(credited(v1), (5 * TOKEN * 300) / 450, "v1: 300/450 of the pot");
+        assertEq(credited(v3), (5 * TOKEN * 150) / 450, "v3: 150/450 of the pot");
+        assertEq(credited(v2), 5 * TOKEN, "challenger: the winner's share");
+        // Rounding leaves at most a wei per voter unpaid, never more than the pot paid out.
+        assertLe(credited(v1) + credited(v3), 5 * TOKEN, "never more than the pot");
+        assertApproxEqAbs(credited(v1) + credited(v3), 5 * TOKEN, 2, "the pot, to the wei");
+    }
+
+    /// Quorum met, "valid" outweighs "invalid": the challenger's bond is slashed (half burned; of the other half,
+    /// half to the provider and the rest, plus the invalid voters' locks, to the valid voters); the job is paid.
+    function test_resolve_quorumValidResult_slashesChallenger() public {
+        uint256 id = submitted();
+        challengeAs(v3, id); // 10 invalid
+        castVote(v1, id, true); // 300 valid
+        castVote(v2, id, false); // 200 invalid → 210 invalid
+        endVote(id);
+        uint256 supply = tok.totalSupply();
+        vm.expectEmit(address(eco));
+        emit IEconomyEvents.ChallengeResolved(id, true, true, 300 * TOKEN, 210 * TOKEN);
+        vm.expectEmit(address(eco));
+        emit IEconomyEvents.ValidatorSlashed(v3, id, CHALLENGE_BOND, 2.5e18, 2.5e18, 5 * TOKEN);
+        vm.expectEmit(address(eco));
+        emit IEconomyEvents.JobFinalized(id, p, 9.5e18, 0.5e18);
+        eco.resolveChallenge(id);
+        assertEq(uint256(status(id)), uint256(JobStatus.Finalized), "finalized");
+        assertEq(supply - tok.totalSupply(), 5 * TOKEN, "half of the challenge bond burned");
+        assertEq(credited(p), 9.5e18 + 2.5e18, "fee less protocol fee, plus the winner's share");
+        assertEq(providerOf(p).bond, 1_000 * TOKEN, "provider not slashed");
+        assertEq(providerOf(p).locked, 0, "collateral released");
+        assertEq(providerOf(p).strikes, 0, "no strike");
+        assertEq(eco.treasury(), 0.5e18, "protocol fee");
+        assertEq(credited(requester), 0, "no refund");
+        assertEq(bondOf(v3), 140 * TOKEN, "challenger slashed its bond");
+        assertEq(lockedOf(v3), 0, "and unlocked");
+        assertEq(credited(v3), 0, "challenger unpaid");
+        ChallengeView memory ch = eco.challengeOf(id);
+        assertEq(ch.voterPot, 22.5e18, "pot: 2.5 of the slash + v2's lock of 20");
+        assertEq(ch.winningVoterWeight, 300 * TOKEN, "valid weight");
+        vm.expectEmit(address(eco));
+        emit IEconomyEvents.VoteSettled(id, v2, 0, 20 * TOKEN);
+        eco.settleVote(id, v2);
+        vm.expectEmit(address(eco));
+        emit IEconomyEvents.VoteSettled(id, v1, 22.5e18, 0);
+        eco.settleVote(id, v1);
+        assertEq(credited(v1), 22.5e18, "valid voter takes the pot");
+        assertEq(bondOf(v1), 300 * TOKEN, "and keeps its bond");
+        assertEq(lockedOf(v1), 0, "unlocked");
+        assertEq(bondOf(v2), 180 * TOKEN, "invalid voter loses its lock");
+        assertEq(lockedOf(v2), 0, "unlocked");
+        assertEq(eco.stats().validatorStake, 620 * TOKEN, "650 less the challenge bond and the lock");
+        assertSolvent(0);
+    }
+
+    /// A tie with quorum keeps the result: "invalid" must outweigh "valid".
+    function test_resolve_tieKeepsTheResult() public {
+        address twin = validator("twin", 210 * TOKEN);
+        vm.roll(block.number + 1);
+        uint256 id = submitted();
+        challengeAs(v1, id); // 10 invalid
+        castVote(v2, id, false); // 210 invalid
+        castVote(twin, id, true); // 210 valid
+        endVote(id);
+        eco.resolveChallenge(id);
+        assertTrue(eco.challengeOf(id).quorumMet, "quorum met");
+        assertEq(uint256(status(id)), uint256(JobStatus.Finalized), "a tie does not reject");
+        assertEq(bondOf(v1), 290 * TOKEN, "the challenger lost");
+        eco.settleVote(id, v2);
+        eco.settleVote(id, twin);
+        assertEq(bondOf(v2), 180 * TOKEN, "invalid voter slashed");
+        assertEq(credited(twin), 22.5e18, "valid voter paid");
+        assertSolvent(0);
+    }
+
+    // ─── checkpointed weight ───────────────────────────────────────────────────────────────────────────────────
+
+    /// Weight is the stake at the block before the challenge opened: stake added or validators registered in the
+    /// opening block or later add nothing (to votes or to the quorum), and a validator that starts exiting after the
+    /// challenge opened still votes with the weight it had.
+    function test_weight_isCheckpointedAtTheBlockBeforeTheChallenge() public {
+        uint256 id = submitted();
+        commit(v1, id, "s");
+        vm.roll(block.number + 1);
+        // The opening block: v2 adds 500 and a newcomer registers before the reveal lands.
+        fund(v2, 500 * TOKEN);
+        vm.prank(v2);
+        eco.addValidatorBond(500 * TOKEN);
+        address late = validator("late", 1_000 * TOKEN);
+        reveal(v1, id, "s");
+        uint256 opened = block.number;
+        assertEq(eco.challengeOf(id).quorum, QUORUM, "quorum from the stake before the opening block");
+        assertEq(eco.validatorStakeAt(v2, opened - 1), 200 * TOKEN, "v2's stake before");
+        assertEq(eco.validatorStakeAt(v2, opened), 700 * TOKEN, "v2's stake now");
         vm.expectEmit(address(eco));
         emit IEconomyEvents.VoteCast(id, v2, true, 200 * TOKEN);
-        vm.prank(v2);
+        castVote(v2, id, true);
+        assertEq(eco.voteOf(id, v2).weight, 200 * TOKEN, "old weight");
+        assertEq(eco.voteOf(id, v2).locked, 20 * TOKEN, "lock from the old weight");
+        vm.prank(late);
+        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.NoVoteWeight.selector, id, late));
         eco.vote(id, true);
+        // Later still: no weight either.
+        vm.roll(block.number + 1);
+        address later = validator("later", 1_000 * TOKEN);
+        vm.prank(later);
+        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.NoVoteWeight.selector, id, later));
+        eco.vote(id, false);
+        // v3 starts exiting after the challenge opened: its old weight still votes.
+        vm.prank(v3);
+        eco.requestValidatorExit();
+        assertEq(eco.validatorOf(v3).stake, 0, "no weight for later challenges");
+        castVote(v3, id, false);
+        assertEq(eco.voteOf(id, v3).weight, 150 * TOKEN, "exiting validator votes with its old weight");
+        assertEq(lockedOf(v3), 15 * TOKEN, "and locks against it");
+        // A stranger never had any.
+        address stranger = makeAddr("stranger");
+        vm.prank(stranger);
+        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.NoVoteWeight.selector, id, stranger));
+        eco.vote(id, true);
+        ChallengeView memory ch = eco.challengeOf(id);
+        assertEq(ch.validWeight, 200 * TOKEN, "valid: v2's old weight");
+        assertEq(ch.invalidWeight, 160 * TOKEN, "invalid: challenge bond + v3");
+        endVote(id);
+        eco.resolveChallenge(id); // 360 ≥ 195; 200 valid > 160 invalid
+        assertEq(uint256(status(id)), uint256(JobStatus.Finalized), "valid");
+        eco.settleVote(id, v3);
+        assertEq(bondOf(v3), 135 * TOKEN, "an exiting loser is slashed all the same");
+        eco.settleVote(id, v2);
+        // Pot: 2.5 of the challenger's slash + v3's lock of 15.
+        assertEq(credited(v2), 17.5e18, "v2 paid by its old weight");
+        assertSolvent(0);
+    }
+
+    // ─── vote locks ────────────────────────────────────────────────────────────────────────────────────────────
+
+    function test_vote_locksAShareOfWeightUntilSettled() public {
+        uint256 id = submitted();
+        challengeAs(v1, id);
+        castVote(v2, id, true);
+        VoteView memory vv = eco.voteOf(id, v2);
+        assertTrue(vv.cast, "cast");
+        assertTrue(vv.resultValid, "valid");
+        assertFalse(vv.settled, "not settled");
+        assertEq(vv.weight, 200 * TOKEN, "weight");
+        assertEq(vv.locked, 20 * TOKEN, "10 % of the weight locked");
+        assertEq(lockedOf(v2), 20 * TOKEN, "in the validator's bond");
         vm.prank(v2);
         vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.AlreadyVoted.selector, id, v2));
         eco.vote(id, false);
         vm.prank(v1);
         vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.AlreadyVoted.selector, id, v1));
         eco.vote(id, false);
-        address stranger = makeAddr("stranger");
-        vm.prank(stranger);
-        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.WrongValidatorStatus.selector, stranger, 0));
-        eco.vote(id, true);
-        // Stake brought in after the challenge opened does not vote.
-        address late = newValidator("late", 1_000 * TOKEN);
-        vm.prank(late);
-        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.JoinedAfterChallenge.selector, id, late));
-        eco.vote(id, true);
-        ChallengeView memory c = eco.challengeOf(id);
-        assertEq(c.validWeight, 200 * TOKEN, "valid");
-        assertEq(c.invalidWeight, 300 * TOKEN, "invalid");
-        vm.warp(c.voteEndsAt);
+        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.NotResolved.selector, id));
+        eco.settleVote(id, v2);
+        // v2 exits, but cannot take its bond while the vote is unsettled.
+        vm.prank(v2);
+        eco.requestValidatorExit();
+        vm.warp(block.timestamp + 300);
+        uint256 end = eco.challengeOf(id).voteEndsAt;
         vm.prank(v3);
-        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.VoteClosed.selector, id, c.voteEndsAt));
+        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.VoteClosed.selector, id, end));
         eco.vote(id, true);
-        uint256 notVoting = post(FEE);
+        eco.resolveChallenge(id); // 210 ≥ 195, valid 200 > 10: the challenger loses
+        vm.prank(v2);
+        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.CollateralLocked.selector, 20 * TOKEN));
+        eco.withdrawValidatorBond(v2);
+        eco.settleVote(id, v2);
+        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.NothingToSettle.selector, id, v2));
+        eco.settleVote(id, v2);
+        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.NothingToSettle.selector, id, v3));
+        eco.settleVote(id, v3); // never voted
+        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.NothingToSettle.selector, id, v1));
+        eco.settleVote(id, v1); // the challenger settles in resolveChallenge
+        assertEq(credited(v2), 2.5e18, "the voters' part of the challenger's slash");
+        vm.prank(v2);
+        assertEq(eco.withdrawValidatorBond(v2), 200 * TOKEN, "bond back once settled");
+        vm.prank(v2);
+        assertEq(eco.withdraw(v2), 2.5e18, "reward withdrawn");
+        assertSolvent(0);
+        // A job that is not being voted on.
+        uint256 other = post(FEE);
         vm.prank(v3);
-        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.WrongJobStatus.selector, notVoting, 1));
-        eco.vote(notVoting, true);
+        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.WrongJobStatus.selector, other, 1));
+        eco.vote(other, true);
     }
 
-    function test_vote_lateFlipExtendsTheVote() public {
+    // ─── extensions ────────────────────────────────────────────────────────────────────────────────────────────
+
+    /// A vote that flips the lead in the last quarter of the window extends it by a quarter, at most twice.
+    function test_vote_lateFlipsExtendAtMostTwice() public {
+        address v4 = validator("v4", 500 * TOKEN);
+        vm.roll(block.number + 1);
         uint256 id = submitted();
-        challengeAs(v3, id); // invalid 150
+        challengeAs(v3, id); // invalid 10
         uint256 end = eco.challengeOf(id).voteEndsAt;
         vm.warp(end - 5); // in the last quarter (15 s)
         vm.expectEmit(address(eco));
         emit IEconomyEvents.VoteExtended(id, end + 15);
-        vm.prank(v2);
-        eco.vote(id, true); // valid 200 now leads: a flip
+        castVote(v2, id, true); // valid 200 leads: a flip
         assertEq(eco.challengeOf(id).voteEndsAt, end + 15, "extended by a quarter");
         assertEq(eco.challengeOf(id).extensions, 1, "one extension");
         vm.warp(end + 10);
-        vm.prank(v1);
-        eco.vote(id, false); // invalid 450 leads again: a second extension
+        castVote(v1, id, false); // invalid 310 leads again
         assertEq(eco.challengeOf(id).voteEndsAt, end + 30, "extended again");
-        assertEq(eco.challengeOf(id).extensions, 2, "two extensions, the most allowed");
-    }
-
-    function test_resolve_invalidResult_slashesProviderToChallengerAndRefunds() public {
-        uint256 id = submitted();
-        challengeAs(v1, id);
-        vm.prank(v2);
-        eco.vote(id, true); // 200 valid vs 300 invalid
-        uint256 end = eco.challengeOf(id).voteEndsAt;
-        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.VoteOpen.selector, id, end));
-        eco.resolveChallenge(id);
-        vm.warp(end);
-        uint256 supply = tok.totalSupply();
-        vm.expectEmit(address(eco));
-        emit IEconomyEvents.ProviderSlashed(p, id, 20 * TOKEN, 0, 0, 10 * TOKEN, 10 * TOKEN);
-        eco.resolveChallenge(id);
-        assertEq(uint256(status(id)), uint256(JobStatus.Rejected), "rejected");
-        assertEq(providerOf(p).bond, 980 * TOKEN, "collateral slashed");
-        assertEq(providerOf(p).locked, 0, "nothing locked");
-        assertEq(providerOf(p).strikes, 1, "a strike");
-        assertEq(eco.claimable(v1), 10 * TOKEN, "challenger gets the slash less the burn");
-        assertEq(eco.claimable(requester), FEE, "requester refunded");
-        assertEq(eco.claimable(p), 0, "provider unpaid");
-        assertEq(eco.validatorOf(v1).locked, 0, "challenge bond unlocked");
-        assertEq(supply - tok.totalSupply(), 10 * TOKEN, "half of the slash burned");
-        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.WrongJobStatus.selector, id, 6));
-        eco.resolveChallenge(id);
-    }
-
-    function test_resolve_validResult_slashesChallengerToProviderAndPays() public {
-        uint256 id = submitted();
-        challengeAs(v3, id);
-        vm.prank(v1);
-        eco.vote(id, true); // 300 valid vs 150 invalid
-        vm.warp(eco.challengeOf(id).voteEndsAt);
-        vm.expectEmit(address(eco));
-        emit IEconomyEvents.ValidatorSlashed(v3, id, 10 * TOKEN, 5 * TOKEN, 5 * TOKEN);
-        eco.resolveChallenge(id);
-        assertEq(uint256(status(id)), uint256(JobStatus.Finalized), "finalized");
-        assertEq(eco.claimable(p), 9.5e18 + 5 * TOKEN, "fee less protocol fee, plus the challenger's slash less the burn");
-        assertEq(eco.validatorOf(v3).bond, 140 * TOKEN, "challenger slashed");
-        assertEq(eco.validatorOf(v3).locked, 0, "unlocked");
-        assertEq(providerOf(p).locked, 0, "collateral released");
-        assertEq(eco.stats().validatorStake, 640 * TOKEN, "stake less the slash");
-    }
-
-    function test_vote_extensionsAreBounded() public {
-        address v4 = newValidator("v4", 500 * TOKEN);
-        vm.warp(block.timestamp + 1);
-        uint256 id = submitted();
-        challengeAs(v3, id); // invalid 150
-        uint256 end = eco.challengeOf(id).voteEndsAt;
-        vm.warp(end - 1);
-        vm.prank(v2);
-        eco.vote(id, true); // valid 200: flip, +15
-        vm.warp(end + 14);
-        vm.prank(v1);
-        eco.vote(id, false); // invalid 450: flip, +15
+        assertEq(eco.challengeOf(id).extensions, 2, "two extensions");
         vm.warp(end + 29);
-        vm.prank(v4);
-        eco.vote(id, true); // valid 700: a third flip, no more extensions
-        assertEq(eco.challengeOf(id).voteEndsAt, end + 30, "at most two extensions");
+        castVote(v4, id, true); // valid 700: a third flip
+        assertEq(eco.challengeOf(id).voteEndsAt, end + 30, "no third extension");
+        assertEq(eco.challengeOf(id).extensions, 2, "still two");
+        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.VoteOpen.selector, id, end + 30));
+        eco.resolveChallenge(id);
+        vm.warp(end + 30);
+        eco.resolveChallenge(id);
+        assertEq(uint256(status(id)), uint256(JobStatus.Finalized), "700 valid beat 310 invalid");
     }
 
-    function test_vote_earlyFlipDoesNotExtend() public {
+    function test_vote_earlyFlipOrNoFlipDoesNotExtend() public {
         uint256 id = submitted();
         challengeAs(v3, id);
         uint256 end = eco.challengeOf(id).voteEndsAt;
-        vm.prank(v2);
-        eco.vote(id, true);
-        assertEq(eco.challengeOf(id).voteEndsAt, end, "a flip long before the end changes nothing");
+        castVote(v2, id, true); // a flip long before the end
+        assertEq(eco.challengeOf(id).voteEndsAt, end, "early flip: no extension");
+        vm.warp(end - 1);
+        castVote(v1, id, true); // late, but valid already led
+        assertEq(eco.challengeOf(id).voteEndsAt, end, "late vote that flips nothing: no extension");
+        assertEq(eco.challengeOf(id).extensions, 0, "none");
     }
 
-    function test_resolve_tieKeepsTheResult() public {
-        address twin = newValidator("twin", 300 * TOKEN);
-        vm.warp(block.timestamp + 1);
-        uint256 id = submitted();
-        challengeAs(v1, id); // 300 invalid
-        vm.prank(twin);
-        eco.vote(id, true); // 300 valid
-        vm.warp(eco.challengeOf(id).voteEndsAt);
-        eco.resolveChallenge(id);
-        assertEq(uint256(status(id)), uint256(JobStatus.Finalized), "a tie does not reject");
+    // ─── models and their policies ─────────────────────────────────────────────────────────────────────────────
+
+    function policy(uint8 rule, uint32 absE9, uint32 relE9, uint16 agreementBps)
+        internal
+        pure
+        returns (VerificationPolicy memory)
+    {
+        return VerificationPolicy({rule: rule, maxAbsErrorE9: absE9, maxRelErrorE9: relE9, minAgreementBps: agreementBps});
+    }
+
+    function assertPolicy(ModelView memory m, VerificationPolicy memory want, string memory what) internal pure {
+        assertTrue(m.found, what);
+        assertEq(uint256(m.policy.rule), uint256(want.rule), string.concat(what, ": rule"));
+        assertEq(uint256(m.policy.maxAbsErrorE9), uint256(want.maxAbsErrorE9), string.concat(what, ": abs"));
+        assertEq(uint256(m.policy.maxRelErrorE9), uint256(want.maxRelErrorE9), string.concat(what, ": rel"));
+        assertEq(uint256(m.policy.minAgreementBps), uint256(want.minAgreementBps), string.concat(what, ": agreement"));
+    }
+
+    function test_registerModel_eachPolicyRule() public {
+        VerificationPolicy[6] memory ok = [
+            policy(0, 0, 0, 0), // exact: the output hash
+            policy(1, 1_000, 0, 0), // tolerance, absolute bound only
+            policy(1, 0, 5_000, 0), // tolerance, relative bound only
+            policy(2, 0, 0, 1), // argmax, the smallest agreement
+            policy(2, 0, 0, 10_000), // argmax, every row
+            policy(3, 50_000_000, 0, 0) // logprob within 0.05
+        ];
+        for (uint256 i; i < ok.length; i++) {
+            bytes32 h = keccak256(abi.encode("model", i));
+            VerificationPolicy memory pol = ok[i];
+            vm.expectEmit(address(eco));
+            emit IEconomyEvents.ModelRegistered(
+                h,
+                INFERENCE,
+                "ipfs://m",
+                pol.rule,
+                pol.maxAbsErrorE9,
+                pol.maxRelErrorE9,
+                pol.minAgreementBps
+            );
+            eco.registerModel(h, "ipfs://m", INFERENCE, pol);
+            ModelView memory m = eco.model(h);
+            assertPolicy(m, pol, "registered policy");
+            assertEq(m.registeredIn, address(eco), "registered here");
+            assertEq(m.registeredBlock, block.number, "in this block");
+            assertEq(m.uri, "ipfs://m", "uri");
+        }
+        assertPolicy(eco.model(MODEL), argmaxPolicy(), "fixture's model");
+        assertPolicy(eco.model(FT_MODEL), tolerancePolicy(), "fixture's fine-tune model");
+    }
+
+    function test_registerModel_refusesInvalidPolicies() public {
+        VerificationPolicy[6] memory bad = [
+            policy(4, 1, 1, 1), // no such rule
+            policy(1, 0, 0, 10_000), // tolerance without a bound
+            policy(2, 1, 1, 0), // argmax with no agreement share
+            policy(2, 0, 0, 10_001), // argmax above 100 %
+            policy(3, 0, 1_000, 0), // logprob without an absolute bound
+            policy(255, 0, 0, 0)
+        ];
+        for (uint256 i; i < bad.length; i++) {
+            vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.InvalidPolicy.selector, bad[i].rule));
+            eco.registerModel(keccak256(abi.encode("bad", i)), "u", INFERENCE, bad[i]);
+        }
+        VerificationPolicy memory exact = policy(0, 0, 0, 0);
+        address stranger = makeAddr("stranger");
+        vm.prank(stranger);
+        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.NotAdmin.selector, stranger));
+        eco.registerModel(keccak256("m"), "u", INFERENCE, exact);
+        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.ModelAlreadyRegistered.selector, MODEL));
+        eco.registerModel(MODEL, "u", INFERENCE, exact);
+        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.InvalidKind.selector, 2));
+        eco.registerModel(keccak256("m"), "u", 2, exact);
+        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.UnknownModel.selector, bytes32(0)));
+        eco.registerModel(bytes32(0), "u", INFERENCE, exact);
+        assertFalse(eco.model(keccak256(abi.encode("bad", uint256(0)))).found, "nothing registered");
+    }
+
+    /// A fork judges the parent's models by the parent's policy, as of the fork block; models registered in the
+    /// parent afterwards are not seen.
+    function test_fork_seesTheParentsModelPolicy() public {
+        vm.roll(block.number + 1);
+        ParamOverrides memory none;
+        (address f, ) = factory.fork(address(eco), none, "Fork", "FRK", bytes32(0), 0, 0);
+        IEconomy fork = IEconomy(f);
+        uint256 forkBlock = block.number;
+        ModelView memory m = fork.model(MODEL);
+        assertPolicy(m, argmaxPolicy(), "inherited argmax policy");
+        assertEq(m.registeredIn, address(eco), "registered in the parent");
+        assertEq(uint256(m.kind), uint256(INFERENCE), "kind");
+        assertPolicy(fork.modelVisibleAt(FT_MODEL, forkBlock), tolerancePolicy(), "inherited tolerance policy");
+        // Registered in the parent after the fork: not the fork's.
+        vm.roll(block.number + 1);
+        bytes32 later = keccak256("model: registered after the fork");
+        VerificationPolicy memory logprob = policy(3, 10_000_000, 0, 0);
+        eco.registerModel(later, "ipfs://later", INFERENCE, logprob);
+        assertPolicy(eco.model(later), logprob, "the parent sees it");
+        assertFalse(fork.model(later).found, "the fork does not");
+        assertFalse(eco.modelVisibleAt(later, forkBlock).found, "not visible at the fork block");
+        // A fork of the fork sees the grandparent's policy through it.
+        vm.roll(block.number + 1);
+        (address g, ) = factory.fork(f, none, "Grandchild", "GRC", bytes32(0), 0, 0);
+        assertPolicy(IEconomy(g).model(MODEL), argmaxPolicy(), "grandchild inherits the policy");
+        assertFalse(IEconomy(g).model(later).found, "but not what its grandparent registered after the first fork");
     }
 }
