@@ -8,7 +8,7 @@ import {EconomyFactory} from "../src/EconomyFactory.sol";
 import {EconomyToken} from "../src/EconomyToken.sol";
 import {IEconomy} from "../src/interfaces/IEconomy.sol";
 import {IEconomyEvents} from "../src/interfaces/IEconomyEvents.sol";
-import {LineageView, ModelView} from "../src/interfaces/EconomyTypes.sol";
+import {LineageView, ModelView, VerificationPolicy} from "../src/interfaces/EconomyTypes.sol";
 import {EconomyParams, Params, ParamOverrides} from "../src/lib/EconomyParams.sol";
 
 /// @notice The factory and lineage: genesis, forks with overrides, inherited models, and fork allocations by proof.
@@ -98,52 +98,122 @@ contract LineageTest is EconomyFixture {
         uint64 future = uint64(block.number);
         vm.expectRevert(abi.encodeWithSelector(EconomyFactory.InvalidSnapshot.selector, bytes32("r"), future));
         factory.fork(address(eco), noOverrides(), "X", "X", bytes32("r"), future, 0);
+        // 25 fields: bit 25 names nothing.
         ParamOverrides memory o;
-        o.mask = 1 << 20;
-        vm.expectRevert(abi.encodeWithSelector(EconomyParams.UnknownOverrideFields.selector, 1 << 20));
+        o.mask = 1 << 25;
+        vm.expectRevert(abi.encodeWithSelector(EconomyParams.UnknownOverrideFields.selector, 1 << 25));
         factory.fork(address(eco), o, "X", "X", bytes32(0), 0, 0);
+        // Overrides are validated again: a quorum above half of the stake is refused in a fork too.
+        o.mask = 1 << 21;
+        o.values.quorumBps = 5_001;
+        vm.expectRevert(abi.encodeWithSelector(EconomyParams.ParamOutOfRange.selector, 21, 5_001, 1_000, 5_000));
+        factory.fork(address(eco), o, "X", "X", bytes32(0), 0, 0);
+        // And so is a combination: a longer jail than the parent's unbonding period (an exit would cut it short).
+        o.mask = 1 << 11;
+        o.values.jailCooldownS = 301;
+        vm.expectRevert(abi.encodeWithSelector(EconomyParams.ParamOutOfRange.selector, 12, 300, 301, 365 days));
+        factory.fork(address(eco), o, "X", "X", bytes32(0), 0, 0);
+    }
+
+    /// @dev The five v2 fields (mask bits 20..24) are forkable like the rest, and the fork's hot path reads its own
+    /// minFee (from its clone arguments).
+    function test_fork_overridesTheNewFields() public {
+        ParamOverrides memory o;
+        o.mask = uint32(0x1f << 20);
+        o.values.minFee = uint96(2 * TOKEN);
+        o.values.quorumBps = 4_000;
+        o.values.voteSlashBps = 500;
+        o.values.winnerShareBps = 7_000;
+        o.values.commitFeeBps = 300;
+        IEconomy f = forkOf(address(eco), o, bytes32(0), 0);
+        Params memory expected = devnetParams();
+        expected.minFee = uint96(2 * TOKEN);
+        expected.quorumBps = 4_000;
+        expected.voteSlashBps = 500;
+        expected.winnerShareBps = 7_000;
+        expected.commitFeeBps = 300;
+        assertEq(keccak256(abi.encode(f.params())), keccak256(abi.encode(expected)), "parent's params + overrides");
+        EconomyToken ft = EconomyToken(f.token());
+        ft.approve(address(f), type(uint256).max);
+        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.FeeTooLow.selector, TOKEN, 2 * TOKEN));
+        f.postJob(INFERENCE, MODEL, INPUT, "u", TOKEN, DEADLINE);
+        f.postJob(INFERENCE, MODEL, INPUT, "u", 2 * TOKEN, DEADLINE);
+        // The parent still takes a 1-token job (its minFee is 0.1).
+        vm.prank(requester);
+        eco.postJob(INFERENCE, MODEL, INPUT, "u", TOKEN, DEADLINE);
     }
 
     function test_models_forkSeesParentModelsAsOfTheForkBlock() public {
         bytes32 before = keccak256("registered before the fork");
-        eco.registerModel(before, "ipfs://before", INFERENCE);
+        VerificationPolicy memory logprob = VerificationPolicy({
+            rule: 3,
+            maxAbsErrorE9: 50_000_000,
+            maxRelErrorE9: 0,
+            minAgreementBps: 0
+        });
+        eco.registerModel(before, "ipfs://before", INFERENCE, logprob);
         vm.roll(block.number + 1);
         IEconomy f = forkOf(address(eco), noOverrides(), bytes32(0), 0);
         vm.roll(block.number + 1);
         bytes32 afterFork = keccak256("registered after the fork");
-        eco.registerModel(afterFork, "ipfs://after", INFERENCE);
+        eco.registerModel(afterFork, "ipfs://after", INFERENCE, argmaxPolicy());
         ModelView memory m = f.model(before);
         assertTrue(m.found, "inherited");
         assertEq(m.registeredIn, address(eco), "from the parent");
         assertEq(m.uri, "ipfs://before", "uri");
+        // The policy a result is judged by comes with the model: a fork cannot judge an inherited model differently.
+        assertEq(keccak256(abi.encode(m.policy)), keccak256(abi.encode(logprob)), "policy inherited");
         assertFalse(f.model(afterFork).found, "the parent's later models are not the fork's");
         assertTrue(eco.model(afterFork).found, "but the parent has it");
         // The fork may register its own, and a grandchild sees both generations.
         bytes32 own = keccak256("fork's own");
-        f.registerModel(own, "ipfs://own", FINE_TUNE);
+        f.registerModel(own, "ipfs://own", FINE_TUNE, tolerancePolicy());
         vm.roll(block.number + 1);
         IEconomy g = forkOf(address(f), noOverrides(), bytes32(0), 0);
         assertTrue(g.model(own).found, "grandchild sees the fork's model");
         assertTrue(g.model(before).found, "and the genesis model");
         assertEq(g.model(MODEL).registeredIn, address(eco), "registered in genesis");
+        assertEq(g.model(own).policy.rule, 1, "grandchild sees the fork's policy");
+        assertEq(g.model(before).policy.rule, 3, "and the genesis policy");
         // Jobs in the fork can use inherited models.
         EconomyToken ft = EconomyToken(f.token());
         ft.approve(address(f), type(uint256).max);
-        f.postJob(INFERENCE, before, INPUT, "u", TOKEN, DEADLINE, 0);
+        f.postJob(INFERENCE, before, INPUT, "u", TOKEN, DEADLINE);
         vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.UnknownModel.selector, afterFork));
-        f.postJob(INFERENCE, afterFork, INPUT, "u", TOKEN, DEADLINE, 0);
+        f.postJob(INFERENCE, afterFork, INPUT, "u", TOKEN, DEADLINE);
     }
 
     function test_registerModel_refuses() public {
+        VerificationPolicy memory exact;
         vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.ModelAlreadyRegistered.selector, MODEL));
-        eco.registerModel(MODEL, "u", INFERENCE);
+        eco.registerModel(MODEL, "u", INFERENCE, exact);
         vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.InvalidKind.selector, 2));
-        eco.registerModel(keccak256("x"), "u", 2);
+        eco.registerModel(keccak256("x"), "u", 2, exact);
         vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.UnknownModel.selector, bytes32(0)));
-        eco.registerModel(bytes32(0), "u", 0);
+        eco.registerModel(bytes32(0), "u", 0, exact);
         vm.prank(requester);
         vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.NotAdmin.selector, requester));
-        eco.registerModel(keccak256("x"), "u", 0);
+        eco.registerModel(keccak256("x"), "u", 0, exact);
+    }
+
+    /// @dev A policy that could never reject anything (or names no rule) is refused: tolerance needs a bound,
+    /// argmax an agreement share in (0, 100 %], logprob a bound on the gap.
+    function test_registerModel_refusesEmptyPolicies() public {
+        bytes32 m = keccak256("x");
+        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.InvalidPolicy.selector, 4));
+        eco.registerModel(m, "u", 0, VerificationPolicy(4, 1, 1, 1));
+        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.InvalidPolicy.selector, 1));
+        eco.registerModel(m, "u", 0, VerificationPolicy(1, 0, 0, 0));
+        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.InvalidPolicy.selector, 2));
+        eco.registerModel(m, "u", 0, VerificationPolicy(2, 0, 0, 0));
+        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.InvalidPolicy.selector, 2));
+        eco.registerModel(m, "u", 0, VerificationPolicy(2, 0, 0, 10_001));
+        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.InvalidPolicy.selector, 3));
+        eco.registerModel(m, "u", 0, VerificationPolicy(3, 0, 1, 0));
+        vm.expectEmit(address(eco));
+        emit IEconomyEvents.ModelRegistered(m, 0, "u", 1, 0, 7, 0);
+        eco.registerModel(m, "u", 0, VerificationPolicy(1, 0, 7, 0)); // a relative bound alone is enough
+        assertEq(eco.model(m).policy.maxRelErrorE9, 7, "stored");
     }
 
     // ─── fork allocation by Merkle proof ───────────────────────────────────────────────────────────────────────
@@ -208,7 +278,9 @@ contract LineageTest is EconomyFixture {
         vm.expectRevert(IEconomyEvents.NotAnEconomy.selector);
         IEconomy(address(module)).params();
         vm.expectRevert(IEconomyEvents.NotAnEconomy.selector);
-        IEconomy(address(economyImpl)).register(100 * TOKEN, 1, 1, 1);
+        IEconomy(address(views)).params();
+        vm.expectRevert(IEconomyEvents.NotAnEconomy.selector);
+        IEconomy(address(economyImpl)).register(100 * TOKEN, 1, 1);
     }
 
     function test_factory_refusesMissingImplementations() public {

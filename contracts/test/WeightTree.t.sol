@@ -77,6 +77,28 @@ contract WeightTreeTest is Test {
         h.set(1, 1); // the parent's lane would overflow
     }
 
+    /// @dev Growing the tree turns the old root's four lanes into one lane of the new root. Each lane fits on its
+    /// own, but their sum may not: reserve must refuse then, instead of storing a truncated total that would make
+    /// find() land on the wrong leaves.
+    function test_reserveRefusesWhenTheGrownRootLaneWouldOverflow() public {
+        uint256 max = WeightTree.MAX_LANE;
+        h.reserve(4);
+        h.set(0, max);
+        h.set(1, 1); // one level: the lanes are the root, no parent to overflow yet
+        assertEq(h.total(), max + 1, "the root's lanes sum past one lane");
+        vm.expectRevert(abi.encodeWithSelector(WeightTree.WeightOverflow.selector, max + 1));
+        h.reserve(5);
+        assertEq(h.height(), 1, "nothing grown");
+        // A sum that fits exactly is carried up whole.
+        h.set(0, max - 1);
+        h.reserve(5);
+        assertEq(h.height(), 2, "grown");
+        assertEq(h.total(), max, "sum kept");
+        assertEq(h.get(0), max - 1, "leaf 0 kept");
+        assertEq(h.get(1), 1, "leaf 1 kept");
+        assertEq(h.find(max - 1), 1, "the last point lands on leaf 1");
+    }
+
     /// @dev Fuzz: for random weights, total is the sum and find() returns the leaf whose range holds the point —
     /// checked at both ends of every leaf's range.
     function testFuzz_findMatchesPrefixSums(uint256 seed, uint8 nRaw) public {
