@@ -22,10 +22,10 @@ import {WeightTree} from "./lib/WeightTree.sol";
 /// with probability proportional to free bond among the providers eligible for it. Each job kind has its own weight
 /// tree, and a provider with no free slot has no leaf, so weight that can never take the job does not stand in the
 /// way. Nothing a provider declares raises its weight: it is its bond (thinned by free / bond). The draw set is the
-/// one at block B: a provider whose chance rose after B (register, bond, resume, unjail, a freed last slot) is
-/// skipped, and one that left after B (pause, exit, jail) keeps its leaves, so a draw landing on it ends for this
-/// block and the job is re-seeded from the current block, instead of passing to someone else — leaving after seeing
-/// the hash cannot steer the draw. A call that keeps nobody in {MAX_DRAWS} attempts re-seeds the job the same way, so
+/// one at block B: a draw that lands on a provider whose standing changed by its own doing after B — its chance rose
+/// (register, bond, resume, unjail, a decline, a freed last slot) or it left (pause, exit, jail: it keeps its leaves
+/// until a draw lands on them) — ends for this block and the job is re-seeded from the current block, instead of
+/// passing to someone else: changing one's standing after seeing the hash cannot steer the draw. A call that keeps nobody in {MAX_DRAWS} attempts re-seeds the job the same way, so
 /// each retry draws from fresh bits.
 /// Residual bias, documented rather than removed: (1) the producer of block B can choose among the hashes it could
 /// produce (withholding or reordering), which on an L2 means the sequencer; (2) a drawn provider may decline, and a
@@ -322,7 +322,10 @@ contract Economy is EconomyBase, Initializable {
                 total = tree.total();
                 continue;
             }
-            if (!_eligible(w, collateral, job.stamp, r >> 128)) continue;
+            // Its chance rose after the seed was known (its own doing, or a freed last slot): it was not in this
+            // draw's set with this weight, and skipping it would let it pass the job on from the same seed.
+            if (uint48(w >> P_INCREASE) > job.stamp) return 0;
+            if (!_eligible(w, collateral, r >> 128)) continue;
             if (job.declines != 0 && _excluded[jobId][id]) continue;
             if (_providers[id].account == requester) continue;
             return id;
@@ -449,9 +452,8 @@ contract Economy is EconomyBase, Initializable {
 
     /// @dev The checks that need only the provider's first word `w` (already known Active): thinning by free / bond,
     /// then eligibility.
-    function _eligible(uint256 w, uint256 collateral, uint256 drawBlock, uint256 bits) private pure returns (bool) {
+    function _eligible(uint256 w, uint256 collateral, uint256 bits) private pure returns (bool) {
         if (uint8(w >> P_ACTIVE) >= uint8(w >> P_CAPACITY)) return false;
-        if (uint48(w >> P_INCREASE) > drawBlock) return false;
         uint256 bond = uint88(w);
         uint256 free = bond - uint88(w >> P_LOCKED);
         return free >= collateral && bits % bond < free;

@@ -210,6 +210,7 @@ contract EconomyModule is EconomyBase {
     function _takeOver(uint256 jobId, uint48 commitBlock, uint256 challengeBond, string calldata evidenceURI) private {
         Challenge storage c = _challenges[jobId];
         if (commitBlock >= c.commitBlock) revert ChallengeTaken(jobId, c.commitBlock);
+        if (_votes[jobId][msg.sender].cast) revert AlreadyVoted(jobId, msg.sender);
         address previous = c.challenger;
         _validators[previous].locked -= uint88(challengeBond);
         c.challenger = msg.sender;
@@ -248,6 +249,11 @@ contract EconomyModule is EconomyBase {
         if (block.timestamp >= c.voteEnd) revert VoteClosed(jobId, c.voteEnd);
         Vote storage vs = _votes[jobId][msg.sender];
         if (vs.cast || msg.sender == c.challenger) revert AlreadyVoted(jobId, msg.sender);
+        // The job's own parties do not judge it.
+        Job memory jb = _jobs[jobId];
+        if (_providers[jb.providerId].account == msg.sender || _requesters[jb.requesterId] == msg.sender) {
+            revert ConflictOfInterest(jobId, msg.sender);
+        }
         uint256 weight = _validatorStake[msg.sender].upperLookupRecent(uint48(c.openedBlock - 1));
         if (weight == 0) revert NoVoteWeight(jobId, msg.sender);
         Params memory prm = _params();
@@ -296,7 +302,9 @@ contract EconomyModule is EconomyBase {
         Provider storage p = _release(id, collateral);
         address provider = p.account;
         c.resolved = true;
-        c.quorumMet = uint256(c.validWeight) + c.invalidWeight >= c.quorum && c.quorum != 0;
+        // The quorum counts voters only: the challenger's bond weighs in the outcome, never in whether enough
+        // validators looked, so a lone challenger never meets it.
+        c.quorumMet = uint256(c.validWeight) + c.invalidWeight - prm.challengeBond >= c.quorum && c.quorum != 0;
         c.resultValid = !c.quorumMet || c.invalidWeight <= c.validWeight;
         emit ChallengeResolved(jobId, c.resultValid, c.quorumMet, c.validWeight, c.invalidWeight);
         uint256 burned;

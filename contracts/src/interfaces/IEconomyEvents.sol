@@ -163,6 +163,8 @@ interface IEconomyEvents {
     error VoteOpen(uint256 jobId, uint256 endsAt);
     /// @notice The validator had no stake at the block before the challenge opened.
     error NoVoteWeight(uint256 jobId, address validator);
+    /// @notice The job's provider or requester may not vote on it.
+    error ConflictOfInterest(uint256 jobId, address validator);
     error NotResolved(uint256 jobId);
     error NothingToSettle(uint256 jobId, address validator);
 

@@ -8,18 +8,18 @@ export { economyFactoryAbi, economyFactoryBytecode } from './economyFactory';
 /** Compiler, input/output hashes (checked by `npm run test:contracts`) and runtime sizes (EIP-170: 24,576). */
 export const artifactsMeta = {
   "solc": "0.8.37",
-  "inputsHash": "79b989af2b8baee0f9b072d5c64dd22a5dfef1363594341e8e9b34600832e339",
-  "filesHash": "602d84a7860dabe2c28017785be5588c462eb68f315681a503696be4763f8399",
+  "inputsHash": "a2bec2873e24953e46f568d243b241b817b2b6204fc5c134baa80f5162a86d9c",
+  "filesHash": "5d770c7a74636680cd6fe3aa34945293cd74025d8e02973c06d9d4c62b0b9f1a",
   "sizes": [
     {
       "contract": "Economy",
-      "runtimeBytes": 18463,
-      "marginBytes": 6113
+      "runtimeBytes": 18468,
+      "marginBytes": 6108
     },
     {
       "contract": "EconomyModule",
-      "runtimeBytes": 23114,
-      "marginBytes": 1462
+      "runtimeBytes": 23810,
+      "marginBytes": 766
     },
     {
       "contract": "EconomyViews",
