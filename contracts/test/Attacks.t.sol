@@ -1,433 +1,1247 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
-import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
-import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {EconomyFixture} from "./lib/EconomyFixture.sol";
-import {Economy} from "../src/Economy.sol";
-import {EconomyFactory} from "../src/EconomyFactory.sol";
+import {EconomyToken} from "../src/EconomyToken.sol";
 import {IEconomy} from "../src/interfaces/IEconomy.sol";
 import {IEconomyEvents} from "../src/interfaces/IEconomyEvents.sol";
-import {JobStatus} from "../src/interfaces/EconomyTypes.sol";
-import {EconomyParams, ParamOverrides} from "../src/lib/EconomyParams.sol";
+import {ChallengeView, JobStatus, JobView, ProviderStatus} from "../src/interfaces/EconomyTypes.sol";
+import {EconomyParams, ParamOverrides, Params} from "../src/lib/EconomyParams.sol";
+import {WeightTree} from "../src/lib/WeightTree.sol";
 
-/// @notice A token that calls back into a hook on every balance change: stands in for any token with transfer hooks,
-/// so that the economy's reentrancy defences are tried for real.
-contract HookToken is ERC20 {
-    address public hook;
-    bool private _inHook;
+/// @notice Cheatcodes this file needs beyond lib/Test.sol's.
+interface VmExtra {
+    function skip(bool skipTest, string calldata reason) external;
+    function envOr(string calldata name, bool defaultValue) external view returns (bool);
+}
 
-    constructor() ERC20("Hook", "HOOK") {}
+/// @notice {WeightTree} on its own storage, so that its guards can be tried with weights no economy can reach.
+contract WeightTreeHarness {
+    using WeightTree for WeightTree.Tree;
 
-    function setHook(address h) external {
-        hook = h;
+    WeightTree.Tree private _tree;
+
+    function reserve(uint256 leaves) external {
+        _tree.reserve(leaves);
     }
 
-    function mint(address to, uint256 amount) external {
-        _mint(to, amount);
+    function set(uint256 leaf, uint256 weight) external {
+        _tree.set(leaf, weight);
     }
 
-    function burn(uint256 amount) external {
-        _burn(msg.sender, amount);
-    }
-
-    function _update(address from, address to, uint256 value) internal override {
-        super._update(from, to, value);
-        if (hook != address(0) && !_inHook) {
-            _inHook = true;
-            (bool ok, ) = hook.call(abi.encodeWithSignature("onToken()"));
-            ok;
-            _inHook = false;
-        }
+    function total() external view returns (uint256) {
+        return _tree.total();
     }
 }
 
-/// @notice Re-enters the economy from the token hook with whatever call it was armed with, and records the result.
-contract Reenterer {
-    IEconomy public eco;
-    bytes public payload;
-    bool public tried;
-    bool public succeeded;
-    bytes public revertData;
-
-    function arm(IEconomy e, bytes calldata p) external {
-        eco = e;
-        payload = p;
-        tried = false;
-    }
-
-    function onToken() external {
-        if (tried || payload.length == 0) return;
-        tried = true;
-        (succeeded, revertData) = address(eco).call(payload);
-    }
-
-    function exec(address target, bytes calldata data) external {
-        (bool ok, bytes memory ret) = target.call(data);
-        if (!ok) {
-            assembly {
-                revert(add(ret, 32), mload(ret))
-            }
-        }
-    }
-}
-
-/// @notice Attacks tried and refused: reentrancy, steering the draw, dodging slashes, griefing, locking forks,
-/// double claims, self-challenge and reward theft.
+/// @notice The attacks found against the first economy, played against Economy v2. Each test plays one attack and
+/// measures the attacker's net — tokens out minus tokens in over all of the attacker's addresses: wallet, claimable
+/// balance (emission accrued included), provider bond and validator bond — and the honest party's, and logs the
+/// figures (run with -vv to see them). An attack is refused when the attacker's net is negative or its call reverts.
 contract AttacksTest is EconomyFixture {
+    // ds-test's log events: forge prints them under -vv.
+    event log_named_decimal_int(string key, int256 val, uint256 decimals);
+    event log_named_uint(string key, uint256 val);
+
+    VmExtra internal constant vmx = VmExtra(address(uint160(uint256(keccak256("hevm cheat code")))));
+
     uint256 internal constant FEE = 10 * TOKEN;
+    /// The devnet's inference fee (src/main/devnet/economies.ts): what a typical job pays.
+    uint256 internal constant INFERENCE_FEE = 2 * TOKEN;
+    /// decline.ts's FETCH_FAILED: the model or input is unreachable.
+    uint8 internal constant FETCH_FAILED = 6;
 
-    // ─── reentrancy (withdraw, bond withdrawal, slash, claim) ──────────────────────────────────────────────────
+    // ─── measuring ─────────────────────────────────────────────────────────────────────────────────────────────
 
-    HookToken internal hookToken;
-    IEconomy internal hooked;
-    Reenterer internal attacker;
-
-    function hookedEconomy(bytes32 root) internal {
-        hookToken = new HookToken();
-        bytes memory args = abi.encodePacked(
-            address(hookToken),
-            address(0),
-            uint64(block.timestamp),
-            uint64(0),
-            uint64(root == bytes32(0) ? 0 : block.number - 1),
-            root,
-            EconomyParams.encode(devnetParams())
-        );
-        hooked = IEconomy(Clones.cloneWithImmutableArgs(address(economyImpl), args));
-        hooked.initialize(admin, 0);
-        hooked.registerModel(MODEL, "u", INFERENCE);
-        attacker = new Reenterer();
-        hookToken.mint(address(attacker), 10_000 * TOKEN);
-        hookToken.mint(requester, 10_000 * TOKEN);
-        attacker.exec(address(hookToken), abi.encodeCall(hookToken.approve, (address(hooked), type(uint256).max)));
-        vm.prank(requester);
-        hookToken.approve(address(hooked), type(uint256).max);
+    /// @notice A set of addresses and what they held together when the books were opened.
+    struct Books {
+        address[] who;
+        uint256 start;
     }
 
-    function attackerEarns() internal returns (uint256 id) {
-        attacker.exec(address(hooked), abi.encodeCall(IEconomy.register, (1_000 * TOKEN, 80, 3, 4)));
-        vm.prank(requester);
-        id = hooked.postJob(INFERENCE, MODEL, INPUT, "u", FEE, DEADLINE, 0);
-        vm.roll(block.number + 1);
-        hooked.assign(id);
-        attacker.exec(address(hooked), abi.encodeCall(IEconomy.submitResult, (id, OUTPUT, "o")));
+    /// @notice Everything `a` holds in this economy's token: wallet, claimable (with emission accrued and not yet
+    /// settled), provider bond (locked collateral included) and validator bond (locked parts included).
+    function holdings(address a) internal view returns (uint256) {
+        return tok.balanceOf(a) + eco.claimable(a) + eco.providerOf(a).bond + eco.validatorOf(a).bond;
     }
 
-    function assertReentrancyRefused() internal view {
-        assertTrue(attacker.tried(), "the hook re-entered");
-        assertFalse(attacker.succeeded(), "the re-entrant call failed");
-        assertEq(
-            bytes4(attacker.revertData()),
-            ReentrancyGuardTransient.ReentrancyGuardReentrantCall.selector,
-            "refused by the guard"
-        );
+    function holdings(address[] memory who) internal view returns (uint256 sum) {
+        for (uint256 i; i < who.length; i++) sum += holdings(who[i]);
     }
 
-    function test_reentrancy_withdrawPaysOnce() public {
-        hookedEconomy(bytes32(0));
-        uint256 id = attackerEarns();
-        vm.warp(block.timestamp + 60);
-        hooked.finalize(id);
-        uint256 before = hookToken.balanceOf(address(attacker));
-        hookToken.setHook(address(attacker));
-        attacker.arm(hooked, abi.encodeCall(IEconomy.withdraw, (address(attacker))));
-        attacker.exec(address(hooked), abi.encodeCall(IEconomy.withdraw, (address(attacker))));
-        assertReentrancyRefused();
-        assertEq(hookToken.balanceOf(address(attacker)) - before, 9.5e18, "paid exactly once");
+    function open(address[] memory who) internal view returns (Books memory b) {
+        b.who = who;
+        b.start = holdings(who);
     }
 
-    function test_reentrancy_withdrawBondPaysOnce() public {
-        hookedEconomy(bytes32(0));
-        attacker.exec(address(hooked), abi.encodeCall(IEconomy.register, (1_000 * TOKEN, 80, 3, 4)));
-        attacker.exec(address(hooked), abi.encodeCall(IEconomy.requestExit, ()));
-        vm.warp(block.timestamp + 300);
-        hookToken.setHook(address(attacker));
-        attacker.arm(hooked, abi.encodeCall(IEconomy.withdrawBond, (address(attacker))));
-        attacker.exec(address(hooked), abi.encodeCall(IEconomy.withdrawBond, (address(attacker))));
-        assertReentrancyRefused();
-        assertEq(hookToken.balanceOf(address(hooked)), 0, "the bond left once");
+    /// @notice Tokens out minus tokens in since the books were opened (negative: the set lost tokens).
+    function net(Books memory b) internal view returns (int256) {
+        return int256(holdings(b.who)) - int256(b.start);
     }
 
-    function test_reentrancy_slashCannotBeReentered() public {
-        hookedEconomy(bytes32(0));
-        uint256 id = attackerEarns();
-        address v = makeAddr("validator");
-        hookToken.mint(v, 100 * TOKEN);
-        vm.startPrank(v);
-        hookToken.approve(address(hooked), type(uint256).max);
-        hooked.registerValidator(100 * TOKEN);
-        vm.warp(block.timestamp + 1);
-        hooked.commitChallenge(keccak256(abi.encode(id, v, bytes32("s"))));
-        vm.roll(block.number + 1);
-        hooked.challenge(id, "s");
-        vm.stopPrank();
-        vm.warp(block.timestamp + 60);
-        // The slash burns tokens; the hook tries to withdraw mid-slash.
-        hookToken.setHook(address(attacker));
-        attacker.arm(hooked, abi.encodeCall(IEconomy.withdraw, (address(attacker))));
-        hooked.resolveChallenge(id);
-        assertReentrancyRefused();
-        assertEq(uint256(hooked.job(id).status), uint256(JobStatus.Rejected), "slashed as voted");
-        assertEq(hooked.providerOf(address(attacker)).bond, 980 * TOKEN, "collateral taken once");
+    function group(address a) internal pure returns (address[] memory s) {
+        s = new address[](1);
+        s[0] = a;
     }
 
-    function test_reentrancy_claimMintsOnce() public {
-        bytes32 leafA = keccak256(bytes.concat(keccak256(abi.encode(address(0xA11), 5 * TOKEN))));
-        vm.roll(block.number + 2);
-        hookedEconomy(leafA); // a one-leaf tree: the root is the leaf, the proof is empty
-        hookToken.setHook(address(attacker));
-        attacker.arm(hooked, abi.encodeCall(IEconomy.claimAllocation, (address(0xA11), 5 * TOKEN, new bytes32[](0))));
-        hooked.claimAllocation(address(0xA11), 5 * TOKEN, new bytes32[](0));
-        assertReentrancyRefused();
-        assertEq(hookToken.balanceOf(address(0xA11)), 5 * TOKEN, "minted once");
+    function group(address a, address b) internal pure returns (address[] memory s) {
+        s = new address[](2);
+        (s[0], s[1]) = (a, b);
     }
 
-    // ─── steering the draw ─────────────────────────────────────────────────────────────────────────────────────
-
-    function test_steering_bondAddedAfterThePostNeverWinsThatJob() public {
-        address honest = addProvider("honest", 1_000 * TOKEN, 80);
-        address cheat = addProvider("cheat", 100 * TOKEN, 80);
-        vm.roll(block.number + 1);
-        uint256 id = post(FEE);
-        // The cheat sees the post block's hash and piles on bond (x50 its weight) before anyone assigns.
-        fund(cheat, 5_000 * TOKEN);
-        vm.roll(block.number + 1);
-        vm.prank(cheat);
-        eco.addBond(5_000 * TOKEN);
-        assertNeverWins(id, honest, 64);
+    function group(address a, address b, address c, address d) internal pure returns (address[] memory s) {
+        s = new address[](4);
+        (s[0], s[1], s[2], s[3]) = (a, b, c, d);
     }
 
-    /// @dev Over many hashes of the draw block, the job goes to `honest` or to nobody (a miss, retried later): the
-    /// weight added after the draw block can delay the job but never win it.
-    function assertNeverWins(uint256 id, address honest, uint256 seeds) internal {
-        uint256 drawBlock = eco.job(id).drawBlock;
-        uint256 assigned;
-        for (uint256 s; s < seeds; s++) {
-            uint256 snap = vm.snapshotState();
-            vm.setBlockhash(drawBlock, keccak256(abi.encode(s)));
-            try eco.assign(id) {
-                assertEq(eco.job(id).provider, honest, "weight added after the draw block does not count");
-                assigned++;
-            } catch (bytes memory err) {
-                assertEq(bytes4(err), Economy.NoEligibleProvider.selector, "a clean miss");
-            }
-            vm.revertToState(snap);
+    function logTokens(string memory key, int256 amount) internal {
+        emit log_named_decimal_int(key, amount, 18);
+    }
+
+    function logTokens(string memory key, uint256 amount) internal {
+        emit log_named_decimal_int(key, int256(amount), 18);
+    }
+
+    function logCount(string memory key, uint256 n) internal {
+        emit log_named_uint(key, n);
+    }
+
+    function signed(uint256 x) internal pure returns (int256) {
+        return int256(x);
+    }
+
+    // Signed assertions (lib/Test.sol has unsigned ones only); both figures are logged when one fails.
+    function assertEq(int256 a, int256 b, string memory what) internal pure {
+        vm.assertEq(a, b, what);
+    }
+
+    function assertLt(int256 a, int256 b, string memory what) internal {
+        if (a >= b) logBoth(a, b);
+        assertTrue(a < b, what);
+    }
+
+    function assertLe(int256 a, int256 b, string memory what) internal {
+        if (a > b) logBoth(a, b);
+        assertTrue(a <= b, what);
+    }
+
+    function assertGe(int256 a, int256 b, string memory what) internal {
+        if (a < b) logBoth(a, b);
+        assertTrue(a >= b, what);
+    }
+
+    function logBoth(int256 a, int256 b) private {
+        logTokens("left", a);
+        logTokens("right", b);
+    }
+
+    function distance(int256 a, int256 b) internal pure returns (uint256) {
+        return a > b ? uint256(a - b) : uint256(b - a);
+    }
+
+    // ─── playing jobs ──────────────────────────────────────────────────────────────────────────────────────────
+
+    /// @notice Calls `assign` from each block after the job's draw block (one hash per block, the same for every job
+    /// drawn from that block) until the job is assigned or `maxBlocks` blocks have passed since it was posted or
+    /// re-opened. Returns the provider (address(0) when none) and the blocks it took.
+    function assignWithin(uint256 jobId, uint256 maxBlocks) internal returns (address provider, uint256 blocks) {
+        uint256 postedAt = eco.job(jobId).drawBlock;
+        while (true) {
+            JobView memory j = eco.job(jobId);
+            if (j.status != JobStatus.Posted) break;
+            if (block.number <= j.drawBlock) vm.roll(j.drawBlock + 1);
+            if (block.number - postedAt > maxBlocks) break;
+            vm.setBlockhash(j.drawBlock, keccak256(abi.encode("block", j.drawBlock)));
+            eco.assign(jobId);
         }
-        assertGt(assigned, 0, "the honest provider is still drawn");
+        JobView memory done = eco.job(jobId);
+        provider = done.status == JobStatus.Posted ? address(0) : done.provider;
+        blocks = block.number - postedAt;
     }
 
-    function test_steering_providerRegisteredAfterThePostNeverWinsIt() public {
-        address honest = addProvider("honest", 100 * TOKEN, 80);
-        vm.roll(block.number + 1);
-        uint256 id = post(FEE);
-        vm.roll(block.number + 1);
-        addProvider("newcomer", 1_000 * TOKEN, 100);
-        assertNeverWins(id, honest, 32);
+    function submitAs(address provider, uint256 jobId) internal {
+        vm.prank(provider);
+        eco.submitResult(jobId, OUTPUT, "ipfs://output");
     }
 
-    function test_steering_releasingCollateralAfterThePostDoesNotCount() public {
-        address a = addProvider("a", 1_000 * TOKEN, 80);
-        address b = addProvider("b", 1_000 * TOKEN, 80);
-        uint256 earlier = post(FEE);
-        address drawn = assignNow(earlier);
-        submit(earlier);
-        vm.warp(block.timestamp + 60);
-        vm.roll(block.number + 1);
-        uint256 id = post(FEE);
-        vm.roll(block.number + 1);
-        eco.finalize(earlier); // the provider frees its collateral after seeing the draw block's hash
-        uint256 snap = vm.snapshotState();
-        for (uint256 s; s < 16; s++) {
-            vm.setBlockhash(eco.job(id).drawBlock, keccak256(abi.encode(s)));
-            eco.assign(id);
-            assertEq(eco.job(id).provider, drawn == a ? b : a, "an increase after the draw block excludes");
-            vm.revertToState(snap);
-        }
+    function collateralOf(uint256 fee) internal view returns (uint256 c) {
+        Params memory prm = eco.params();
+        c = (fee * prm.collateralFeeMultipleBps) / 10_000;
+        if (c < prm.minCollateral) c = prm.minCollateral;
     }
 
-    function test_steering_requesterCannotRerollByCancelling() public {
-        addProvider("p", 1_000 * TOKEN, 80);
-        uint256 id = post(FEE);
-        vm.roll(block.number + 1);
-        vm.prank(requester);
-        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.CancelTooEarly.selector, id, block.number + 256));
-        eco.cancelJob(id);
-        eco.assign(id); // anyone (a provider's node) assigns first
-        vm.prank(requester);
-        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.WrongJobStatus.selector, id, 2));
-        eco.cancelJob(id);
+    function payoutOf(uint256 fee) internal view returns (uint256) {
+        return fee - (fee * eco.params().protocolFeeBps) / 10_000;
     }
 
-    // ─── dodging a slash ───────────────────────────────────────────────────────────────────────────────────────
+    /// @notice How a slash of `amount` splits when voters won alongside the winner: (burned, to the winner, to the
+    /// winning voters).
+    function splitOf(uint256 amount) internal view returns (uint256 burned, uint256 toWinner, uint256 toVoters) {
+        Params memory prm = eco.params();
+        burned = (amount * prm.slashBurnBps) / 10_000;
+        toWinner = ((amount - burned) * prm.winnerShareBps) / 10_000;
+        toVoters = amount - burned - toWinner;
+    }
 
-    function test_cannotDeclineAfterTheAcceptWindowToDodgeATimeout() public {
-        address p = addProvider("p", 1_000 * TOKEN, 80);
-        uint256 id = post(FEE);
+    function isIn(address a, address[4] memory s) internal pure returns (bool) {
+        return a != address(0) && (a == s[0] || a == s[1] || a == s[2] || a == s[3]);
+    }
+
+    // ─── 1. a lone validator and the requester challenge a correct result ──────────────────────────────────────
+
+    /// @notice The parties of attacks 1 and 2.
+    struct Cast {
+        address provider;
+        address honest1;
+        address honest2;
+        address challenger;
+        address voter;
+        address latecomer;
+        address colluder;
+    }
+
+    function test_attack1_loneValidatorSlashesHonestResult() public {
+        Cast memory x;
+        x.provider = addProvider("honest provider", 1_000 * TOKEN, 1, 4);
+        x.honest1 = newValidator("honest validator", 300 * TOKEN);
+        x.honest2 = newValidator("honest validator", 300 * TOKEN);
+        x.challenger = newValidator("lone validator", 100 * TOKEN);
+        x.colluder = actor("colluding requester", 100 * TOKEN);
+        vm.roll(block.number + 1);
+        honestVotersUpholdTheResult(x);
+        withoutVotersTheResultStands(x);
+    }
+
+    /// @notice Honest validators (together over quorum) re-run the job and vote: the result stands, the challenger
+    /// pays, the provider is compensated, the requester gets no refund.
+    function honestVotersUpholdTheResult(Cast memory x) internal {
+        Params memory prm = eco.params();
+        Books memory attacker = open(group(x.challenger, x.colluder));
+        Books memory honestProvider = open(group(x.provider));
+        Books memory honestValidators = open(group(x.honest1, x.honest2));
+        uint256 id = post(x.colluder, INFERENCE, FEE);
         assignNow(id);
-        vm.warp(block.timestamp + DEADLINE + 1);
-        vm.prank(p);
-        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.AcceptWindowClosed.selector, id, block.timestamp - 41));
-        eco.declineJob(id, 9);
-        eco.reportTimeout(id);
-        assertEq(providerOf(p).bond, 980 * TOKEN, "slashed all the same");
+        submit(id); // a correct result
+        challengeAs(x.challenger, id);
+        assertEq(eco.challengeOf(id).quorum, (700 * TOKEN * prm.quorumBps) / 10_000, "quorum: share of all stake");
+        assertGt(600 * TOKEN, eco.challengeOf(id).quorum, "the honest validators alone meet quorum");
+        vm.prank(x.honest1);
+        eco.vote(id, true);
+        vm.prank(x.honest2);
+        eco.vote(id, true);
+        vm.warp(block.timestamp + prm.voteWindowS);
+        eco.resolveChallenge(id);
+        eco.settleVote(id, x.honest1);
+        eco.settleVote(id, x.honest2);
+        ChallengeView memory c = eco.challengeOf(id);
+        assertTrue(c.quorumMet && c.resultValid, "quorum met, result valid");
+        assertEq(uint256(status(id)), uint256(JobStatus.Finalized), "paid to the provider, no refund");
+        (, uint256 toProvider, uint256 toVoters) = splitOf(prm.challengeBond);
+        int256 attackerNet = net(attacker);
+        logTokens("attack 1, honest voters: attacker net (lone validator + requester)", attackerNet);
+        logTokens("attack 1, honest voters: honest provider net", net(honestProvider));
+        logTokens("attack 1, honest voters: honest validators net", net(honestValidators));
+        assertEq(attackerNet, -signed(FEE + prm.challengeBond), "the attacker loses the fee and its challenge bond");
+        assertLt(attackerNet, 0, "the attack loses");
+        assertGe(net(honestProvider), signed(payoutOf(FEE) + toProvider), "provider paid and compensated");
+        assertEq(net(honestValidators), signed(toVoters), "the voters share the rest of the bond");
+        assertEq(eco.validatorOf(x.honest1).locked + eco.validatorOf(x.honest2).locked, 0, "voters' locks released");
     }
 
-    function test_challengedProviderCannotPullItsCollateral() public {
-        address p = addProvider("p", 1_000 * TOKEN, 80);
-        address v = newValidator("v", 100 * TOKEN);
-        vm.warp(block.timestamp + 1);
-        uint256 id = post(FEE);
+    /// @notice Nobody else votes: no quorum, the result stands, nobody is slashed; the attack costs only gas.
+    function withoutVotersTheResultStands(Cast memory x) internal {
+        Params memory prm = eco.params();
+        Books memory attacker = open(group(x.challenger, x.colluder));
+        Books memory loneOnly = open(group(x.challenger));
+        Books memory honestProvider = open(group(x.provider));
+        Books memory honestValidators = open(group(x.honest1, x.honest2));
+        uint256 id = post(x.colluder, INFERENCE, FEE);
         assignNow(id);
         submit(id);
-        challengeAs(v, id);
-        vm.prank(p);
-        eco.requestExit(); // front-running the vote
-        vm.warp(block.timestamp + 300);
-        vm.prank(p);
-        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.CollateralLocked.selector, 20 * TOKEN));
-        eco.withdrawBond(p);
-        eco.resolveChallenge(id); // nobody voted for the result: rejected
-        assertEq(providerOf(p).bond, 980 * TOKEN, "the exiting provider is slashed");
-        vm.prank(p);
-        assertEq(eco.withdrawBond(p), 980 * TOKEN, "and leaves with the rest");
+        challengeAs(x.challenger, id);
+        vm.warp(block.timestamp + prm.voteWindowS);
+        eco.resolveChallenge(id);
+        ChallengeView memory c = eco.challengeOf(id);
+        assertFalse(c.quorumMet, "a lone challenger is no quorum");
+        assertTrue(c.resultValid, "the result stands");
+        assertEq(uint256(status(id)), uint256(JobStatus.Finalized), "finalized, not rejected");
+        int256 attackerNet = net(attacker);
+        logTokens("attack 1, no voters: attacker net (the fee of a job it got)", attackerNet);
+        logTokens("attack 1, no voters: lone validator net", net(loneOnly));
+        logTokens("attack 1, no voters: honest provider net", net(honestProvider));
+        assertEq(net(loneOnly), 0, "the challenger's bond comes back whole: nothing but gas spent");
+        assertEq(eco.validatorOf(x.challenger).locked, 0, "and unlocked");
+        assertEq(attackerNet, -signed(FEE), "the requester paid for a result it received; no refund");
+        assertLe(attackerNet, 0, "the attack gains nothing");
+        assertGe(net(honestProvider), signed(payoutOf(FEE)), "the provider is paid");
+        assertEq(net(honestValidators), 0, "nobody is slashed");
     }
 
-    // ─── verification games ────────────────────────────────────────────────────────────────────────────────────
+    // ─── 2. stake added once the challenge is open ─────────────────────────────────────────────────────────────
 
-    function test_challengeGriefing_costsTheGrieferAndPaysTheProvider() public {
-        address p = addProvider("p", 1_000 * TOKEN, 80);
-        vm.prank(p);
-        eco.updateProfile(80, 3, 64);
-        address griefer = newValidator("griefer", 100 * TOKEN);
-        address honestV = newValidator("honest validator", 500 * TOKEN);
-        vm.warp(block.timestamp + 1);
+    function test_attack2_stakeAddedAfterTheChallengeOpensCountsForNothing() public {
+        Cast memory x;
+        x.provider = addProvider("honest provider", 1_000 * TOKEN, 1, 4);
+        x.honest1 = newValidator("honest validator", 300 * TOKEN);
+        x.challenger = newValidator("attacker's challenger", 100 * TOKEN);
+        x.voter = newValidator("attacker's voter", 100 * TOKEN);
+        x.latecomer = actor("attacker's latecomer", 10_000 * TOKEN);
+        x.colluder = actor("colluding requester", 100 * TOKEN);
+        fund(x.voter, 15_000 * TOKEN);
         vm.roll(block.number + 1);
-        uint256 rounds;
-        while (eco.validatorOf(griefer).bond - eco.validatorOf(griefer).locked >= 10 * TOKEN) {
-            uint256 id = post(FEE);
-            assignNow(id);
-            submit(id);
-            challengeAs(griefer, id);
-            vm.prank(honestV);
-            eco.vote(id, true);
-            vm.warp(block.timestamp + 60);
-            eco.resolveChallenge(id);
-            assertEq(uint256(status(id)), uint256(JobStatus.Finalized), "the good result stands");
-            rounds++;
+        Books memory attacker = open(group(x.challenger, x.voter, x.latecomer, x.colluder));
+        Books memory honestProvider = open(group(x.provider));
+        Books memory honestValidator = open(group(x.honest1));
+
+        uint256 id = openWithLateStake(x);
+        Params memory prm = eco.params();
+        vm.warp(block.timestamp + prm.voteWindowS);
+        eco.resolveChallenge(id);
+        eco.settleVote(id, x.voter);
+        eco.settleVote(id, x.honest1);
+        ChallengeView memory c = eco.challengeOf(id);
+        assertTrue(c.quorumMet && c.resultValid, "the vote follows the honest pre-challenge stake");
+        assertEq(uint256(status(id)), uint256(JobStatus.Finalized), "the provider is paid");
+        uint256 voterLock = (100 * TOKEN * prm.voteSlashBps) / 10_000;
+        (, uint256 toProvider, uint256 toVoters) = splitOf(prm.challengeBond);
+        int256 attackerNet = net(attacker);
+        logTokens("attack 2: attacker net", attackerNet);
+        logTokens("attack 2: honest validator net", net(honestValidator));
+        logTokens("attack 2: honest provider net", net(honestProvider));
+        assertEq(attackerNet, -signed(FEE + prm.challengeBond + voterLock), "fee, bond and the voter's lock lost");
+        assertLt(attackerNet, 0, "the attack loses");
+        assertEq(net(honestValidator), signed(toVoters + voterLock), "the honest voter takes the losers' part");
+        assertGe(net(honestProvider), signed(payoutOf(FEE) + toProvider), "provider paid and compensated");
+    }
+
+    /// @notice The attacker commits against a correct result; in the opening block, ahead of its reveal, it tops up
+    /// its voter and registers a new validator, and tops up again once the vote is open. Returns the job.
+    function openWithLateStake(Cast memory x) internal returns (uint256 id) {
+        Params memory prm = eco.params();
+        id = post(x.colluder, INFERENCE, FEE);
+        assignNow(id);
+        submit(id); // a correct result
+        bytes32 salt = keccak256("attack 2");
+        vm.prank(x.challenger);
+        eco.commitChallenge(keccak256(abi.encode(id, x.challenger, salt)));
+        vm.roll(block.number + 1);
+        vm.prank(x.voter);
+        eco.addValidatorBond(10_000 * TOKEN);
+        vm.prank(x.latecomer);
+        eco.registerValidator(10_000 * TOKEN);
+        vm.prank(x.challenger);
+        eco.challenge(id, salt, "ipfs://evidence");
+        ChallengeView memory c = eco.challengeOf(id);
+        assertEq(c.openedBlock, block.number, "opened in the block the stake came in");
+        assertEq(c.quorum, (500 * TOKEN * prm.quorumBps) / 10_000, "quorum from the stake before the opening block");
+        vm.roll(block.number + 1);
+        vm.prank(x.voter);
+        eco.addValidatorBond(5_000 * TOKEN);
+        vm.prank(x.latecomer);
+        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.NoVoteWeight.selector, id, x.latecomer));
+        eco.vote(id, false);
+        vm.prank(x.voter);
+        eco.vote(id, false);
+        assertEq(eco.voteOf(id, x.voter).weight, 100 * TOKEN, "the voter weighs its stake before the opening block");
+        vm.prank(x.honest1);
+        eco.vote(id, true);
+        logTokens("attack 2: stake the attacker added (counted for nothing)", 25_000 * TOKEN);
+        logTokens("attack 2: invalid weight had it counted", prm.challengeBond + 25_100 * TOKEN);
+        logTokens("attack 2: invalid weight counted", eco.challengeOf(id).invalidWeight);
+        logTokens("attack 2: valid weight (honest, pre-challenge)", eco.challengeOf(id).validWeight);
+    }
+
+    // ─── 3. a blind bot commits to every result to take over the challenges others find ───────────────────────
+
+    struct BotRun {
+        int256 botNet;
+        int256 finderNet;
+        uint256 faults;
+        uint256 reward;
+        uint256 commitFee;
+        uint256 breakEvenBps;
+    }
+
+    /// @notice `jobs` jobs of `jobFee`; every `faultEvery`-th result is wrong. The bot commits to every result in the
+    /// block it is submitted; the finder re-runs each job, and on a wrong result commits and reveals a challenge,
+    /// which the bot takes over with its older commitment. Unrevealed commitments are released after the window.
+    function runBlindBot(address bot, address finder, uint256 jobFee, uint256 jobs, uint256 faultEvery)
+        internal
+        returns (BotRun memory r)
+    {
+        Params memory prm = eco.params();
+        Books memory botBooks = open(group(bot));
+        Books memory finderBooks = open(group(finder));
+        for (uint256 i; i < jobs; i++) {
+            uint256 id = post(requester, INFERENCE, jobFee);
+            (address provider, ) = assignWithin(id, 3);
+            submitAs(provider, id);
+            bytes32 salt = keccak256(abi.encode("bot", id));
+            bytes32 commitment = keccak256(abi.encode(id, bot, salt));
+            vm.prank(bot);
+            eco.commitChallenge(commitment);
+            if (i % faultEvery == faultEvery - 1) {
+                r.faults++;
+                vm.roll(block.number + 1);
+                vm.warp(block.timestamp + 5); // the finder re-ran the job and found the result wrong
+                challengeAs(finder, id);
+                vm.prank(bot);
+                eco.challenge(id, salt, "ipfs://copied"); // the bot sees the reveal and takes the challenge over
+                assertEq(eco.challengeOf(id).challenger, bot, "the earliest commitment takes the challenge over");
+                vm.prank(finder);
+                eco.vote(id, false);
+                vm.warp(block.timestamp + prm.voteWindowS);
+                eco.resolveChallenge(id);
+                eco.settleVote(id, finder);
+                assertEq(uint256(status(id)), uint256(JobStatus.Rejected), "the wrong result is rejected");
+            } else {
+                vm.warp(block.timestamp + prm.challengeWindowS + 1);
+                eco.finalize(id);
+                vm.prank(bot);
+                eco.releaseCommitment(commitment);
+            }
             vm.roll(block.number + 1);
         }
-        assertEq(rounds, 10, "ten challenges and the griefer's bond is gone");
-        assertEq(eco.validatorOf(griefer).bond, 0, "griefer slashed to nothing");
-        // p is the only provider with work, so every emission is p's too: take it out to see fees and slashes.
-        (, uint256 emitted0) = eco.epochTotals(0);
-        uint256 emissions = emitted0 + eco.accountOf(p).pendingEmission;
-        assertEq(eco.claimable(p) - emissions, rounds * (9.5e18 + 5 * TOKEN), "every fee plus half of each bond");
+        r.botNet = net(botBooks);
+        r.finderNet = net(finderBooks);
+        (, r.reward, ) = splitOf(collateralOf(jobFee));
+        r.commitFee = (uint256(prm.challengeBond) * prm.commitFeeBps) / 10_000;
+        r.breakEvenBps = (r.commitFee * 10_000) / (r.reward + r.commitFee);
     }
 
-    function test_selfChallengeThroughAnotherAddressStillLoses() public {
-        address p = addProvider("p", 1_000 * TOKEN, 80);
-        address puppet = newValidator("puppet of p", 100 * TOKEN);
-        vm.warp(block.timestamp + 1);
-        uint256 id = post(FEE);
-        assignNow(id);
-        submit(id); // a bad result; p challenges it itself to take the slash before an honest validator does
-        challengeAs(puppet, id);
-        vm.warp(block.timestamp + 60);
-        eco.resolveChallenge(id);
-        uint256 lost = 20 * TOKEN;
-        uint256 recovered = eco.claimable(puppet);
-        assertEq(providerOf(p).bond, 1_000 * TOKEN - lost, "collateral slashed");
-        assertEq(recovered, lost / 2, "the puppet gets only the unburned half");
-        assertGt(lost, recovered, "self-challenge is a net loss");
-    }
-
-    function test_rewardStealingBotCannotCopyAChallenge() public {
-        addProvider("p", 1_000 * TOKEN, 80);
-        address v = newValidator("v", 100 * TOKEN);
-        address bot = newValidator("bot", 1_000 * TOKEN);
-        vm.warp(block.timestamp + 1);
-        uint256 id = post(FEE);
-        assignNow(id);
-        submit(id);
-        bytes32 salt = "secret";
-        bytes32 commitment = keccak256(abi.encode(id, v, salt));
-        vm.prank(v);
-        eco.commitChallenge(commitment);
-        vm.prank(bot);
-        eco.commitChallenge(commitment); // copying the commitment itself is useless: it names v
+    function test_attack3_blindCommitBotLosesBelowTheBreakEvenFaultRate() public {
+        for (uint256 i; i < 4; i++) addProvider("provider", 1_000 * TOKEN, 1, 4);
+        address bot = newValidator("blind bot", 1_000 * TOKEN);
+        address finder = newValidator("honest validator", 500 * TOKEN);
         vm.roll(block.number + 1);
-        // The bot sees v's reveal in the mempool and front-runs it with the same arguments.
-        vm.prank(bot);
-        vm.expectRevert(
-            abi.encodeWithSelector(IEconomyEvents.UnknownCommitment.selector, keccak256(abi.encode(id, bot, salt)))
-        );
-        eco.challenge(id, salt);
-        vm.prank(v);
-        eco.challenge(id, salt);
-        assertEq(eco.challengeOf(id).challenger, v, "the reward stays with the validator who found the fault");
+        uint256 jobs = 60;
+        uint256 faultEvery = 20; // 5 % of results are wrong
+        uint256 faultBps = 10_000 / faultEvery;
+        uint256 snap = vm.snapshotState();
+
+        // Jobs at the devnet's inference fee.
+        BotRun memory r = runBlindBot(bot, finder, INFERENCE_FEE, jobs, faultEvery);
+        int256 expected = signed(r.faults * r.reward) - signed((jobs - r.faults) * r.commitFee);
+        logCount("attack 3: jobs", jobs);
+        logCount("attack 3: wrong results", r.faults);
+        logTokens("attack 3: bot's reward per challenge taken over", r.reward);
+        logTokens("attack 3: fee per unrevealed commitment", r.commitFee);
+        logCount("attack 3: break-even fault rate f* (bps) at a 2-token job", r.breakEvenBps);
+        logTokens("attack 3: blind bot net", r.botNet);
+        logTokens("attack 3: honest validator net", r.finderNet);
+        assertEq(r.botNet, expected, "the bot's net is its rewards less its commitment fees");
+        assertLt(faultBps, r.breakEvenBps, "a 5 % fault rate is below the break-even rate");
+        assertLt(r.botNet, 0, "the blind bot loses");
+        assertGe(r.finderNet, 0, "the validator that found the faults does not lose");
+
+        // The break-even rate falls as the job's collateral grows (the reward scales with it, the commitment fee
+        // does not): the same game on 100-token jobs, where it is below 5 %.
+        vm.revertToState(snap);
+        bigJobsLaw(bot, finder, jobs, faultEvery);
     }
 
-    // ─── forks that would lock funds; double claims ────────────────────────────────────────────────────────────
+    function bigJobsLaw(address bot, address finder, uint256 jobs, uint256 faultEvery) internal {
+        Params memory prm = eco.params();
+        uint256 faultBps = 10_000 / faultEvery;
+        BotRun memory big = runBlindBot(bot, finder, 100 * TOKEN, jobs, faultEvery);
+        int256 expected = signed(big.faults * big.reward) - signed((jobs - big.faults) * big.commitFee);
+        logCount("attack 3: break-even fault rate f* (bps) at a 100-token job", big.breakEvenBps);
+        logTokens("attack 3: blind bot net on 100-token jobs", big.botNet);
+        logTokens("attack 3: honest validator net on 100-token jobs", big.finderNet);
+        // fee above which f* < 5 %: reward(fee) > commitFee × (1 − f) / f
+        uint256 rewardNeeded = (big.commitFee * (10_000 - faultBps)) / faultBps;
+        uint256 collateralNeeded = (rewardNeeded * 1e8) / ((10_000 - uint256(prm.slashBurnBps)) * prm.winnerShareBps);
+        logTokens(
+            "attack 3: job fee above which a 5 % fault rate pays the bot",
+            (collateralNeeded * 10_000) / prm.collateralFeeMultipleBps
+        );
+        assertEq(big.botNet, expected, "the same accounting on large jobs");
+        assertEq(big.botNet < 0, faultBps < big.breakEvenBps, "the bot loses exactly when f < f*");
+        assertGe(big.finderNet, 0, "the finder does not lose");
+    }
 
-    function test_forkParamsThatWouldLockFundsAreRefused() public {
+    // ─── 4. a declared score bought the draw ───────────────────────────────────────────────────────────────────
+
+    function test_attack4_nothingDeclaredBuysTheDraw() public {
+        address small = addProvider("small provider", 1_000 * TOKEN, 1, 4);
+        address large = addProvider("large provider", 10_000 * TOKEN, 1, 4);
+        // No score to declare; the profile (kinds, capacity) changes only while paused and leaves the weight alone.
+        uint256 weight = providerOf(small).treeWeight;
+        vm.prank(small);
+        vm.expectRevert(
+            abi.encodeWithSelector(IEconomyEvents.WrongProviderStatus.selector, small, uint8(ProviderStatus.Active))
+        );
+        eco.updateProfile(3, 64);
+        vm.startPrank(small);
+        eco.pause();
+        eco.updateProfile(3, 64);
+        eco.resume();
+        vm.stopPrank();
+        assertEq(providerOf(small).treeWeight, weight, "the profile does not touch the draw weight");
+        assertEq(weight, 1_000 * TOKEN / 1e15, "the weight is the bond in milli-tokens");
+        vm.roll(block.number + 1);
+
+        Books memory smallBooks = open(group(small));
+        Books memory largeBooks = open(group(large));
+        uint256 n = 200;
+        uint256 wins;
+        uint256 smallFees;
+        for (uint256 i; i < n; i++) {
+            (, address drawn) = runJob(FEE);
+            if (drawn == small) {
+                wins++;
+                smallFees += payoutOf(FEE);
+            }
+        }
+        // Binomial(n, 1/11): |wins·11 − n| ≤ 4σ·11 = 4·sqrt(n·1·10), squared to stay in integers.
+        uint256 s = 1_000;
+        uint256 l = 10_000;
+        uint256 scaled = wins * (s + l);
+        uint256 diff = scaled > n * s ? scaled - n * s : n * s - scaled;
+        logCount("attack 4: jobs", n);
+        logCount("attack 4: won by the 1,000-token provider (expected 18.2, 4 sigma 16.3)", wins);
+        logTokens("attack 4: small provider's fee income", smallFees);
+        logTokens("attack 4: small provider net (fees + emission)", net(smallBooks));
+        logTokens("attack 4: large provider net (fees + emission)", net(largeBooks));
+        assertLe(diff * diff, 16 * n * s * l, "the small provider wins about 1/11 of the jobs, within 4 sigma");
+        assertGe(net(largeBooks), 0, "the honest large provider does not lose");
+    }
+
+    // ─── 5. dead weight makes inference jobs unassignable ──────────────────────────────────────────────────────
+
+    function test_attack5_deadWeightCannotBlockInferenceDraws() public {
+        Params memory prm = eco.params();
+        address griefRequester = actor("griefer's requester", 100 * TOKEN);
+        address[] memory griefers = new address[](15);
+        // Full: three inference providers with one slot each, holding a job of the griefer's that nobody finalizes.
+        for (uint256 i; i < 3; i++) griefers[i] = addProvider("full griefer", 1_000 * TOKEN, 1, 1);
+        vm.roll(block.number + 1);
+        for (uint256 i; i < 3; i++) {
+            uint256 id = post(griefRequester, INFERENCE, prm.minFee);
+            (address p, ) = assignWithin(id, 3);
+            submitAs(p, id);
+        }
+        for (uint256 i; i < 3; i++) assertEq(providerOf(griefers[i]).treeWeight, 0, "a full provider has no leaf");
+        // Fine-tune only: ten min-bond griefers and a large fine-tune provider.
+        for (uint256 i = 3; i < 13; i++) griefers[i] = addProvider("min-bond fine-tune griefer", prm.minBond, 2, 64);
+        griefers[13] = addProvider("fine-tune-only provider", 3_000 * TOKEN - 10 * uint256(prm.minBond), 2, 64);
+        // Paused, serving both kinds: their leaves stay until a draw lands on them.
+        griefers[14] = addProvider("paused griefer", 3_000 * TOKEN, 3, 64);
+        vm.prank(griefers[14]);
+        eco.pause();
+        address h1 = addProvider("honest inference provider", 500 * TOKEN, 1, 8);
+        address h2 = addProvider("honest inference provider", 500 * TOKEN, 1, 8);
+        assertEq(eco.totalBonded(), 10_000 * TOKEN, "10,000 bonded");
+        logCount("attack 5: honest inference share of the bonded weight (bps)", (1_000 * TOKEN * 10_000) / eco.totalBonded());
+        logCount("attack 5: inference tree weight before (milli-tokens)", eco.totalWeight(INFERENCE));
+        vm.roll(block.number + 1);
+
+        Books memory honest = open(group(h1, h2));
+        Books memory grief = open(griefers);
+        uint256 worst;
+        uint256 jobs;
+        for (uint256 batch; batch < 20; batch++) {
+            uint256 blocks = runBatch(h1, h2, 10);
+            if (blocks > worst) worst = blocks;
+            jobs += 10;
+        }
+        logCount("attack 5: inference jobs", jobs);
+        logCount("attack 5: most blocks from post to assignment", worst);
+        logCount("attack 5: inference tree weight after (milli-tokens)", eco.totalWeight(INFERENCE));
+        logTokens("attack 5: griefers' net (stake emission only, no job)", net(grief));
+        logTokens("attack 5: honest providers' net", net(honest));
+        assertLe(worst, 3, "every job assigned within 3 blocks");
+        assertEq(eco.providerOf(griefers[14]).treeWeight, 0, "the paused leaves were pruned by the draws");
+        assertGe(net(honest), signed(jobs * payoutOf(INFERENCE_FEE)), "the honest providers are paid for every job");
+    }
+
+    /// @notice Posts `n` inference jobs in one block, assigns each (at most 3 blocks each), checks they went to the
+    /// honest providers, then delivers and finalizes them all. Returns the most blocks a job took.
+    function runBatch(address h1, address h2, uint256 n) internal returns (uint256 worst) {
+        uint256[] memory ids = new uint256[](n);
+        address[] memory drawn = new address[](n);
+        for (uint256 k; k < n; k++) ids[k] = post(INFERENCE_FEE);
+        for (uint256 k; k < n; k++) {
+            uint256 blocks;
+            (drawn[k], blocks) = assignWithin(ids[k], 3);
+            assertTrue(drawn[k] == h1 || drawn[k] == h2, "assigned within 3 blocks, to an honest provider");
+            if (blocks > worst) worst = blocks;
+        }
+        for (uint256 k; k < n; k++) submitAs(drawn[k], ids[k]);
+        vm.warp(block.timestamp + eco.params().challengeWindowS);
+        for (uint256 k; k < n; k++) eco.finalize(ids[k]);
+        vm.roll(block.number + 1);
+    }
+
+    // ─── 6. wash trading for emission ──────────────────────────────────────────────────────────────────────────
+
+    struct WashRun {
+        int256 traderNet;
+        int256 providerNet;
+        uint256 providerIncome;
+        uint256 honestJobIncome;
+        uint256 washJobs;
+        uint256 washSelfDrawn;
+        uint256 washFeesToOthers;
+    }
+
+    /// @notice Two epochs of 10 rounds of 60 s: a quiet one (no jobs but the trader's) and a busy one (a job of the
+    /// honest requester each round). With `wash`, the trader's requester posts a min-fee job each round.
+    function playTwoEpochs(address tp, address tr, bool wash) internal returns (WashRun memory r) {
+        Params memory prm = eco.params();
+        Books memory trader = open(group(tp, tr));
+        Books memory providerOnly = open(group(tp));
+        for (uint256 round; round < 20; round++) {
+            bool busy = round >= 10;
+            uint256[] memory ids = new uint256[](2);
+            uint256 n;
+            if (wash) ids[n++] = post(tr, INFERENCE, prm.minFee);
+            if (busy) ids[n++] = post(requester, INFERENCE, INFERENCE_FEE);
+            address[] memory drawn = new address[](2);
+            for (uint256 k; k < n; k++) {
+                (drawn[k], ) = assignWithin(ids[k], 3);
+                assertTrue(drawn[k] != address(0), "assigned");
+                submitAs(drawn[k], ids[k]);
+            }
+            vm.roll(block.number + 1);
+            vm.warp(block.timestamp + 60);
+            for (uint256 k; k < n; k++) {
+                eco.finalize(ids[k]);
+                JobView memory j = eco.job(ids[k]);
+                bool washJob = j.requester == tr;
+                if (drawn[k] == tp) r.providerIncome += payoutOf(j.fee);
+                if (washJob) {
+                    r.washJobs++;
+                    if (drawn[k] == tp) r.washSelfDrawn++;
+                    else r.washFeesToOthers += j.fee;
+                } else if (drawn[k] == tp) {
+                    r.honestJobIncome += payoutOf(j.fee);
+                }
+            }
+        }
+        r.traderNet = net(trader);
+        r.providerNet = net(providerOnly);
+    }
+
+    function test_attack6_washTradingEarnsNoEmission() public {
+        Params memory prm = eco.params();
+        address h1 = addProvider("honest provider", 1_000 * TOKEN, 1, 8);
+        address h2 = addProvider("honest provider", 1_000 * TOKEN, 1, 8);
+        address tp = addProvider("trader's provider", 1_000 * TOKEN, 1, 8);
+        address tr = actor("trader's requester", 1_000 * TOKEN);
+        vm.roll(block.number + 1);
+        // Start on an epoch boundary so that the first epoch is the quiet one.
+        uint256 created = eco.lineage().createdAt;
+        vm.warp(created + (eco.currentEpoch() + 1) * prm.epochLengthS);
+        uint256 snap = vm.snapshotState();
+
+        WashRun memory staked = playTwoEpochs(tp, tr, false);
+        vm.revertToState(snap);
+        WashRun memory washed = playTwoEpochs(tp, tr, true);
+
+        // Emission = what the trader's provider gained less the fees it earned for work.
+        int256 emissionStaked = staked.providerNet - signed(staked.providerIncome);
+        int256 emissionWashed = washed.providerNet - signed(washed.providerIncome);
+        // What wash trading adds to simply staking, the fees of the honest requester's jobs set aside (the draw
+        // gives the trader's provider different honest jobs in each run, from different job ids).
+        int256 gain = (washed.traderNet - signed(washed.honestJobIncome)) -
+            (staked.traderNet - signed(staked.honestJobIncome));
+        uint256 protocolFee = prm.minFee - payoutOf(prm.minFee);
+        int256 expected = -signed(washed.washFeesToOthers + washed.washSelfDrawn * protocolFee);
+        logCount("attack 6: wash jobs (min fee)", washed.washJobs);
+        logCount("attack 6: wash jobs drawn to the trader's own provider", washed.washSelfDrawn);
+        logTokens("attack 6: wash fees paid to honest providers", washed.washFeesToOthers);
+        logTokens("attack 6: emission to the trader's provider, staking only", emissionStaked);
+        logTokens("attack 6: emission to the trader's provider, wash trading", emissionWashed);
+        logTokens("attack 6: wash trading's net against staking honestly", gain);
+        assertLe(distance(emissionWashed, emissionStaked), 1e9, "emission follows stake, not fees");
+        assertLe(distance(gain, expected), 1e9, "it pays the fees and gets nothing for them");
+        assertLt(gain, 0, "wash trading loses against staking");
+
+        ownProviderNeverDrawn(tp, h1, h2);
+    }
+
+    /// @notice The requester's own provider account is never drawn for its job: with the others gone, the draw misses.
+    function ownProviderNeverDrawn(address tp, address h1, address h2) internal {
+        uint256 minFee = eco.params().minFee;
+        uint256 id = post(tp, INFERENCE, minFee);
+        uint256 drawBlock = eco.job(id).drawBlock;
+        vm.roll(drawBlock + 1);
+        uint256 again = vm.snapshotState();
+        for (uint256 s; s < 32; s++) {
+            vm.setBlockhash(drawBlock, keccak256(abi.encode("own job", s)));
+            eco.assign(id);
+            JobView memory j = eco.job(id);
+            assertTrue(j.status == JobStatus.Posted || j.provider != tp, "never the requester's own provider");
+            vm.revertToState(again);
+        }
+        vm.prank(h1);
+        eco.pause();
+        vm.prank(h2);
+        eco.pause();
+        vm.roll(block.number + 1);
+        id = post(tp, INFERENCE, minFee);
+        vm.roll(block.number + 1);
+        eco.assign(id);
+        assertEq(uint256(status(id)), uint256(JobStatus.Posted), "only its own provider left: nobody drawn");
+        assertEq(eco.job(id).drawBlock, block.number, "re-seeded from this block");
+    }
+
+    // ─── 7. requesters profit from timeouts ────────────────────────────────────────────────────────────────────
+
+    function test_attack7_requestersDoNotProfitFromTimeouts() public {
+        for (uint256 i; i < 6; i++) addProvider("honest provider", 1_000 * TOKEN, 1, 4);
+        address hopeful = actor("requester hoping for timeouts", 100 * TOKEN);
+        vm.roll(block.number + 1);
+        oneTimeoutIsCapped(hopeful);
+        darkInputIsDeclined(hopeful);
+        realisticMissRateLoses(hopeful);
+        everyDrawMissing(hopeful);
+    }
+
+    /// @notice One timeout: the requester's share is capped at the job's fee, the rest goes to the treasury; the job
+    /// is drawn again and delivered.
+    function oneTimeoutIsCapped(address hopeful) internal {
+        Params memory prm = eco.params();
+        uint256 fee = prm.minFee;
+        uint256 collateral = collateralOf(fee);
+        Books memory r = open(group(hopeful));
+        uint256 id = post(hopeful, INFERENCE, fee);
+        (address missed, ) = assignWithin(id, 3);
+        uint256 bondBefore = providerOf(missed).bond;
+        uint256 treasuryBefore = eco.treasury();
+        uint256 claimBefore = eco.claimable(hopeful);
+        vm.warp(eco.job(id).deadline + 1);
+        eco.reportTimeout(id);
+        assertEq(eco.claimable(hopeful) - claimBefore, fee, "the requester's share is capped at the fee");
+        assertLt(fee, (collateral * prm.requesterSlashShareBps) / 10_000, "(the uncapped share would be more)");
+        assertEq(eco.treasury() - treasuryBefore, collateral - fee, "the rest goes to the treasury");
+        assertEq(bondBefore - providerOf(missed).bond, collateral, "the provider that missed loses its collateral");
+        (address delivered, ) = assignWithin(id, 3);
+        assertTrue(delivered != missed, "drawn again without the provider that missed");
+        submitAs(delivered, id);
+        vm.warp(block.timestamp + prm.challengeWindowS);
+        eco.finalize(id);
+        logTokens("attack 7: requester net, one timeout then delivered", net(r));
+        assertEq(net(r), 0, "the compensation only gives the fee back");
+    }
+
+    /// @notice The input goes dark: each drawn provider declines inside the accept window (no slash, no strike);
+    /// after maxDeclines declines the fee is refunded. Declining forfeits the emission accrued since the provider's
+    /// last settlement, so a node settles (withdraw) before it declines; one that does not loses that emission.
+    function darkInputIsDeclined(address hopeful) internal {
+        Params memory prm = eco.params();
+        Books memory r = open(group(hopeful));
+        uint256 id = eco.jobCount() + 1;
+        vm.prank(hopeful);
+        eco.postJob(INFERENCE, MODEL, keccak256("dark input"), "ipfs://gone", prm.minFee, DEADLINE);
+        uint256 forfeitedNaive;
+        for (uint256 d; d < prm.maxDeclines; d++) {
+            (address p, ) = assignWithin(id, 8);
+            uint256 bond = providerOf(p).bond;
+            uint8 strikes = providerOf(p).strikes;
+            vm.warp(block.timestamp + prm.acceptWindowS / 2); // the fetch fails
+            if (d == 0) {
+                forfeitedNaive = eco.accountOf(p).pendingEmission;
+                vm.prank(p);
+                eco.declineJob(id, FETCH_FAILED);
+                assertEq(eco.accountOf(p).pendingEmission, 0, "accrued emission forfeited");
+            } else {
+                Books memory decliner = open(group(p));
+                vm.startPrank(p);
+                eco.withdraw(p);
+                eco.declineJob(id, FETCH_FAILED);
+                vm.stopPrank();
+                assertGe(net(decliner), 0, "a node that settles first loses nothing by declining");
+            }
+            assertEq(providerOf(p).bond, bond, "no slash");
+            assertEq(providerOf(p).strikes, strikes, "no strike");
+        }
+        assertEq(uint256(status(id)), uint256(JobStatus.Refunded), "refunded");
+        logTokens("attack 7: requester net, dark input", net(r));
+        logTokens("attack 7: emission forfeited by a provider declining without settling first", forfeitedNaive);
+        assertEq(net(r), 0, "a dark input gains the requester nothing");
+    }
+
+    /// @notice Many jobs at a realistic miss rate (one assignment in ten times out): the requester pays its fees.
+    function realisticMissRateLoses(address hopeful) internal {
+        Params memory prm = eco.params();
+        Books memory r = open(group(hopeful));
+        uint256 jobs = 40;
+        uint256 assignments;
+        uint256 timeouts;
+        for (uint256 i; i < jobs; i++) {
+            uint256 id = post(hopeful, INFERENCE, prm.minFee);
+            while (true) {
+                (address p, ) = assignWithin(id, 8);
+                assertTrue(p != address(0), "assigned");
+                if (++assignments % 10 == 0) {
+                    vm.warp(eco.job(id).deadline + 1);
+                    eco.reportTimeout(id);
+                    timeouts++;
+                    if (status(id) == JobStatus.Refunded) break;
+                    continue;
+                }
+                submitAs(p, id);
+                vm.warp(block.timestamp + prm.challengeWindowS);
+                eco.finalize(id);
+                break;
+            }
+            vm.roll(block.number + 1);
+        }
+        int256 hopefulNet = net(r);
+        // Per job, each assignment missing with probability q: fee × (−1 + q + q² + q³ + q³) (the fee back per miss,
+        // and the refund after maxDeclines = 3 misses): zero at q = 1/2.
+        logCount("attack 7: assignments", assignments);
+        logCount("attack 7: timeouts", timeouts);
+        logTokens("attack 7: requester net over 40 min-fee jobs at a 10 % miss rate", hopefulNet);
+        logCount("attack 7: break-even miss rate (bps) with 3 declines", 5_000);
+        assertEq(hopefulNet, -signed((jobs - timeouts) * prm.minFee), "fees paid less a fee back per miss");
+        assertLt(hopefulNet, 0, "hoping for timeouts loses");
+    }
+
+    /// @notice Worst case: all maxDeclines draws of one job miss. The requester gets a fee back per miss and then the
+    /// refund; the providers that missed (had they colluded with it) lose far more.
+    function everyDrawMissing(address hopeful) internal {
+        Params memory prm = eco.params();
+        Books memory r = open(group(hopeful));
+        uint256 slashed;
+        uint256 id = post(hopeful, INFERENCE, prm.minFee);
+        for (uint256 m; m < prm.maxDeclines; m++) {
+            (address p, ) = assignWithin(id, 8);
+            uint256 bond = providerOf(p).bond;
+            vm.warp(eco.job(id).deadline + 1);
+            eco.reportTimeout(id);
+            slashed += bond - providerOf(p).bond;
+        }
+        assertEq(uint256(status(id)), uint256(JobStatus.Refunded), "refunded after maxDeclines misses");
+        int256 alone = net(r);
+        int256 coalition = alone - signed(slashed);
+        logTokens("attack 7: requester net when every draw of its job misses", alone);
+        logTokens("attack 7: requester + the providers that missed (their slashes)", coalition);
+        assertLe(alone, signed(uint256(prm.maxDeclines) * prm.minFee), "at most a fee per miss");
+        assertLt(coalition, 0, "causing the misses costs far more than they pay");
+    }
+
+    // ─── 8. an identity pauser steers the draw ─────────────────────────────────────────────────────────────────
+
+    function test_attack8_identityPauserCannotSteerTheDraw() public {
+        address[4] memory mine;
+        address[4] memory others;
+        for (uint256 i; i < 4; i++) {
+            mine[i] = addProvider("pauser's provider", 1_000 * TOKEN, 1, 4);
+            others[i] = addProvider("honest provider", 1_000 * TOKEN, 1, 4);
+        }
+        vm.roll(block.number + 1);
+        uint256 id = post(FEE);
+        uint256 drawBlock = eco.job(id).drawBlock;
+        vm.roll(drawBlock + 1);
+        uint256 seeds = 64;
+        uint256 baselineWins;
+        uint256 bestWins;
+        uint256 vetoes;
+        for (uint256 s; s < seeds; s++) {
+            vm.setBlockhash(drawBlock, keccak256(abi.encode("attack 8", s)));
+            (bool fairWin, bool bestWin, uint256 v) = pauserBestResponse(id, mine);
+            if (fairWin) baselineWins++;
+            if (bestWin) bestWins++;
+            vetoes += v;
+        }
+        logCount("attack 8: seeds", seeds);
+        logCount("attack 8: pauser's wins, pausing not allowed", baselineWins);
+        logCount("attack 8: pauser's wins, best subset paused per seed", bestWins);
+        logCount("attack 8: (seed, subset) pairs that only vetoed its own win", vetoes);
+        assertEq(bestWins, baselineWins, "pausing never turns a draw to the pauser");
+        pausingCostsEmission(mine[0]);
+    }
+
+    /// @notice For the draw block's hash as set: whether the pauser wins without pausing, whether any subset of its
+    /// providers paused before the assign wins it the job, and how many subsets only ended the draw.
+    function pauserBestResponse(uint256 id, address[4] memory mine)
+        internal
+        returns (bool fairWin, bool bestWin, uint256 vetoes)
+    {
+        uint256 snap = vm.snapshotState();
+        eco.assign(id);
+        address fair = eco.job(id).provider;
+        vm.revertToState(snap);
+        assertTrue(fair != address(0), "every provider is idle: the first landing is kept");
+        fairWin = isIn(fair, mine);
+        bestWin = fairWin;
+        for (uint256 m = 1; m < 16; m++) {
+            bool pausedWinner;
+            for (uint256 i; i < 4; i++) {
+                if ((m >> i) & 1 == 0) continue;
+                vm.prank(mine[i]);
+                eco.pause();
+                if (mine[i] == fair) pausedWinner = true;
+            }
+            eco.assign(id);
+            JobView memory j = eco.job(id);
+            if (pausedWinner) {
+                assertEq(uint256(j.status), uint256(JobStatus.Posted), "the draw ends, not passed on");
+                assertEq(j.drawBlock, block.number, "re-seeded from this block");
+                vetoes++;
+            } else {
+                assertEq(j.provider, fair, "pausing others changes nothing");
+            }
+            if (isIn(j.provider, mine)) bestWin = true;
+            vm.revertToState(snap);
+        }
+    }
+
+    /// @notice Pausing costs the pauser its emission for the time paused.
+    function pausingCostsEmission(address p) internal {
+        Books memory paused = open(group(p));
+        uint256 snap = vm.snapshotState();
+        vm.prank(p);
+        eco.pause();
+        vm.warp(block.timestamp + 600);
+        vm.prank(p);
+        eco.resume();
+        int256 pausedNet = net(paused);
+        vm.revertToState(snap);
+        Books memory active = open(group(p));
+        vm.warp(block.timestamp + 600);
+        int256 activeNet = net(active);
+        logTokens("attack 8: emission over 600 s, paused", pausedNet);
+        logTokens("attack 8: emission over 600 s, active", activeNet);
+        assertEq(pausedNet, 0, "nothing accrues while paused");
+        assertLt(pausedNet, activeNet, "pausing costs the emission of the paused time");
+    }
+
+    // ─── 9. smaller items ──────────────────────────────────────────────────────────────────────────────────────
+
+    /// @notice (a) finalize / resolveChallenge / reportTimeout by a competitor between the draw block and the
+    /// assign free a non-full provider's collateral but do not knock it out of the open draw.
+    function test_attack9a_competitorCallsDoNotKnockAProviderOutOfTheDraw() public {
+        Params memory prm = eco.params();
+        address victim = addProvider("provider with jobs", 1_000 * TOKEN, 1, 4);
+        address challenger = newValidator("validator", 100 * TOKEN);
+        vm.roll(block.number + 1);
+        uint256 toFinalize = post(FEE);
+        assignNow(toFinalize);
+        submit(toFinalize);
+        uint256 toResolve = post(FEE);
+        assignNow(toResolve);
+        submit(toResolve);
+        challengeAs(challenger, toResolve);
+        uint256 toTimeOut = post(FEE);
+        assignNow(toTimeOut);
+        assertEq(providerOf(victim).activeJobs, 3, "three jobs, one slot free");
+        address competitor = addProvider("competitor", 1_000 * TOKEN, 1, 4);
+        vm.warp(block.timestamp + prm.challengeWindowS + prm.voteWindowS + DEADLINE);
+        vm.roll(block.number + 1);
+        uint256 id = post(FEE);
+        uint256 drawBlock = eco.job(id).drawBlock;
+        vm.roll(drawBlock + 1);
+
+        uint256[3] memory wins; // no competitor calls; after finalize + resolve; after those and a timeout
+        for (uint256 s; s < 32; s++) {
+            vm.setBlockhash(drawBlock, keccak256(abi.encode("attack 9a", s)));
+            uint256[3] memory w = drawWithCompetitorCalls(id, victim, competitor, [toFinalize, toResolve, toTimeOut]);
+            for (uint256 k; k < 3; k++) wins[k] += w[k];
+        }
+        logCount("attack 9a: victim's wins of 32, no competitor calls", wins[0]);
+        logCount("attack 9a: after finalize + resolveChallenge", wins[1]);
+        logCount("attack 9a: after finalize + resolveChallenge + reportTimeout", wins[2]);
+        assertGe(wins[1], wins[0], "never knocked out");
+        assertGt(wins[2], 0, "still in the draw after a slash");
+    }
+
+    /// @notice Draws job `id` three ways from the hash set: as is; after a competitor finalizes and resolves the
+    /// victim's other jobs; and after it also reports the victim's overdue job. 1 where the victim wins.
+    function drawWithCompetitorCalls(uint256 id, address victim, address competitor, uint256[3] memory others)
+        internal
+        returns (uint256[3] memory w)
+    {
+        uint256 increase = providerOf(victim).lastIncreaseBlock;
+        uint256 snap = vm.snapshotState();
+        eco.assign(id);
+        address fair = eco.job(id).provider;
+        vm.revertToState(snap);
+        if (fair == victim) w[0] = 1;
+
+        vm.startPrank(competitor);
+        eco.finalize(others[0]);
+        eco.resolveChallenge(others[1]);
+        vm.stopPrank();
+        assertEq(providerOf(victim).lastIncreaseBlock, increase, "freeing collateral is no increase");
+        eco.assign(id);
+        if (fair == victim) assertEq(eco.job(id).provider, victim, "still drawn where it was");
+        if (eco.job(id).provider == victim) w[1] = 1;
+        vm.revertToState(snap);
+
+        vm.startPrank(competitor);
+        eco.finalize(others[0]);
+        eco.resolveChallenge(others[1]);
+        eco.reportTimeout(others[2]);
+        vm.stopPrank();
+        assertEq(providerOf(victim).lastIncreaseBlock, increase, "a slash is no increase either");
+        eco.assign(id);
+        if (eco.job(id).provider == victim) w[2] = 1;
+        vm.revertToState(snap);
+    }
+
+    /// @notice (b) A jailed provider that exits and re-registers keeps its strikes and cannot leave before its jail
+    /// would have ended; parameters with unbondingPeriodS < jailCooldownS are refused.
+    function test_attack9b_exitingDoesNotWashAJail() public {
+        Params memory prm = eco.params();
+        address cheat = addProvider("jailed provider", 1_000 * TOKEN, 1, 4);
+        fund(cheat, 1_000 * TOKEN);
+        vm.roll(block.number + 1);
+        Books memory books = open(group(cheat));
+        // The cheat is the only provider: all emission is its stake's; set it aside to see what the dance costs.
+        uint256 emissionBefore = eco.emitted() + eco.accountOf(cheat).pendingEmission;
+        for (uint256 i; i < prm.jailStrikes; i++) {
+            uint256 id = post(FEE);
+            assignNow(id);
+            vm.warp(block.timestamp + DEADLINE + 1);
+            eco.reportTimeout(id);
+            vm.roll(block.number + 1);
+        }
+        assertEq(uint256(providerOf(cheat).status), uint256(ProviderStatus.Jailed), "jailed");
+        uint256 jailEnds = providerOf(cheat).jailedUntil;
+        vm.prank(cheat);
+        eco.requestExit();
+        uint256 exitEnds = providerOf(cheat).unbondingEndsAt;
+        assertGe(exitEnds, jailEnds, "the exit ends no earlier than the jail");
+        vm.warp(jailEnds - 1);
+        vm.prank(cheat);
+        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.StillUnbonding.selector, exitEnds));
+        eco.withdrawBond(cheat);
+        vm.warp(exitEnds);
+        vm.prank(cheat);
+        eco.withdrawBond(cheat);
+        vm.prank(cheat);
+        eco.register(1_000 * TOKEN, 1, 4);
+        assertEq(providerOf(cheat).strikes, prm.jailStrikes, "the strikes come back with it");
+        vm.roll(block.number + 1);
+        uint256 next = post(FEE);
+        assignNow(next);
+        vm.warp(block.timestamp + DEADLINE + 1);
+        eco.reportTimeout(next);
+        assertEq(uint256(providerOf(cheat).status), uint256(ProviderStatus.Jailed), "one more miss: jailed again");
+        uint256 emission = eco.emitted() + eco.accountOf(cheat).pendingEmission - emissionBefore;
+        int256 cheatNet = net(books) - signed(emission);
+        logTokens("attack 9b: jailed provider's emission kept (each timeout forfeits it)", emission);
+        logTokens("attack 9b: jailed provider's net over the dance, emission aside", cheatNet);
+        assertEq(cheatNet, -signed((uint256(prm.jailStrikes) + 1) * collateralOf(FEE)), "every miss slashed");
+        assertLt(cheatNet, 0, "exiting and re-registering washes nothing");
+
+        Params memory bad = eco.params();
+        bad.unbondingPeriodS = bad.jailCooldownS - 1;
+        uint256 floor = bad.jailCooldownS > 2 * uint256(bad.voteWindowS) ? bad.jailCooldownS : 2 * bad.voteWindowS;
+        vm.expectRevert(
+            abi.encodeWithSelector(EconomyParams.ParamOutOfRange.selector, 12, bad.unbondingPeriodS, floor, 365 days)
+        );
+        factory.createGenesis(bad, "Short", "SHORT", 0);
+    }
+
+    /// @notice (c) WeightTree.reserve refuses to grow a root whose lanes sum past a lane.
+    function test_attack9c_weightTreeRefusesAnOverflowingLane() public {
+        WeightTreeHarness t = new WeightTreeHarness();
+        uint256 max = WeightTree.MAX_LANE;
+        t.reserve(4);
+        for (uint256 i; i < 4; i++) t.set(i, max);
+        assertEq(t.total(), 4 * max, "a one-level tree holds four full lanes");
+        vm.expectRevert(abi.encodeWithSelector(WeightTree.WeightOverflow.selector, 4 * max));
+        t.reserve(5);
+        // Lanes that fit together grow fine, and a sum past a lane on the way up is refused too.
+        WeightTreeHarness u = new WeightTreeHarness();
+        u.reserve(5);
+        u.set(0, max / 2);
+        u.set(1, max / 2);
+        vm.expectRevert(abi.encodeWithSelector(WeightTree.WeightOverflow.selector, (max / 2) * 2 + 2));
+        u.set(2, 2);
+        assertEq(u.total(), (max / 2) * 2, "unchanged");
+    }
+
+    /// @notice (d) Block numbers and timestamps above 2^32: a whole job, a challenge and a pause still work.
+    function test_attack9d_blockNumbersAndTimesPast2To32() public {
+        Params memory prm = eco.params();
+        address p = addProvider("provider", 1_000 * TOKEN, 1, 4);
+        address v = newValidator("validator", 100 * TOKEN);
+        vm.roll(2 ** 32 + 100);
+        vm.warp(2 ** 32 + 1_000);
+        uint256 id = post(FEE);
+        assertEq(eco.job(id).drawBlock, 2 ** 32 + 100, "draw block kept past 2^32");
+        assertEq(assignNow(id), p, "assigned");
+        assertEq(eco.job(id).assignedAt, 2 ** 32 + 1_000, "assignment time kept past 2^32");
+        submit(id);
+        vm.warp(block.timestamp + prm.challengeWindowS);
+        eco.finalize(id);
+        assertEq(uint256(status(id)), uint256(JobStatus.Finalized), "finalized");
+
+        uint256 second = post(FEE);
+        assignNow(second);
+        submit(second);
+        challengeAs(v, second);
+        assertGt(eco.challengeOf(second).voteEndsAt, 2 ** 32, "vote end past 2^32");
+        vm.warp(block.timestamp + prm.voteWindowS);
+        eco.resolveChallenge(second);
+        assertEq(uint256(status(second)), uint256(JobStatus.Finalized), "no quorum: the result stands");
+
+        vm.prank(p);
+        eco.pause();
+        assertEq(providerOf(p).lastIncreaseBlock, block.number, "the block it left, past 2^32");
+        vm.roll(block.number + 1);
+        vm.prank(p);
+        eco.resume();
+        vm.prank(p);
+        uint256 paid = eco.withdraw(p);
+        logTokens("attack 9d: paid out past 2^32 (fees and emission)", paid);
+        assertGt(paid, 2 * payoutOf(FEE), "fees and emission paid");
+    }
+
+    // ─── open issues ───────────────────────────────────────────────────────────────────────────────────────────
+    // Weaknesses found while playing the attacks above. Each test asserts what the economy should do and fails
+    // against the contracts as they are, so they are skipped unless ATTACKS_OPEN_ISSUES=true; drop the skip once
+    // the contract closes the issue.
+
+    function openIssuesRun() internal view returns (bool) {
+        return vmx.envOr("ATTACKS_OPEN_ISSUES", false);
+    }
+
+    /// @notice Open issue 1: every tree write moves the ranges of the leaves after it, and `assign` maps the seed
+    /// onto the tree as it is at the call. A party with several providers sees the draw block's hash, adds a
+    /// milli-token of bond to one of them (which is then skipped for this draw, as intended) and so re-maps the
+    /// point onto another of its providers, choosing among as many outcomes of one seed as it tries amounts.
+    /// Registering a provider, a freed last slot, a slash or a prune after the seed re-map the same way.
+    function test_openIssue1_bondAddedAfterTheSeedRemapsTheDraw() public {
+        vmx.skip(!openIssuesRun(), "open issue 1: a tree write after the draw block re-maps the draw");
+        address[4] memory mine;
+        for (uint256 i; i < 4; i++) {
+            mine[i] = addProvider("party's provider", 1_000 * TOKEN, 1, 4);
+            addProvider("honest provider", 1_000 * TOKEN, 1, 4);
+        }
+        vm.roll(block.number + 1);
+        uint256 id = post(FEE);
+        uint256 drawBlock = eco.job(id).drawBlock;
+        vm.roll(drawBlock + 1);
+        uint256 fair;
+        uint256 steered;
+        uint256 most;
+        for (uint256 s; s < 64; s++) {
+            vm.setBlockhash(drawBlock, keccak256(abi.encode("open issue 1", s)));
+            uint256 snap = vm.snapshotState();
+            eco.assign(id);
+            bool won = isIn(eco.job(id).provider, mine);
+            vm.revertToState(snap);
+            if (won) {
+                fair++;
+                steered++;
+                continue;
+            }
+            for (uint256 milli = 1; milli <= 16; milli++) {
+                vm.prank(mine[0]);
+                eco.addBond(milli * 1e15);
+                eco.assign(id);
+                bool ok = status(id) == JobStatus.Assigned && isIn(eco.job(id).provider, mine);
+                vm.revertToState(snap);
+                if (ok) {
+                    steered++;
+                    if (milli > most) most = milli;
+                    break;
+                }
+            }
+        }
+        logCount("open issue 1: party's wins of 64, fair", fair);
+        logCount("open issue 1: party's wins of 64, adding bond after seeing the seed", steered);
+        logCount("open issue 1: most milli-tokens added for one draw (kept as bond)", most);
+        assertEq(steered, fair, "bond added after the draw block must not move the draw to the party's providers");
+    }
+
+    /// @notice Open issue 2: under load, a draw may land on one of the pauser's providers, be thinned away (free /
+    /// bond) and go on to an honest provider. Pausing that provider after seeing the seed ends the draw instead
+    /// (re-seeded, a fresh chance) — a veto of a draw the pauser would not have won, at no cost: pause, assign and
+    /// resume fit in one block, so no emission is lost. The rule should end a draw on a provider that left after
+    /// the draw block only where that provider would have been kept.
+    function test_openIssue2_pauseVetoesAnHonestWinUnderLoad() public {
+        vmx.skip(!openIssuesRun(), "open issue 2: pausing after the seed vetoes honest wins under load");
+        address[4] memory mine;
+        for (uint256 i; i < 4; i++) {
+            mine[i] = addProvider("pauser's provider", 1_000 * TOKEN, 1, 64);
+            addProvider("honest provider", 1_000 * TOKEN, 1, 64);
+        }
+        for (uint256 i; i < 48; i++) {
+            (address p, ) = assignWithin(post(FEE), 8); // load: collateral locked everywhere
+            assertTrue(p != address(0), "load assigned");
+        }
+        vm.roll(block.number + 1);
+        uint256 id = post(FEE);
+        uint256 drawBlock = eco.job(id).drawBlock;
+        vm.roll(drawBlock + 1);
+        uint256 seeds = 200;
+        uint256 fairWins;
+        uint256 vetoable;
+        for (uint256 s; s < seeds; s++) {
+            vm.setBlockhash(drawBlock, keccak256(abi.encode("open issue 2", s)));
+            uint256 snap = vm.snapshotState();
+            eco.assign(id);
+            address fair = eco.job(id).provider;
+            vm.revertToState(snap);
+            if (isIn(fair, mine)) fairWins++;
+            if (fair == address(0) || isIn(fair, mine)) continue;
+            for (uint256 m = 1; m < 16; m++) {
+                for (uint256 i; i < 4; i++) {
+                    if ((m >> i) & 1 == 0) continue;
+                    vm.prank(mine[i]);
+                    eco.pause();
+                }
+                eco.assign(id);
+                bool missed = status(id) == JobStatus.Posted;
+                vm.revertToState(snap);
+                if (missed) {
+                    vetoable++;
+                    break;
+                }
+            }
+        }
+        logCount("open issue 2: seeds", seeds);
+        logCount("open issue 2: pauser's wins, fair (of 200)", fairWins);
+        logCount("open issue 2: honest wins the pauser can veto", vetoable);
+        logCount("open issue 2: pauser's share with vetoes and re-draws (bps)", (fairWins * 10_000) / (seeds - vetoable));
+        logCount("open issue 2: pauser's share without (bps)", (fairWins * 10_000) / seeds);
+        assertEq(vetoable, 0, "a pause after the seed must only end draws the pauser would have won");
+    }
+
+    /// @notice Open issue 3: the challenger's own bond counts toward quorum. Where challengeBond ≥ quorumBps × total
+    /// validator stake (legal: challengeBond may equal validatorMinBond and quorumBps be 1,000), a lone challenger
+    /// meets quorum alone, and with nobody voting "invalid" (its bond) outweighs "valid" (0): a correct result is
+    /// rejected, the colluding requester refunded and the challenger paid the provider's slash. The devnet's
+    /// parameters are safe (quorum ≥ 30 % of at least one 100-token bond > a 10-token challenge bond). Close it by
+    /// counting quorum over voters only, or by requiring challengeBond × 10,000 < quorumBps × validatorMinBond.
+    function test_openIssue3_loneChallengerMeetsQuorumWithLegalForkParams() public {
+        vmx.skip(!openIssuesRun(), "open issue 3: a lone challenger can meet quorum with its own bond");
         ParamOverrides memory o;
-        o.mask = 1 << 12;
-        o.values.unbondingPeriodS = 10 * 365 days; // bonds stuck for a decade
-        vm.expectRevert(
-            abi.encodeWithSelector(EconomyParams.ParamOutOfRange.selector, 12, 10 * 365 days, 120, 365 days)
-        );
-        factory.fork(address(eco), o, "Trap", "TRAP", bytes32(0), 0, 0);
-        o.mask = 1 << 11;
-        o.values.jailCooldownS = type(uint32).max; // jailed forever
-        vm.expectRevert(
-            abi.encodeWithSelector(EconomyParams.ParamOutOfRange.selector, 11, type(uint32).max, 1, 365 days)
-        );
-        factory.fork(address(eco), o, "Trap", "TRAP", bytes32(0), 0, 0);
-        o.mask = 1 << 7;
-        o.values.protocolFeeBps = 10_000; // providers paid nothing
-        vm.expectRevert(abi.encodeWithSelector(EconomyParams.ParamOutOfRange.selector, 7, 10_000, 0, 5_000));
-        factory.fork(address(eco), o, "Trap", "TRAP", bytes32(0), 0, 0);
-        o.mask = 1 << 5;
-        o.values.challengeWindowS = 0; // results final before anyone can look
-        vm.expectRevert(abi.encodeWithSelector(EconomyParams.ParamOutOfRange.selector, 5, 0, 1, 30 days));
-        factory.fork(address(eco), o, "Trap", "TRAP", bytes32(0), 0, 0);
-        o.mask = (1 << 3) | (1 << 4);
-        o.values.acceptWindowS = 600;
-        o.values.minDeadlineS = 60; // a deadline inside the accept window: declines after the deadline
-        vm.expectRevert(abi.encodeWithSelector(EconomyParams.ParamOutOfRange.selector, 4, 60, 601, 30 days));
-        factory.fork(address(eco), o, "Trap", "TRAP", bytes32(0), 0, 0);
-    }
-
-    function test_doubleClaimIsRefused() public {
-        bytes32 leafA = keccak256(bytes.concat(keccak256(abi.encode(address(0xA11), 5 * TOKEN))));
-        vm.roll(block.number + 2);
-        (address f, ) = factory.fork(address(eco), ParamOverrides(0, devnetParams()), "F", "F", leafA, 1, 0);
-        IEconomy(f).claimAllocation(address(0xA11), 5 * TOKEN, new bytes32[](0));
-        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.AlreadyClaimed.selector, address(0xA11)));
-        IEconomy(f).claimAllocation(address(0xA11), 5 * TOKEN, new bytes32[](0));
-    }
-
-    function test_initialize_refusesNoAdmin() public {
-        bytes memory args = abi.encodePacked(
-            address(tok),
-            address(0),
-            uint64(block.timestamp),
-            uint64(0),
-            uint64(0),
-            bytes32(0),
-            EconomyParams.encode(devnetParams())
-        );
-        IEconomy e = IEconomy(Clones.cloneWithImmutableArgs(address(economyImpl), args));
-        vm.expectRevert(IEconomyEvents.ZeroAddress.selector);
-        e.initialize(address(0), 0);
-    }
-
-    function test_factoryRefusesForeignParents() public {
-        // A clone made outside the factory cannot be forked into the lineage.
-        hookedEconomy(bytes32(0));
-        vm.expectRevert(abi.encodeWithSelector(EconomyFactory.UnknownParent.selector, address(hooked)));
-        factory.fork(address(hooked), ParamOverrides(0, devnetParams()), "F", "F", bytes32(0), 0, 0);
+        o.mask = (1 << 19) | (1 << 21);
+        o.values.challengeBond = eco.params().validatorMinBond;
+        o.values.quorumBps = 1_000;
+        (address f, address t) = factory.fork(address(eco), o, "Edge", "EDGE", bytes32(0), 0, 10_000_000 * TOKEN);
+        eco = IEconomy(f);
+        tok = EconomyToken(t);
+        requester = actor("requester", 100_000 * TOKEN);
+        Params memory prm = eco.params();
+        address provider = addProvider("honest provider", 1_000 * TOKEN, 1, 4);
+        newValidator("offline honest validator", 800 * TOKEN);
+        address lone = newValidator("lone validator", prm.validatorMinBond);
+        address colluder = actor("colluding requester", 100 * TOKEN);
+        vm.roll(block.number + 1);
+        Books memory attacker = open(group(lone, colluder));
+        uint256 providerBond = providerOf(provider).bond;
+        uint256 id = post(colluder, INFERENCE, FEE);
+        assignNow(id);
+        submit(id); // a correct result
+        challengeAs(lone, id);
+        vm.warp(block.timestamp + prm.voteWindowS);
+        eco.resolveChallenge(id);
+        ChallengeView memory c = eco.challengeOf(id);
+        logTokens("open issue 3: quorum", c.quorum);
+        logTokens("open issue 3: the challenger's own weight", c.invalidWeight);
+        logTokens("open issue 3: attacker net (lone validator + requester)", net(attacker));
+        logTokens("open issue 3: honest provider's bond lost", providerBond - providerOf(provider).bond);
+        assertTrue(c.resultValid, "with nobody voting, the result must stand");
+        assertLe(net(attacker), 0, "and the attack must not pay");
     }
 }
