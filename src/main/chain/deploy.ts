@@ -28,6 +28,8 @@ import {
   economyModuleBytecode,
   economyTokenAbi,
   economyTokenBytecode,
+  economyViewsAbi,
+  economyViewsBytecode,
 } from './artifacts';
 
 /** The Solidity `Params` struct as viem reads and writes it (uint ≤ 48 bits as number, wider as bigint). */
@@ -52,6 +54,11 @@ export interface ChainParams {
   maxDeclines: number;
   validatorMinBond: bigint;
   challengeBond: bigint;
+  minFee: bigint;
+  quorumBps: number;
+  voteSlashBps: number;
+  winnerShareBps: number;
+  commitFeeBps: number;
 }
 
 /** Field order of `Params`: bit i of a fork's override mask is field i. */
@@ -76,6 +83,11 @@ export const paramFields = [
   'maxDeclines',
   'validatorMinBond',
   'challengeBond',
+  'minFee',
+  'quorumBps',
+  'voteSlashBps',
+  'winnerShareBps',
+  'commitFeeBps',
 ] as const satisfies readonly (keyof ChainParams)[];
 
 const TOKEN = 10n ** 18n;
@@ -83,8 +95,14 @@ const TOKEN = 10n ** 18n;
 /**
  * DESIGN.md's suggested devnet parameters: minBond 100, collateral max(2 × fee, 5), accept window 20 s, minimum
  * deadline 30 s, challenge and vote windows 60 s, protocol fee 5 %, timeout slash half to the requester, jail after 3
- * strikes for 10 min, unbonding 5 min, 10-min epochs of 1,000 tokens with a bonus that starts at +100 % and fades
- * over the first hour. Challenge bond 10, half of a lost challenge's slash burned, refund after 3 declines.
+ * strikes for 5 min, unbonding 5 min, 10-min epochs of 1,000 tokens with a bonus that starts at +100 % and fades
+ * over the first hour. Challenge bond 10, half of a lost challenge's slash burned, refund after 3 declines. Jobs pay
+ * at least 0.1 token; a vote counts with 30 % of the validator stake, each voter risks 10 % of its weight, and half of
+ * a loser's slash (after the burn) goes to the winning party; an unrevealed challenge commitment forfeits 20 % of
+ * the challenge bond.
+ *
+ * The jail cool-down is 5 min (DESIGN said 10): the contract requires unbondingPeriodS ≥ max(2 × voteWindowS,
+ * jailCooldownS), so that an exit cannot cut a jail short, and the 5-min unbonding stays.
  */
 export const devnetParams: ChainParams = {
   minBond: 100n * TOKEN,
@@ -98,7 +116,7 @@ export const devnetParams: ChainParams = {
   requesterSlashShareBps: 5_000,
   slashBurnBps: 5_000,
   jailStrikes: 3,
-  jailCooldownS: 600,
+  jailCooldownS: 300,
   unbondingPeriodS: 300,
   epochLengthS: 600,
   emissionPerEpoch: 1_000n * TOKEN,
@@ -107,6 +125,11 @@ export const devnetParams: ChainParams = {
   maxDeclines: 3,
   validatorMinBond: 100n * TOKEN,
   challengeBond: 10n * TOKEN,
+  minFee: TOKEN / 10n,
+  quorumBps: 3_000,
+  voteSlashBps: 1_000,
+  winnerShareBps: 5_000,
+  commitFeeBps: 2_000,
 };
 
 /** The app's view of an economy's parameters (src/shared/api/economies.ts) from the chain's. */
@@ -128,6 +151,11 @@ export function toEconomyParams(p: ChainParams): EconomyParams {
     emissionPerEpoch: p.emissionPerEpoch.toString(),
     maxDeclines: p.maxDeclines,
     validatorMinBond: p.validatorMinBond.toString(),
+    minFee: p.minFee.toString(),
+    quorumBps: p.quorumBps,
+    voteSlashBps: p.voteSlashBps,
+    winnerShareBps: p.winnerShareBps,
+    commitFeeBps: p.commitFeeBps,
   };
 }
 
@@ -142,8 +170,9 @@ export interface FactoryDeployment {
   factory: Address;
   economyImplementation: Address;
   moduleImplementation: Address;
+  viewsImplementation: Address;
   tokenImplementation: Address;
-  gasUsed: { module: bigint; economy: bigint; token: bigint; factory: bigint };
+  gasUsed: { views: bigint; module: bigint; economy: bigint; token: bigint; factory: bigint };
 }
 
 export interface CreatedEconomy {
@@ -156,11 +185,16 @@ export interface CreatedEconomy {
 }
 
 /**
- * Deploys {EconomyModule}, {Economy} (pointing at it), {EconomyToken} and {EconomyFactory}: once per chain; every
- * economy afterwards is a pair of clones.
+ * Deploys {EconomyViews}, {EconomyModule} (pointing at it), {Economy} (pointing at the module), {EconomyToken} and
+ * {EconomyFactory}: once per chain; every economy afterwards is a pair of clones. An economy forwards what it does
+ * not define to the module, and the module its views to {EconomyViews}, each by delegatecall: one address serves all
+ * three, which keeps each under the contract size limit.
  */
 export async function deployFactory(clients: DeployClients): Promise<FactoryDeployment> {
-  const module = await deployContract(clients, 'EconomyModule', economyModuleAbi, economyModuleBytecode, []);
+  const views = await deployContract(clients, 'EconomyViews', economyViewsAbi, economyViewsBytecode, []);
+  const module = await deployContract(clients, 'EconomyModule', economyModuleAbi, economyModuleBytecode, [
+    views.address,
+  ]);
   const economy = await deployContract(clients, 'Economy', economyAbi, economyBytecode, [module.address]);
   const token = await deployContract(clients, 'EconomyToken', economyTokenAbi, economyTokenBytecode, []);
   const factory = await deployContract(clients, 'EconomyFactory', economyFactoryAbi, economyFactoryBytecode, [
@@ -171,8 +205,10 @@ export async function deployFactory(clients: DeployClients): Promise<FactoryDepl
     factory: factory.address,
     economyImplementation: economy.address,
     moduleImplementation: module.address,
+    viewsImplementation: views.address,
     tokenImplementation: token.address,
     gasUsed: {
+      views: views.gasUsed,
       module: module.gasUsed,
       economy: economy.gasUsed,
       token: token.gasUsed,

@@ -12,7 +12,10 @@ const MINUTE = 60;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-/** DESIGN.md's production values: accept 5 min, deadline ≥ 10 min, challenge 24 h, vote 48 h, 7-day unbonding. */
+/**
+ * DESIGN.md's production values: accept 5 min, deadline ≥ 10 min, challenge 24 h, vote 48 h, 7-day unbonding (at
+ * least twice the vote window and the jail cool-down, as the contract requires).
+ */
 export const productionParams: ChainParams = {
   ...devnetParams,
   acceptWindowS: 5 * MINUTE,
@@ -26,7 +29,8 @@ export const productionParams: ChainParams = {
 
 /**
  * The embedded devnet's genesis economy: a result finalizes 15 s after it is submitted, a deadline may be 20 s, an
- * epoch (and its emission) lasts a minute, an exit unbonds in a minute. Amounts are DESIGN's.
+ * epoch (and its emission) lasts a minute, an exit unbonds in a minute (twice the 10-s vote window, and no shorter
+ * than the jail cool-down). Amounts are DESIGN's.
  */
 export const quickDevnetParams: ChainParams = {
   ...devnetParams,
@@ -46,6 +50,7 @@ const AMOUNT_FIELDS = new Set<keyof ChainParams>([
   'emissionPerEpoch',
   'validatorMinBond',
   'challengeBond',
+  'minFee',
 ]);
 
 /**

@@ -29,6 +29,7 @@ import {
   loadSnapshot,
   verifyForkSnapshot,
 } from '../../../src/main/chain/forkSnapshot';
+import { productionParams, quickDevnetParams } from '../../../src/main/chain/presets';
 import { DEV_PRIVATE_KEYS, useAnvil } from '../../helpers/anvil';
 
 const TOKEN = 10n ** 18n;
@@ -85,6 +86,7 @@ describe('economy contracts on a real anvil: deploy, genesis, fork, snapshot cla
       deployment.factory,
       deployment.economyImplementation,
       deployment.moduleImplementation,
+      deployment.viewsImplementation,
       deployment.tokenImplementation,
     ]) {
       expect(await publicClient.getCode({ address: a })).toMatch(/^0x[0-9a-f]{100,}$/);
@@ -121,7 +123,25 @@ describe('economy contracts on a real anvil: deploy, genesis, fork, snapshot cla
         functionName: 'economyCount',
       }),
     ).toBe(1n);
-    await call(0, genesis, economyAbi, 'registerModel', [keccak256(toHex('model')), 'ipfs://model', 0]);
+    await call(0, genesis, economyAbi, 'registerModel', [
+      keccak256(toHex('model')),
+      'ipfs://model',
+      0,
+      { rule: 2, maxAbsErrorE9: 0, maxRelErrorE9: 0, minAgreementBps: 9_900 },
+    ]);
+  });
+
+  it('accepts every parameter preset the app offers (windows, fees, vote shares)', async () => {
+    // The contract checks, among others, unbondingPeriodS ≥ max(2 × voteWindowS, jailCooldownS).
+    for (const [name, params] of Object.entries({ devnetParams, productionParams, quickDevnetParams })) {
+      const created = await createGenesis(clients, {
+        factory: deployment.factory,
+        params,
+        name,
+        symbol: 'P',
+      });
+      expect(await readParams(publicClient, created.economy), name).toEqual(params);
+    }
   });
 
   it('says why the factory refused invalid parameters', async () => {
@@ -144,7 +164,7 @@ describe('economy contracts on a real anvil: deploy, genesis, fork, snapshot cla
     for (const [i, bond] of bonds.entries()) {
       await call(0, genesisToken, economyTokenAbi, 'transfer', [wallets[i + 1]!.address, bond]);
       await call(i + 1, genesisToken, economyTokenAbi, 'approve', [genesis, MAX]);
-      await call(i + 1, genesis, economyAbi, 'register', [bond, 100, 3, 2]);
+      await call(i + 1, genesis, economyAbi, 'register', [bond, 3, 2]);
     }
     const snapshot = await buildStakeSnapshot(publicClient, { economy: genesis });
     snapshotBlock = snapshot.block;
@@ -181,7 +201,12 @@ describe('economy contracts on a real anvil: deploy, genesis, fork, snapshot cla
       functionName: 'model',
       args: [keccak256(toHex('model'))],
     });
-    expect(model).toMatchObject({ found: true, registeredIn: genesis });
+    // The fork inherits the model with its verification policy.
+    expect(model).toMatchObject({
+      found: true,
+      registeredIn: genesis,
+      policy: { rule: 2, maxAbsErrorE9: 0, maxRelErrorE9: 0, minAgreementBps: 9_900 },
+    });
 
     // Anyone can check the root against the parent's chain data.
     expect((await verifyForkSnapshot(publicClient, fork.economy)).matches).toBe(true);
