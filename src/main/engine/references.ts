@@ -2,6 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Hash } from '../../shared/api/define';
+import type { VerificationPolicy, VerificationRule } from '../../shared/api/jobs';
+import { policyOf } from '../../shared/policy';
 import registry from '../../../resources/models.json';
 
 /** How a job drives a model: one run, or one run per frame of a long input with the model's state carried. */
@@ -46,9 +48,16 @@ export interface ReferenceModel extends PackageFile {
   outputs: { name: string; dtype: string; shape: (number | string)[] }[];
   runner: Runner;
   preview: PreviewSpec;
+  /** The policy the model is registered with on-chain: how validators judge its results. */
+  verification: VerificationPolicy;
 }
 
-export const referenceModels: readonly ReferenceModel[] = (registry as { models: ReferenceModel[] }).models;
+/** A policy as models.json writes it: the rule and only the figures it uses. */
+type PolicySpec = { rule: VerificationRule } & Partial<Omit<VerificationPolicy, 'rule'>>;
+
+export const referenceModels: readonly ReferenceModel[] = (
+  registry as unknown as { models: (Omit<ReferenceModel, 'verification'> & { verification: PolicySpec })[] }
+).models.map((m) => ({ ...m, verification: policyOf(m.verification) }));
 
 export function referenceById(id: string): ReferenceModel {
   const model = referenceModels.find((m) => m.id === id);

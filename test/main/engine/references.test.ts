@@ -3,6 +3,7 @@ import { pseudoRandom } from '../../../src/main/engine/onnx/models';
 import { ctcDecode, parseKeys } from '../../../src/main/engine/preview/ocr';
 import { speechSegments } from '../../../src/main/engine/preview/vad';
 import { packageFilePath, referenceByHash, referenceModels } from '../../../src/main/engine/references';
+import { verificationRules } from '../../../src/shared/policy';
 import { readFileSync } from 'node:fs';
 import { keccak256, reference } from './helpers';
 
@@ -16,6 +17,39 @@ describe('reference workloads', () => {
       expect(referenceByHash(hash.toUpperCase().replace('0X', '0x'))?.id).toBe(id);
     },
   );
+
+  it('registers each model with the verification policy its output allows', () => {
+    const policy = (id: string) => referenceModels.find((m) => m.id === id)!.verification;
+    // CTC steps are classified: the argmax of each row is what the text decodes from, so it must agree.
+    expect(policy('ocr-rec')).toEqual({
+      rule: 'argmax',
+      maxAbsErrorE9: 0,
+      maxRelErrorE9: 0,
+      minAgreementBps: 9900,
+    });
+    // Probability maps are used as values (thresholds, boxes): every value within 1e-4.
+    for (const id of ['ocr-det', 'vad']) {
+      expect(policy(id)).toEqual({
+        rule: 'tolerance',
+        maxAbsErrorE9: 100_000,
+        maxRelErrorE9: 100_000,
+        minAgreementBps: 0,
+      });
+    }
+    for (const m of referenceModels) {
+      expect(verificationRules).toContain(m.verification.rule);
+      // The contract's bounds (EconomyModule._checkPolicy) and field widths (uint32, uint16).
+      if (m.verification.rule === 'tolerance') {
+        expect(m.verification.maxAbsErrorE9 + m.verification.maxRelErrorE9).toBeGreaterThan(0);
+      }
+      if (m.verification.rule === 'argmax') {
+        expect(m.verification.minAgreementBps).toBeGreaterThan(0);
+        expect(m.verification.minAgreementBps).toBeLessThanOrEqual(10_000);
+      }
+      expect(m.verification.maxAbsErrorE9).toBeLessThan(2 ** 32);
+      expect(m.verification.maxRelErrorE9).toBeLessThan(2 ** 32);
+    }
+  });
 
   it('the OCR dictionary is the pinned one and fits the model’s 6625 classes', () => {
     const keys = referenceModels.find((m) => m.id === 'ocr-rec')!.preview;

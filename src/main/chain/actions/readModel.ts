@@ -1,5 +1,6 @@
 import type { Address, Hash } from 'viem';
-import type { JobKind } from '../../../shared/api/jobs';
+import type { JobKind, VerificationPolicy } from '../../../shared/api/jobs';
+import { verificationRules } from '../../../shared/policy';
 import { economyAbi } from '../artifacts';
 import { jobKindName } from '../enums';
 import type { ActionClient } from './send';
@@ -16,6 +17,8 @@ export type ReadModelReturnType = {
   uri: string;
   registeredIn: Address;
   registeredBlock: bigint;
+  /** How validators judge its results (registered with it, inherited with it). */
+  policy: VerificationPolicy;
 } | null;
 
 /**
@@ -40,5 +43,11 @@ export async function readModel(
     uri: m.uri,
     registeredIn: m.registeredIn,
     registeredBlock: BigInt(m.registeredBlock),
+    policy: {
+      rule: verificationRules[m.policy.rule] ?? 'exact',
+      maxAbsErrorE9: m.policy.maxAbsErrorE9,
+      maxRelErrorE9: m.policy.maxRelErrorE9,
+      minAgreementBps: m.policy.minAgreementBps,
+    },
   };
 }

@@ -1,5 +1,6 @@
 import type { Address, Hash } from 'viem';
-import type { JobKind } from '../../../shared/api/jobs';
+import type { JobKind, VerificationPolicy } from '../../../shared/api/jobs';
+import { verificationRules } from '../../../shared/policy';
 import { economyAbi } from '../artifacts';
 import { jobKindCode } from './postJob';
 import { sendCall, type ActionClient, type ActionErrorType, type ActionReceipt } from './send';
@@ -11,17 +12,21 @@ export interface RegisterModelParameters {
   /** Where providers fetch it (`blob:0x…`, `https://…`, `ipfs://…`). */
   uri: string;
   kind: JobKind;
+  /** How validators judge its results (resources/models.json gives the reference models'). */
+  policy: VerificationPolicy;
 }
 
 export type RegisterModelReturnType = ActionReceipt;
 export type RegisterModelErrorType = ActionErrorType;
 
 /**
- * Registers a model in an economy by content hash and URI (the economy's admin only). Forks created after this
- * block inherit it. A model this economy already has (its own or inherited) is recognised and nothing is sent.
+ * Registers a model in an economy by content hash and URI with its verification policy (the economy's admin only).
+ * Forks created after this block inherit it, policy included. A model this economy already has (its own or
+ * inherited) is recognised and nothing is sent.
  *
  * @example
- * await registerModel(adminClient, { economy, modelHash, uri: `blob:${modelHash}`, kind: 'inference' });
+ * await registerModel(adminClient, { economy, modelHash, uri: `blob:${modelHash}`, kind: 'inference',
+ *   policy: { rule: 'argmax', maxAbsErrorE9: 0, maxRelErrorE9: 0, minAgreementBps: 9_900 } });
  */
 export async function registerModel(
   client: ActionClient,
@@ -32,7 +37,17 @@ export async function registerModel(
     abi: economyAbi,
     address: params.economy,
     functionName: 'registerModel',
-    args: [params.modelHash, params.uri, jobKindCode[params.kind]],
+    args: [
+      params.modelHash,
+      params.uri,
+      jobKindCode[params.kind],
+      {
+        rule: verificationRules.indexOf(params.policy.rule),
+        maxAbsErrorE9: params.policy.maxAbsErrorE9,
+        maxRelErrorE9: params.policy.maxRelErrorE9,
+        minAgreementBps: params.policy.minAgreementBps,
+      },
+    ],
     key: `registerModel:${params.economy}:${params.modelHash}`,
     label: `Register model ${params.modelHash.slice(0, 10)}…`,
     alreadyDone: async () => {
