@@ -106,6 +106,8 @@ describe('Jobs: one job', () => {
       ),
     );
     expect(screen.getByTestId('ocr-text')).toHaveTextContent('Flywheel 2026 GPU');
+    // How validators judge it: the model's policy, registered with the model on-chain.
+    expect(screen.getByTestId('verified-by')).toHaveTextContent('argmax agreement ≥ 99 %');
     const timings = screen.getByRole('region', { name: 'Timings' });
     expect(timings).toHaveTextContent('Fetch: 120 ms');
     expect(timings).toHaveTextContent('Run: 31 ms');

@@ -2,6 +2,8 @@ import { numberToHex, pad, type Address, type Hash } from 'viem';
 import type { JobDetail, JobSummary } from '../../shared/api/jobs';
 import { declineReasonByCode, declineReasons } from '../../shared/decline';
 import { FlywheelError } from '../../shared/errors';
+import { describePolicy } from '../../shared/policy';
+import { readModel } from '../chain/actions/readModel';
 import type { ChainService } from '../chain/service';
 import type { EventFeed } from '../chain/sync/feed';
 import { decodeLogs, sameAddress, byChainOrder, type StoredLog } from '../chain/sync/storedLog';
@@ -25,14 +27,17 @@ export interface JobsViewOptions {
 
 const LABELS: Record<string, string> = {
   JobPosted: 'Posted',
+  DrawMissed: 'Draw kept nobody: drawn again from a later block',
   JobAssigned: 'Assigned',
   JobDeclined: 'Declined',
   ResultSubmitted: 'Result submitted',
   JobTimedOut: 'Timed out',
   ChallengeOpened: 'Challenged',
+  ChallengerReplaced: 'Challenge taken over by an earlier commitment',
   VoteCast: 'Vote',
   VoteExtended: 'Vote extended',
   ChallengeResolved: 'Challenge resolved',
+  VoteSettled: 'Vote settled',
   JobFinalized: 'Finalized',
   JobRejected: 'Rejected',
   JobRefunded: 'Refunded',
@@ -78,7 +83,12 @@ export class JobsView {
     const record = foldJob(events);
     if (!record) throw new FlywheelError(`There is no job ${id} in that economy.`, { code: 'NOT_FOUND' });
     const me = this.#o.account();
-    const summary = await this.#summary(record, me);
+    const [summary, model] = await Promise.all([
+      this.#summary(record, me),
+      readModel({ publicClient: this.#o.chain.client() }, { economy, modelHash: record.modelHash }).catch(
+        () => null,
+      ),
+    ]);
     const journal = this.#o.journal.get(economy, jobId);
     const local = this.#o.local.get(economy, jobId, journal);
     const timeline: JobDetail['timeline'] = events.map((l) => ({ t: l.t, label: label(l), txHash: l.tx }));
@@ -96,6 +106,7 @@ export class JobsView {
       txs: events.map((l) => ({ label: label(l), hash: l.tx, block: l.block })),
       preview: local?.preview ?? null,
       timeline,
+      verification: model ? { policy: model.policy, text: describePolicy(model.policy) } : null,
     };
   }
 
@@ -202,7 +213,9 @@ function label(l: StoredLog): string {
     const reason = declineReasonByCode(Number(l.args.reason));
     return `Declined: ${reason ? declineReasons[reason].label.toLowerCase() : `reason ${String(l.args.reason)}`}`;
   }
-  if (l.name === 'ChallengeResolved')
+  if (l.name === 'ChallengeResolved') {
+    if (l.args.quorumMet === false) return 'Vote short of quorum: result upheld, nobody slashed';
     return l.args.resultValid ? 'Challenge failed: result upheld' : 'Challenge won: result rejected';
+  }
   return LABELS[l.name] ?? l.name;
 }

@@ -5,6 +5,22 @@ import { addressSchema } from './settings';
 
 export type JobKind = 'inference' | 'fine-tune';
 
+/**
+ * How a model's results are judged, registered with the model on-chain (and inherited by forks): a validator re-runs
+ * the job and compares by this rule. `exact`: the output's content hash; `tolerance`: every value within
+ * maxAbsErrorE9 (absolute) or maxRelErrorE9 (relative); `argmax`: the argmax over each output row agrees on at least
+ * minAgreementBps of the rows; `logprob`: each claimed logprob within maxAbsErrorE9 of the re-scored one.
+ */
+export type VerificationRule = 'exact' | 'tolerance' | 'argmax' | 'logprob';
+
+/** A model's verification policy in the contract's units: errors in 1e-9, agreement in basis points. */
+export interface VerificationPolicy {
+  rule: VerificationRule;
+  maxAbsErrorE9: number;
+  maxRelErrorE9: number;
+  minAgreementBps: number;
+}
+
 /** A job's state on-chain, named as in DESIGN.md's picture. */
 export type JobStatus =
   'Posted' | 'Assigned' | 'Submitted' | 'Voting' | 'Finalized' | 'Rejected' | 'Refunded';
@@ -82,6 +98,11 @@ export interface JobDetail extends JobSummary {
   preview: OutputPreview | null;
   /** The job's history, oldest first: chain events and journal steps. */
   timeline: { t: number; label: string; txHash?: Hash }[];
+  /**
+   * How validators judge this job's result: the model's policy and the same in words ("argmax agreement ≥ 99 %").
+   * null when the economy's record of the model could not be read.
+   */
+  verification: { policy: VerificationPolicy; text: string } | null;
 }
 
 export const jobsCalls = {

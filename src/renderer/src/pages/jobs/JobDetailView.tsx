@@ -53,6 +53,12 @@ function Detail({ job }: { job: JobDetail }) {
             {job.modelName && <>{job.modelName} · </>}
             <code className="break">{job.modelHash}</code>
           </dd>
+          {job.verification && (
+            <>
+              <dt>Verified by</dt>
+              <dd data-testid="verified-by">{job.verification.text}</dd>
+            </>
+          )}
           <dt>Input</dt>
           <dd>
             <code className="break">{job.inputHash}</code>
