@@ -14,7 +14,7 @@ export function noMembership(): Membership {
     bond: '0',
     locked: '0',
     free: '0',
-    score: 0,
+    stake: '0',
     strikes: 0,
     unbondingEndsAt: null,
     jailedUntil: null,
@@ -22,17 +22,17 @@ export function noMembership(): Membership {
   };
 }
 
-export function membershipOf(p: ReadProviderReturnType): Membership {
+export function membershipOf(p: ReadProviderReturnType): Omit<Membership, 'forkAllocation'> {
   return {
     status: membershipStatus(p.status),
     bond: p.bond.toString(),
     locked: p.locked.toString(),
     free: p.free.toString(),
-    score: p.score,
+    stake: p.stake.toString(),
     strikes: p.strikes,
     unbondingEndsAt: p.status === 'Exiting' ? p.unbondingEndsAt : null,
     jailedUntil: p.status === 'Jailed' ? p.jailedUntil : null,
-  } as Membership;
+  };
 }
 
 /**

@@ -3,12 +3,12 @@ import type { ChainParams } from '../chain/deploy';
 /**
  * The capacity to declare on-chain for `maxConcurrentJobs` local slots. The contract counts a job against a
  * provider's capacity from assignment until it is final — through the challenge window, long after the run — so
- * declaring only the local slots would keep the provider out of the draw while its results wait to finalize (and
- * a job posted while it is full can never draw it: freeing a slot counts as its weight rising, README "The draw").
- * Taking a job that suits the economy to need at most a tenth of its minimum deadline, each slot finishes
- * challengeWindow / (minDeadline / 10) jobs while one waits to finalize; the declaration adds those (at most the
- * contract's 64). Local slots still bound the runs: a job assigned while all are busy waits for one when its
- * deadline allows that wait, and is declined DEADLINE_INFEASIBLE inside its accept window when it does not.
+ * declaring only the local slots would keep the provider out of the draw while its results wait to finalize (a full
+ * provider has no leaf in the draw trees). Taking a job that suits the economy to need at most a tenth of its
+ * minimum deadline, each slot finishes challengeWindow / (minDeadline / 10) jobs while one waits to finalize; the
+ * declaration adds those (at most the contract's 64). Local slots still bound the runs: a job assigned while all are
+ * busy waits for one when its deadline allows that wait, and is declined DEADLINE_INFEASIBLE inside its accept
+ * window when it does not.
  */
 export function declaredCapacity(
   maxConcurrentJobs: number,
@@ -17,10 +17,4 @@ export function declaredCapacity(
   const perJobS = Math.max(1, params.minDeadlineS / 10);
   const waiting = Math.ceil(params.challengeWindowS / perJobS);
   return Math.max(1, Math.min(64, maxConcurrentJobs * (1 + waiting)));
-}
-
-/** The score declared on-chain: the benchmark's, rounded into the contract's range (1 … 1,000,000). */
-export function declaredScore(score: number | null | undefined): number {
-  if (!score || !Number.isFinite(score)) return 100;
-  return Math.max(1, Math.min(1_000_000, Math.round(score)));
 }

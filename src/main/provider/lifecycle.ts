@@ -15,22 +15,23 @@ import { withdrawBond } from '../chain/actions/withdrawBond';
 import { allocationProof } from '../chain/forkSnapshot';
 import { readMembership } from '../economies/membership';
 import type { SnapshotStore } from '../economies/snapshots';
-import { declaredCapacity, declaredScore } from './capacity';
+import { declaredCapacity } from './capacity';
 
-/** What the lifecycle steps need: a sending client, the economy's facts, and how this machine presents itself. */
+/**
+ * What the lifecycle steps need: a sending client, the economy's facts, and how this machine presents itself (the
+ * job kinds it serves and its capacity; its benchmark stays off-chain: the draw weighs bond alone).
+ */
 export interface LifecycleDeps {
   client: ActionClient;
   economy: ReadEconomyReturnType;
   snapshots: SnapshotStore;
-  /** The latest benchmark score (null: none yet, the reference score 100 is declared). */
-  score: number | null;
   kinds: readonly JobKind[];
   maxConcurrentJobs: number;
 }
 
 /**
- * Joins an economy with `bond`: approves the economy for the tokens when needed, then registers with the
- * benchmarked score, the kinds served and the declared capacity — or, already registered, adds `bond` to the bond.
+ * Joins an economy with `bond`: approves the economy for the tokens when needed, then registers with the kinds
+ * served and the declared capacity — or, already registered, adds `bond` to the bond.
  */
 export async function join(deps: LifecycleDeps, bond: bigint): Promise<LifecycleResult> {
   const { client, economy } = deps;
@@ -63,7 +64,6 @@ export async function join(deps: LifecycleDeps, bond: bigint): Promise<Lifecycle
       await registerProvider(client, {
         economy: economy.economy,
         bond,
-        score: declaredScore(deps.score),
         kinds: deps.kinds,
         capacity: declaredCapacity(deps.maxConcurrentJobs, economy.params),
       }),

@@ -11,7 +11,6 @@ import { pauseProvider } from '../chain/actions/pauseProvider';
 import { readProvider, type ReadProviderReturnType } from '../chain/actions/readProvider';
 import { resumeProvider } from '../chain/actions/resumeProvider';
 import { unjail } from '../chain/actions/unjail';
-import { updateProfile } from '../chain/actions/updateProfile';
 import type { ChainService } from '../chain/service';
 import type { EventFeed } from '../chain/sync/feed';
 import { sameAddress } from '../chain/sync/storedLog';
@@ -27,8 +26,9 @@ import { LocalJobs } from '../jobs/local';
 import { JobLoop } from '../jobs/loop';
 import type { Logger } from '../log';
 import type { Wallet } from '../wallet/wallet';
-import { declaredCapacity, declaredScore } from './capacity';
+import { declaredCapacity } from './capacity';
 import * as lifecycle from './lifecycle';
+import { syncProfile } from './profile';
 import { outsideSchedule, overPower, overTemperature } from './reasons';
 import { RunSlots } from './slots';
 import { JobsLock } from './jobsLock';
@@ -51,7 +51,7 @@ export interface ProviderServiceOptions {
   log: Logger;
   /** Job kinds served (the engine's). */
   kinds?: readonly JobKind[];
-  /** How often the on-chain standing is reconciled with the switch (pause / resume / profile). */
+  /** How often the on-chain standing is reconciled with the switch and the settings (pause / resume / profile). */
   reconcileMs?: number;
   /**
    * Whether this process takes jobs (the job loop) and keeps the chain in line with the switch by itself. The CLI
@@ -82,7 +82,8 @@ const PROVIDER_EVENTS = new Set([
 /**
  * The provider: the Provide/Stop switch and why it is where it is, membership in each economy (join, add bond,
  * exit, withdraw the bond, switch, claim a fork's allocation) and the job loop. The switch is reconciled with the
- * chain: providing → every joined economy active (resumed when paused, profile updated when the benchmark moved);
+ * chain: providing → every joined economy active (resumed when paused; kinds and capacity updated when the limits
+ * changed, by pause → update → resume, since the contract takes a profile only while paused);
  * stopped, or outside the schedule → paused on-chain, so the draw passes this provider by, and assignments that
  * arrive before the pause lands are declined OVER_CAPACITY inside their accept window (no slash). Running jobs
  * always finish.
@@ -179,7 +180,8 @@ export class ProviderService {
         }
       }),
       options.events.subscribe((m) => {
-        if (m.name === 'benchmark.finished') this.reconcile();
+        // A new concurrency limit changes the capacity to declare.
+        if (m.name === 'settings.changed') this.reconcile();
       }),
     );
     if (this.#takesJobs) {
@@ -358,24 +360,21 @@ export class ProviderService {
     if (!this.#takesJobs && !this.#writeOnce) return;
     this.#writeOnce = false;
     const wantActive = this.#switch.on && !outsideSchedule(this.#o.settings().limits.schedule);
-    const latest = this.#o.benchmark.get().latest;
     const sender = await chain.actionClient();
     for (const [economy, p] of members) {
+      if (!wantActive && p.status === 'Active') await pauseProvider(sender, { economy });
+      if (p.status === 'Active' || p.status === 'Paused') {
+        // The kinds served and the capacity the limits allow, declared once they differ from the chain's: pause →
+        // update → resume (resumed only if it was active; a paused one stays paused until the switch says so).
+        const info = await this.#o.economies.info(economy);
+        const capacity = declaredCapacity(this.#o.settings().limits.maxConcurrentJobs, info.params);
+        await syncProfile(sender, { economy, kinds: this.#kinds, capacity });
+      }
       if (wantActive && p.status === 'Paused') await resumeProvider(sender, { economy });
       if (wantActive && p.status === 'Jailed' && p.jailedUntil <= chain.now()) {
         // Back to the draw once the cool-down is over (strikes cleared), if slashes left enough bond.
         const info = await this.#o.economies.info(economy);
         if (p.bond >= info.params.minBond) await unjail(sender, { economy });
-      }
-      if (!wantActive && p.status === 'Active') await pauseProvider(sender, { economy });
-      if (wantActive && (p.status === 'Active' || p.status === 'Paused') && latest) {
-        // Declare what the machine measured (and the capacity the limits allow) once it drifts from the chain's.
-        const info = await this.#o.economies.info(economy);
-        const score = declaredScore(latest.score);
-        const capacity = declaredCapacity(this.#o.settings().limits.maxConcurrentJobs, info.params);
-        if (Math.abs(score - p.score) / p.score > 0.1 || capacity !== p.capacity) {
-          await updateProfile(sender, { economy, score, kinds: this.#kinds, capacity });
-        }
       }
     }
     if (members.size) this.#setMembers(await this.#reread(members));
@@ -455,7 +454,6 @@ export class ProviderService {
       client: await this.#o.chain.actionClient(),
       economy: await this.#o.economies.info(summary.id),
       snapshots: this.#o.snapshots,
-      score: this.#o.benchmark.get().latest?.score ?? null,
       kinds: this.#kinds,
       maxConcurrentJobs: this.#o.settings().limits.maxConcurrentJobs,
     };

@@ -24,7 +24,10 @@ export interface BenchmarkResult {
   /** The compute device (see HardwareReport.devices) and the execution provider it ran on. */
   device: string;
   executionProvider: ExecutionProviderName;
-  /** The provider's benchmarked capacity, the number it declares on-chain (higher is faster). */
+  /**
+   * The machine's benchmarked speed (higher is faster). It stays off-chain: it predicts run times, for the deadlines
+   * the node accepts and for the earnings estimates; the draw weighs bond alone.
+   */
   score: number;
   spreadPct: number;
   figures: BenchmarkFigure[];

@@ -48,7 +48,7 @@ export const providerCalls = {
     z.object({}).strict(),
   ),
   'provider.join': defineCall<LifecycleResult>()(
-    'Register in an economy with a bond (or add to the bond if registered); declares the benchmarked score.',
+    'Register in an economy with a bond (or add to the bond if registered), with the job kinds and capacity served.',
     z.object({ economyId: addressSchema, bond: amountSchema }).strict(),
   ),
   'provider.addBond': defineCall<LifecycleResult>()(

@@ -69,7 +69,6 @@ describe('chain service: connection, heads, the wallet’s transaction manager a
     await registerProvider(client, {
       economy: market.genesis.economy,
       bond: 200n * TOKEN,
-      score: 100,
       kinds: ['inference'],
       capacity: 2,
     });
@@ -77,7 +76,6 @@ describe('chain service: connection, heads, the wallet’s transaction manager a
     const again = await registerProvider(client, {
       economy: market.genesis.economy,
       bond: 200n * TOKEN,
-      score: 100,
       kinds: ['inference'],
       capacity: 2,
     });

@@ -15,12 +15,13 @@ export interface PostJobParameters {
   /** keccak256 of the input safetensors bytes, and where a provider fetches them. */
   inputHash: Hash;
   inputUri: string;
-  /** Fee in token base units, escrowed from the requester (who must have approved the economy for it). */
+  /**
+   * Fee in token base units, at least the economy's `minFee`, escrowed from the requester (who must have approved
+   * the economy for it).
+   */
   fee: bigint;
   /** Seconds from assignment to the deadline (at least the economy's `minDeadlineS`). */
   deadlineS: number;
-  /** Smallest provider score eligible; 0 = any. */
-  minScore?: number;
   /**
    * Names this post so a retry (or a restart) never posts it twice, e.g. `postJob:<economy>:<request id>`. Two
    * different jobs need two different keys.
@@ -57,7 +58,6 @@ export async function postJob(client: ActionClient, params: PostJobParameters): 
       params.inputUri,
       params.fee,
       params.deadlineS,
-      params.minScore ?? 0,
     ],
     key: params.key,
     label: `Post a ${params.kind} job`,

@@ -19,7 +19,6 @@ export interface ReadJobReturnType {
   fee: bigint;
   collateral: bigint;
   deadlineS: number;
-  minScore: number;
   declines: number;
   /** Posted: the block whose hash seeds the next draw. */
   drawBlock: bigint;
@@ -58,7 +57,6 @@ export async function readJob(
     fee: j.fee,
     collateral: j.collateral,
     deadlineS: j.deadlineS,
-    minScore: j.minScore,
     declines: j.declines,
     drawBlock: j.drawBlock,
     assignedAt: Number(j.assignedAt),

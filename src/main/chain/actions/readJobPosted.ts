@@ -22,7 +22,6 @@ export interface ReadJobPostedReturnType {
   inputUri: string;
   fee: bigint;
   deadlineS: number;
-  minScore: number;
   block: bigint;
   txHash: Hash;
 }
@@ -63,7 +62,6 @@ export async function readJobPosted(
     inputUri: a.inputURI!,
     fee: a.fee!,
     deadlineS: a.deadlineS!,
-    minScore: a.minScore!,
     block: log.blockNumber,
     txHash: log.transactionHash,
   };

@@ -15,7 +15,6 @@ export interface ReadProviderReturnType {
   bond: bigint;
   locked: bigint;
   free: bigint;
-  score: number;
   kinds: number;
   capacity: number;
   activeJobs: number;
@@ -24,9 +23,21 @@ export interface ReadProviderReturnType {
   unbondingEndsAt: number;
   /** Unix seconds; 0 unless jailed. */
   jailedUntil: number;
+  /**
+   * While active: the last block in which its chance of being drawn rose (register, bond, resume, unjail, a freed
+   * last slot, a decline). Otherwise: the block it left the draw in. A draw seeded before this block that lands on
+   * the provider ends there and the job is re-seeded (DrawMissed).
+   */
   lastIncreaseBlock: bigint;
-  /** Relative chance of being drawn now (0 while paused, full or jailed). */
+  /** Relative chance of being drawn now: free bond in milli-tokens (0 while paused, full, jailed or under minBond). */
   weight: bigint;
+  /**
+   * Its leaf in the draw tree of each kind it serves (bond in milli-tokens while drawable). One that left keeps its
+   * leaf until a draw lands on it.
+   */
+  treeWeight: bigint;
+  /** Bond earning emission now: the whole bond while active and at least minBond, else 0. */
+  stake: bigint;
 }
 
 /**
@@ -53,7 +64,6 @@ export async function readProvider(
     bond: p.bond,
     locked: p.locked,
     free: p.free,
-    score: p.score,
     kinds: p.kinds,
     capacity: p.capacity,
     activeJobs: p.activeJobs,
@@ -62,5 +72,7 @@ export async function readProvider(
     jailedUntil: Number(p.jailedUntil),
     lastIncreaseBlock: p.lastIncreaseBlock,
     weight: p.weight,
+    treeWeight: p.treeWeight,
+    stake: p.stake,
   };
 }

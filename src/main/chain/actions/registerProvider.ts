@@ -9,10 +9,8 @@ export interface RegisterProviderParameters {
   economy: Address;
   /** Tokens to bond (base units), at least the economy's `minBond`; the economy must be approved for them. */
   bond: bigint;
-  /** The benchmarked score declared on-chain (1 … 1,000,000): draw weight and `minScore` eligibility. */
-  score: number;
   kinds: readonly JobKind[];
-  /** Jobs this provider runs at once (1 … 64). */
+  /** Jobs this provider holds at once, from assignment until final (1 … 64); a full provider is not drawn. */
   capacity: number;
 }
 
@@ -20,13 +18,14 @@ export type RegisterProviderReturnType = ActionReceipt;
 export type RegisterProviderErrorType = ActionErrorType;
 
 /**
- * Registers the account as a provider with a bond, a declared score, the job kinds it serves and its capacity.
+ * Registers the account as a provider with a bond, the job kinds it serves and its capacity. Nothing it declares
+ * raises its chance of being drawn: that is its free bond.
  * An account already registered (active, paused, jailed or exiting) is recognised and nothing is sent; one that
  * exited registers again.
  *
  * @example
  * await approveToken(client, { token, spender: economy });
- * await registerProvider(client, { economy, bond: 100n * 10n ** 18n, score: 120, kinds: ['inference'], capacity: 2 });
+ * await registerProvider(client, { economy, bond: 100n * 10n ** 18n, kinds: ['inference'], capacity: 2 });
  */
 export async function registerProvider(
   client: ActionClient,
@@ -34,13 +33,12 @@ export async function registerProvider(
 ): Promise<RegisterProviderReturnType> {
   const me = client.tx.address;
   const before = await readProvider(client, { economy: params.economy, account: me });
-  const score = Math.max(1, Math.min(1_000_000, Math.round(params.score)));
   return sendCall({
     client,
     abi: economyAbi,
     address: params.economy,
     functionName: 'register',
-    args: [params.bond, score, kindsMask(params.kinds), params.capacity],
+    args: [params.bond, kindsMask(params.kinds), params.capacity],
     // The standing seen now is in the key: a retry of this registration attaches to it, a re-registration after an
     // exit is a new one.
     key: `registerProvider:${params.economy}:${before.status}:${before.lastIncreaseBlock}`,

@@ -7,9 +7,8 @@ import { sendCall, type ActionClient, type ActionErrorType, type ActionReceipt }
 
 export interface UpdateProfileParameters {
   economy: Address;
-  /** A new benchmarked score (1 … 1,000,000). */
-  score: number;
   kinds: readonly JobKind[];
+  /** Jobs held at once, from assignment until final (1 … 64). */
   capacity: number;
 }
 
@@ -17,18 +16,20 @@ export type UpdateProfileReturnType = ActionReceipt;
 export type UpdateProfileErrorType = ActionErrorType;
 
 /**
- * Declares a new score, job kinds and capacity (active or paused). A profile that already says exactly this is
- * recognised and nothing is sent.
+ * Declares new job kinds and capacity. The contract takes them only while the provider is Paused (a change while
+ * Active could re-roll draws already seeded): pause first, resume after (provider/profile.ts does all three). A
+ * profile that already says exactly this is recognised and nothing is sent.
  *
  * @example
- * await updateProfile(client, { economy, score: 140, kinds: ['inference', 'fine-tune'], capacity: 4 });
+ * await pauseProvider(client, { economy });
+ * await updateProfile(client, { economy, kinds: ['inference', 'fine-tune'], capacity: 4 });
+ * await resumeProvider(client, { economy });
  */
 export async function updateProfile(
   client: ActionClient,
   params: UpdateProfileParameters,
 ): Promise<UpdateProfileReturnType> {
   const me = client.tx.address;
-  const score = Math.max(1, Math.min(1_000_000, Math.round(params.score)));
   const kinds = kindsMask(params.kinds);
   const before = await readProvider(client, { economy: params.economy, account: me });
   return sendCall({
@@ -36,12 +37,13 @@ export async function updateProfile(
     abi: economyAbi,
     address: params.economy,
     functionName: 'updateProfile',
-    args: [score, kinds, params.capacity],
-    key: `updateProfile:${params.economy}:${score}:${kinds}:${params.capacity}:${before.lastIncreaseBlock}`,
-    label: 'Update the declared score and capacity',
+    args: [kinds, params.capacity],
+    // The block it paused in is in the key: each pause → update round is its own transaction.
+    key: `updateProfile:${params.economy}:${kinds}:${params.capacity}:${before.lastIncreaseBlock}`,
+    label: 'Update the job kinds and capacity',
     alreadyDone: async () => {
       const p = await readProvider(client, { economy: params.economy, account: me });
-      return p.score === score && p.kinds === kinds && p.capacity === params.capacity;
+      return p.kinds === kinds && p.capacity === params.capacity;
     },
   });
 }

@@ -12,8 +12,9 @@ import { useAction, useCall, useEvent } from '../../lib/api';
 import { formatDateTime, formatDuration } from '../../lib/time';
 
 /**
- * The benchmark: run a quick or full suite with live progress, the score it gives (what the provider declares
- * on-chain) with its spread, the history of scores and a warning when live jobs drift from the prediction.
+ * The benchmark: run a quick or full suite with live progress, the score it gives (this machine's speed, kept
+ * off-chain: it predicts run times for the deadlines the node accepts and for the estimates) with its spread, the
+ * history of scores and a warning when live jobs drift from the prediction.
  */
 export function BenchmarkCard() {
   const state = useCall('benchmark.get', {});
@@ -71,8 +72,8 @@ function BenchmarkDetails({ state }: { state: BenchmarkState }) {
   if (!state.latest) {
     return (
       <Empty>
-        No benchmark yet. Run one: your score is what you declare when you join an economy, and jobs are drawn
-        by it.
+        No benchmark yet. Run one: it predicts how long jobs take on this machine, which decides the deadlines
+        it accepts and the earnings and risk shown before you join.
       </Empty>
     );
   }
@@ -162,8 +163,8 @@ function Drift({ drift }: { drift: NonNullable<BenchmarkState['drift']> }) {
         Live jobs run {Math.round((drift.ratio - 1) * 100)} % slower than the benchmark predicts.
       </strong>
       <p>
-        {drift.message} Run a full benchmark so the declared score matches this machine; a score set too high
-        draws jobs whose deadlines you may miss.
+        {drift.message} Run a full benchmark so the predictions match this machine; predicting too fast takes
+        jobs whose deadlines you may miss.
       </p>
     </div>
   );

@@ -55,7 +55,7 @@ function ProviderSentence({ provider }: { provider: ProviderState }) {
     case 'starting':
       return (
         <p data-testid="provider-status">
-          <strong>Starting…</strong> declaring your score in {economies}.
+          <strong>Starting…</strong> resuming in {economies}.
         </p>
       );
     case 'paused':
