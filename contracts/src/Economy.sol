@@ -101,7 +101,8 @@ contract Economy is EconomyBase, Initializable {
             account: msg.sender,
             kinds: kinds,
             strikes: strikes,
-            until: 0
+            until: 0,
+            noShows: 0
         });
         _accounts[msg.sender].opened = true;
         _totalBonded += uint128(bond);
@@ -160,6 +161,7 @@ contract Economy is EconomyBase, Initializable {
     function resume() external {
         (uint32 id, Provider storage p) = _provider(msg.sender);
         if (p.status != ProviderStatus.Paused) revert WrongProviderStatus(msg.sender, uint8(p.status));
+        p.noShows = 0;
         _enter(id, p, _params().minBond);
         emit ProviderResumed(msg.sender);
     }
@@ -258,7 +260,8 @@ contract Economy is EconomyBase, Initializable {
             stamp: uint48(block.number),
             kind: kind,
             status: JobStatus.Posted,
-            declines: 0
+            declines: 0,
+            accepted: false
         }));
         emit JobPosted(jobId, msg.sender, modelHash, kind, inputHash, inputURI, fee, deadlineS);
         _pull(msg.sender, fee);
@@ -313,22 +316,29 @@ contract Economy is EconomyBase, Initializable {
         address requester = _requesters[job.requesterId];
         for (uint256 attempt; attempt < MAX_DRAWS && total != 0; ++attempt) {
             uint256 r = uint256(keccak256(abi.encode(seed, attempt)));
-            uint32 id = uint32(tree.find(uint128(r) % total) + 1);
+            // The point is a fraction of the total, not r mod total: a small change to the tree after the seed moves
+            // it a little instead of drawing anew, so topping a bond up cannot re-roll a draw.
+            uint32 id = uint32(tree.find((uint256(uint128(r)) * total) >> 128) + 1);
             uint256 w = _word(_providers[id]);
+            bool kept = _eligible(w, collateral, r >> 128) &&
+                !(job.declines != 0 && _excluded[jobId][id]) &&
+                _providers[id].account != requester;
             if (uint8(w >> P_STATUS) != uint8(ProviderStatus.Active)) {
-                // Left the draw: before the seed was known, its leaves go; after, this draw ends here.
-                if (uint48(w >> P_INCREASE) > job.stamp) return 0;
-                _setLeaves(id, ALL_KINDS, 0);
-                total = tree.total();
+                if (uint48(w >> P_INCREASE) <= job.stamp) {
+                    // Left before the seed was known: weight that can never be drawn leaves the tree.
+                    _setLeaves(id, ALL_KINDS, 0);
+                    total = tree.total();
+                } else if (kept) {
+                    // Left after the seed, and this draw would have kept it: the draw ends here (re-seeded) rather
+                    // than passing to someone else from the same seed.
+                    return 0;
+                }
                 continue;
             }
-            // Its chance rose after the seed was known (its own doing, or a freed last slot): it was not in this
+            // Its chance rose after the seed was known (its own doing, or collateral released): it was not in this
             // draw's set with this weight, and skipping it would let it pass the job on from the same seed.
             if (uint48(w >> P_INCREASE) > job.stamp) return 0;
-            if (!_eligible(w, collateral, r >> 128)) continue;
-            if (job.declines != 0 && _excluded[jobId][id]) continue;
-            if (_providers[id].account == requester) continue;
-            return id;
+            if (kept) return id;
         }
         return 0;
     }
@@ -342,9 +352,9 @@ contract Economy is EconomyBase, Initializable {
     }
 
     /// @notice The assigned provider turns the job down inside the accept window, with a reason code (1..9, see
-    /// src/shared/decline.ts). No slash, but the emission accrued to its bond since its last settlement is forfeited
-    /// (a provider that declines everything earns no emission); the collateral is released and the job is drawn again
-    /// without this provider, or refunded to the requester after `maxDeclines` declines and timeouts.
+    /// src/shared/decline.ts). No slash and no forfeit: the collateral is released and the job is drawn again without
+    /// this provider, or refunded to the requester after `maxDeclines` declines, no-shows and timeouts. (A provider
+    /// that declines everything earns its bond's emission and no fees: less than serving.)
     /// @param jobId The job.
     /// @param reason Decline reason code.
     function declineJob(uint256 jobId, uint8 reason) external {
@@ -356,12 +366,29 @@ contract Economy is EconomyBase, Initializable {
         Params memory prm = _params();
         uint256 closesAt = uint256(job.stamp) + prm.acceptWindowS;
         if (block.timestamp > closesAt) revert AcceptWindowClosed(jobId, closesAt);
-        Provider storage p = _release(id, _collateral(job.fee, prm));
-        // The provider's own doing: its freed collateral must not count in draws already seeded.
-        p.lastIncreaseBlock = uint48(block.number);
-        _settleEmission(id, p, prm.minBond, true);
+        _release(id, _collateral(job.fee, prm));
         emit JobDeclined(jobId, msg.sender, reason);
         _redrawOrRefund(jobId, job, id, prm);
+    }
+
+    /// @notice The assigned provider says, inside the accept window, that it runs the job (after fetching its input):
+    /// from now on a missed deadline is its fault and is slashed. A result submitted inside the accept window needs
+    /// no accept. A job neither accepted nor answered in the window is a no-show ({reportTimeout}): re-drawn without
+    /// a slash, so a provider whose node is gone is never slashed for being away.
+    /// @param jobId The job.
+    function acceptJob(uint256 jobId) external {
+        Job memory job = _loadJob(jobId);
+        if (job.status != JobStatus.Assigned) revert WrongJobStatus(jobId, uint8(job.status));
+        uint32 id = job.providerId;
+        if (_providerIds[msg.sender] != id) revert NotJobProvider(jobId, msg.sender);
+        uint256 closesAt = uint256(job.stamp) + _jobParams().acceptWindowS;
+        if (block.timestamp > closesAt) revert AcceptWindowClosed(jobId, closesAt);
+        if (job.accepted) return;
+        job.accepted = true;
+        _storeJob(jobId, job);
+        Provider storage p = _providers[id];
+        if (p.noShows != 0) p.noShows = 0;
+        emit JobAccepted(jobId, msg.sender);
     }
 
     /// @notice The assigned provider delivers its result before the deadline; it finalizes after the challenge window
@@ -387,25 +414,42 @@ contract Economy is EconomyBase, Initializable {
         emit ResultSubmitted(jobId, msg.sender, outputHash, outputURI);
     }
 
-    /// @notice Anyone may report an assigned job whose deadline passed without a result: the job's collateral is
-    /// slashed (requesterSlashShareBps to the requester but never more than the job's fee, the rest to the treasury),
-    /// the provider forfeits its unsettled emission and gets a strike (and is jailed at `jailStrikes`), and the job
-    /// is drawn again without it or refunded after `maxDeclines`.
+    /// @notice Anyone may report an assigned job that was let go. Never accepted and its accept window over: a
+    /// no-show — the collateral is released without a slash, the job is drawn again without this provider (or
+    /// refunded after `maxDeclines`), and after {MAX_NO_SHOWS} in a row the provider is paused. Accepted and its
+    /// deadline passed without a result: a timeout — the job's collateral is slashed (requesterSlashShareBps to the
+    /// requester, never more than fee / maxDeclines a time so that a job's compensation never exceeds its fee; the
+    /// rest to the treasury), the provider forfeits its unsettled emission and gets a strike (jailed at
+    /// `jailStrikes`), and the job is drawn again without it or refunded.
     /// @param jobId The job.
     function reportTimeout(uint256 jobId) external {
         Job memory job = _loadJob(jobId);
         if (job.status != JobStatus.Assigned) revert WrongJobStatus(jobId, uint8(job.status));
-        uint256 deadline = uint256(job.stamp) + job.deadlineS;
-        if (block.timestamp <= deadline) revert DeadlineNotReached(jobId, deadline);
         Params memory prm = _params();
         uint32 id = job.providerId;
         uint256 collateral = _collateral(job.fee, prm);
+        if (!job.accepted) {
+            uint256 closesAt = uint256(job.stamp) + prm.acceptWindowS;
+            if (block.timestamp <= closesAt) revert DeadlineNotReached(jobId, closesAt);
+            Provider storage q = _release(id, collateral);
+            uint8 noShows = q.noShows + 1;
+            q.noShows = noShows;
+            emit JobNoShow(jobId, q.account, noShows);
+            if (noShows >= MAX_NO_SHOWS && q.status == ProviderStatus.Active) {
+                _leave(id, q, ProviderStatus.Paused, prm.minBond);
+                emit ProviderPaused(q.account);
+            }
+            _redrawOrRefund(jobId, job, id, prm);
+            return;
+        }
+        uint256 deadline = uint256(job.stamp) + job.deadlineS;
+        if (block.timestamp <= deadline) revert DeadlineNotReached(jobId, deadline);
         // The slash is exactly the collateral this job locked: release it, then take it from the bond.
         Provider storage p = _release(id, collateral);
         _settleEmission(id, p, prm.minBond, true);
         _takeFromBond(id, p, collateral, prm);
         uint256 toRequester = (collateral * prm.requesterSlashShareBps) / 10_000;
-        if (toRequester > job.fee) toRequester = job.fee;
+        if (toRequester > job.fee / prm.maxDeclines) toRequester = job.fee / prm.maxDeclines;
         uint256 toTreasury = collateral - toRequester;
         _credit(_requesters[job.requesterId], toRequester);
         _ledger.treasury += uint128(toTreasury);
@@ -429,6 +473,8 @@ contract Economy is EconomyBase, Initializable {
         job.status = JobStatus.Finalized;
         _storeJob(jobId, job);
         Provider storage p = _release(job.providerId, _collateral(job.fee, jp.minCollateral, jp.multipleBps));
+        // A delivered job ends a run of no-shows (word 1 is read for the account anyway; written only if needed).
+        if (p.noShows != 0) p.noShows = 0;
         _payProvider(jobId, p.account, job.fee);
     }
 
@@ -450,10 +496,11 @@ contract Economy is EconomyBase, Initializable {
 
     // ─── internals ─────────────────────────────────────────────────────────────────────────────────────────────
 
-    /// @dev The checks that need only the provider's first word `w` (already known Active): thinning by free / bond,
-    /// then eligibility.
+    /// @dev The checks that need only the provider's first word `w`: a free slot, free bond for the collateral, and
+    /// thinning by free / bond.
     function _eligible(uint256 w, uint256 collateral, uint256 bits) private pure returns (bool) {
         if (uint8(w >> P_ACTIVE) >= uint8(w >> P_CAPACITY)) return false;
+        if (uint88(w) == 0) return false;
         uint256 bond = uint88(w);
         uint256 free = bond - uint88(w >> P_LOCKED);
         return free >= collateral && bits % bond < free;

@@ -45,6 +45,9 @@ abstract contract EconomyBase is IEconomyEvents, ReentrancyGuardTransient {
     uint256 internal constant CANCEL_DELAY_BLOCKS = 256;
     /// @notice A vote that flips the outcome in the last quarter of the vote window extends it by a quarter, twice.
     uint8 internal constant MAX_VOTE_EXTENSIONS = 2;
+    /// @notice Assignments in a row a provider may let pass unaccepted before it is paused on-chain: a node that is
+    /// gone stops being drawn, without a slash.
+    uint8 internal constant MAX_NO_SHOWS = 3;
     /// @notice Emission accrued per token of stake is kept scaled by this factor.
     uint256 internal constant ACCRUAL_SCALE = 1e18;
     /// @notice Verification policy rules (see {VerificationPolicy}).
@@ -76,6 +79,9 @@ abstract contract EconomyBase is IEconomyEvents, ReentrancyGuardTransient {
         uint8 kind;
         JobStatus status;
         uint8 declines;
+        /// The assigned provider said it runs the job ({Economy-acceptJob}, or a result inside the accept window):
+        /// only an accepted job can time out with a slash; one never accepted is a no-show, re-drawn unslashed.
+        bool accepted;
     }
 
     /// @dev Word 0 is everything the draw and the SLA read and write; word 1 is identity and timers (`until` is the
@@ -95,6 +101,8 @@ abstract contract EconomyBase is IEconomyEvents, ReentrancyGuardTransient {
         uint8 kinds;
         uint8 strikes;
         uint48 until;
+        /// Assignments in a row it let pass without accepting; at {MAX_NO_SHOWS} it is paused.
+        uint8 noShows;
     }
 
     /// @dev Pull-payment balance. `opened` keeps the word non-zero after a withdrawal, so the next credit rewrites a
@@ -271,6 +279,7 @@ abstract contract EconomyBase is IEconomyEvents, ReentrancyGuardTransient {
         j.kind = uint8(w >> 224);
         j.status = JobStatus(uint8(w >> 232));
         j.declines = uint8(w >> 240);
+        j.accepted = uint8(w >> 248) != 0;
     }
 
     function _storeJob(uint256 jobId, Job memory j) internal {
@@ -281,7 +290,8 @@ abstract contract EconomyBase is IEconomyEvents, ReentrancyGuardTransient {
             (uint256(j.stamp) << 176) |
             (uint256(j.kind) << 224) |
             (uint256(uint8(j.status)) << 232) |
-            (uint256(j.declines) << 240);
+            (uint256(j.declines) << 240) |
+            (j.accepted ? uint256(1) << 248 : 0);
         Job storage s = _jobs[jobId];
         assembly ("memory-safe") {
             sstore(s.slot, w)
@@ -365,8 +375,10 @@ abstract contract EconomyBase is IEconomyEvents, ReentrancyGuardTransient {
         }
     }
 
-    /// @dev Unlocks a job's collateral and frees its slot (one word rewritten). A provider that was full gets its
-    /// leaves back, which counts as an increase: it was not in the draw set of draws seeded while it was full.
+    /// @dev Unlocks a job's collateral and frees its slot (one word rewritten). The provider's chance of being
+    /// drawn rises (more free bond, maybe its last slot back), and whoever calls finalize, reportTimeout or
+    /// resolveChallenge chooses when: so it counts as an increase, and a draw seeded before it that lands on this
+    /// provider is re-seeded rather than decided by the new free bond. A provider that was full gets its leaves back.
     /// (locked ≥ collateral and activeJobs ≥ 1 hold for every assigned job, so the subtractions cannot borrow across
     /// fields.)
     function _release(uint32 id, uint256 collateral) internal returns (Provider storage p) {
@@ -374,12 +386,12 @@ abstract contract EconomyBase is IEconomyEvents, ReentrancyGuardTransient {
         uint256 w = _word(p);
         bool wasFull = uint8(w >> P_ACTIVE) >= uint8(w >> P_CAPACITY);
         w = w - (collateral << P_LOCKED) - (1 << P_ACTIVE);
-        if (wasFull && uint8(w >> P_STATUS) == uint8(ProviderStatus.Active)) {
+        if (uint8(w >> P_STATUS) == uint8(ProviderStatus.Active)) {
             w = (w & ~(uint256(type(uint48).max) << P_INCREASE)) | (block.number << P_INCREASE);
-            _setWord(p, w);
+        }
+        _setWord(p, w);
+        if (wasFull && uint8(w >> P_STATUS) == uint8(ProviderStatus.Active)) {
             _setLeaves(id, p.kinds, _leafWeight(p, _params().minBond));
-        } else {
-            _setWord(p, w);
         }
     }
 
@@ -535,6 +547,7 @@ abstract contract EconomyBase is IEconomyEvents, ReentrancyGuardTransient {
         _excluded[jobId][providerId] = true;
         job.declines += 1;
         job.providerId = 0;
+        job.accepted = false;
         if (job.declines >= prm.maxDeclines) {
             job.status = JobStatus.Refunded;
             _storeJob(jobId, job);

@@ -47,7 +47,8 @@ import {WeightTree} from "./lib/WeightTree.sol";
 /// - Paid to be right: each voter locks `voteSlashBps` of its weight; after the vote, voters on the winning side
 ///   share the losing side's locks and a part of the loser's slash, pro rata to weight ({settleVote}); voters on
 ///   the losing side lose their locks. The loser (the provider's collateral, or the challenger's bond) is slashed:
-///   `slashBurnBps` burned, `winnerShareBps` of the rest to the winning party, the rest to the winning voters.
+///   `slashBurnBps` burned, `winnerShareBps` of the rest to the winning party (a challenger never more than its
+///   challenge bond), the rest to the winning voters.
 /// A vote that flips the outcome in the last quarter of the window extends it by a quarter (at most twice). The
 /// requester of a rejected job gets its fee back; a provider cannot challenge its own job.
 contract EconomyModule is EconomyBase {
@@ -337,6 +338,14 @@ contract EconomyModule is EconomyBase {
             uint256 toWinner;
             uint256 toVoters;
             (burned, toWinner, toVoters) = _split(collateral, c.invalidWeight > prm.challengeBond, prm);
+            // The challenger earns at most what it risked: a reward that grew with the job would pay a bot to commit
+            // blindly to every large result. The excess goes to the voters (or, with none, the treasury).
+            if (toWinner > prm.challengeBond) {
+                uint256 excess = toWinner - prm.challengeBond;
+                toWinner = prm.challengeBond;
+                if (c.invalidWeight > prm.challengeBond) toVoters += excess;
+                else _ledger.treasury += uint128(excess);
+            }
             c.voterPot = uint128(toVoters + c.validLocked);
             c.winningVoterWeight = c.invalidWeight - uint128(prm.challengeBond);
             _credit(c.challenger, toWinner);

@@ -121,6 +121,7 @@ contract EconomyViews is EconomyBase {
         j.collateral = _collateral(s.fee, prm);
         j.deadlineS = s.deadlineS;
         j.declines = s.declines;
+        j.accepted = s.accepted;
         if (s.status == JobStatus.Posted) {
             j.drawBlock = s.stamp;
         } else if (s.status == JobStatus.Assigned) {
@@ -304,6 +305,7 @@ contract EconomyViews is EconomyBase {
         v.treeWeight = _trees[p.kinds & 1 != 0 ? KIND_INFERENCE : KIND_FINE_TUNE].get(id - 1);
         if (_leafWeight(ps, minBond) != 0) v.weight = v.free / WEIGHT_UNIT;
         if (p.status == ProviderStatus.Active) v.stake = _earningStake(p.bond, minBond);
+        v.noShows = p.noShows;
     }
 
     function _accountView(address account) private view returns (AccountView memory v) {

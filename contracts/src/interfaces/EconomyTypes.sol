@@ -75,6 +75,8 @@ struct ProviderView {
     uint256 treeWeight;
     /// Bond that earns emission now (its bond while Active and at or above minBond, else 0).
     uint256 stake;
+    /// Assignments in a row it let pass without accepting (paused at 3).
+    uint8 noShows;
 }
 
 /// @notice A job's on-chain state (its model, input and output hashes and URIs are in its events).
@@ -89,6 +91,8 @@ struct JobView {
     uint256 collateral;
     uint32 deadlineS;
     uint8 declines;
+    /// Assigned: whether the provider accepted it (only an accepted job times out with a slash).
+    bool accepted;
     /// Posted: the block whose hash seeds the next draw (0 otherwise).
     uint256 drawBlock;
     /// Assigned: when it was assigned, the end of the accept window and the deadline (0 otherwise).

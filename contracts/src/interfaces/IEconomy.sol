@@ -55,9 +55,11 @@ interface IEconomy is IEconomyEvents {
     function assign(uint256 jobId) external;
     /// @notice Decline an assigned job inside the accept window.
     function declineJob(uint256 jobId, uint8 reason) external;
+    /// @notice Accept an assigned job inside the accept window (from then on a missed deadline is slashed).
+    function acceptJob(uint256 jobId) external;
     /// @notice Submit a result before the deadline.
     function submitResult(uint256 jobId, bytes32 outputHash, string calldata outputURI) external;
-    /// @notice Report a missed deadline (anyone).
+    /// @notice Report a no-show (not accepted in the accept window) or a missed deadline (anyone).
     function reportTimeout(uint256 jobId) external;
     /// @notice Finalize a result after its challenge window (anyone).
     function finalize(uint256 jobId) external;

@@ -42,6 +42,11 @@ interface IEconomyEvents {
     );
     event JobAssigned(uint256 indexed jobId, address indexed provider, uint256 collateral, uint256 deadline);
     event JobDeclined(uint256 indexed jobId, address indexed provider, uint8 reason);
+    /// @notice The provider accepted the job: a missed deadline is slashed from now on.
+    event JobAccepted(uint256 indexed jobId, address indexed provider);
+    /// @notice The job was neither accepted nor answered inside its accept window: re-drawn without a slash;
+    /// `noShows` in a row so far (the provider is paused at 3).
+    event JobNoShow(uint256 indexed jobId, address indexed provider, uint8 noShows);
     /// @notice No provider could be kept in this block's draw (or the one drawn had left the draw after its seed was
     /// known): the job stays Posted and the next draw is seeded by block `nextDrawBlock`.
     event DrawMissed(uint256 indexed jobId, uint256 nextDrawBlock);

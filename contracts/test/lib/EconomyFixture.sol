@@ -136,6 +136,12 @@ abstract contract EconomyFixture is Test {
         return assignWith(jobId, keccak256(abi.encode("seed", jobId, eco.job(jobId).drawBlock)));
     }
 
+    /// @notice The assigned provider accepts the job (from then on a missed deadline is slashed).
+    function accept(uint256 jobId) internal {
+        vm.prank(eco.job(jobId).provider);
+        eco.acceptJob(jobId);
+    }
+
     function submit(uint256 jobId) internal {
         vm.prank(eco.job(jobId).provider);
         eco.submitResult(jobId, OUTPUT, "ipfs://output");

@@ -8,23 +8,23 @@ export { economyFactoryAbi, economyFactoryBytecode } from './economyFactory';
 /** Compiler, input/output hashes (checked by `npm run test:contracts`) and runtime sizes (EIP-170: 24,576). */
 export const artifactsMeta = {
   "solc": "0.8.37",
-  "inputsHash": "a2bec2873e24953e46f568d243b241b817b2b6204fc5c134baa80f5162a86d9c",
-  "filesHash": "5d770c7a74636680cd6fe3aa34945293cd74025d8e02973c06d9d4c62b0b9f1a",
+  "inputsHash": "380a791358a64e16e9989946d19df00ea192f70311559623e669195efb8ddf39",
+  "filesHash": "d5651f77a491cdced08f7423087ef3527d8732734ab67767d476b7531e85a041",
   "sizes": [
     {
       "contract": "Economy",
-      "runtimeBytes": 18468,
-      "marginBytes": 6108
+      "runtimeBytes": 19453,
+      "marginBytes": 5123
     },
     {
       "contract": "EconomyModule",
-      "runtimeBytes": 23810,
-      "marginBytes": 766
+      "runtimeBytes": 24057,
+      "marginBytes": 519
     },
     {
       "contract": "EconomyViews",
-      "runtimeBytes": 12935,
-      "marginBytes": 11641
+      "runtimeBytes": 13049,
+      "marginBytes": 11527
     },
     {
       "contract": "EconomyToken",
