@@ -7,18 +7,24 @@ export interface ChallengeParameters {
   jobId: bigint;
   /** The salt given to (or returned by) `commitChallenge`. */
   salt: Hex;
+  /**
+   * Where the evidence is: the policy applied and the figures compared (src/main/verification/evidence.ts), e.g.
+   * the `blob:` URI of its JSON. Published with the challenge for the voters and the provider to check.
+   */
+  evidenceUri: string;
 }
 
 export type ChallengeReturnType = ActionReceipt;
 export type ChallengeErrorType = ActionErrorType;
 
 /**
- * Reveals a committed challenge on a Submitted result inside its challenge window: locks the economy's
- * `challengeBond` of the validator's bond, votes "invalid" with the whole bond and opens the vote (job → Voting).
- * Already challenged by this validator → nothing is sent.
+ * Reveals a challenge commitment on a result inside its challenge window (from a block after the commitment, which
+ * must be no older than the result): opens the vote with the challenge bond as the challenger's "invalid" weight
+ * (job → Voting) — or, when the result is already challenged through a younger commitment, takes the challenge over.
+ * This validator already the challenger → nothing is sent.
  *
  * @example
- * await challenge(client, { economy, jobId: 7n, salt });
+ * await challenge(client, { economy, jobId: 7n, salt, evidenceUri: `blob:${evidenceHash}` });
  */
 export async function challenge(
   client: ActionClient,
@@ -29,7 +35,7 @@ export async function challenge(
     abi: economyAbi,
     address: params.economy,
     functionName: 'challenge',
-    args: [params.jobId, params.salt],
+    args: [params.jobId, params.salt, params.evidenceUri],
     key: `challenge:${params.economy}:${params.jobId}`,
     label: `Challenge the result of job ${params.jobId}`,
     alreadyDone: async () => {

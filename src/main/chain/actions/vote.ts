@@ -13,8 +13,9 @@ export type VoteReturnType = ActionReceipt;
 export type VoteErrorType = ActionErrorType;
 
 /**
- * Votes on a challenged result (validators active since before the challenge), weighted by the validator's bond.
- * Already voted → nothing is sent.
+ * Votes on a challenged result before its vote ends, weighted by the validator's stake at the block before the
+ * challenge opened; locks `voteSlashBps` of that weight until the vote is settled (`settleVote`), lost if the vote
+ * goes the other way. The challenger cannot vote (its bond is its "invalid"). Already voted → nothing is sent.
  *
  * @example
  * await vote(client, { economy, jobId: 7n, resultValid: false });

@@ -233,7 +233,7 @@ describe('requester, validator and admin actions on a real anvil', () => {
     const jobId = await postAndAssign(4);
     await asProvider('submitResult', [jobId, keccak256(toHex('wrong')), 'blob:wrong']);
     const { salt } = await commitChallenge(clients[VALIDATOR]!, { economy, jobId });
-    await challenge(clients[VALIDATOR]!, { economy, jobId, salt });
+    await challenge(clients[VALIDATOR]!, { economy, jobId, salt, evidenceUri: 'blob:evidence' });
     expect((await job(jobId)).status).toBe(4); // Voting
     const voted = await vote(clients[VOTER]!, { economy, jobId, resultValid: false });
     expect((await vote(clients[VOTER]!, { economy, jobId, resultValid: false })).hash).toBe(voted.hash);
