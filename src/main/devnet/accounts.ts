@@ -13,7 +13,10 @@ export const devnetRoles = {
   admin: 0,
   /** The demo market's requester: posts jobs and calls `assign` for them. */
   requester: 1,
-  /** Re-checks results and challenges wrong ones. */
+  /**
+   * The demo market's validators (market/cast.ts's validatorCast): they check results by their model's policy,
+   * challenge wrong ones and vote. Three, so that honest votes reach the quorum.
+   */
   validator: 2,
   /** Anyone: finalizes results after their window, reports missed deadlines, settles challenges. */
   keeper: 3,
@@ -25,6 +28,9 @@ export const devnetRoles = {
   faucet: 7,
   /** Posts the jobs of `flywheel job post` on the devnet. */
   cliRequester: 8,
+  validatorTuring: 9,
+  /** The devnet's anvil funds 11 accounts (devnet/chain.ts) for this one. */
+  validatorHopper: 10,
 } as const;
 
 export type DevnetRole = keyof typeof devnetRoles;

@@ -1,6 +1,6 @@
 /**
  * The devnet's first start, step by step: factory, genesis economy, reference models, the accounts' tokens, the
- * simulated providers and the validator, then the two forks (one with a stake snapshot of the genesis providers,
+ * simulated providers and the validators, then the two forks (one with a stake snapshot of the genesis providers,
  * who claim it and bond it). Each finished step is written to the book, so an interrupted first start resumes
  * where it stopped instead of deploying twice.
  */
@@ -24,7 +24,7 @@ import type { DevnetActors } from './actors';
 import { writeBook, type BookEconomy, type DevnetBook } from './book';
 import { CREATOR_SUPPLY, devnetEconomies, type DevnetEconomySpec } from './economies';
 import type { DevnetLayout } from './layout';
-import { cast, PROVIDER_BOND, PROVIDER_CAPACITY } from './market/cast';
+import { cast, PROVIDER_BOND, PROVIDER_CAPACITY, VALIDATOR_BOND, validatorCast } from './market/cast';
 import { devnetModels, registerDevnetModels, type BlobSink } from './models';
 
 const TOKEN = 10n ** 18n;
@@ -34,11 +34,10 @@ const SEED: Partial<Record<DevnetRole, bigint>> = {
   requester: 1_000_000n * TOKEN,
   faucet: 1_000_000n * TOKEN,
   cliRequester: 100_000n * TOKEN,
-  validator: 1_000n * TOKEN,
+  ...Object.fromEntries(validatorCast.map((v) => [v.role, 1_000n * TOKEN])),
 };
 /** Tokens each simulated provider holds in every economy it serves, for its bond and later top-ups. */
 const PROVIDER_SEED = 1_000n * TOKEN;
-const VALIDATOR_BOND = 100n * TOKEN;
 
 export interface BootstrapContext {
   layout: DevnetLayout;
@@ -86,7 +85,7 @@ export async function bootstrapDevnet(ctx: BootstrapContext): Promise<void> {
     );
     save();
   }
-  ctx.progress('providers', 'Bonding the simulated providers and the validator', 0.45);
+  ctx.progress('providers', 'Bonding the simulated providers and the validators', 0.45);
   await seedAccounts(ctx, genesis);
   await joinEconomy(ctx, genesis, 'genesis');
 
@@ -152,7 +151,7 @@ function economyEntry(
   };
 }
 
-/** The admin hands out tokens of one economy: requester, faucet, CLI requester, validator, buying-in providers. */
+/** The admin hands out tokens of one economy: requester, faucet, CLI requester, validators, buying-in providers. */
 async function seedAccounts(ctx: BootstrapContext, economy: BookEconomy): Promise<void> {
   const admin = await ctx.actors.get('admin');
   const amounts = new Map<DevnetRole, bigint>(Object.entries(SEED) as [DevnetRole, bigint][]);
@@ -166,7 +165,7 @@ async function seedAccounts(ctx: BootstrapContext, economy: BookEconomy): Promis
   );
 }
 
-/** The simulated providers that serve `economy` register there (claiming a snapshot allocation first); the validator too. */
+/** The simulated providers that serve `economy` register there (claiming a snapshot allocation first); the validators too. */
 async function joinEconomy(ctx: BootstrapContext, economy: BookEconomy, role: EconomyRoleOf): Promise<void> {
   const spec = devnetEconomies.find((s) => s.role === role)!;
   let snapshot: Awaited<ReturnType<typeof buildStakeSnapshot>> | null = null;
@@ -203,12 +202,12 @@ async function joinEconomy(ctx: BootstrapContext, economy: BookEconomy, role: Ec
         capacity: PROVIDER_CAPACITY,
       });
     });
-  const validatorJoins = (async () => {
-    const validator = await ctx.actors.get('validator');
+  const validatorJoins = validatorCast.map(async (v) => {
+    const validator = await ctx.actors.get(v.role);
     await approveToken(validator, { token: economy.token, spender: economy.id });
     await registerValidator(validator, { economy: economy.id, bond: VALIDATOR_BOND });
-  })();
-  await Promise.all([...joins, validatorJoins]);
+  });
+  await Promise.all([...joins, ...validatorJoins]);
 }
 
 type EconomyRoleOf = DevnetEconomySpec['role'];

@@ -32,6 +32,8 @@ export async function startDevnetChain(
     return await startAnvil({
       port: options.port ?? 0,
       chainId: options.chainId,
+      // One more than anvil's ten: the devnet's roles (accounts.ts) use indices 0 to 10.
+      accounts: 11,
       stateFile: layout.stateFile,
       stateIntervalS: options.stateIntervalS ?? DEFAULT_STATE_INTERVAL_S,
     });

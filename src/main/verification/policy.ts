@@ -178,6 +178,26 @@ export function compareOutputs(
   return argmaxVerdict(policy, sub, ref, (figures, first) => verdict(figures, first));
 }
 
+/**
+ * A failing verdict for an output that could not even be compared — its bytes are not what its hash says — so the
+ * evidence says why in the same form as any other.
+ */
+export function unusableOutput(
+  policy: VerificationPolicy,
+  hashes: { submittedHash: Hash; referenceHash: Hash },
+  reason: string,
+): Verdict {
+  checkPolicy(policy);
+  return finish({
+    pass: false,
+    policy,
+    submittedHash: hashes.submittedHash.toLowerCase() as Hash,
+    referenceHash: hashes.referenceHash.toLowerCase() as Hash,
+    figures: noFigures(),
+    firstFailure: { ...whole(), reason },
+  });
+}
+
 /** One claimed token and its logprob (a language model's output), or the re-scored one. */
 export interface TokenLogprob {
   token: number | string;

@@ -78,7 +78,7 @@ describe('the demo market', () => {
     expect(seen.timedOut.map((l) => (l.args as { provider: string }).provider)).toContain(curie);
     const slashedProviders = new Set(seen.slashed.map((l) => (l.args as { provider: string }).provider));
     expect(slashedProviders).toEqual(new Set([babbage, curie]));
-    expect(market.validator.counts.challenged).toBeGreaterThan(0);
+    expect(market.validators.counts.challenged).toBeGreaterThan(0);
     // A rejected job refunds its requester.
     const refunded = (
       await pc.getContractEvents({

@@ -53,5 +53,24 @@ const TOKEN = 10n ** 18n;
  */
 export const PROVIDER_BOND = 200n * TOKEN;
 
+
+/** A validator of the demo market: its own account, bonded in every devnet economy (validator.ts). */
+export interface DemoValidatorIdentity {
+  name: string;
+  role: DevnetRole;
+}
+
+/**
+ * Three validators: with the devnet's quorum (30 % of the validator stake) a challenger and one honest voter decide
+ * a vote; no lone validator can.
+ */
+export const validatorCast: readonly DemoValidatorIdentity[] = [
+  { name: 'Noether', role: 'validator' },
+  { name: 'Turing', role: 'validatorTuring' },
+  { name: 'Hopper', role: 'validatorHopper' },
+];
+
+/** Each validator's bond in every devnet economy: the validator minimum. */
+export const VALIDATOR_BOND = 100n * TOKEN;
 /** Jobs a simulated provider takes at once: a slot stays taken until the job is final (challenge window). */
 export const PROVIDER_CAPACITY = 4;

@@ -1,9 +1,10 @@
 /**
  * The demo market in the node's process: a requester posting real jobs in the three devnet economies, simulated
- * providers competing for them with the user's node, a validator that catches wrong results, and a keeper that
- * draws, finalizes, reports missed deadlines and settles challenges. One round a second reads the open jobs once
- * for all of them. What it costs: a few RPC calls a second, and one engine run per new (model, input) pair — the
- * reference outputs — which the simulated providers reuse instead of computing.
+ * providers competing for them with the user's node, three validators that judge everyone's results by their
+ * models' policies and challenge and vote on the wrong ones, and a keeper that draws, finalizes, reports missed
+ * deadlines and settles challenges. One round a second reads the open jobs once for all of them. What it costs: a
+ * few RPC calls a second, and one engine run per new (model, input) pair — the reference outputs — which the
+ * simulated providers reuse instead of computing and the validators compare results with.
  */
 import type { Address, PublicClient } from 'viem';
 import { listEconomies } from '../../chain/actions/listEconomies';
@@ -19,7 +20,7 @@ import { ReferenceOutputs, type MarketBlobs } from './references';
 import { DemoRequester } from './requester';
 import { MarketStore } from './state';
 import { Upkeep } from './upkeep';
-import { DemoValidator } from './validator';
+import { DemoValidators } from './validator';
 import { demoWorkloads } from './workloads';
 
 export interface DemoMarketOptions {
@@ -37,6 +38,7 @@ export interface DemoMarketOptions {
   paceFactor?: number;
   /** Post jobs (default true); without, the market only serves and keeps what others post. */
   post?: boolean;
+  /** Share of the Submitted results each validator checks (default 0.6). */
   validatorSampleRate?: number;
   /** Seconds before the keeper draws a Posted job itself (default 3; tests 0). */
   keeperDrawAfterS?: number;
@@ -50,7 +52,7 @@ export class DemoMarket {
   readonly board: JobBoard;
   readonly upkeep: Upkeep;
   readonly providers: SimulatedProviders;
-  readonly validator: DemoValidator;
+  readonly validators: DemoValidators;
   readonly references: ReferenceOutputs;
   requester: DemoRequester | null = null;
   #economies: Address[];
@@ -68,7 +70,7 @@ export class DemoMarket {
       board: JobBoard;
       upkeep: Upkeep;
       providers: SimulatedProviders;
-      validator: DemoValidator;
+      validators: DemoValidators;
       references: ReferenceOutputs;
     },
   ) {
@@ -76,7 +78,7 @@ export class DemoMarket {
     this.board = parts.board;
     this.upkeep = parts.upkeep;
     this.providers = parts.providers;
-    this.validator = parts.validator;
+    this.validators = parts.validators;
     this.references = parts.references;
     this.#economies = o.book.economies.map((e) => e.id);
   }
@@ -108,16 +110,16 @@ export class DemoMarket {
       log: log.child('providers'),
       ...o.providers,
     });
-    const validator = new DemoValidator({
-      validator: await o.actors.get('validator'),
+    const validators = await DemoValidators.start({
+      actors: o.actors,
       references,
+      blobs: o.blobs,
       jobInfo,
       store,
-      checks: (p) => providers.isSimulated(p),
-      log: log.child('validator'),
+      log: log.child('validators'),
       ...(o.validatorSampleRate !== undefined ? { sampleRate: o.validatorSampleRate } : {}),
     });
-    const market = new DemoMarket(o, { store, board, upkeep, providers, validator, references });
+    const market = new DemoMarket(o, { store, board, upkeep, providers, validators, references });
     holder.market = market;
     if (o.post !== false) {
       market.requester = new DemoRequester({
@@ -161,6 +163,7 @@ export class DemoMarket {
     clearTimeout(this.#timer);
     this.requester?.close();
     this.providers.close();
+    this.validators.close();
     await this.#round;
     this.store.flush();
   }
@@ -182,7 +185,7 @@ export class DemoMarket {
       this.#lastRound = round;
       this.upkeep.act(round);
       this.providers.see(round, this.#economies);
-      this.validator.see(round);
+      this.validators.see(round);
     } catch (err) {
       // The chain may be restarting or busy: say so now and then, keep going.
       if (Date.now() - this.#lastError > 30_000) {

@@ -2,19 +2,22 @@
  * The simulated providers: real accounts with real bonds, drawn by the real contract, paid and slashed for real.
  * Only their compute is simulated: instead of running a job they wait a moment (as if running it) and submit the
  * reference output the real engine gave for that model and input (references.ts), computing it first when this
- * machine has not seen the pair. Babbage now and then submits a wrong output instead (the validator catches it);
- * Curie now and then lets a deadline pass (the keeper reports it and Curie is slashed). Jailed ones leave jail when
- * their cool-down ends.
+ * machine has not seen the pair. Babbage now and then submits a wrong output instead, one that fails its model's
+ * verification policy (the validators catch it); Curie now and then lets a deadline pass (the keeper reports it and
+ * Curie is slashed). Jailed ones leave jail when their cool-down ends.
  */
 import type { Address, Hash } from 'viem';
 import { addBond } from '../../chain/actions/addBond';
 import { declineJob } from '../../chain/actions/declineJob';
+import { readModel } from '../../chain/actions/readModel';
 import { readProvider } from '../../chain/actions/readProvider';
 import type { ActionClient } from '../../chain/actions/send';
 import { submitResult } from '../../chain/actions/submitResult';
 import { unjail } from '../../chain/actions/unjail';
 import { isEngineRefusal } from '../../engine/refusal';
 import type { Logger } from '../../log';
+import { falsifyOutput } from '../../verification/falsify';
+import { policyOf } from '../../../shared/policy';
 import type { DevnetActors } from '../actors';
 import { devnetAccount } from '../accounts';
 import type { BoardJob, BoardRound } from './board';
@@ -116,7 +119,7 @@ export class SimulatedProviders {
         this.counts.declined++;
         return;
       }
-      if (wrong) output = await this.#wrongOutput(output);
+      if (wrong) output = await this.#wrongOutput(client, j.economy, job.modelHash, output);
       await submitResult(client, {
         economy: j.economy,
         jobId: j.jobId,
@@ -140,11 +143,21 @@ export class SimulatedProviders {
     }
   }
 
-  /** The reference output with its last byte changed: well-formed, plausible, and wrong. */
-  async #wrongOutput(right: { outputHash: Hash; uri: string }): Promise<{ outputHash: Hash; uri: string }> {
-    const bytes = new Uint8Array(await this.o.blobs.read(right.uri, right.outputHash));
-    bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 0x01;
-    const { hash, uri } = await this.o.blobs.put(bytes);
+  /**
+   * The reference output changed so that it fails the model's policy (verification/falsify.ts): well-formed,
+   * plausible, and wrong by the same rule every validator checks — not merely another hash.
+   */
+  async #wrongOutput(
+    client: ActionClient,
+    economy: Address,
+    modelHash: Hash,
+    right: { outputHash: Hash; uri: string },
+  ): Promise<{ outputHash: Hash; uri: string }> {
+    const model = await readModel(client, { economy, modelHash });
+    const bytes = await this.o.blobs.read(right.uri, right.outputHash);
+    const { hash, uri } = await this.o.blobs.put(
+      falsifyOutput(bytes, model?.policy ?? policyOf({ rule: 'exact' })),
+    );
     return { outputHash: hash, uri };
   }
 

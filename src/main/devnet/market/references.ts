@@ -1,8 +1,9 @@
 /**
  * Reference outputs: what the real engine gives for a model and an input, computed once on this machine and kept
  * (the bytes in the blob store, their hash in the market's records). The simulated providers submit these instead
- * of each running the job again — their compute is simulated, their outputs are real — and the validator compares
- * submitted results against them, which is what re-running a deterministic job would tell it.
+ * of each running the job again — their compute is simulated, their outputs are real — and the validators judge
+ * every submitted result against them by the model's policy (src/main/verification/), which is what re-running the
+ * job would tell them.
  */
 import type { Hash } from 'viem';
 import type { JobKind } from '../../../shared/api/jobs';
@@ -62,6 +63,22 @@ export class ReferenceOutputs {
       this.#running.set(k, running);
     }
     return running;
+  }
+
+  /**
+   * The reference output with its bytes: what a validator compares a submitted result with. A reference whose
+   * bytes have gone from the blob store is computed again.
+   */
+  async fetch(job: ReferenceJob): Promise<ReferenceOutput & { bytes: Uint8Array }> {
+    const ref = await this.output(job);
+    try {
+      return { ...ref, bytes: await this.deps.blobs.read(ref.uri, ref.outputHash) };
+    } catch {
+      delete this.deps.store.state.references[key(job.modelHash, job.inputHash)];
+      this.deps.store.changed();
+      const again = await this.output(job);
+      return { ...again, bytes: await this.deps.blobs.read(again.uri, again.outputHash) };
+    }
   }
 
   async #compute(job: ReferenceJob): Promise<ReferenceOutput> {

@@ -1,7 +1,8 @@
 /**
  * The demo market's own records (`devnet/market.json`): a counter that names each post (so a restart never posts
- * the same job twice), the salts of challenges committed but not yet revealed, where the keeper is in each
- * economy's job list, and the reference outputs computed so far. Written atomically, a few times a second at most.
+ * the same job twice), the validators' challenge commitments not yet revealed or released and their votes not yet
+ * settled (so a restart finishes what they started), where the keeper is in each economy's job list, and the
+ * reference outputs computed so far. Written atomically, a few times a second at most.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
@@ -15,8 +16,13 @@ const stateSchema = z
     version: z.literal(1),
     /** Posts made so far; the next post's key is `post:<n+1>`. */
     posts: z.number().int().nonnegative(),
-    /** `<economy>:<jobId>` → the salt of a committed challenge. */
-    commits: z.record(z.string(), hash),
+    /**
+     * `<validator>:<economy>:<jobId>` → a challenge commitment, written before it is sent: its salt and the URI of
+     * the evidence its reveal publishes. Removed once revealed, released, or known never to have been made.
+     */
+    commits: z.record(z.string(), z.object({ salt: hash, evidenceUri: z.string() }).strict()),
+    /** `<validator>:<economy>:<jobId>` → a vote, written before it is sent; removed once settled. */
+    votes: z.record(z.string(), z.object({ resultValid: z.boolean() }).strict()),
     /** Per economy: the highest job id seen, and the ids not final yet. */
     keeper: z.record(z.string(), z.object({ seen: z.number().int(), open: z.array(z.number().int()) })),
     /**
@@ -31,14 +37,13 @@ export type MarketState = z.infer<typeof stateSchema>;
 
 export class MarketStore {
   readonly state: MarketState;
-  #dirty = false;
   #timer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly file: string,
     log: Logger,
   ) {
-    let state: MarketState = { version: 1, posts: 0, commits: {}, keeper: {}, references: {} };
+    let state: MarketState = { version: 1, posts: 0, commits: {}, votes: {}, keeper: {}, references: {} };
     if (existsSync(file)) {
       try {
         state = stateSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
@@ -56,18 +61,19 @@ export class MarketStore {
 
   /** Marks the state changed; it is written within 250 ms (coalescing bursts of changes). */
   changed(): void {
-    this.#dirty = true;
     this.#timer ??= setTimeout(() => {
       this.#timer = undefined;
       this.flush();
     }, 250);
   }
 
+  /**
+   * Writes the state now, changed or not: what is written down before a transaction is sent (a post's counter, a
+   * commitment's salt, a vote) must be on disk before it goes out.
+   */
   flush(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    if (!this.#dirty) return;
-    this.#dirty = false;
     writeFileAtomic(this.file, JSON.stringify(this.state) + '\n');
   }
 }
