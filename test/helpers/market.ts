@@ -1,6 +1,7 @@
 import { createWalletClient, http, keccak256, type Address, type Hash, type PublicClient } from 'viem';
 import { foundry } from 'viem/chains';
-import type { JobKind } from '../../src/shared/api/jobs';
+import type { JobKind, VerificationPolicy } from '../../src/shared/api/jobs';
+import { policyOf } from '../../src/shared/policy';
 import { approveToken } from '../../src/main/chain/actions/approveToken';
 import { assign } from '../../src/main/chain/actions/assign';
 import { cancelJob } from '../../src/main/chain/actions/cancelJob';
@@ -26,12 +27,20 @@ import { tempDir } from './tmp';
 export const TOKEN = 10n ** 18n;
 
 /**
- * Economy windows short enough for a job's whole life to fit a test (challenge 2 s, vote 4 s, unbonding 10 s); the
- * accept window and minimum deadline are each test's own (a real network's pace needs longer ones).
+ * Economy windows short enough for a job's whole life to fit a test (challenge 2 s, vote 4 s, unbonding and jail
+ * 10 s: the contract wants unbonding ≥ max(2 × vote, jail)); the accept window and minimum deadline are each test's
+ * own (a real network's pace needs longer ones).
  */
 export function testWindows(accept: { acceptWindowS: number; minDeadlineS: number }) {
-  return { ...accept, challengeWindowS: 2, voteWindowS: 4, unbondingPeriodS: 10 };
+  return { ...accept, challengeWindowS: 2, voteWindowS: 4, jailCooldownS: 10, unbondingPeriodS: 10 };
 }
+
+/** The policy test models are registered with unless a test says otherwise: every value within 1e-4. */
+export const TEST_POLICY: VerificationPolicy = policyOf({
+  rule: 'tolerance',
+  maxAbsErrorE9: 100_000,
+  maxRelErrorE9: 100_000,
+});
 const quiet = new LogSink({ consoleLevel: 'silent' });
 
 /** A dev account that sends through its own transaction manager, as the node does. */
@@ -76,13 +85,22 @@ export interface Market {
   }): Promise<CreatedEconomy>;
   /** Sends `amount` tokens of `economy` from the admin to `to`. */
   fund(economy: CreatedEconomy, to: Address, amount: bigint): Promise<void>;
-  registerModel(economy: Address, bytes: Uint8Array, uri: string, kind?: JobKind): Promise<Hash>;
-  /** Draws a provider for a posted job from the requester's account (as any node may). */
-  assign(economy: Address, jobId: bigint): Promise<void>;
+  registerModel(
+    economy: Address,
+    bytes: Uint8Array,
+    uri: string,
+    kind?: JobKind,
+    policy?: VerificationPolicy,
+  ): Promise<Hash>;
   /**
-   * Posts a job and draws it at once. Null when nobody could be drawn: with a single provider, a job posted just
-   * before that provider's collateral is released (a finalize lands first) can never draw it (README "The draw");
-   * such a job (`drawn: false`) is left to `cancelUndrawable`.
+   * Draws a provider for a posted job from the requester's account (as any node may); a draw that keeps nobody
+   * re-seeds the job and is tried again from the next block, up to `tries` draws. Whether one was drawn.
+   */
+  assign(economy: Address, jobId: bigint, tries?: number): Promise<boolean>;
+  /**
+   * Posts a job and draws it at once (a few draws: a provider whose slot was freed after the post is skipped by the
+   * draw seeded before, and found by the next, re-seeded one). `drawn: false` when nobody could be drawn (every
+   * provider full or gone); such a job is left to `cancelUndrawable`.
    */
   postDrawn(job: Parameters<Market['post']>[0]): Promise<{ jobId: bigint; drawn: boolean }>;
   /** Refunds jobs nobody could draw: mines past the 256-block cancel delay and cancels each. */
@@ -170,20 +188,26 @@ export async function deployMarket(
         key: `fund:${economy.token}:${to}:${amount}:${Math.random()}`,
       });
     },
-    async registerModel(economy, bytes, uri, kind = 'inference') {
+    async registerModel(economy, bytes, uri, kind = 'inference', policy = TEST_POLICY) {
       const modelHash = keccak256(bytes);
-      await registerModel(admin, { economy, modelHash, uri, kind });
+      await registerModel(admin, { economy, modelHash, uri, kind, policy });
       return modelHash;
     },
-    async assign(economy, jobId) {
-      const job = await readJob(requester, { economy, jobId });
-      await assign(requester, { economy, jobId, drawBlock: job.drawBlock });
+    async assign(economy, jobId, tries = 3) {
+      for (let i = 0; i < tries; i++) {
+        const job = await readJob(requester, { economy, jobId });
+        if (job.status !== 'Posted') return true;
+        // Each draw is a transaction in its own block: a missed one is re-seeded by it, and the next draws anew.
+        const drawn = await assign(requester, { economy, jobId, drawBlock: job.drawBlock });
+        if (drawn.outcome !== 'missed')
+          return (await readJob(requester, { economy, jobId })).status !== 'Posted';
+      }
+      return false;
     },
     async postDrawn(job) {
       const jobId = await market.post(job);
       try {
-        await market.assign(job.economy, jobId);
-        return { jobId, drawn: true };
+        return { jobId, drawn: await market.assign(job.economy, jobId) };
       } catch {
         const state = await readJob(requester, { economy: job.economy, jobId });
         return { jobId, drawn: state.status !== 'Posted' };

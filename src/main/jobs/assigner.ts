@@ -1,18 +1,18 @@
 import type { Address } from 'viem';
 import { assign } from '../chain/actions/assign';
-import { readEconomyStats } from '../chain/actions/readEconomyStats';
 import { readJob } from '../chain/actions/readJob';
-import { readProvider } from '../chain/actions/readProvider';
-import type { ActionClient } from '../chain/actions/send';
 import type { ChainService } from '../chain/service';
 import type { Logger } from '../log';
 
 interface Pending {
   economy: Address;
   jobId: bigint;
-  /** Tries so far: a job nobody can take is dropped after a few (a re-open queues it again). */
+  /**
+   * Draws in a row that kept nobody (or failed): a job nobody can take is dropped after a few, so that its draw
+   * block stops moving and its requester can cancel it (a re-open or a catch-up queues it again).
+   */
   tries: number;
-  /** Unix ms before which it is not tried again (backoff after NoEligibleProvider). */
+  /** Unix ms before which it is not tried again (backoff after a missed or failed draw). */
   notBefore: number;
 }
 
@@ -22,7 +22,9 @@ const MAX_TRIES = 8;
  * Draws providers for posted jobs as soon as the chain allows (README "The draw": providers' nodes call `assign`
  * from the next block, which keeps the caller's choice of block small). Jobs come from `JobPosted` and from
  * declines and timeouts that re-open a draw; each head tries the queue. A job someone else already drew is
- * recognised before anything is signed; `NoEligibleProvider` keeps it queued for the next block.
+ * recognised before anything is signed. A draw that keeps nobody (every provider full, or the one drawn left after
+ * the seed) lands as `DrawMissed` and re-seeds the job: it stays queued and is tried again from a later block, with
+ * a growing wait, since the providers that could take it are busy for a while.
  */
 export class Assigner {
   readonly #chain: ChainService;
@@ -55,23 +57,6 @@ export class Assigner {
     return next;
   }
 
-  /**
-   * A draw that can never succeed: this provider is the economy's only active one and its weight rose after the
-   * job's draw block (a release, a resume), which excludes it from that job for good (README "The draw").
-   */
-  async #hopeless(p: Pending, client: ActionClient): Promise<boolean> {
-    try {
-      const [job, me, stats] = await Promise.all([
-        readJob(client, { economy: p.economy, jobId: p.jobId }),
-        readProvider(client, { economy: p.economy, account: client.tx.address }),
-        readEconomyStats(client, { economy: p.economy }),
-      ]);
-      return job.status === 'Posted' && stats.activeProviders <= 1n && me.lastIncreaseBlock > job.drawBlock;
-    } catch {
-      return false;
-    }
-  }
-
   /** Tries every queued job once (called on each new head); at most one round at a time. */
   async tick(serving: ReadonlySet<string>): Promise<void> {
     if (this.#running || this.#queue.size === 0) return;
@@ -85,21 +70,26 @@ export class Assigner {
           .slice(0, 16)
           .map(async ([key, p]) => {
             if (!serving.has(p.economy.toLowerCase())) return void this.#queue.delete(key);
+            const again = (why: string) => {
+              p.notBefore = Date.now() + Math.min(500 * 2 ** p.tries, 30_000);
+              if (++p.tries >= MAX_TRIES) this.#queue.delete(key);
+              this.#log.debug('no provider drawn yet', { economy: p.economy, jobId: String(p.jobId), why });
+            };
             try {
               const job = await readJob(client, { economy: p.economy, jobId: p.jobId });
               if (job.status !== 'Posted') return void this.#queue.delete(key);
               // The draw block may be the head: the transaction lands in a later block (DrawNotReady otherwise,
               // caught in simulation before anything is signed).
-              await assign(client, { economy: p.economy, jobId: p.jobId, drawBlock: job.drawBlock });
-              this.#queue.delete(key);
-            } catch (err) {
-              p.notBefore = Date.now() + Math.min(500 * 2 ** p.tries, 30_000);
-              if (++p.tries >= MAX_TRIES || (await this.#hopeless(p, client))) this.#queue.delete(key);
-              this.#log.debug('could not draw a provider yet', {
+              const drawn = await assign(client, {
                 economy: p.economy,
-                jobId: String(p.jobId),
-                error: (err as Error).message.split('\n')[0],
+                jobId: p.jobId,
+                drawBlock: job.drawBlock,
               });
+              if (drawn.outcome === 'assigned') this.#queue.delete(key);
+              else if (drawn.outcome === 'missed') again('the draw kept nobody; re-seeded');
+              // 'none': drawn or re-seeded by someone else meanwhile; the next round reads which.
+            } catch (err) {
+              again((err as Error).message.split('\n')[0]!);
             }
           }),
       );

@@ -157,9 +157,9 @@ export class JobLoop {
 
   #tick(): void {
     if (this.#closed) return;
-    // Draws before finalizes: a finalize releases collateral, which counts as this provider's weight rising, and a
-    // job posted before that block could no longer draw it (README "The draw"); sending the draws first keeps the
-    // jobs already posted drawable.
+    // Draws before finalizes: a finalize that frees this provider's last slot counts as its weight rising, and a
+    // draw seeded before that block that lands on it would end there, re-seeded (README "The draw"); sending the
+    // draws first keeps it drawable in them.
     void this.assigner
       .tick(this.#o.serving())
       .then(() => this.finalizer.tick())

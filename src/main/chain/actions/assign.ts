@@ -1,7 +1,7 @@
 import type { Address } from 'viem';
 import { economyAbi } from '../artifacts';
 import { readJob } from './readJob';
-import { sendCall, type ActionClient, type ActionErrorType, type ActionReceipt } from './send';
+import { eventIn, sendCall, type ActionClient, type ActionErrorType, type ActionReceipt } from './send';
 
 export interface AssignParameters {
   economy: Address;
@@ -10,21 +10,35 @@ export interface AssignParameters {
   drawBlock: bigint;
 }
 
-export type AssignReturnType = ActionReceipt;
+export interface AssignReturnType extends ActionReceipt {
+  /**
+   * What this call's draw did: `assigned` (JobAssigned, `provider` drawn), `missed` (DrawMissed: nobody free could
+   * be kept, or the one drawn had left after the seed; the job stays Posted and `nextDrawBlock` seeds its next
+   * draw), or `none` when nothing was sent (the job was no longer Posted, or someone else drew it first).
+   */
+  outcome: 'assigned' | 'missed' | 'none';
+  provider: Address | null;
+  nextDrawBlock: bigint | null;
+}
+
 export type AssignErrorType = ActionErrorType;
 
 /**
  * Draws a Posted job's provider (anyone may, from the block after its draw block). Providers' nodes call this as
- * soon as they can, which keeps the caller's choice of block small (README "The draw"). A job no longer Posted, or
- * posted again since (a new draw block), is recognised and nothing is sent; `NoEligibleProvider` and
- * `DrawNotReady` revert in simulation, before anything is signed, and may be retried from the next block.
+ * soon as they can, which keeps the caller's choice of block small (README "The draw"). A draw that keeps nobody
+ * does not revert: it re-seeds the job from the current block (`missed`) and the next call, from the next block,
+ * draws from a fresh hash. A job no longer Posted, or posted again since (a new draw block), is recognised and
+ * nothing is sent; `NoEligibleProvider` (nobody at all serves the kind) and `DrawNotReady` revert in simulation,
+ * before anything is signed.
  *
  * @example
  * const job = await readJob(client, { economy, jobId });
- * if (job.status === 'Posted') await assign(client, { economy, jobId, drawBlock: job.drawBlock });
+ * if (job.status === 'Posted') {
+ *   const { outcome } = await assign(client, { economy, jobId, drawBlock: job.drawBlock });
+ * }
  */
 export async function assign(client: ActionClient, params: AssignParameters): Promise<AssignReturnType> {
-  return sendCall({
+  const sent = await sendCall({
     client,
     abi: economyAbi,
     address: params.economy,
@@ -37,4 +51,12 @@ export async function assign(client: ActionClient, params: AssignParameters): Pr
       return job.status !== 'Posted' || job.drawBlock !== params.drawBlock;
     },
   });
+  if (!sent.receipt) return { ...sent, outcome: 'none', provider: null, nextDrawBlock: null };
+  try {
+    const missed = eventIn(sent.receipt, economyAbi, params.economy, 'DrawMissed');
+    return { ...sent, outcome: 'missed', provider: null, nextDrawBlock: missed.nextDrawBlock as bigint };
+  } catch {
+    const assigned = eventIn(sent.receipt, economyAbi, params.economy, 'JobAssigned');
+    return { ...sent, outcome: 'assigned', provider: assigned.provider as Address, nextDrawBlock: null };
+  }
 }

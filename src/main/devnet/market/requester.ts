@@ -114,13 +114,20 @@ export class DemoRequester {
       // The draw needs a later block than the post's; with a block per transaction the next one is it.
       await new Promise((r) => setTimeout(r, this.o.assignDelayMs ?? 1_500));
       if (this.#closed) return;
-      await assign(this.o.requester, { economy: e.book.id, jobId, drawBlock: block }).catch((err: Error) =>
-        // Nobody eligible yet (all busy, or none registered): the keeper tries again.
-        this.o.log.debug('the first draw found nobody; the keeper retries', {
-          jobId: String(jobId),
-          error: err.message,
-        }),
+      // A draw that keeps nobody (every provider busy) re-seeds the job, and one that nobody serves reverts: either
+      // way the keeper and the providers' nodes try again.
+      const drawn = await assign(this.o.requester, { economy: e.book.id, jobId, drawBlock: block }).catch(
+        (err: Error) => {
+          this.o.log.debug('the first draw could not run; the keeper retries', {
+            jobId: String(jobId),
+            error: err.message,
+          });
+          return null;
+        },
       );
+      if (drawn?.outcome === 'missed') {
+        this.o.log.debug('the first draw kept nobody; the keeper retries', { jobId: String(jobId) });
+      }
     } catch (err) {
       this.o.log.warn('the demo requester could not post a job', {
         economy: e.book.name,

@@ -1,5 +1,6 @@
 /**
- * What anyone may do and someone has to: draw a provider for a Posted job once its draw block is past, report a
+ * What anyone may do and someone has to: draw a provider for a Posted job once its draw block is past (again after
+ * a draw that kept nobody, which re-seeds the job from a later block), report a
  * missed deadline, finalize a result whose challenge window has passed, settle a challenge whose vote has ended.
  * The market's keeper account does it for every job on the devnet — the user's included, as any third party
  * would on a real network.
@@ -20,9 +21,17 @@ const MARGIN_S = 1;
 const CANCEL_AFTER_BLOCKS = 256n;
 /** A draw that found nobody eligible is tried again after this long. */
 const RETRY_MS = 3_000;
+/**
+ * Draws of one job in a row that kept nobody, after which the keeper lets it be: each draw re-seeds the job, and
+ * its requester may cancel it only 256 blocks after the last one, so a job nobody can take must stop being drawn
+ * to be refunded. Nobody being free for this long means every provider is full or gone.
+ */
+const GIVE_UP_AFTER_MISSES = 20;
 
 export interface UpkeepCounts {
   assigned: number;
+  /** Draws that kept nobody (DrawMissed): the job stayed Posted, re-seeded. */
+  missed: number;
   cancelled: number;
   timeouts: number;
   finalized: number;
@@ -30,8 +39,17 @@ export interface UpkeepCounts {
 }
 
 export class Upkeep {
-  readonly counts: UpkeepCounts = { assigned: 0, cancelled: 0, timeouts: 0, finalized: 0, resolved: 0 };
+  readonly counts: UpkeepCounts = {
+    assigned: 0,
+    missed: 0,
+    cancelled: 0,
+    timeouts: 0,
+    finalized: 0,
+    resolved: 0,
+  };
   readonly #busy = new Set<string>();
+  /** Draws in a row that kept nobody, by `economy:jobId`. */
+  readonly #misses = new Map<string, number>();
   readonly #retryAt = new Map<string, number>();
   readonly #postedSince = new Map<string, number>();
 
@@ -55,15 +73,33 @@ export class Upkeep {
         job.requester.toLowerCase() === requester.tx.address.toLowerCase() &&
         round.head > job.drawBlock + CANCEL_AFTER_BLOCKS
       ) {
-        // Every provider that could take it rose in the draw after it was posted (finished another job, topped up
-        // its bond): it can never be drawn. Its fee comes back.
+        // Nobody has drawn it for 256 blocks: nobody serves its kind, or the keeper gave up on it after draw upon
+        // draw kept nobody. Its fee comes back.
         this.#run(j, 'cancel', 'cancelled', () =>
           cancelJob(requester, { economy: j.economy, jobId: j.jobId }),
         );
-      } else if (job.status === 'Posted' && round.head > job.drawBlock && this.#waited(j, round.now)) {
-        this.#run(j, `assign:${job.drawBlock}`, 'assigned', () =>
-          assign(this.keeper, { economy: j.economy, jobId: j.jobId, drawBlock: job.drawBlock }),
-        );
+      } else if (
+        job.status === 'Posted' &&
+        round.head > job.drawBlock &&
+        (this.#misses.get(`${j.economy}:${j.jobId}`) ?? 0) < GIVE_UP_AFTER_MISSES &&
+        this.#waited(j, round.now)
+      ) {
+        this.#run(j, `assign:${job.drawBlock}`, 'assigned', async () => {
+          const drawn = await assign(this.keeper, {
+            economy: j.economy,
+            jobId: j.jobId,
+            drawBlock: job.drawBlock,
+          });
+          const key = `${j.economy}:${j.jobId}`;
+          if (drawn.outcome !== 'missed') {
+            this.#misses.delete(key);
+            return drawn.outcome === 'assigned';
+          }
+          this.counts.missed++;
+          this.#misses.set(key, (this.#misses.get(key) ?? 0) + 1);
+          if (this.#misses.size > 1_000) this.#misses.delete(this.#misses.keys().next().value!);
+          return false;
+        });
       } else if (job.status === 'Assigned' && round.now >= job.deadline + MARGIN_S) {
         this.#run(j, `timeout:${job.deadline}`, 'timeouts', () =>
           reportTimeout(this.keeper, { economy: j.economy, jobId: j.jobId, deadline: BigInt(job.deadline) }),

@@ -11,11 +11,14 @@ import { privateKeyToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approveToken } from '../../../../src/main/chain/actions/approveToken';
+import { assign } from '../../../../src/main/chain/actions/assign';
 import { cancelJob } from '../../../../src/main/chain/actions/cancelJob';
 import { challenge } from '../../../../src/main/chain/actions/challenge';
 import { commitChallenge } from '../../../../src/main/chain/actions/commitChallenge';
 import { finalize } from '../../../../src/main/chain/actions/finalize';
 import { postJob } from '../../../../src/main/chain/actions/postJob';
+import { readJob } from '../../../../src/main/chain/actions/readJob';
+import { readModel } from '../../../../src/main/chain/actions/readModel';
 import { registerModel } from '../../../../src/main/chain/actions/registerModel';
 import { registerValidator } from '../../../../src/main/chain/actions/registerValidator';
 import { reportTimeout } from '../../../../src/main/chain/actions/reportTimeout';
@@ -27,6 +30,7 @@ import { economyAbi, economyTokenAbi } from '../../../../src/main/chain/artifact
 import { createGenesis, deployFactory, devnetParams, waitFor } from '../../../../src/main/chain/deploy';
 import { TxManager } from '../../../../src/main/chain/tx/manager';
 import { LogSink } from '../../../../src/main/log';
+import { policyOf } from '../../../../src/shared/policy';
 import { DEV_PRIVATE_KEYS, useAnvil } from '../../../helpers/anvil';
 import { anvilControl } from '../../../helpers/chain';
 import { tempDir } from '../../../helpers/tmp';
@@ -35,6 +39,7 @@ const TOKEN = 10n ** 18n;
 const log = new LogSink({ consoleLevel: 'silent' }).logger('test');
 const accounts = DEV_PRIVATE_KEYS.map((k) => privateKeyToAccount(k));
 const [ADMIN, REQUESTER, PROVIDER, VALIDATOR, VOTER] = [0, 1, 2, 3, 4];
+const argmax99 = policyOf({ rule: 'argmax', minAgreementBps: 9_900 });
 
 describe('requester, validator and admin actions on a real anvil', () => {
   const chain = useAnvil({ chainId: 31337 });
@@ -119,7 +124,7 @@ describe('requester, validator and admin actions on a real anvil', () => {
       });
       await approveToken(clients[i]!, { token, spender: economy });
     }
-    await asProvider('register', [200n * TOKEN, 100, 3, 4]);
+    await asProvider('register', [200n * TOKEN, 3, 4]);
   });
 
   afterAll(async () => {
@@ -127,26 +132,36 @@ describe('requester, validator and admin actions on a real anvil', () => {
     temp.cleanup();
   });
 
-  it('registers a model once (admin only); asking again sends nothing new', async () => {
-    const first = await registerModel(clients[ADMIN]!, {
+  it('registers a model once (admin only) with its policy, read back as registered', async () => {
+    const model = {
       economy,
       modelHash,
       uri: `blob:${modelHash}`,
-      kind: 'inference',
-    });
+      kind: 'inference' as const,
+      policy: argmax99,
+    };
+    const first = await registerModel(clients[ADMIN]!, model);
     expect(first.hash).toMatch(/^0x/);
-    const again = await registerModel(clients[ADMIN]!, {
-      economy,
-      modelHash,
-      uri: `blob:${modelHash}`,
-      kind: 'inference',
-    });
+    const again = await registerModel(clients[ADMIN]!, model);
     // The same key answers from the first transaction: nothing new is sent.
     expect(again.hash).toBe(first.hash);
+    expect(await readModel(clients[ADMIN]!, { economy, modelHash })).toMatchObject({
+      kind: 'inference',
+      uri: `blob:${modelHash}`,
+      policy: argmax99,
+    });
     const other = keccak256(toHex('not the admin'));
     await expect(
-      registerModel(clients[REQUESTER]!, { economy, modelHash: other, uri: 'blob:x', kind: 'inference' }),
+      registerModel(clients[REQUESTER]!, { ...model, modelHash: other, uri: 'blob:x' }),
     ).rejects.toThrow(/NotAdmin/);
+    // A rule without its figures is refused (an argmax policy that agrees on no rows checks nothing).
+    await expect(
+      registerModel(clients[ADMIN]!, {
+        ...model,
+        modelHash: keccak256(toHex('no figures')),
+        policy: policyOf({ rule: 'argmax' }),
+      }),
+    ).rejects.toThrow(/InvalidPolicy/);
   });
 
   it('an approval already large enough sends nothing; a transfer moves tokens', async () => {
@@ -185,6 +200,39 @@ describe('requester, validator and admin actions on a real anvil', () => {
         key: 'postJob:test:short',
       }),
     ).rejects.toThrow(/DeadlineOutOfRange/);
+    await expect(
+      postJob(clients[REQUESTER]!, {
+        economy,
+        kind: 'inference',
+        modelHash,
+        inputHash,
+        inputUri: 'blob:x',
+        fee: devnetParams.minFee - 1n,
+        deadlineS: devnetParams.minDeadlineS,
+        key: 'postJob:test:dust',
+      }),
+    ).rejects.toThrow(/FeeTooLow/);
+  });
+
+  it('a draw that keeps nobody re-seeds the job instead of reverting (DrawMissed)', async () => {
+    // The only provider posts this job itself, and a requester is never drawn for its own job.
+    const { jobId, block } = await postJob(clients[PROVIDER]!, {
+      economy,
+      kind: 'inference',
+      modelHash,
+      inputHash,
+      inputUri: 'blob:x',
+      fee: TOKEN,
+      deadlineS: devnetParams.minDeadlineS,
+      key: 'postJob:test:own',
+    });
+    await anvilControl(chain.rpcUrl).mine({ blocks: 1 });
+    const drawn = await assign(clients[REQUESTER]!, { economy, jobId, drawBlock: block });
+    expect(drawn).toMatchObject({ outcome: 'missed', provider: null });
+    const after = await readJob(clients[REQUESTER]!, { economy, jobId });
+    expect(after.status).toBe('Posted');
+    expect(after.drawBlock).toBe(drawn.nextDrawBlock);
+    expect(after.drawBlock).toBe(drawn.receipt!.blockNumber);
   });
 
   it('finalizes a submitted job after its challenge window; finalizing again sends nothing', async () => {
@@ -253,7 +301,7 @@ describe('requester, validator and admin actions on a real anvil', () => {
     expect(await claimable()).toBe(before + TOKEN); // the fee comes back to the requester
   });
 
-  it('cancels a job nobody was drawn for, 256 blocks after posting', async () => {
+  it('cancels a job nobody was drawn for, 256 blocks after its last draw block', async () => {
     const { jobId } = await postJob(clients[REQUESTER]!, {
       economy,
       kind: 'inference',
@@ -262,7 +310,6 @@ describe('requester, validator and admin actions on a real anvil', () => {
       inputUri: 'blob:x',
       fee: TOKEN,
       deadlineS: 30,
-      minScore: 999_999,
       key: 'postJob:test:unassignable',
     });
     await expect(cancelJob(clients[REQUESTER]!, { economy, jobId })).rejects.toThrow(/would fail/);
