@@ -58,13 +58,18 @@ describe('Economies', () => {
     expect(row('Bond needed')).toHaveTextContent('100 FLY50 OCRG20 FAST');
     expect(row('Fee per job')).toHaveTextContent('2.5 FLY − 5.0 %');
     expect(row('Emission per epoch')).toHaveTextContent('1,000 FLY / 10 min');
+    expect(row('Active stake')).toHaveTextContent('2,250 FLY400 OCRG60 FAST');
     expect(row('Active providers')).toHaveTextContent('12 best');
     expect(row('Slash rate')).toHaveTextContent('0.4 % best');
     expect(row('Unbonding period')).toHaveTextContent('2 min best');
     // Money in different tokens is never ranked.
     expect(row('Bond needed')).not.toHaveTextContent('best');
     // Per-machine estimates arrive from economies.estimate.
-    await waitFor(() => expect(row('Expected earnings')).toHaveTextContent('14.25 FLY15.52 OCRG1.4 FAST'));
+    await waitFor(() =>
+      expect(row('Expected earnings')).toHaveTextContent(
+        '14.25 FLYemission 0 FLY15.52 OCRGemission 1.08 OCRG1.4 FASTemission 0 FAST',
+      ),
+    );
     expect(row('Chance to miss a deadline')).toHaveTextContent('0.4 % best3 %15 %');
     expect(row('Your standing')).toHaveTextContent('serving');
   });
@@ -95,7 +100,10 @@ describe('Economies', () => {
     expect(within(risk).getByTestId('slash-day')).toHaveTextContent('57.6 OCRG per day');
     expect(within(risk).getByTestId('net-day')).toHaveTextContent('+314.88 OCRG per day');
     expect(risk).toHaveTextContent('that job’s collateral: 8 OCRG at today’s median fee');
-    expect(risk).toHaveTextContent('3 missed deadlines jail you for 10 min');
+    expect(within(risk).getByTestId('emission-share')).toHaveTextContent(
+      '1.08 OCRG per hour: this bond would be 11 % of the active stake',
+    );
+    expect(risk).toHaveTextContent('3 missed deadlines jail you for 5 min');
 
     await user.clear(bond);
     await user.type(bond, '40');

@@ -233,11 +233,12 @@ export class EarningsService {
         txHash: l.tx,
         jobId: l.args.jobId !== undefined ? String(l.args.jobId) : null,
       });
-    const totals = { fee: 0n, emission: 0n, allocation: 0n, withdrawal: 0n, slash: 0n };
+    const totals = { fee: 0n, emission: 0n, forfeit: 0n, allocation: 0n, withdrawal: 0n, slash: 0n };
     // Which events credit or debit this wallet, and under which argument it is named.
     const kinds: Record<string, [EarningsEvent['kind'], string, string]> = {
       JobFinalized: ['fee', 'provider', 'payout'],
       EmissionCredited: ['emission', 'provider', 'amount'],
+      EmissionForfeited: ['forfeit', 'provider', 'amount'],
       AllocationClaimed: ['allocation', 'account', 'amount'],
       Withdrawn: ['withdrawal', 'account', 'amount'],
       ProviderSlashed: ['slash', 'provider', 'amount'],
@@ -271,6 +272,8 @@ export class EarningsService {
         // Allocations are minted to the wallet, not credited; they count as earned all the same.
         lifetime: (totals.fee + totals.emission + totals.allocation + account.pendingEmission).toString(),
         slashed: totals.slash.toString(),
+        pendingEmission: account.pendingEmission.toString(),
+        forfeited: totals.forfeit.toString(),
       },
       history,
     };

@@ -8,15 +8,19 @@ export interface EstimateInputs {
   params: ChainParams;
   /** Tokens this provider would bond (base units). */
   bond: bigint;
-  /** The score it would declare (its latest benchmark), and that benchmark's spread in percent. */
-  score: number;
+  /** Its latest benchmark's spread in percent (the benchmark stays off-chain: it predicts run times). */
   spreadPct: number;
   /** Measured / predicted run time of live jobs (1 without history). */
   driftRatio: number;
   /** Typical run time of a job here on this machine, seconds (its own recent jobs, else a guess from the score). */
   runS: number;
-  /** Sum of bond (milli-tokens) × score over the other active providers (the draw tree less this provider). */
-  othersWeight: bigint;
+  /**
+   * Draw weight (bond in milli-tokens) of every other provider in each kind's tree: the tree's total less this
+   * provider's own leaf.
+   */
+  othersWeight: { inference: bigint; fineTune: bigint };
+  /** Bond earning emission now, less this provider's own (base units). */
+  othersStake: bigint;
   /** Share of the last week the node was up while providing (null: no record). */
   uptime: number | null;
   /** Emission of the current epoch (with any young-economy bonus). */
@@ -25,13 +29,16 @@ export interface EstimateInputs {
 }
 
 const ASSUMED_UPTIME = 0.99;
+const MILLI_TOKEN = 10n ** 15n;
 
 /**
  * What serving an economy would mean for this machine. The model, also given in `basis`:
- * - jobs/hour = the economy's posting rate over the last 24 h × this provider's share of the draw, bond × score
- *   over the active providers' total (what `assign` weighs by);
- * - earnings/hour = jobs/hour × median fee × (1 − protocol fee) + the epoch emission × epochs/hour × the same share
- *   (emissions follow finalized fees);
+ * - jobs/hour = the economy's posting rate of each job kind over the last 24 h × this provider's share of that
+ *   kind's draw, its bond over the total bond in the kind's tree (what `assign` weighs by);
+ * - fees/hour = jobs/hour × median fee × (1 − protocol fee);
+ * - emission/hour = the epoch emission × epochs/hour × bond / (active stake + bond): emission accrues to active
+ *   bonds by size, whatever the fees (a decline or a missed deadline gives up what accrued since the last
+ *   settlement);
  * - a job misses its deadline when it runs too slowly (run times taken as log-normal around the typical run time,
  *   stretched by live drift, with the benchmark's spread, against the median deadline) or when the node is away
  *   (one minus its uptime over the last week);
@@ -39,18 +46,26 @@ const ASSUMED_UPTIME = 0.99;
  */
 export function estimateEarnings(inputs: EstimateInputs): EconomyEstimate {
   const p = inputs.params;
-  const mine = (inputs.bond / 10n ** 15n) * BigInt(Math.max(1, Math.round(inputs.score)));
-  const total = inputs.othersWeight + mine;
-  const share = total > 0n ? Number((mine * 1_000_000n) / total) / 1_000_000 : 0;
-  const jobsPerHour = (inputs.recent.jobsLast24h / inputs.recent.windowS) * 3600 * share;
+  const mine = inputs.bond / MILLI_TOKEN;
+  const drawShare = (others: bigint) =>
+    others + mine > 0n ? Number((mine * 1_000_000n) / (others + mine)) / 1_000_000 : 0;
+  const windowH = inputs.recent.windowS / 3600;
+  const byKind = inputs.recent.jobsByKind;
+  const postedPerHour = inputs.recent.jobsLast24h / windowH;
+  const jobsPerHour =
+    (byKind.inference / windowH) * drawShare(inputs.othersWeight.inference) +
+    (byKind.fineTune / windowH) * drawShare(inputs.othersWeight.fineTune);
   const fee = inputs.recent.medianFee ?? 0n;
   const netFee = (fee * BigInt(10_000 - p.protocolFeeBps)) / 10_000n;
-  const perHourMilli = BigInt(Math.round(jobsPerHour * 1000));
-  const epochsPerHourMilli = BigInt(Math.round((3600 / p.epochLengthS) * 1000));
-  const shareMicro = BigInt(Math.round(share * 1_000_000));
-  const earnings =
-    (netFee * perHourMilli) / 1000n +
-    (inputs.emissionPerEpoch * epochsPerHourMilli * shareMicro) / 1_000_000_000n;
+  const fees = (netFee * BigInt(Math.round(jobsPerHour * 1000))) / 1000n;
+
+  // Only a bond at or above the minimum earns emission.
+  const stake = inputs.bond >= p.minBond ? inputs.bond : 0n;
+  const totalStake = inputs.othersStake + stake;
+  const shareMicro = totalStake > 0n ? (stake * 1_000_000n) / totalStake : 0n;
+  const emissionPerHour = (inputs.emissionPerEpoch * 3600n) / BigInt(p.epochLengthS);
+  const emission = (emissionPerHour * shareMicro) / 1_000_000n;
+  const earnings = fees + emission;
 
   const deadlineS = inputs.recent.medianDeadlineS ?? p.minDeadlineS;
   const typical = Math.max(0.001, inputs.runS * Math.max(1, inputs.driftRatio));
@@ -62,18 +77,24 @@ export function estimateEarnings(inputs: EstimateInputs): EconomyEstimate {
   const collateral = collateralByFee > p.minCollateral ? collateralByFee : p.minCollateral;
   const slashPerDay = (collateral * BigInt(Math.round(jobsPerHour * 24 * pMiss * 1_000_000))) / 1_000_000n;
 
+  const share = Number(shareMicro) / 1_000_000;
   const basis =
-    `${round(share * 100)} % of the draw (bond × score ${Math.round(inputs.score)} against the active providers) × ` +
-    `${round((inputs.recent.jobsLast24h / inputs.recent.windowS) * 3600)} jobs/h posted here lately, paid the median ` +
-    `fee less ${p.protocolFeeBps / 100} % plus that share of the epoch emission. A job misses its ${deadlineS} s ` +
-    `deadline if a run of about ${round(typical)} s (±${round(Math.max(5, inputs.spreadPct))} % benchmark spread` +
-    `${inputs.driftRatio > 1 ? `, ×${round(inputs.driftRatio)} live drift` : ''}) overruns it, or if the node is ` +
-    `away (uptime ${round(up * 100)} %${inputs.uptime === null ? ', assumed: no record yet' : ' over the last week'}).`;
+    `About ${round(jobsPerHour)} of the ${round(postedPerHour)} jobs/h posted here lately would be drawn for ` +
+    `this bond (the draw weighs bond alone, kind by kind), paid the median fee less ${p.protocolFeeBps / 100} %; ` +
+    `emission accrues to ${round(share * 100)} % of the active stake with this bond, whatever the fees. A ` +
+    `decline or a missed deadline gives up the emission accrued since the last settlement. A job misses its ` +
+    `${deadlineS} s deadline if a run of about ${round(typical)} s (±${round(Math.max(5, inputs.spreadPct))} % ` +
+    `benchmark spread${inputs.driftRatio > 1 ? `, ×${round(inputs.driftRatio)} live drift` : ''}) overruns it, or ` +
+    `if the node is away (uptime ${round(up * 100)} %` +
+    `${inputs.uptime === null ? ', assumed: no record yet' : ' over the last week'}).`;
   return {
     economyId: inputs.economyId,
     bond: inputs.bond.toString(),
     expectedJobsPerHour: jobsPerHour,
     expectedEarningsPerHour: earnings.toString(),
+    expectedFeesPerHour: fees.toString(),
+    expectedEmissionPerHour: emission.toString(),
+    emissionShare: share,
     deadlineMissProbability: pMiss,
     expectedSlashPerDay: slashPerDay.toString(),
     basis,

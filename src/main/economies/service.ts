@@ -89,7 +89,10 @@ export class EconomiesService {
       readEconomyStats({ publicClient: client }, { economy: id }),
       me ? readProvider({ publicClient: client }, { economy: id, account: me }) : null,
     ]);
-    const myTreeWeight = mine?.status === 'Active' ? (mine.bond / 10n ** 15n) * BigInt(mine.score) : 0n;
+    // This provider's own leaf and stake, if it serves here now: the estimate sets the bond asked about in their place.
+    const myLeaf = mine?.treeWeight ?? 0n;
+    const myKinds = mine?.kinds ?? 0;
+    const less = (total: bigint, own: bigint) => (total > own ? total - own : 0n);
     const latest = this.#o.benchmark.get().latest;
     const drift = this.#o.benchmark.get().drift;
     const score = latest?.score ?? 100;
@@ -97,11 +100,14 @@ export class EconomiesService {
       economyId: id,
       params: info.params,
       bond: bond ?? info.params.minBond,
-      score,
       spreadPct: latest?.spreadPct ?? 10,
       driftRatio: drift?.ratio ?? 1,
       runS: this.#o.typicalRunS() ?? 100 / Math.max(score, 1),
-      othersWeight: live.totalWeight > myTreeWeight ? live.totalWeight - myTreeWeight : 0n,
+      othersWeight: {
+        inference: less(live.inferenceWeight, myKinds & 1 ? myLeaf : 0n),
+        fineTune: less(live.fineTuneWeight, myKinds & 2 ? myLeaf : 0n),
+      },
+      othersStake: less(live.activeStake, mine?.stake ?? 0n),
       uptime: this.#o.uptime(),
       emissionPerEpoch: live.currentEmission,
       recent: this.#recent(id, info),

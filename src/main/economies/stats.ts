@@ -8,6 +8,8 @@ const DAY = 24 * 3600;
 /** What an economy's recent events say, for its stats and for estimates. */
 export interface EventStats {
   jobsLast24h: number;
+  /** The same by job kind: each kind is drawn from its own tree. */
+  jobsByKind: { inference: number; fineTune: number };
   finalizedLast24h: number;
   assignedLast24h: number;
   slashesLast24h: number;
@@ -28,6 +30,7 @@ export function eventStats(
   const from = now - DAY;
   const fees: bigint[] = [];
   const deadlines: number[] = [];
+  const byKind = { inference: 0, fineTune: 0 };
   let finalized = 0;
   let assigned = 0;
   let slashes = 0;
@@ -37,6 +40,8 @@ export function eventStats(
       case 'JobPosted':
         fees.push(big(l, 'fee'));
         deadlines.push(Number(l.args.deadlineS ?? 0));
+        if (Number(l.args.kind ?? 0) === 1) byKind.fineTune++;
+        else byKind.inference++;
         break;
       case 'JobFinalized':
         finalized++;
@@ -53,6 +58,7 @@ export function eventStats(
   deadlines.sort((a, b) => a - b);
   return {
     jobsLast24h: fees.length,
+    jobsByKind: byKind,
     finalizedLast24h: finalized,
     assignedLast24h: assigned,
     slashesLast24h: slashes,
@@ -73,5 +79,6 @@ export function toEconomyStats(live: ReadEconomyStatsReturnType, recent: EventSt
     emissionPerEpoch: live.currentEmission.toString(),
     slashRate: recent.assignedLast24h ? Math.min(1, recent.slashesLast24h / recent.assignedLast24h) : 0,
     treasury: live.treasury.toString(),
+    activeStake: live.activeStake.toString(),
   };
 }

@@ -15,16 +15,25 @@ export interface EconomyEarnings {
   /** Paid to this provider's claimable balance, not withdrawn yet. */
   claimable: Amount;
   withdrawn: Amount;
-  /** Everything ever credited: fees, emissions, fork allocation. */
+  /** Everything ever credited: fees, emissions (with what has accrued and is not settled yet), fork allocation. */
   lifetime: Amount;
   slashed: Amount;
+  /** Emission accrued to the bond and not settled yet: part of `claimable`, lost on a decline or a timeout. */
+  pendingEmission: Amount;
+  /** Emission given up by declines, timeouts and rejected results. */
+  forfeited: Amount;
 }
 
 export interface EarningsEvent {
   t: number;
   block: number;
   economyId: Address;
-  kind: 'fee' | 'emission' | 'allocation' | 'withdrawal' | 'slash';
+  /**
+   * `emission`: emission accrued to the bond, credited when the bond changed or on a withdrawal; `forfeit`: emission
+   * accrued since the last such credit and given up by a decline, a missed deadline or a rejected result (never
+   * credited, so it counts in no total).
+   */
+  kind: 'fee' | 'emission' | 'forfeit' | 'allocation' | 'withdrawal' | 'slash';
   amount: Amount;
   txHash: Hash;
   jobId: string | null;

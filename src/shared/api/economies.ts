@@ -30,6 +30,16 @@ export interface EconomyParams {
   /** Declines after which a job is refunded instead of re-drawn. */
   maxDeclines: number;
   validatorMinBond: Amount;
+  /** Smallest fee a job may carry. */
+  minFee: Amount;
+  /** Share of the validator stake that must vote on a challenge for the vote to count (else the result stands). */
+  quorumBps: number;
+  /** Share of a voter's weight locked by its vote, slashed if it voted against the outcome. */
+  voteSlashBps: number;
+  /** Share of a lost challenge's slash (after the burn) paid to the winning party; the rest to the winning voters. */
+  winnerShareBps: number;
+  /** Share of the challenge bond a validator forfeits for a challenge commitment it never reveals. */
+  commitFeeBps: number;
 }
 
 export interface EconomyStats {
@@ -43,6 +53,8 @@ export interface EconomyStats {
   /** Slashed jobs / assigned jobs over the last 24 h, 0..1. */
   slashRate: number;
   treasury: Amount;
+  /** Bond that earns emission now: the sum of the active providers' bonds (each at least the minimum bond). */
+  activeStake: Amount;
 }
 
 export type MembershipStatus = 'none' | 'active' | 'paused' | 'exiting' | 'exited' | 'jailed';
@@ -54,7 +66,8 @@ export interface Membership {
   /** SLA collateral locked by assigned jobs. */
   locked: Amount;
   free: Amount;
-  score: number;
+  /** Bond earning emission now: the whole bond while active and at least the minimum bond, else 0. */
+  stake: Amount;
   strikes: number;
   /** Unix seconds; set while exiting. */
   unbondingEndsAt: number | null;
@@ -86,7 +99,17 @@ export interface EconomyEstimate {
   economyId: Address;
   bond: Amount;
   expectedJobsPerHour: number;
+  /** Fees and emission together. */
   expectedEarningsPerHour: Amount;
+  /** The part from job fees (less the protocol fee). */
+  expectedFeesPerHour: Amount;
+  /**
+   * The part from emission, which accrues to active bonds by size alone: bond / (active stake + bond) × emission
+   * per hour (fees play no part).
+   */
+  expectedEmissionPerHour: Amount;
+  /** That share of the active stake, 0..1. */
+  emissionShare: number;
   /** Probability that a job assigned to this machine misses its deadline, 0..1. */
   deadlineMissProbability: number;
   expectedSlashPerDay: Amount;

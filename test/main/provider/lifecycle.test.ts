@@ -2,6 +2,7 @@ import type { Address } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
   EarningsReport,
+  EconomyEarnings,
   EconomyEstimate,
   EconomySummary,
   JobDetail,
@@ -49,16 +50,20 @@ describe(
       return market.post({ economy, modelHash, inputHash: input.hash, inputUri: input.uri, deadlineS: 30 });
     }
 
-    it('joins the genesis economy with a bond, declaring score, kinds and capacity', async () => {
+    it('joins the genesis economy with a bond, its job kinds and capacity (no score: the draw weighs bond)', async () => {
       const before = await p.call<ProviderState>('provider.get');
       expect(before.status).toBe('stopped');
       const joined = await p.call<LifecycleResult>('provider.join', {
         economyId: market.genesis.economy,
         bond: (200n * TOKEN).toString(),
       });
-      expect(joined.membership).toMatchObject({ bond: (200n * TOKEN).toString(), score: 100 });
+      expect(joined.membership.bond).toBe((200n * TOKEN).toString());
       // The switch is off: the node pauses the fresh registration on-chain at its next reconcile (maybe already).
       expect(['active', 'paused']).toContain(joined.membership.status);
+      // Only an active bond earns emission.
+      expect(joined.membership.stake).toBe(
+        joined.membership.status === 'active' ? joined.membership.bond : '0',
+      );
       expect(joined.txs.map((t) => t.label)).toContain('Register as a provider');
     });
 
@@ -105,7 +110,12 @@ describe(
       expect(estimate.bond).toBe((100n * TOKEN).toString());
       expect(estimate.deadlineMissProbability).toBeGreaterThan(0);
       expect(estimate.deadlineMissProbability).toBeLessThan(0.1);
-      expect(estimate.basis).toMatch(/of the draw/);
+      expect(estimate.basis).toMatch(/would be drawn for this bond/);
+      // Emission goes to active stake alone: this bond against the active stake (none active now: all of it).
+      expect(BigInt(estimate.expectedEarningsPerHour)).toBe(
+        BigInt(estimate.expectedFeesPerHour) + BigInt(estimate.expectedEmissionPerHour),
+      );
+      expect(estimate.emissionShare).toBeGreaterThan(0);
     });
 
     it('runs jobs in both economies to finalized, credits them and withdraws what they paid', async () => {
@@ -141,13 +151,22 @@ describe(
         ]),
       );
 
+      await p.node.onchain.feed.refresh();
       const report = await p.call<EarningsReport>('earnings.get');
       const fee = 2n * TOKEN;
       const genesis = report.economies.find((e) => e.economyId === market.genesis.economy)!;
       const forked = report.economies.find((e) => e.economyId === fork)!;
-      expect(BigInt(genesis.claimable)).toBe((3n * fee * 95n) / 100n);
-      expect(BigInt(forked.claimable)).toBe((3n * fee * 97n) / 100n);
-      expect(BigInt(forked.lifetime)).toBe((3n * fee * 97n) / 100n + 200n * TOKEN);
+      // Claimable = the fees + the emission accrued to the active bond: credited (at each pause, resume or bond
+      // change) or still accruing (pending).
+      const emission = (e: EconomyEarnings) =>
+        report.history
+          .filter((h) => h.kind === 'emission' && h.economyId === e.economyId)
+          .reduce((sum, h) => sum + BigInt(h.amount), BigInt(e.pendingEmission));
+      expect(emission(genesis)).toBeGreaterThan(0n);
+      expect(BigInt(genesis.claimable) - emission(genesis)).toBe((3n * fee * 95n) / 100n);
+      expect(BigInt(forked.claimable) - emission(forked)).toBe((3n * fee * 97n) / 100n);
+      expect(BigInt(forked.lifetime)).toBe((3n * fee * 97n) / 100n + 200n * TOKEN + emission(forked));
+      expect(forked.forfeited).toBe('0');
       expect(report.history.filter((h) => h.kind === 'fee')).toHaveLength(6);
       expect(report.totals).toHaveLength(2);
 
@@ -167,12 +186,16 @@ describe(
         economyId: 'all',
       });
       expect(out.txs).toHaveLength(2);
-      expect((await balance()) - before).toBe((3n * fee * 97n) / 100n);
+      // The withdrawal settles the emission accrued up to its block and pays it with the fees.
+      const paid = BigInt(out.txs.find((t) => t.economyId === fork)!.amount);
+      expect(paid).toBeGreaterThanOrEqual(BigInt(forked.claimable));
+      expect((await balance()) - before).toBe(paid);
+      await p.node.onchain.feed.refresh();
       const after = await p.call<EarningsReport>('earnings.get');
-      expect(after.economies.find((e) => e.economyId === fork)).toMatchObject({
-        claimable: '0',
-        withdrawn: ((3n * fee * 97n) / 100n).toString(),
-      });
+      const forkAfter = after.economies.find((e) => e.economyId === fork)!;
+      expect(forkAfter.withdrawn).toBe(paid.toString());
+      // All that is claimable again is emission accrued since the withdrawal.
+      expect(forkAfter.claimable).toBe(forkAfter.pendingEmission);
     });
 
     it('stops: pauses on-chain, and an assignment that comes before the pause lands is declined without a slash', async () => {

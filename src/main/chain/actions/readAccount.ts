@@ -8,12 +8,13 @@ export interface ReadAccountParameters {
 }
 
 export interface ReadAccountReturnType {
-  /** Withdrawable now, including a closed epoch's emission share not settled yet. */
+  /** Withdrawable now, including the emission accrued to its provider bond and not settled yet. */
   claimable: bigint;
-  /** Part of `claimable` that is an unsettled emission share. */
+  /**
+   * Part of `claimable` that is accrued emission not settled yet: credited (and minted) when the bond changes or on
+   * `withdraw`, forfeited by a decline, a timeout or a rejected result.
+   */
   pendingEmission: bigint;
-  workEpoch: bigint;
-  epochWork: bigint;
 }
 
 /**
@@ -35,7 +36,5 @@ export async function readAccount(
   return {
     claimable: a.claimable,
     pendingEmission: a.pendingEmission,
-    workEpoch: a.workEpoch,
-    epochWork: a.epochWork,
   };
 }

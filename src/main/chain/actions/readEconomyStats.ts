@@ -13,12 +13,19 @@ export interface ReadEconomyStatsReturnType {
   jobCount: bigint;
   totalBonded: bigint;
   treasury: bigint;
+  /** Emission credited to providers so far (minted when credited). */
+  emitted: bigint;
   currentEpoch: bigint;
-  currentEpochWork: bigint;
-  /** This epoch's emission (with any young-economy bonus). */
+  /** This epoch's emission (with any young-economy bonus), accrued second by second to the active stake. */
   currentEmission: bigint;
-  totalWeight: bigint;
+  /** Sum of the bonds that earn emission now (active providers at or above minBond). */
+  activeStake: bigint;
+  /** Sum of the draw weights (bonds in milli-tokens) of each job kind's tree. */
+  inferenceWeight: bigint;
+  fineTuneWeight: bigint;
   activeValidators: bigint;
+  /** Sum of the validators' vote weight. */
+  validatorStake: bigint;
 }
 
 /**
@@ -42,10 +49,13 @@ export async function readEconomyStats(
     jobCount: s.jobCount,
     totalBonded: s.totalBonded,
     treasury: s.treasury,
+    emitted: s.emitted,
     currentEpoch: s.currentEpoch,
-    currentEpochWork: s.currentEpochWork,
     currentEmission: s.currentEmission,
-    totalWeight: s.totalWeight,
+    activeStake: s.activeStake,
+    inferenceWeight: s.inferenceWeight,
+    fineTuneWeight: s.fineTuneWeight,
     activeValidators: s.activeValidators,
+    validatorStake: s.validatorStake,
   };
 }

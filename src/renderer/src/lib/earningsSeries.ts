@@ -31,6 +31,8 @@ export function earningsSeries(report: EarningsReport): TokenSeries[] {
   const out = new Map<string, TokenSeries>();
   const events = [...report.history].sort((a, b) => a.t - b.t || a.block - b.block);
   for (const ev of events) {
+    // Emission given up before it was ever credited was never part of what was earned: no point for it.
+    if (ev.kind === 'forfeit') continue;
     const token = tokenOf.get(ev.economyId.toLowerCase() as Address);
     if (!token) continue;
     let series = out.get(tokenKey(token));

@@ -7,6 +7,7 @@ import { useLive } from '../lib/api';
 import { earningsSeries } from '../lib/earningsSeries';
 import { toBigInt } from '../lib/money';
 import { EarningsChart } from './earnings/EarningsChart';
+import { EarningsHistory } from './earnings/EarningsHistory';
 import { EconomyEarningsTable } from './earnings/EconomyEarningsTable';
 import { TokenTotalsCard } from './earnings/TokenTotalsCard';
 import { WithdrawPanel } from './earnings/WithdrawPanel';
@@ -30,7 +31,7 @@ function EarningsView({ report }: { report: EarningsReport }) {
       <div className="stack">
         <Empty>
           No earnings yet. Join an economy and switch on Provide GPU: fees arrive as your results finalize,
-          and each epoch’s emission is shared by finalized work.
+          and emission accrues to your bond while you are active.
         </Empty>
         <Card title="Payout">
           <PayoutAddressForm current={report.payoutAddress} />
@@ -79,6 +80,11 @@ function EarningsView({ report }: { report: EarningsReport }) {
           series.map((s) => <EarningsChart key={s.token.address} series={s} />)
         )}
       </Card>
+      {report.history.length > 0 && (
+        <Card title="History">
+          <EarningsHistory history={report.history} economies={report.economies} />
+        </Card>
+      )}
       <Card title="Payout">
         <PayoutAddressForm current={report.payoutAddress} />
       </Card>

@@ -57,13 +57,18 @@ const rows: Row[] = [
   },
   {
     label: 'Emission per epoch',
-    hint: 'new tokens shared among providers by finalized work',
+    hint: 'new tokens shared among active providers by bond',
     cell: (e) => (
       <>
         <Amount value={e.stats.emissionPerEpoch} token={e.token} />{' '}
         <span className="muted">/ {formatDuration(e.params.epochLengthS)}</span>
       </>
     ),
+  },
+  {
+    label: 'Active stake',
+    hint: 'the bonds that share the emission now',
+    cell: (e) => <Amount value={e.stats.activeStake} token={e.token} />,
   },
   {
     label: 'Active providers',
@@ -83,11 +88,16 @@ const rows: Row[] = [
   },
   {
     label: 'Expected earnings / hour',
-    hint: 'for this machine, from its benchmark, at the minimum bond',
+    hint: 'for this machine at the minimum bond: fees from its draw share, emission from its stake share',
     cell: (e, est) =>
       // An estimate: two decimals say all it knows.
       estimateCell(est, (x) => (
-        <Amount value={x.expectedEarningsPerHour} token={e.token} maxFractionDigits={2} />
+        <>
+          <Amount value={x.expectedEarningsPerHour} token={e.token} maxFractionDigits={2} />
+          <div className="muted small">
+            emission <Amount value={x.expectedEmissionPerHour} token={e.token} maxFractionDigits={2} />
+          </div>
+        </>
       )),
   },
   {

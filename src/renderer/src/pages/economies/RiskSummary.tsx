@@ -30,6 +30,12 @@ export function RiskSummary({ economy, estimate }: { economy: EconomySummary; es
           <Amount value={estimate.expectedEarningsPerHour} token={token} /> per hour ·{' '}
           <Amount value={risk.earningsPerDay} token={token} /> per day
         </dd>
+        <dt>of which emission</dt>
+        <dd data-testid="emission-share">
+          <Amount value={estimate.expectedEmissionPerHour} token={token} /> per hour: this bond would be{' '}
+          {formatPercent(estimate.emissionShare)} of the active stake, and emission accrues to bonds by size,
+          whatever the fees; a decline or a missed deadline gives up what accrued since the last settlement
+        </dd>
         <dt>Chance a job misses its deadline</dt>
         <dd data-testid="miss-chance">
           {formatPercent(estimate.deadlineMissProbability)}
