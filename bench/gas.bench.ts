@@ -104,7 +104,7 @@ async function setup(log: (l: string) => void): Promise<Bench & { deployGas: num
   const walletClient = createWalletClient({ chain: foundry, transport, account, pollingInterval: 20 });
   const clients: DeployClients = { publicClient, walletClient };
   const d = await deployFactory(clients);
-  const deployGas = Number(d.gasUsed.module + d.gasUsed.economy + d.gasUsed.token);
+  const deployGas = Number(d.gasUsed.views + d.gasUsed.module + d.gasUsed.economy + d.gasUsed.token);
   const g = await createGenesis(clients, {
     factory: d.factory,
     name: 'Flywheel',
@@ -123,7 +123,12 @@ async function setup(log: (l: string) => void): Promise<Bench & { deployGas: num
     deployer: account.address,
     requester: addr(9_999_999),
   };
-  await send(b, b.deployer, b.economy, economyAbi, 'registerModel', [MODEL, 'ipfs://model', 0]);
+  await send(b, b.deployer, b.economy, economyAbi, 'registerModel', [
+    MODEL,
+    'ipfs://model',
+    0,
+    { rule: 2, maxAbsErrorE9: 0, maxRelErrorE9: 0, minAgreementBps: 9_900 },
+  ]);
   await fundAll(b, [b.requester], 10_000_000n * TOKEN);
   return { ...b, deployGas, genesisGas: Number(g.gasUsed) };
 }
@@ -142,7 +147,7 @@ async function fundAll(b: Bench, who: Address[], amount: bigint): Promise<void> 
   for (const h of hashes) await waitFor(b.publicClient, h, 'fund (bench)');
 }
 
-/** Registers providers [from, to) with varied bonds and scores, so the tree holds unequal weights. */
+/** Registers providers [from, to) with varied bonds, so the tree holds unequal weights. */
 async function addProviders(b: Bench, from: number, to: number): Promise<number[]> {
   const who = Array.from({ length: to - from }, (_, k) => addr(from + k));
   await fundAll(b, who, 1_000n * TOKEN);
@@ -150,9 +155,7 @@ async function addProviders(b: Bench, from: number, to: number): Promise<number[
   const hashes: Hash[] = [];
   for (const [k, p] of who.entries()) {
     const bond = 100n * TOKEN + BigInt((from + k) % 7) * 100n * TOKEN;
-    hashes.push(
-      await fire(b, p, b.economy, economyAbi, 'register', [bond, 50 + ((from + k) % 5) * 10, 3, 8]),
-    );
+    hashes.push(await fire(b, p, b.economy, economyAbi, 'register', [bond, 3, 8]));
   }
   await b.publicClient.request({ method: 'anvil_mine', params: [toHex(4)] } as never);
   await b.publicClient.request({ method: 'evm_setAutomine', params: [true] } as never);
@@ -171,7 +174,6 @@ async function postAndAssign(
     URI,
     10n * TOKEN,
     60,
-    0,
   ]);
   const id = await read<bigint>(b, 'jobCount');
   const assign = await send(b, b.requester, b.economy, economyAbi, 'assign', [id]);
@@ -321,7 +323,7 @@ const gas: Benchmark = {
         ),
       );
       const commit = await send(b, v1, b.economy, economyAbi, 'commitChallenge', [commitment]);
-      const reveal = await send(b, v1, b.economy, economyAbi, 'challenge', [c.id, salt]);
+      const reveal = await send(b, v1, b.economy, economyAbi, 'challenge', [c.id, salt, URI]);
       const vote = await send(b, v2, b.economy, economyAbi, 'vote', [c.id, true]);
       await b.test.increaseTime({ seconds: devnetParams.voteWindowS });
       const resolve = await send(b, b.requester, b.economy, economyAbi, 'resolveChallenge', [c.id]);
@@ -350,7 +352,7 @@ const gas: Benchmark = {
         better: 'lower',
         target: Math.floor(0.15 * b.deployGas),
         baseline: b.deployGas,
-        note: 'target ≤ 15 % of deploying the same contracts (economy, module, token) in full: the baseline',
+        note: 'target ≤ 15 % of deploying the same contracts (economy, module, views, token) in full: the baseline',
       });
       return figures;
     } finally {

@@ -197,7 +197,6 @@ async function joinEconomy(ctx: BootstrapContext, economy: BookEconomy, role: Ec
       await registerProvider(client, {
         economy: economy.id,
         bond,
-        score: p.score,
         kinds: ['inference', 'fine-tune'],
         capacity: PROVIDER_CAPACITY,
       });

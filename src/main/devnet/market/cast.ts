@@ -1,6 +1,5 @@
 /**
- * Who the demo market is: three simulated providers with their own anvil accounts, bonds and declared scores, and
- * how each behaves. They are real on-chain participants (registered, bonded, drawn, slashed); only their compute is
+ * Who the demo market is: three simulated providers with their own anvil accounts and bonds, and how each behaves. They are real on-chain participants (registered, bonded, drawn, slashed); only their compute is
  * simulated — see providers.ts.
  */
 import type { DevnetRole } from '../accounts';
@@ -17,8 +16,6 @@ export type Behaviour =
 export interface SimulatedProvider {
   name: string;
   role: DevnetRole;
-  /** Declared on-chain: lower than a typical machine's benchmark (100 on two EPYC cores), so the user's wins often. */
-  score: number;
   behaviour: Behaviour;
   /** Economies it serves; in a fork with a stake snapshot it bonds the allocation it claims there. */
   economies: EconomyRole[];
@@ -28,18 +25,16 @@ export const cast: readonly SimulatedProvider[] = [
   {
     name: 'Ada',
     role: 'providerAda',
-    score: 60,
     behaviour: 'honest',
     economies: ['genesis', 'low-fee', 'high-emission'],
   },
   {
     name: 'Babbage',
     role: 'providerBabbage',
-    score: 45,
     behaviour: 'sloppy',
     economies: ['genesis', 'high-emission'],
   },
-  { name: 'Curie', role: 'providerCurie', score: 50, behaviour: 'late', economies: ['genesis', 'low-fee'] },
+  { name: 'Curie', role: 'providerCurie', behaviour: 'late', economies: ['genesis', 'low-fee'] },
 ];
 
 /** How often a sloppy provider submits a wrong output, and a late one lets a deadline pass. */
@@ -48,11 +43,16 @@ export const MISBEHAVIOUR_RATE: { sloppy: number; late: number } = { sloppy: 0.2
 const TOKEN = 10n ** 18n;
 
 /**
- * What each simulated provider bonds (in a snapshot fork: its claimed allocation, topped up to this): twice the
- * minimum, so one slash does not take it under the minimum and out of the draw.
+ * What each simulated provider bonds (in a snapshot fork: its claimed allocation, topped up to this). The draw and
+ * the emission weigh bond alone, so this sets the user's share: a node that joins with the genesis minimum of 100
+ * has 100 of 460 tokens of bond there (about a fifth of the draws and of the emission; more in the forks, which two
+ * of the three serve). 20 over the minimum keeps one slash (5 to 10 tokens of collateral) from taking a provider out
+ * of the draw before it tops its bond up again.
  */
-export const PROVIDER_BOND = 200n * TOKEN;
+export const PROVIDER_BOND = 120n * TOKEN;
 
+/** Jobs a simulated provider takes at once: a slot stays taken until the job is final (challenge window). */
+export const PROVIDER_CAPACITY = 4;
 
 /** A validator of the demo market: its own account, bonded in every devnet economy (validator.ts). */
 export interface DemoValidatorIdentity {
@@ -72,5 +72,3 @@ export const validatorCast: readonly DemoValidatorIdentity[] = [
 
 /** Each validator's bond in every devnet economy: the validator minimum. */
 export const VALIDATOR_BOND = 100n * TOKEN;
-/** Jobs a simulated provider takes at once: a slot stays taken until the job is final (challenge window). */
-export const PROVIDER_CAPACITY = 4;

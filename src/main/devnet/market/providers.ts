@@ -25,9 +25,6 @@ import { cast, MISBEHAVIOUR_RATE, PROVIDER_BOND, type SimulatedProvider } from '
 import type { JobInfo } from './jobInfo';
 import type { MarketBlobs, ReferenceOutputs } from './references';
 
-/** A simulated provider whose bond fell under this (slashes) tops it up to its usual bond. */
-const TOP_UP_BELOW = (PROVIDER_BOND * 3n) / 4n;
-
 export interface ProviderCounts {
   submitted: number;
   wrong: number;
@@ -163,7 +160,7 @@ export class SimulatedProviders {
 
   /**
    * Keeps each simulated provider in the draw: out of jail once its cool-down is over, and its bond topped up after
-   * slashes (a bond under the economy's minimum carries no weight).
+   * each slash (a bond under the economy's minimum carries no weight, and a smaller bond a smaller share).
    */
   async #maintain(now: number, economies: readonly Address[]): Promise<void> {
     for (const who of cast) {
@@ -173,7 +170,7 @@ export class SimulatedProviders {
           const p = await readProvider(client, { economy, account: client.tx.address });
           if (p.status === 'None' || p.status === 'Exited') continue;
           if (p.status === 'Jailed' && p.jailedUntil <= now) await unjail(client, { economy });
-          if (p.bond < TOP_UP_BELOW) await addBond(client, { economy, amount: PROVIDER_BOND - p.bond });
+          if (p.bond < PROVIDER_BOND) await addBond(client, { economy, amount: PROVIDER_BOND - p.bond });
         } catch (err) {
           this.o.log.debug(`${who.name} could not keep up its standing`, {
             economy,
