@@ -16,7 +16,7 @@ export interface EventFeedOptions {
 }
 
 /** Events that describe the network itself and are kept however old. */
-const LINEAGE = new Set(['EconomyCreated', 'ModelRegistered', 'EpochClosed', 'AdminTransferred']);
+const LINEAGE = new Set(['EconomyCreated', 'ModelRegistered', 'AdminTransferred']);
 
 /** The addresses an event names (provider, account, requester, …). */
 function names(log: StoredLog): string[] {
