@@ -2,15 +2,19 @@
 pragma solidity ^0.8.28;
 
 import {EconomyFixture} from "./lib/EconomyFixture.sol";
+import {Vm} from "./lib/Test.sol";
 import {Economy} from "../src/Economy.sol";
 import {IEconomyEvents} from "../src/interfaces/IEconomyEvents.sol";
-import {AccountView, JobStatus, JobView, ProviderView} from "../src/interfaces/EconomyTypes.sol";
+import {AccountView, JobStatus, JobView, ProviderStatus, ProviderView} from "../src/interfaces/EconomyTypes.sol";
 
 /// @notice A job's life through every function of the market, with every refusal.
 contract JobsTest is EconomyFixture {
     uint256 internal constant FEE = 10 * TOKEN;
     uint256 internal constant COLLATERAL = 20 * TOKEN; // max(2 × fee, 5)
     address internal p;
+
+    /// @dev Shown by `forge test -vv` under "Logs".
+    event log_named_uint(string key, uint256 val);
 
     function setUp() public override {
         super.setUp();
@@ -200,12 +204,20 @@ contract JobsTest is EconomyFixture {
         assertEq(second, first == p ? q : p, "the other provider");
     }
 
+    /// @dev Assigns `id` from each next block until a draw keeps someone (a call may end in DrawMissed: every release
+    /// counts as an increase, and a draw landing on a provider that freed collateral after the seed is re-seeded).
+    function assignUntilDrawn(uint256 id) internal returns (address drawn) {
+        for (uint256 tries; tries < 16 && status(id) == JobStatus.Posted; tries++) assignNow(id);
+        drawn = eco.job(id).provider;
+        assertTrue(drawn != address(0), "assigned within 16 blocks");
+    }
+
     function test_decline_refundsAfterMaxDeclines() public {
         addProvider("q", 1_000 * TOKEN);
         addProvider("r", 1_000 * TOKEN);
         uint256 id = post(FEE);
         for (uint256 i; i < 3; i++) {
-            address drawn = assignNow(id);
+            address drawn = assignUntilDrawn(id);
             vm.prank(drawn);
             eco.declineJob(id, uint8(i + 1));
         }
@@ -268,29 +280,261 @@ contract JobsTest is EconomyFixture {
         eco.submitResult(id, OUTPUT, "u");
     }
 
+    /// @dev Rule (v2 accept step): only an accepted job is slashed when its deadline passes (a job never accepted is
+    /// a no-show instead, see below); before the deadline an accepted job cannot be reported.
     function test_reportTimeout_slashesCollateralAndRedraws() public {
         uint256 id = post(FEE);
         assignNow(id);
+        vm.expectEmit(address(eco));
+        emit IEconomyEvents.JobAccepted(id, p);
+        accept(id);
+        assertTrue(eco.job(id).accepted, "accepted");
         uint256 deadline = block.timestamp + DEADLINE;
         vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.DeadlineNotReached.selector, id, deadline));
         eco.reportTimeout(id);
         vm.warp(deadline + 1);
         vm.expectEmit(address(eco));
-        emit IEconomyEvents.ProviderSlashed(p, id, COLLATERAL, 10 * TOKEN, 10 * TOKEN, 0, 0, 0);
+        // Half of the collateral (10) would exceed fee / maxDeclines: the requester gets a third of its fee.
+        uint256 toRequester = FEE / 3;
+        emit IEconomyEvents.ProviderSlashed(p, id, COLLATERAL, toRequester, COLLATERAL - toRequester, 0, 0, 0);
         vm.prank(makeAddr("anyone"));
         eco.reportTimeout(id);
         ProviderView memory v = providerOf(p);
         assertEq(v.bond, 980 * TOKEN, "collateral slashed");
         assertEq(v.locked, 0, "nothing locked");
         assertEq(v.strikes, 1, "a strike");
-        assertEq(eco.claimable(requester), 10 * TOKEN, "half to the requester");
-        assertEq(eco.treasury(), 10 * TOKEN, "half to the treasury");
+        assertEq(eco.claimable(requester), toRequester, "fee / maxDeclines to the requester");
+        assertEq(eco.treasury(), COLLATERAL - toRequester, "the rest to the treasury");
         assertEq(eco.totalBonded(), 980 * TOKEN, "total bonded");
         JobView memory j = eco.job(id);
         assertEq(uint256(j.status), uint256(JobStatus.Posted), "drawn again");
         assertTrue(eco.isExcluded(id, p), "without the provider that timed out");
         vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.WrongJobStatus.selector, id, 1));
         eco.reportTimeout(id);
+    }
+
+    // ─── the accept step ───────────────────────────────────────────────────────────────────────────────────────
+
+    /// @dev Only the assigned provider accepts, only an Assigned job, and only inside the accept window (20 s from
+    /// the assignment, its last second included); accepting twice changes nothing.
+    function test_acceptJob_onlyTheProviderInsideTheWindow() public {
+        uint256 id = post(FEE);
+        vm.prank(p);
+        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.WrongJobStatus.selector, id, 1));
+        eco.acceptJob(id);
+        assignNow(id);
+        assertFalse(eco.job(id).accepted, "not accepted on assignment");
+        vm.prank(requester);
+        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.NotJobProvider.selector, id, requester));
+        eco.acceptJob(id);
+        address q = addProvider("q", 1_000 * TOKEN);
+        vm.prank(q);
+        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.NotJobProvider.selector, id, q));
+        eco.acceptJob(id);
+        uint256 closes = eco.job(id).acceptWindowEndsAt;
+        assertEq(closes, block.timestamp + 20, "accept window: 20 s");
+        vm.warp(closes + 1);
+        vm.prank(p);
+        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.AcceptWindowClosed.selector, id, closes));
+        eco.acceptJob(id);
+        vm.warp(closes); // the window's last second
+        vm.expectEmit(address(eco));
+        emit IEconomyEvents.JobAccepted(id, p);
+        vm.prank(p);
+        eco.acceptJob(id);
+        assertTrue(eco.job(id).accepted, "accepted");
+        vm.recordLogs();
+        vm.prank(p);
+        eco.acceptJob(id);
+        assertEq(vm.getRecordedLogs().length, 0, "a second accept is a no-op");
+        // Accepted: the job is no no-show; only a missed deadline can be reported now.
+        vm.warp(closes + 1);
+        uint256 deadline = eco.job(id).deadline;
+        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.DeadlineNotReached.selector, id, deadline));
+        eco.reportTimeout(id);
+    }
+
+    /// @dev A result submitted inside the accept window is the answer itself: no accept is needed, and the job can no
+    /// longer be reported (no-show or timeout).
+    function test_submitInsideTheAcceptWindowNeedsNoAccept() public {
+        uint256 id = post(FEE);
+        assignNow(id);
+        vm.warp(block.timestamp + 10);
+        submit(id);
+        assertFalse(eco.job(id).accepted, "never accepted");
+        vm.warp(block.timestamp + 60);
+        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.WrongJobStatus.selector, id, 3));
+        eco.reportTimeout(id);
+        eco.finalize(id);
+        assertEq(uint256(status(id)), uint256(JobStatus.Finalized), "finalized and paid");
+        assertEq(eco.accountOf(p).claimable - eco.accountOf(p).pendingEmission, 9.5e18, "fee less the protocol fee");
+        assertEq(providerOf(p).bond, 1_000 * TOKEN, "no slash");
+        assertEq(providerOf(p).strikes, 0, "no strike");
+    }
+
+    /// @dev Rule (v2): a job neither accepted nor answered inside its accept window is a no-show. reportTimeout
+    /// (anyone, once the window is over) releases the collateral with no slash, no strike and no forfeit, emits
+    /// JobNoShow, and re-draws the job without that provider (it counts toward maxDeclines like a decline): a node
+    /// that is simply gone is never slashed for being away.
+    function test_noShow_releasesCollateralUnslashedAndRedrawsWithoutTheProvider() public {
+        address q = addProvider("q", 1_000 * TOKEN);
+        uint256 id = post(FEE);
+        address gone = assignNow(id);
+        address other = gone == p ? q : p;
+        uint256 closes = eco.job(id).acceptWindowEndsAt;
+        vm.warp(closes);
+        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.DeadlineNotReached.selector, id, closes));
+        eco.reportTimeout(id);
+        vm.warp(closes + 1);
+        uint256 owed = eco.claimable(gone); // emission accrued so far: kept
+        uint256 supply = tok.totalSupply();
+        vm.expectEmit(address(eco));
+        emit IEconomyEvents.JobNoShow(id, gone, 1);
+        vm.recordLogs();
+        vm.prank(makeAddr("anyone"));
+        eco.reportTimeout(id);
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        for (uint256 i; i < logs.length; i++) {
+            bytes32 t = logs[i].topics[0];
+            assertTrue(t != IEconomyEvents.ProviderSlashed.selector, "no slash");
+            assertTrue(t != IEconomyEvents.Strike.selector, "no strike");
+            assertTrue(t != IEconomyEvents.EmissionForfeited.selector, "no forfeit");
+            assertTrue(t != IEconomyEvents.JobTimedOut.selector, "not a timeout");
+        }
+        ProviderView memory v = providerOf(gone);
+        assertEq(v.bond, 1_000 * TOKEN, "bond whole");
+        assertEq(v.locked, 0, "collateral released");
+        assertEq(v.activeJobs, 0, "slot freed");
+        assertEq(v.strikes, 0, "no strike");
+        assertEq(v.noShows, 1, "one no-show");
+        assertEq(uint256(v.status), uint256(ProviderStatus.Active), "still active (one no-show)");
+        assertEq(eco.claimable(gone), owed, "its emission kept");
+        assertEq(eco.claimable(requester), 0, "the requester is owed nothing: the job is simply drawn again");
+        assertEq(eco.treasury(), 0, "nothing to the treasury");
+        assertEq(tok.totalSupply(), supply, "nothing burned");
+        JobView memory j = eco.job(id);
+        assertEq(uint256(j.status), uint256(JobStatus.Posted), "drawn again");
+        assertEq(j.declines, 1, "counts toward maxDeclines");
+        assertFalse(j.accepted, "the next assignment starts unaccepted");
+        assertTrue(eco.isExcluded(id, gone), "without the provider that did not show");
+        assertEq(assignUntilDrawn(id), other, "the other provider");
+    }
+
+    /// @dev Lets `who` (drawn for a fresh job) miss the accept window and reports the no-show; returns the job.
+    function noShow(address who) internal returns (uint256 id) {
+        id = post(FEE);
+        assertEq(assignUntilDrawn(id), who, "drawn");
+        vm.warp(eco.job(id).acceptWindowEndsAt + 1);
+        eco.reportTimeout(id);
+        vm.roll(block.number + 1);
+    }
+
+    /// @dev Rule (v2): after three no-shows in a row the provider is paused on-chain (lazy leave, ProviderPaused): a
+    /// node that is gone stops being drawn, and nobody is slashed. Paused, it is never drawn again until it resumes.
+    function test_noShow_threeInARowPauseTheProvider() public {
+        noShow(p);
+        noShow(p);
+        assertEq(providerOf(p).noShows, 2, "two in a row");
+        uint256 id = post(FEE);
+        assignNow(id);
+        vm.warp(eco.job(id).acceptWindowEndsAt + 1);
+        vm.expectEmit(address(eco));
+        emit IEconomyEvents.JobNoShow(id, p, 3);
+        vm.expectEmit(address(eco));
+        emit IEconomyEvents.ProviderPaused(p);
+        eco.reportTimeout(id);
+        ProviderView memory v = providerOf(p);
+        assertEq(uint256(v.status), uint256(ProviderStatus.Paused), "paused");
+        assertEq(v.bond, 1_000 * TOKEN, "never slashed");
+        assertEq(v.strikes, 0, "never struck");
+        assertEq(v.weight, 0, "out of the draw");
+        assertEq(v.stake, 0, "no emission while paused");
+        assertEq(v.lastIncreaseBlock, block.number, "the block it left");
+        // With an honest provider in the draw, the paused one is never drawn again.
+        address q = addProvider("q", 1_000 * TOKEN);
+        vm.roll(block.number + 1);
+        for (uint256 i; i < 20; i++) {
+            uint256 next = post(FEE);
+            assertEq(assignUntilDrawn(next), q, "never the paused provider");
+            vm.prank(q);
+            eco.declineJob(next, 1); // frees q's slot; the job goes on without q (and finds nobody: p is paused)
+            vm.roll(block.number + 1);
+        }
+        assertEq(providerOf(p).treeWeight, 0, "its leaves pruned by a draw that landed on them");
+    }
+
+    /// @dev The run of no-shows resets on an accept, on a finalized job of the provider's, and on resume.
+    function test_noShows_resetByAcceptFinalizeAndResume() public {
+        noShow(p);
+        noShow(p);
+        assertEq(providerOf(p).noShows, 2, "two");
+        uint256 id = post(FEE);
+        assignNow(id);
+        accept(id);
+        assertEq(providerOf(p).noShows, 0, "reset by an accept");
+        submit(id);
+        noShow(p);
+        noShow(p);
+        assertEq(providerOf(p).noShows, 2, "two again");
+        vm.warp(block.timestamp + 60);
+        eco.finalize(id); // the accepted job above, delivered
+        assertEq(providerOf(p).noShows, 0, "reset by a finalized job");
+        id = post(FEE);
+        assignNow(id);
+        submit(id); // answered inside the window: not a no-show, but no reset until it finalizes
+        noShow(p);
+        noShow(p);
+        assertEq(providerOf(p).noShows, 2, "a submitted result does not reset the run");
+        noShow(p);
+        assertEq(uint256(providerOf(p).status), uint256(ProviderStatus.Paused), "paused at three");
+        assertEq(providerOf(p).noShows, 3, "three");
+        vm.prank(p);
+        eco.resume();
+        assertEq(providerOf(p).noShows, 0, "reset by resume");
+        noShow(p);
+        assertEq(providerOf(p).noShows, 1, "a fresh run");
+        assertEq(uint256(providerOf(p).status), uint256(ProviderStatus.Active), "active");
+    }
+
+    /// @dev A killed node (never answering again) across 10 assignments: each is a no-show, re-drawn to the honest
+    /// provider, which delivers; every third no-show pauses the dead node, whose operator restarts the app, which
+    /// resumes and dies again. It loses no bond, gets no strike and is never jailed (with v1's rule it would have
+    /// lost 3 collaterals and been jailed by the third assignment).
+    function test_noShow_aKilledNodeLosesNoBondAcrossTenAssignments() public {
+        address q = addProvider("honest q", 1_000 * TOKEN);
+        uint256 assignments;
+        uint256 pauses;
+        uint256 jobs;
+        while (assignments < 10) {
+            uint256 id = post(FEE);
+            jobs++;
+            address drawn = assignUntilDrawn(id);
+            if (drawn == p) {
+                assignments++;
+                vm.warp(eco.job(id).acceptWindowEndsAt + 1);
+                eco.reportTimeout(id);
+                assertEq(providerOf(p).bond, 1_000 * TOKEN, "no slash");
+                if (providerOf(p).status == ProviderStatus.Paused) {
+                    pauses++;
+                    vm.prank(p);
+                    eco.resume(); // the app restarts, resumes, and dies again
+                }
+                assertEq(assignUntilDrawn(id), q, "re-drawn to the honest provider");
+            }
+            submit(id);
+            vm.warp(block.timestamp + 60);
+            eco.finalize(id);
+            vm.roll(block.number + 1);
+        }
+        emit log_named_uint("killed node: jobs posted", jobs);
+        emit log_named_uint("killed node: assignments it let pass", assignments);
+        emit log_named_uint("killed node: times paused", pauses);
+        ProviderView memory v = providerOf(p);
+        assertEq(v.bond, 1_000 * TOKEN, "no bond lost");
+        assertEq(v.strikes, 0, "no strike");
+        assertEq(pauses, 3, "paused after the 3rd, 6th and 9th");
+        assertEq(eco.treasury(), jobs * 0.5e18, "the treasury took only protocol fees");
+        assertEq(uint256(v.status), uint256(ProviderStatus.Active), "never jailed");
     }
 
     function test_finalize_paysTheProviderAndTheTreasury() public {
@@ -360,18 +604,42 @@ contract JobsTest is EconomyFixture {
         eco.cancelJob(id);
     }
 
-    /// @dev Rule (v2): the requester's share of a timeout slash is capped at the job's fee, so a requester never
-    /// earns more from a provider's miss than it paid; the rest goes to the treasury.
+    /// @dev Rule (v2, accept step): the requester's share of a timeout slash is capped at fee / maxDeclines per
+    /// timeout (it was capped at the fee): a job can time out up to maxDeclines times before it is refunded, so
+    /// its compensation in all never exceeds its fee. The rest goes to the treasury.
     function test_reportTimeout_requesterShareIsCappedAtTheFee() public {
         uint256 id = post(TOKEN); // collateral = max(2 × 1, 5) = 5; half of it (2.5) would exceed the fee
         assignNow(id);
+        accept(id);
         vm.warp(block.timestamp + DEADLINE + 1);
+        uint256 cap = TOKEN / 3; // fee / maxDeclines
         vm.expectEmit(address(eco));
-        emit IEconomyEvents.ProviderSlashed(p, id, 5 * TOKEN, TOKEN, 4 * TOKEN, 0, 0, 0);
+        emit IEconomyEvents.ProviderSlashed(p, id, 5 * TOKEN, cap, 5 * TOKEN - cap, 0, 0, 0);
         eco.reportTimeout(id);
-        assertEq(eco.claimable(requester), TOKEN, "the fee, no more");
-        assertEq(eco.treasury(), 4 * TOKEN, "the rest to the treasury");
+        assertEq(eco.claimable(requester), cap, "a third of the fee, no more");
+        assertEq(eco.treasury(), 5 * TOKEN - cap, "the rest to the treasury");
         assertEq(providerOf(p).bond, 995 * TOKEN, "the whole collateral slashed");
+    }
+
+    /// @dev A job that times out on every one of its maxDeclines draws: the requester's compensation over all of
+    /// them is at most its fee (then the fee itself is refunded), so timeouts never pay a requester more than a
+    /// delivered job would have cost it.
+    function test_reportTimeout_repeatedTimeoutsCompensateAtMostTheFee() public {
+        addProvider("q", 1_000 * TOKEN);
+        addProvider("r", 1_000 * TOKEN);
+        uint256 fee = 2 * TOKEN; // collateral 5, half 2.5: uncapped, three timeouts would pay 7.5
+        uint256 id = post(fee);
+        for (uint256 i; i < 3; i++) {
+            assignUntilDrawn(id);
+            accept(id);
+            vm.warp(block.timestamp + DEADLINE + 1);
+            eco.reportTimeout(id);
+        }
+        assertEq(uint256(status(id)), uint256(JobStatus.Refunded), "refunded after three timeouts");
+        uint256 compensation = eco.claimable(requester) - fee;
+        emit log_named_uint("compensation for three timeouts of a 2-token job (wei)", compensation);
+        assertEq(compensation, 3 * (fee / 3), "a third of the fee per timeout");
+        assertLe(compensation, fee, "never more than the fee in all");
     }
 
     /// @dev Rule (v2): block numbers and timestamps are stored in 48 bits. A job posted, assigned, submitted and

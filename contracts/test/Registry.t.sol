@@ -231,10 +231,12 @@ contract RegistryTest is EconomyFixture {
         eco.withdrawBond(stranger);
     }
 
-    /// @dev Posts a job, draws `p` (the only drawable provider), lets the deadline pass and reports the timeout.
+    /// @dev Posts a job, draws `p` (the only drawable provider), has it accept (only an accepted job is slashed on a
+    /// timeout; one never accepted is a no-show), lets the deadline pass and reports the timeout.
     function timeOut(address p) internal returns (uint256 id) {
         id = post(10 * TOKEN);
         assertEq(assignNow(id), p, "drawn");
+        accept(id);
         vm.warp(block.timestamp + DEADLINE + 1);
         eco.reportTimeout(id);
         vm.roll(block.number + 1);
@@ -246,6 +248,7 @@ contract RegistryTest is EconomyFixture {
         timeOut(p);
         uint256 id = post(10 * TOKEN);
         assignNow(id);
+        accept(id);
         vm.warp(block.timestamp + DEADLINE + 1);
         vm.expectEmit(address(eco));
         emit IEconomyEvents.ProviderJailed(p, block.timestamp + 300);
@@ -348,6 +351,7 @@ contract RegistryTest is EconomyFixture {
         assertEq(v.strikes, 3, "strikes kept");
         uint256 id = post(10 * TOKEN);
         assignNow(id);
+        accept(id);
         vm.warp(block.timestamp + DEADLINE + 1);
         vm.expectEmit(address(eco));
         emit IEconomyEvents.Strike(p, id, 4);
@@ -364,6 +368,7 @@ contract RegistryTest is EconomyFixture {
         address p = addProvider("p", 100 * TOKEN);
         uint256 id = post(10 * TOKEN);
         assignNow(id);
+        accept(id);
         vm.warp(block.timestamp + DEADLINE + 1);
         eco.reportTimeout(id);
         assertEq(providerOf(p).treeWeight, 0, "bond 80 < minBond 100: not drawable");

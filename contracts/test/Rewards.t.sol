@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {EconomyFixture} from "./lib/EconomyFixture.sol";
+import {Vm} from "./lib/Test.sol";
 import {EconomyToken} from "../src/EconomyToken.sol";
 import {IEconomy} from "../src/interfaces/IEconomy.sol";
 import {IEconomyEvents} from "../src/interfaces/IEconomyEvents.sol";
@@ -9,7 +10,7 @@ import {AccountView, ProviderStatus, StatsView} from "../src/interfaces/EconomyT
 import {ParamOverrides} from "../src/lib/EconomyParams.sol";
 
 /// @notice Rewards: emission accrued second by second to Active providers' bonds (pro rata to stake, never to fees),
-/// settled and minted when a provider's stake changes or it withdraws, forfeited by declines and timeouts; the
+/// settled and minted when a provider's stake changes or it withdraws, forfeited by timeouts (never by a decline); the
 /// bootstrap bonus of young economies; fees, timeout compensation, treasury and admin.
 ///
 /// Devnet numbers: epochs of 600 s; 1,000 tokens per epoch plus a bootstrap bonus of 100 % in epoch 0 that decays
@@ -169,7 +170,7 @@ contract RewardsTest is EconomyFixture {
         assertApproxEqAbs(eco.emitted(), all, DUST, "someone was active throughout: all of it credited");
     }
 
-    /// Jailed time earns nothing: three timeouts (each forfeiting what accrued) jail the worker; the idle provider
+    /// Jailed time earns nothing: three timeouts of accepted jobs (each forfeiting what accrued) jail the worker; the idle provider
     /// takes the whole emission until the worker unjails, then they share it by bond again.
     function test_emission_jailedTimeEarnsNothing() public {
         (address worker, address idle) = workerAndIdle(1_000 * TOKEN);
@@ -178,6 +179,7 @@ contract RewardsTest is EconomyFixture {
             address drawn;
             (ids[i], drawn) = assigned(10 * TOKEN);
             assertEq(drawn, worker, "the worker");
+            accept(ids[i]); // only an accepted job is slashed (and forfeits) when it times out
         }
         uint256 missedAt = t0 + DEADLINE + 1;
         vm.warp(missedAt);
@@ -338,36 +340,43 @@ contract RewardsTest is EconomyFixture {
 
     // ─── forfeits and settlement ───────────────────────────────────────────────────────────────────────────────
 
-    /// A decline forfeits the emission accrued since the last settlement, and so does a timeout; neither is minted
-    /// or passed to anyone else. Withdraw settles and pays what accrued since.
-    function test_emission_declineAndTimeoutForfeitWithdrawPays() public {
+    /// Rule (v2, accept step): a timeout forfeits the emission accrued since the last settlement, but a decline no
+    /// longer does (it was forfeited too). A decline is the honest answer to a job a node cannot run (its input is
+    /// unreachable, its hardware busy); charging it let a requester with a dark input cost every drawn provider its
+    /// unsettled emission at no cost to itself, and a provider that declines everything still earns only its
+    /// bond's emission and no fees (less than serving). Forfeits are neither minted nor passed to anyone else;
+    /// withdraw settles and pays what accrued since.
+    function test_emission_timeoutForfeitsDeclineDoesNotWithdrawPays() public {
         (address worker, address idle) = workerAndIdle(1_000 * TOKEN);
         vm.warp(t0 + 200);
         (uint256 first, ) = assigned(10 * TOKEN);
-        uint256 lost1 = pending(worker);
-        assertApproxEqAbs(lost1, eco.emissionBetween(t0, t0 + 200) / 2, DUST, "half of the first 200 s");
+        uint256 accrued = pending(worker);
+        assertApproxEqAbs(accrued, eco.emissionBetween(t0, t0 + 200) / 2, DUST, "half of the first 200 s");
         uint256 idleBefore = pending(idle);
-        vm.expectEmit(address(eco));
-        emit IEconomyEvents.EmissionForfeited(worker, lost1);
+        vm.recordLogs();
         vm.prank(worker);
         eco.declineJob(first, 1);
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        for (uint256 i; i < logs.length; i++) {
+            assertTrue(logs[i].topics[0] != IEconomyEvents.EmissionForfeited.selector, "a decline forfeits nothing");
+        }
+        assertEq(pending(worker), accrued, "still accrued to the worker");
+        assertEq(pending(idle), idleBefore, "the idle provider unaffected");
+        // A timeout of an accepted job forfeits everything accrued since the last settlement (here: since t0).
+        vm.warp(t0 + 300);
+        (uint256 second, address drawn) = assigned(10 * TOKEN);
+        assertEq(drawn, worker, "the worker again");
+        accept(second);
+        vm.warp(t0 + 300 + DEADLINE + 1);
+        uint256 lost = pending(worker);
+        assertApproxEqAbs(lost, eco.emissionBetween(t0, block.timestamp) / 2, DUST, "half of everything so far");
+        vm.expectEmit(address(eco));
+        emit IEconomyEvents.EmissionForfeited(worker, lost);
+        eco.reportTimeout(second);
         assertEq(pending(worker), 0, "forfeited");
         assertEq(eco.claimable(worker), 0, "nothing credited");
         assertEq(eco.emitted(), 0, "nothing minted");
         assertEq(tok.totalSupply(), SUPPLY, "supply unchanged");
-        assertEq(pending(idle), idleBefore, "not passed to the other provider either");
-        // A timeout forfeits what accrued since the decline.
-        vm.warp(t0 + 300);
-        (uint256 second, address drawn) = assigned(10 * TOKEN);
-        assertEq(drawn, worker, "the worker again");
-        vm.warp(t0 + 300 + DEADLINE + 1);
-        uint256 lost2 = pending(worker);
-        assertApproxEqAbs(lost2, eco.emissionBetween(t0 + 200, block.timestamp) / 2, DUST, "half since the decline");
-        vm.expectEmit(address(eco));
-        emit IEconomyEvents.EmissionForfeited(worker, lost2);
-        eco.reportTimeout(second);
-        assertEq(pending(worker), 0, "forfeited again");
-        assertEq(eco.emitted(), 0, "still nothing minted");
         // From here the worker (980 after the slash) earns and withdraws.
         uint256 from = block.timestamp;
         vm.warp(t0 + EPOCH + 100);
@@ -428,36 +437,45 @@ contract RewardsTest is EconomyFixture {
 
     // ─── timeouts ──────────────────────────────────────────────────────────────────────────────────────────────
 
-    /// A timeout's compensation to the requester is capped at the job's fee: a min-fee job locking the minimum
-    /// collateral would otherwise pay its requester 25 times the fee. The rest goes to the treasury.
+    /// A timeout's compensation to the requester is capped at fee / maxDeclines (v2, accept step; it was the fee):
+    /// a job can time out maxDeclines times before it is refunded, so its compensation in all never exceeds its
+    /// fee, and a min-fee job locking the minimum collateral cannot pay its requester many times the fee. The rest
+    /// goes to the treasury.
     function test_timeout_requesterShareCappedAtTheFee() public {
         (address worker, ) = workerAndIdle(1_000 * TOKEN);
         uint256 minFee = eco.params().minFee;
         assertEq(minFee, TOKEN / 10, "0.1-token minimum fee");
+        assertEq(eco.params().maxDeclines, 3, "three draws per job");
         (uint256 id, ) = assigned(minFee);
+        accept(id);
         assertEq(eco.job(id).collateral, 5 * TOKEN, "the minimum collateral, 50 times the fee");
         vm.warp(block.timestamp + DEADLINE + 1);
+        // Half of 5 would be 2.5; the requester gets a third of its 0.1 fee, the treasury the rest.
+        uint256 c1 = minFee / 3;
         vm.expectEmit(address(eco));
-        // Half of 5 would be 2.5; the requester gets its 0.1 fee's worth, the treasury 4.9.
-        emit IEconomyEvents.ProviderSlashed(worker, id, 5 * TOKEN, minFee, 4.9e18, 0, 0, 0);
+        emit IEconomyEvents.ProviderSlashed(worker, id, 5 * TOKEN, c1, 5 * TOKEN - c1, 0, 0, 0);
         eco.reportTimeout(id);
-        assertEq(credited(requester), minFee, "requester: the fee's worth");
-        assertEq(eco.treasury(), 4.9e18, "treasury: the rest");
+        assertEq(credited(requester), c1, "requester: a third of the fee");
+        assertEq(eco.treasury(), 5 * TOKEN - c1, "treasury: the rest");
         assertEq(providerOf(worker).bond, 995 * TOKEN, "collateral slashed");
-        // A 2-token job: collateral 5, half is 2.5, capped at 2.
+        // A 2-token job: collateral 5, half is 2.5, capped at 2 / 3.
         (uint256 id2, ) = assigned(2 * TOKEN);
+        accept(id2);
         vm.warp(block.timestamp + DEADLINE + 1);
+        uint256 c2 = (2 * TOKEN) / 3;
         vm.expectEmit(address(eco));
-        emit IEconomyEvents.ProviderSlashed(worker, id2, 5 * TOKEN, 2 * TOKEN, 3 * TOKEN, 0, 0, 0);
+        emit IEconomyEvents.ProviderSlashed(worker, id2, 5 * TOKEN, c2, 5 * TOKEN - c2, 0, 0, 0);
         eco.reportTimeout(id2);
-        // A 10-token job: collateral 20, half is 10, exactly the fee, not capped.
+        // A 10-token job: collateral 20, half is 10, capped at 10 / 3.
         (uint256 id3, ) = assigned(10 * TOKEN);
+        accept(id3);
         vm.warp(block.timestamp + DEADLINE + 1);
+        uint256 c3 = (10 * TOKEN) / 3;
         vm.expectEmit(address(eco));
-        emit IEconomyEvents.ProviderSlashed(worker, id3, 20 * TOKEN, 10 * TOKEN, 10 * TOKEN, 0, 0, 0);
+        emit IEconomyEvents.ProviderSlashed(worker, id3, 20 * TOKEN, c3, 20 * TOKEN - c3, 0, 0, 0);
         eco.reportTimeout(id3);
-        assertEq(credited(requester), minFee + 12 * TOKEN, "0.1 + 2 + 10");
-        assertEq(eco.treasury(), 4.9e18 + 13 * TOKEN, "4.9 + 3 + 10");
+        assertEq(credited(requester), c1 + c2 + c3, "a third of each fee");
+        assertEq(eco.treasury(), 30 * TOKEN - c1 - c2 - c3, "the rest of the 5 + 5 + 20 slashed");
         assertEq(providerOf(worker).bond, 970 * TOKEN, "5 + 5 + 20 slashed");
     }
 
