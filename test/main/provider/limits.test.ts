@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EconomySummary, JobSummary, ProviderState } from '../../../src/shared/api';
+import { readProvider } from '../../../src/main/chain/actions/readProvider';
+import { economyAbi } from '../../../src/main/chain/artifacts';
+import { readParams } from '../../../src/main/chain/deploy';
 import { NVIDIA_SMI_FIELDS } from '../../../src/main/hardware/nvidiaSmi';
+import { declaredCapacity } from '../../../src/main/provider/capacity';
 import type { ToolResult } from '../../../src/main/hardware/tools';
 import { useAnvil } from '../../helpers/anvil';
 import { until } from '../../helpers/chain';
@@ -125,5 +129,36 @@ describe('limits stop new jobs and clear by themselves', { timeout: 120_000 }, (
       return e.membership.status === 'active';
     });
     expect((await state()).status).toBe('providing');
+  });
+
+  it('a new limit on jobs at once is declared on-chain: paused, profile updated, resumed', async () => {
+    const economy = market.genesis.economy;
+    const read = () => readProvider(market.requester, { economy, account: p.address });
+    const before = await read();
+    const params = await readParams(market.requester.publicClient, economy);
+    const want = declaredCapacity(p.node.settings.get().limits.maxConcurrentJobs + 1, params);
+    expect(want).not.toBe(before.capacity);
+    const from = await market.requester.publicClient.getBlockNumber();
+    p.node.settings.update({
+      limits: { maxConcurrentJobs: p.node.settings.get().limits.maxConcurrentJobs + 1 },
+    });
+    await until('the new capacity on-chain, active again', async () => {
+      await p.node.onchain.provider.reconcile();
+      const now = await read();
+      return now.capacity === want && now.status === 'Active';
+    });
+    // The contract takes a profile only while paused: the node paused, updated and resumed, in that order.
+    const logs = await market.requester.publicClient.getContractEvents({
+      address: economy,
+      abi: economyAbi,
+      args: { provider: p.address },
+      fromBlock: from + 1n,
+    });
+    expect(
+      logs
+        .map((l) => l.eventName)
+        .filter((n) => ['ProviderPaused', 'ProfileUpdated', 'ProviderResumed'].includes(n)),
+    ).toEqual(['ProviderPaused', 'ProfileUpdated', 'ProviderResumed']);
+    expect((await read()).kinds).toBe(before.kinds);
   });
 });
