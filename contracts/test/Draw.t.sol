@@ -18,6 +18,9 @@ contract DrawTest is EconomyFixture {
     /// @dev Shown by `forge test -vv` under "Logs".
     event log_named_uint(string key, uint256 val);
 
+    /// @dev The top-up of the fraction-mapping test, in milli-tokens (tree units).
+    uint256 internal constant TOP_UP = 10;
+
     /// @dev Draws the same job `n` times from the same state, each time with a different hash of its draw block.
     /// counts[who.length] counts anyone else; counts[who.length + 1] the calls that kept nobody (DrawMissed: the job
     /// stays Posted and is re-seeded; conditioned on success the distribution is the same).
@@ -59,6 +62,40 @@ contract DrawTest is EconomyFixture {
             if (got == want) return seed;
         }
         revert("no seed draws the provider");
+    }
+
+    /// @dev The point attempt `attempt` of the draw of `jobId` lands on when its draw block's hash is `h` and the
+    /// kind's tree totals `total` (the contract's mapping: a fraction of the total, `(uint128(r) × total) >> 128`).
+    function pointOf(uint256 jobId, bytes32 h, uint256 attempt, uint256 total) internal view returns (uint256) {
+        return (uint256(uint128(bitsOf(jobId, h, attempt))) * total) >> 128;
+    }
+
+    /// @dev The random word of an attempt, as {Economy-assign} derives it from the draw block's hash.
+    function bitsOf(uint256 jobId, bytes32 h, uint256 attempt) internal view returns (uint256) {
+        bytes32 seed = keccak256(abi.encode(h, address(eco), jobId));
+        return uint256(keccak256(abi.encode(seed, attempt)));
+    }
+
+    /// @dev The provider whose inference leaf holds `point` (leaves in id order, as the tree lays them out).
+    function leafAt(uint256 point) internal view returns (address) {
+        uint256 n = eco.providerCount();
+        for (uint32 id = 1; id <= n; id++) {
+            address a = eco.providerById(id).account;
+            uint256 w = providerOf(a).treeWeight;
+            if (point < w) return a;
+            point -= w;
+        }
+        return address(0);
+    }
+
+    /// @dev The first of 256 hashes whose first attempt for `jobId` lands on `want` in the tree as it is now.
+    function hashLandingOn(uint256 jobId, address want) internal view returns (bytes32 h) {
+        uint256 total = eco.totalWeight(INFERENCE);
+        for (uint256 s; s < 256; s++) {
+            h = keccak256(abi.encode("land", jobId, s));
+            if (leafAt(pointOf(jobId, h, 0, total)) == want) return h;
+        }
+        revert("no hash lands on the provider");
     }
 
     /// @dev Pearson's chi-square statistic, scaled by 1e6.
@@ -239,9 +276,11 @@ contract DrawTest is EconomyFixture {
 
     // ─── full providers ────────────────────────────────────────────────────────────────────────────────────────
 
-    /// @dev A full provider has no leaf (a job it can never take does not stand in the way), gets it back when a job
-    /// of its finalizes, and is skipped by draws seeded while it was full: getting its leaf back counts as an increase
-    /// in the block of the finalize.
+    /// @dev A full provider has no leaf (a job it can never take does not stand in the way) and gets it back when a job
+    /// of its finalizes; getting its leaf back counts as an increase in the block of the finalize. Rule (v2): a draw
+    /// seeded while it was full that lands on it ENDS (DrawMissed, re-seeded) instead of skipping it (it was
+    /// skipped): whoever calls finalize chooses when, and a skip would let that caller pass the job on to someone
+    /// else from the same seed. So b gets the job only where the first attempt lands on b (about half the calls).
     function test_fullProviderHasNoLeafUntilAJobFinalizes() public {
         address a = addProvider("a, capacity 1", 1_000 * TOKEN, 3, 1);
         address b = addProvider("b, capacity 4", 1_000 * TOKEN, 3, 4);
@@ -264,9 +303,13 @@ contract DrawTest is EconomyFixture {
         assertEq(eco.totalWeight(INFERENCE), 2 * w, "tree total back");
         assertEq(providerOf(a).lastIncreaseBlock, drawBlock + 1, "getting its leaf back is an increase");
         uint256[] memory counts = drawMany(j2, 100, pair(a, b));
-        assertEq(counts[0], 0, "skipped by a draw seeded while it was full");
-        assertEq(counts[1] + counts[3], 100, "b, or a miss when all eight attempts land on a");
-        assertGt(counts[1], 95, "b nearly always (a miss needs eight attempts on a: 1 in 256)");
+        emit log_named_uint("seeded while a was full: draws of b out of 100 (the rest re-seeded)", counts[1]);
+        assertEq(counts[0], 0, "never a, from a draw seeded while it was full");
+        assertEq(counts[2], 0, "nobody else");
+        assertEq(counts[1] + counts[3], 100, "b, or the draw ends on a and is re-seeded");
+        // Binomial(100, 1/2): 50 ± 25 is a 5-sigma band.
+        assertGe(counts[3], 25, "a landing on a ends the draw (about half)");
+        assertGe(counts[1], 25, "b where the first attempt lands on b (about half)");
         // A job seeded after the finalize sees a again.
         uint256 j3 = post(10 * TOKEN);
         vm.roll(block.number + 1);
@@ -357,31 +400,44 @@ contract DrawTest is EconomyFixture {
 
     // ─── what counts as an increase ────────────────────────────────────────────────────────────────────────────
 
-    /// @dev A finalize by a third party between the draw block and assign frees a slot of a provider that was not
-    /// full: its leaf was in the draw all along, so it is not an increase and the draw is not changed by it.
-    function test_thirdPartyFinalizeAfterTheDrawBlockDoesNotExcludeTheProvider() public {
+    /// @dev Rule (v2): every collateral release (finalize, decline, timeout, no-show, resolve) marks the provider's
+    /// lastIncreaseBlock. A finalize by a third party between the draw block and assign raises a provider's free
+    /// bond (its chance of being kept) at a moment the caller chooses, after the seed is known, so a draw that lands
+    /// on that provider is re-seeded (DrawMissed): the job is neither decided by the new free bond nor passed on
+    /// to someone else from the same seed. (v1 kept the draw as it was where the provider was not full.)
+    function test_thirdPartyFinalizeAfterTheDrawBlockReSeedsADrawLandingOnTheProvider() public {
         address a = addProvider("a", 1_000 * TOKEN);
-        addProvider("b", 1_000 * TOKEN);
+        address b = addProvider("b", 1_000 * TOKEN);
         vm.roll(block.number + 1);
         uint256 j1 = post(10 * TOKEN);
         assertEq(assignWith(j1, seedDrawing(j1, a)), a, "a runs j1");
         submit(j1);
-        uint256 increase = providerOf(a).lastIncreaseBlock;
         vm.warp(block.timestamp + 60);
         uint256 j2 = post(10 * TOKEN);
         uint256 drawBlock = block.number;
-        bytes32 s = seedDrawing(j2, a);
+        bytes32 s = seedDrawing(j2, a); // without the finalize, S draws a
         vm.setBlockhash(drawBlock, s);
         vm.roll(drawBlock + 1);
         vm.prank(makeAddr("third party"));
         eco.finalize(j1);
-        assertEq(providerOf(a).lastIncreaseBlock, increase, "not an increase: a was not full");
+        assertEq(providerOf(a).lastIncreaseBlock, drawBlock + 1, "a release is an increase, full or not");
+        vm.expectEmit(address(eco));
+        emit IEconomyEvents.DrawMissed(j2, drawBlock + 1);
         eco.assign(j2);
-        assertEq(eco.job(j2).provider, a, "a still drawn from S");
+        assertEq(uint256(status(j2)), uint256(JobStatus.Posted), "re-seeded");
+        assertEq(eco.job(j2).drawBlock, drawBlock + 1, "from the current block");
+        assertEq(providerOf(b).activeJobs, 0, "not passed on to b");
+        assertEq(providerOf(a).treeWeight, 1_000 * TOKEN / 1e15, "a keeps its leaf (not excluded, not pruned)");
+        // The next draw, from a hash nobody knew at the finalize, sees a with its new free bond like anyone else.
+        vm.setBlockhash(drawBlock + 1, s);
+        vm.roll(drawBlock + 2);
+        eco.assign(j2);
+        assertEq(eco.job(j2).provider, a, "the same hash now draws a");
     }
 
-    /// @dev A decline is the provider's own doing: the collateral it frees must not count in draws already seeded, so
-    /// it is an increase, and a draw seeded before it skips the provider even where the seed lands on it.
+    /// @dev A decline is a release too: a draw seeded before it that lands on the provider ends (DrawMissed) instead of
+    /// skipping it (v1 skipped it and went on to b from the same seed, which let a provider that saw the seed choose,
+    /// by declining or not, between keeping its slot and handing the new job to someone else).
     function test_declineAfterTheDrawBlockCountsAsAnIncrease() public {
         address a = addProvider("a", 1_000 * TOKEN);
         address b = addProvider("b", 1_000 * TOKEN);
@@ -396,9 +452,126 @@ contract DrawTest is EconomyFixture {
         vm.prank(a);
         eco.declineJob(j1, 1);
         assertEq(providerOf(a).lastIncreaseBlock, drawBlock + 1, "the decline is an increase");
+        vm.expectEmit(address(eco));
+        emit IEconomyEvents.DrawMissed(j2, drawBlock + 1);
         eco.assign(j2);
-        assertTrue(eco.job(j2).provider != a, "a skipped by the draw seeded before its decline");
-        assertEq(eco.job(j2).provider, b, "b drawn instead");
+        assertEq(uint256(status(j2)), uint256(JobStatus.Posted), "the draw ends on a, re-seeded");
+        assertEq(providerOf(b).activeJobs, 0, "b does not get it from S");
+    }
+
+    // ─── the point is a fraction of the total ──────────────────────────────────────────────────────────────────
+
+    /// @dev Rule (v2): the point is `(uint128(r) × total) >> 128`, not `r mod total`. A top-up of 10 milli-tokens to
+    /// one provider after the seed (the first leaf, so that every other range shifts) moves the point by at most 10
+    /// milli-tokens, so across 200 seeds nobody else's draw changes; a draw landing on the provider that topped up
+    /// ends (its increase came after the seed). With `r mod total` the same top-up re-rolls most draws.
+    function test_fractionMapping_aTopUpAfterTheSeedDoesNotChangeWhoIsDrawn() public {
+        address c = addProvider("c, tops up", 700 * TOKEN);
+        addProvider("a", 1_000 * TOKEN);
+        addProvider("b", 2_000 * TOKEN);
+        addProvider("d", 1_300 * TOKEN);
+        fund(c, TOKEN);
+        vm.roll(block.number + 1);
+        uint256 id = post(10 * TOKEN);
+        uint256 total = eco.totalWeight(INFERENCE);
+        // n[0] draws changed, n[1] draws on c, n[2] draws v1's mapping would change, n[3] most the point moved
+        uint256[4] memory n;
+        for (uint256 i; i < 200; i++) {
+            bytes32 h = keccak256(abi.encode("top-up", i));
+            uint256 moved = pointOf(id, h, 0, total + TOP_UP) - pointOf(id, h, 0, total);
+            if (moved > n[3]) n[3] = moved;
+            if (moduloWouldChange(id, h, total, c, TOP_UP)) n[2]++;
+            (address fair, address got) = drawWithAndWithoutTopUp(id, h, c, TOP_UP);
+            if (fair == c) {
+                n[1]++;
+                assertEq(got, address(0), "a draw landing on the provider that topped up ends");
+            } else if (got != fair) {
+                n[0]++;
+            }
+        }
+        emit log_named_uint("top-up of 10 milli-tokens: draws changed of 200 (fraction of the total)", n[0]);
+        emit log_named_uint("top-up of 10 milli-tokens: draws that would change with r mod total", n[2]);
+        emit log_named_uint("top-up of 10 milli-tokens: most the point moved (milli-tokens)", n[3]);
+        emit log_named_uint("top-up of 10 milli-tokens: draws that landed on the provider topping up", n[1]);
+        assertLe(n[3], TOP_UP, "the point moves by at most the top-up");
+        assertEq(n[0], 0, "nobody else's draw changes");
+        assertGt(n[2], 100, "(with r mod total most of them would)");
+    }
+
+    /// @dev Whether v1's mapping (`r mod total`) would land attempt 0 on another provider after `c` (the first leaf)
+    /// adds `topUp` milli-tokens: every range after c shifts by topUp, and the point is drawn anew.
+    function moduloWouldChange(uint256 id, bytes32 h, uint256 total, address c, uint256 topUp)
+        internal
+        view
+        returns (bool)
+    {
+        uint256 r = uint128(bitsOf(id, h, 0));
+        uint256 after_ = r % (total + topUp);
+        address moduloAfter = after_ < providerOf(c).treeWeight + topUp ? c : leafAt(after_ - topUp);
+        return leafAt(r % total) != moduloAfter;
+    }
+
+    /// @dev Draws `id` from hash `h` as is, then (state restored) after `c` adds `topUp` milli-tokens in the block
+    /// after the draw block. address(0): the draw kept nobody (re-seeded).
+    function drawWithAndWithoutTopUp(uint256 id, bytes32 h, address c, uint256 topUp)
+        internal
+        returns (address fair, address got)
+    {
+        uint256 drawBlock = eco.job(id).drawBlock;
+        uint256 here = block.number;
+        uint256 snap = vm.snapshotState();
+        vm.setBlockhash(drawBlock, h);
+        vm.roll(drawBlock + 1);
+        eco.assign(id);
+        fair = eco.job(id).provider;
+        vm.revertToState(snap);
+        vm.setBlockhash(drawBlock, h);
+        vm.roll(drawBlock + 1);
+        vm.prank(c);
+        eco.addBond(topUp * 1e15);
+        eco.assign(id);
+        got = eco.job(id).provider;
+        vm.revertToState(snap);
+        vm.roll(here);
+    }
+
+    /// @dev Rule (v2): a provider that left after the draw block ends a draw that lands on it only where the draw
+    /// would have kept it (eligible, thinning passed, not excluded, not the requester); otherwise the draw goes on
+    /// without pruning it. Here a declined the job earlier (excluded), then pauses after the seed: the draw landing on
+    /// it goes on to b, and a's leaf stays until a later draw, seeded after a left, prunes it. (Ending there would let
+    /// a provider veto a draw it could never have won.)
+    function test_lazyLeave_aLeaverEndsTheDrawOnlyWhereItWouldHaveBeenKept() public {
+        address a = addProvider("a", 1_000 * TOKEN);
+        address b = addProvider("b", 1_000 * TOKEN);
+        vm.roll(block.number + 1);
+        uint256 id = post(10 * TOKEN);
+        assertEq(assignWith(id, seedDrawing(id, a)), a, "a drawn first");
+        vm.prank(a);
+        eco.declineJob(id, 1); // excluded from this job from now on
+        uint256 drawBlock = eco.job(id).drawBlock;
+        vm.roll(drawBlock + 1);
+        vm.prank(a);
+        eco.pause(); // after the draw block
+        bytes32 h = hashLandingOn(id, a);
+        vm.setBlockhash(drawBlock, h);
+        eco.assign(id);
+        assertEq(eco.job(id).provider, b, "the draw landed on a, which it would not have kept, and went on to b");
+        assertEq(providerOf(a).treeWeight, 1_000 * TOKEN / 1e15, "a's leaf not pruned by a draw seeded before it left");
+        // The same kind of landing on a job a was not excluded from ends the draw (a would have been kept).
+        vm.prank(a);
+        eco.resume();
+        vm.roll(block.number + 1);
+        uint256 fresh = post(10 * TOKEN);
+        uint256 freshBlock = block.number;
+        bytes32 landsOnA = hashLandingOn(fresh, a);
+        vm.roll(freshBlock + 1);
+        vm.prank(a);
+        eco.pause(); // after the draw block
+        vm.setBlockhash(freshBlock, landsOnA);
+        vm.expectEmit(address(eco));
+        emit IEconomyEvents.DrawMissed(fresh, freshBlock + 1);
+        eco.assign(fresh);
+        assertEq(uint256(status(fresh)), uint256(JobStatus.Posted), "kept-if-present: the draw ends on a");
     }
 
     // ─── bounded gas ───────────────────────────────────────────────────────────────────────────────────────────
