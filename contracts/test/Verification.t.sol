@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {EconomyFixture} from "./lib/EconomyFixture.sol";
+import {EconomyToken} from "../src/EconomyToken.sol";
 import {IEconomy} from "../src/interfaces/IEconomy.sol";
 import {IEconomyEvents} from "../src/interfaces/IEconomyEvents.sol";
 import {
@@ -567,6 +568,140 @@ contract VerificationTest is EconomyFixture {
         eco.settleVote(id, twin);
         assertEq(bondOf(v2), 180 * TOKEN, "invalid voter slashed");
         assertEq(credited(twin), 22.5e18, "valid voter paid");
+        assertSolvent(0);
+    }
+
+    // ─── quorum, parties, rewards (v2) ────────────────────────────────────────────────────────────────────────
+
+    /// Rule (v2): quorum counts voters only; the challenger's bond weighs in the outcome but never in whether enough
+    /// validators looked. With v4 (270) the total stake is 920 and the quorum 276: v4's 270 "invalid" alone falls
+    /// short, though with the challenge bond (10) it would reach 280. The result stands and nobody is slashed.
+    function test_quorum_countsVotersOnly() public {
+        address v4 = validator("v4", 270 * TOKEN);
+        vm.roll(block.number + 1);
+        uint256 id = submitted();
+        challengeAs(v1, id);
+        assertEq(eco.challengeOf(id).quorum, 276 * TOKEN, "30 % of 920");
+        castVote(v4, id, false);
+        assertGe(eco.challengeOf(id).invalidWeight, eco.challengeOf(id).quorum, "bond + voter would reach quorum");
+        endVote(id);
+        vm.expectEmit(address(eco));
+        emit IEconomyEvents.ChallengeResolved(id, true, false, 0, 280 * TOKEN);
+        eco.resolveChallenge(id);
+        assertFalse(eco.challengeOf(id).quorumMet, "the voters alone (270) fall short of 276");
+        assertEq(uint256(status(id)), uint256(JobStatus.Finalized), "the result stands");
+        assertEq(providerOf(p).bond, 1_000 * TOKEN, "provider not slashed");
+        assertEq(bondOf(v1), 300 * TOKEN, "challenger not slashed");
+        assertEq(lockedOf(v1), 0, "and unlocked");
+        eco.settleVote(id, v4);
+        assertEq(bondOf(v4), 270 * TOKEN, "voter not slashed");
+        assertSolvent(0);
+    }
+
+    /// Rule (v2): a lone challenger never meets quorum, even in an economy whose challenge bond is at least the quorum
+    /// (legal: challengeBond may equal validatorMinBond and quorumBps be 1,000). Here quorum is 10 % of 900 = 90 and
+    /// the challenge bond 100: with nobody voting, the correct result stands and the provider is paid.
+    function test_quorum_aLoneChallengerWithABondAboveQuorumDoesNotMeetIt() public {
+        ParamOverrides memory o;
+        o.mask = (1 << 19) | (1 << 21);
+        o.values.challengeBond = eco.params().validatorMinBond;
+        o.values.quorumBps = 1_000;
+        (address f, address t) = factory.fork(address(eco), o, "Edge", "EDGE", bytes32(0), 0, 10_000_000 * TOKEN);
+        eco = IEconomy(f);
+        tok = EconomyToken(t);
+        requester = actor("requester", 100_000 * TOKEN);
+        address provider = addProvider("provider", 1_000 * TOKEN);
+        newValidator("offline validator", 800 * TOKEN);
+        address lone = newValidator("lone challenger", 100 * TOKEN);
+        vm.roll(block.number + 1);
+        uint256 id = post(FEE);
+        assignNow(id);
+        submit(id);
+        challengeAs(lone, id);
+        ChallengeView memory ch = eco.challengeOf(id);
+        assertEq(ch.quorum, 90 * TOKEN, "10 % of 900");
+        assertGe(ch.invalidWeight, ch.quorum, "the challenge bond alone exceeds the quorum");
+        endVote(id);
+        eco.resolveChallenge(id);
+        ch = eco.challengeOf(id);
+        assertFalse(ch.quorumMet, "no voter: no quorum");
+        assertTrue(ch.resultValid, "the result stands");
+        assertEq(uint256(status(id)), uint256(JobStatus.Finalized), "finalized, not rejected");
+        assertEq(eco.providerOf(provider).bond, 1_000 * TOKEN, "provider not slashed");
+        assertEq(eco.validatorOf(lone).bond, 100 * TOKEN, "challenger not slashed");
+        assertEq(eco.validatorOf(lone).locked, 0, "and unlocked");
+        assertEq(eco.claimable(requester), 0, "no refund");
+    }
+
+    /// Rule (v2): the job's own provider and requester cannot vote on it (ConflictOfInterest), even as validators
+    /// with stake from before the challenge.
+    function test_vote_theJobsProviderAndRequesterCannotVote() public {
+        fund(p, 200 * TOKEN);
+        vm.prank(p);
+        eco.registerValidator(200 * TOKEN);
+        vm.prank(requester);
+        eco.registerValidator(200 * TOKEN);
+        vm.roll(block.number + 1);
+        uint256 id = submitted();
+        challengeAs(v1, id);
+        vm.prank(p);
+        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.ConflictOfInterest.selector, id, p));
+        eco.vote(id, true);
+        vm.prank(requester);
+        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.ConflictOfInterest.selector, id, requester));
+        eco.vote(id, false);
+        assertEq(eco.validatorOf(p).locked, 0, "nothing locked");
+        assertEq(eco.validatorOf(requester).locked, 0, "nothing locked");
+        // Another job's parties are ordinary validators.
+        castVote(v2, id, true);
+        assertTrue(eco.voteOf(id, v2).cast, "an unrelated validator votes");
+    }
+
+    /// Rule (v2): a validator that voted cannot then take the challenge over with an older commitment (it would turn
+    /// its vote into the challenger's reward); the challenger cannot vote either.
+    function test_vote_aVoterCannotTakeTheChallengeOver() public {
+        uint256 id = submitted();
+        commit(v2, id, "older");
+        vm.roll(block.number + 1);
+        commit(v1, id, "newer");
+        vm.roll(block.number + 1);
+        reveal(v1, id, "newer");
+        castVote(v2, id, false);
+        vm.prank(v2);
+        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.AlreadyVoted.selector, id, v2));
+        eco.challenge(id, "older", EVIDENCE);
+        assertEq(eco.challengeOf(id).challenger, v1, "still v1's challenge");
+        vm.prank(v1);
+        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.AlreadyVoted.selector, id, v1));
+        eco.vote(id, false);
+    }
+
+    /// Rule (v2): a challenger earns at most its challenge bond; the excess of its share goes to the winning voters.
+    /// A 100-token job locks 200: 100 burned, and of the other 100 the winner's half (50) is capped at 10, so the
+    /// voters get 50 + 40 = 90 (plus the losing voter's lock). A reward that grew with the job would pay a bot to
+    /// commit blindly to every large result (Attacks.t.sol, attack 3).
+    function test_resolve_challengerRewardIsCappedAtTheChallengeBond() public {
+        uint256 fee = 100 * TOKEN;
+        uint256 id = post(fee);
+        assignNow(id);
+        submit(id);
+        challengeAs(v3, id); // 10 invalid
+        castVote(v1, id, false); // 300 invalid
+        castVote(v2, id, true); // 200 valid, locks 20
+        endVote(id);
+        uint256 supply = tok.totalSupply();
+        vm.expectEmit(address(eco));
+        emit IEconomyEvents.ProviderSlashed(p, id, 200 * TOKEN, 0, 0, CHALLENGE_BOND, 90 * TOKEN, 100 * TOKEN);
+        eco.resolveChallenge(id);
+        assertEq(uint256(status(id)), uint256(JobStatus.Rejected), "rejected");
+        assertEq(supply - tok.totalSupply(), 100 * TOKEN, "half burned");
+        assertEq(credited(v3), CHALLENGE_BOND, "the challenger: its bond's worth, not 50");
+        assertEq(eco.challengeOf(id).voterPot, 110 * TOKEN, "pot: 90 of the slash + v2's lock of 20");
+        eco.settleVote(id, v1);
+        eco.settleVote(id, v2);
+        assertEq(credited(v1), 110 * TOKEN, "the winning voter takes the excess");
+        assertEq(credited(requester), fee, "requester refunded");
+        assertEq(eco.treasury(), 0, "nothing to the treasury: a voter won");
         assertSolvent(0);
     }
 
