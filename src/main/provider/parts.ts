@@ -13,6 +13,7 @@ import type { EventBus } from '../events';
 import type { HardwareService } from '../hardware/service';
 import { JobsView } from '../jobs/views';
 import type { Logger } from '../log';
+import { evidenceReader, modelPolicyReader } from '../penalties/evidence';
 import { PenaltiesService } from '../penalties/service';
 import type { SettingsStore } from '../settings/store';
 import type { Wallet } from '../wallet/wallet';
@@ -151,6 +152,9 @@ export function createOnChainParts(o: OnChainPartsOptions): OnChainParts {
     account,
     // economies.info caches each economy's parameters for the connection.
     jailStrikes: async (economy) => (await economies.info(economy)).params.jailStrikes,
+    // A lost challenge's evidence, and its model's policy as the economy records it.
+    readEvidence: evidenceReader(blobs),
+    policy: modelPolicyReader(chain),
   });
 
   // A custom network comes from the settings; switching networks there moves the node.

@@ -1,5 +1,12 @@
 import { useEffect, useState } from 'react';
-import type { NetworkPenalty, Penalty, PenaltyKind } from '../../../shared/api';
+import type {
+  ChallengeEvidence,
+  NetworkPenalty,
+  Penalty,
+  PenaltyKind,
+  SlashRule,
+  SlashSplit,
+} from '../../../shared/api';
 import { Card, Empty, Loaded } from '../components/feedback';
 import { TokenAmount } from '../components/TokenAmount';
 import { TxHash } from '../components/TxHash';
@@ -16,6 +23,13 @@ const kindLabel: Record<PenaltyKind, string> = {
   jail: 'Jailed',
   unjail: 'Released from jail',
   'challenge-lost': 'Challenge lost',
+  'no-show': 'No-show',
+};
+
+/** Which rule took a slash, in words. */
+const ruleLabel: Record<SlashRule, string> = {
+  'missed-deadline': 'missed deadline (an accepted job’s deadline passed without a result)',
+  'lost-challenge': 'lost challenge (validators voted the result wrong by the model’s policy)',
 };
 
 const kindTone: Record<PenaltyKind, 'bad' | 'warn' | 'ok'> = {
@@ -25,6 +39,7 @@ const kindTone: Record<PenaltyKind, 'bad' | 'warn' | 'ok'> = {
   jail: 'bad',
   unjail: 'ok',
   'challenge-lost': 'bad',
+  'no-show': 'warn',
 };
 
 /** Slashes, strikes, jails and timeouts against this provider, newest first, each with its evidence and advice. */
@@ -119,6 +134,7 @@ function NetworkPenaltyItem({ penalty: p }: { penalty: NetworkPenalty }) {
       <span className="muted small">
         <time>{formatDateTime(p.t)}</time> · <TxHash hash={p.txHash} />
       </span>
+      {p.challenge?.unavailable && <div className="muted small">{p.challenge.unavailable}</div>}
     </li>
   );
 }
@@ -150,6 +166,12 @@ function PenaltyItem({ penalty: p }: { penalty: Penalty }) {
           <time>{formatDateTime(p.t)}</time> · block {p.block} · <TxHash hash={p.txHash} />
         </div>
         <Evidence evidence={p.evidence} />
+        {p.evidence.rule && (
+          <SlashDetails economyId={p.economyId} rule={p.evidence.rule} split={p.evidence.split} />
+        )}
+        {p.evidence.challenge && (
+          <ChallengeDetails economyId={p.economyId} challenge={p.evidence.challenge} />
+        )}
         <p className="advice">
           <strong>What to do:</strong> {p.advice}
         </p>
@@ -184,4 +206,138 @@ export function Evidence({ evidence }: { evidence: Penalty['evidence'] }) {
       {lines.join(' ')}
     </div>
   );
+}
+
+/** Which rule took the slash, and where the collateral went. */
+function SlashDetails({
+  economyId,
+  rule,
+  split,
+}: {
+  economyId: string;
+  rule: SlashRule;
+  split?: SlashSplit;
+}) {
+  const parts = split
+    ? (
+        [
+          ['toRequester', 'to the requester'],
+          ['toTreasury', 'to the treasury'],
+          ['toWinner', 'to the challenger'],
+          ['toVoters', 'to the validators who voted with the outcome'],
+          ['burned', 'burned'],
+        ] as const
+      ).filter(([k]) => BigInt(split[k]) > 0n)
+    : [];
+  return (
+    <div className="slash-rule">
+      <span className="muted">Rule: </span>
+      {ruleLabel[rule]}.
+      {split && parts.length > 0 && (
+        <>
+          {' '}
+          <span className="muted">Where it went: </span>
+          {parts.map(([k, words], i) => (
+            <span key={k}>
+              {i > 0 && ' · '}
+              <TokenAmount economyId={economyId} value={split[k]} /> {words}
+            </span>
+          ))}
+          .
+        </>
+      )}
+    </div>
+  );
+}
+
+/**
+ * A lost challenge's evidence: the model's policy and the figures the challenger compared (or why they cannot be
+ * shown), the two outputs, and the vote.
+ */
+export function ChallengeDetails({
+  economyId,
+  challenge: c,
+}: {
+  economyId: string;
+  challenge: ChallengeEvidence;
+}) {
+  return (
+    <dl className="challenge-evidence" data-testid="challenge-evidence">
+      {c.policy && (
+        <>
+          <dt>Policy</dt>
+          <dd>{c.policy}</dd>
+        </>
+      )}
+      {c.figures && (
+        <>
+          <dt>Compared</dt>
+          <dd>
+            {c.figures}
+            {c.detail && <div className="muted small">{c.detail}</div>}
+          </dd>
+        </>
+      )}
+      {c.unavailable && (
+        <>
+          <dt>Evidence</dt>
+          <dd className="text-error" role="note">
+            {c.unavailable}
+          </dd>
+        </>
+      )}
+      {c.policyMismatch && (
+        <>
+          <dt>Note</dt>
+          <dd className="text-error">{c.policyMismatch}</dd>
+        </>
+      )}
+      {(c.submittedHash || c.referenceHash) && (
+        <>
+          <dt>Outputs</dt>
+          <dd>
+            {c.submittedHash && (
+              <>
+                this node’s <code title={c.submittedHash}>{shortHash(c.submittedHash)}</code>
+              </>
+            )}
+            {c.submittedHash && c.referenceHash && ' · '}
+            {c.referenceHash && (
+              <>
+                the challenger’s re-run <code title={c.referenceHash}>{shortHash(c.referenceHash)}</code>
+              </>
+            )}
+          </dd>
+        </>
+      )}
+      {c.vote && (
+        <>
+          <dt>Vote</dt>
+          <dd>
+            invalid <TokenAmount economyId={economyId} value={c.vote.invalidWeight} /> · valid{' '}
+            <TokenAmount economyId={economyId} value={c.vote.validWeight} /> · quorum{' '}
+            <TokenAmount economyId={economyId} value={c.vote.quorum} /> {c.vote.quorumMet ? 'met' : 'not met'}
+            : {c.vote.resultValid ? 'the result stood' : 'the result was rejected'}
+          </dd>
+        </>
+      )}
+      <dt>Challenger</dt>
+      <dd>
+        <code title={c.challenger}>{shortHash(c.challenger)}</code>
+        {c.evidenceUri && (
+          <>
+            {' '}
+            · evidence <code title={c.evidenceUri}>{shortUri(c.evidenceUri)}</code>
+          </>
+        )}
+      </dd>
+    </dl>
+  );
+}
+
+/** blob:0xefef…efef; any other long URI cut in the middle (the full one is its title). */
+function shortUri(uri: string): string {
+  const blob = /^blob:(0x[0-9a-fA-F]{64})$/.exec(uri);
+  if (blob) return `blob:${shortHash(blob[1]!)}`;
+  return uri.length > 32 ? `${uri.slice(0, 22)}…${uri.slice(-8)}` : uri;
 }
