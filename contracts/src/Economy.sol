@@ -256,12 +256,13 @@ contract Economy is EconomyBase, Initializable {
             requesterId: requesterId,
             fee: uint80(fee),
             providerId: 0,
-            deadlineS: deadlineS,
+            deadlineS: uint24(deadlineS),
             stamp: uint48(block.number),
             kind: kind,
             status: JobStatus.Posted,
             declines: 0,
-            accepted: false
+            accepted: false,
+            misses: 0
         }));
         emit JobPosted(jobId, msg.sender, modelHash, kind, inputHash, inputURI, fee, deadlineS);
         _pull(msg.sender, fee);
@@ -289,6 +290,7 @@ contract Economy is EconomyBase, Initializable {
         uint32 id = _draw(jobId, job, collateral);
         if (id == 0) {
             job.stamp = uint48(block.number);
+            if (job.misses < type(uint8).max) job.misses += 1;
             _storeJob(jobId, job);
             emit DrawMissed(jobId, block.number);
             return;

@@ -43,6 +43,8 @@ abstract contract EconomyBase is IEconomyEvents, ReentrancyGuardTransient {
     /// @notice A requester may cancel an unassigned job only after this many blocks without an assignment, so that
     /// cancelling and re-posting cannot be used to re-roll the draw.
     uint256 internal constant CANCEL_DELAY_BLOCKS = 256;
+    /// @notice Draws that kept nobody after which the requester may cancel without waiting.
+    uint8 internal constant CANCEL_AFTER_MISSES = 16;
     /// @notice A vote that flips the outcome in the last quarter of the vote window extends it by a quarter, twice.
     uint8 internal constant MAX_VOTE_EXTENSIONS = 2;
     /// @notice Assignments in a row a provider may let pass unaccepted before it is paused on-chain: a node that is
@@ -74,7 +76,7 @@ abstract contract EconomyBase is IEconomyEvents, ReentrancyGuardTransient {
         uint32 requesterId;
         uint80 fee;
         uint32 providerId;
-        uint32 deadlineS;
+        uint24 deadlineS;
         uint48 stamp;
         uint8 kind;
         JobStatus status;
@@ -82,6 +84,9 @@ abstract contract EconomyBase is IEconomyEvents, ReentrancyGuardTransient {
         /// The assigned provider said it runs the job ({Economy-acceptJob}, or a result inside the accept window):
         /// only an accepted job can time out with a slash; one never accepted is a no-show, re-drawn unslashed.
         bool accepted;
+        /// Draws that kept nobody (saturating): after {CANCEL_AFTER_MISSES} the requester may cancel at once, since
+        /// each miss re-seeds the job and would otherwise push the cancel delay back forever.
+        uint8 misses;
     }
 
     /// @dev Word 0 is everything the draw and the SLA read and write; word 1 is identity and timers (`until` is the
@@ -137,6 +142,8 @@ abstract contract EconomyBase is IEconomyEvents, ReentrancyGuardTransient {
         uint88 locked;
         ValidatorStatus status;
         uint48 until;
+        /// Votes cast and not yet settled: a validator leaves only once each is settled (and a losing one slashed).
+        uint16 openVotes;
     }
 
     struct Commitment {
@@ -157,16 +164,16 @@ abstract contract EconomyBase is IEconomyEvents, ReentrancyGuardTransient {
         uint128 quorum;
         uint128 validWeight;
         uint128 invalidWeight;
-        /// Locks of the voters on each side (the losing side's go to the winning voters).
-        uint128 validLocked;
-        uint128 invalidLocked;
         uint128 voterPot;
         uint128 winningVoterWeight;
     }
 
+    /// @dev `atRisk` is slashed at settlement if the vote went against the outcome. Nothing is locked by a vote, so a
+    /// validator can take part in every challenge at once: a vote that reserved bond would let a whale open more
+    /// challenges than honest validators have bond to vote in.
     struct Vote {
         uint128 weight;
-        uint88 locked;
+        uint88 atRisk;
         bool cast;
         bool resultValid;
         bool settled;
@@ -274,12 +281,13 @@ abstract contract EconomyBase is IEconomyEvents, ReentrancyGuardTransient {
         j.requesterId = uint32(w);
         j.fee = uint80(w >> 32);
         j.providerId = uint32(w >> 112);
-        j.deadlineS = uint32(w >> 144);
-        j.stamp = uint48(w >> 176);
-        j.kind = uint8(w >> 224);
-        j.status = JobStatus(uint8(w >> 232));
-        j.declines = uint8(w >> 240);
-        j.accepted = uint8(w >> 248) != 0;
+        j.deadlineS = uint24(w >> 144);
+        j.stamp = uint48(w >> 168);
+        j.kind = uint8(w >> 216);
+        j.status = JobStatus(uint8(w >> 224));
+        j.declines = uint8(w >> 232);
+        j.accepted = uint8(w >> 240) != 0;
+        j.misses = uint8(w >> 248);
     }
 
     function _storeJob(uint256 jobId, Job memory j) internal {
@@ -287,11 +295,12 @@ abstract contract EconomyBase is IEconomyEvents, ReentrancyGuardTransient {
             (uint256(j.fee) << 32) |
             (uint256(j.providerId) << 112) |
             (uint256(j.deadlineS) << 144) |
-            (uint256(j.stamp) << 176) |
-            (uint256(j.kind) << 224) |
-            (uint256(uint8(j.status)) << 232) |
-            (uint256(j.declines) << 240) |
-            (j.accepted ? uint256(1) << 248 : 0);
+            (uint256(j.stamp) << 168) |
+            (uint256(j.kind) << 216) |
+            (uint256(uint8(j.status)) << 224) |
+            (uint256(j.declines) << 232) |
+            (j.accepted ? uint256(1) << 240 : 0) |
+            (uint256(j.misses) << 248);
         Job storage s = _jobs[jobId];
         assembly ("memory-safe") {
             sstore(s.slot, w)

@@ -44,9 +44,9 @@ import {WeightTree} from "./lib/WeightTree.sol";
 ///   its challenge bond, what it risks.
 /// - Quorum: unless `quorumBps` of that stake votes, the result stands, the challenger gets its bond back and nobody
 ///   is slashed — no vote is not "invalid", and a lone validator can decide nothing.
-/// - Paid to be right: each voter locks `voteSlashBps` of its weight; after the vote, voters on the winning side
-///   share the losing side's locks and a part of the loser's slash, pro rata to weight ({settleVote}); voters on
-///   the losing side lose their locks. The loser (the provider's collateral, or the challenger's bond) is slashed:
+/// - Paid to be right: after the vote, voters on the winning side share a part of the loser's slash, pro rata to
+///   weight ({settleVote}); voters on the losing side lose `voteSlashBps` of their weight to the treasury. A vote
+///   locks nothing, so honest validators can vote in every challenge at once however many are opened. The loser (the provider's collateral, or the challenger's bond) is slashed:
 ///   `slashBurnBps` burned, `winnerShareBps` of the rest to the winning party (a challenger never more than its
 ///   challenge bond), the rest to the winning voters.
 /// A vote that flips the outcome in the last quarter of the window extends it by a quarter (at most twice). The
@@ -67,14 +67,15 @@ contract EconomyModule is EconomyBase {
     // ─── jobs ──────────────────────────────────────────────────────────────────────────────────────────────────
 
     /// @notice The requester takes back the fee of a job nobody was assigned to, once {CANCEL_DELAY_BLOCKS} blocks
-    /// have passed since its draw block (earlier cancelling would let a requester re-roll the draw by re-posting).
+    /// have passed since its draw block (earlier cancelling would let a requester re-roll the draw by re-posting), or
+    /// at once after {CANCEL_AFTER_MISSES} draws that kept nobody.
     /// @param jobId The job (must be Posted).
     function cancelJob(uint256 jobId) external {
         Job memory jb = _jobs[jobId];
         if (jb.status != JobStatus.Posted) revert WrongJobStatus(jobId, uint8(jb.status));
         if (_requesters[jb.requesterId] != msg.sender) revert NotRequester(jobId, msg.sender);
         uint256 from = uint256(jb.stamp) + CANCEL_DELAY_BLOCKS;
-        if (block.number <= from) revert CancelTooEarly(jobId, from + 1);
+        if (block.number <= from && jb.misses < CANCEL_AFTER_MISSES) revert CancelTooEarly(jobId, from + 1);
         _jobs[jobId].status = JobStatus.Refunded;
         _credit(msg.sender, jb.fee);
         emit JobRefunded(jobId, msg.sender, jb.fee);
@@ -138,7 +139,7 @@ contract EconomyModule is EconomyBase {
         Validator storage v = _validators[msg.sender];
         if (v.status != ValidatorStatus.Exiting) revert WrongValidatorStatus(msg.sender, uint8(v.status));
         if (block.timestamp < v.until) revert StillUnbonding(v.until);
-        if (v.locked != 0) revert CollateralLocked(v.locked);
+        if (v.locked != 0 || v.openVotes != 0) revert CollateralLocked(v.locked + v.openVotes);
         amount = v.bond;
         v.bond = 0;
         v.status = ValidatorStatus.Exited;
@@ -241,7 +242,8 @@ contract EconomyModule is EconomyBase {
     }
 
     /// @notice Votes on a challenged result, once, before the vote ends, with the caller's validator stake at the
-    /// block before the challenge opened as weight; locks `voteSlashBps` of that weight until {settleVote}.
+    /// block before the challenge opened as weight. Nothing is locked; `voteSlashBps` of the weight is at risk and
+    /// slashed at {settleVote} if the vote goes against the outcome. The job's provider and requester cannot vote.
     /// @param jobId The job (Voting).
     /// @param resultValid true: the result is right by the model's policy (the challenger loses); false: it is wrong.
     function vote(uint256 jobId, bool resultValid) external {
@@ -258,20 +260,11 @@ contract EconomyModule is EconomyBase {
         uint256 weight = _validatorStake[msg.sender].upperLookupRecent(uint48(c.openedBlock - 1));
         if (weight == 0) revert NoVoteWeight(jobId, msg.sender);
         Params memory prm = _params();
-        Validator storage v = _validators[msg.sender];
-        uint256 lock = (weight * prm.voteSlashBps) / 10_000;
-        uint256 free = uint256(v.bond) - v.locked;
-        if (free < lock) revert BondTooLow(free, lock);
-        v.locked += uint88(lock);
-        _votes[jobId][msg.sender] = Vote(uint128(weight), uint88(lock), true, resultValid, false);
+        _validators[msg.sender].openVotes += 1;
+        _votes[jobId][msg.sender] = Vote(uint128(weight), uint88((weight * prm.voteSlashBps) / 10_000), true, resultValid, false);
         bool invalidLedBefore = c.invalidWeight > c.validWeight;
-        if (resultValid) {
-            c.validWeight += uint128(weight);
-            c.validLocked += uint128(lock);
-        } else {
-            c.invalidWeight += uint128(weight);
-            c.invalidLocked += uint128(lock);
-        }
+        if (resultValid) c.validWeight += uint128(weight);
+        else c.invalidWeight += uint128(weight);
         emit VoteCast(jobId, msg.sender, resultValid, weight);
         uint256 late = prm.voteWindowS / 4;
         if (
@@ -322,7 +315,7 @@ contract EconomyModule is EconomyBase {
             uint256 toWinner;
             uint256 toVoters;
             (burned, toWinner, toVoters) = _split(amount, c.validWeight != 0, prm);
-            c.voterPot = uint128(toVoters + c.invalidLocked);
+            c.voterPot = uint128(toVoters);
             c.winningVoterWeight = c.validWeight;
             _credit(provider, toWinner);
             emit ValidatorSlashed(c.challenger, jobId, amount, toWinner, toVoters, burned);
@@ -346,7 +339,7 @@ contract EconomyModule is EconomyBase {
                 if (c.invalidWeight > prm.challengeBond) toVoters += excess;
                 else _ledger.treasury += uint128(excess);
             }
-            c.voterPot = uint128(toVoters + c.validLocked);
+            c.voterPot = uint128(toVoters);
             c.winningVoterWeight = c.invalidWeight - uint128(prm.challengeBond);
             _credit(c.challenger, toWinner);
             _challenges[jobId] = c;
@@ -361,9 +354,9 @@ contract EconomyModule is EconomyBase {
         if (burned != 0) IEconomyToken(address(_token())).burn(burned);
     }
 
-    /// @notice Settles one voter's part in a resolved challenge (anyone may call it for any voter): unlocks its
-    /// lock and credits its share of the voter pot if it voted with the outcome, or slashes the lock if it voted
-    /// against it. Without quorum the lock is simply unlocked.
+    /// @notice Settles one voter's part in a resolved challenge (anyone may call it for any voter): credits its share
+    /// of the voter pot if it voted with the outcome, or slashes what its vote put at risk (to the treasury, never more
+    /// than its free bond) if it voted against it. Without quorum nothing is paid or taken.
     /// @param jobId The job.
     /// @param voter The validator that voted.
     function settleVote(uint256 jobId, address voter) external {
@@ -372,18 +365,23 @@ contract EconomyModule is EconomyBase {
         Vote storage vs = _votes[jobId][voter];
         if (!vs.cast || vs.settled) revert NothingToSettle(jobId, voter);
         vs.settled = true;
-        uint256 lock = vs.locked;
+        Validator storage v = _validators[voter];
+        v.openVotes -= 1;
         uint256 reward;
         uint256 slashed;
-        if (!c.quorumMet || vs.resultValid == c.resultValid) {
-            _validators[voter].locked -= uint88(lock);
-            if (c.quorumMet && c.winningVoterWeight != 0) {
-                reward = (uint256(c.voterPot) * vs.weight) / c.winningVoterWeight;
-                _credit(voter, reward);
+        if (c.quorumMet) {
+            if (vs.resultValid == c.resultValid) {
+                if (c.winningVoterWeight != 0) {
+                    reward = (uint256(c.voterPot) * vs.weight) / c.winningVoterWeight;
+                    _credit(voter, reward);
+                }
+            } else {
+                slashed = vs.atRisk;
+                uint256 free = uint256(v.bond) - v.locked;
+                if (slashed > free) slashed = free;
+                _slashValidator(voter, 0, slashed);
+                _ledger.treasury += uint128(slashed);
             }
-        } else {
-            slashed = lock;
-            _slashValidator(voter, lock, lock);
         }
         emit VoteSettled(jobId, voter, reward, slashed);
     }

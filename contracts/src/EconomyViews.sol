@@ -159,7 +159,7 @@ contract EconomyViews is EconomyBase {
     /// challenge itself).
     function voteOf(uint256 jobId, address validator) external view returns (VoteView memory) {
         Vote memory v = _votes[jobId][validator];
-        return VoteView(v.cast, v.resultValid, v.settled, v.weight, v.locked);
+        return VoteView(v.cast, v.resultValid, v.settled, v.weight, v.atRisk);
     }
 
     /// @notice Whether `validator` has voted on `jobId` or is its challenger.
@@ -190,6 +190,7 @@ contract EconomyViews is EconomyBase {
                 v.status,
                 v.bond,
                 v.locked,
+                v.openVotes,
                 v.status == ValidatorStatus.Exiting ? v.until : 0,
                 _validatorStake[account].latest()
             );

@@ -132,14 +132,17 @@ struct VoteView {
     bool resultValid;
     bool settled;
     uint256 weight;
-    /// Part of the voter's bond locked by the vote until it is settled (slashed if it voted against the outcome).
-    uint256 locked;
+    /// What the vote puts at risk: slashed at settlement if it went against the outcome (nothing is locked).
+    uint256 atRisk;
 }
 
 struct ValidatorView {
     ValidatorStatus status;
     uint256 bond;
+    /// Challenge bonds held by open commitments and challenges.
     uint256 locked;
+    /// Votes cast and not yet settled.
+    uint256 openVotes;
     uint256 unbondingEndsAt;
     /// Vote weight it would bring to a challenge opened in the next block.
     uint256 stake;

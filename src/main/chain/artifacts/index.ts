@@ -8,23 +8,23 @@ export { economyFactoryAbi, economyFactoryBytecode } from './economyFactory';
 /** Compiler, input/output hashes (checked by `npm run test:contracts`) and runtime sizes (EIP-170: 24,576). */
 export const artifactsMeta = {
   "solc": "0.8.37",
-  "inputsHash": "380a791358a64e16e9989946d19df00ea192f70311559623e669195efb8ddf39",
-  "filesHash": "d5651f77a491cdced08f7423087ef3527d8732734ab67767d476b7531e85a041",
+  "inputsHash": "d32c0f4c7c847c1991dcde27bac7ce985ac260c1b6d3977b164b00fc6caa78f7",
+  "filesHash": "a35ad965484ab4cf80c1b66618b832e7ff6ba249b388c34d458c84d36d961143",
   "sizes": [
     {
       "contract": "Economy",
-      "runtimeBytes": 19453,
-      "marginBytes": 5123
+      "runtimeBytes": 19541,
+      "marginBytes": 5035
     },
     {
       "contract": "EconomyModule",
-      "runtimeBytes": 24057,
-      "marginBytes": 519
+      "runtimeBytes": 23381,
+      "marginBytes": 1195
     },
     {
       "contract": "EconomyViews",
-      "runtimeBytes": 13049,
-      "marginBytes": 11527
+      "runtimeBytes": 13015,
+      "marginBytes": 11561
     },
     {
       "contract": "EconomyToken",
