@@ -20,8 +20,8 @@ export const FORK_HELP = `Usage:
   flywheel fork create --parent <id|name|genesis> --name <name> --symbol <SYM> [--param name=value …]
                        [--supply <tokens>] [--snapshot] [--key-env VAR] [--json]
 
---param changes one parameter from the parent's (amounts in tokens: minBond=50; the rest as integers:
-challengeWindowS=30, protocolFeeBps=100). --snapshot lets the parent's providers, as bonded now, claim the fork's
+--param changes one parameter from the parent's (amounts in tokens: minBond=50, minFee=0.5; the rest as integers:
+challengeWindowS=30, protocolFeeBps=100, quorumBps=4000). --snapshot lets the parent's providers, as bonded now, claim the fork's
 tokens (one per token bonded). On the devnet the fork is made by the devnet's admin, and your wallet and the devnet
 requester get tokens of it.
 `;

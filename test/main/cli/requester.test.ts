@@ -72,11 +72,18 @@ describe('flywheel job / fork / devnet on the devnet', () => {
       input,
       '--fee',
       '1.5',
+      '--policy',
+      'tolerance:1e-3',
       '--json',
     ]);
     expect(post.code, post.stderr).toBe(0);
     const posted = post.json<{ jobId: string; modelRegistered: boolean; fee: string; economyName: string }>();
-    expect(posted).toMatchObject({ modelRegistered: true, fee: '1.5', economyName: 'Flywheel' });
+    expect(posted).toMatchObject({
+      modelRegistered: true,
+      fee: '1.5',
+      economyName: 'Flywheel',
+      policy: 'each value within 1e-3 absolute or 1e-3 relative',
+    });
 
     const out = join(files.dir, 'y.safetensors');
     const get = await flywheel([
@@ -100,8 +107,10 @@ describe('flywheel job / fork / devnet on the devnet', () => {
       outputUri: string;
       provider: string;
       savedTo: string;
+      verifiedBy: string;
     }>();
     expect(['Submitted', 'Finalized']).toContain(job.status);
+    expect(job.verifiedBy).toBe('each value within 1e-3 absolute or 1e-3 relative');
     expect(job.provider).toMatch(/^0x/);
     expect(job.outputUri).toBe(`blob:${job.outputHash}`);
     // y = x · W for x = [1, 0, 2, 1]: [1 + 10 + 7, 2 + 12 + 8].
@@ -147,6 +156,11 @@ describe('flywheel job / fork / devnet on the devnet', () => {
       'challengeWindowS=5',
       '--param',
       'minBond=20',
+      // The v2 fields fork like the rest: an amount in tokens, a share in basis points.
+      '--param',
+      'minFee=0.5',
+      '--param',
+      'quorumBps=4000',
       '--snapshot',
       '--json',
     ]);
@@ -161,6 +175,8 @@ describe('flywheel job / fork / devnet on the devnet', () => {
     const params = await readParams(client, fork.economy);
     expect(params.challengeWindowS).toBe(5);
     expect(params.minBond).toBe(20n * 10n ** 18n);
+    expect(params.minFee).toBe(5n * 10n ** 17n);
+    expect(params.quorumBps).toBe(4000);
     const status = await flywheel(['devnet', 'status', '--data-dir', dataDir, '--json']);
     expect(status.json<{ running: boolean }>().running).toBe(true);
   }, 60_000);
@@ -182,6 +198,38 @@ describe('flywheel job / fork / devnet on the devnet', () => {
     ]);
     expect(badFee.code).toBe(1);
     expect(badFee.stderr).toMatch(/fee must be a number of tokens like 1.5/);
+    const dust = await flywheel([
+      'job',
+      'post',
+      '--data-dir',
+      dataDir,
+      '--economy',
+      'genesis',
+      '--model',
+      model,
+      '--input',
+      input,
+      '--fee',
+      '0.01',
+    ]);
+    expect(dust.stderr).toMatch(/--fee must be at least 0.1 FLY here/);
+    const badPolicy = await flywheel([
+      'job',
+      'post',
+      '--data-dir',
+      dataDir,
+      '--economy',
+      'genesis',
+      '--model',
+      model,
+      '--input',
+      input,
+      '--fee',
+      '1',
+      '--policy',
+      'fuzzy',
+    ]);
+    expect(badPolicy.stderr).toMatch(/Cannot read the policy "fuzzy": no rule "fuzzy"/);
     const unknown = await flywheel([
       'job',
       'post',
