@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { devnetParams } from '../../../src/main/chain/deploy';
+import { estimateEarnings, type EstimateInputs } from '../../../src/main/economies/estimate';
+
+const TOKEN = 10n ** 18n;
+const MILLI = 10n ** 15n;
+
+/** A day of history: 240 inference and 24 fine-tune jobs at a 2-token median fee, 30 s deadlines. */
+const inputs: EstimateInputs = {
+  economyId: '0x1111111111111111111111111111111111111111',
+  params: devnetParams,
+  bond: 100n * TOKEN,
+  spreadPct: 5,
+  driftRatio: 1,
+  runS: 1,
+  othersWeight: { inference: (300n * TOKEN) / MILLI, fineTune: (100n * TOKEN) / MILLI },
+  othersStake: 300n * TOKEN,
+  uptime: 1,
+  emissionPerEpoch: 1_000n * TOKEN,
+  recent: {
+    jobsLast24h: 264,
+    jobsByKind: { inference: 240, fineTune: 24 },
+    finalizedLast24h: 264,
+    assignedLast24h: 264,
+    slashesLast24h: 0,
+    medianFee: 2n * TOKEN,
+    medianDeadlineS: 30,
+    windowS: 86_400,
+  },
+};
+
+describe('earnings estimate', () => {
+  it('draws each kind by bond against that kind’s tree, and pays emission by bond against the active stake', () => {
+    const e = estimateEarnings(inputs);
+    // 10 inference jobs/h × 100 / 400 + 1 fine-tune job/h × 100 / 200.
+    expect(e.expectedJobsPerHour).toBeCloseTo(10 * 0.25 + 1 * 0.5, 6);
+    expect(BigInt(e.expectedFeesPerHour)).toBe((((2n * TOKEN * 95n) / 100n) * 3000n) / 1000n);
+    // 1,000 tokens per 10-min epoch = 6,000 an hour; this bond is a quarter of the active stake with it.
+    expect(e.emissionShare).toBe(0.25);
+    expect(BigInt(e.expectedEmissionPerHour)).toBe(1_500n * TOKEN);
+    expect(BigInt(e.expectedEarningsPerHour)).toBe(
+      BigInt(e.expectedFeesPerHour) + BigInt(e.expectedEmissionPerHour),
+    );
+  });
+
+  it('gives emission whatever the fees: an economy with no jobs still pays its active stake', () => {
+    const quiet = estimateEarnings({
+      ...inputs,
+      recent: {
+        ...inputs.recent,
+        jobsLast24h: 0,
+        jobsByKind: { inference: 0, fineTune: 0 },
+        medianFee: null,
+      },
+    });
+    expect(quiet.expectedJobsPerHour).toBe(0);
+    expect(quiet.expectedFeesPerHour).toBe('0');
+    expect(BigInt(quiet.expectedEmissionPerHour)).toBe(1_500n * TOKEN);
+  });
+
+  it('earns no emission under the minimum bond (it would carry no stake)', () => {
+    const small = estimateEarnings({ ...inputs, bond: devnetParams.minBond - 1n });
+    expect(small.emissionShare).toBe(0);
+    expect(small.expectedEmissionPerHour).toBe('0');
+  });
+});
