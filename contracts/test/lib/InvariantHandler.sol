@@ -35,6 +35,125 @@ library Console {
     }
 }
 
+/// @notice Raw reads of an economy's storage ({EconomyBase}'s layout), for the scans the handler and the invariants
+/// run after every call: a view goes through two delegatecalls and decodes the parameters each time, which would
+/// dominate the campaign's cost. setUp checks these reads against the views.
+library EconomySlots {
+    VmExtra private constant VM = VmExtra(address(uint160(uint256(keccak256("hevm cheat code")))));
+
+    uint256 internal constant COUNTERS = 1;
+    uint256 internal constant TREES = 6;
+    uint256 internal constant JOBS = 8;
+    uint256 internal constant EXCLUDED = 9;
+    uint256 internal constant PROVIDERS = 10;
+    uint256 internal constant PROVIDER_IDS = 12;
+    uint256 internal constant ACCOUNTS = 15;
+    uint256 internal constant VALIDATORS = 16;
+    uint256 internal constant CHALLENGES = 19;
+    uint256 internal constant LANE_MASK = (1 << 60) - 1;
+
+    /// @dev One job word, decoded (see {EconomyBase-Job}).
+    struct RawJob {
+        uint8 status;
+        uint32 providerId;
+        uint256 fee;
+        uint256 stamp;
+    }
+
+    /// @dev A provider's first word, decoded, with its kinds from the second (see {EconomyBase-Provider}).
+    struct RawProvider {
+        uint256 bond;
+        uint256 locked;
+        uint8 capacity;
+        uint8 activeJobs;
+        uint8 status;
+        uint256 lastIncreaseBlock;
+        address account;
+        uint8 kinds;
+    }
+
+    function load(address e, bytes32 slot) internal view returns (uint256) {
+        return uint256(VM.load(e, slot));
+    }
+
+    function jobCount(address e) internal view returns (uint256) {
+        return uint64(load(e, bytes32(COUNTERS)));
+    }
+
+    function providerCount(address e) internal view returns (uint32) {
+        return uint32(load(e, bytes32(COUNTERS)) >> 64);
+    }
+
+    function job(address e, uint256 id) internal view returns (RawJob memory j) {
+        uint256 w = load(e, keccak256(abi.encode(id, JOBS)));
+        j.fee = uint80(w >> 32);
+        j.providerId = uint32(w >> 112);
+        j.stamp = uint48(w >> 168);
+        j.status = uint8(w >> 224);
+    }
+
+    function jobStatus(address e, uint256 id) internal view returns (uint8) {
+        return uint8(load(e, keccak256(abi.encode(id, JOBS))) >> 224);
+    }
+
+    function providerId(address e, address account) internal view returns (uint32) {
+        return uint32(load(e, keccak256(abi.encode(account, PROVIDER_IDS))));
+    }
+
+    function provider(address e, uint32 id) internal view returns (RawProvider memory p) {
+        bytes32 base = keccak256(abi.encode(uint256(id), PROVIDERS));
+        uint256 w = load(e, base);
+        p.bond = uint88(w);
+        p.locked = uint88(w >> 88);
+        p.capacity = uint8(w >> 176);
+        p.activeJobs = uint8(w >> 184);
+        p.status = uint8(w >> 192);
+        p.lastIncreaseBlock = uint48(w >> 200);
+        uint256 w1 = load(e, bytes32(uint256(base) + 1));
+        p.account = address(uint160(w1));
+        p.kinds = uint8(w1 >> 160);
+    }
+
+    /// @dev 0 (None) for an account that never registered.
+    function providerStatus(address e, address account) internal view returns (uint8) {
+        uint32 id = providerId(e, account);
+        if (id == 0) return 0;
+        return uint8(load(e, keccak256(abi.encode(uint256(id), PROVIDERS))) >> 192);
+    }
+
+    function validatorStatus(address e, address account) internal view returns (uint8) {
+        return uint8(load(e, keccak256(abi.encode(account, VALIDATORS))) >> 176);
+    }
+
+    function excluded(address e, uint256 jobId, uint32 id) internal view returns (bool) {
+        bytes32 inner = keccak256(abi.encode(jobId, EXCLUDED));
+        return load(e, keccak256(abi.encode(uint256(id), inner))) != 0;
+    }
+
+    /// @dev The stored claimable balance (without emission accrued and not yet settled).
+    function claimable(address e, address account) internal view returns (uint256) {
+        return uint128(load(e, keccak256(abi.encode(account, ACCOUNTS))));
+    }
+
+    function challenger(address e, uint256 jobId) internal view returns (address) {
+        return address(uint160(load(e, keccak256(abi.encode(jobId, CHALLENGES)))));
+    }
+
+    /// @dev Leaf `id − 1` of kind `kind`'s tree, read the way {WeightTree-get} does.
+    function leaf(address e, uint8 kind, uint32 id) internal view returns (uint256) {
+        uint256 slot = TREES + kind;
+        uint256 index = id - 1;
+        uint256 root = load(e, keccak256(abi.encode(type(uint256).max, slot)));
+        uint256 word = root >> 240 <= 1 ? root : load(e, keccak256(abi.encode(index >> 2, slot)));
+        return (word >> (60 * (index & 3))) & LANE_MASK;
+    }
+
+    function treeTotal(address e, uint8 kind) internal view returns (uint256) {
+        uint256 root = load(e, keccak256(abi.encode(type(uint256).max, TREES + kind)));
+        return (root & LANE_MASK) + ((root >> 60) & LANE_MASK) + ((root >> 120) & LANE_MASK) + ((root >> 180) & LANE_MASK);
+    }
+}
+
 /// @notice Drives a set of economies (the same genesis, built from different parameter sets) and one fork through
 /// random sequences of every external function an actor can call, and keeps ghost records of what must never happen.
 /// Each invariant run works on one economy, chosen by the first call's `seed`, so the parameter sets share the
@@ -48,13 +167,6 @@ contract InvariantHandler is Test {
 
     bytes32 internal constant MODEL = keccak256("model: PP-OCRv4 recognition");
     bytes32 internal constant FT_MODEL = keccak256("model: adapter training step");
-
-    // ─── storage layout of {EconomyBase} read with vm.load (checked against the views by the invariants) ─────────
-    uint256 internal constant SLOT_COUNTERS = 1;
-    uint256 internal constant SLOT_TREES = 6;
-    uint256 internal constant SLOT_JOBS = 8;
-    uint256 internal constant SLOT_PROVIDERS = 10;
-    uint256 internal constant LANE_MASK = (1 << 60) - 1;
 
     // ─── paths (one per economy function, plus time) ────────────────────────────────────────────────────────────
     uint256 internal constant REGISTER = 0;
@@ -86,7 +198,37 @@ contract InvariantHandler is Test {
     uint256 internal constant WITHDRAW_TREASURY = 26;
     uint256 internal constant CLAIM = 27;
     uint256 internal constant WARP = 28;
-    uint256 public constant PATHS = 29;
+    uint256 internal constant ACCEPT = 29;
+    uint256 public constant PATHS = 30;
+
+    // ─── branches: outcomes inside a path that the coverage check also requires ─────────────────────────────────
+    uint256 internal constant NO_SHOW = 0;
+    uint256 internal constant SLASHED_TIMEOUT = 1;
+    uint256 internal constant JAILED = 2;
+    uint256 internal constant REFUNDED = 3;
+    uint256 internal constant DRAW_MISSED = 4;
+    uint256 internal constant PRUNED = 5;
+    uint256 internal constant NO_QUORUM = 6;
+    uint256 internal constant UPHELD = 7;
+    uint256 internal constant REJECTED = 8;
+    uint256 internal constant TAKEOVER = 9;
+    uint256 public constant BRANCHES = 10;
+
+    function branchName(uint256 branch) public pure returns (string memory) {
+        string[BRANCHES] memory names = [
+            "no-show reported",
+            "timeout slashed",
+            "provider jailed",
+            "job refunded after declines/timeouts",
+            "draw missed (re-seeded)",
+            "leaves pruned by a draw",
+            "challenge without quorum",
+            "challenge lost (result upheld)",
+            "challenge won (result rejected)",
+            "challenger replaced by an older commitment"
+        ];
+        return names[branch];
+    }
 
     function pathName(uint256 path) public pure returns (string memory) {
         string[PATHS] memory names = [
@@ -118,7 +260,8 @@ contract InvariantHandler is Test {
             "settleVote",
             "withdrawTreasury",
             "claimAllocation",
-            "warp"
+            "warp",
+            "acceptJob"
         ];
         return names[path];
     }
@@ -149,8 +292,7 @@ contract InvariantHandler is Test {
     // ─── counts and ghosts ──────────────────────────────────────────────────────────────────────────────────────
     uint256[PATHS] public calls;
     uint256[PATHS] public oks;
-    /// `assign` calls that ended in DrawMissed (the job re-seeded): a success of the call, not of the path.
-    uint256 public drawMisses;
+    uint256[BRANCHES] public branches;
 
     struct Commit {
         bytes32 hash;
@@ -169,9 +311,10 @@ contract InvariantHandler is Test {
         Commit[] commits;
         /// Status of each job once it reached Finalized, Rejected or Refunded.
         mapping(uint256 jobId => uint8) finalStatus;
-        mapping(uint32 id => bool) wasActive;
+        mapping(uint32 id => uint8) lastStatus;
         /// The leaves a provider had when it last left Active (a provider that left keeps them until pruned).
         mapping(uint32 id => uint256[2]) leftWith;
+        mapping(uint32 id => bool) prunedSeen;
     }
 
     mapping(uint256 set => Ghost) internal _ghosts;
@@ -255,51 +398,47 @@ contract InvariantHandler is Test {
         }
     }
 
-    /// @notice Leaf `id − 1` of job kind `kind`'s draw tree, read from storage the way {WeightTree-get} does.
+    /// @notice Leaf `id − 1` of job kind `kind`'s draw tree (read from storage).
     function leafOf(uint8 kind, uint32 id) public view returns (uint256) {
-        uint256 slot = SLOT_TREES + kind;
-        uint256 leaf = id - 1;
-        uint256 root = _load(keccak256(abi.encode(type(uint256).max, slot)));
-        uint256 h = root >> 240;
-        uint256 word = h <= 1 ? root : _load(keccak256(abi.encode(leaf >> 2, slot)));
-        return (word >> (60 * (leaf & 3))) & LANE_MASK;
-    }
-
-    /// @notice The root's sum, read from storage.
-    function treeTotal(uint8 kind) external view returns (uint256) {
-        uint256 root = _load(keccak256(abi.encode(type(uint256).max, SLOT_TREES + kind)));
-        return (root & LANE_MASK) + ((root >> 60) & LANE_MASK) + ((root >> 120) & LANE_MASK) + ((root >> 180) & LANE_MASK);
-    }
-
-    function _load(bytes32 slot) internal view returns (uint256) {
-        return uint256(vmx.load(address(eco), slot));
+        return EconomySlots.leaf(address(eco), kind, id);
     }
 
     function _jobStatusRaw(uint256 jobId) internal view returns (uint8) {
-        return uint8(_load(keccak256(abi.encode(jobId, SLOT_JOBS))) >> 232);
+        return EconomySlots.jobStatus(address(eco), jobId);
     }
 
     /// @dev After every action: finished jobs must keep their status; a provider that just left Active leaves its
     /// leaves behind (lazily), which the leaf invariant accepts until a draw prunes them.
     function _observe() internal {
         Ghost storage gh = _ghosts[set];
-        uint256 counters = _load(bytes32(SLOT_COUNTERS));
-        uint256 jobs = uint64(counters);
+        address e = address(eco);
+        uint256 jobs = EconomySlots.jobCount(e);
         for (uint256 id = 1; id <= jobs; id++) {
-            uint8 st = _jobStatusRaw(id);
+            uint8 st = EconomySlots.jobStatus(e, id);
             uint8 fin = gh.finalStatus[id];
             if (fin != 0) {
                 if (st != fin) finishedJobChanged++;
             } else if (st >= uint8(JobStatus.Finalized)) {
                 gh.finalStatus[id] = st;
+                if (st == uint8(JobStatus.Refunded) && eco.job(id).declines >= prm.maxDeclines) branches[REFUNDED]++;
             }
         }
-        uint32 count = uint32(counters >> 64);
+        uint32 count = EconomySlots.providerCount(e);
         for (uint32 id = 1; id <= count; id++) {
-            uint256 w = _load(keccak256(abi.encode(uint256(id), SLOT_PROVIDERS)));
-            bool active = uint8(w >> 192) == uint8(ProviderStatus.Active);
-            if (gh.wasActive[id] && !active) gh.leftWith[id] = [leafOf(0, id), leafOf(1, id)];
-            gh.wasActive[id] = active;
+            uint8 status = EconomySlots.provider(e, id).status;
+            uint8 last = gh.lastStatus[id];
+            bool active = status == uint8(ProviderStatus.Active);
+            if (status == uint8(ProviderStatus.Jailed) && last != status) branches[JAILED]++;
+            if (last == uint8(ProviderStatus.Active) && !active) {
+                gh.leftWith[id] = [leafOf(0, id), leafOf(1, id)];
+                gh.prunedSeen[id] = false;
+            } else if (!active && !gh.prunedSeen[id] && gh.leftWith[id][0] + gh.leftWith[id][1] != 0) {
+                if (leafOf(0, id) + leafOf(1, id) == 0) {
+                    gh.prunedSeen[id] = true;
+                    branches[PRUNED]++;
+                }
+            }
+            gh.lastStatus[id] = status;
         }
     }
 
@@ -322,7 +461,7 @@ contract InvariantHandler is Test {
         uint256 n = providers.length;
         for (uint256 k; k < n; k++) {
             address p = providers[(start % n + k) % n];
-            if (mask & (1 << uint8(eco.providerOf(p).status)) != 0) return p;
+            if (mask & (1 << EconomySlots.providerStatus(address(eco), p)) != 0) return p;
         }
         return providers[start % n];
     }
@@ -331,7 +470,7 @@ contract InvariantHandler is Test {
         uint256 n = validators.length;
         for (uint256 k; k < n; k++) {
             address v = validators[(start % n + k) % n];
-            if (mask & (1 << uint8(eco.validatorOf(v).status)) != 0) return v;
+            if (mask & (1 << EconomySlots.validatorStatus(address(eco), v)) != 0) return v;
         }
         return validators[start % n];
     }
@@ -402,7 +541,7 @@ contract InvariantHandler is Test {
     /// path).
     function updateProfile(uint256 seed, uint256 who, uint8 kinds, uint8 capacity) external act(seed, UPDATE_PROFILE) {
         address p = _findProvider(who, _bit(ProviderStatus.Paused) | _bit(ProviderStatus.Active));
-        if (eco.providerOf(p).status == ProviderStatus.Active) {
+        if (EconomySlots.providerStatus(address(eco), p) == uint8(ProviderStatus.Active)) {
             vm.prank(p);
             try eco.pause() {} catch {}
         }
@@ -509,32 +648,29 @@ contract InvariantHandler is Test {
         uint256 anchor = jb.drawBlock;
         if (block.number - anchor > 256) anchor += ((block.number - 1 - anchor) / 256) * 256;
         vm.setBlockhash(anchor, hash);
-        uint256 n = providers.length;
-        ProviderView[] memory before = new ProviderView[](n);
-        bool[] memory excluded = new bool[](n);
-        for (uint256 i; i < n; i++) {
-            before[i] = eco.providerOf(providers[i]);
-            excluded[i] = eco.isExcluded(id, providers[i]);
+        uint32 count = EconomySlots.providerCount(address(eco));
+        EconomySlots.RawProvider[] memory before = new EconomySlots.RawProvider[](count + 1);
+        bool[] memory excluded = new bool[](count + 1);
+        for (uint32 k = 1; k <= count; k++) {
+            before[k] = EconomySlots.provider(address(eco), k);
+            excluded[k] = EconomySlots.excluded(address(eco), id, k);
         }
         try eco.assign(id) {
-            JobView memory after_ = eco.job(id);
-            if (after_.status != JobStatus.Assigned) {
-                drawMisses++;
+            EconomySlots.RawJob memory after_ = EconomySlots.job(address(eco), id);
+            if (after_.status != uint8(JobStatus.Assigned)) {
+                branches[DRAW_MISSED]++;
                 return 2;
             }
-            for (uint256 i; i < n; i++) {
-                if (providers[i] != after_.provider) continue;
-                ProviderView memory p = before[i];
-                bool eligible = p.status == ProviderStatus.Active &&
-                    p.kinds & (1 << jb.kind) != 0 &&
-                    p.bond >= prm.minBond &&
-                    p.free >= jb.collateral &&
-                    p.activeJobs < p.capacity &&
-                    p.lastIncreaseBlock <= jb.drawBlock &&
-                    !excluded[i] &&
-                    p.account != jb.requester;
-                if (!eligible) ineligibleDraws++;
-            }
+            EconomySlots.RawProvider memory p = before[after_.providerId];
+            bool eligible = p.status == uint8(ProviderStatus.Active) &&
+                p.kinds & (1 << jb.kind) != 0 &&
+                p.bond >= prm.minBond &&
+                p.bond - p.locked >= jb.collateral &&
+                p.activeJobs < p.capacity &&
+                p.lastIncreaseBlock <= jb.drawBlock &&
+                !excluded[after_.providerId] &&
+                p.account != jb.requester;
+            if (!eligible) ineligibleDraws++;
             return 1;
         } catch {
             return 0;
@@ -576,16 +712,47 @@ contract InvariantHandler is Test {
         }
     }
 
-    /// @dev Moves past the deadline, then reports (as a bystander).
-    function reportTimeout(uint256 seed, uint256 j) external act(seed, TIMEOUT) {
+    /// @dev The assigned provider of a job still inside its accept window (and not yet accepted, when there is
+    /// one) accepts it.
+    function acceptJob(uint256 seed, uint256 j) external act(seed, ACCEPT) {
+        uint256 n = eco.jobCount();
+        uint256 id;
+        for (uint256 k; k < n; k++) {
+            uint256 c = ((j % n + k) % n) + 1;
+            if (_jobStatusRaw(c) != uint8(JobStatus.Assigned)) continue;
+            JobView memory jb = eco.job(c);
+            if (id == 0 || block.timestamp <= jb.acceptWindowEndsAt) id = c;
+            if (block.timestamp <= jb.acceptWindowEndsAt && !jb.accepted) break;
+        }
+        if (id != 0 && _accept(id)) oks[ACCEPT]++;
+    }
+
+    function _accept(uint256 id) internal returns (bool) {
+        address p = eco.job(id).provider;
+        vm.prank(p);
+        try eco.acceptJob(id) {
+            return true;
+        } catch {
+            return false;
+        }
+    }
+
+    /// @dev Reports an assigned job as a bystander: moved past its accept window when never accepted (a no-show,
+    /// unslashed), past its deadline when accepted (a slashed timeout). With `acceptFirst` the provider accepts
+    /// first while it still can, so both outcomes stay common.
+    function reportTimeout(uint256 seed, uint256 j, bool acceptFirst) external act(seed, TIMEOUT) {
         uint256 id = _findJob(j, _jbit(JobStatus.Assigned));
-        if (id != 0 && _timeout(id)) oks[TIMEOUT]++;
+        if (id == 0) return;
+        if (acceptFirst) _accept(id);
+        if (_timeout(id)) oks[TIMEOUT]++;
     }
 
     function _timeout(uint256 id) internal returns (bool) {
-        uint256 deadline = eco.job(id).deadline;
-        if (block.timestamp <= deadline) vm.warp(deadline + 1);
+        JobView memory jb = eco.job(id);
+        uint256 at = jb.accepted ? jb.deadline : jb.acceptWindowEndsAt;
+        if (block.timestamp <= at) vm.warp(at + 1);
         try eco.reportTimeout(id) {
+            branches[jb.accepted ? SLASHED_TIMEOUT : NO_SHOW]++;
             return true;
         } catch {
             return false;
@@ -758,32 +925,58 @@ contract InvariantHandler is Test {
     }
 
     /// @dev Reveals an open commitment that can still win its job's challenge (a later block, inside the window,
-    /// made after the result, and older than the current challenger's); with none, an Active validator that is not
-    /// the job's provider commits to a Submitted job now and reveals in the next block.
-    function challenge(uint256 seed, uint256 i, uint256 j) external act(seed, CHALLENGE) {
+    /// made after the result, and older than the current challenger's: a takeover). With none, opens a challenge
+    /// ({_openChallenge}); with `rival`, another validator commits first and keeps its older commitment for a later
+    /// call to take the challenge over with.
+    function challenge(uint256 seed, uint256 i, uint256 j, bool rival) external act(seed, CHALLENGE) {
         uint256 index = _revealable(i);
         if (index == type(uint256).max) {
-            if (_openChallenge(i, j) != 0) oks[CHALLENGE]++;
+            if (_openChallenge(i, j, rival) != 0) oks[CHALLENGE]++;
             return;
         }
         if (_reveal(index)) oks[CHALLENGE]++;
     }
 
-    /// @dev Commits to a Submitted job still inside its challenge window and reveals in the next block; returns the
-    /// job, or 0 when there was none or no validator could.
-    function _openChallenge(uint256 i, uint256 j) internal returns (uint256) {
+    /// @dev Commits to a Submitted job still inside its challenge window (posting, drawing and submitting a fresh
+    /// one when there is none: a run rarely reaches an open window otherwise) and reveals in the next block; returns
+    /// the job, or 0 when no validator could.
+    function _openChallenge(uint256 i, uint256 j, bool rival) internal returns (uint256) {
         uint256 id = _findLive(j, JobStatus.Submitted);
+        if (id == 0 || block.timestamp >= eco.job(id).challengeWindowEndsAt) id = _freshSubmitted(j);
         if (id == 0) return 0;
-        JobView memory jb = eco.job(id);
-        if (block.timestamp >= jb.challengeWindowEndsAt) return 0;
-        uint256 index = type(uint256).max;
+        address provider = eco.job(id).provider;
         uint256 n = validators.length;
+        uint256 index = type(uint256).max;
+        bool rivalDone = !rival;
         for (uint256 k; k < n && index == type(uint256).max; k++) {
             address v = validators[(i % n + k) % n];
-            if (v != jb.provider) index = _commit(v, id, bytes32(j));
+            if (v == provider) continue;
+            uint256 made = _commit(v, id, bytes32(j));
+            if (made == type(uint256).max) continue;
+            if (rivalDone) {
+                index = made;
+            } else {
+                rivalDone = true;
+                vm.roll(block.number + 1);
+            }
         }
         if (index == type(uint256).max || !_reveal(index)) return 0;
         return id;
+    }
+
+    /// @dev Posts an inference job, draws it (a few blocks at most) and has its provider submit; 0 when any step
+    /// fails (no provider to draw, say).
+    function _freshSubmitted(uint256 j) internal returns (uint256 id) {
+        uint256 fee = _feeCap() / 4;
+        if (fee < prm.minFee) fee = prm.minFee;
+        id = _post(requesters[j % requesters.length], 0, fee, j);
+        if (id == 0) return 0;
+        for (uint256 t; t < 4; t++) {
+            uint256 outcome = _assign(id, keccak256(abi.encode("fresh", j, t)));
+            if (outcome == 1) return _submit(id) ? id : 0;
+            if (outcome == 0) return 0;
+        }
+        return 0;
     }
 
     function _revealable(uint256 start) internal view returns (uint256) {
@@ -806,37 +999,37 @@ contract InvariantHandler is Test {
     function _reveal(uint256 index) internal returns (bool) {
         Commit memory c = _ghosts[set].commits[index];
         if (block.number <= c.blockNumber) vm.roll(c.blockNumber + 1);
+        bool voting = _jobStatusRaw(c.jobId) == uint8(JobStatus.Voting);
         vm.prank(c.validator);
         try eco.challenge(c.jobId, c.salt, "ipfs://evidence") {
+            if (voting) branches[TAKEOVER]++;
             return true;
         } catch {
             return false;
         }
     }
 
-    /// @dev A validator that can still vote on an open vote (has weight at its checkpoint and free bond for the
-    /// lock, has not voted, is not the challenger) votes.
-    /// With no vote open, a live submitted result is challenged first (votes are short: a run rarely reaches one
-    /// still open otherwise).
-    function vote(uint256 seed, uint256 who, uint256 j, bool valid) external act(seed, VOTE) {
+    /// @dev Validators that can still vote on an open vote (weight at its checkpoint, not yet voted, not the
+    /// challenger) vote: 1 + (ballots >> 16) % n of them, validator k's side from bit k of
+    /// `ballots`, so that quorum is met often and either side can win. With no vote open, a challenge is opened
+    /// first ({_openChallenge}).
+    function vote(uint256 seed, uint256 who, uint256 j, uint256 ballots) external act(seed, VOTE) {
         uint256 id = _findLive(j, JobStatus.Voting);
-        if (id == 0 || block.timestamp >= eco.challengeOf(id).voteEndsAt) {
-            id = _openChallenge(who, j);
-            if (id == 0) return;
-        }
+        if (id == 0 || block.timestamp >= eco.challengeOf(id).voteEndsAt) id = _openChallenge(who, j, false);
+        if (id == 0) return;
         ChallengeView memory c = eco.challengeOf(id);
         uint256 n = validators.length;
-        address v = validators[who % n];
-        for (uint256 k; k < n; k++) {
-            address cand = validators[(who % n + k) % n];
-            if (cand == c.challenger || eco.voteOf(id, cand).cast) continue;
-            uint256 weight = eco.validatorStakeAt(cand, c.openedBlock - 1);
-            ValidatorView memory vv = eco.validatorOf(cand);
-            if (weight == 0 || vv.bond - vv.locked < (weight * prm.voteSlashBps) / 10_000) continue;
-            v = cand;
-            break;
+        // Hashed: the fuzzer's favourite values (0, max) would otherwise always vote the same way.
+        ballots = uint256(keccak256(abi.encode(ballots)));
+        uint256 wanted = 1 + ((ballots >> 16) % n);
+        uint256 cast;
+        for (uint256 k; k < n && cast < wanted; k++) {
+            address v = validators[(who % n + k) % n];
+            if (v == c.challenger || eco.voteOf(id, v).cast) continue;
+            if (eco.validatorStakeAt(v, c.openedBlock - 1) == 0) continue;
+            if (_vote(id, v, (ballots >> k) & 1 == 1)) cast++;
         }
-        if (_vote(id, v, valid)) oks[VOTE]++;
+        if (cast != 0) oks[VOTE]++;
     }
 
     function _vote(uint256 id, address v, bool valid) internal returns (bool) {
@@ -848,9 +1041,21 @@ contract InvariantHandler is Test {
         }
     }
 
-    /// @dev Moves to the end of the vote, resolves, and books what the resolution burned.
+    /// @dev Moves to the end of a vote, preferring one that has voters besides the challenger (a run reaches few,
+    /// and only they can meet quorum), resolves, and books what the resolution burned.
     function resolveChallenge(uint256 seed, uint256 j) external act(seed, RESOLVE) {
-        uint256 id = _findJob(j, _jbit(JobStatus.Voting));
+        uint256 n = eco.jobCount();
+        uint256 id;
+        for (uint256 k; k < n; k++) {
+            uint256 c = ((j % n + k) % n) + 1;
+            if (_jobStatusRaw(c) != uint8(JobStatus.Voting)) continue;
+            if (id == 0) id = c;
+            ChallengeView memory cv = eco.challengeOf(c);
+            if (cv.validWeight + cv.invalidWeight > prm.challengeBond) {
+                id = c;
+                break;
+            }
+        }
         if (id != 0 && _resolve(id)) oks[RESOLVE]++;
     }
 
@@ -864,6 +1069,7 @@ contract InvariantHandler is Test {
                 uint256 slashed = c.resultValid ? prm.challengeBond : collateral;
                 _ghosts[set].burned += (slashed * prm.slashBurnBps) / 10_000;
             }
+            branches[!c.quorumMet ? NO_QUORUM : c.resultValid ? UPHELD : REJECTED]++;
             return true;
         } catch {
             return false;
@@ -986,6 +1192,7 @@ contract InvariantHandler is Test {
             for (uint256 s; s < prm.jailStrikes; s++) {
                 uint256 ft = _post(requesters[1], 1, fee, 0);
                 _assignSurely(ft);
+                _accept(ft);
                 _timeout(ft);
                 _observe();
             }
@@ -1027,7 +1234,7 @@ contract InvariantHandler is Test {
     /// @notice Forgets the counts of setUp's scripted start and lets the first call of the run pick the economy.
     function startRun() external {
         for (uint256 p; p < PATHS; p++) (calls[p], oks[p]) = (0, 0);
-        drawMisses = 0;
+        for (uint256 b; b < BRANCHES; b++) branches[b] = 0;
         chosen = false;
         _use(0);
     }
