@@ -604,6 +604,27 @@ contract JobsTest is EconomyFixture {
         eco.cancelJob(id);
     }
 
+    /// @dev Each draw that keeps nobody re-seeds the job, which pushed the cancel delay (256 blocks from the draw
+    /// block) back for ever; after 16 such misses the requester may cancel at once.
+    function test_cancelJob_atOnceAfterSixteenMisses() public {
+        uint256 id = post(500 * TOKEN); // collateral 1,000 > p's free bond once it holds another job
+        uint256 small = post(TOKEN);
+        assertEq(assignNow(small), p, "p takes the small job");
+        for (uint256 m; m < 15; m++) {
+            assignNow(id);
+            assertEq(uint256(status(id)), uint256(JobStatus.Posted), "missed");
+        }
+        uint256 from = eco.job(id).drawBlock + 257;
+        vm.prank(requester);
+        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.CancelTooEarly.selector, id, from));
+        eco.cancelJob(id);
+        assignNow(id); // the 16th miss
+        vm.prank(requester);
+        eco.cancelJob(id);
+        assertEq(uint256(status(id)), uint256(JobStatus.Refunded), "cancelled at once");
+        assertEq(eco.claimable(requester), 500 * TOKEN, "fee back");
+    }
+
     /// @dev Rule (v2, accept step): the requester's share of a timeout slash is capped at fee / maxDeclines per
     /// timeout (it was capped at the fee): a job can time out up to maxDeclines times before it is refunded, so
     /// its compensation in all never exceeds its fee. The rest goes to the treasury.

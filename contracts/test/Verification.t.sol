@@ -24,8 +24,9 @@ import {ParamOverrides} from "../src/lib/EconomyParams.sol";
 ///
 /// Numbers used throughout (DESIGN.md's devnet parameters): a 10-token job locks 20 tokens of collateral; validators
 /// v1, v2, v3 bond 300, 200 and 150 (650 in all), so the quorum is 30 % of 650 = 195; a challenger weighs its
-/// challenge bond (10, "invalid"); a vote locks 10 % of its weight; half of a slash is burned and half of the rest
-/// goes to the winning party.
+/// challenge bond (10, "invalid"); a vote locks nothing but puts 10 % of its weight at risk (slashed to the treasury
+/// at settlement if it voted against the outcome); half of a slash is burned and half of the rest goes to the winning
+/// party.
 contract VerificationTest is EconomyFixture {
     uint256 internal constant FEE = 10 * TOKEN;
     uint256 internal constant COLLATERAL = 20 * TOKEN;
@@ -385,7 +386,9 @@ contract VerificationTest is EconomyFixture {
         uint256 id = submitted();
         challengeAs(v1, id); // 10 invalid
         castVote(v3, id, false); // + 150 invalid = 160 < 195
-        assertEq(lockedOf(v3), 15 * TOKEN, "vote lock: 10 % of 150");
+        assertEq(lockedOf(v3), 0, "a vote locks nothing");
+        assertEq(eco.voteOf(id, v3).atRisk, 15 * TOKEN, "10 % of 150 at risk");
+        assertEq(eco.validatorOf(v3).openVotes, 1, "one open vote");
         uint256 end = eco.challengeOf(id).voteEndsAt;
         vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.VoteOpen.selector, id, end));
         eco.resolveChallenge(id);
@@ -412,11 +415,11 @@ contract VerificationTest is EconomyFixture {
         assertEq(credited(v1), 0, "challenger gets nothing either");
         assertEq(credited(requester), 0, "no refund");
         assertEq(tok.totalSupply(), supply, "nothing burned");
-        assertEq(lockedOf(v3), 15 * TOKEN, "a voter stays locked until its vote is settled");
+        assertEq(eco.validatorOf(v3).openVotes, 1, "the vote stays open until it is settled");
         vm.expectEmit(address(eco));
         emit IEconomyEvents.VoteSettled(id, v3, 0, 0);
         eco.settleVote(id, v3); // anyone may settle it
-        assertEq(lockedOf(v3), 0, "voter unlocked");
+        assertEq(eco.validatorOf(v3).openVotes, 0, "settled");
         assertEq(bondOf(v3), 150 * TOKEN, "voter not slashed");
         assertEq(credited(v3), 0, "voter not rewarded");
         assertTrue(eco.voteOf(id, v3).settled, "settled");
@@ -425,15 +428,17 @@ contract VerificationTest is EconomyFixture {
     }
 
     /// Quorum met, "invalid" outweighs "valid": the requester is refunded; the provider's collateral is slashed
-    /// (half burned; of the other half, half to the challenger and the rest, plus the losing voters' locks, to the
-    /// winning voters pro rata); the provider gets a strike and forfeits its unsettled emission.
+    /// (half burned; of the other half, half to the challenger and the rest to the winning voters pro rata); the
+    /// provider gets a strike and forfeits its unsettled emission. A losing voter loses what its vote put at risk to
+    /// the treasury at settlement (nothing is locked while the vote runs).
     function test_resolve_quorumInvalidResult_slashesProvider() public {
         uint256 id = submitted();
         challengeAs(v3, id); // 10 invalid
         castVote(v1, id, false); // 300 invalid, locks 30
-        castVote(v2, id, true); // 200 valid, locks 20
-        assertEq(lockedOf(v1), 30 * TOKEN, "v1 locks 10 % of 300");
-        assertEq(lockedOf(v2), 20 * TOKEN, "v2 locks 10 % of 200");
+        castVote(v2, id, true); // 200 valid, risks 20
+        assertEq(eco.voteOf(id, v1).atRisk, 30 * TOKEN, "v1 risks 10 % of 300");
+        assertEq(eco.voteOf(id, v2).atRisk, 20 * TOKEN, "v2 risks 10 % of 200");
+        assertEq(lockedOf(v1) + lockedOf(v2), 0, "votes lock nothing");
         assertEq(lockedOf(v3), CHALLENGE_BOND, "challenger locks its bond");
         endVote(id);
         uint256 supply = tok.totalSupply();
@@ -464,22 +469,22 @@ contract VerificationTest is EconomyFixture {
         assertEq(bondOf(v3), 150 * TOKEN, "challenger's bond whole");
         assertEq(eco.treasury(), 0, "the treasury takes nothing from a rejected job");
         ChallengeView memory ch = eco.challengeOf(id);
-        assertEq(ch.voterPot, 25 * TOKEN, "pot: 5 of the slash + v2's lock of 20");
+        assertEq(ch.voterPot, 5 * TOKEN, "pot: the voters' 5 of the slash");
         assertEq(ch.winningVoterWeight, 300 * TOKEN, "winning voters' weight, the challenger's bond excluded");
         vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.WrongJobStatus.selector, id, 6));
         eco.resolveChallenge(id);
-        assertEq(lockedOf(v1), 30 * TOKEN, "locks wait for settleVote");
+        assertEq(eco.validatorOf(v1).openVotes, 1, "votes wait for settleVote");
         vm.expectEmit(address(eco));
-        emit IEconomyEvents.VoteSettled(id, v1, 25 * TOKEN, 0);
+        emit IEconomyEvents.VoteSettled(id, v1, 5 * TOKEN, 0);
         eco.settleVote(id, v1);
         vm.expectEmit(address(eco));
         emit IEconomyEvents.VoteSettled(id, v2, 0, 20 * TOKEN);
         eco.settleVote(id, v2);
-        assertEq(credited(v1), 25 * TOKEN, "the only winning voter takes the whole pot");
-        assertEq(lockedOf(v1), 0, "winner unlocked");
+        assertEq(credited(v1), 5 * TOKEN, "the only winning voter takes the whole pot");
         assertEq(bondOf(v1), 300 * TOKEN, "winner's bond whole");
-        assertEq(bondOf(v2), 180 * TOKEN, "loser's lock slashed");
-        assertEq(lockedOf(v2), 0, "loser unlocked");
+        assertEq(bondOf(v2), 180 * TOKEN, "loser slashed what it risked");
+        assertEq(eco.treasury(), 20 * TOKEN, "to the treasury");
+        assertEq(eco.validatorOf(v1).openVotes + eco.validatorOf(v2).openVotes, 0, "both settled");
         assertEq(credited(v2), 0, "loser unpaid");
         assertEq(eco.stats().validatorStake, 630 * TOKEN, "stake less the loser's lock");
         assertSolvent(0);
@@ -507,7 +512,8 @@ contract VerificationTest is EconomyFixture {
     }
 
     /// Quorum met, "valid" outweighs "invalid": the challenger's bond is slashed (half burned; of the other half,
-    /// half to the provider and the rest, plus the invalid voters' locks, to the valid voters); the job is paid.
+    /// half to the provider and the rest to the valid voters); the job is paid. The invalid voter loses what its vote
+    /// put at risk to the treasury.
     function test_resolve_quorumValidResult_slashesChallenger() public {
         uint256 id = submitted();
         challengeAs(v3, id); // 10 invalid
@@ -534,20 +540,20 @@ contract VerificationTest is EconomyFixture {
         assertEq(lockedOf(v3), 0, "and unlocked");
         assertEq(credited(v3), 0, "challenger unpaid");
         ChallengeView memory ch = eco.challengeOf(id);
-        assertEq(ch.voterPot, 22.5e18, "pot: 2.5 of the slash + v2's lock of 20");
+        assertEq(ch.voterPot, 2.5e18, "pot: the voters' 2.5 of the slash");
         assertEq(ch.winningVoterWeight, 300 * TOKEN, "valid weight");
         vm.expectEmit(address(eco));
         emit IEconomyEvents.VoteSettled(id, v2, 0, 20 * TOKEN);
         eco.settleVote(id, v2);
         vm.expectEmit(address(eco));
-        emit IEconomyEvents.VoteSettled(id, v1, 22.5e18, 0);
+        emit IEconomyEvents.VoteSettled(id, v1, 2.5e18, 0);
         eco.settleVote(id, v1);
-        assertEq(credited(v1), 22.5e18, "valid voter takes the pot");
+        assertEq(credited(v1), 2.5e18, "valid voter takes the pot");
         assertEq(bondOf(v1), 300 * TOKEN, "and keeps its bond");
-        assertEq(lockedOf(v1), 0, "unlocked");
-        assertEq(bondOf(v2), 180 * TOKEN, "invalid voter loses its lock");
-        assertEq(lockedOf(v2), 0, "unlocked");
-        assertEq(eco.stats().validatorStake, 620 * TOKEN, "650 less the challenge bond and the lock");
+        assertEq(bondOf(v2), 180 * TOKEN, "invalid voter loses what it risked");
+        assertEq(eco.treasury(), 0.5e18 + 20 * TOKEN, "protocol fee + the losing voter's 20");
+        assertEq(lockedOf(v1) + lockedOf(v2), 0, "nothing was locked");
+        assertEq(eco.stats().validatorStake, 620 * TOKEN, "650 less the challenge bond and the loser's 20");
         assertSolvent(0);
     }
 
@@ -567,7 +573,7 @@ contract VerificationTest is EconomyFixture {
         eco.settleVote(id, v2);
         eco.settleVote(id, twin);
         assertEq(bondOf(v2), 180 * TOKEN, "invalid voter slashed");
-        assertEq(credited(twin), 22.5e18, "valid voter paid");
+        assertEq(credited(twin), 2.5e18, "valid voter paid the voters' part of the challenger's slash");
         assertSolvent(0);
     }
 
@@ -678,8 +684,8 @@ contract VerificationTest is EconomyFixture {
 
     /// Rule (v2): a challenger earns at most its challenge bond; the excess of its share goes to the winning voters.
     /// A 100-token job locks 200: 100 burned, and of the other 100 the winner's half (50) is capped at 10, so the
-    /// voters get 50 + 40 = 90 (plus the losing voter's lock). A reward that grew with the job would pay a bot to
-    /// commit blindly to every large result (Attacks.t.sol, attack 3).
+    /// voters get 50 + 40 = 90 (the losing voter's 20 goes to the treasury). A reward that grew with the job would pay
+    /// a bot to commit blindly to every large result (Attacks.t.sol, attack 3).
     function test_resolve_challengerRewardIsCappedAtTheChallengeBond() public {
         uint256 fee = 100 * TOKEN;
         uint256 id = post(fee);
@@ -687,7 +693,7 @@ contract VerificationTest is EconomyFixture {
         submit(id);
         challengeAs(v3, id); // 10 invalid
         castVote(v1, id, false); // 300 invalid
-        castVote(v2, id, true); // 200 valid, locks 20
+        castVote(v2, id, true); // 200 valid, risks 20
         endVote(id);
         uint256 supply = tok.totalSupply();
         vm.expectEmit(address(eco));
@@ -696,12 +702,13 @@ contract VerificationTest is EconomyFixture {
         assertEq(uint256(status(id)), uint256(JobStatus.Rejected), "rejected");
         assertEq(supply - tok.totalSupply(), 100 * TOKEN, "half burned");
         assertEq(credited(v3), CHALLENGE_BOND, "the challenger: its bond's worth, not 50");
-        assertEq(eco.challengeOf(id).voterPot, 110 * TOKEN, "pot: 90 of the slash + v2's lock of 20");
+        assertEq(eco.challengeOf(id).voterPot, 90 * TOKEN, "pot: 50 + the challenger's excess of 40");
+        assertEq(eco.treasury(), 0, "none of the excess to the treasury: a voter won");
         eco.settleVote(id, v1);
         eco.settleVote(id, v2);
-        assertEq(credited(v1), 110 * TOKEN, "the winning voter takes the excess");
+        assertEq(credited(v1), 90 * TOKEN, "the winning voter takes the excess");
         assertEq(credited(requester), fee, "requester refunded");
-        assertEq(eco.treasury(), 0, "nothing to the treasury: a voter won");
+        assertEq(eco.treasury(), 20 * TOKEN, "the losing voter's 20");
         assertSolvent(0);
     }
 
@@ -728,7 +735,7 @@ contract VerificationTest is EconomyFixture {
         emit IEconomyEvents.VoteCast(id, v2, true, 200 * TOKEN);
         castVote(v2, id, true);
         assertEq(eco.voteOf(id, v2).weight, 200 * TOKEN, "old weight");
-        assertEq(eco.voteOf(id, v2).locked, 20 * TOKEN, "lock from the old weight");
+        assertEq(eco.voteOf(id, v2).atRisk, 20 * TOKEN, "at risk: 10 % of the old weight");
         vm.prank(late);
         vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.NoVoteWeight.selector, id, late));
         eco.vote(id, true);
@@ -744,7 +751,8 @@ contract VerificationTest is EconomyFixture {
         assertEq(eco.validatorOf(v3).stake, 0, "no weight for later challenges");
         castVote(v3, id, false);
         assertEq(eco.voteOf(id, v3).weight, 150 * TOKEN, "exiting validator votes with its old weight");
-        assertEq(lockedOf(v3), 15 * TOKEN, "and locks against it");
+        assertEq(eco.voteOf(id, v3).atRisk, 15 * TOKEN, "and risks 10 % of it");
+        assertEq(eco.validatorOf(v3).openVotes, 1, "its exit waits for the vote to settle");
         // A stranger never had any.
         address stranger = makeAddr("stranger");
         vm.prank(stranger);
@@ -759,14 +767,17 @@ contract VerificationTest is EconomyFixture {
         eco.settleVote(id, v3);
         assertEq(bondOf(v3), 135 * TOKEN, "an exiting loser is slashed all the same");
         eco.settleVote(id, v2);
-        // Pot: 2.5 of the challenger's slash + v3's lock of 15.
-        assertEq(credited(v2), 17.5e18, "v2 paid by its old weight");
+        // Pot: the voters' 2.5 of the challenger's slash (v3's 15 went to the treasury).
+        assertEq(credited(v2), 2.5e18, "v2 paid by its old weight");
         assertSolvent(0);
     }
 
-    // ─── vote locks ────────────────────────────────────────────────────────────────────────────────────────────
+    // ─── votes: nothing locked, something at risk ────────────────────────────────────────────────────────────────────────────────────────────
 
-    function test_vote_locksAShareOfWeightUntilSettled() public {
+    /// Rule (v3 of the vote): a vote locks nothing (so an honest validator can vote in every challenge at once,
+    /// however many a whale opens) but puts 10 % of its weight at risk, slashed at settlement if it voted against
+    /// the outcome; an exiting validator cannot take its bond while a vote of its is unsettled.
+    function test_vote_risksAShareOfWeightAndHoldsTheExitUntilSettled() public {
         uint256 id = submitted();
         challengeAs(v1, id);
         castVote(v2, id, true);
@@ -775,8 +786,9 @@ contract VerificationTest is EconomyFixture {
         assertTrue(vv.resultValid, "valid");
         assertFalse(vv.settled, "not settled");
         assertEq(vv.weight, 200 * TOKEN, "weight");
-        assertEq(vv.locked, 20 * TOKEN, "10 % of the weight locked");
-        assertEq(lockedOf(v2), 20 * TOKEN, "in the validator's bond");
+        assertEq(vv.atRisk, 20 * TOKEN, "10 % of the weight at risk");
+        assertEq(lockedOf(v2), 0, "nothing locked");
+        assertEq(eco.validatorOf(v2).openVotes, 1, "one open vote");
         vm.prank(v2);
         vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.AlreadyVoted.selector, id, v2));
         eco.vote(id, false);
@@ -795,8 +807,8 @@ contract VerificationTest is EconomyFixture {
         eco.vote(id, true);
         eco.resolveChallenge(id); // 210 ≥ 195, valid 200 > 10: the challenger loses
         vm.prank(v2);
-        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.CollateralLocked.selector, 20 * TOKEN));
-        eco.withdrawValidatorBond(v2);
+        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.CollateralLocked.selector, 1));
+        eco.withdrawValidatorBond(v2); // (locked + open votes: one unsettled vote)
         eco.settleVote(id, v2);
         vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.NothingToSettle.selector, id, v2));
         eco.settleVote(id, v2);
