@@ -20,7 +20,7 @@ export interface JobRecord {
   postedAt: number;
   updatedAt: number;
   provider: Address | null;
-  /** Every provider ever assigned (a decline or timeout re-draws). */
+  /** Every provider ever assigned (a decline, a no-show or a timeout re-draws). */
   assigned: Address[];
   outputHash: Hash | null;
   outputUri: string | null;
@@ -31,7 +31,10 @@ export interface JobRecord {
 const JOB_EVENTS = new Set([
   'JobPosted',
   'JobAssigned',
+  'JobAccepted',
   'JobDeclined',
+  'JobNoShow',
+  'DrawMissed',
   'ResultSubmitted',
   'JobTimedOut',
   'ChallengeOpened',
@@ -83,6 +86,7 @@ export function foldJob(events: readonly StoredLog[]): JobRecord | null {
         r.deadline = Number(l.args.deadline ?? r.deadline);
         break;
       case 'JobDeclined':
+      case 'JobNoShow':
       case 'JobTimedOut':
         r.status = 'Posted';
         r.provider = null;

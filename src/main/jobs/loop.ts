@@ -208,10 +208,19 @@ export class JobLoop {
           if (serving.has(economy.toLowerCase())) this.assigner.add(economy, jobId);
           break;
         case 'JobDeclined':
+        case 'JobNoShow':
         case 'JobTimedOut':
           // The draw re-opens (or the job is refunded: the assigner sees that and lets go).
           if (serving.has(economy.toLowerCase())) this.assigner.add(economy, jobId);
-          if (mine && l.name === 'JobTimedOut') this.#timedOut(l, jobId);
+          if (mine && l.name === 'JobTimedOut')
+            this.#timedOut(l, jobId, 'the deadline passed (reported as a timeout)');
+          if (mine && l.name === 'JobNoShow') {
+            this.#timedOut(
+              l,
+              jobId,
+              'not accepted inside the accept window (reported as a no-show; no slash)',
+            );
+          }
           break;
         case 'JobAssigned':
           this.assigner.drop(economy, jobId);
@@ -288,12 +297,10 @@ export class JobLoop {
     }
   }
 
-  #timedOut(l: StoredLog, jobId: bigint): void {
+  #timedOut(l: StoredLog, jobId: bigint, error: string): void {
     const entry = this.#o.journal.get(l.address, jobId);
     if (entry && !isFinished(entry.step) && !this.#running.has(`${l.address}:${jobId}`)) {
-      this.#o.journal.append(l.address, jobId, 'failed', {
-        error: 'the deadline passed (reported as a timeout)',
-      });
+      this.#o.journal.append(l.address, jobId, 'failed', { error });
     }
   }
 

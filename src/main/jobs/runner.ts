@@ -5,6 +5,7 @@ import type { DeclineReasonName } from '../../shared/decline';
 import { FlywheelError } from '../../shared/errors';
 import { declineReasonFor } from '../blobs/errors';
 import { economyAbi } from '../chain/artifacts';
+import { acceptJob } from '../chain/actions/acceptJob';
 import { declineJob } from '../chain/actions/declineJob';
 import { readJob, type ReadJobReturnType } from '../chain/actions/readJob';
 import { readJobPosted } from '../chain/actions/readJobPosted';
@@ -37,7 +38,8 @@ const DECLINE_FAILED = 'the decline did not land';
 
 /**
  * Takes one job assigned to this provider from wherever its journal says it is to its end: fetch (hash-checked),
- * run, store the output, submit — or decline inside the accept window with a reason. Every step is journaled
+ * accept (inside the accept window), run, store the output, submit — or decline inside the accept window with a
+ * reason. Every step is journaled
  * before the node acts on it; on resume the chain is read first (already submitted? moved on? past the
  * deadline?), so the job continues from its last safe step, is never submitted twice and never loses a result.
  * Resolves once the job is submitted (finalization is watched elsewhere), declined or failed.
@@ -161,6 +163,11 @@ async function run(
       );
     }
 
+    // Running it: say so inside the accept window, while it waits for a slot and runs. From here a missed deadline
+    // is this node's (slashed); a job neither accepted nor answered in the window is a no-show that anyone may
+    // report, which takes it away (no slash) — so a job run past the window without an accept may be lost.
+    void accept(ctx, client, economy, id, job);
+
     ctx.update(economy, id, { step: 'queued' });
     const free = await ctx.runSlot();
     let result;
@@ -224,6 +231,26 @@ async function run(
     }
     fail(ctx, entry, err);
     return null;
+  }
+}
+
+/** Accepts the job if its accept window is still open; a failure is logged, never thrown (the run goes on). */
+async function accept(
+  ctx: JobContext,
+  client: ActionClient,
+  economy: Address,
+  jobId: bigint,
+  job: ReadJobReturnType,
+): Promise<void> {
+  if (job.accepted || ctx.chain.now() >= job.acceptWindowEndsAt) return;
+  try {
+    await acceptJob(client, { economy, jobId, assignedAt: job.assignedAt });
+  } catch (err) {
+    ctx.log.warn('could not accept a job inside its accept window; running it anyway', {
+      economy,
+      jobId: String(jobId),
+      error: firstLine(err),
+    });
   }
 }
 

@@ -76,6 +76,7 @@ const PROVIDER_EVENTS = new Set([
   'JobAssigned',
   'JobFinalized',
   'JobDeclined',
+  'JobNoShow',
   'JobTimedOut',
 ]);
 

@@ -11,8 +11,8 @@ export type CancelJobReturnType = ActionReceipt;
 export type CancelJobErrorType = ActionErrorType;
 
 /**
- * Cancels a job nobody could be drawn for (its requester only, 256 blocks after posting): the fee is refunded.
- * Already refunded → nothing is sent.
+ * Cancels a job nobody could be drawn for (its requester only, 256 blocks after its draw block — each draw that keeps
+ * nobody re-seeds it — or at once after 16 such draws): the fee is refunded. Already refunded → nothing is sent.
  *
  * @example
  * await cancelJob(client, { economy, jobId: 7n });

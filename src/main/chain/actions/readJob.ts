@@ -20,6 +20,8 @@ export interface ReadJobReturnType {
   collateral: bigint;
   deadlineS: number;
   declines: number;
+  /** Assigned: whether its provider accepted it (from then on a missed deadline is slashed; before, a no-show). */
+  accepted: boolean;
   /** Posted: the block whose hash seeds the next draw. */
   drawBlock: bigint;
   /** Unix seconds (0 when not in that phase). */
@@ -58,6 +60,7 @@ export async function readJob(
     collateral: j.collateral,
     deadlineS: j.deadlineS,
     declines: j.declines,
+    accepted: j.accepted,
     drawBlock: j.drawBlock,
     assignedAt: Number(j.assignedAt),
     acceptWindowEndsAt: Number(j.acceptWindowEndsAt),

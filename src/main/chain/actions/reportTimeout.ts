@@ -16,8 +16,9 @@ export type ReportTimeoutReturnType = ActionReceipt;
 export type ReportTimeoutErrorType = ActionErrorType;
 
 /**
- * Reports that an Assigned job's provider missed its deadline (anyone may): the provider's collateral is slashed,
- * it gets a strike, and the job is re-drawn or refunded. Already reported (the job moved on) → nothing is sent.
+ * Reports an Assigned job that was let go (anyone may). Accepted and past its deadline: a timeout — the provider's
+ * collateral is slashed, it gets a strike, and the job is re-drawn or refunded. Never accepted and past its accept
+ * window: a no-show — re-drawn (or refunded) without a slash. Already reported (the job moved on) → nothing is sent.
  *
  * @example
  * const job = await publicClient.readContract({ address: economy, abi: economyAbi, functionName: 'job', args: [7n] });
@@ -34,7 +35,7 @@ export async function reportTimeout(
     functionName: 'reportTimeout',
     args: [params.jobId],
     key: `reportTimeout:${params.economy}:${params.jobId}:${params.deadline}`,
-    label: `Report the missed deadline of job ${params.jobId}`,
+    label: `Report job ${params.jobId} let go (missed deadline or no-show)`,
     alreadyDone: async () => {
       const job = await client.publicClient.readContract({
         address: params.economy,

@@ -7,6 +7,7 @@
  * Curie is slashed). Jailed ones leave jail when their cool-down ends.
  */
 import type { Address, Hash } from 'viem';
+import { acceptJob } from '../../chain/actions/acceptJob';
 import { addBond } from '../../chain/actions/addBond';
 import { declineJob } from '../../chain/actions/declineJob';
 import { readModel } from '../../chain/actions/readModel';
@@ -85,6 +86,9 @@ export class SimulatedProviders {
   #take(j: BoardJob, who: SimulatedProvider): void {
     const random = this.o.random ?? Math.random;
     const rates = { ...MISBEHAVIOUR_RATE, ...this.o.misbehaviour };
+    // Each one accepts at once, as a node that means to run the job does: from then on a missed deadline is
+    // slashed (a job never accepted would only be a no-show, re-drawn without a slash).
+    void this.#accept(j, who);
     if (who.behaviour === 'late' && random() < rates.late) {
       this.counts.missed++;
       this.o.log.info(`${who.name} lets the deadline of a job pass`, {
@@ -101,6 +105,19 @@ export class SimulatedProviders {
       if (!this.#closed) void this.#run(j, who, wrong);
     }, delayMs);
     this.#timers.add(timer);
+  }
+
+  async #accept(j: BoardJob, who: SimulatedProvider): Promise<void> {
+    try {
+      const client = await this.o.actors.get(who.role);
+      await acceptJob(client, { economy: j.economy, jobId: j.jobId, assignedAt: j.job.assignedAt });
+    } catch (err) {
+      this.o.log.debug(`${who.name} could not accept a job`, {
+        economy: j.economy,
+        jobId: String(j.jobId),
+        error: (err as Error).message,
+      });
+    }
   }
 
   async #run(j: BoardJob, who: SimulatedProvider, wrong: boolean): Promise<void> {

@@ -1,7 +1,7 @@
 /**
  * What anyone may do and someone has to: draw a provider for a Posted job once its draw block is past (again after
  * a draw that kept nobody, which re-seeds the job from a later block), report a
- * missed deadline, finalize a result whose challenge window has passed, settle a challenge whose vote has ended.
+ * no-show (a job not accepted inside its accept window) or a missed deadline, finalize a result whose challenge window has passed, settle a challenge whose vote has ended.
  * The market's keeper account does it for every job on the devnet — the user's included, as any third party
  * would on a real network.
  */
@@ -22,17 +22,19 @@ const CANCEL_AFTER_BLOCKS = 256n;
 /** A draw that found nobody eligible is tried again after this long. */
 const RETRY_MS = 3_000;
 /**
- * Draws of one job in a row that kept nobody, after which the keeper lets it be: each draw re-seeds the job, and
- * its requester may cancel it only 256 blocks after the last one, so a job nobody can take must stop being drawn
- * to be refunded. Nobody being free for this long means every provider is full or gone.
+ * Draws of one job that kept nobody, after which the keeper stops drawing it and its requester cancels it: the
+ * contract lets a requester cancel at once after 16 misses (each miss re-seeds the job, which would otherwise push
+ * the 256-block cancel delay back for ever). Nobody being free for that long means every provider is full or gone.
  */
-const GIVE_UP_AFTER_MISSES = 20;
+const CANCEL_AFTER_MISSES = 16;
 
 export interface UpkeepCounts {
   assigned: number;
   /** Draws that kept nobody (DrawMissed): the job stayed Posted, re-seeded. */
   missed: number;
   cancelled: number;
+  /** Jobs reported as no-shows: not accepted inside the accept window, re-drawn without a slash. */
+  noShows: number;
   timeouts: number;
   finalized: number;
   resolved: number;
@@ -43,6 +45,7 @@ export class Upkeep {
     assigned: 0,
     missed: 0,
     cancelled: 0,
+    noShows: 0,
     timeouts: 0,
     finalized: 0,
     resolved: 0,
@@ -71,17 +74,18 @@ export class Upkeep {
         job.status === 'Posted' &&
         requester &&
         job.requester.toLowerCase() === requester.tx.address.toLowerCase() &&
-        round.head > job.drawBlock + CANCEL_AFTER_BLOCKS
+        (round.head > job.drawBlock + CANCEL_AFTER_BLOCKS ||
+          (this.#misses.get(`${j.economy}:${j.jobId}`) ?? 0) >= CANCEL_AFTER_MISSES)
       ) {
-        // Nobody has drawn it for 256 blocks: nobody serves its kind, or the keeper gave up on it after draw upon
-        // draw kept nobody. Its fee comes back.
+        // Nobody has drawn it for 256 blocks (nobody serves its kind), or draw upon draw kept nobody: its fee comes
+        // back. (The keeper's count of misses is its own draws'; the chain's, which the contract checks, is no less.)
         this.#run(j, 'cancel', 'cancelled', () =>
           cancelJob(requester, { economy: j.economy, jobId: j.jobId }),
         );
       } else if (
         job.status === 'Posted' &&
         round.head > job.drawBlock &&
-        (this.#misses.get(`${j.economy}:${j.jobId}`) ?? 0) < GIVE_UP_AFTER_MISSES &&
+        (this.#misses.get(`${j.economy}:${j.jobId}`) ?? 0) < CANCEL_AFTER_MISSES &&
         this.#waited(j, round.now)
       ) {
         this.#run(j, `assign:${job.drawBlock}`, 'assigned', async () => {
@@ -100,6 +104,14 @@ export class Upkeep {
           if (this.#misses.size > 1_000) this.#misses.delete(this.#misses.keys().next().value!);
           return false;
         });
+      } else if (
+        job.status === 'Assigned' &&
+        !job.accepted &&
+        round.now >= job.acceptWindowEndsAt + MARGIN_S
+      ) {
+        this.#run(j, `noshow:${job.deadline}`, 'noShows', () =>
+          reportTimeout(this.keeper, { economy: j.economy, jobId: j.jobId, deadline: BigInt(job.deadline) }),
+        );
       } else if (job.status === 'Assigned' && round.now >= job.deadline + MARGIN_S) {
         this.#run(j, `timeout:${job.deadline}`, 'timeouts', () =>
           reportTimeout(this.keeper, { economy: j.economy, jobId: j.jobId, deadline: BigInt(job.deadline) }),

@@ -10,6 +10,7 @@ import {
 import { privateKeyToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { acceptJob } from '../../../../src/main/chain/actions/acceptJob';
 import { approveToken } from '../../../../src/main/chain/actions/approveToken';
 import { assign } from '../../../../src/main/chain/actions/assign';
 import { cancelJob } from '../../../../src/main/chain/actions/cancelJob';
@@ -248,9 +249,38 @@ describe('requester, validator and admin actions on a real anvil', () => {
     expect((await finalize(clients[VOTER]!, { economy, jobId })).hash).toBeNull();
   });
 
+  it('reports a job never accepted in its accept window as a no-show: re-opened, no slash, no strike', async () => {
+    const jobId = await postAndAssign(5);
+    const { deadline, acceptWindowEndsAt } = await job(jobId);
+    await expect(reportTimeout(clients[VOTER]!, { economy, jobId, deadline })).rejects.toThrow(
+      /DeadlineNotReached/,
+    );
+    const provider = () =>
+      publicClient.readContract({
+        address: economy,
+        abi: economyAbi,
+        functionName: 'providerOf',
+        args: [accounts[PROVIDER]!.address],
+      });
+    const before = await provider();
+    await anvilControl(chain.rpcUrl).setNextBlockTimestamp({ timestamp: acceptWindowEndsAt + 1n });
+    await anvilControl(chain.rpcUrl).mine({ blocks: 1 });
+    const { receipt } = await reportTimeout(clients[VOTER]!, { economy, jobId, deadline });
+    expect(receipt?.status).toBe('success');
+    expect((await job(jobId)).status).toBe(1); // Posted again, without this provider
+    expect(await provider()).toMatchObject({ bond: before.bond, strikes: before.strikes });
+  });
+
   it('reports a missed deadline: the provider gets a strike and the job is re-opened', async () => {
     const jobId = await postAndAssign(3);
-    const { deadline } = await job(jobId);
+    const { deadline, assignedAt } = await job(jobId);
+    // Accepted: from now on a missed deadline is this provider's, and slashed. Accepting again sends nothing.
+    const accepted = await acceptJob(clients[PROVIDER]!, { economy, jobId, assignedAt: Number(assignedAt) });
+    expect(accepted.hash).toMatch(/^0x/);
+    expect((await job(jobId)).accepted).toBe(true);
+    expect(
+      (await acceptJob(clients[PROVIDER]!, { economy, jobId, assignedAt: Number(assignedAt) })).hash,
+    ).toBe(accepted.hash);
     await anvilControl(chain.rpcUrl).increaseTime({ seconds: devnetParams.minDeadlineS + 1 });
     await anvilControl(chain.rpcUrl).mine({ blocks: 1 });
     const { receipt } = await reportTimeout(clients[VOTER]!, { economy, jobId, deadline });
