@@ -53,12 +53,14 @@ describe('Earnings', () => {
     expect(screen.getByTestId('earnings-chart-FAST')).toHaveTextContent('FAST: 0.35 FAST earned');
   });
 
-  it('lists the history newest first, emission given up by a decline or timeout among it', async () => {
+  it('lists the history newest first, emission given up by a missed deadline among it', async () => {
     renderWithBridge(<Earnings />, fixtureBridge());
     const items = within(await screen.findByTestId('earnings-history')).getAllByRole('listitem');
     expect(items[0]).toHaveTextContent('Fee (job 40) · 9.575 FLY in Flywheel Genesis');
     const forfeit = items.find((i) => i.textContent?.includes('given up'));
-    expect(forfeit).toHaveTextContent('Emission given up by a decline/timeout · 0.8 FLY in Flywheel Genesis');
+    expect(forfeit).toHaveTextContent(
+      'Emission given up by a missed deadline or a rejected result · 0.8 FLY in Flywheel Genesis',
+    );
   });
 
   it('withdraws all that is worth its gas, and offers the rest with the gas said', async () => {

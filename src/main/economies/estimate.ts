@@ -37,7 +37,7 @@ const MILLI_TOKEN = 10n ** 15n;
  *   kind's draw, its bond over the total bond in the kind's tree (what `assign` weighs by);
  * - fees/hour = jobs/hour × median fee × (1 − protocol fee);
  * - emission/hour = the epoch emission × epochs/hour × bond / (active stake + bond): emission accrues to active
- *   bonds by size, whatever the fees (a decline or a missed deadline gives up what accrued since the last
+ *   bonds by size, whatever the fees (a missed deadline or a rejected result gives up what accrued since the last
  *   settlement);
  * - a job misses its deadline when it runs too slowly (run times taken as log-normal around the typical run time,
  *   stretched by live drift, with the benchmark's spread, against the median deadline) or when the node is away
@@ -82,7 +82,7 @@ export function estimateEarnings(inputs: EstimateInputs): EconomyEstimate {
     `About ${round(jobsPerHour)} of the ${round(postedPerHour)} jobs/h posted here lately would be drawn for ` +
     `this bond (the draw weighs bond alone, kind by kind), paid the median fee less ${p.protocolFeeBps / 100} %; ` +
     `emission accrues to ${round(share * 100)} % of the active stake with this bond, whatever the fees. A ` +
-    `decline or a missed deadline gives up the emission accrued since the last settlement. A job misses its ` +
+    `missed deadline or a rejected result gives up the emission accrued since the last settlement. A job misses its ` +
     `${deadlineS} s deadline if a run of about ${round(typical)} s (±${round(Math.max(5, inputs.spreadPct))} % ` +
     `benchmark spread${inputs.driftRatio > 1 ? `, ×${round(inputs.driftRatio)} live drift` : ''}) overruns it, or ` +
     `if the node is away (uptime ${round(up * 100)} %` +

@@ -18,9 +18,9 @@ export interface EconomyEarnings {
   /** Everything ever credited: fees, emissions (with what has accrued and is not settled yet), fork allocation. */
   lifetime: Amount;
   slashed: Amount;
-  /** Emission accrued to the bond and not settled yet: part of `claimable`, lost on a decline or a timeout. */
+  /** Emission accrued to the bond and not settled yet: part of `claimable`, lost on a missed deadline or a rejected result. */
   pendingEmission: Amount;
-  /** Emission given up by declines, timeouts and rejected results. */
+  /** Emission given up by missed deadlines and rejected results. */
   forfeited: Amount;
 }
 
@@ -30,7 +30,7 @@ export interface EarningsEvent {
   economyId: Address;
   /**
    * `emission`: emission accrued to the bond, credited when the bond changed or on a withdrawal; `forfeit`: emission
-   * accrued since the last such credit and given up by a decline, a missed deadline or a rejected result (never
+   * accrued since the last such credit and given up by a missed deadline or a rejected result (never
    * credited, so it counts in no total).
    */
   kind: 'fee' | 'emission' | 'forfeit' | 'allocation' | 'withdrawal' | 'slash';

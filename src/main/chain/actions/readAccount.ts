@@ -12,7 +12,7 @@ export interface ReadAccountReturnType {
   claimable: bigint;
   /**
    * Part of `claimable` that is accrued emission not settled yet: credited (and minted) when the bond changes or on
-   * `withdraw`, forfeited by a decline, a timeout or a rejected result.
+   * `withdraw`, forfeited by a missed deadline or a rejected result.
    */
   pendingEmission: bigint;
 }

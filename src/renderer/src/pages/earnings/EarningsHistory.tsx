@@ -11,7 +11,7 @@ export function historyLabel(ev: EarningsEvent): string {
     case 'emission':
       return 'Emission credited to your bond';
     case 'forfeit':
-      return 'Emission given up by a decline/timeout';
+      return 'Emission given up by a missed deadline or a rejected result';
     case 'allocation':
       return 'Fork allocation claimed';
     case 'withdrawal':

@@ -34,7 +34,8 @@ export function RiskSummary({ economy, estimate }: { economy: EconomySummary; es
         <dd data-testid="emission-share">
           <Amount value={estimate.expectedEmissionPerHour} token={token} /> per hour: this bond would be{' '}
           {formatPercent(estimate.emissionShare)} of the active stake, and emission accrues to bonds by size,
-          whatever the fees; a decline or a missed deadline gives up what accrued since the last settlement
+          whatever the fees; a missed deadline or a rejected result gives up what accrued since the last
+          settlement
         </dd>
         <dt>Chance a job misses its deadline</dt>
         <dd data-testid="miss-chance">
