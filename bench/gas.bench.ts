@@ -280,38 +280,53 @@ const gas: Benchmark = {
         note: `post + assign + submit + finalize + withdraw at ${big} providers (5 receipts, 21k base each)`,
       });
 
-      // Closing an epoch: the first finalize after the epoch ends mints its emission.
-      const job = await postAndAssign(b);
-      await send(b, job.provider, b.economy, economyAbi, 'submitResult', [
-        job.id,
-        keccak256(toHex('x')),
-        URI,
-      ]);
-      await freshEpoch(b);
+      // Withdrawing after a while: the emission accrued to the provider's bond is settled and minted first.
+      const earner = addr(0); // registered first, Active ever since
+      await b.test.increaseTime({ seconds: devnetParams.epochLengthS });
       figures.push({
-        id: 'finalize+closeEpoch',
-        value: await send(b, b.requester, b.economy, economyAbi, 'finalize', [job.id]),
+        id: 'claimEmission',
+        value: await send(b, earner, b.economy, economyAbi, 'claimEmission', []),
         unit: 'gas',
         better: 'lower',
-        note: 'the first finalize of an epoch records the last one and mints its emission (once per epoch)',
+        note: 'settles and mints an epoch of emission accrued to the bond into the claimable balance (withdraw then pays it)',
       });
 
-      // A missed deadline.
+      // A missed deadline: accepted, then let go.
       const late = await postAndAssign(b);
+      const accept = await send(b, late.provider, b.economy, economyAbi, 'acceptJob', [late.id]);
       await b.test.increaseTime({ seconds: 61 });
+      figures.push({
+        id: 'acceptJob',
+        value: accept,
+        unit: 'gas',
+        better: 'lower',
+        note: 'only for a job whose result will not land inside the accept window',
+      });
       figures.push({
         id: 'reportTimeout',
         value: await send(b, b.requester, b.economy, economyAbi, 'reportTimeout', [late.id]),
         unit: 'gas',
         better: 'lower',
-        note: 'slash, strike, re-open the draw',
+        note: 'an accepted job: slash, strike, re-open the draw',
+      });
+      // A no-show: never accepted, the accept window over.
+      const gone = await postAndAssign(b);
+      await b.test.increaseTime({ seconds: devnetParams.acceptWindowS + 1 });
+      figures.push({
+        id: 'reportNoShow',
+        value: await send(b, b.requester, b.economy, economyAbi, 'reportTimeout', [gone.id]),
+        unit: 'gas',
+        better: 'lower',
+        note: 'a job never accepted: released unslashed, re-drawn without the provider',
       });
 
-      // A challenge that fails (the result was right): commit + reveal + one vote + resolve.
-      const [v1, v2] = [addr(8_000_001), addr(8_000_002)];
-      await fundAll(b, [v1, v2], 1_000n * TOKEN);
-      await send(b, v1, b.economy, economyAbi, 'registerValidator', [200n * TOKEN]);
-      await send(b, v2, b.economy, economyAbi, 'registerValidator', [500n * TOKEN]);
+      // The verification game on a right result: commit → challenge → votes until the quorum → resolve → settle.
+      const VOTERS = 5;
+      const voters = Array.from({ length: VOTERS }, (_, k) => addr(8_000_010 + k));
+      const challenger = addr(8_000_001);
+      await fundAll(b, [challenger, ...voters], 1_000n * TOKEN);
+      await send(b, challenger, b.economy, economyAbi, 'registerValidator', [200n * TOKEN]);
+      for (const v of voters) await send(b, v, b.economy, economyAbi, 'registerValidator', [200n * TOKEN]);
       await b.test.increaseTime({ seconds: 1 });
       const c = await postAndAssign(b);
       await send(b, c.provider, b.economy, economyAbi, 'submitResult', [c.id, keccak256(toHex('y')), URI]);
@@ -319,20 +334,49 @@ const gas: Benchmark = {
       const commitment = keccak256(
         encodeAbiParameters(
           [{ type: 'uint256' }, { type: 'address' }, { type: 'bytes32' }],
-          [c.id, v1, salt],
+          [c.id, challenger, salt],
         ),
       );
-      const commit = await send(b, v1, b.economy, economyAbi, 'commitChallenge', [commitment]);
-      const reveal = await send(b, v1, b.economy, economyAbi, 'challenge', [c.id, salt, URI]);
-      const vote = await send(b, v2, b.economy, economyAbi, 'vote', [c.id, true]);
+      const commit = await send(b, challenger, b.economy, economyAbi, 'commitChallenge', [commitment]);
+      const reveal = await send(b, challenger, b.economy, economyAbi, 'challenge', [c.id, salt, URI]);
+      const quorum = (await read<{ quorum: bigint }>(b, 'challengeOf', [c.id])).quorum;
+      const votes: number[] = [];
+      let weight = 0n;
+      for (const v of voters) {
+        if (weight >= quorum) break;
+        votes.push(await send(b, v, b.economy, economyAbi, 'vote', [c.id, true]));
+        weight += 200n * TOKEN;
+      }
       await b.test.increaseTime({ seconds: devnetParams.voteWindowS });
       const resolve = await send(b, b.requester, b.economy, economyAbi, 'resolveChallenge', [c.id]);
+      const settles: number[] = [];
+      for (const v of voters.slice(0, votes.length)) {
+        settles.push(await send(b, v, b.economy, economyAbi, 'settleVote', [c.id, v]));
+      }
+      const sum = (xs: number[]) => xs.reduce((x, y) => x + y, 0);
+      const game = commit + reveal + sum(votes) + resolve + sum(settles);
       figures.push({
-        id: 'challenge+resolve',
-        value: commit + reveal + vote + resolve,
+        id: 'challenge+quorum+resolve',
+        value: game,
         unit: 'gas',
         better: 'lower',
-        note: `commit ${commit}, challenge ${reveal}, one vote ${vote}, resolve ${resolve}`,
+        note: `commit ${commit}, challenge ${reveal}, ${votes.length} votes to reach the quorum (${median(votes)} each), resolve ${resolve}, ${settles.length} settles (${median(settles)} each); devnet quorum 30 % of ${VOTERS + 1} validators' stake`,
+      });
+      figures.push({ id: 'vote', value: median(votes), unit: 'gas', better: 'lower', note: 'one vote' });
+      figures.push({
+        id: 'settleVote',
+        value: median(settles),
+        unit: 'gas',
+        better: 'lower',
+        note: 'one voter paid',
+      });
+      const lifecycleBig = median(perSize.get(big)!.map(total));
+      figures.push({
+        id: 'verification-per-job@5%',
+        value: Math.round(0.05 * game),
+        unit: 'gas',
+        better: 'lower',
+        note: `the game's gas amortised over a 5 % challenge rate: ${(((0.05 * game) / lifecycleBig) * 100).toFixed(1)} % on top of a ${lifecycleBig}-gas lifecycle`,
       });
 
       figures.push({ id: 'createGenesis', value: b.genesisGas, unit: 'gas', better: 'lower' });

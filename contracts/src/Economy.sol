@@ -337,10 +337,11 @@ contract Economy is EconomyBase, Initializable {
                 }
                 continue;
             }
-            // Its chance rose after the seed was known (its own doing, or collateral released): it was not in this
-            // draw's set with this weight, and skipping it would let it pass the job on from the same seed.
-            if (uint48(w >> P_INCREASE) > job.stamp) return 0;
-            if (kept) return id;
+            // Its chance rose after the seed was known (its own doing, or a last slot freed): it was not in this
+            // draw's set with this weight. Where the draw would keep it, the draw ends (re-seeded) — neither taking the
+            // job with weight added after the seed nor passing it on from the same seed; otherwise it goes on as for
+            // any rejection, so an increase cannot veto someone else's draw.
+            if (kept) return uint48(w >> P_INCREASE) > job.stamp ? 0 : id;
         }
         return 0;
     }
@@ -368,7 +369,9 @@ contract Economy is EconomyBase, Initializable {
         Params memory prm = _params();
         uint256 closesAt = uint256(job.stamp) + prm.acceptWindowS;
         if (block.timestamp > closesAt) revert AcceptWindowClosed(jobId, closesAt);
-        _release(id, _collateral(job.fee, prm));
+        Provider storage p = _release(id, _collateral(job.fee, prm));
+        // The provider's own doing: its freed collateral must not count in draws already seeded.
+        if (p.status == ProviderStatus.Active) p.lastIncreaseBlock = uint48(block.number);
         emit JobDeclined(jobId, msg.sender, reason);
         _redrawOrRefund(jobId, job, id, prm);
     }
@@ -480,20 +483,29 @@ contract Economy is EconomyBase, Initializable {
         _payProvider(jobId, p.account, job.fee);
     }
 
-    /// @notice Pays the caller's whole claimable balance (fees, emission accrued to its provider bond, refunds,
-    /// compensation, challenge and vote rewards) to `to`.
+    /// @notice Pays the caller's claimable balance (fees, refunds, compensation, challenge and vote rewards, and the
+    /// emission already settled into it) to `to`. Emission still accruing to its bond is settled by {claimEmission}
+    /// (and whenever its stake changes): a job's own withdrawal stays cheap, and emission is claimed when it is worth
+    /// the gas.
     /// @param to Recipient (the payout address).
     /// @return amount Tokens paid.
     function withdraw(address to) external nonReentrant returns (uint256 amount) {
         if (to == address(0)) revert ZeroAddress();
-        uint32 id = _providerIds[msg.sender];
-        if (id != 0) _settleEmission(id, _providers[id], _params().minBond, false);
         Account storage as_ = _accounts[msg.sender];
         amount = as_.claimable;
         if (amount == 0) revert NothingToWithdraw();
         as_.claimable = 0;
         emit Withdrawn(msg.sender, to, amount);
         _push(to, amount);
+    }
+
+    /// @notice Settles the emission accrued to the caller's provider bond into its claimable balance (minted now).
+    /// @return amount Emission credited.
+    function claimEmission() external nonReentrant returns (uint256 amount) {
+        (uint32 id, Provider storage p) = _provider(msg.sender);
+        uint256 before = _accounts[msg.sender].claimable;
+        _settleEmission(id, p, _params().minBond, false);
+        amount = _accounts[msg.sender].claimable - before;
     }
 
     // ─── internals ─────────────────────────────────────────────────────────────────────────────────────────────

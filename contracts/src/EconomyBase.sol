@@ -384,23 +384,22 @@ abstract contract EconomyBase is IEconomyEvents, ReentrancyGuardTransient {
         }
     }
 
-    /// @dev Unlocks a job's collateral and frees its slot (one word rewritten). The provider's chance of being
-    /// drawn rises (more free bond, maybe its last slot back), and whoever calls finalize, reportTimeout or
-    /// resolveChallenge chooses when: so it counts as an increase, and a draw seeded before it that lands on this
-    /// provider is re-seeded rather than decided by the new free bond. A provider that was full gets its leaves back.
-    /// (locked ≥ collateral and activeJobs ≥ 1 hold for every assigned job, so the subtractions cannot borrow across
-    /// fields.)
+    /// @dev Unlocks a job's collateral and frees its slot (one word rewritten; the trees untouched). Anyone may call
+    /// finalize, reportTimeout or resolveChallenge, so a release is no increase for draws already seeded — otherwise a
+    /// competitor could make them skip this provider. Only a provider that was full gets its leaves back, and that
+    /// counts as an increase: it was not in the draw set of draws seeded while it was full. (locked ≥ collateral and
+    /// activeJobs ≥ 1 hold for every assigned job, so the subtractions cannot borrow across fields.)
     function _release(uint32 id, uint256 collateral) internal returns (Provider storage p) {
         p = _providers[id];
         uint256 w = _word(p);
         bool wasFull = uint8(w >> P_ACTIVE) >= uint8(w >> P_CAPACITY);
         w = w - (collateral << P_LOCKED) - (1 << P_ACTIVE);
-        if (uint8(w >> P_STATUS) == uint8(ProviderStatus.Active)) {
-            w = (w & ~(uint256(type(uint48).max) << P_INCREASE)) | (block.number << P_INCREASE);
-        }
-        _setWord(p, w);
         if (wasFull && uint8(w >> P_STATUS) == uint8(ProviderStatus.Active)) {
+            w = (w & ~(uint256(type(uint48).max) << P_INCREASE)) | (block.number << P_INCREASE);
+            _setWord(p, w);
             _setLeaves(id, p.kinds, _leafWeight(p, _params().minBond));
+        } else {
+            _setWord(p, w);
         }
     }
 

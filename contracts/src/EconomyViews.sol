@@ -196,7 +196,7 @@ contract EconomyViews is EconomyBase {
             );
     }
 
-    /// @notice What `account` can withdraw now (including a settle-able emission share).
+    /// @notice What `account` can withdraw now (emission not yet settled is in {accountOf}'s pendingEmission).
     function claimable(address account) external view returns (uint256) {
         return _accountView(account).claimable;
     }
@@ -314,6 +314,5 @@ contract EconomyViews is EconomyBase {
         uint32 id = _providerIds[account];
         if (id == 0) return v;
         v.pendingEmission = _pendingEmission(id, _providers[id], _params().minBond);
-        v.claimable += v.pendingEmission;
     }
 }

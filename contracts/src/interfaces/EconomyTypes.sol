@@ -150,9 +150,9 @@ struct ValidatorView {
 
 /// @notice Where an account's tokens stand in this economy's rewards.
 struct AccountView {
-    /// Withdrawable now, including emission accrued to its provider bond and not yet settled.
+    /// Withdrawable now by `withdraw` (emission already settled included).
     uint256 claimable;
-    /// Part of `claimable` that is accrued emission not yet settled into storage.
+    /// Emission accrued to its provider bond and not yet settled: `claimEmission` moves it into `claimable`.
     uint256 pendingEmission;
 }
 

@@ -65,6 +65,8 @@ interface IEconomy is IEconomyEvents {
     function finalize(uint256 jobId) external;
     /// @notice Withdraw the caller's claimable balance.
     function withdraw(address to) external returns (uint256 amount);
+    /// @notice Settle the emission accrued to the caller's bond into its claimable balance.
+    function claimEmission() external returns (uint256 amount);
 
     // jobs, verification, models, allocation, treasury (EconomyModule)
     /// @notice Cancel an unassigned job after the cancel delay.

@@ -8,23 +8,23 @@ export { economyFactoryAbi, economyFactoryBytecode } from './economyFactory';
 /** Compiler, input/output hashes (checked by `npm run test:contracts`) and runtime sizes (EIP-170: 24,576). */
 export const artifactsMeta = {
   "solc": "0.8.37",
-  "inputsHash": "d32c0f4c7c847c1991dcde27bac7ce985ac260c1b6d3977b164b00fc6caa78f7",
-  "filesHash": "a35ad965484ab4cf80c1b66618b832e7ff6ba249b388c34d458c84d36d961143",
+  "inputsHash": "74d62494eb494379e34b907b44291698b8faecf79fd85523d72ca16cf2ae506f",
+  "filesHash": "6552c146136911aad569fc3d30bba477b349030c12c5a311d9583f5f0d7f9ca7",
   "sizes": [
     {
       "contract": "Economy",
-      "runtimeBytes": 19541,
-      "marginBytes": 5035
+      "runtimeBytes": 19675,
+      "marginBytes": 4901
     },
     {
       "contract": "EconomyModule",
-      "runtimeBytes": 23381,
-      "marginBytes": 1195
+      "runtimeBytes": 23380,
+      "marginBytes": 1196
     },
     {
       "contract": "EconomyViews",
-      "runtimeBytes": 13015,
-      "marginBytes": 11561
+      "runtimeBytes": 12994,
+      "marginBytes": 11582
     },
     {
       "contract": "EconomyToken",
