@@ -29,7 +29,7 @@ export interface ChallengeVote {
   validWeight: Amount;
   /** Weight that voted it wrong, the challenger's bond included. */
   invalidWeight: Amount;
-  /** Weight (both sides together) the vote needed to count; without it the result would have stood. */
+  /** Voters' weight (both sides, not the challenger's bond) the vote needed; without it the result stood. */
   quorum: Amount;
   quorumMet: boolean;
   /** The outcome: true when the result stood. */

@@ -176,13 +176,25 @@ describe('the demo validators', { timeout: 180_000 }, () => {
 
   it('challenges a wrong result with its evidence, the others vote after checking it, and each settles its vote', async () => {
     const before = { ...validators.counts };
+    const commitments = async () =>
+      (
+        await pc.getContractEvents({
+          address: economy,
+          abi: economyAbi,
+          eventName: 'ChallengeCommitted',
+          fromBlock: 0n,
+        })
+      ).length;
+    const committedBefore = await commitments();
     const jobId = await submitted(falsifyOutput(right, argmax99));
-    await round(); // checks, commits and reveals
+    await round(); // all three check; one commits and reveals, the others (the same operator) leave it to it
     const c = await readChallenge(provider, { economy, jobId });
     expect(c).not.toBeNull();
     const challenger = c!.challenger;
     expect(addresses()).toContain(challenger);
     expect(validators.counts.challenged - before.challenged).toBe(1);
+    expect(validators.counts.checked - before.checked).toBe(3);
+    expect((await commitments()) - committedBefore).toBe(1);
 
     // The evidence: a blob: URI whose JSON says which policy failed, by how much.
     const [opened] = await events('ChallengeOpened', jobId);

@@ -22,7 +22,7 @@ export type ReadChallengeReturnType = {
   extensions: number;
   validWeight: bigint;
   invalidWeight: bigint;
-  /** Weight (both sides together) the vote needs to count; without it the result stands. */
+  /** Voters' weight (both sides, not the challenger's bond) the vote needs; without it the result stands. */
   quorum: bigint;
   resolved: boolean;
   quorumMet: boolean;

@@ -12,11 +12,11 @@ export interface ReadVoteParameters {
 export interface ReadVoteReturnType {
   cast: boolean;
   resultValid: boolean;
-  /** Settled with `settleVote`: its lock released (and its reward credited), or slashed. */
+  /** Settled with `settleVote`: its reward credited, or what it risked slashed. */
   settled: boolean;
   weight: bigint;
-  /** Part of its bond the vote locks until settled. */
-  locked: bigint;
+  /** What the vote risks: slashed at settlement (up to the free bond) if it went against the outcome. */
+  atRisk: bigint;
 }
 
 /**
@@ -37,5 +37,5 @@ export async function readVote(
     functionName: 'voteOf',
     args: [params.jobId, params.validator],
   });
-  return { cast: v.cast, resultValid: v.resultValid, settled: v.settled, weight: v.weight, locked: v.locked };
+  return { cast: v.cast, resultValid: v.resultValid, settled: v.settled, weight: v.weight, atRisk: v.atRisk };
 }

@@ -13,9 +13,9 @@ export type SettleVoteReturnType = ActionReceipt;
 export type SettleVoteErrorType = ActionErrorType;
 
 /**
- * Settles one vote of a resolved challenge: a vote with the outcome gets its lock back and its share of the voter
- * pot; a vote against it loses its lock; without quorum the lock is simply released. Already settled → nothing is
- * sent.
+ * Settles one vote of a resolved challenge: a vote with the outcome gets its share of the voter pot; a vote against
+ * it loses what it risked (up to the voter's free bond); without quorum nothing changes hands. A validator's exit
+ * waits for all its votes to be settled. Already settled → nothing is sent.
  *
  * @example
  * await settleVote(client, { economy, jobId: 7n, voter: client.tx.address });

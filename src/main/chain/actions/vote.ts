@@ -14,11 +14,9 @@ export type VoteErrorType = ActionErrorType;
 
 /**
  * Votes on a challenged result before its vote ends, weighted by the validator's stake at the block before the
- * challenge opened; locks `voteSlashBps` of that weight until the vote is settled (`settleVote`), lost if the vote
- * goes the other way. The challenger cannot vote (its bond is its "invalid"). Already voted → nothing is sent.
- *
- * @example
- * await vote(client, { economy, jobId: 7n, resultValid: false });
+ * challenge opened. Nothing is locked: `voteSlashBps` of that weight is at risk, slashed when the vote is settled
+ * (`settleVote`) if it went against the outcome. The challenger, the job's provider and its requester cannot vote.
+ * Already voted → nothing is sent.
  */
 export async function vote(client: ActionClient, params: VoteParameters): Promise<VoteReturnType> {
   return sendCall({

@@ -64,8 +64,7 @@ export interface DemoValidatorsOptions {
   identities?: readonly DemoValidatorIdentity[];
   /**
    * Longest pause (ms) between finding a wrong result and committing to challenge it, drawn at random (default
-   * 1,500): independent validators do not act in the same instant, and one that sees the challenge already open
-   * votes instead of committing in vain.
+   * 1,000): validators do not act in the same instant, and one that sees the challenge already open votes instead.
    */
   thinkMs?: number;
   /** How often each validator goes over its open commitments and unsettled votes (default 2,000 ms). */
@@ -82,7 +81,11 @@ export class DemoValidators {
 
   /** Opens each identity's sender; they act from the next round on. */
   static async start(o: DemoValidatorsOptions): Promise<DemoValidators> {
-    const shared = { ...o, cache: new EconomyCache() };
+    // The three identities are one operator's: it commits once per result, and the others vote (two of its own
+    // commitments racing would leave the younger one to be released, its fee lost). Commitments a restart found
+    // are claimed from the records.
+    const claims = new Set(Object.keys(o.store.state.commits).map((k) => k.slice(k.indexOf(':') + 1)));
+    const shared = { ...o, cache: new EconomyCache(), claims };
     const all: DemoValidator[] = [];
     for (const who of o.identities ?? validatorCast) {
       all.push(new DemoValidator(who.name, await o.actors.get(who.role), shared));
@@ -133,7 +136,11 @@ class EconomyCache {
   }
 }
 
-type Shared = DemoValidatorsOptions & { cache: EconomyCache };
+type Shared = DemoValidatorsOptions & {
+  cache: EconomyCache;
+  /** `economy:jobId` of the results one of the identities is challenging. */
+  claims: Set<string>;
+};
 
 /** One validator identity. */
 export class DemoValidator {
@@ -227,10 +234,17 @@ export class DemoValidator {
   async #challenge(j: BoardJob, result: Extract<ResultCheck, { judged: true }>, now: number): Promise<void> {
     const key = this.#key(j.economy, j.jobId);
     if (this.o.store.state.commits[key]) return;
-    const think = (this.o.random ?? Math.random)() * (this.o.thinkMs ?? 1_500);
+    const think = (this.o.random ?? Math.random)() * (this.o.thinkMs ?? 1_000);
     await new Promise((r) => setTimeout(r, think));
-    // Another validator opened the challenge meanwhile: vote on it instead of committing in vain.
-    if (this.#closed || (await readJob(this.client, j)).status !== 'Submitted') return;
+    // Another validator opened the challenge meanwhile, or another identity of this operator is on it: vote on it
+    // when it opens instead of committing in vain.
+    const claim = `${j.economy}:${j.jobId}`;
+    if (this.#closed || this.o.claims.has(claim)) return;
+    this.o.claims.add(claim);
+    if ((await readJob(this.client, j)).status !== 'Submitted') {
+      this.o.claims.delete(claim);
+      return;
+    }
     const job = await this.o.jobInfo.get(j.economy, j.jobId);
     const evidence = buildEvidence(
       {
@@ -263,6 +277,7 @@ export class DemoValidator {
     const entry = this.o.store.state.commits[key];
     if (!entry) return;
     const forget = () => {
+      this.o.claims.delete(`${economy}:${jobId}`);
       delete this.o.store.state.commits[key];
       this.o.store.changed();
     };
