@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Address, Hash, PublicClient } from 'viem';
+import { createPublicClient, http, type Address, type Hash, type PublicClient } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approveToken } from '../../../src/main/chain/actions/approveToken';
 import { challengeCommitment, commitChallenge } from '../../../src/main/chain/actions/commitChallenge';
@@ -11,7 +11,7 @@ import { resolveChallenge } from '../../../src/main/chain/actions/resolveChallen
 import type { ActionClient } from '../../../src/main/chain/actions/send';
 import { submitResult } from '../../../src/main/chain/actions/submitResult';
 import { economyAbi } from '../../../src/main/chain/artifacts';
-import { devnetParams } from '../../../src/main/chain/deploy';
+import { devnetParams, readParams } from '../../../src/main/chain/deploy';
 import { DevnetActors } from '../../../src/main/devnet/actors';
 import { JobBoard } from '../../../src/main/devnet/market/board';
 import { validatorCast, VALIDATOR_BOND } from '../../../src/main/devnet/market/cast';
@@ -30,7 +30,7 @@ import { anvilControl } from '../../helpers/chain';
 import { actor, deployMarket, TOKEN, type Market } from '../../helpers/market';
 import { tempDir } from '../../helpers/tmp';
 import { cpuEngine, reference, renderTextLine } from '../engine/helpers';
-import { blobsIn, quietLog } from './helpers';
+import { blobsIn, devnetIn, quietLog } from './helpers';
 
 /**
  * The demo market's three validators on a real anvil with the real engine and a real model (PP-OCRv4 recognition,
@@ -310,5 +310,44 @@ describe('the demo validators', { timeout: 180_000 }, () => {
     expect(await events('VoteSettled', jobId)).toHaveLength(2);
     expect(store.state.votes).toEqual({});
     for (const v of addresses()) expect((await validatorOf(v)).locked).toBe(0n);
+  });
+});
+
+describe('the devnet’s validators', { timeout: 120_000 }, () => {
+  const temp = tempDir('flywheel-devnet-validators-');
+  afterAll(() => temp.cleanup());
+
+  it('are bonded in every devnet economy, three of them, so that the other two’s honest votes reach the quorum', async () => {
+    const devnet = await devnetIn(temp.dir);
+    try {
+      const endpoint = await devnet.start();
+      const pc = createPublicClient({ transport: http(endpoint.rpcUrl) }) as PublicClient;
+      const actors = new DevnetActors(pc, endpoint.chainId, join(temp.dir, 'actors'), quietLog);
+      const accounts = await Promise.all(
+        validatorCast.map(async (v) => (await actors.get(v.role)).tx.address),
+      );
+      await actors.close();
+      expect(new Set(accounts).size).toBe(3);
+      for (const e of devnet.book.economies) {
+        for (const account of accounts) {
+          const v = await pc.readContract({
+            address: e.id,
+            abi: economyAbi,
+            functionName: 'validatorOf',
+            args: [account],
+          });
+          expect(v).toMatchObject({ status: 1, bond: VALIDATOR_BOND, locked: 0n }); // Active
+        }
+        const stats = await pc.readContract({ address: e.id, abi: economyAbi, functionName: 'stats' });
+        expect(stats.activeValidators).toBe(3n);
+        const { quorumBps } = await readParams(pc, e.id);
+        const quorum = (stats.validatorStake * BigInt(quorumBps)) / 10_000n;
+        // The quorum counts voters only (a challenger alone never meets it); the two that did not challenge do.
+        expect(quorum).toBeGreaterThan(0n);
+        expect(2n * VALIDATOR_BOND).toBeGreaterThanOrEqual(quorum);
+      }
+    } finally {
+      await devnet.stop();
+    }
   });
 });
