@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {Test} from "./Test.sol";
+import {Test, Vm} from "./Test.sol";
 import {EconomyToken} from "../../src/EconomyToken.sol";
 import {IEconomy} from "../../src/interfaces/IEconomy.sol";
+import {IEconomyEvents} from "../../src/interfaces/IEconomyEvents.sol";
 import {
     ChallengeView,
     JobStatus,
@@ -159,12 +160,13 @@ library EconomySlots {
 /// Each invariant run works on one economy, chosen by the first call's `seed`, so the parameter sets share the
 /// campaign instead of multiplying it.
 /// @dev Every action picks a target that can succeed (a job in the right state, an actor in the right status), moves
-/// time or blocks as far as the rule it exercises needs, and counts its calls and its successes per path: with
-/// `fail_on_revert = false` a path that always reverts would otherwise go unnoticed. Ghost checks never revert (a
-/// revert would be discarded the same way); they count violations that the invariants read.
+/// time or blocks as far as the rule it exercises needs (never backwards), and counts its calls and its successes per
+/// path, plus the outcomes inside paths that matter (no-show or slashed timeout, jail, the three ends of a vote, a
+/// takeover, a pruned leaf…): with `fail_on_revert = false` a path that always reverts would otherwise go unnoticed.
+/// One call in sixteen of the job actions aims at any job, finished ones included, for the economy to refuse. Ghost
+/// checks never revert (a revert would be discarded the same way); they count violations that the invariants read.
+/// The handler itself never reverts (checked with fail_on_revert = true while writing it).
 contract InvariantHandler is Test {
-    VmExtra private constant vmx = VmExtra(address(uint160(uint256(keccak256("hevm cheat code")))));
-
     bytes32 internal constant MODEL = keccak256("model: PP-OCRv4 recognition");
     bytes32 internal constant FT_MODEL = keccak256("model: adapter training step");
 
@@ -199,7 +201,8 @@ contract InvariantHandler is Test {
     uint256 internal constant CLAIM = 27;
     uint256 internal constant WARP = 28;
     uint256 internal constant ACCEPT = 29;
-    uint256 public constant PATHS = 30;
+    uint256 internal constant CLAIM_EMISSION = 30;
+    uint256 public constant PATHS = 31;
 
     // ─── branches: outcomes inside a path that the coverage check also requires ─────────────────────────────────
     uint256 internal constant NO_SHOW = 0;
@@ -261,7 +264,8 @@ contract InvariantHandler is Test {
             "withdrawTreasury",
             "claimAllocation",
             "warp",
-            "acceptJob"
+            "acceptJob",
+            "claimEmission"
         ];
         return names[path];
     }
@@ -276,6 +280,8 @@ contract InvariantHandler is Test {
     Params internal prm;
     uint256 public set;
     bool internal chosen;
+    /// A parameter set every run must use (SETS: none, each run picks).
+    uint256 internal forcedSet = SETS;
 
     address public immutable admin;
     address[] public providers;
@@ -311,10 +317,9 @@ contract InvariantHandler is Test {
         Commit[] commits;
         /// Status of each job once it reached Finalized, Rejected or Refunded.
         mapping(uint256 jobId => uint8) finalStatus;
-        mapping(uint32 id => uint8) lastStatus;
         /// The leaves a provider had when it last left Active (a provider that left keeps them until pruned).
         mapping(uint32 id => uint256[2]) leftWith;
-        mapping(uint32 id => bool) prunedSeen;
+
     }
 
     mapping(uint256 set => Ghost) internal _ghosts;
@@ -353,9 +358,10 @@ contract InvariantHandler is Test {
     modifier act(uint256 seed, uint256 path) {
         if (!chosen) {
             chosen = true;
-            _use(seed % SETS);
+            _use(forcedSet < SETS ? forcedSet : seed % SETS);
         }
         calls[path]++;
+        vm.recordLogs();
         _;
         _observe();
     }
@@ -407,39 +413,43 @@ contract InvariantHandler is Test {
         return EconomySlots.jobStatus(address(eco), jobId);
     }
 
-    /// @dev After every action: finished jobs must keep their status; a provider that just left Active leaves its
-    /// leaves behind (lazily), which the leaf invariant accepts until a draw prunes them.
+    /// @dev After every action, from the events it emitted (reading every job and provider after every call would
+    /// double the campaign's cost): a job that just finished has its status recorded, and one already recorded must
+    /// still have it; a provider that just left Active (paused, exiting, jailed) leaves its leaves behind (lazily),
+    /// which the leaf invariant accepts until a draw prunes them.
     function _observe() internal {
+        Vm.Log[] memory logs = vm.getRecordedLogs();
         Ghost storage gh = _ghosts[set];
         address e = address(eco);
-        uint256 jobs = EconomySlots.jobCount(e);
-        for (uint256 id = 1; id <= jobs; id++) {
-            uint8 st = EconomySlots.jobStatus(e, id);
-            uint8 fin = gh.finalStatus[id];
-            if (fin != 0) {
-                if (st != fin) finishedJobChanged++;
-            } else if (st >= uint8(JobStatus.Finalized)) {
-                gh.finalStatus[id] = st;
-                if (st == uint8(JobStatus.Refunded) && eco.job(id).declines >= prm.maxDeclines) branches[REFUNDED]++;
-            }
-        }
-        uint32 count = EconomySlots.providerCount(e);
-        for (uint32 id = 1; id <= count; id++) {
-            uint8 status = EconomySlots.provider(e, id).status;
-            uint8 last = gh.lastStatus[id];
-            bool active = status == uint8(ProviderStatus.Active);
-            if (status == uint8(ProviderStatus.Jailed) && last != status) branches[JAILED]++;
-            if (last == uint8(ProviderStatus.Active) && !active) {
+        for (uint256 i; i < logs.length; i++) {
+            Vm.Log memory l = logs[i];
+            if (l.emitter != e || l.topics.length < 2) continue;
+            bytes32 t = l.topics[0];
+            if (
+                t == IEconomyEvents.JobFinalized.selector ||
+                t == IEconomyEvents.JobRejected.selector ||
+                t == IEconomyEvents.JobRefunded.selector
+            ) {
+                uint256 id = uint256(l.topics[1]);
+                uint8 st = EconomySlots.jobStatus(e, id);
+                uint8 fin = gh.finalStatus[id];
+                if (fin == 0 && st >= uint8(JobStatus.Finalized)) gh.finalStatus[id] = st;
+                else if (fin != st) finishedJobChanged++;
+            } else if (
+                t == IEconomyEvents.ProviderPaused.selector ||
+                t == IEconomyEvents.ExitRequested.selector ||
+                t == IEconomyEvents.ProviderJailed.selector
+            ) {
+                uint32 id = EconomySlots.providerId(e, address(uint160(uint256(l.topics[1]))));
                 gh.leftWith[id] = [leafOf(0, id), leafOf(1, id)];
-                gh.prunedSeen[id] = false;
-            } else if (!active && !gh.prunedSeen[id] && gh.leftWith[id][0] + gh.leftWith[id][1] != 0) {
-                if (leafOf(0, id) + leafOf(1, id) == 0) {
-                    gh.prunedSeen[id] = true;
-                    branches[PRUNED]++;
-                }
+                if (t == IEconomyEvents.ProviderJailed.selector) branches[JAILED]++;
             }
-            gh.lastStatus[id] = status;
         }
+    }
+
+    /// @notice The status recorded when job `id` finished (0 while it has not).
+    function finalStatusOf(uint256 id) external view returns (uint8) {
+        return _ghosts[set].finalStatus[id];
     }
 
     // ─── pickers ────────────────────────────────────────────────────────────────────────────────────────────────
@@ -483,6 +493,13 @@ contract InvariantHandler is Test {
             if (mask & (1 << _jobStatusRaw(id)) != 0) return id;
         }
         return 0;
+    }
+
+    /// @dev One call in sixteen aims at any job whatever its status (a finished one included: the economy must
+    /// refuse, and the ghost of finished jobs must see nothing change); 0 otherwise.
+    function _stray(uint256 j) internal view returns (uint256) {
+        uint256 n = eco.jobCount();
+        return n != 0 && j % 16 == 0 ? ((j >> 4) % n) + 1 : 0;
     }
 
     /// @dev Like {_findJob} for one status, preferring a job whose window for the next step is still open: the
@@ -655,7 +672,9 @@ contract InvariantHandler is Test {
             before[k] = EconomySlots.provider(address(eco), k);
             excluded[k] = EconomySlots.excluded(address(eco), id, k);
         }
+        uint256 lazyBefore = _lazyLeaves(before);
         try eco.assign(id) {
+            if (_lazyLeaves(before) < lazyBefore) branches[PRUNED]++;
             EconomySlots.RawJob memory after_ = EconomySlots.job(address(eco), id);
             if (after_.status != uint8(JobStatus.Assigned)) {
                 branches[DRAW_MISSED]++;
@@ -677,6 +696,13 @@ contract InvariantHandler is Test {
         }
     }
 
+    /// @dev Sum of the leaves of the providers that were not Active (by a snapshot of their words).
+    function _lazyLeaves(EconomySlots.RawProvider[] memory ps) internal view returns (uint256 sum) {
+        for (uint32 k = 1; k < ps.length; k++) {
+            if (ps[k].status != uint8(ProviderStatus.Active)) sum += leafOf(0, k) + leafOf(1, k);
+        }
+    }
+
     /// @dev Declines inside the accept window when some assigned job still has one open.
     function declineJob(uint256 seed, uint256 j, uint8 reason) external act(seed, DECLINE) {
         uint256 n = eco.jobCount();
@@ -693,11 +719,13 @@ contract InvariantHandler is Test {
         vm.prank(p);
         try eco.declineJob(id, why) {
             oks[DECLINE]++;
+            if (_jobStatusRaw(id) == uint8(JobStatus.Refunded)) branches[REFUNDED]++;
         } catch {}
     }
 
     function submitResult(uint256 seed, uint256 j) external act(seed, SUBMIT) {
-        uint256 id = _findLive(j, JobStatus.Assigned);
+        uint256 id = _stray(j);
+        if (id == 0) id = _findLive(j, JobStatus.Assigned);
         if (id != 0 && _submit(id)) oks[SUBMIT]++;
     }
 
@@ -741,7 +769,8 @@ contract InvariantHandler is Test {
     /// unslashed), past its deadline when accepted (a slashed timeout). With `acceptFirst` the provider accepts
     /// first while it still can, so both outcomes stay common.
     function reportTimeout(uint256 seed, uint256 j, bool acceptFirst) external act(seed, TIMEOUT) {
-        uint256 id = _findJob(j, _jbit(JobStatus.Assigned));
+        uint256 id = _stray(j);
+        if (id == 0) id = _findJob(j, _jbit(JobStatus.Assigned));
         if (id == 0) return;
         if (acceptFirst) _accept(id);
         if (_timeout(id)) oks[TIMEOUT]++;
@@ -749,10 +778,11 @@ contract InvariantHandler is Test {
 
     function _timeout(uint256 id) internal returns (bool) {
         JobView memory jb = eco.job(id);
-        uint256 at = jb.accepted ? jb.deadline : jb.acceptWindowEndsAt;
-        if (block.timestamp <= at) vm.warp(at + 1);
+        uint256 due = jb.accepted ? jb.deadline : jb.acceptWindowEndsAt;
+        if (block.timestamp <= due) vm.warp(due + 1);
         try eco.reportTimeout(id) {
             branches[jb.accepted ? SLASHED_TIMEOUT : NO_SHOW]++;
+            if (_jobStatusRaw(id) == uint8(JobStatus.Refunded)) branches[REFUNDED]++;
             return true;
         } catch {
             return false;
@@ -761,7 +791,8 @@ contract InvariantHandler is Test {
 
     /// @dev Moves to the end of the challenge window, then finalizes.
     function finalize(uint256 seed, uint256 j) external act(seed, FINALIZE) {
-        uint256 id = _findJob(j, _jbit(JobStatus.Submitted));
+        uint256 id = _stray(j);
+        if (id == 0) id = _findJob(j, _jbit(JobStatus.Submitted));
         if (id != 0 && _finalize(id)) oks[FINALIZE]++;
     }
 
@@ -775,7 +806,25 @@ contract InvariantHandler is Test {
         }
     }
 
-    /// @dev The first actor from `who` with something to withdraw (including unsettled emission) withdraws it all.
+    /// @dev The first provider from `who` with emission accrued and not settled settles it (minted into its claimable
+    /// balance); succeeds when it credited something.
+    function claimEmission(uint256 seed, uint256 who) external act(seed, CLAIM_EMISSION) {
+        uint256 n = providers.length;
+        address p = providers[who % n];
+        for (uint256 k; k < n; k++) {
+            address c = providers[(who % n + k) % n];
+            if (eco.accountOf(c).pendingEmission != 0) {
+                p = c;
+                break;
+            }
+        }
+        vm.prank(p);
+        try eco.claimEmission() returns (uint256 amount) {
+            if (amount != 0) oks[CLAIM_EMISSION]++;
+        } catch {}
+    }
+
+    /// @dev The first actor from `who` with a claimable balance withdraws it all.
     function withdraw(uint256 seed, uint256 who) external act(seed, WITHDRAW) {
         uint256 n = _everyone.length;
         address a = _everyone[who % n];
@@ -794,10 +843,11 @@ contract InvariantHandler is Test {
 
     /// @dev Moves past the cancel delay (256 blocks), then the requester cancels.
     function cancelJob(uint256 seed, uint256 j) external act(seed, CANCEL) {
-        uint256 id = _findJob(j, _jbit(JobStatus.Posted));
+        uint256 id = _stray(j);
+        if (id == 0) id = _findJob(j, _jbit(JobStatus.Posted));
         if (id == 0) return;
         JobView memory jb = eco.job(id);
-        if (block.number <= jb.drawBlock + 256) vm.roll(jb.drawBlock + 257);
+        if (jb.drawBlock != 0 && block.number <= jb.drawBlock + 256) vm.roll(jb.drawBlock + 257);
         vm.prank(jb.requester);
         try eco.cancelJob(id) {
             oks[CANCEL]++;
@@ -926,42 +976,46 @@ contract InvariantHandler is Test {
 
     /// @dev Reveals an open commitment that can still win its job's challenge (a later block, inside the window,
     /// made after the result, and older than the current challenger's: a takeover). With none, opens a challenge
-    /// ({_openChallenge}); with `rival`, another validator commits first and keeps its older commitment for a later
-    /// call to take the challenge over with.
+    /// ({_openChallenge}); with `rival`, another validator commits first, and its older commitment takes the challenge
+    /// over at once (odd `j`) or is left for a later call (or a release).
     function challenge(uint256 seed, uint256 i, uint256 j, bool rival) external act(seed, CHALLENGE) {
         uint256 index = _revealable(i);
-        if (index == type(uint256).max) {
-            if (_openChallenge(i, j, rival) != 0) oks[CHALLENGE]++;
+        if (index != type(uint256).max) {
+            if (_reveal(index)) oks[CHALLENGE]++;
             return;
         }
-        if (_reveal(index)) oks[CHALLENGE]++;
+        (uint256 id, uint256 rivalIndex) = _openChallenge(i, j, rival);
+        if (id == 0) return;
+        oks[CHALLENGE]++;
+        if (rivalIndex != type(uint256).max && j % 2 == 1) _reveal(rivalIndex);
     }
 
     /// @dev Commits to a Submitted job still inside its challenge window (posting, drawing and submitting a fresh
-    /// one when there is none: a run rarely reaches an open window otherwise) and reveals in the next block; returns
-    /// the job, or 0 when no validator could.
-    function _openChallenge(uint256 i, uint256 j, bool rival) internal returns (uint256) {
+    /// one when there is none: a run rarely reaches an open window otherwise) and reveals in the next block; with
+    /// `rival`, another validator commits a block earlier and keeps its commitment (returned). Returns the job, or 0
+    /// when no validator could.
+    function _openChallenge(uint256 i, uint256 j, bool rival) internal returns (uint256, uint256 rivalIndex) {
+        rivalIndex = type(uint256).max;
         uint256 id = _findLive(j, JobStatus.Submitted);
         if (id == 0 || block.timestamp >= eco.job(id).challengeWindowEndsAt) id = _freshSubmitted(j);
-        if (id == 0) return 0;
+        if (id == 0) return (0, rivalIndex);
         address provider = eco.job(id).provider;
         uint256 n = validators.length;
         uint256 index = type(uint256).max;
-        bool rivalDone = !rival;
         for (uint256 k; k < n && index == type(uint256).max; k++) {
             address v = validators[(i % n + k) % n];
             if (v == provider) continue;
             uint256 made = _commit(v, id, bytes32(j));
             if (made == type(uint256).max) continue;
-            if (rivalDone) {
+            if (!rival || rivalIndex != type(uint256).max) {
                 index = made;
             } else {
-                rivalDone = true;
+                rivalIndex = made;
                 vm.roll(block.number + 1);
             }
         }
-        if (index == type(uint256).max || !_reveal(index)) return 0;
-        return id;
+        if (index == type(uint256).max || !_reveal(index)) return (0, rivalIndex);
+        return (id, rivalIndex);
     }
 
     /// @dev Posts an inference job, draws it (a few blocks at most) and has its provider submit; 0 when any step
@@ -1015,7 +1069,7 @@ contract InvariantHandler is Test {
     /// first ({_openChallenge}).
     function vote(uint256 seed, uint256 who, uint256 j, uint256 ballots) external act(seed, VOTE) {
         uint256 id = _findLive(j, JobStatus.Voting);
-        if (id == 0 || block.timestamp >= eco.challengeOf(id).voteEndsAt) id = _openChallenge(who, j, false);
+        if (id == 0 || block.timestamp >= eco.challengeOf(id).voteEndsAt) (id, ) = _openChallenge(who, j, false);
         if (id == 0) return;
         ChallengeView memory c = eco.challengeOf(id);
         uint256 n = validators.length;
@@ -1045,17 +1099,16 @@ contract InvariantHandler is Test {
     /// and only they can meet quorum), resolves, and books what the resolution burned.
     function resolveChallenge(uint256 seed, uint256 j) external act(seed, RESOLVE) {
         uint256 n = eco.jobCount();
-        uint256 id;
-        for (uint256 k; k < n; k++) {
+        uint256 id = _stray(j);
+        uint256 unvoted;
+        for (uint256 k; k < n && id == 0; k++) {
             uint256 c = ((j % n + k) % n) + 1;
             if (_jobStatusRaw(c) != uint8(JobStatus.Voting)) continue;
-            if (id == 0) id = c;
             ChallengeView memory cv = eco.challengeOf(c);
-            if (cv.validWeight + cv.invalidWeight > prm.challengeBond) {
-                id = c;
-                break;
-            }
+            if (cv.validWeight + cv.invalidWeight > prm.challengeBond) id = c;
+            else if (unvoted == 0) unvoted = c;
         }
+        if (id == 0) id = unvoted;
         if (id != 0 && _resolve(id)) oks[RESOLVE]++;
     }
 
@@ -1160,6 +1213,7 @@ contract InvariantHandler is Test {
     /// runs every phase 0 before any phase 1. Provider 5 and validator 4 start unregistered.
     function prepare(uint256 i, uint256 phase) external {
         _use(i);
+        vm.recordLogs();
         uint256 fee = _feeCap() / 2;
         if (fee < prm.minFee) fee = prm.minFee;
         if (phase == 0) {
@@ -1231,8 +1285,10 @@ contract InvariantHandler is Test {
         revert("seed: job never assigned");
     }
 
-    /// @notice Forgets the counts of setUp's scripted start and lets the first call of the run pick the economy.
-    function startRun() external {
+    /// @notice Forgets the counts of setUp's scripted start and lets the first call of each run pick the economy
+    /// (or always use `forced`, when it names one: for reproducing a failure on one parameter set).
+    function startRun(uint256 forced) external {
+        forcedSet = forced;
         for (uint256 p; p < PATHS; p++) (calls[p], oks[p]) = (0, 0);
         for (uint256 b; b < BRANCHES; b++) branches[b] = 0;
         chosen = false;
