@@ -32,7 +32,7 @@ enum ValidatorStatus {
 }
 
 /// @notice How a model's results are judged: registered with the model, inherited by forks, applied off-chain by
-/// every validator that re-runs a job (src/shared/verification.ts). The chain only records it and decides, by vote,
+/// every validator that re-runs a job (src/main/verification/policy.ts). The chain only records it and decides, by vote,
 /// who was right.
 /// rule 0 `exact`: the output's content hash must match the re-run's.
 /// rule 1 `tolerance`: every output tensor matches the re-run's within maxAbsErrorE9 (absolute) or maxRelErrorE9

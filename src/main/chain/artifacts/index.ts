@@ -8,8 +8,8 @@ export { economyFactoryAbi, economyFactoryBytecode } from './economyFactory';
 /** Compiler, input/output hashes (checked by `npm run test:contracts`) and runtime sizes (EIP-170: 24,576). */
 export const artifactsMeta = {
   "solc": "0.8.37",
-  "inputsHash": "74d62494eb494379e34b907b44291698b8faecf79fd85523d72ca16cf2ae506f",
-  "filesHash": "6552c146136911aad569fc3d30bba477b349030c12c5a311d9583f5f0d7f9ca7",
+  "inputsHash": "9d294fe06376d435ac2993a8c3bbfaed98257140ce00077848ed27825ddda7e7",
+  "filesHash": "fb0c49e38594356ca01edf353e2d33c387add06b9f8ea022467e879ad775abea",
   "sizes": [
     {
       "contract": "Economy",
