@@ -319,7 +319,6 @@ contract InvariantHandler is Test {
         mapping(uint256 jobId => uint8) finalStatus;
         /// The leaves a provider had when it last left Active (a provider that left keeps them until pruned).
         mapping(uint32 id => uint256[2]) leftWith;
-
     }
 
     mapping(uint256 set => Ghost) internal _ghosts;
@@ -1207,7 +1206,8 @@ contract InvariantHandler is Test {
 
     /// @notice Brings economy `i` to a state where every path can succeed from the first call. Phase 0 writes its
     /// history (registrations, a finalized job, a challenge resolved with quorum whose votes are left unsettled,
-    /// fine-tune jobs timed out on provider 4 — the only fine-tune provider — until it is jailed, a Paused provider);
+    /// fine-tune jobs accepted and timed out on provider 4 — the only fine-tune provider — until it is jailed, a
+    /// Paused provider);
     /// phase 1 opens what must still be open when the run starts (a job under vote, a submitted, an assigned and a
     /// posted job, an open commitment, an Exiting provider and validator). The economies share one clock, so setUp
     /// runs every phase 0 before any phase 1. Provider 5 and validator 4 start unregistered.
