@@ -34,6 +34,8 @@ export interface EarningsServiceOptions {
 
 /** Gas `withdraw` takes (README "Gas": 52,502) with a margin, for quotes when it cannot be estimated. */
 const WITHDRAW_GAS = 65_000n;
+/** Gas `claimEmission` takes (a settlement and a mint) with a margin, when it cannot be estimated. */
+const CLAIM_EMISSION_GAS = 90_000n;
 
 /**
  * Earnings per economy and per token: bond and what jobs lock of it, pending (results still in their challenge
@@ -108,18 +110,25 @@ export class EarningsService {
     const to = this.#o.settings().payoutAddress ?? me;
     const quotes = await Promise.all(
       ids.map(async (economy): Promise<WithdrawQuote | null> => {
-        const { claimable } = await readAccount({ publicClient: client }, { economy, account: me });
+        const account = await readAccount({ publicClient: client }, { economy, account: me });
+        // A withdrawal claims the emission accrued to the bond first (withdraw pays only what is settled).
+        const claimable = account.claimable + account.pendingEmission;
         if (target === 'all' && claimable === 0n) return null;
+        const estimate = (functionName: 'withdraw' | 'claimEmission', fallback: bigint) =>
+          client
+            .estimateGas({
+              account: me,
+              to: economy,
+              data:
+                functionName === 'withdraw'
+                  ? encodeFunctionData({ abi: economyAbi, functionName, args: [to] })
+                  : encodeFunctionData({ abi: economyAbi, functionName }),
+            })
+            .catch(() => fallback);
         const gas =
-          claimable === 0n
-            ? WITHDRAW_GAS
-            : await client
-                .estimateGas({
-                  account: me,
-                  to: economy,
-                  data: encodeFunctionData({ abi: economyAbi, functionName: 'withdraw', args: [to] }),
-                })
-                .catch(() => WITHDRAW_GAS);
+          (account.pendingEmission > 0n ? await estimate('claimEmission', CLAIM_EMISSION_GAS) : 0n) +
+          // Before the claim lands, withdraw of a balance that holds only emission cannot be estimated.
+          (account.claimable > 0n ? await estimate('withdraw', WITHDRAW_GAS) : WITHDRAW_GAS);
         const gasCostWei = gas * gasPrice;
         const info = await this.#o.economies.info(economy);
         const rule = judgeWithdrawal({
@@ -267,7 +276,7 @@ export class EarningsService {
         bonded: provider.bond.toString(),
         locked: provider.locked.toString(),
         pending: pending.toString(),
-        claimable: account.claimable.toString(),
+        claimable: (account.claimable + account.pendingEmission).toString(),
         withdrawn: totals.withdrawal.toString(),
         // Allocations are minted to the wallet, not credited; they count as earned all the same.
         lifetime: (totals.fee + totals.emission + totals.allocation + account.pendingEmission).toString(),

@@ -12,13 +12,19 @@ export interface EconomyEarnings {
   locked: Amount;
   /** Results submitted but still inside their challenge window. */
   pending: Amount;
-  /** Paid to this provider's claimable balance, not withdrawn yet. */
+  /**
+   * What a withdrawal pays now: the claimable balance (fees, refunds, settled emission) and the emission accrued to
+   * the bond, which the node claims (`claimEmission`) just before it withdraws.
+   */
   claimable: Amount;
   withdrawn: Amount;
   /** Everything ever credited: fees, emissions (with what has accrued and is not settled yet), fork allocation. */
   lifetime: Amount;
   slashed: Amount;
-  /** Emission accrued to the bond and not settled yet: part of `claimable`, lost on a missed deadline or a rejected result. */
+  /**
+   * Emission accrued to the bond and not settled yet: part of `claimable`, lost on a missed deadline or a rejected
+   * result.
+   */
   pendingEmission: Amount;
   /** Emission given up by missed deadlines and rejected results. */
   forfeited: Amount;

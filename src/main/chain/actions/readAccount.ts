@@ -8,11 +8,11 @@ export interface ReadAccountParameters {
 }
 
 export interface ReadAccountReturnType {
-  /** Withdrawable now, including the emission accrued to its provider bond and not settled yet. */
+  /** What `withdraw` pays now: fees, refunds, rewards and the emission already settled. */
   claimable: bigint;
   /**
-   * Part of `claimable` that is accrued emission not settled yet: credited (and minted) when the bond changes or on
-   * `withdraw`, forfeited by a missed deadline or a rejected result.
+   * Emission accrued to its provider bond and not settled yet (not in `claimable`): settled (and minted) by
+   * `claimEmission` or when the bond's stake changes, forfeited by a missed deadline or a rejected result.
    */
   pendingEmission: bigint;
 }

@@ -1,5 +1,6 @@
 import type { Address } from 'viem';
 import { economyAbi } from '../artifacts';
+import { claimEmission } from './claimEmission';
 import { readAccount } from './readAccount';
 import { sendCall, type ActionClient, type ActionErrorType } from './send';
 
@@ -18,8 +19,9 @@ export interface WithdrawReturnType {
 export type WithdrawErrorType = ActionErrorType;
 
 /**
- * Pays the account's whole claimable balance in one economy (fees, emissions, refunds) to `to`. The balance seen
- * before is part of the key, so a retry never pays twice; nothing claimable → nothing is sent.
+ * Pays the account's whole claimable balance in one economy (fees, emissions, refunds) to `to`, settling the
+ * emission accrued to its bond into it first (`claimEmission`: the contract's `withdraw` pays only what is settled).
+ * The balance seen before is part of the key, so a retry never pays twice; nothing claimable → nothing is sent.
  *
  * @example
  * const { amount } = await withdraw(client, { economy, to: payoutAddress });
@@ -29,6 +31,7 @@ export async function withdraw(
   params: WithdrawParameters,
 ): Promise<WithdrawReturnType> {
   const me = client.tx.address;
+  await claimEmission(client, { economy: params.economy });
   const before = await readAccount(client, { economy: params.economy, account: me });
   if (before.claimable === 0n) return { hash: null, amount: 0n };
   const head = await client.publicClient.getBlockNumber({ cacheTime: 0 });
