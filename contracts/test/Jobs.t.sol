@@ -204,8 +204,8 @@ contract JobsTest is EconomyFixture {
         assertEq(second, first == p ? q : p, "the other provider");
     }
 
-    /// @dev Assigns `id` from each next block until a draw keeps someone (a call may end in DrawMissed: every release
-    /// counts as an increase, and a draw landing on a provider that freed collateral after the seed is re-seeded).
+    /// @dev Assigns `id` from each next block until a draw keeps someone (a call may end in DrawMissed: a decline is an
+    /// increase, and a draw that would keep a provider whose chance rose after the seed is re-seeded).
     function assignUntilDrawn(uint256 id) internal returns (address drawn) {
         for (uint256 tries; tries < 16 && status(id) == JobStatus.Posted; tries++) assignNow(id);
         drawn = eco.job(id).provider;
@@ -367,7 +367,7 @@ contract JobsTest is EconomyFixture {
         eco.reportTimeout(id);
         eco.finalize(id);
         assertEq(uint256(status(id)), uint256(JobStatus.Finalized), "finalized and paid");
-        assertEq(eco.accountOf(p).claimable - eco.accountOf(p).pendingEmission, 9.5e18, "fee less the protocol fee");
+        assertEq(eco.accountOf(p).claimable, 9.5e18, "fee less the protocol fee");
         assertEq(providerOf(p).bond, 1_000 * TOKEN, "no slash");
         assertEq(providerOf(p).strikes, 0, "no strike");
     }
@@ -386,7 +386,10 @@ contract JobsTest is EconomyFixture {
         vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.DeadlineNotReached.selector, id, closes));
         eco.reportTimeout(id);
         vm.warp(closes + 1);
-        uint256 owed = eco.claimable(gone); // emission accrued so far: kept
+        uint256 owed = eco.claimable(gone);
+        // Emission accrued so far: kept (a no-show forfeits nothing).
+        uint256 accrued = eco.accountOf(gone).pendingEmission;
+        assertGt(accrued, 0, "some emission accrued");
         uint256 supply = tok.totalSupply();
         vm.expectEmit(address(eco));
         emit IEconomyEvents.JobNoShow(id, gone, 1);
@@ -408,7 +411,8 @@ contract JobsTest is EconomyFixture {
         assertEq(v.strikes, 0, "no strike");
         assertEq(v.noShows, 1, "one no-show");
         assertEq(uint256(v.status), uint256(ProviderStatus.Active), "still active (one no-show)");
-        assertEq(eco.claimable(gone), owed, "its emission kept");
+        assertEq(eco.claimable(gone), owed, "its claimable balance untouched");
+        assertEq(eco.accountOf(gone).pendingEmission, accrued, "its emission kept");
         assertEq(eco.claimable(requester), 0, "the requester is owed nothing: the job is simply drawn again");
         assertEq(eco.treasury(), 0, "nothing to the treasury");
         assertEq(tok.totalSupply(), supply, "nothing burned");
@@ -549,9 +553,11 @@ contract JobsTest is EconomyFixture {
         emit IEconomyEvents.JobFinalized(id, p, 9.5e18, 0.5e18);
         eco.finalize(id);
         assertEq(uint256(status(id)), uint256(JobStatus.Finalized), "finalized");
-        // Claimable also holds the emission accrued to p's bond (v2: emission accrues to stake, fees earn none).
+        // Rule (round 3): claimable is the fee only; the emission accrued to p's bond (v2: emission accrues to stake,
+        // fees earn none) is pendingEmission, apart, until claimEmission settles it.
         AccountView memory acc = eco.accountOf(p);
-        assertEq(acc.claimable - acc.pendingEmission, 9.5e18, "fee minus 5 %");
+        assertEq(acc.claimable, 9.5e18, "fee minus 5 %");
+        assertGt(acc.pendingEmission, 0, "emission accrued apart");
         assertEq(eco.treasury(), 0.5e18, "protocol fee");
         assertEq(providerOf(p).locked, 0, "collateral released");
         assertEq(providerOf(p).activeJobs, 0, "slot freed");
@@ -559,8 +565,8 @@ contract JobsTest is EconomyFixture {
         eco.finalize(id);
     }
 
-    /// @dev The claimable balance is the fee (9.5) plus the emission accrued to p's bond, settled (and minted) by the
-    /// withdrawal itself.
+    /// @dev Rule (round 3): withdraw pays the claimable balance — here the fee (9.5) — and no longer settles the
+    /// emission accrued to p's bond (claimEmission does), so a job's own withdrawal does not pay for minting.
     function test_withdraw_paysTheClaimableBalanceOnce() public {
         runJob(FEE);
         address payout = makeAddr("payout");
@@ -570,13 +576,16 @@ contract JobsTest is EconomyFixture {
         AccountView memory acc = eco.accountOf(p);
         uint256 owed = acc.claimable;
         assertGt(acc.pendingEmission, 0, "emission accrued to the bond");
-        assertEq(owed - acc.pendingEmission, 9.5e18, "the fee's part");
+        assertEq(owed, 9.5e18, "the fee only");
+        uint256 supply = tok.totalSupply();
         vm.expectEmit(address(eco));
         emit IEconomyEvents.Withdrawn(p, payout, owed);
         vm.prank(p);
         assertEq(eco.withdraw(payout), owed, "amount");
         assertEq(tok.balanceOf(payout), owed, "paid");
         assertEq(eco.claimable(p), 0, "nothing left");
+        assertEq(eco.accountOf(p).pendingEmission, acc.pendingEmission, "the accrued emission is still pending");
+        assertEq(tok.totalSupply(), supply, "nothing minted by a withdrawal");
         vm.prank(p);
         vm.expectRevert(IEconomyEvents.NothingToWithdraw.selector);
         eco.withdraw(payout);

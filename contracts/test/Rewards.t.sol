@@ -6,12 +6,13 @@ import {Vm} from "./lib/Test.sol";
 import {EconomyToken} from "../src/EconomyToken.sol";
 import {IEconomy} from "../src/interfaces/IEconomy.sol";
 import {IEconomyEvents} from "../src/interfaces/IEconomyEvents.sol";
-import {AccountView, ProviderStatus, StatsView} from "../src/interfaces/EconomyTypes.sol";
+import {ProviderStatus, StatsView} from "../src/interfaces/EconomyTypes.sol";
 import {ParamOverrides} from "../src/lib/EconomyParams.sol";
 
 /// @notice Rewards: emission accrued second by second to Active providers' bonds (pro rata to stake, never to fees),
-/// settled and minted when a provider's stake changes or it withdraws, forfeited by timeouts (never by a decline); the
-/// bootstrap bonus of young economies; fees, timeout compensation, treasury and admin.
+/// settled and minted when a provider's stake changes or it calls claimEmission (withdraw pays the claimable balance
+/// only), forfeited by timeouts (never by a decline); the bootstrap bonus of young economies; fees, timeout
+/// compensation, treasury and admin.
 ///
 /// Devnet numbers: epochs of 600 s; 1,000 tokens per epoch plus a bootstrap bonus of 100 % in epoch 0 that decays
 /// linearly to 0 over 6 epochs (epoch 0 emits 2,000, epoch 3 1,500, epoch 6 and later 1,000).
@@ -36,10 +37,18 @@ contract RewardsTest is EconomyFixture {
         return eco.accountOf(a).pendingEmission;
     }
 
-    /// @dev Claimable balance already settled into storage (the view's claimable also counts accrued emission).
+    /// @dev Claimable balance already settled into storage. Rule (v2, round 3): the view's claimable no longer counts
+    /// accrued emission (that is `pendingEmission`, apart), since withdraw no longer settles it.
     function credited(address a) internal view returns (uint256) {
-        AccountView memory v = eco.accountOf(a);
-        return v.claimable - v.pendingEmission;
+        return eco.accountOf(a).claimable;
+    }
+
+    /// @dev Settles `a`'s accrued emission into its claimable balance and withdraws everything to `a`.
+    function claimAndWithdraw(address a) internal returns (uint256 paid) {
+        vm.startPrank(a);
+        eco.claimEmission();
+        paid = eco.withdraw(a);
+        vm.stopPrank();
     }
 
     /// @dev An inference-only provider and a fine-tune-only one: inference jobs always go to the first, so a test
@@ -78,7 +87,10 @@ contract RewardsTest is EconomyFixture {
         assertEq(eco.emissionBetween(t0, t0 + EPOCH), 2_000 * TOKEN, "epoch 0 emits 2,000");
         assertEq(pending(a), 500 * TOKEN, "a: 1/4 of 2,000");
         assertEq(pending(b), 1_500 * TOKEN, "b: 3/4 of 2,000");
-        assertEq(eco.claimable(a), 500 * TOKEN, "claimable counts it before settlement");
+        // Rule (round 3): claimable is what withdraw pays, and withdraw no longer settles emission, so accrued
+        // emission is not claimable until claimEmission moves it there; accountOf shows it apart.
+        assertEq(eco.claimable(a), 0, "claimable does not count unsettled emission");
+        assertEq(eco.accountOf(a).claimable, 0, "nor does accountOf's claimable");
         assertEq(eco.emitted(), 0, "nothing credited yet");
         assertEq(tok.totalSupply(), SUPPLY, "nothing minted yet");
         // Half of epoch 1, where the rate is lower: still 1:3.
@@ -92,14 +104,15 @@ contract RewardsTest is EconomyFixture {
         vm.expectEmit(address(eco));
         emit IEconomyEvents.EmissionCredited(a, 1, owedA);
         vm.prank(a);
-        assertEq(eco.withdraw(a), owedA, "withdraw settles and pays the accrued emission");
+        assertEq(eco.claimEmission(), owedA, "claimEmission settles the accrued emission");
         assertEq(tok.totalSupply() - supply, owedA, "minted as credited");
+        vm.prank(a);
+        assertEq(eco.withdraw(a), owedA, "withdraw pays it");
         assertEq(eco.emitted(), owedA, "emitted() tracks it");
         assertEq(tok.balanceOf(a), 10 * TOKEN + owedA, "paid to a");
         assertEq(pending(a), 0, "nothing pending after settlement");
         uint256 owedB = pending(b);
-        vm.prank(b);
-        eco.withdraw(b);
+        assertEq(claimAndWithdraw(b), owedB, "b claims and withdraws its own");
         assertEq(eco.emitted(), owedA + owedB, "both credited");
         assertEq(tok.totalSupply(), SUPPLY + eco.emitted(), "every credited token minted, nothing else");
         assertLe(eco.emitted(), total, "never more than the schedule");
@@ -119,8 +132,7 @@ contract RewardsTest is EconomyFixture {
         assertEq(pending(worker), 1_000 * TOKEN, "worker: half of 2,000");
         assertEq(pending(idle), 1_000 * TOKEN, "idle: the same half");
         uint256 supply = tok.totalSupply();
-        vm.prank(worker);
-        assertEq(eco.withdraw(worker), 47.5e18 + 1_000 * TOKEN, "fees + emission");
+        assertEq(claimAndWithdraw(worker), 47.5e18 + 1_000 * TOKEN, "fees + emission");
         assertEq(tok.totalSupply() - supply, 1_000 * TOKEN, "only the emission is minted; fees were paid in");
         assertEq(eco.emitted(), 1_000 * TOKEN, "emitted");
     }
@@ -161,10 +173,8 @@ contract RewardsTest is EconomyFixture {
         assertEq(credited(a), aTotal, "unchanged");
         vm.prank(a);
         assertEq(eco.withdrawBond(a), 1_000 * TOKEN, "bond back");
-        vm.prank(a);
-        assertEq(eco.withdraw(a), aTotal, "only the emission of its active time");
-        vm.prank(b);
-        eco.withdraw(b);
+        assertEq(claimAndWithdraw(a), aTotal, "only the emission of its active time");
+        claimAndWithdraw(b);
         uint256 all = eco.emissionBetween(t0, block.timestamp);
         assertLe(eco.emitted(), all, "never more than the schedule");
         assertApproxEqAbs(eco.emitted(), all, DUST, "someone was active throughout: all of it credited");
@@ -225,8 +235,7 @@ contract RewardsTest is EconomyFixture {
         vm.prank(a);
         eco.resume();
         vm.warp(t0 + 2_800);
-        vm.prank(a);
-        eco.withdraw(a);
+        claimAndWithdraw(a);
         uint256 active = firstSpan + eco.emissionBetween(t0 + 2_200, t0 + 2_800);
         assertApproxEqAbs(eco.emitted(), active, DUST, "the active spans' emission");
         assertLe(eco.emitted(), active, "and no more");
@@ -316,8 +325,10 @@ contract RewardsTest is EconomyFixture {
             )
         );
         uint256 supply = ftok.totalSupply();
-        vm.prank(newcomer);
+        vm.startPrank(newcomer);
+        assertEq(fork.claimEmission(), earned, "settled");
         assertEq(fork.withdraw(newcomer), earned, "paid");
+        vm.stopPrank();
         assertEq(ftok.totalSupply() - supply, earned, "minted in the fork's token");
         assertEq(tok.totalSupply(), SUPPLY, "the parent's token is untouched");
     }
@@ -345,8 +356,8 @@ contract RewardsTest is EconomyFixture {
     /// unreachable, its hardware busy); charging it let a requester with a dark input cost every drawn provider its
     /// unsettled emission at no cost to itself, and a provider that declines everything still earns only its
     /// bond's emission and no fees (less than serving). Forfeits are neither minted nor passed to anyone else;
-    /// withdraw settles and pays what accrued since.
-    function test_emission_timeoutForfeitsDeclineDoesNotWithdrawPays() public {
+    /// claimEmission settles what accrued since, and withdraw pays it.
+    function test_emission_timeoutForfeitsDeclineDoesNotClaimSettles() public {
         (address worker, address idle) = workerAndIdle(1_000 * TOKEN);
         vm.warp(t0 + 200);
         (uint256 first, ) = assigned(10 * TOKEN);
@@ -386,7 +397,9 @@ contract RewardsTest is EconomyFixture {
         vm.expectEmit(address(eco));
         emit IEconomyEvents.EmissionCredited(worker, 1, owed);
         vm.prank(worker);
-        assertEq(eco.withdraw(worker), owed, "withdraw settles and pays the pending emission");
+        assertEq(eco.claimEmission(), owed, "claimEmission settles the pending emission");
+        vm.prank(worker);
+        assertEq(eco.withdraw(worker), owed, "withdraw pays it");
         assertEq(tok.totalSupply() - supply, owed, "minted");
         assertEq(eco.emitted(), owed, "emitted");
         vm.prank(worker);
@@ -394,9 +407,56 @@ contract RewardsTest is EconomyFixture {
         eco.withdraw(worker);
     }
 
-    /// Fuzz: whatever providers do (pause, resume, add bond, withdraw, exit) and whenever, the emission credited
-    /// never exceeds the schedule's emission since creation, and equals, to the dust, the schedule's emission over
-    /// the time some stake was active.
+    /// Rule (v2, round 3): withdraw pays the claimable balance only and no longer settles emission, so a job's own
+    /// withdrawal does not pay for minting; claimEmission settles exactly the emission accrued so far into the
+    /// claimable balance (minted then), and withdraw pays it afterwards. Only a provider has emission to claim.
+    function test_claimEmission_creditsExactlyThePendingEmission_withdrawThenPaysIt() public {
+        (address worker, ) = workerAndIdle(1_000 * TOKEN);
+        runJob(10 * TOKEN);
+        vm.warp(t0 + EPOCH / 2);
+        uint256 accrued = pending(worker);
+        assertApproxEqAbs(accrued, eco.emissionBetween(t0, block.timestamp) / 2, DUST, "half of the emission so far");
+        assertEq(eco.claimable(worker), 9.5e18, "claimable: the fee only");
+        uint256 supply = tok.totalSupply();
+        // withdraw: the fee, nothing settled or minted.
+        vm.recordLogs();
+        vm.prank(worker);
+        assertEq(eco.withdraw(worker), 9.5e18, "withdraw pays the fee only");
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        for (uint256 i; i < logs.length; i++) {
+            assertTrue(logs[i].topics[0] != IEconomyEvents.EmissionCredited.selector, "withdraw settles nothing");
+        }
+        assertEq(pending(worker), accrued, "the emission still accrued, untouched");
+        assertEq(eco.emitted(), 0, "nothing credited");
+        assertEq(tok.totalSupply(), supply, "nothing minted");
+        vm.prank(worker);
+        vm.expectRevert(IEconomyEvents.NothingToWithdraw.selector);
+        eco.withdraw(worker);
+        // claimEmission: exactly what was pending.
+        vm.expectEmit(address(eco));
+        emit IEconomyEvents.EmissionCredited(worker, 0, accrued);
+        vm.prank(worker);
+        assertEq(eco.claimEmission(), accrued, "credits exactly the pending emission");
+        assertEq(eco.claimable(worker), accrued, "now claimable");
+        assertEq(pending(worker), 0, "nothing pending");
+        assertEq(eco.emitted(), accrued, "counted as emitted");
+        assertEq(tok.totalSupply() - supply, accrued, "minted as credited");
+        vm.prank(worker);
+        assertEq(eco.claimEmission(), 0, "a second claim in the same second credits nothing");
+        uint256 wallet = tok.balanceOf(worker);
+        vm.prank(worker);
+        assertEq(eco.withdraw(worker), accrued, "withdraw then pays it");
+        assertEq(tok.balanceOf(worker) - wallet, accrued, "to the wallet");
+        assertEq(eco.claimable(worker), 0, "nothing left");
+        // Not a provider: nothing to claim.
+        vm.prank(requester);
+        vm.expectRevert(abi.encodeWithSelector(IEconomyEvents.WrongProviderStatus.selector, requester, uint8(0)));
+        eco.claimEmission();
+    }
+
+    /// Fuzz: whatever providers do (pause, resume, add bond, claim and withdraw, exit) and whenever, the emission
+    /// credited never exceeds the schedule's emission since creation, and equals, to the dust, the schedule's emission
+    /// over the time some stake was active.
     function testFuzz_emittedNeverExceedsTheSchedule(uint256 seed) public {
         address[3] memory ps;
         for (uint256 i; i < 3; i++) {
@@ -419,11 +479,16 @@ contract RewardsTest is EconomyFixture {
             else if (action == 0 && st == ProviderStatus.Paused) eco.resume();
             else if (action == 1 && (st == ProviderStatus.Active || st == ProviderStatus.Paused)) {
                 eco.addBond(bound(r >> 128, 1, 500) * TOKEN);
-            } else if (action == 2 && eco.claimable(who) != 0) eco.withdraw(who);
+            } else if (action == 2) {
+                eco.claimEmission();
+                if (eco.claimable(who) != 0) eco.withdraw(who);
+            }
             else if (action == 3 && (r >> 96) % 4 == 0 && st != ProviderStatus.Exiting) eco.requestExit();
             vm.stopPrank();
         }
         for (uint256 i; i < 3; i++) {
+            vm.prank(ps[i]);
+            eco.claimEmission();
             if (eco.claimable(ps[i]) == 0) continue;
             vm.prank(ps[i]);
             eco.withdraw(ps[i]);
@@ -523,8 +588,7 @@ contract RewardsTest is EconomyFixture {
         runJob(10 * TOKEN);
         post(5 * TOKEN);
         newValidator("v", 100 * TOKEN);
-        vm.prank(worker);
-        eco.withdraw(worker); // settles some emission
+        claimAndWithdraw(worker); // settles some emission
         StatsView memory s = eco.stats();
         assertEq(s.providerCount, 2, "providers");
         assertEq(s.activeProviders, 2, "active");

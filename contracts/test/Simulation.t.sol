@@ -2,7 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {EconomyFixture} from "./lib/EconomyFixture.sol";
-import {ChallengeView, JobStatus, ProviderStatus} from "../src/interfaces/EconomyTypes.sol";
+import {AccountView, ChallengeView, JobStatus, ProviderStatus} from "../src/interfaces/EconomyTypes.sol";
 import {Params} from "../src/lib/EconomyParams.sol";
 
 /// @dev The one snapshot cheatcode this file needs beyond lib/Test.sol's Vm: revert and drop the snapshot, so that the
@@ -16,8 +16,9 @@ interface VmStateSnapshots {
 /// jobs (4 epochs of posting at 2 s a block, busy and quiet epochs in turn, then a drain) between honest providers,
 /// requesters and validators, and one attacking party per scenario. Each test function is one scenario, run twice
 /// from the same state and the same seed: once with the attacking party's addresses playing honestly (the baseline)
-/// and once attacking. Every actor's net is measured in tokens (wallet + claimable + provider bond + validator bond, at
-/// the end minus at the start), so fees, emission, slashes and rewards are all counted; the attacker's gain is its net
+/// and once attacking. Every actor's net is measured in tokens (wallet + claimable + emission accrued and not yet
+/// settled + provider bond + validator bond, at the end minus at the start), so fees, emission, slashes and rewards are
+/// all counted; the attacker's gain is its net
 /// minus its baseline net. A scenario fails when an attacker gains, when an honest provider or validator ends below
 /// where it started, or when an honest requester is left without a finalized result or its fee back.
 /// @dev `forge test --match-path contracts/test/Simulation.t.sol -vv` prints one table per scenario, and a
@@ -47,7 +48,7 @@ contract SimulationTest is EconomyFixture {
     /// @dev Share of results the lazy provider of scenario (g) gets wrong.
     uint256 internal constant WRONG_PCT = 20;
     /// @dev Challenges the exhaustion whale (b2) reveals at once: twice the ten concurrent votes a validator's bond
-    /// carries at voteSlashBps = 10 %.
+    /// carried when a vote locked voteSlashBps = 10 % of its weight (a vote locks nothing now: see b2).
     uint256 internal constant BATCH = 20;
     bytes32 internal constant WRONG_OUTPUT = keccak256("wrong output");
     uint256 private constant NONE = type(uint256).max;
@@ -242,10 +243,11 @@ contract SimulationTest is EconomyFixture {
         _scenario("b-whale49", SC_WHALE, 4_900);
     }
 
-    /// @notice (b2) A smarter 33 % whale with a colluding requester: it reveals 20 challenges in one block so that the
-    /// honest validators' bonds are all locked by the first 10 (a vote locks 10 % of the voter's weight), then votes
-    /// alone, in the last block of the vote, on the rest — its stake meets the quorum by itself. The colluding
-    /// requester posts high-fee jobs so that the challenges it wins are worth the decoys it loses.
+    /// @notice (b2) A smarter 33 % whale with a colluding requester: it reveals 20 challenges in one block hoping that
+    /// the honest validators' bonds are all locked by the first 10, then votes alone, in the last block of the vote, on
+    /// the rest — its stake meets the quorum by itself. The colluding requester posts high-fee jobs so that the
+    /// challenges it wins would be worth the decoys it loses. Rule (v2, round 3): a vote locks nothing (what it risks
+    /// is slashed at settlement), so the honest validators vote in all 20 and the whale wins none of them.
     function test_sim_b2_whaleVoteLockExhaustion33() public {
         _scenario("b2-exhaust33", SC_EXHAUST, 3_300);
     }
@@ -328,8 +330,8 @@ contract SimulationTest is EconomyFixture {
 
     /// @dev One block: the draws (with the attackers' moves that need the last block's hash just before and after
     /// them) and the scheduled actions (submissions, reveals, finalizations, resolutions, timeouts) in an order the
-    /// seed picks — a release of collateral before a draw that lands on its provider re-seeds that draw —, then
-    /// votes and new jobs.
+    /// seed picks — a release that frees a full provider's last slot before a draw that lands on it and would keep it
+    /// re-seeds that draw; other releases by finalize, resolve or timeout are no increase —, then votes and new jobs.
     function _step(uint256 i) internal {
         bool drawsFirst = _rand("order", i, 0) & 1 == 0;
         if (drawsFirst) _draws();
@@ -882,9 +884,9 @@ contract SimulationTest is EconomyFixture {
 
     // ─── votes ─────────────────────────────────────────────────────────────────────────────────────────────────
 
-    /// @dev Every block each validator votes on the open challenges it has not voted on, oldest first, as long as its
-    /// free bond covers the lock. Honest ones vote for the truth; a naive attacker votes invalid at once; the
-    /// exhaustion whale votes invalid in the last block of the vote, only where no honest validator could vote.
+    /// @dev Every block each validator votes on the open challenges it has not voted on, oldest first (a vote locks
+    /// nothing, so nothing limits how many). Honest ones vote for the truth; a naive attacker votes invalid at once;
+    /// the exhaustion whale votes invalid in the last block of the vote, only where no honest validator voted.
     function _vote() internal {
         uint256 n = openCh.length;
         if (n == 0) return;
@@ -912,7 +914,7 @@ contract SimulationTest is EconomyFixture {
                 } catch {
                     uint256 end = eco.challengeOf(id).voteEndsAt;
                     voteEnd[id] = end;
-                    if (block.timestamp < end) break; // out of free bond: no lock for a later challenge either
+                    if (block.timestamp < end) break; // (a vote that cannot be cast: none expected, votes lock nothing)
                 }
             }
         }
@@ -954,8 +956,14 @@ contract SimulationTest is EconomyFixture {
 
     // ─── outcome ───────────────────────────────────────────────────────────────────────────────────────────────
 
+    /// @dev Everything `a` holds in the economy's token. Rule (v2, round 3): accountOf's claimable no longer counts the
+    /// emission accrued to a provider's bond and not yet settled (withdraw does not settle it; claimEmission, a stake
+    /// change, a pause or a resume does), so pendingEmission is added apart: without it a provider that pauses and
+    /// resumes (settling its emission into claimable) would look richer than the same provider that never did.
     function _worth(address a) internal view returns (uint256) {
-        return tok.balanceOf(a) + eco.accountOf(a).claimable + eco.providerOf(a).bond + eco.validatorOf(a).bond;
+        AccountView memory acc = eco.accountOf(a);
+        return tok.balanceOf(a) + acc.claimable + acc.pendingEmission + eco.providerOf(a).bond +
+            eco.validatorOf(a).bond;
     }
 
     function _collect() internal returns (Outcome memory o) {
@@ -1039,8 +1047,8 @@ contract SimulationTest is EconomyFixture {
         if (mm.unfinished != 0) failures = string.concat(failures, tag, vm.toString(mm.unfinished), " jobs unfinished at the end; ");
         if (mm.requesterUnserved != 0) failures = string.concat(failures, tag, vm.toString(mm.requesterUnserved), " honest requesters' jobs neither finalized nor refunded; ");
         // Griefers must not make jobs unassignable: none waits beyond 10 blocks, and at most 2 % of jobs more than in
-        // the same world played honestly wait beyond 3 (a release of collateral re-seeds draws seeded before it, so a
-        // few always do; each griefer type adds a block or two to some draws).
+        // the same world played honestly wait beyond 3 (a freed last slot or a decline re-seeds draws seeded before it
+        // that would keep that provider, so a few always do; each griefer type adds a block or two to some draws).
         if (sc == SC_GRIEF && (mm.late > base.m.late + mm.served / 50 || mm.maxDelay > 10)) {
             failures = string.concat(failures, tag, "griefers delayed jobs beyond 3 blocks; ");
         }
