@@ -106,6 +106,8 @@ export class ProviderService {
   #last = '';
   readonly #slots: RunSlots;
   #timer: NodeJS.Timeout | undefined;
+  /** A reconcile that failed (an RPC that dropped the call) is tried again soon, not at the next 30 s tick. */
+  #retryTimer: NodeJS.Timeout | undefined;
   #reconciling: Promise<void> | null = null;
   #reconcileAgain = false;
   /** A reconcile asked for by a command (start, stop) sends transactions even where this process takes no jobs. */
@@ -309,6 +311,13 @@ export class ProviderService {
           if (err.code !== 'WALLET_LOCKED' && err.code !== 'UNAVAILABLE' && err.code !== 'NOT_FOUND') {
             this.#error = err.message.split('\n')[0]!;
             this.#o.log.warn('could not bring the chain in line with the switch', { error: this.#error });
+            // Paused on-chain while the switch says provide means no job at all: try again in a few seconds.
+            if (this.#takesJobs && !this.#retryTimer) {
+              this.#retryTimer = setTimeout(() => {
+                this.#retryTimer = undefined;
+                void this.reconcile();
+              }, 3_000).unref();
+            }
           }
         });
         this.#changed();
@@ -321,6 +330,7 @@ export class ProviderService {
 
   async close(): Promise<void> {
     clearInterval(this.#timer);
+    clearTimeout(this.#retryTimer);
     for (const off of this.#off.splice(0)) off();
     if (this.#switch.on) this.uptime.stop();
     await this.#reconciling;

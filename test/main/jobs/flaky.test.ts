@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobSummary } from '../../../src/shared/api';
 import { economyAbi } from '../../../src/main/chain/artifacts';
 import { readJob } from '../../../src/main/chain/actions/readJob';
+import { readProvider } from '../../../src/main/chain/actions/readProvider';
 import { useAnvil } from '../../helpers/anvil';
 import { devClient, until } from '../../helpers/chain';
 import { startFlakyRpc, type FlakyRpc } from '../../helpers/flakyRpc';
@@ -61,6 +62,14 @@ describe(
       await market.registerModel(economy, tinyModel(), model.uri);
       await p.call('provider.join', { economyId: economy, bond: (300n * TOKEN).toString() });
       await p.call('provider.start');
+      // Active on-chain before the first post (the resume may need a second try through this RPC): a paused
+      // provider has no place in the draw, and every job posted meanwhile would be undrawable.
+      await until(
+        'the provider active on-chain',
+        async () =>
+          (await readProvider(market.requester, { economy, account: p.address })).status === 'Active',
+        30_000,
+      );
       const jobs: bigint[] = [];
       const undrawable: bigint[] = [];
       for (let i = 0; jobs.length < JOBS; i++) {
