@@ -100,7 +100,7 @@ interface IEconomyEvents {
     // ─── rewards, treasury, models, fork allocation, admin ───────────────────────────────────────────────────────
     /// @notice Emission accrued to a provider's bond, credited to its claimable balance (minted now).
     event EmissionCredited(address indexed provider, uint256 indexed epoch, uint256 amount);
-    /// @notice Emission accrued since the provider's last settlement, given up by a decline or a missed deadline.
+    /// @notice Emission accrued since the provider's last settlement, given up by a missed deadline or a rejected result.
     event EmissionForfeited(address indexed provider, uint256 amount);
     event Withdrawn(address indexed account, address to, uint256 amount);
     event TreasuryWithdrawn(address indexed to, uint256 amount);

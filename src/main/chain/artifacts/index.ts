@@ -8,8 +8,8 @@ export { economyFactoryAbi, economyFactoryBytecode } from './economyFactory';
 /** Compiler, input/output hashes (checked by `npm run test:contracts`) and runtime sizes (EIP-170: 24,576). */
 export const artifactsMeta = {
   "solc": "0.8.37",
-  "inputsHash": "9d294fe06376d435ac2993a8c3bbfaed98257140ce00077848ed27825ddda7e7",
-  "filesHash": "fb0c49e38594356ca01edf353e2d33c387add06b9f8ea022467e879ad775abea",
+  "inputsHash": "c58d15a1cffc646217a662f5ff92ab672fe28c3ecb4e49fe0ad25b7d031f5821",
+  "filesHash": "565d39931a5696909f6117decf728345775611311a21d9afe94295559bc22685",
   "sizes": [
     {
       "contract": "Economy",
