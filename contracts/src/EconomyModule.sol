@@ -159,8 +159,7 @@ contract EconomyModule is EconomyBase {
         if (v.status != ValidatorStatus.Active) revert WrongValidatorStatus(msg.sender, uint8(v.status));
         if (_commitments[commitment].validator != address(0)) revert CommitmentExists(commitment);
         uint256 bond = _params().challengeBond;
-        uint256 free = uint256(v.bond) - v.locked;
-        if (free < bond) revert BondTooLow(free, bond);
+        if (uint256(v.locked) + bond > v.bond) revert BondTooLow(v.bond, uint256(v.locked) + bond);
         v.locked += uint88(bond);
         _commitments[commitment] = Commitment(msg.sender, uint48(block.number), uint48(block.timestamp));
         emit ChallengeCommitted(msg.sender, commitment);
@@ -176,8 +175,11 @@ contract EconomyModule is EconomyBase {
         uint256 releasableAt = uint256(c.timestamp) + prm.challengeWindowS;
         if (block.timestamp <= releasableAt) revert CommitmentNotExpired(commitment, releasableAt + 1);
         delete _commitments[commitment];
-        uint256 fee = (uint256(prm.challengeBond) * prm.commitFeeBps) / 10_000;
-        _slashValidator(msg.sender, prm.challengeBond, fee);
+        uint256 fee = _slashValidator(
+            msg.sender,
+            prm.challengeBond,
+            (uint256(prm.challengeBond) * prm.commitFeeBps) / 10_000
+        );
         _ledger.treasury += uint128(fee);
         emit CommitmentReleased(msg.sender, commitment, fee);
     }
@@ -310,8 +312,7 @@ contract EconomyModule is EconomyBase {
             return;
         }
         if (c.resultValid) {
-            uint256 amount = prm.challengeBond;
-            _slashValidator(c.challenger, amount, amount);
+            uint256 amount = _slashValidator(c.challenger, prm.challengeBond, prm.challengeBond);
             uint256 toWinner;
             uint256 toVoters;
             (burned, toWinner, toVoters) = _split(amount, c.validWeight != 0, prm);
@@ -355,8 +356,8 @@ contract EconomyModule is EconomyBase {
     }
 
     /// @notice Settles one voter's part in a resolved challenge (anyone may call it for any voter): credits its share
-    /// of the voter pot if it voted with the outcome, or slashes what its vote put at risk (to the treasury, never more
-    /// than its free bond) if it voted against it. Without quorum nothing is paid or taken.
+    /// of the voter pot if it voted with the outcome, or slashes what its vote put at risk from its bond (to the
+    /// treasury) if it voted against it. Without quorum nothing is paid or taken.
     /// @param jobId The job.
     /// @param voter The validator that voted.
     function settleVote(uint256 jobId, address voter) external {
@@ -376,10 +377,8 @@ contract EconomyModule is EconomyBase {
                     _credit(voter, reward);
                 }
             } else {
-                slashed = vs.atRisk;
-                uint256 free = uint256(v.bond) - v.locked;
-                if (slashed > free) slashed = free;
-                _slashValidator(voter, 0, slashed);
+                // Taken from the whole bond, locked part included: bond parked in commitments shields no vote.
+                slashed = _slashValidator(voter, 0, vs.atRisk);
                 _ledger.treasury += uint128(slashed);
             }
         }
@@ -387,12 +386,17 @@ contract EconomyModule is EconomyBase {
     }
 
     /// @dev Unlocks `unlock` of a validator's bond and takes `amount` of it out (its vote weight follows).
-    function _slashValidator(address account, uint256 unlock, uint256 amount) private {
+    /// Never more than the bond left, which is what it returns; `locked` may then exceed the bond (a commitment's
+    /// lock counts challenge bonds, not tokens), which only keeps the validator from leaving until it is released.
+    function _slashValidator(address account, uint256 unlock, uint256 amount) private returns (uint256) {
         Validator storage v = _validators[account];
         v.locked -= uint88(unlock);
-        uint256 bond = uint256(v.bond) - amount;
+        uint256 bond = v.bond;
+        if (amount > bond) amount = bond;
+        bond -= amount;
         v.bond = uint88(bond);
         if (v.status == ValidatorStatus.Active) _checkpointValidator(account, bond);
+        return amount;
     }
 
     /// @dev Splits a slash: `slashBurnBps` burned, `winnerShareBps` of the rest to the winning party, the rest to the

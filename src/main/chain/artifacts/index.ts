@@ -8,8 +8,8 @@ export { economyFactoryAbi, economyFactoryBytecode } from './economyFactory';
 /** Compiler, input/output hashes (checked by `npm run test:contracts`) and runtime sizes (EIP-170: 24,576). */
 export const artifactsMeta = {
   "solc": "0.8.37",
-  "inputsHash": "c58d15a1cffc646217a662f5ff92ab672fe28c3ecb4e49fe0ad25b7d031f5821",
-  "filesHash": "565d39931a5696909f6117decf728345775611311a21d9afe94295559bc22685",
+  "inputsHash": "651bf826ac95536a02bb121971a68f24c880b6dc7d7079387849b58b34cb6326",
+  "filesHash": "43ce3d8df4be07103dabff1c6c8b23012f75256f3b011d0bdd402a38a4eb7b90",
   "sizes": [
     {
       "contract": "Economy",
@@ -18,8 +18,8 @@ export const artifactsMeta = {
     },
     {
       "contract": "EconomyModule",
-      "runtimeBytes": 23380,
-      "marginBytes": 1196
+      "runtimeBytes": 23383,
+      "marginBytes": 1193
     },
     {
       "contract": "EconomyViews",
