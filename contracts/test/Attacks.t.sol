@@ -1610,14 +1610,10 @@ contract AttacksTest is EconomyFixture {
         r[2] = !r[1] && reRolled;
     }
 
-    /// @notice Open issue 7: a losing vote's slash is capped at the voter's free bond (Verification.t.sol), and
-    /// commitChallenge locks free bond without touching the vote weight (the stake checkpoint). So a validator that
-    /// locks its whole bond in junk commitments first votes with full weight in any number of challenges and loses
-    /// nothing when it votes against the outcome; it pays only commitFeeBps of the locked bond when it releases them
-    /// (to exit), however many votes it lost. A lazy validator voting "valid" on everything without re-running
-    /// anything keeps the pot shares of the votes it happens to win and drops the slash of the rest.
-    function test_openIssue7_aBondLockedInCommitmentsShieldsWrongVotes() public {
-        vmx.skip(!openIssuesRun(), "open issue 7: commitments lock a voter's free bond, so its wrong votes cost nothing");
+    /// @notice Issue 7, closed: a validator that locked its whole bond in junk commitments, then votes against the
+    /// outcome in ten challenges, is slashed exactly what its votes put at risk — a losing vote's slash comes from
+    /// the whole bond, locked part included — so parking bond in commitments shields nothing.
+    function test_closedIssue7_aBondLockedInCommitmentsShieldsNoWrongVote() public {
         Params memory prm = eco.params();
         addProvider("sloppy provider", 2_000 * TOKEN, 1, 16);
         address finder = newValidator("honest challenger", 300 * TOKEN);

@@ -1115,10 +1115,13 @@ contract InvariantHandler is Test {
         uint256 end = eco.challengeOf(id).voteEndsAt;
         if (block.timestamp < end) vm.warp(end);
         uint256 collateral = eco.job(id).collateral;
+        // A challenger slash takes at most the bond it has left (losing votes may have taken part of it).
+        uint256 challengerBond = eco.validatorOf(eco.challengeOf(id).challenger).bond;
         try eco.resolveChallenge(id) {
             ChallengeView memory c = eco.challengeOf(id);
             if (c.quorumMet) {
-                uint256 slashed = c.resultValid ? prm.challengeBond : collateral;
+                uint256 owed = prm.challengeBond < challengerBond ? prm.challengeBond : challengerBond;
+                uint256 slashed = c.resultValid ? owed : collateral;
                 _ghosts[set].burned += (slashed * prm.slashBurnBps) / 10_000;
             }
             branches[!c.quorumMet ? NO_QUORUM : c.resultValid ? UPHELD : REJECTED]++;
