@@ -1300,15 +1300,11 @@ contract AttacksTest is EconomyFixture {
         assertEq(steered, fair, "bond added after the draw block must not move the draw to the party's providers");
     }
 
-    /// @notice Issue 2 (closed): under load, a draw may land on one of the pauser's providers, be thinned away (free
-    /// / bond) and go on to an honest provider. Pausing that provider after seeing the seed used to end the draw
-    /// (re-seeded, a fresh chance): a free veto of draws the pauser would not have won. v2 ends a draw on a provider
-    /// that left after the draw block only where the draw would have kept it, so no subset of pauses vetoes an
-    /// honest win and the pauser's share stays its fair share. (The same veto by a top-up: issue 5 below.)
-    function test_closedIssue2_pauseDoesNotVetoAnHonestWinUnderLoad() public {
-        address[4] memory mine;
+    /// @dev Four of the party's providers and four honest ones (1,000 tokens, inference, 64 slots each), 48 jobs
+    /// assigned so collateral is locked everywhere, and a fresh job whose draw block has just passed.
+    function underLoad(string memory party) internal returns (address[4] memory mine, uint256 id, uint256 drawBlock) {
         for (uint256 i; i < 4; i++) {
-            mine[i] = addProvider("pauser's provider", 1_000 * TOKEN, 1, 64);
+            mine[i] = addProvider(party, 1_000 * TOKEN, 1, 64);
             addProvider("honest provider", 1_000 * TOKEN, 1, 64);
         }
         for (uint256 i; i < 48; i++) {
@@ -1316,9 +1312,18 @@ contract AttacksTest is EconomyFixture {
             assertTrue(p != address(0), "load assigned");
         }
         vm.roll(block.number + 1);
-        uint256 id = post(FEE);
-        uint256 drawBlock = eco.job(id).drawBlock;
+        id = post(FEE);
+        drawBlock = eco.job(id).drawBlock;
         vm.roll(drawBlock + 1);
+    }
+
+    /// @notice Issue 2 (closed): under load, a draw may land on one of the pauser's providers, be thinned away (free
+    /// / bond) and go on to an honest provider. Pausing that provider after seeing the seed used to end the draw
+    /// (re-seeded, a fresh chance): a free veto of draws the pauser would not have won. v2 ends a draw on a provider
+    /// that left after the draw block only where the draw would have kept it, so no subset of pauses vetoes an
+    /// honest win and the pauser's share stays its fair share. (The same veto by a top-up: issue 5 below.)
+    function test_closedIssue2_pauseDoesNotVetoAnHonestWinUnderLoad() public {
+        (address[4] memory mine, uint256 id, uint256 drawBlock) = underLoad("pauser's provider");
         uint256 seeds = 200;
         uint256 fairWins;
         uint256 vetoable;
@@ -1401,19 +1406,7 @@ contract AttacksTest is EconomyFixture {
     /// otherwise the draw goes on like any rejection. Across 200 seeds under load no 1-wei top-up after the seed
     /// vetoes an honest win.
     function test_closedIssue5_topUpDoesNotVetoAnHonestWinUnderLoad() public {
-        address[4] memory mine;
-        for (uint256 i; i < 4; i++) {
-            mine[i] = addProvider("party's provider", 1_000 * TOKEN, 1, 64);
-            addProvider("honest provider", 1_000 * TOKEN, 1, 64);
-        }
-        for (uint256 i; i < 48; i++) {
-            (address p, ) = assignWithin(post(FEE), 8); // load: collateral locked everywhere
-            assertTrue(p != address(0), "load assigned");
-        }
-        vm.roll(block.number + 1);
-        uint256 id = post(FEE);
-        uint256 drawBlock = eco.job(id).drawBlock;
-        vm.roll(drawBlock + 1);
+        (address[4] memory mine, uint256 id, uint256 drawBlock) = underLoad("party's provider");
         uint256 seeds = 200;
         uint256 fairWins;
         uint256 vetoable;
