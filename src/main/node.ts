@@ -193,7 +193,15 @@ export async function createNode(options: NodeOptions): Promise<FlywheelNode> {
     'wallet.create': async (params) => wallet.create(params),
     'wallet.import': async (params) => wallet.import(params),
     'wallet.unlock': async ({ passphrase }) => wallet.unlock(passphrase),
-    'wallet.lock': async () => wallet.lock(),
+    // Locking takes the key away: pause on-chain first, while it can still sign; the unlock resumes.
+    'wallet.lock': async () => {
+      await onchain.provider.leave('locking the wallet');
+      try {
+        return await wallet.lock();
+      } finally {
+        onchain.provider.resumeAfterLeave();
+      }
+    },
     'wallet.export': async ({ passphrase }) => wallet.export(passphrase),
     ...onchain.handlers,
   };
@@ -238,6 +246,8 @@ export async function createNode(options: NodeOptions): Promise<FlywheelNode> {
     status,
     async close() {
       clearInterval(heartbeat);
+      // Every orderly stop (Ctrl-C, SIGTERM, app quit, `provide` ending) pauses on-chain before the key is gone.
+      await onchain.provider.leave('stopping');
       await onchain.close();
       await devnet.close();
       hardware.close();

@@ -115,6 +115,11 @@ export class ProviderService {
   readonly #lock: JobsLock;
   #lockedOut: number | null = null;
   readonly #off: (() => void)[] = [];
+  /**
+   * Set while the node leaves (stop, quit, wallet lock): new assignments are declined and nothing is resumed, so the
+   * pause sent on the way out is not undone by a reconcile racing it.
+   */
+  #leaving = false;
 
   constructor(options: ProviderServiceOptions) {
     this.#o = options;
@@ -328,6 +333,72 @@ export class ProviderService {
     return this.#reconciling;
   }
 
+  /**
+   * Leaves cleanly: pauses every economy this provider is active in on-chain while the key is still here, and waits
+   * for the pauses to land, at most `timeoutMs` (an exit must never hang on a slow RPC). The switch stays on, so
+   * the next start (or the next unlock) resumes by itself. Until `resumeAfterLeave`, new assignments are declined
+   * inside their accept window (no slash); jobs already running finish. Absence after this is unslashable anyway
+   * (a job never accepted is a no-show), but a paused provider is not drawn at all, so no requester waits on it.
+   */
+  async leave(reason: string, timeoutMs = 8_000): Promise<Address[]> {
+    this.#leaving = true;
+    this.#changed();
+    const chain = this.#o.chain;
+    const me = this.#o.wallet.address;
+    if (!this.#takesJobs || !this.#switch.on || !chain.connection || !chain.connected || !chain.tx || !me)
+      return [];
+    const paused: Address[] = [];
+    const names: string[] = [];
+    const work = (async () => {
+      await this.#reconciling; // a resume in flight lands first, then is paused
+      const sender = await chain.actionClient();
+      const client = { publicClient: chain.client() };
+      for (const economy of this.#o.feed.sync?.economies() ?? [...this.#members.keys()]) {
+        const p = await readProvider(client, { economy, account: getAddress(me) });
+        if (p.status !== 'Active') continue;
+        await pauseProvider(sender, { economy });
+        paused.push(economy);
+        names.push(
+          await this.#o.economies.info(economy).then(
+            (i) => i.name,
+            () => economy,
+          ),
+        );
+      }
+    })();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    });
+    const out = await Promise.race([
+      work.then(
+        () => 'done' as const,
+        (err: Error) => err,
+      ),
+      timedOut,
+    ]);
+    clearTimeout(timer);
+    if (out === 'done') {
+      if (names.length)
+        this.#o.log.info(`paused in ${names.join(', ')} before ${reason}`, { economies: paused });
+    } else {
+      this.#o.log.warn(
+        `could not pause every economy before ${reason}; unanswered jobs end as no-shows, unslashed`,
+        {
+          paused: names,
+          error: out === 'timeout' ? `no answer in ${timeoutMs / 1000} s` : out.message.split('\n')[0],
+        },
+      );
+    }
+    return paused;
+  }
+
+  /** After a leave that did not end the process (the wallet was locked): the next reconcile may resume again. */
+  resumeAfterLeave(): void {
+    this.#leaving = false;
+    this.#changed();
+  }
+
   async close(): Promise<void> {
     clearInterval(this.#timer);
     clearTimeout(this.#retryTimer);
@@ -370,7 +441,8 @@ export class ProviderService {
     // Only the process that takes jobs keeps the chain in line by itself; another sends only when told to.
     if (!this.#takesJobs && !this.#writeOnce) return;
     this.#writeOnce = false;
-    const wantActive = this.#switch.on && !outsideSchedule(this.#o.settings().limits.schedule);
+    const wantActive =
+      this.#switch.on && !this.#leaving && !outsideSchedule(this.#o.settings().limits.schedule);
     const sender = await chain.actionClient();
     for (const [economy, p] of members) {
       if (!wantActive && p.status === 'Active') await pauseProvider(sender, { economy });
@@ -430,6 +502,7 @@ export class ProviderService {
   /** Null while taking new jobs; otherwise why not, in words the dashboard shows. */
   #notAccepting(): string | null {
     if (!this.#switch.on) return 'Stopped';
+    if (this.#leaving) return 'Stopping: paused on-chain until the next start';
     const wallet = this.#o.wallet.info();
     if (!wallet.exists) return 'No wallet yet: create or import one in Settings';
     if (wallet.locked) return 'Wallet locked: unlock it in Settings → Wallet';

@@ -1,0 +1,98 @@
+import { getAddress } from 'viem';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readProvider } from '../../../src/main/chain/actions/readProvider';
+import { DEV_PRIVATE_KEYS, useAnvil } from '../../helpers/anvil';
+import { until } from '../../helpers/chain';
+import { deployMarket, TOKEN, testWindows, type Market } from '../../helpers/market';
+import { startProviderNode, tinyInput, tinyModel, type ProviderNode } from '../../helpers/provider';
+import { tempDir } from '../../helpers/tmp';
+
+/** Short windows: a job nobody accepts is a no-show after 10 s. */
+const params = testWindows({ acceptWindowS: 10, minDeadlineS: 20 });
+const PASSPHRASE = 'correct horse battery staple';
+
+/**
+ * Issue 14, "leave cleanly": an orderly stop pauses on-chain before the key is gone, and the next start resumes by
+ * itself once the wallet is usable. A restart with the wallet locked costs nothing: the provider stays paused.
+ */
+describe(
+  'the provider leaves cleanly and comes back, real anvil and real nodes',
+  { timeout: 120_000 },
+  () => {
+    const chain = useAnvil({ chainId: 31337 });
+    const dir = tempDir('flywheel-leave-');
+    let market: Market;
+    let p: ProviderNode;
+
+    beforeAll(async () => {
+      market = await deployMarket(chain.rpcUrl, { params });
+      p = await startProviderNode({ endpoint: market.endpoint(), keyIndex: 3, dataDir: dir.dir });
+      // A passphrase keystore, as the headless shell has: every restart comes back locked.
+      await p.node.wallet.import({ privateKey: DEV_PRIVATE_KEYS[3], passphrase: PASSPHRASE, replace: true });
+      await p.node.wallet.unlock(PASSPHRASE);
+      await market.fund(market.genesis, p.address, 1_000n * TOKEN);
+      await p.call('provider.join', { economyId: market.genesis.economy, bond: (200n * TOKEN).toString() });
+      await p.call('provider.start');
+      await until('active on-chain', async () => (await standing()).status === 'Active', 20_000);
+    }, 60_000);
+    afterAll(async () => {
+      await p?.stop(true);
+      await market?.close();
+      dir.cleanup();
+    });
+
+    const standing = () =>
+      readProvider(market.requester, { economy: market.genesis.economy, account: getAddress(p.address) });
+
+    async function restart(): Promise<void> {
+      p = await startProviderNode({ endpoint: market.endpoint(), keyIndex: 3, dataDir: dir.dir });
+      expect(p.node.wallet.info().locked).toBe(true);
+    }
+
+    it('an orderly stop leaves the provider paused on-chain; a start with the wallet unlocked resumes it (3 times)', async () => {
+      for (let round = 0; round < 3; round++) {
+        await p.stop(true);
+        expect((await standing()).status).toBe('Paused');
+        await restart();
+        await p.call('wallet.unlock', { passphrase: PASSPHRASE });
+        await until('resumed on-chain', async () => (await standing()).status === 'Active', 20_000);
+      }
+      const s = await standing();
+      expect(s.bond).toBe(200n * TOKEN);
+      expect(s.strikes).toBe(0);
+    });
+
+    it('locking the wallet pauses on-chain first; unlocking resumes', async () => {
+      await p.call('wallet.lock');
+      expect((await standing()).status).toBe('Paused');
+      await p.call('wallet.unlock', { passphrase: PASSPHRASE });
+      await until('resumed on-chain', async () => (await standing()).status === 'Active', 20_000);
+    });
+
+    it('a restart that stays locked past an accept window costs nothing: paused, no job drawn, no slash', async () => {
+      await p.stop(true);
+      await restart();
+      const { hash: modelHash, uri } = await p.put(tinyModel());
+      await market.registerModel(market.genesis.economy, tinyModel(), uri);
+      const input = await p.put(tinyInput(1));
+      const { drawn } = await market.postDrawn({
+        economy: market.genesis.economy,
+        modelHash,
+        inputHash: input.hash,
+        inputUri: input.uri,
+        deadlineS: 30,
+      });
+      expect(drawn).toBe(false); // nobody drawable: the only provider is paused
+      await new Promise((r) => setTimeout(r, 11_000)); // past the accept window, still locked
+      let s = await standing();
+      expect(s.status).toBe('Paused');
+      expect(s.bond).toBe(200n * TOKEN);
+      expect(s.strikes).toBe(0);
+      await p.call('wallet.unlock', { passphrase: PASSPHRASE });
+      await until('resumed on-chain', async () => (await standing()).status === 'Active', 20_000);
+      s = await standing();
+      expect(s.bond).toBe(200n * TOKEN);
+      expect(s.strikes).toBe(0);
+    });
+  },
+);
