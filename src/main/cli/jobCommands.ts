@@ -1,15 +1,18 @@
 /**
- * `flywheel job post` and `flywheel job get`: the requester's side of a market, by hand or from tests.
+ * `flywheel job post`, `flywheel job get` and `flywheel job cancel`: the requester's side of a market, by hand or
+ * from tests.
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { Hash } from 'viem';
+import type { Address, Hash, PublicClient } from 'viem';
 import type { JobKind } from '../../shared/api/jobs';
+import { declineReasonByCode, declineReasons } from '../../shared/decline';
 import { FlywheelError } from '../../shared/errors';
 import { describePolicy, parsePolicy } from '../../shared/policy';
 import { approveToken } from '../chain/actions/approveToken';
 import { assign } from '../chain/actions/assign';
+import { cancelJob } from '../chain/actions/cancelJob';
 import { postJob } from '../chain/actions/postJob';
 import { readJob } from '../chain/actions/readJob';
 import { readJobPosted } from '../chain/actions/readJobPosted';
@@ -35,6 +38,7 @@ export const JOB_HELP = `Usage:
   flywheel job post --economy <id|name|genesis> --model <file.onnx> --input <file.safetensors> --fee <tokens>
                     [--deadline <s>] [--kind inference|fine-tune] [--policy <policy>] [--key-env VAR] [--json]
   flywheel job get <id> [--economy <id|name|genesis>] [--out <file>] [--wait <s>] [--json]   (default: genesis)
+  flywheel job cancel <id> [--economy <id|name|genesis>] [--key-env VAR] [--json]            (default: genesis)
 
 On the devnet the job is posted by the devnet's requester account and a model the economy lacks is registered by
 the devnet's admin. On a custom network, --key-env names the environment variable holding the sending key.
@@ -42,6 +46,9 @@ the devnet's admin. On a custom network, --key-env names the environment variabl
 --policy is how validators judge the model's results, given when the model is registered here: exact,
 tolerance[:<abs>[,<rel>]] (default 1e-4 both), argmax[:<agreement %>] (default 99) or logprob[:<abs>]. A reference
 model (resources/models.json) is registered with its own; any other model with tolerance 1e-4 unless told.
+
+cancel takes the fee back of your own job that nobody was assigned to: from 256 blocks after its last draw block,
+or at once after 16 draws that kept nobody. A job every provider declined is refunded by itself.
 `;
 
 function readFile(path: string, what: string): Uint8Array {
@@ -260,6 +267,7 @@ export async function jobGetCommand(argv: string[], ctx: CommandContext): Promis
       toBlock: 'latest',
     });
     const result = results.at(-1)?.args;
+    const history = await jobHistory(net.publicClient, economy.id, jobId, posted.block);
     const model = await readModel(client, { economy: economy.id, modelHash: posted.modelHash });
     let saved: string | undefined;
     if (values.out) {
@@ -291,9 +299,145 @@ export async function jobGetCommand(argv: string[], ctx: CommandContext): Promis
         inputUri: posted.inputUri,
         outputHash: result?.outputHash ?? null,
         outputUri: result?.outputURI ?? null,
-        deadline: job.deadline || null,
-        challengeWindowEndsAt: job.challengeWindowEndsAt || null,
+        // Times only where the job has them: a Posted job has no deadline yet.
+        ...(job.deadline ? { deadline: job.deadline } : {}),
+        ...(job.challengeWindowEndsAt ? { challengeWindowEndsAt: job.challengeWindowEndsAt } : {}),
+        ...(job.status === 'Posted' ? { drawBlock: job.drawBlock.toString() } : {}),
+        declines: history.declines,
+        noShows: history.noShows,
         ...(saved ? { savedTo: saved } : {}),
+      },
+      values.json,
+    );
+  } finally {
+    await net.close();
+  }
+}
+
+/** A decline or a no-show as `job get` shows it. */
+interface JobMiss {
+  provider: string;
+  block: string;
+}
+
+/**
+ * Why the job is not done yet, from its events: each decline with its reason in words (shared/decline.ts), and each
+ * provider that was drawn but never accepted (a no-show: re-drawn, nobody slashed).
+ */
+async function jobHistory(
+  publicClient: PublicClient,
+  economy: Address,
+  jobId: bigint,
+  fromBlock: bigint,
+): Promise<{
+  declines: (JobMiss & { reason: string; meaning: string | null })[];
+  noShows: JobMiss[];
+}> {
+  const [declined, noShow] = await Promise.all([
+    publicClient.getContractEvents({
+      address: economy,
+      abi: economyAbi,
+      eventName: 'JobDeclined',
+      args: { jobId },
+      fromBlock,
+      toBlock: 'latest',
+    }),
+    publicClient.getContractEvents({
+      address: economy,
+      abi: economyAbi,
+      eventName: 'JobNoShow',
+      args: { jobId },
+      fromBlock,
+      toBlock: 'latest',
+    }),
+  ]);
+  return {
+    declines: declined.map((e) => {
+      const code = Number(e.args.reason ?? 0);
+      const name = declineReasonByCode(code);
+      return {
+        provider: e.args.provider ?? '',
+        block: e.blockNumber.toString(),
+        reason: name ? declineReasons[name].label : `Unknown reason ${code}`,
+        meaning: name ? declineReasons[name].meaning : null,
+      };
+    }),
+    noShows: noShow.map((e) => ({ provider: e.args.provider ?? '', block: e.blockNumber.toString() })),
+  };
+}
+
+export async function jobCancelCommand(argv: string[], ctx: CommandContext): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      economy: { type: 'string' },
+      'key-env': { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  const id = positionals[0];
+  if (!id || !/^\d+$/.test(id))
+    throw new FlywheelError('Give the job id: flywheel job cancel <id> [--economy …]', {
+      code: 'BAD_INPUT',
+      action: JOB_HELP,
+    });
+  const net = await openCliNetwork({
+    dataDir: ctx.dataDir,
+    log: ctx.log,
+    ...(values['key-env'] ? { keyEnv: values['key-env'] } : {}),
+  });
+  try {
+    const economy = await resolveEconomy(net.publicClient, net.factory, values.economy ?? 'genesis');
+    const jobId = BigInt(id);
+    const job = await readJob({ publicClient: net.publicClient }, { economy: economy.id, jobId });
+    if (job.status === 'None')
+      throw new FlywheelError(`${economy.name} has no job ${id}.`, { code: 'NOT_FOUND' });
+    const requester = await net.requester();
+    // The contract's own checks, said first in words (the revert would only name them).
+    if (job.requester.toLowerCase() !== requester.tx.address.toLowerCase()) {
+      throw new FlywheelError(`Job ${id} is not yours: only its requester ${job.requester} can cancel it.`, {
+        code: 'CONFLICT',
+        details: `NotRequester; you are ${requester.tx.address}`,
+      });
+    }
+    if (job.status !== 'Posted') {
+      throw new FlywheelError(
+        job.status === 'Refunded'
+          ? `Job ${id} was already refunded.`
+          : `Job ${id} is ${job.status}: only a job still waiting for a provider (Posted) can be cancelled.`,
+        { code: 'CONFLICT', details: `WrongJobStatus(${job.status})` },
+      );
+    }
+    let receipt;
+    try {
+      receipt = await cancelJob(requester, { economy: economy.id, jobId });
+    } catch (err) {
+      const early = /CancelTooEarly\(\d+, (\d+)\)/.exec((err as Error).message);
+      if (!early) throw err;
+      const now = await net.publicClient.getBlockNumber();
+      const from = BigInt(early[1]!);
+      throw new FlywheelError(
+        `Job ${id} cannot be cancelled yet: it is cancellable from block ${from} (now ${now}, ${from - now} blocks to go), or at once after 16 draws that kept nobody.`,
+        {
+          code: 'CONFLICT',
+          details: `CancelTooEarly(${id}, ${from})`,
+          action: 'A draw may still assign it in the meantime; try again from that block.',
+        },
+      );
+    }
+    const after = await readJob({ publicClient: net.publicClient }, { economy: economy.id, jobId });
+    printResult(
+      {
+        network: net.label,
+        economy: economy.id,
+        economyName: economy.name,
+        jobId: id,
+        status: after.status,
+        refunded: formatTokenAmount(job.fee, economy.decimals),
+        token: economy.symbol,
+        txHash: receipt.hash,
       },
       values.json,
     );

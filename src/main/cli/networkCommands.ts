@@ -8,9 +8,15 @@ import { LogSink } from '../log';
 import { deployCommand, DEPLOY_HELP } from './deployCommand';
 import { devnetCommand, DEVNET_HELP } from './devnetCommands';
 import { forkCreateCommand, FORK_HELP } from './forkCommand';
-import { jobGetCommand, jobPostCommand, JOB_HELP, type CommandContext } from './jobCommands';
+import {
+  jobCancelCommand,
+  jobGetCommand,
+  jobPostCommand,
+  JOB_HELP,
+  type CommandContext,
+} from './jobCommands';
 
-export const NETWORK_HELP = `  job        post a job or read one back with its output (job post, job get)
+export const NETWORK_HELP = `  job        post a job, read one back with its output, or cancel one (job post, job get, job cancel)
   fork       fork an economy with other parameters (fork create)
   devnet     the embedded devnet (devnet up, down, reset, status)
   deploy     deploy the contracts and a genesis economy to any EVM chain
@@ -25,6 +31,7 @@ const commands: Record<string, { help: string; run: Command }> = {
       const [sub, ...rest] = argv;
       if (sub === 'post') return jobPostCommand(rest, ctx);
       if (sub === 'get') return jobGetCommand(rest, ctx);
+      if (sub === 'cancel') return jobCancelCommand(rest, ctx);
       throw new FlywheelError(`Unknown job command "${sub ?? ''}".`, { code: 'BAD_INPUT', action: JOB_HELP });
     },
   },
