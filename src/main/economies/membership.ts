@@ -32,6 +32,7 @@ export function membershipOf(p: ReadProviderReturnType): Omit<Membership, 'forkA
     strikes: p.strikes,
     unbondingEndsAt: p.status === 'Exiting' ? p.unbondingEndsAt : null,
     jailedUntil: p.status === 'Jailed' ? p.jailedUntil : null,
+    noShows: p.noShows,
   };
 }
 

@@ -5,6 +5,7 @@ import type { JobKind } from '../../shared/api/jobs';
 import type { LifecycleResult, ProviderState } from '../../shared/api/provider';
 import type { Settings } from '../../shared/api/settings';
 import { FlywheelError } from '../../shared/errors';
+import { notDrawable } from '../../shared/standing';
 import type { BenchmarkService } from '../benchmark/service';
 import type { BlobStore } from '../blobs/store';
 import { pauseProvider } from '../chain/actions/pauseProvider';
@@ -13,6 +14,7 @@ import { resumeProvider } from '../chain/actions/resumeProvider';
 import { unjail } from '../chain/actions/unjail';
 import type { ChainService } from '../chain/service';
 import type { EventFeed } from '../chain/sync/feed';
+import { membershipStatus } from '../chain/enums';
 import { sameAddress } from '../chain/sync/storedLog';
 import type { EconomiesService } from '../economies/service';
 import type { SnapshotStore } from '../economies/snapshots';
@@ -100,6 +102,8 @@ export class ProviderService {
   #members = new Map<Address, ReadProviderReturnType>();
   /** Whether `#members` has been read from the chain at least once (until then nothing is said about it). */
   #membersKnown = false;
+  /** Joined economies where the contract gives this provider no weight (bond under the minimum, jailed, …). */
+  #blocked: NonNullable<ProviderState['notDrawable']> = [];
   /** The latest hardware report (GPU temperatures), refreshed by each reconcile while providing. */
   #hardware: HardwareReport | null = null;
   #error: string | null = null;
@@ -213,23 +217,29 @@ export class ProviderService {
   /** The switch and why it is where it is. */
   state(): ProviderState {
     const total = this.#o.settings().limits.maxConcurrentJobs;
-    const serving = [...this.#members.entries()].filter(([, p]) => p.status === 'Active').map(([e]) => e);
+    const blocked = this.#blocked;
+    // "Serving" only where the draw can land: an active membership under the minimum bond has no weight.
+    const serving = [...this.#members.entries()]
+      .filter(([e, p]) => p.status === 'Active' && !blocked.some((b) => sameAddress(b.economyId, e)))
+      .map(([e]) => e);
     const slots = { busy: Math.min(this.loop.busy, Math.max(total, this.loop.busy)), total };
-    if (!this.#switch.on) return { status: 'stopped', reason: null, serving: [], slots };
-    const why = this.#notAccepting() ?? this.#idleReason();
-    if (why) return { status: 'paused', reason: why, serving, slots };
-    if (this.#error) return { status: 'error', reason: this.#error, serving, slots };
+    const extra = blocked.length ? { notDrawable: blocked } : {};
+    if (!this.#switch.on) return { status: 'stopped', reason: null, serving: [], slots, ...extra };
+    const why = this.#notAccepting() ?? this.#undrawable(serving.length) ?? this.#idleReason();
+    if (why) return { status: 'paused', reason: why, serving, slots, ...extra };
+    if (this.#error) return { status: 'error', reason: this.#error, serving, slots, ...extra };
     if (this.#lockedOut !== null) {
       return {
         status: 'error',
         reason: `Another Flywheel process (pid ${this.#lockedOut}) takes the jobs`,
         serving,
         slots,
+        ...extra,
       };
     }
     if (!this.#o.chain.connection)
-      return { status: 'starting', reason: 'Waiting for the chain', serving, slots };
-    return { status: 'providing', reason: null, serving, slots };
+      return { status: 'starting', reason: 'Waiting for the chain', serving, slots, ...extra };
+    return { status: 'providing', reason: null, serving, slots, ...extra };
   }
 
   /** Turns providing on: resumes every joined economy and takes jobs. */
@@ -437,6 +447,7 @@ export class ProviderService {
       }),
     );
     this.#setMembers(members);
+    await this.#judge();
     if (!chain.tx) return; // locked: nothing can be sent; the state says why
     // Only the process that takes jobs keeps the chain in line by itself; another sends only when told to.
     if (!this.#takesJobs && !this.#writeOnce) return;
@@ -461,6 +472,7 @@ export class ProviderService {
       }
     }
     if (members.size) this.#setMembers(await this.#reread(members));
+    await this.#judge();
     this.#error = null;
   }
 
@@ -513,6 +525,34 @@ export class ProviderService {
     const hot = overTemperature(this.#hardware, limits.maxTemperatureC, limits.devices);
     if (hot) return hot;
     return overPower(this.#hardware, limits.maxPowerW, limits.devices);
+  }
+
+  /** Reads, from the members and each economy's minimum bond, where the contract gives this provider no weight. */
+  async #judge(): Promise<void> {
+    const out: NonNullable<ProviderState['notDrawable']> = [];
+    for (const [economy, p] of this.#members) {
+      const info = await this.#o.economies.info(economy);
+      const why = notDrawable(
+        {
+          status: membershipStatus(p.status),
+          bond: p.bond.toString(),
+          jailedUntil: p.status === 'Jailed' ? p.jailedUntil : null,
+          noShows: p.noShows,
+        },
+        info.params,
+        info.token,
+      );
+      if (why) out.push({ economyId: economy, name: info.name, ...why });
+    }
+    this.#blocked = out;
+  }
+
+  /** Providing, but every economy joined has no weight in the draw: said loudly, with the first one's reason. */
+  #undrawable(serving: number): string | null {
+    const first = this.#blocked[0];
+    if (serving > 0 || !first) return null;
+    const more = this.#blocked.length > 1 ? ` (and ${this.#blocked.length - 1} more)` : '';
+    return `Not drawable in ${first.name}: ${first.reason.replace(/^not drawable: /, '')}${more}`;
   }
 
   /** Why the switch is on but no job can come: no economy joined, or none active. Not a reason to decline one. */

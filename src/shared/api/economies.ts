@@ -72,6 +72,8 @@ export interface Membership {
   /** Unix seconds; set while exiting. */
   unbondingEndsAt: number | null;
   jailedUntil: number | null;
+  /** Accept windows missed in a row; at 3 the contract paused this provider (absent: not read). */
+  noShows?: number;
   /** This wallet's balance of the economy's token: what it could bond now (absent: not known yet). */
   walletBalance?: Amount;
   /** A fork's genesis allocation this wallet can claim by Merkle proof (null: none for this wallet). */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { amountSchema, type Membership } from './economies';
-import { defineCall, defineEvent, type Address, type Hash } from './define';
+import { defineCall, defineEvent, type Address, type Amount, type Hash } from './define';
 import { addressSchema } from './settings';
 
 export type ProviderStatus = 'stopped' | 'starting' | 'providing' | 'paused' | 'error';
@@ -13,6 +13,12 @@ export interface ProviderState {
   /** Economies this provider takes jobs in. */
   serving: Address[];
   slots: { busy: number; total: number };
+  /**
+   * Economies joined where the contract gives this provider no weight in the draw (bond under the minimum, jailed,
+   * paused after no-shows), with why in words and the bond top-up that fixes it; they are not in `serving`.
+   * Absent: none.
+   */
+  notDrawable?: { economyId: Address; name: string; reason: string; topUp: Amount | null }[];
 }
 
 /** A transaction the node sent for the user, for progress and links. */

@@ -38,6 +38,8 @@ export interface ReadProviderReturnType {
   treeWeight: bigint;
   /** Bond earning emission now: the whole bond while active and at least minBond, else 0. */
   stake: bigint;
+  /** Accept windows missed in a row (no-shows); at 3 the contract pauses the provider. Reset by accept, resume. */
+  noShows: number;
 }
 
 /**
@@ -74,5 +76,6 @@ export async function readProvider(
     weight: p.weight,
     treeWeight: p.treeWeight,
     stake: p.stake,
+    noShows: Number(p.noShows),
   };
 }

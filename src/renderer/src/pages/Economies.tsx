@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { EconomySummary, LifecycleResult } from '../../../shared/api';
+import { notDrawable } from '../../../shared/standing';
 import { Card, Empty, Loaded } from '../components/feedback';
 import { TxHash } from '../components/TxHash';
 import { useEstimates } from '../hooks/useEstimates';
@@ -50,7 +51,12 @@ function EconomiesView({ economies }: { economies: EconomySummary[] }) {
   const target = byId(joining?.to ?? null);
 
   const actions = (e: EconomySummary) => {
-    if (isServing(e)) return <span className="badge badge-ok">serving</span>;
+    if (isServing(e))
+      return notDrawable(e.membership, e.params, e.token) ? (
+        <span className="badge badge-bad">not drawable</span>
+      ) : (
+        <span className="badge badge-ok">serving</span>
+      );
     if (e.membership.status === 'exiting') return <span className="badge badge-neutral">unbonding</span>;
     if (e.membership.status === 'jailed') return <span className="badge badge-bad">jailed</span>;
     return (

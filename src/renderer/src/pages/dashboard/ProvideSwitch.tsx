@@ -1,5 +1,6 @@
 import type { ProviderState } from '../../../../shared/api';
 import { ErrorNotice, Loading } from '../../components/feedback';
+import { NotDrawableNotice } from '../../components/NotDrawable';
 import { useAction, useLive } from '../../lib/api';
 import { href } from '../../lib/routes';
 
@@ -34,6 +35,16 @@ export function ProvideSwitch() {
         {state.error && <ErrorNotice error={state.error} onRetry={state.reload} />}
         {!provider && state.loading && <Loading />}
         {provider && <ProviderSentence provider={provider} />}
+        {provider?.notDrawable?.map((b) => (
+          <NotDrawableNotice
+            key={b.economyId}
+            economyId={b.economyId}
+            name={b.name}
+            reason={b.reason}
+            topUp={b.topUp}
+            onDone={state.reload}
+          />
+        ))}
         {start.error && <ErrorNotice error={start.error} />}
         {stop.error && <ErrorNotice error={stop.error} />}
       </div>

@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import type { EconomySummary, Membership } from '../../../../shared/api';
+import { notDrawable } from '../../../../shared/standing';
 import { Amount } from '../../components/Amount';
+import { NotDrawableNotice } from '../../components/NotDrawable';
 import { ErrorNotice } from '../../components/feedback';
 import { ProgressBar } from '../../components/ProgressBar';
 import { useNow } from '../../hooks/useNow';
@@ -36,6 +38,8 @@ export function MembershipCard({
 }) {
   const m = economy.membership;
   const token = economy.token;
+  // Never "serving" where the contract gives no weight: the badge and a notice say why, with the top-up.
+  const blocked = notDrawable(m, economy.params, token);
   return (
     <section
       className="card membership"
@@ -44,7 +48,12 @@ export function MembershipCard({
     >
       <header className="card-header">
         <h2>
-          {economy.name} <span className={`badge badge-member-${m.status}`}>{statusText[m.status]}</span>
+          {economy.name}{' '}
+          {blocked && m.status === 'active' ? (
+            <span className="badge badge-member-jailed">not drawable</span>
+          ) : (
+            <span className={`badge badge-member-${m.status}`}>{statusText[m.status]}</span>
+          )}
         </h2>
       </header>
       {toBigInt(m.bond) > 0n && (
@@ -79,6 +88,14 @@ export function MembershipCard({
             />
           </div>
         </>
+      )}
+      {blocked && (
+        <NotDrawableNotice
+          economyId={economy.id}
+          reason={blocked.reason}
+          topUp={blocked.topUp}
+          topUpLabel={blocked.topUp === null ? undefined : formatAmount(blocked.topUp, token)}
+        />
       )}
       {m.status === 'jailed' && m.jailedUntil !== null && <Jailed until={m.jailedUntil} economy={economy} />}
       {m.status === 'exiting' && m.unbondingEndsAt !== null && (
