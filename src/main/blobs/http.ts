@@ -108,11 +108,59 @@ function checkUrl(url: URL, uri: string, allowPrivateNetwork: boolean): void {
       uri,
     });
   }
+  // Cloud metadata answers with the machine's credentials: refused even where the LAN is allowed (the devnet).
+  if (isMetadataHost(url.hostname)) {
+    throw new BlobError('refused', metadataRefusal, { uri });
+  }
   if (!allowPrivateNetwork && isPrivateHost(url.hostname)) {
     throw new BlobError('refused', 'Refused the blob URI: it points at this machine or its local network.', {
       uri,
     });
   }
+}
+
+/** What a job URI at a metadata or link-local address is told, wherever it is refused. */
+export const metadataRefusal =
+  'Refused the blob URI: it points at a cloud metadata service or a link-local address (169.254.0.0/16, fe80::/10), which no network allows.';
+
+/** Names and addresses of cloud metadata services that are not link-local (AWS IPv6, Alibaba, Oracle, GCP names). */
+const METADATA_HOSTS = new Set([
+  'metadata',
+  'metadata.google.internal',
+  'metadata.goog',
+  'metadata.azure.com',
+  'instance-data',
+  'instance-data.ec2.internal',
+  'metadata.tencentyun.com',
+  '100.100.100.200',
+  '192.0.0.192',
+  'fd00:ec2::254',
+]);
+
+/**
+ * Cloud metadata services and link-local addresses (169.254.0.0/16, fe80::/10, also IPv4-mapped), by literal or by
+ * the metadata services' names: a job pointing there would make a provider leak its cloud credentials. Refused on
+ * every network, the devnet included.
+ */
+export function isMetadataHost(hostname: string): boolean {
+  const host = hostname
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '')
+    .toLowerCase();
+  if (METADATA_HOSTS.has(host)) return true;
+  const v = isIP(host);
+  if (v === 4) return host.startsWith('169.254.');
+  if (v === 6) {
+    if (/^fe[89ab][0-9a-f]?:/.test(host)) return true;
+    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(host);
+    if (mapped) return isMetadataHost(mapped[1]!);
+    const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(host);
+    if (!hex) return false;
+    const hi = parseInt(hex[1]!, 16);
+    const lo = parseInt(hex[2]!, 16);
+    return isMetadataHost(`${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`);
+  }
+  return false;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { CID } from 'multiformats/cid';
 import type { Hash } from 'viem';
 import { BlobError } from './errors';
+import { isMetadataHost, metadataRefusal } from './http';
 
 /** Where a blob URI points. */
 export type BlobLocation =
@@ -14,8 +15,8 @@ export type BlobLocation =
 
 /**
  * Parses a blob URI from a job or a setting. Refuses (BlobError 'refused') anything that could reach outside the
- * store: `file:` URIs, absolute paths, `..` segments, backslashes, NUL bytes, and schemes other than blob, http(s)
- * and ipfs.
+ * store: `file:` URIs, absolute paths, `..` segments, backslashes, NUL bytes, schemes other than blob, http(s)
+ * and ipfs, and http(s) URLs at cloud metadata or link-local addresses (on every network, before any request).
  */
 export function parseBlobUri(uri: string): BlobLocation {
   const refuse = (why: string) =>
@@ -36,6 +37,8 @@ export function parseBlobUri(uri: string): BlobLocation {
       } catch {
         throw refuse('not a valid URL');
       }
+      if (isMetadataHost(url.hostname))
+        throw new BlobError('refused', metadataRefusal, { uri: uri.slice(0, 300) });
       return { kind: 'http', url };
     }
     if (scheme === 'ipfs') {
@@ -58,4 +61,20 @@ export function parseBlobUri(uri: string): BlobLocation {
   if (segments.some((s) => s === '..')) throw refuse('the path leaves the blob store');
   if (segments.some((s) => s === '' || s === '.')) throw refuse('empty or "." path segments are not allowed');
   return { kind: 'local-path', path: segments.join('/') };
+}
+
+/**
+ * Refuses, before anything is sent, a job or model URI no provider may fetch on any network: http(s) at a cloud
+ * metadata service or a link-local address. Other URIs are left to the providers' own checks.
+ */
+export function refuseMetadataUri(uri: string): void {
+  if (!/^https?:/i.test(uri)) return;
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    return;
+  }
+  if (isMetadataHost(url.hostname))
+    throw new BlobError('refused', metadataRefusal, { uri: uri.slice(0, 300) });
 }

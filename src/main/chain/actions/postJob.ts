@@ -1,6 +1,7 @@
 import type { Address, Hash } from 'viem';
 import type { JobKind } from '../../../shared/api/jobs';
 import { FlywheelError } from '../../../shared/errors';
+import { refuseMetadataUri } from '../../blobs/uri';
 import { economyAbi } from '../artifacts';
 import { eventIn, sendCall, type ActionClient, type ActionErrorType } from './send';
 
@@ -46,6 +47,8 @@ export type PostJobErrorType = ActionErrorType;
  *   fee: 10n ** 18n, deadlineS: 60, key: `postJob:${economy}:${requestId}` });
  */
 export async function postJob(client: ActionClient, params: PostJobParameters): Promise<PostJobReturnType> {
+  // No provider would fetch it, and none should be asked to: refused before the fee is escrowed.
+  refuseMetadataUri(params.inputUri);
   const { receipt, hash } = await sendCall({
     client,
     abi: economyAbi,

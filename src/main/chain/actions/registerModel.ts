@@ -1,6 +1,7 @@
 import type { Address, Hash } from 'viem';
 import type { JobKind, VerificationPolicy } from '../../../shared/api/jobs';
 import { verificationRules } from '../../../shared/policy';
+import { refuseMetadataUri } from '../../blobs/uri';
 import { economyAbi } from '../artifacts';
 import { jobKindCode } from './postJob';
 import { sendCall, type ActionClient, type ActionErrorType, type ActionReceipt } from './send';
@@ -32,6 +33,8 @@ export async function registerModel(
   client: ActionClient,
   params: RegisterModelParameters,
 ): Promise<RegisterModelReturnType> {
+  // A model URI at a metadata or link-local address is refused on every network, before anything is sent.
+  refuseMetadataUri(params.uri);
   return sendCall({
     client,
     abi: economyAbi,
