@@ -133,10 +133,7 @@ export class DemoMarket {
         blobs: o.blobs,
         store,
         jobInfo,
-        backlog: (economy) => {
-          const jobs = holder.market?.lastRound?.jobs.filter((j) => j.economy === economy) ?? [];
-          return { posted: jobs.filter((j) => j.job.status === 'Posted').length, open: jobs.length };
-        },
+        openJobs: (economy) => holder.market?.lastRound?.jobs.filter((j) => j.economy === economy) ?? [],
         log: log.child('requester'),
         ...(o.paceFactor !== undefined ? { paceFactor: o.paceFactor } : {}),
         ...(o.assignDelayMs !== undefined ? { assignDelayMs: o.assignDelayMs } : {}),

@@ -2,15 +2,19 @@
  * The demo requester: posts a steady mix of real jobs in each devnet economy — OCR lines, speech clips, detection,
  * fine-tune datasets — at that economy's pace (a few seconds apart, jittered), and asks for the draw right after
  * each post. It holds back while an economy already has a backlog of unfinished jobs, so a market nobody serves
- * does not pile up.
+ * does not pile up, and cancels its own posts that nobody could be drawn for once the contract lets it, so their fees
+ * come back and they stop counting as backlog.
  */
 import type { Address, Hash } from 'viem';
 import { approveToken } from '../../chain/actions/approveToken';
 import { assign } from '../../chain/actions/assign';
+import { cancelJob } from '../../chain/actions/cancelJob';
 import { postJob } from '../../chain/actions/postJob';
 import type { ActionClient } from '../../chain/actions/send';
+import { economyAbi } from '../../chain/artifacts';
 import type { Logger } from '../../log';
 import type { BookEconomy, BookModel } from '../book';
+import type { BoardJob } from './board';
 import type { DevnetEconomySpec } from '../economies';
 import type { JobInfo } from './jobInfo';
 import type { MarketBlobs } from './references';
@@ -33,8 +37,8 @@ export interface DemoRequesterOptions {
   blobs: MarketBlobs;
   store: MarketStore;
   jobInfo: JobInfo;
-  /** How many jobs of an economy wait for a provider, and how many are not final (from the board). */
-  backlog: (economy: Address) => { posted: number; open: number };
+  /** An economy's jobs that are not final yet (from the board's last round). */
+  openJobs: (economy: Address) => readonly BoardJob[];
   log: Logger;
   random?: () => number;
   /** Multiplies every economy's pace (tests post faster). */
@@ -48,6 +52,8 @@ export interface DemoRequesterOptions {
 
 export class DemoRequester {
   posted = 0;
+  /** Own posts cancelled because nobody could be drawn for them (their fees came back). */
+  cancelled = 0;
   readonly #timers = new Map<Address, NodeJS.Timeout>();
   readonly #inputs = new Map<string, { hash: Hash; uri: string }>();
   #closed = false;
@@ -80,10 +86,59 @@ export class DemoRequester {
     this.#timers.set(e.book.id, timer);
   }
 
+  /**
+   * Cancels this requester's posts in `economy` that the contract lets it cancel (nobody drawn for 256 blocks, or 16
+   * draws that kept nobody), so their fees come back, and says what is left to count as backlog: only jobs that can
+   * still be drawn or are under way.
+   */
+  async tidy(economy: Address): Promise<{ posted: number; open: number; cancelled: number }> {
+    const me = this.o.requester.tx.address.toLowerCase();
+    const jobs = this.o.openJobs(economy);
+    let cancelled = 0;
+    let stuck = 0;
+    for (const { jobId, job } of jobs) {
+      if (job.status !== 'Posted' || job.requester.toLowerCase() !== me) continue;
+      // The contract's own rule, asked by a call: misses are not in the job's view.
+      const cancellable = await this.o.requester.publicClient
+        .simulateContract({
+          address: economy,
+          abi: economyAbi,
+          functionName: 'cancelJob',
+          args: [jobId],
+          account: this.o.requester.tx.address,
+        })
+        .then(
+          () => true,
+          () => false,
+        );
+      if (!cancellable) continue;
+      stuck++;
+      try {
+        await cancelJob(this.o.requester, { economy, jobId });
+        cancelled++;
+        this.cancelled++;
+        this.o.log.info('cancelled a post nobody could be drawn for; its fee came back', {
+          economy,
+          jobId: String(jobId),
+        });
+      } catch (err) {
+        this.o.log.debug('could not cancel a stuck post yet', {
+          jobId: String(jobId),
+          error: (err as Error).message,
+        });
+      }
+    }
+    const posted = jobs.filter((j) => j.job.status === 'Posted').length - stuck;
+    return { posted, open: jobs.length - stuck, cancelled };
+  }
+
   /** Posts one job in `e` (unless it has a backlog) and asks for its draw. */
   async #post(e: DemoRequesterOptions['economies'][number]): Promise<void> {
-    const backlog = this.o.backlog(e.book.id);
-    if (backlog.posted >= BACKLOG.posted || backlog.open >= BACKLOG.open) return;
+    const backlog = await this.tidy(e.book.id).catch((err: Error) => {
+      this.o.log.debug('could not look at the backlog', { error: err.message });
+      return null;
+    });
+    if (!backlog || backlog.posted >= BACKLOG.posted || backlog.open >= BACKLOG.open) return;
     const random = this.o.random ?? Math.random;
     const workload = pickWorkload(this.o.workloads, random());
     const model = this.o.models.find((m) => m.id === workload.model);
