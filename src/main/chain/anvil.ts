@@ -80,7 +80,9 @@ export async function startAnvil(options: AnvilOptions = {}): Promise<AnvilProce
   if (options.mnemonic) args.push('--mnemonic', options.mnemonic);
   args.push(...(options.args ?? []));
 
-  const child = spawn(anvilBinary(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group: a Ctrl-C in the terminal reaches the node, which pauses its economies on this chain
+  // before it stops anvil (issue 14); anvil taking the same SIGINT would dump its state with the provider active.
+  const child = spawn(anvilBinary(), args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let out = '';
   const collect = (c: Buffer) => {
     out += c.toString();

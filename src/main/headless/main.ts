@@ -58,6 +58,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  // The terminal closed (or the session ended): an orderly stop too, so the economies are paused first.
+  process.on('SIGHUP', () => void shutdown('SIGHUP'));
 }
 
 /** One line per start-up step (starting the devnet's chain, deploying, funding, …) and how it ended. */
