@@ -1,6 +1,9 @@
 import { getAddress } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readProvider } from '../../../src/main/chain/actions/readProvider';
+import { readJob } from '../../../src/main/chain/actions/readJob';
+import { reportTimeout } from '../../../src/main/chain/actions/reportTimeout';
+import type { ProviderState } from '../../../src/shared/api';
 import { DEV_PRIVATE_KEYS, useAnvil } from '../../helpers/anvil';
 import { until } from '../../helpers/chain';
 import { deployMarket, TOKEN, testWindows, type Market } from '../../helpers/market';
@@ -93,6 +96,58 @@ describe(
       s = await standing();
       expect(s.bond).toBe(200n * TOKEN);
       expect(s.strikes).toBe(0);
+    });
+
+    it('a key gone without an orderly stop: jobs drawn meanwhile end as no-shows, unslashed, and the pause after 3 is loud', async () => {
+      // The key vanishes with the provider active (as after a kill -9 and a locked restart): no pause is sent.
+      await p.node.wallet.lock();
+      expect((await standing()).status).toBe('Active');
+      const { hash: modelHash } = await p.put(tinyModel());
+      const jobs: bigint[] = [];
+      for (let i = 0; i < 3; i++) {
+        const input = await p.put(tinyInput(10 + i));
+        const posted = await market.postDrawn({
+          economy: market.genesis.economy,
+          modelHash,
+          inputHash: input.hash,
+          inputUri: input.uri,
+          deadlineS: 30,
+        });
+        expect(posted.drawn).toBe(true);
+        jobs.push(posted.jobId);
+      }
+      await new Promise((r) => setTimeout(r, 11_000)); // past every accept window
+      for (const jobId of jobs) {
+        const job = await readJob(market.requester, { economy: market.genesis.economy, jobId });
+        expect(job.accepted).toBe(false);
+        await reportTimeout(market.requester, {
+          economy: market.genesis.economy,
+          jobId,
+          deadline: BigInt(job.deadline),
+        });
+      }
+      const s = await standing();
+      expect({ status: s.status, noShows: s.noShows, strikes: s.strikes, bond: s.bond }).toEqual({
+        status: 'Paused',
+        noShows: 3,
+        strikes: 0,
+        bond: 200n * TOKEN,
+      });
+      // The node says it, not only "wallet locked".
+      await until(
+        'the no-show pause in provider.get',
+        async () => !!(await p.call<ProviderState>('provider.get')).notDrawable?.length,
+        10_000,
+      );
+      const state = await p.call<ProviderState>('provider.get');
+      expect(state.notDrawable).toEqual([
+        expect.objectContaining({ reason: 'paused on-chain after 3 no-shows', topUp: null }),
+      ]);
+      expect(state.serving).toEqual([]);
+      // Unlocked, it resumes by itself (the no-show count starts again).
+      await p.call('wallet.unlock', { passphrase: PASSPHRASE });
+      await until('resumed on-chain', async () => (await standing()).status === 'Active', 20_000);
+      expect((await standing()).noShows).toBe(0);
     });
   },
 );
