@@ -39,7 +39,9 @@ describe(
       await market.registerModel(economy, tinyModel(), model.uri);
       await p.call('provider.join', { economyId: economy, bond: (200n * TOKEN).toString() });
       await p.call('provider.start');
-      // The node goes away (its switch stays on: it meant to provide), and a job is drawn to it meanwhile.
+      // The node goes away without an orderly stop (its key gone first, as after a kill -9: an orderly stop would
+      // pause on-chain), its switch still on, and a job is drawn to it meanwhile.
+      await p.node.wallet.lock();
       await p.stop(true);
       const { jobId, drawn } = await market.postDrawn({
         economy,
