@@ -1,4 +1,5 @@
 import type { EconomyParams, Membership, TokenInfo } from './api/economies';
+import { formatUnits } from './units';
 
 /** No-shows in a row after which the contract pauses a provider (`ProviderPaused`, see the accept step). */
 export const NO_SHOW_PAUSE = 3;
@@ -40,16 +41,6 @@ export function notDrawable(
     return { reason: `paused on-chain after ${m.noShows} no-shows`, topUp: null };
   }
   return null;
-}
-
-/** Base units as a decimal with no trailing zeros: 45000000000000000000n, 18 → "45"; 5n·10^17 → "0.5". */
-export function formatUnits(value: bigint, decimals: number): string {
-  const neg = value < 0n;
-  const v = neg ? -value : value;
-  const base = 10n ** BigInt(decimals);
-  const whole = v / base;
-  const frac = (v % base).toString().padStart(decimals, '0').replace(/0+$/, '');
-  return `${neg ? '-' : ''}${whole}${frac ? `.${frac}` : ''}`;
 }
 
 /** Unix seconds as "2026-12-04 21:05 UTC": the same in every shell and test. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatUnits, notDrawable } from '../../src/shared/standing';
+import { notDrawable } from '../../src/shared/standing';
+import { formatUnits } from '../../src/shared/units';
 
 const LITE = { symbol: 'LITE', decimals: 18 };
 const units = (n: string) => BigInt(Math.round(Number(n) * 1000)) * 10n ** 15n;

@@ -5,6 +5,7 @@
  * decimals instead of rounding them away, and it keeps viem out of the renderer bundle.)
  */
 import type { Amount } from '../../../shared/api/define';
+import { formatUnits } from '../../../shared/units';
 
 export interface TokenLike {
   symbol: string;
@@ -21,15 +22,7 @@ export function toBigInt(amount: Amount | bigint): bigint {
   return BigInt(amount);
 }
 
-/** Exact decimal text of `value / 10^decimals`, without trailing zeros ("1.5", "0.000001", "42"). */
-export function formatUnits(value: bigint, decimals: number): string {
-  const negative = value < 0n;
-  const abs = negative ? -value : value;
-  const base = 10n ** BigInt(decimals);
-  const whole = abs / base;
-  const fraction = (abs % base).toString().padStart(decimals, '0').replace(/0+$/, '');
-  return `${negative ? '-' : ''}${whole}${fraction ? `.${fraction}` : ''}`;
-}
+export { formatUnits };
 
 export interface FormatOptions {
   /** At most this many digits after the point (truncated toward zero, never rounded up). Default 4. */
