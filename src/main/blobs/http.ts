@@ -152,15 +152,21 @@ export function isMetadataHost(hostname: string): boolean {
   if (v === 4) return host.startsWith('169.254.');
   if (v === 6) {
     if (/^fe[89ab][0-9a-f]?:/.test(host)) return true;
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(host);
-    if (mapped) return isMetadataHost(mapped[1]!);
-    const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(host);
-    if (!hex) return false;
-    const hi = parseInt(hex[1]!, 16);
-    const lo = parseInt(hex[2]!, 16);
-    return isMetadataHost(`${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`);
+    const v4 = mappedIPv4(host);
+    return v4 !== null && isMetadataHost(v4);
   }
   return false;
+}
+
+/** The IPv4 address inside an IPv4-mapped IPv6 one, dotted or as the URL parser writes it in hex (::ffff:7f00:1). */
+function mappedIPv4(host: string): string | null {
+  const dotted = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(host);
+  if (dotted) return dotted[1]!;
+  const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(host);
+  if (!hex) return null;
+  const hi = parseInt(hex[1]!, 16);
+  const lo = parseInt(hex[2]!, 16);
+  return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
 }
 
 /**
@@ -186,14 +192,8 @@ export function isPrivateHost(hostname: string): boolean {
   if (v === 6) {
     if (host === '::1' || host === '::') return true;
     if (/^f[cd]/.test(host) || /^fe[89ab]/.test(host)) return true;
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(host);
-    if (mapped) return isPrivateHost(mapped[1]!);
-    // The URL parser writes IPv4-mapped addresses in hex (::ffff:7f00:1).
-    const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(host);
-    if (!hex) return false;
-    const hi = parseInt(hex[1]!, 16);
-    const lo = parseInt(hex[2]!, 16);
-    return isPrivateHost(`${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`);
+    const v4 = mappedIPv4(host);
+    return v4 !== null && isPrivateHost(v4);
   }
   return false;
 }
