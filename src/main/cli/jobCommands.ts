@@ -21,6 +21,7 @@ import { registerModel } from '../chain/actions/registerModel';
 import { economyAbi } from '../chain/artifacts';
 import { isFinalJobStatus } from '../chain/enums';
 import { formatTokenAmount, parseTokenAmount } from '../chain/presets';
+import { refundInfo } from '../jobs/refund';
 import { referenceByHash } from '../engine/references';
 import { readSafetensors } from '../engine/safetensors';
 import type { Logger } from '../log';
@@ -48,7 +49,9 @@ tolerance[:<abs>[,<rel>]] (default 1e-4 both), argmax[:<agreement %>] (default 9
 model (resources/models.json) is registered with its own; any other model with tolerance 1e-4 unless told.
 
 cancel takes the fee back of your own job that nobody was assigned to: from 256 blocks after its last draw block,
-or at once after 16 draws that kept nobody. A job every provider declined is refunded by itself.
+or at once after 16 draws that kept nobody. A job is refunded by itself at the economy's maxDeclines-th decline,
+no-show or timeout (3 on the devnet); one that fewer providers could take (all of them declined) waits for cancel.
+job get says which applies (its refund line).
 `;
 
 function readFile(path: string, what: string): Uint8Array {
@@ -269,6 +272,11 @@ export async function jobGetCommand(argv: string[], ctx: CommandContext): Promis
     const result = results.at(-1)?.args;
     const history = await jobHistory(net.publicClient, economy.id, jobId, posted.block);
     const model = await readModel(client, { economy: economy.id, modelHash: posted.modelHash });
+    const params = await net.publicClient.readContract({
+      address: economy.id,
+      abi: economyAbi,
+      functionName: 'params',
+    });
     let saved: string | undefined;
     if (values.out) {
       if (!result?.outputHash || !result.outputURI) {
@@ -305,6 +313,16 @@ export async function jobGetCommand(argv: string[], ctx: CommandContext): Promis
         ...(job.status === 'Posted' ? { drawBlock: job.drawBlock.toString() } : {}),
         declines: history.declines,
         noShows: history.noShows,
+        // How the fee comes back: by itself at maxDeclines, or by `job cancel` from a block.
+        refund: refundInfo({
+          status: job.status as Exclude<typeof job.status, 'None'>, // None was refused above
+          requester: posted.requester,
+          me: null,
+          events: history.events,
+          maxDeclines: params.maxDeclines,
+          drawBlock: job.status === 'Posted' ? job.drawBlock : null,
+          latestBlock: job.status === 'Posted' ? await net.publicClient.getBlockNumber() : null,
+        }).text,
         ...(saved ? { savedTo: saved } : {}),
       },
       values.json,
@@ -332,26 +350,22 @@ async function jobHistory(
 ): Promise<{
   declines: (JobMiss & { reason: string; meaning: string | null })[];
   noShows: JobMiss[];
+  /** The events that decide how the fee comes back (refundInfo), chain order. */
+  events: { name: string; tx: Hash }[];
 }> {
-  const [declined, noShow] = await Promise.all([
-    publicClient.getContractEvents({
-      address: economy,
-      abi: economyAbi,
-      eventName: 'JobDeclined',
-      args: { jobId },
-      fromBlock,
-      toBlock: 'latest',
-    }),
-    publicClient.getContractEvents({
-      address: economy,
-      abi: economyAbi,
-      eventName: 'JobNoShow',
-      args: { jobId },
-      fromBlock,
-      toBlock: 'latest',
-    }),
+  const range = { address: economy, abi: economyAbi, args: { jobId }, fromBlock, toBlock: 'latest' } as const;
+  const [declined, noShow, timedOut, refunded, missed] = await Promise.all([
+    publicClient.getContractEvents({ ...range, eventName: 'JobDeclined' }),
+    publicClient.getContractEvents({ ...range, eventName: 'JobNoShow' }),
+    publicClient.getContractEvents({ ...range, eventName: 'JobTimedOut' }),
+    publicClient.getContractEvents({ ...range, eventName: 'JobRefunded' }),
+    publicClient.getContractEvents({ ...range, eventName: 'DrawMissed' }),
   ]);
+  const events = [...declined, ...noShow, ...timedOut, ...refunded, ...missed]
+    .sort((a, b) => Number(a.blockNumber - b.blockNumber) || a.logIndex - b.logIndex)
+    .map((e) => ({ name: e.eventName, tx: e.transactionHash }));
   return {
+    events,
     declines: declined.map((e) => {
       const code = Number(e.args.reason ?? 0);
       const name = declineReasonByCode(code);

@@ -107,6 +107,8 @@ export function foldJob(events: readonly StoredLog[]): JobRecord | null {
         r.status = 'Rejected';
         break;
       case 'JobRefunded':
+        // A rejected result refunds the requester too, and the job stays Rejected on-chain.
+        if (r.status === 'Rejected') break;
         r.status = 'Refunded';
         r.provider = null;
         break;

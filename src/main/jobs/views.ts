@@ -3,6 +3,8 @@ import type { JobDetail, JobSummary } from '../../shared/api/jobs';
 import { declineReasonByCode, declineReasons } from '../../shared/decline';
 import { FlywheelError } from '../../shared/errors';
 import { describePolicy } from '../../shared/policy';
+import { cancelJob } from '../chain/actions/cancelJob';
+import { readJob } from '../chain/actions/readJob';
 import { readModel } from '../chain/actions/readModel';
 import type { ChainService } from '../chain/service';
 import type { EventFeed } from '../chain/sync/feed';
@@ -13,6 +15,7 @@ import type { EventBus } from '../events';
 import { foldJob, groupJobs, type JobRecord } from './history';
 import { jobKey, type Journal } from './journal';
 import type { LocalJobs } from './local';
+import { CANCEL_AFTER_MISSES, jobDeclines, jobNoShows, refundInfo } from './refund';
 
 export interface JobsViewOptions {
   chain: ChainService;
@@ -85,11 +88,21 @@ export class JobsView {
     const record = foldJob(events);
     if (!record) throw new FlywheelError(`There is no job ${id} in that economy.`, { code: 'NOT_FOUND' });
     const me = this.#o.account();
-    const [summary, model] = await Promise.all([
+    const client = { publicClient: this.#o.chain.client() };
+    const [summary, model, maxDeclines, draw] = await Promise.all([
       this.#summary(record, me),
-      readModel({ publicClient: this.#o.chain.client() }, { economy, modelHash: record.modelHash }).catch(
+      readModel(client, { economy, modelHash: record.modelHash }).catch(() => null),
+      this.#o.economies.info(economy).then(
+        (i) => i.params.maxDeclines,
         () => null,
       ),
+      // A Posted job's draw block and the chain's head: when its requester may cancel it.
+      record.status === 'Posted'
+        ? Promise.all([readJob(client, { economy, jobId }), client.publicClient.getBlockNumber()]).then(
+            ([j, latest]) => ({ drawBlock: j.drawBlock, latest }),
+            () => null,
+          )
+        : null,
     ]);
     const journal = this.#o.journal.get(economy, jobId);
     const local = this.#o.local.get(economy, jobId, journal);
@@ -109,7 +122,71 @@ export class JobsView {
       preview: local?.preview ?? null,
       timeline,
       verification: model ? { policy: model.policy, text: describePolicy(model.policy) } : null,
+      declines: jobDeclines(events),
+      noShows: jobNoShows(events),
+      refund: refundInfo({
+        status: record.status,
+        requester: record.requester,
+        me,
+        events,
+        maxDeclines,
+        drawBlock: draw?.drawBlock ?? null,
+        latestBlock: draw?.latest ?? null,
+      }),
     };
+  }
+
+  /**
+   * Cancels a job this wallet posted that nobody was assigned to: the contract refunds its fee to the claimable
+   * balance. The contract's own checks are said first in words (a revert would only name them).
+   */
+  async cancel(key: string): Promise<JobDetail> {
+    const [economy, id] = key.split(':') as [Address, string];
+    const jobId = BigInt(id);
+    const me = this.#o.account();
+    if (!me) {
+      throw new FlywheelError('There is no wallet on this node to cancel with.', {
+        code: 'NOT_FOUND',
+        action: 'Create or import the wallet that posted the job in Settings → Wallet.',
+      });
+    }
+    const client = { publicClient: this.#o.chain.client() };
+    const job = await readJob(client, { economy, jobId });
+    if (job.status === 'None')
+      throw new FlywheelError(`There is no job ${id} in that economy.`, { code: 'NOT_FOUND' });
+    if (!sameAddress(job.requester, me)) {
+      throw new FlywheelError(`Job ${id} is not yours: only its requester can cancel it.`, {
+        code: 'CONFLICT',
+        details: `requester ${job.requester}; this wallet ${me}`,
+      });
+    }
+    if (job.status !== 'Posted') {
+      throw new FlywheelError(
+        job.status === 'Refunded'
+          ? `Job ${id} was already refunded.`
+          : `Job ${id} is ${job.status}: only a job still waiting for a provider (Posted) can be cancelled.`,
+        { code: 'CONFLICT', details: `WrongJobStatus(${job.status})` },
+      );
+    }
+    const sender = await this.#o.chain.actionClient();
+    try {
+      await cancelJob(sender, { economy, jobId });
+    } catch (err) {
+      const early = /CancelTooEarly\(\d+, (\d+)\)/.exec((err as Error).message);
+      if (!early) throw err;
+      const from = BigInt(early[1]!);
+      const now = await client.publicClient.getBlockNumber();
+      throw new FlywheelError(
+        `Job ${id} cannot be cancelled yet: it can be from block ${from} (now ${now}), or at once after ${CANCEL_AFTER_MISSES} draws that kept nobody.`,
+        {
+          code: 'CONFLICT',
+          details: `CancelTooEarly(${id}, ${from})`,
+          action: 'A draw may still assign it in the meantime; try again from that block.',
+        },
+      );
+    }
+    this.changed(economy, jobId);
+    return this.get(key);
   }
 
   /** A job changed: its summary goes out as `jobs.updated` (batched every 250 ms). */

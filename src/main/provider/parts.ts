@@ -48,6 +48,7 @@ type OnChainCalls =
   | 'provider.claimForkAllocation'
   | 'jobs.list'
   | 'jobs.get'
+  | 'jobs.cancel'
   | 'earnings.get'
   | 'earnings.quote'
   | 'earnings.withdraw'
@@ -193,6 +194,7 @@ export function createOnChainParts(o: OnChainPartsOptions): OnChainParts {
     'provider.claimForkAllocation': ({ economyId }) => p.claimForkAllocation(economyId),
     'jobs.list': (params) => jobs.list(params),
     'jobs.get': ({ key }) => jobs.get(key),
+    'jobs.cancel': ({ key }) => jobs.cancel(key),
     'earnings.get': () => earnings.report(),
     'earnings.quote': ({ economyId }) => earnings.quote(economyId),
     'earnings.withdraw': ({ economyId, force }) => earnings.withdraw(economyId, force),

@@ -103,6 +103,39 @@ export interface JobDetail extends JobSummary {
    * null when the economy's record of the model could not be read.
    */
   verification: { policy: VerificationPolicy; text: string } | null;
+  /** Each decline of this job, oldest first, with its reason in words (a decline is never slashed). */
+  declines: JobDecline[];
+  /** Providers drawn that neither accepted nor answered inside the accept window: re-drawn, nobody slashed. */
+  noShows: { provider: Address; t: number }[];
+  /** How the fee comes back to the requester, in words, and whether this wallet can cancel the job now. */
+  refund: JobRefund;
+}
+
+export interface JobDecline {
+  provider: Address;
+  /** null for a code this version does not know. */
+  reason: DeclineReasonName | null;
+  label: string;
+  meaning: string | null;
+  t: number;
+}
+
+/**
+ * The requester's side of a job's fee. A job is refunded by itself once `maxDeclines` providers declined it, let it
+ * go unaccepted or missed its deadline; one nobody can be drawn for is cancelled by its requester (jobs.cancel),
+ * 256 blocks after its last draw block or at once after 16 draws that kept nobody.
+ */
+export interface JobRefund {
+  /** In words: "Refunded by itself after 3 declines (…)", "You can cancel it from block 1290 (…)", … */
+  text: string;
+  /** The economy's maxDeclines: declines, no-shows and timeouts after which the fee goes back by itself. */
+  maxDeclines: number | null;
+  /** Whether this wallet posted the job. */
+  yours: boolean;
+  /** Whether this wallet can cancel the job now (its own, still Posted, the delay over). */
+  cancellable: boolean;
+  /** Posted: the first block a cancel can land in (null once it can, or when it never can). */
+  cancellableFromBlock: string | null;
 }
 
 export const jobsCalls = {
@@ -118,6 +151,10 @@ export const jobsCalls = {
   ),
   'jobs.get': defineCall<JobDetail>()(
     'One job with its timeline, transactions and an output preview.',
+    z.object({ key: z.string().regex(/^0x[0-9a-fA-F]{40}:\d{1,78}$/, 'economyId:jobId') }).strict(),
+  ),
+  'jobs.cancel': defineCall<JobDetail>()(
+    'Cancel a job this wallet posted that nobody was assigned to: its fee goes back to the claimable balance.',
     z.object({ key: z.string().regex(/^0x[0-9a-fA-F]{40}:\d{1,78}$/, 'economyId:jobId') }).strict(),
   ),
 };

@@ -104,6 +104,10 @@ describe('flywheel job cancel on the devnet', () => {
       }),
     ]);
     expect(job.noShows).toEqual([]);
+    // How the fee comes back: not by itself (one decline of the 3 that refund it), so by a cancel from a block.
+    expect(job.refund).toMatch(
+      /^1 of 3 declines, no-shows or timeouts so far\. Refunded by itself at the 3rd .*; its requester can cancel it from block \d+/,
+    );
 
     const early = await cli('job', 'cancel', jobId.toString());
     expect(early.code).toBe(1);
@@ -126,5 +130,9 @@ describe('flywheel job cancel on the devnet', () => {
 
     const again = await cli('job', 'cancel', jobId.toString());
     expect(again.stderr).toMatch(/already refunded/);
+    const refunded = await cli('job', 'get', jobId.toString(), '--json');
+    expect(refunded.json<{ refund: string }>().refund).toBe(
+      'Cancelled by its requester: the fee went to the requester’s claimable balance.',
+    );
   }, 180_000);
 });
