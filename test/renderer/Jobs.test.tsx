@@ -197,6 +197,124 @@ describe('Jobs: one job', () => {
     expect(screen.getByText('none yet')).toBeInTheDocument();
   });
 
+  /** A job this wallet posted that its only provider declined: Posted, fee held, cancellable from a block. */
+  const stuck = {
+    ...f.finalizedDetail,
+    key: `${f.GENESIS}:77`,
+    jobId: '77',
+    status: 'Posted' as const,
+    local: null,
+    mine: false,
+    provider: null,
+    requester: f.WALLET,
+    outputHash: null,
+    outputUri: null,
+    preview: null,
+    timings: null,
+    declines: [
+      {
+        provider: '0x7777777777777777777777777777777777777777' as const,
+        reason: 'INPUT_INVALID' as const,
+        label: 'Input invalid',
+        meaning: 'missing, extra, wrongly typed or wrongly shaped tensors, or bad safetensors',
+        t: f.NOW_S - 60,
+      },
+    ],
+    noShows: [{ provider: '0x8888888888888888888888888888888888888888' as const, t: f.NOW_S - 50 }],
+    refund: {
+      text: '2 of 3 declines, no-shows or timeouts so far. Refunded by itself at the 3rd decline, no-show or timeout. You can cancel it from block 1290 (now 1100, 190 blocks to go), or at once after 16 draws that keep nobody (3 so far) to take the fee back.',
+      maxDeclines: 3,
+      yours: true,
+      cancellable: false,
+      cancellableFromBlock: '1290',
+    },
+  };
+
+  it('shows each decline’s reason, the no-shows, and why the requester cannot cancel yet', async () => {
+    renderWithBridge(<Jobs jobKey={stuck.key} />, fixtureBridge().answer('jobs.get', stuck));
+    const card = await screen.findByRole('region', { name: 'Declines and refund' });
+    const declines = within(within(card).getByTestId('job-declines')).getAllByRole('listitem');
+    expect(declines).toHaveLength(1);
+    expect(declines[0]).toHaveTextContent('Input invalid — missing, extra, wrongly typed');
+    expect(within(card).getByTestId('job-no-shows')).toHaveTextContent(
+      '1 provider drawn for it never accepted it inside the accept window: drawn again, nobody slashed.',
+    );
+    expect(within(card).getByTestId('job-refund')).toHaveTextContent('You can cancel it from block 1290');
+    const button = within(card).getByRole('button', { name: 'Cancel the job and take the fee back' });
+    expect(button).toBeDisabled();
+    expect(button).toHaveAccessibleDescription('Can cancel from block 1290.');
+  });
+
+  it('cancels the requester’s own job when the contract allows it, then shows it refunded', async () => {
+    const user = userEvent.setup();
+    const refunded = {
+      ...stuck,
+      status: 'Refunded' as const,
+      refund: {
+        ...stuck.refund,
+        text: 'Cancelled by you: the fee went to your claimable balance. Withdraw it from Earnings.',
+        cancellable: false,
+        cancellableFromBlock: null,
+      },
+    };
+    let cancelled = false;
+    const bridge = fixtureBridge()
+      .answer('jobs.get', () =>
+        cancelled
+          ? refunded
+          : { ...stuck, refund: { ...stuck.refund, cancellable: true, cancellableFromBlock: null } },
+      )
+      .answer('jobs.cancel', () => {
+        cancelled = true;
+        return refunded;
+      });
+    renderWithBridge(<Jobs jobKey={stuck.key} />, bridge);
+    const button = await screen.findByRole('button', { name: 'Cancel the job and take the fee back' });
+    expect(button).toHaveAccessibleDescription('The fee goes to your claimable balance in this economy.');
+    await user.click(button);
+    expect(bridge.calls.find((c) => c.name === 'jobs.cancel')?.params).toEqual({ key: stuck.key });
+    await waitFor(() =>
+      expect(screen.getByTestId('job-refund')).toHaveTextContent(
+        'Cancelled by you: the fee went to your claimable balance.',
+      ),
+    );
+    expect(screen.queryByRole('button', { name: /Cancel the job/ })).toBeNull();
+  });
+
+  it('says why a cancel failed', async () => {
+    const user = userEvent.setup();
+    const bridge = fixtureBridge()
+      .answer('jobs.get', {
+        ...stuck,
+        refund: { ...stuck.refund, cancellable: true, cancellableFromBlock: null },
+      })
+      .answer('jobs.cancel', {
+        code: 'CONFLICT',
+        shortMessage: 'Job 77 cannot be cancelled yet: it can be from block 1290 (now 1289).',
+      });
+    renderWithBridge(<Jobs jobKey={stuck.key} />, bridge);
+    await user.click(await screen.findByRole('button', { name: 'Cancel the job and take the fee back' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('it can be from block 1290');
+  });
+
+  it('a job refunded by itself at maxDeclines says so, with no cancel for someone else’s job', async () => {
+    const byItself = {
+      ...stuck,
+      status: 'Refunded' as const,
+      requester: '0x5555555555555555555555555555555555555555' as const,
+      refund: {
+        text: 'Refunded by itself after 3 declines, no-shows or timeouts (this economy refunds at the 3rd decline, no-show or timeout): the fee went to the requester’s claimable balance.',
+        maxDeclines: 3,
+        yours: false,
+        cancellable: false,
+        cancellableFromBlock: null,
+      },
+    };
+    renderWithBridge(<Jobs jobKey={byItself.key} />, fixtureBridge().answer('jobs.get', byItself));
+    expect(await screen.findByTestId('job-refund')).toHaveTextContent('Refunded by itself after 3 declines');
+    expect(screen.queryByRole('button', { name: /Cancel the job/ })).toBeNull();
+  });
+
   it('says what to do when the job is not found', async () => {
     renderWithBridge(
       <Jobs jobKey={`${f.GENESIS}:404`} />,

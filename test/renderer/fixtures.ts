@@ -457,6 +457,15 @@ export const finalizedDetail: JobDetail = {
     policy: { rule: 'argmax', maxAbsErrorE9: 0, maxRelErrorE9: 0, minAgreementBps: 9900 },
     text: 'argmax agreement ≥ 99 %',
   },
+  declines: [],
+  noShows: [],
+  refund: {
+    text: 'The fee paid the provider (less the protocol fee).',
+    maxDeclines: 3,
+    yours: false,
+    cancellable: false,
+    cancellableFromBlock: null,
+  },
 };
 
 export const vadDetail: JobDetail = {

@@ -9,6 +9,7 @@ import { declineText, statusMeaning } from '../../lib/jobs';
 import { formatAmount, toBigInt } from '../../lib/money';
 import { href } from '../../lib/routes';
 import { formatDateTime, formatMs } from '../../lib/time';
+import { JobRefund } from './JobRefund';
 import { LocalStep } from './JobList';
 import { OutputPreview } from './OutputPreview';
 
@@ -20,13 +21,13 @@ export function JobDetailView({ jobKey }: { jobKey: string }) {
     <div className="stack">
       <a href={href('jobs')}>← All jobs</a>
       <Loaded state={job} loadingLabel="Loading the job…">
-        {(j) => <Detail job={j} />}
+        {(j) => <Detail job={j} reload={job.reload} />}
       </Loaded>
     </div>
   );
 }
 
-function Detail({ job }: { job: JobDetail }) {
+function Detail({ job, reload }: { job: JobDetail; reload: () => void }) {
   return (
     <>
       <Card
@@ -85,6 +86,9 @@ function Detail({ job }: { job: JobDetail }) {
           <dd>{formatDateTime(job.deadline)}</dd>
         </dl>
       </Card>
+      {(job.status !== 'Finalized' || job.declines.length > 0 || job.noShows.length > 0) && (
+        <JobRefund job={job} onCancelled={reload} />
+      )}
       {job.preview && (
         <Card title="Output">
           <OutputPreview preview={job.preview} />
