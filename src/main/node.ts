@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { version } from '../../package.json';
-import type { ApiHandlers, NodePhase, NodeStatus, WalletInfo } from '../shared/api';
+import type { ApiHandlers, NodePhase, NodeStatus, RotatedToken, WalletInfo } from '../shared/api';
+import { FlywheelError } from '../shared/errors';
 import { createDispatcher, type Dispatch } from './api/dispatch';
 import { DevnetRunner } from './devnet/runner';
 import { BenchmarkService } from './benchmark/service';
@@ -50,6 +51,8 @@ export interface NodeOptions {
    * pass recorded output to stand for GPUs this machine does not have.
    */
   runTool?: DetectSources['runTool'];
+  /** The headless shell's API token: where it is kept and how to rotate it (`node.rotateToken`). */
+  apiToken?: { file: string; rotate(): Promise<RotatedToken> };
 }
 
 /** The provider node: every part of the design, wired once, behind one dispatcher and one event bus. */
@@ -166,6 +169,7 @@ export async function createNode(options: NodeOptions): Promise<FlywheelNode> {
       dataDir: options.dataDir,
       network: onchain.network(network.kind, network.kind === 'devnet' ? 'Devnet (local)' : network.label),
       phase: devnet.phase() ?? phase,
+      ...(options.apiToken ? { apiTokenFile: options.apiToken.file } : {}),
     };
   }
 
@@ -184,6 +188,14 @@ export async function createNode(options: NodeOptions): Promise<FlywheelNode> {
   const handlers: ApiHandlers = {
     'node.status': async () => status(),
     'node.logs': async ({ limit }) => logs.recent(limit),
+    'node.rotateToken': async () => {
+      if (!options.apiToken) {
+        throw new FlywheelError('Only the headless shell has an API token to rotate.', {
+          code: 'UNAVAILABLE',
+        });
+      }
+      return options.apiToken.rotate();
+    },
     'hardware.get': async ({ refresh }) => hardware.get(refresh),
     'settings.get': async () => settings.get(),
     'settings.update': async ({ patch }) => settings.update(patch),

@@ -28,9 +28,11 @@ export async function startHeadless(
     args?: string[];
     /** Also wait for a line like this (e.g. /Devnet ready\./: the embedded devnet has deployed and connected). */
     waitFor?: RegExp;
+    /** Another build of the shell (a test bundle of src/main/headless/main.ts); default out/main/headless.js. */
+    entry?: string;
   } = {},
 ): Promise<HeadlessProcess> {
-  const entry = join(ROOT, 'out', 'main', 'headless.js');
+  const entry = options.entry ?? join(ROOT, 'out', 'main', 'headless.js');
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` first.`);
   const temp = options.dataDir ? undefined : tempDir('flywheel-e2e-');
   const dataDir = options.dataDir ?? temp!.dir;

@@ -18,6 +18,7 @@ import type {
 import type { CallName, CallParams, CallResult } from '../../shared/api';
 import { FlywheelError } from '../../shared/errors';
 import { createNode, type FlywheelNode } from '../node';
+import { findUnattendedPassphrase } from '../wallet/unlockSources';
 import { resolveEconomy } from './economyRef';
 
 type Values = Record<string, string | boolean | undefined>;
@@ -317,7 +318,10 @@ async function connected(node: FlywheelNode, timeoutMs = 20_000): Promise<void> 
   }
 }
 
-/** Commands that send need the key: a passphrase keystore is opened with FLYWHEEL_PASSPHRASE. */
+/**
+ * Commands that send need the key: a passphrase keystore is opened with the passphrase from FLYWHEEL_PASSPHRASE_FILE,
+ * FLYWHEEL_PASSPHRASE or the OS keychain (`flywheel keychain save`), as the headless shell does at start.
+ */
 async function unlock(node: FlywheelNode): Promise<void> {
   const info = node.wallet.info();
   if (!info.exists) {
@@ -327,17 +331,21 @@ async function unlock(node: FlywheelNode): Promise<void> {
     });
   }
   if (!info.locked) return;
-  const passphrase = process.env.FLYWHEEL_PASSPHRASE;
-  if (info.protection !== 'passphrase' || !passphrase) {
+  const found =
+    info.protection === 'passphrase' && info.address
+      ? await findUnattendedPassphrase({ address: info.address })
+      : null;
+  if (!found) {
     throw new FlywheelError('The wallet is locked.', {
       code: 'WALLET_LOCKED',
       action:
         info.protection === 'passphrase'
-          ? 'Put its passphrase in the environment variable FLYWHEEL_PASSPHRASE.'
+          ? 'Put its passphrase in the environment variable FLYWHEEL_PASSPHRASE (or a 0600 file named by ' +
+            'FLYWHEEL_PASSPHRASE_FILE, or the OS keychain with `flywheel keychain save`).'
           : 'It is sealed by the desktop app’s OS keychain: use the app, or export a keystore for the CLI.',
     });
   }
-  await node.wallet.unlock(passphrase);
+  await node.wallet.unlock(found.passphrase, found.source);
 }
 
 /** `provide` in the foreground: one line per job step until Ctrl-C (running jobs finish first). */

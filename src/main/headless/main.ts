@@ -2,24 +2,35 @@
  * The headless shell: the provider node plus the UI and API on 127.0.0.1, for GPU rigs without a desktop, for
  * machines without the Electron binary, and for browser tests.
  *
- *   node out/main/headless.js [--port 7420] [--data-dir DIR] [--quiet]
+ *   node out/main/headless.js [--port 7420] [--data-dir DIR] [--quiet] [--passphrase-file PATH] [--new-token]
+ *
+ * The wallet unlocks at start without a person from `--passphrase-file` (or FLYWHEEL_PASSPHRASE_FILE),
+ * FLYWHEEL_PASSPHRASE or the OS keychain (see unlock.ts). The API token is kept in the data folder across restarts
+ * (token.ts); `--new-token` rotates it at start.
  */
+import { unwatchFile, watchFile } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { NodePhase } from '../../shared/api';
+import type { NodePhase, RotatedToken } from '../../shared/api';
 import { FlywheelError } from '../../shared/errors';
 import { createNode } from '../node';
 import { defaultDataDir, rendererDir } from '../paths';
-import { startHeadlessServer } from './server';
-
-export const DEFAULT_PORT = 7420;
+import { PASSPHRASE_ENV, takePassphraseFromEnvironment } from '../wallet/unlockSources';
+import { DEFAULT_PORT } from './port';
+import { startHeadlessServer, type HeadlessServer } from './server';
+import { loadOrCreateToken, readTokenFile, rotateToken, tokenPath } from './token';
+import { unlockAtStart } from './unlock';
 
 async function main(): Promise<void> {
+  // Out of the environment before anything starts a child process (the devnet's anvil, engine workers).
+  const envPassphrase = takePassphraseFromEnvironment();
   const { values } = parseArgs({
     options: {
       port: { type: 'string' },
       'data-dir': { type: 'string' },
       quiet: { type: 'boolean', default: false },
       headless: { type: 'boolean', default: true },
+      'passphrase-file': { type: 'string' },
+      'new-token': { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -34,24 +45,63 @@ async function main(): Promise<void> {
   const heartbeatMs = process.env.FLYWHEEL_HEARTBEAT_MS
     ? Number(process.env.FLYWHEEL_HEARTBEAT_MS)
     : undefined;
+  const tokenFile = tokenPath(dataDir);
+  // The server starts after the node (which answers `node.rotateToken` through `adopt`).
+  const api: { server?: HeadlessServer } = {};
+  /** The token changed (here, or in the file by `flywheel token rotate`): cut the old one off, print the URL. */
+  const adopt = (token: string): RotatedToken => {
+    const server = api.server;
+    if (!server) throw new FlywheelError('The API is not up yet.', { code: 'UNAVAILABLE' });
+    server.setToken(token);
+    process.stdout.write(
+      `The API token was rotated: tabs with the old one are cut off. Open ${server.url}\n`,
+    );
+    process.stdout.write(`FLYWHEEL_URL=${server.url}\n`);
+    return { url: server.url, token: server.token };
+  };
   const node = await createNode({
     dataDir,
     shell: 'headless',
     consoleLogLevel: values.quiet ? 'warn' : 'info',
     heartbeatMs,
+    apiToken: { file: tokenFile, rotate: async () => adopt(rotateToken(dataDir)) },
   });
-  const server = await startHeadlessServer({ node, port, rendererDir: rendererDir() });
+
+  const unlock = await unlockAtStart(node.wallet, {
+    passphraseFile: values['passphrase-file'],
+    env: { ...process.env, ...(envPassphrase !== undefined ? { [PASSPHRASE_ENV]: envPassphrase } : {}) },
+    log: node.log.child('wallet'),
+  });
+  (unlock.unlocked ? process.stdout : process.stderr).write(`${unlock.line}\n`);
+
+  const kept = values['new-token']
+    ? { token: rotateToken(dataDir), made: 'rotated' as const }
+    : loadOrCreateToken(dataDir);
+  if (kept.made === 'replaced') {
+    node.log.warn('the API token file was not safe to use (readable by others, or damaged): a new token', {
+      file: tokenFile,
+    });
+  }
+  const server = await startHeadlessServer({ node, port, rendererDir: rendererDir(), token: kept.token });
+  api.server = server;
   printPhases(node);
 
   // One line a script can read (tests, bench) and a person can click.
   process.stdout.write(`Flywheel is running headless. Open ${server.url}\n`);
   process.stdout.write(`FLYWHEEL_URL=${server.url}\n`);
 
+  // A rotation by another process (`flywheel token rotate`) lands in the file: take it within a second.
+  watchFile(tokenFile, { interval: 1000, persistent: false }, () => {
+    const token = readTokenFile(tokenFile);
+    if (token !== null && token !== server.token) adopt(token);
+  });
+
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
     node.log.info('shutting down', { signal });
+    unwatchFile(tokenFile);
     await server.close();
     await node.close();
     process.exit(0);

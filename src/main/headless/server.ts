@@ -13,13 +13,15 @@ import { contentSecurityPolicy } from '../security/csp';
 /** The WebSocket subprotocol that names the API version; the token rides as a second one (`token.<token>`). */
 export const WS_PROTOCOL = 'flywheel.v1';
 export const WS_TOKEN_PREFIX = 'token.';
+/** The close code of an event socket whose token was rotated away: the tab must take the new URL. */
+export const WS_CLOSE_TOKEN_ROTATED = 4001;
 const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface HeadlessServerOptions {
   node: Pick<FlywheelNode, 'dispatch' | 'events' | 'log' | 'status'>;
   /** Port to bind on 127.0.0.1; 0 picks a free one. */
   port?: number;
-  /** Defaults to a fresh random token; pass one only to keep a URL stable across restarts. */
+  /** Defaults to a fresh random token; the headless shell passes the one kept in the data folder. */
   token?: string;
   /** The built renderer to serve. */
   rendererDir: string;
@@ -31,6 +33,11 @@ export interface HeadlessServer {
   readonly origin: string;
   readonly port: number;
   readonly token: string;
+  /**
+   * Switches to a new token: from now on only it is accepted, and every open event socket (all opened with the old
+   * one) is closed with WS_CLOSE_TOKEN_ROTATED so its tab says so.
+   */
+  setToken(token: string): void;
   close(): Promise<void>;
 }
 
@@ -72,8 +79,8 @@ function digest(value: string): Buffer {
 export async function startHeadlessServer(options: HeadlessServerOptions): Promise<HeadlessServer> {
   const { node } = options;
   const log = node.log.child('headless');
-  const token = options.token ?? randomBytes(32).toString('base64url');
-  const tokenDigest = digest(token);
+  let token = options.token ?? randomBytes(32).toString('base64url');
+  let tokenDigest = digest(token);
   const rendererRoot = resolve(options.rendererDir);
   let port = 0;
 
@@ -267,10 +274,26 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
   log.info('headless shell listening', { origin });
 
   return {
-    url: `${origin}/#token=${token}`,
+    get url() {
+      return `${origin}/#token=${token}`;
+    },
     origin,
     port,
-    token,
+    get token() {
+      return token;
+    },
+    setToken(next: string) {
+      if (next.length < 32)
+        throw new FlywheelError('An API token is at least 32 characters.', { code: 'BAD_INPUT' });
+      if (next === token) return;
+      token = next;
+      tokenDigest = digest(next);
+      const open = sockets.size;
+      for (const ws of sockets) ws.close(WS_CLOSE_TOKEN_ROTATED, 'token rotated');
+      log.info('the API token was rotated; the sockets opened with the old one are closed', {
+        sockets: open,
+      });
+    },
     async close() {
       for (const ws of sockets) ws.close(1001, 'server shutting down');
       wss.close();

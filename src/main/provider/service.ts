@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { formatUnits, getAddress, keccak256, type Address } from 'viem';
+import { formatUnits, getAddress, keccak256, parseUnits, type Address } from 'viem';
 import type { HardwareReport } from '../../shared/api/hardware';
 import type { JobKind } from '../../shared/api/jobs';
-import type { LifecycleResult, ProviderState } from '../../shared/api/provider';
+import type { AutoTopUpNotice, LifecycleResult, ProviderState } from '../../shared/api/provider';
 import type { Settings } from '../../shared/api/settings';
 import { FlywheelError } from '../../shared/errors';
 import { notDrawable } from '../../shared/standing';
@@ -10,6 +10,8 @@ import type { BenchmarkService } from '../benchmark/service';
 import type { BlobStore } from '../blobs/store';
 import { pauseProvider } from '../chain/actions/pauseProvider';
 import { readProvider, type ReadProviderReturnType } from '../chain/actions/readProvider';
+import type { ActionClient } from '../chain/actions/send';
+import { economyTokenAbi } from '../chain/artifacts';
 import { resumeProvider } from '../chain/actions/resumeProvider';
 import { unjail } from '../chain/actions/unjail';
 import type { ChainService } from '../chain/service';
@@ -28,6 +30,7 @@ import { LocalJobs } from '../jobs/local';
 import { JobLoop } from '../jobs/loop';
 import type { Logger } from '../log';
 import type { Wallet } from '../wallet/wallet';
+import { planTopUp, TopUpRecord } from './autoTopUp';
 import { declaredCapacity } from './capacity';
 import * as lifecycle from './lifecycle';
 import { syncProfile } from './profile';
@@ -124,12 +127,17 @@ export class ProviderService {
    * pause sent on the way out is not undone by a reconcile racing it.
    */
   #leaving = false;
+  /** What auto top-up added in each economy, in total (the cap holds across restarts). */
+  readonly #topUps: TopUpRecord;
+  /** Per economy, auto top-up's last word for the state, and the last refusal said (said once, not every tick). */
+  #topUpText = new Map<string, AutoTopUpNotice>();
 
   constructor(options: ProviderServiceOptions) {
     this.#o = options;
     this.#kinds = options.kinds ?? ['inference', 'fine-tune'];
     this.#switch = new ProviderSwitch(join(options.dataDir, 'provider', 'switch.json'));
     this.uptime = new UptimeRecord(join(options.dataDir, 'provider', 'uptime.json'));
+    this.#topUps = new TopUpRecord(join(options.dataDir, 'provider', 'topups.json'));
     this.journal = Journal.open(Journal.path(options.dataDir), { log: options.log.child('journal') });
     this.local = new LocalJobs(options.dataDir);
     this.#slots = new RunSlots({
@@ -223,7 +231,11 @@ export class ProviderService {
       .filter(([e, p]) => p.status === 'Active' && !blocked.some((b) => sameAddress(b.economyId, e)))
       .map(([e]) => e);
     const slots = { busy: Math.min(this.loop.busy, Math.max(total, this.loop.busy)), total };
-    const extra = blocked.length ? { notDrawable: blocked } : {};
+    const topUps = this.#topUpState();
+    const extra = {
+      ...(blocked.length ? { notDrawable: blocked } : {}),
+      ...(topUps ? { autoTopUp: topUps } : {}),
+    };
     if (!this.#switch.on) return { status: 'stopped', reason: null, serving: [], slots, ...extra };
     const why = this.#notAccepting() ?? this.#undrawable(serving.length) ?? this.#idleReason();
     if (why) return { status: 'paused', reason: why, serving, slots, ...extra };
@@ -455,6 +467,11 @@ export class ProviderService {
     const wantActive =
       this.#switch.on && !this.#leaving && !outsideSchedule(this.#o.settings().limits.schedule);
     const sender = await chain.actionClient();
+    // A slash that left a bond under the minimum: topped up first (when the user asked for it), so the resume
+    // and unjail below see the restored bond.
+    if (wantActive && (await this.#autoTopUp(sender, members))) {
+      for (const [e, p] of await this.#reread(members)) members.set(e, p);
+    }
     for (const [economy, p] of members) {
       if (!wantActive && p.status === 'Active') await pauseProvider(sender, { economy });
       if (p.status === 'Active' || p.status === 'Paused') {
@@ -545,6 +562,114 @@ export class ProviderService {
       if (why) out.push({ economyId: economy, name: info.name, ...why });
     }
     this.#blocked = out;
+  }
+
+  /**
+   * Auto top-up (opt-in, Settings): for each membership whose bond a slash left under the economy's minimum, adds
+   * exactly the shortfall from the wallet, within the user's cap (a total per economy, kept in topups.json) and the
+   * wallet's balance; says what it did (log, `provider.autoTopUp`, the state) or, once per reason, why it could not.
+   * Whether it added anywhere.
+   */
+  async #autoTopUp(sender: ActionClient, members: Map<Address, ReadProviderReturnType>): Promise<boolean> {
+    const setting = this.#o.settings().autoTopUp;
+    // A refusal said earlier no longer holds once the setting is off or the bond is whole again.
+    const dropSkip = (e: Address) => {
+      if (this.#topUpText.get(e.toLowerCase())?.outcome === 'skipped')
+        this.#topUpText.delete(e.toLowerCase());
+    };
+    if (!setting.enabled) {
+      for (const e of members.keys()) dropSkip(e);
+      return false;
+    }
+    const chainId = this.#o.chain.endpoint?.chainId;
+    if (chainId === undefined) return false;
+    let added = false;
+    for (const [economy, p] of members) {
+      if (p.status !== 'Active' && p.status !== 'Paused' && p.status !== 'Jailed') continue;
+      const info = await this.#o.economies.info(economy);
+      if (p.bond >= info.params.minBond) {
+        dropSkip(economy);
+        continue;
+      }
+      const token = info.token;
+      const balance = await sender.publicClient.readContract({
+        address: token.address,
+        abi: economyTokenAbi,
+        functionName: 'balanceOf',
+        args: [sender.tx.address],
+      });
+      const cap = parseUnits(setting.cap, token.decimals);
+      const before = this.#topUps.added(chainId, economy);
+      const plan = planTopUp({
+        bond: p.bond,
+        minBond: info.params.minBond,
+        cap,
+        added: before,
+        balance,
+        token,
+      });
+      if (!plan) continue;
+      const fmt = (v: bigint) => `${formatUnits(v, token.decimals)} ${token.symbol}`;
+      const under = `bond ${fmt(p.bond)} < ${formatUnits(info.params.minBond, token.decimals)} minimum`;
+      if ('skip' in plan) {
+        const text = `Auto top-up could not restore the bond in ${info.name} (${under}): it ${plan.skip}.`;
+        if (this.#topUpText.get(economy.toLowerCase())?.text !== text) {
+          this.#o.log.warn(text, { economy });
+          this.#notifyTopUp({ economyId: economy, name: info.name, outcome: 'skipped', amount: null, text });
+        }
+        continue;
+      }
+      // Counted before it is sent: a crash after the send can never let a later top-up pass the cap.
+      this.#topUps.add(chainId, economy, plan.amount);
+      try {
+        await lifecycle.addToBond(
+          {
+            client: sender,
+            economy: info,
+            snapshots: this.#o.snapshots,
+            kinds: this.#kinds,
+            maxConcurrentJobs: this.#o.settings().limits.maxConcurrentJobs,
+          },
+          plan.amount,
+        );
+      } catch (err) {
+        this.#topUps.add(chainId, economy, -plan.amount);
+        throw err;
+      }
+      added = true;
+      const total = before + plan.amount;
+      const text = `Added ${fmt(plan.amount)} to the bond in ${info.name} (${under}) from the wallet: ${fmt(total)} of the ${fmt(cap)} cap used.`;
+      this.#o.log.info(text, { economy, amount: plan.amount.toString() });
+      this.#notifyTopUp({
+        economyId: economy,
+        name: info.name,
+        outcome: 'added',
+        amount: plan.amount.toString(),
+        text,
+      });
+    }
+    return added;
+  }
+
+  #notifyTopUp(n: Omit<AutoTopUpNotice, 't'>): void {
+    const notice = { ...n, t: Date.now() };
+    this.#topUpText.set(n.economyId.toLowerCase(), notice);
+    this.#o.events.emit('provider.autoTopUp', notice);
+  }
+
+  /** The state's `autoTopUp`: per economy, what was added against the cap, or the last refusal. */
+  #topUpState(): ProviderState['autoTopUp'] | null {
+    const chainId = this.#o.chain.endpoint?.chainId;
+    if (chainId === undefined) return null;
+    const out: NonNullable<ProviderState['autoTopUp']> = [];
+    for (const [economy] of this.#members) {
+      const added = this.#topUps.added(chainId, economy);
+      const last = this.#topUpText.get(economy.toLowerCase());
+      if (added === 0n && !last) continue;
+      const name = last?.name ?? economy;
+      out.push({ economyId: economy, name, added: added.toString(), text: last?.text ?? '' });
+    }
+    return out.length ? out : null;
   }
 
   /** Providing, but every economy joined has no weight in the draw: said loudly, with the first one's reason. */

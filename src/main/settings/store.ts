@@ -91,6 +91,7 @@ export function createSettingsStore(
         ...(patch.startOnLogin !== undefined ? { startOnLogin: patch.startOnLogin } : {}),
         limits: { ...current.limits, ...patch.limits },
         ui: { ...current.ui, ...patch.ui },
+        autoTopUp: { ...current.autoTopUp, ...patch.autoTopUp },
       };
       const parsed = settingsSchema.safeParse(next);
       if (!parsed.success) {

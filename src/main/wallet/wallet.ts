@@ -9,7 +9,7 @@ import {
   privateKeyToAccount,
   type PrivateKeyAccount,
 } from 'viem/accounts';
-import type { KeyProtection, WalletInfo } from '../../shared/api/wallet';
+import type { KeyProtection, UnlockSource, WalletInfo } from '../../shared/api/wallet';
 import { FlywheelError } from '../../shared/errors';
 import { removeStaleTemps } from '../fs/atomicWrite';
 import type { Logger } from '../log';
@@ -59,6 +59,8 @@ export class Wallet {
   readonly #options: WalletOptions;
   readonly #listeners = new Set<(info: WalletInfo) => void>();
   #state: State = { kind: 'none' };
+  #unlockedBy: UnlockSource | null = null;
+  #unlockProblem: string | null = null;
   #queue: Promise<unknown> = Promise.resolve();
 
   private constructor(options: WalletOptions) {
@@ -91,6 +93,8 @@ export class Wallet {
       nativeBalance: null,
     };
     if (s.kind === 'damaged') info.problem = `${s.error.shortMessage} ${s.error.action ?? ''}`.trim();
+    info.unlockedBy = s.kind === 'unlocked' ? this.#unlockedBy : null;
+    if (this.#unlockProblem !== null && s.kind !== 'unlocked') info.unlockProblem = this.#unlockProblem;
     return info;
   }
 
@@ -147,8 +151,11 @@ export class Wallet {
     });
   }
 
-  /** Unlocks a passphrase keystore (or re-unseals a keychain one after `lock`). */
-  unlock(passphrase?: string): Promise<WalletInfo> {
+  /**
+   * Unlocks a passphrase keystore (or re-unseals a keychain one after `lock`). `source` says where the passphrase
+   * came from (shown in Settings); a wrong one throws and leaves the wallet locked.
+   */
+  unlock(passphrase?: string, source: UnlockSource = 'typed'): Promise<WalletInfo> {
     return this.#serial(async () => {
       const s = this.#state;
       if (s.kind === 'unlocked') return this.info();
@@ -162,11 +169,21 @@ export class Wallet {
         privateKey = await decryptKeystore(file.keystore, passphrase);
       } else {
         privateKey = await this.#unseal(file);
+        source = 'os-keychain';
       }
-      this.#unlockWith(file, privateKey);
-      this.#options.log.info('wallet unlocked', { address: file.address });
+      this.#unlockWith(file, privateKey, source);
+      this.#options.log.info('wallet unlocked', { address: file.address, source });
       return this.#changed();
     });
+  }
+
+  /**
+   * An unlock without a person (at start, from a passphrase file, the environment or the OS keychain) could not
+   * open the wallet: it stays locked, and `info().unlockProblem` says why until an unlock succeeds.
+   */
+  unlockFailed(problem: string): void {
+    this.#unlockProblem = problem;
+    this.#changed();
   }
 
   /** Forgets the key in memory; providing stops until it is unlocked again. */
@@ -175,6 +192,7 @@ export class Wallet {
       const s = this.#state;
       if (s.kind === 'unlocked') {
         this.#state = { kind: 'locked', file: s.file };
+        this.#unlockedBy = null;
         this.#options.log.info('wallet locked', { address: s.file.address });
         return this.#changed();
       }
@@ -219,7 +237,7 @@ export class Wallet {
     this.#state = { kind: 'locked', file };
     if (file.protection === 'os-keychain' && this.#keychain()) {
       try {
-        this.#unlockWith(file, await this.#unseal(file));
+        this.#unlockWith(file, await this.#unseal(file), 'os-keychain');
       } catch (err) {
         // Stay locked: the UI shows why and `unlock` can be tried again (the keychain may be unavailable now).
         this.#options.log.warn('could not unseal the wallet key with the OS keychain', {
@@ -267,7 +285,7 @@ export class Wallet {
       this.#options.log.warn('kept the previous wallet file', { aside });
     }
     writeWalletFile(this.file, file);
-    this.#unlockWith(file, privateKey);
+    this.#unlockWith(file, privateKey, 'typed');
     this.#options.log.info(`wallet ${verb}`, { address: account.address, protection: file.protection });
     return this.#changed();
   }
@@ -298,8 +316,10 @@ export class Wallet {
     return privateKey;
   }
 
-  #unlockWith(file: WalletFile, privateKey: Hex): void {
+  #unlockWith(file: WalletFile, privateKey: Hex, source: UnlockSource): void {
     this.#state = { kind: 'unlocked', file, privateKey, account: privateKeyToAccount(privateKey) };
+    this.#unlockedBy = file.protection === 'os-keychain' ? 'os-keychain' : source;
+    this.#unlockProblem = null;
   }
 
   #keychain(): boolean {

@@ -29,6 +29,14 @@ export interface NodeStatus {
   };
   /** Steps the node is working through at start-up (devnet, deploy, …), newest last. */
   phase: NodePhase;
+  /** The headless shell's API token file (kept across restarts, 0600); absent in the other shells. */
+  apiTokenFile?: string;
+}
+
+/** A rotated API token: the URL that carries it (the old one no longer opens the API). */
+export interface RotatedToken {
+  url: string;
+  token: string;
 }
 
 export interface NodePhase {
@@ -54,6 +62,11 @@ export const nodeCalls = {
   'node.logs': defineCall<LogEntry[]>()(
     'The newest log entries kept in memory.',
     z.object({ limit: z.number().int().min(1).max(1000).default(200) }).strict(),
+  ),
+  'node.rotateToken': defineCall<RotatedToken>()(
+    'Headless shell only: replace the API token kept in the data folder. Every tab and event socket with the ' +
+      'old token is cut off; the answer carries the new URL. UNAVAILABLE in the desktop app (it has no token).',
+    z.object({ confirm: z.literal(true) }).strict(),
   ),
 };
 

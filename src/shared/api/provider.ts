@@ -19,6 +19,23 @@ export interface ProviderState {
    * Absent: none.
    */
   notDrawable?: { economyId: Address; name: string; reason: string; topUp: Amount | null }[];
+  /**
+   * Auto top-up (Settings): in each economy where it added to the bond or last could not, what it added against the
+   * cap ("added 5 LITE of the 20 LITE cap") or why it could not, in words. Absent: nothing to say.
+   */
+  autoTopUp?: { economyId: Address; name: string; added: Amount; text: string }[];
+}
+
+/** What auto top-up just did in one economy: added the shortfall to the bond, or could not (cap or balance). */
+export interface AutoTopUpNotice {
+  economyId: Address;
+  name: string;
+  outcome: 'added' | 'skipped';
+  /** Base units added (null when skipped). */
+  amount: Amount | null;
+  /** In words: "Added 5 LITE to the bond in Flywheel Lite (bond 45 LITE < 50 minimum); 5 LITE of the 20 LITE cap used". */
+  text: string;
+  t: number;
 }
 
 /** A transaction the node sent for the user, for progress and links. */
@@ -78,6 +95,9 @@ export const providerCalls = {
 
 export const providerEvents = {
   'provider.changed': defineEvent<ProviderState>('The provider switch or its reason changed.'),
+  'provider.autoTopUp': defineEvent<AutoTopUpNotice>(
+    'Auto top-up added to the bond by itself after a slash left it under the minimum, or could not (cap, balance).',
+  ),
   'tx.updated': defineEvent<TxRef & { status: 'pending' | 'confirmed' | 'failed'; error?: string }>(
     'A transaction the node sent moved on.',
   ),

@@ -68,6 +68,27 @@ export const limitsSchema = z
   })
   .strict();
 
+/** A whole or decimal token amount as people type it ("20", "2.5"). */
+const tokenAmountText = z
+  .string()
+  .regex(/^\d{1,15}(\.\d{1,18})?$/, 'must be a token amount such as 20 or 2.5');
+
+/**
+ * Opt-in bond top-up: when a slash leaves the bond under an economy's minimum, the node adds the shortfall from the
+ * wallet's balance, never more than `cap` in total in each economy (in that economy's tokens) nor more than the
+ * wallet holds.
+ */
+export const autoTopUpSchema = z
+  .object({
+    enabled: z.boolean(),
+    cap: tokenAmountText,
+  })
+  .strict()
+  .refine((a) => !a.enabled || Number(a.cap) > 0, {
+    message: 'set a cap above 0 to turn auto top-up on',
+    path: ['cap'],
+  });
+
 export const settingsSchema = z
   .object({
     schemaVersion: z.literal(1),
@@ -76,6 +97,7 @@ export const settingsSchema = z
     payoutAddress: addressSchema.nullable(),
     startOnLogin: z.boolean(),
     ui: z.object({ theme: z.enum(['system', 'light', 'dark']) }).strict(),
+    autoTopUp: autoTopUpSchema,
   })
   .strict();
 
@@ -100,9 +122,10 @@ export const defaultSettings: Settings = {
   payoutAddress: null,
   startOnLogin: false,
   ui: { theme: 'system' },
+  autoTopUp: { enabled: false, cap: '0' },
 };
 
-/** A patch replaces whole leaves; nested objects merge one level down (limits, ui). */
+/** A patch replaces whole leaves; nested objects merge one level down (limits, ui, autoTopUp). */
 export const settingsPatchSchema = z
   .object({
     network: networkSettingsSchema.optional(),
@@ -113,6 +136,7 @@ export const settingsPatchSchema = z
       .object({ theme: z.enum(['system', 'light', 'dark']) })
       .strict()
       .optional(),
+    autoTopUp: z.object({ enabled: z.boolean(), cap: tokenAmountText }).partial().strict().optional(),
   })
   .strict();
 

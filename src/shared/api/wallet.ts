@@ -7,6 +7,14 @@ import { defineCall, defineEvent, type Address, type Amount } from './define';
  */
 export type KeyProtection = 'os-keychain' | 'passphrase';
 
+/**
+ * Where the passphrase (or the key) that unlocked the wallet in this run came from. `typed`: a person typed it
+ * (Settings, `wallet.unlock`); `passphrase-file`: a file the headless shell was pointed at (`--passphrase-file`);
+ * `environment`: the FLYWHEEL_PASSPHRASE variable; `os-keychain`: the OS keychain (a sealed key, or a passphrase
+ * kept in the Secret Service).
+ */
+export type UnlockSource = 'typed' | 'passphrase-file' | 'environment' | 'os-keychain';
+
 export interface WalletInfo {
   exists: boolean;
   address: Address | null;
@@ -21,6 +29,10 @@ export interface WalletInfo {
   nativeBalance: Amount | null;
   /** Why the wallet cannot be used, in words (a damaged keystore file, kept as it is); absent when fine. */
   problem?: string;
+  /** Where this run's unlock came from; null while locked (absent: not known, an older node). */
+  unlockedBy?: UnlockSource | null;
+  /** Why the unattended unlock at start left the wallet locked, in words (a wrong passphrase, a refused file). */
+  unlockProblem?: string;
 }
 
 const passphrase = z.string().min(8, 'at least 8 characters').max(1024);

@@ -47,6 +47,30 @@ describe('settings store (conf, shared schema)', () => {
     expect(store.get()).toEqual(defaultSettings);
   });
 
+  it('auto top-up: off by default, a file without it loads, a patch merges, on with a cap of 0 is refused', () => {
+    const t = tempDir();
+    cleanup = t.cleanup;
+    // Written before auto top-up existed: the default fills it in.
+    const { autoTopUp: _, ...older } = defaultSettings;
+    writeFileSync(join(t.dir, 'settings.json'), JSON.stringify(older));
+    const store = open(t.dir);
+    expect(store.get().autoTopUp).toEqual({ enabled: false, cap: '0' });
+    let err: unknown;
+    try {
+      store.update({ autoTopUp: { enabled: true } });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(FlywheelError);
+    expect((err as FlywheelError).issues).toEqual([
+      { path: 'autoTopUp.cap', message: 'set a cap above 0 to turn auto top-up on' },
+    ]);
+    expect(() => store.update({ autoTopUp: { cap: '20 LITE' } })).toThrow(FlywheelError);
+    store.update({ autoTopUp: { cap: '12.5' } });
+    expect(store.update({ autoTopUp: { enabled: true } }).autoTopUp).toEqual({ enabled: true, cap: '12.5' });
+    expect(open(t.dir).get().autoTopUp).toEqual({ enabled: true, cap: '12.5' });
+  });
+
   it('moves a damaged file aside instead of deleting it', () => {
     const t = tempDir();
     cleanup = t.cleanup;
