@@ -16,6 +16,8 @@ export default defineConfig({
           cli: resolve('src/main/cli/main.ts'),
           // The engine worker (worker thread, child process or utilityProcess): found by engine/worker/host.ts.
           engineWorker: resolve('src/main/engine/worker/main.ts'),
+          // The llama.cpp worker (a child process per device): found by engine/llama/runtime.ts.
+          llamaWorker: resolve('src/main/engine/llama/worker.ts'),
         },
       },
     },

@@ -11,7 +11,7 @@ export const declineReasons = {
   MODEL_INVALID: {
     code: 2,
     label: 'Model invalid',
-    meaning: 'not a loadable ONNX model (truncated, bad graph, unsupported op)',
+    meaning: 'not a loadable ONNX or GGUF model (truncated, bad graph, unsupported op or architecture)',
   },
   INPUT_HASH_MISMATCH: {
     code: 3,

@@ -25,7 +25,8 @@ import type { ExecutionProviderName } from '../../shared/api/hardware';
 import type { OutputPreview } from '../../shared/api/jobs';
 import type { Hash } from '../../shared/api/define';
 
-export type JobKind = 'inference' | 'fine-tune';
+/** `text-generation` runs GGUF language models on llama.cpp (llama/format.ts has its files). */
+export type JobKind = 'inference' | 'fine-tune' | 'text-generation';
 
 /** Model bytes, or a loader the engine calls only when the device does not already hold that model's session. */
 export type ModelSource = Uint8Array | (() => Promise<Uint8Array>);
@@ -50,6 +51,8 @@ export interface JobProgress {
   etaS: number | null;
   /** The latest training loss, for fine-tune jobs. */
   loss?: number;
+  /** Generation speed so far, for text-generation jobs (tokens so far are `step`). */
+  tokensPerS?: number;
 }
 
 export interface JobTimings {

@@ -75,6 +75,16 @@ export type OutputPreview =
   | { kind: 'vad'; durationS: number; segments: { startS: number; endS: number }[] }
   | { kind: 'fine-tune'; lossCurve: number[]; evalLoss: number }
   | {
+      /** A language model's generated text, with how many tokens and how fast (text-generation jobs). */
+      kind: 'text';
+      text: string;
+      tokens: number;
+      finishReason: 'length' | 'stop' | 'eos';
+      promptTokens: number;
+      promptTokensPerS: number;
+      tokensPerS: number;
+    }
+  | {
       /** A text detector's probability map, shrunk to a grid, with the boxes of the text regions found in it. */
       kind: 'text-regions';
       width: number;

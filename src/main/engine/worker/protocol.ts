@@ -40,6 +40,8 @@ export interface WorkerJob {
   preview: PreviewSpec | null;
   /** Absolute path of a preview's side file (the OCR keys), resolved by the engine. */
   previewFile?: string;
+  /** text-generation only: a claimed output to re-score (teacher forcing) instead of generating. */
+  claimed?: Uint8Array;
 }
 
 /** A benchmark test: the worker times `feeds` through the model itself, so only the run is measured. */
@@ -80,7 +82,7 @@ export interface WorkerTimings {
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'need-model'; id: number }
-  | { type: 'progress'; id: number; step: number; steps: number; loss?: number }
+  | { type: 'progress'; id: number; step: number; steps: number; loss?: number; tokensPerS?: number }
   | {
       type: 'result';
       id: number;

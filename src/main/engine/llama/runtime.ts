@@ -1,0 +1,355 @@
+/**
+ * The engine's second runtime: llama.cpp (through node-llama-cpp) for `text-generation` jobs on GGUF models, next to
+ * ONNX Runtime. It reuses the engine's DeviceWorker — the queue, the time limit that kills the worker, restarts,
+ * progress and refusals with decline reasons — with a child process per device running llama/worker.ts.
+ *
+ * ```ts
+ * const engine = withLanguageModels(createEngine({ devices, log }), { log });
+ * const result = await engine.runJob({ kind: 'text-generation', modelHash, model: gguf,
+ *   input: writeTextGenerationInput({ prompt: 'Once upon a time', maxTokens: 32 }) });
+ * const reference = await engine.rescore(job, result.output); // what a validator compares it with
+ * ```
+ */
+import { fork } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Hash } from '../../../shared/api/define';
+import type { Logger } from '../../log';
+import { DeviceWorker } from '../deviceWorker';
+import type { Engine, EngineDevice, RunJobOptions } from '../engine';
+import { isHash } from '../hash';
+import type { EngineJob, JobProgress, JobResult } from '../jobs';
+import { EngineRefusal } from '../refusal';
+import type { WorkerHost } from '../worker/host';
+import type { FromWorker, WorkerJob } from '../worker/protocol';
+import type { LlamaBackend } from './backends';
+import type { LlamaWorkerConfig } from './worker';
+
+export interface LlamaLimits {
+  /** Largest model accepted, in bytes. */
+  maxModelBytes: number;
+  /** Largest input file, in bytes. */
+  maxInputBytes: number;
+  /** Largest context a job may use (prompt + max_tokens). */
+  maxContext: number;
+  /** Largest max_tokens accepted. */
+  maxNewTokens: number;
+  /** Tokens per batch while processing a prompt or a re-scoring (llama.cpp's n_batch). */
+  batchSize: number;
+  defaultTimeoutMs: number;
+  maxQueuedJobs: number;
+  /** Models each device keeps loaded. */
+  keepModels: number;
+}
+
+export const defaultLlamaLimits: LlamaLimits = {
+  maxModelBytes: 8 * 2 ** 30,
+  maxInputBytes: 4 * 2 ** 20,
+  maxContext: 8192,
+  maxNewTokens: 4096,
+  batchSize: 512,
+  defaultTimeoutMs: 10 * 60_000,
+  maxQueuedJobs: 16,
+  keepModels: 1,
+};
+
+export interface LlamaRuntimeOptions {
+  log: Logger;
+  limits?: Partial<LlamaLimits>;
+  /** Where GGUF files are written by hash for llama.cpp to load (default: a folder in the OS temp dir). */
+  modelDir?: string;
+  /** The llama.cpp backend of each engine device (default: cpu for the CPU, none for GPUs). */
+  backendOf?: (device: EngineDevice) => LlamaBackend | null;
+}
+
+export interface LlamaRuntime {
+  runJob(job: EngineJob, device: EngineDevice, options?: RunJobOptions): Promise<JobResult>;
+  /** Re-scores a claimed text-generation output for this job (a validator's reference, llama/format.ts). */
+  rescore(
+    job: EngineJob,
+    claimed: Uint8Array,
+    device: EngineDevice,
+    options?: RunJobOptions,
+  ): Promise<JobResult>;
+  holds(modelHash: Hash, device: string): boolean;
+  stats(): { id: string; restarts: number; abandoned: number }[];
+  close(): Promise<void>;
+}
+
+const here = fileURLToPath(import.meta.url);
+const localRequire = createRequire(import.meta.url);
+
+/** The worker entry: the TypeScript source under tests and tsx, the bundled `out/main/llamaWorker.js` otherwise. */
+export function llamaWorkerEntry(): { path: string; typescript: boolean } {
+  if (here.endsWith('.ts')) return { path: join(dirname(here), 'worker.ts'), typescript: true };
+  for (const dir of [dirname(here), join(dirname(here), '..')]) {
+    const candidate = join(dir, 'llamaWorker.js');
+    if (existsSync(candidate)) return { path: candidate, typescript: false };
+  }
+  throw new Error(`llamaWorker.js not found next to ${here}: was the main bundle built?`);
+}
+
+/** A child process running the llama.cpp worker with these settings (SIGKILL stops it whatever it is doing). */
+export function llamaProcessHost(config: LlamaWorkerConfig): WorkerHost {
+  const entry = llamaWorkerEntry();
+  const child = fork(entry.path, [], {
+    execArgv: entry.typescript ? ['--import', pathToFileURL(localRequire.resolve('tsx')).href] : [],
+    env: { ...process.env, FLYWHEEL_LLAMA: JSON.stringify(config) },
+    serialization: 'advanced',
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  let exited = false;
+  const exitListeners: ((error?: Error) => void)[] = [];
+  child.on('exit', (code, signal) => {
+    exited = true;
+    const error =
+      code === 0 || signal === 'SIGKILL'
+        ? undefined
+        : new Error(`llama.cpp worker exited (${signal ?? code})`);
+    for (const l of exitListeners) l(error);
+  });
+  return {
+    killsNativeCalls: true,
+    postMessage: (message) => child.send(message),
+    onMessage: (listener) => child.on('message', (m) => listener(m as FromWorker)),
+    onExit: (listener) => exitListeners.push(listener),
+    terminate: () =>
+      new Promise<void>((resolve) => {
+        if (exited) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
+      }),
+  };
+}
+
+export function createLlamaRuntime(options: LlamaRuntimeOptions): LlamaRuntime {
+  const limits = Object.defineProperties(
+    { ...defaultLlamaLimits },
+    Object.getOwnPropertyDescriptors(options.limits ?? {}),
+  ) as LlamaLimits;
+  const modelDir = options.modelDir ?? join(tmpdir(), 'flywheel-llama-models');
+  const backendOf =
+    options.backendOf ?? ((d: EngineDevice) => (d.executionProvider === 'cpu' ? 'cpu' : null));
+  const workers = new Map<string, DeviceWorker>();
+  let closed = false;
+
+  function workerFor(device: EngineDevice): DeviceWorker {
+    if (closed) throw new Error('the engine is closed');
+    const existing = workers.get(device.id);
+    if (existing) return existing;
+    const backend = backendOf(device);
+    if (!backend) {
+      throw new EngineRefusal(
+        'UNSUPPORTED_KIND',
+        `no llama.cpp backend runs on ${device.id} (see the hardware report)`,
+      );
+    }
+    const config: LlamaWorkerConfig = {
+      backend,
+      threads: backend === 'cpu' ? device.intraOpThreads : 0,
+      maxContext: limits.maxContext,
+      maxNewTokens: limits.maxNewTokens,
+      batchSize: limits.batchSize,
+      modelDir,
+      keepModels: limits.keepModels,
+    };
+    const worker = new DeviceWorker({
+      device: {
+        id: device.id,
+        executionProvider: device.executionProvider,
+        deviceIndex: device.deviceIndex,
+        intraOpThreads: device.intraOpThreads,
+      },
+      limits: { maxTensorBytes: limits.maxInputBytes, maxOutputBytes: 64 * 2 ** 20, sessionCacheBytes: 0 },
+      host: () => llamaProcessHost(config),
+      log: options.log.child(`llama:${device.id}`),
+      // A loaded model is reused; a new one replaces it inside the worker, which does not grow with each load.
+      recycleAfterSessions: Number.MAX_SAFE_INTEGER,
+      maxQueued: limits.maxQueuedJobs,
+    });
+    workers.set(device.id, worker);
+    return worker;
+  }
+
+  async function run(
+    job: EngineJob,
+    claimed: Uint8Array | undefined,
+    device: EngineDevice,
+    runOptions: RunJobOptions,
+  ): Promise<JobResult> {
+    const submitted = performance.now();
+    check(job, limits);
+    const worker = workerFor(device);
+    const workerJob: WorkerJob = {
+      kind: 'text-generation',
+      modelHash: job.modelHash.toLowerCase() as Hash,
+      input: job.input,
+      runner: { kind: 'single' },
+      preview: null,
+    };
+    if (job.inputHash) workerJob.inputHash = job.inputHash;
+    if (claimed) workerJob.claimed = claimed;
+    let started = submitted;
+    let runStarted = 0;
+    const reply = await worker.request<Extract<FromWorker, { type: 'result' }>>(
+      (id) => {
+        const model = job.model instanceof Uint8Array && !worker.holds(job.modelHash) ? job.model : undefined;
+        return { type: 'job', id, job: model ? { ...workerJob, model } : workerJob };
+      },
+      {
+        timeoutMs: runOptions.timeoutMs ?? limits.defaultTimeoutMs,
+        loadModel: () => modelBytes(job, limits),
+        onStart: () => {
+          started = performance.now();
+        },
+        onProgress: (m) => {
+          runStarted ||= performance.now();
+          const rate = m.tokensPerS ?? m.step / Math.max((performance.now() - runStarted) / 1000, 1e-3);
+          const progress: JobProgress = {
+            step: m.step,
+            steps: m.steps,
+            fraction: m.step / m.steps,
+            // At most max_tokens are left; a stop string or the end of sequence may come sooner.
+            etaS: m.step > 1 && rate > 0 ? (m.steps - m.step) / rate : null,
+          };
+          if (m.tokensPerS !== undefined) progress.tokensPerS = m.tokensPerS;
+          runOptions.onProgress?.(progress);
+        },
+      },
+    );
+    runOptions.onProgress?.({ step: 1, steps: 1, fraction: 1, etaS: 0 });
+    return {
+      output: reply.output,
+      outputHash: reply.outputHash,
+      preview: reply.preview,
+      timings: { queueMs: started - submitted, ...reply.timings, totalMs: performance.now() - submitted },
+      device: device.id,
+      executionProvider: device.executionProvider,
+    };
+  }
+
+  return {
+    runJob: (job, device, runOptions = {}) => run(job, undefined, device, runOptions),
+    rescore: (job, claimed, device, runOptions = {}) => {
+      if (!(claimed instanceof Uint8Array))
+        throw new EngineRefusal('INPUT_INVALID', 'the claimed output is not bytes');
+      return run(job, claimed, device, runOptions);
+    },
+    holds: (modelHash, device) => workers.get(device)?.holds(modelHash) ?? false,
+    stats: () =>
+      [...workers.entries()].map(([id, w]) => ({ id, restarts: w.restarts, abandoned: w.abandoned })),
+    async close() {
+      closed = true;
+      await Promise.all([...workers.values()].map((w) => w.close()));
+    },
+  };
+}
+
+/** An engine that also runs text-generation jobs (on llama.cpp) and re-scores their outputs. */
+export interface LanguageModelEngine extends Engine {
+  rescore(job: EngineJob, claimed: Uint8Array, options?: RunJobOptions): Promise<JobResult>;
+}
+
+/**
+ * Adds the llama.cpp runtime to an engine: text-generation jobs go to it, on the device named or the first one
+ * with a llama.cpp backend; every other job goes to the engine as before.
+ */
+export function withLanguageModels(
+  engine: Engine,
+  options: LlamaRuntimeOptions,
+): LanguageModelEngine & { llama: LlamaRuntime } {
+  const llama = createLlamaRuntime(options);
+  const backendOf =
+    options.backendOf ?? ((d: EngineDevice) => (d.executionProvider === 'cpu' ? 'cpu' : null));
+  async function deviceFor(id: string | undefined): Promise<EngineDevice> {
+    const devices = await engine.devices();
+    const device =
+      id === undefined ? devices.find((d) => backendOf(d) !== null) : devices.find((d) => d.id === id);
+    if (!device) {
+      throw new EngineRefusal(
+        id === undefined ? 'UNSUPPORTED_KIND' : 'OVER_CAPACITY',
+        id === undefined ? 'no device here has a llama.cpp backend' : `no device "${id}" on this machine`,
+      );
+    }
+    return device;
+  }
+  return {
+    ...engine,
+    llama,
+    async runJob(job, runOptions = {}) {
+      if (job.kind !== 'text-generation') return engine.runJob(job, runOptions);
+      return llama.runJob(job, await deviceFor(runOptions.device), runOptions);
+    },
+    async rescore(job, claimed, runOptions = {}) {
+      return llama.rescore(job, claimed, await deviceFor(runOptions.device), runOptions);
+    },
+    holds(modelHash, device) {
+      return engine.holds(modelHash, device) || (device !== undefined && llama.holds(modelHash, device));
+    },
+    stats() {
+      const inner = engine.stats();
+      return {
+        devices: [...inner.devices, ...llama.stats().map((s) => ({ ...s, id: `${s.id} (llama.cpp)` }))],
+      };
+    },
+    async close() {
+      await Promise.all([engine.close(), llama.close()]);
+    },
+  };
+}
+
+/** The refusals that need no worker: the model hash's form and the sizes. */
+function check(job: EngineJob, limits: LlamaLimits): void {
+  if (job.kind !== 'text-generation') {
+    throw new EngineRefusal(
+      'UNSUPPORTED_KIND',
+      `the llama.cpp runtime does not run ${String(job.kind)} jobs`,
+    );
+  }
+  if (!isHash(job.modelHash)) {
+    throw new EngineRefusal(
+      'MODEL_HASH_MISMATCH',
+      `${JSON.stringify(job.modelHash)} is not a keccak256 hash`,
+    );
+  }
+  if (job.inputHash !== undefined && !isHash(job.inputHash)) {
+    throw new EngineRefusal(
+      'INPUT_HASH_MISMATCH',
+      `${JSON.stringify(job.inputHash)} is not a keccak256 hash`,
+    );
+  }
+  if (!(job.input instanceof Uint8Array)) throw new EngineRefusal('INPUT_INVALID', 'the input is not bytes');
+  if (job.input.byteLength > limits.maxInputBytes) {
+    throw new EngineRefusal(
+      'INPUT_TOO_LARGE',
+      `the input is ${job.input.byteLength} bytes, over the ${limits.maxInputBytes}-byte cap`,
+    );
+  }
+  if (job.model instanceof Uint8Array && job.model.byteLength > limits.maxModelBytes) {
+    throw new EngineRefusal(
+      'INPUT_TOO_LARGE',
+      `the model is ${job.model.byteLength} bytes, over the ${limits.maxModelBytes}-byte cap`,
+    );
+  }
+}
+
+async function modelBytes(job: EngineJob, limits: LlamaLimits): Promise<Uint8Array> {
+  let bytes: Uint8Array;
+  try {
+    bytes = typeof job.model === 'function' ? await job.model() : job.model;
+  } catch (err) {
+    throw new EngineRefusal('FETCH_FAILED', `the model could not be fetched: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+  if (bytes.byteLength > limits.maxModelBytes) {
+    throw new EngineRefusal(
+      'INPUT_TOO_LARGE',
+      `the model is ${bytes.byteLength} bytes, over the ${limits.maxModelBytes}-byte cap`,
+    );
+  }
+  return bytes;
+}
