@@ -7,6 +7,7 @@ import { DevnetRunner } from './devnet/runner';
 import { BenchmarkService } from './benchmark/service';
 import { engineDevicesFrom } from './engine/devices';
 import { createEngine, type Engine } from './engine/engine';
+import { DeviceRouter } from './engine/router';
 import type { WorkerHostFactory } from './engine/worker/host';
 import { EventBus } from './events';
 import { probeExecutionProviders } from './hardware/probe';
@@ -105,7 +106,11 @@ export async function createNode(options: NodeOptions): Promise<FlywheelNode> {
     detect: () => detectHardware({ runTool: options.runTool ?? runTool }),
     probeProviders: (report) => probeExecutionProviders(report, options.workerHost),
   });
+  // Each job goes to the device where it would finish first, by measured rates; a device not measured on its present
+  // configuration is measured in the background meanwhile (engine/router.ts).
+  const router = new DeviceRouter({ onUnmeasured: () => void benchmark.measureInBackground() });
   const engine = createEngine({
+    router,
     // Devices are settled on first use: detection plus execution-provider probing, less those settings exclude.
     devices: async () => {
       const allowed = settings.get().limits.devices;
@@ -126,6 +131,7 @@ export async function createNode(options: NodeOptions): Promise<FlywheelNode> {
   const benchmark = new BenchmarkService({
     dataDir: options.dataDir,
     engine,
+    router,
     events,
     log: log.child('benchmark'),
   });

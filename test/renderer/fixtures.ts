@@ -359,6 +359,18 @@ function result(id: string, score: number, finishedAt: number): BenchmarkResult 
   };
 }
 
+const cpuResult: BenchmarkResult = {
+  ...result('c1', 830, NOW_S * 1000 - 3_700_000),
+  device: 'cpu',
+  executionProvider: 'cpu',
+  spreadPct: 1.6,
+  figures: [
+    { id: 'gemm-fp32', label: 'GEMM fp32', value: 1_310, unit: 'GFLOP/s', spreadPct: 1.2, repeats: 9 },
+    { id: 'ocr-rec', label: 'OCR recognition', value: 96.5, unit: 'lines/s', spreadPct: 1.8, repeats: 8 },
+    { id: 'vad', label: 'Voice activity', value: 7420, unit: 'frames/s', spreadPct: 1.1, repeats: 8 },
+  ],
+};
+
 export const benchmark: BenchmarkState = {
   running: null,
   latest: result('b4', 5120, NOW_S * 1000 - 3_600_000),
@@ -369,9 +381,74 @@ export const benchmark: BenchmarkState = {
     result('b4', 5120, NOW_S * 1000 - 3_600_000),
   ],
   drift: { flagged: false, ratio: 1.04, jobs: 37, message: 'Live jobs match the benchmark.' },
+  routing: {
+    devices: [
+      {
+        device: 'cpu',
+        label: 'Ryzen 9 7950X',
+        executionProvider: 'cpu',
+        status: 'measured',
+        result: cpuResult,
+        serves: ['vad'],
+        note: 'Fastest for Silero VAD: those jobs run here; NVIDIA GeForce RTX 4090 runs PP-OCRv4 recognition and other models.',
+        action: null,
+      },
+      {
+        device: 'gpu0',
+        label: 'NVIDIA GeForce RTX 4090',
+        executionProvider: 'webgpu',
+        status: 'measured',
+        result: result('b4', 5120, NOW_S * 1000 - 3_600_000),
+        serves: ['ocr-rec', 'general'],
+        note: 'Fastest for PP-OCRv4 recognition and other models: those jobs run here; the CPU runs Silero VAD.',
+        action: 'npm run cuda:install',
+      },
+    ],
+    workloads: [
+      {
+        workload: 'ocr-rec',
+        label: 'PP-OCRv4 recognition',
+        unit: 'lines/s',
+        rates: [
+          { device: 'cpu', value: 96.5 },
+          { device: 'gpu0', value: 212.4 },
+        ],
+        device: 'gpu0',
+      },
+      {
+        workload: 'vad',
+        label: 'Silero VAD',
+        unit: 'frames/s',
+        rates: [
+          { device: 'cpu', value: 7420 },
+          { device: 'gpu0', value: 1804 },
+        ],
+        device: 'cpu',
+      },
+      {
+        workload: 'general',
+        label: 'other models',
+        unit: 'score',
+        rates: [
+          { device: 'cpu', value: 830 },
+          { device: 'gpu0', value: 5120 },
+        ],
+        device: 'gpu0',
+      },
+    ],
+    score: 6210,
+    spreadPct: 2.1,
+    measuring: false,
+  },
 };
 
-export const noBenchmark: BenchmarkState = { running: null, latest: null, history: [], drift: null };
+export const noBenchmark: BenchmarkState = {
+  running: null,
+  latest: null,
+  history: [],
+  drift: null,
+  routing: { devices: [], workloads: [], score: null, spreadPct: null, measuring: false },
+};
 
 const hash = (c: string) => `0x${c.repeat(64)}` as const;
 

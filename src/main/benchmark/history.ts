@@ -1,19 +1,32 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { BenchmarkResult } from '../../shared/api/benchmark';
+import type { ExecutionProviderName } from '../../shared/api/hardware';
 
 export interface Calibration {
   device: string;
   /** Mean ms per run of each benchmark figure, and the input bytes it took. */
   msPerRun: Record<string, number>;
   inputBytes: Record<string, number>;
+  /**
+   * The device configuration it was measured on (hardware, driver, provider, threads, onnxruntime and Flywheel
+   * versions: engine/devices.ts), and what the router needs besides. Files written before routing lack them: such
+   * a device counts as unmeasured and is measured again.
+   */
+  fingerprint?: string;
+  appVersion?: string;
+  executionProvider?: ExecutionProviderName;
+  score?: number;
+  measuredAt?: number;
+  /** The benchmark result these come from. */
+  resultId?: string;
 }
 
 export interface HistoryFile {
   version: 1;
   /** Oldest first, at most MAX_HISTORY. */
   results: BenchmarkResult[];
-  /** From the latest run on each device: what predictions scale from. */
+  /** From the latest run on each device: what predictions and routing scale from. */
   calibration: Record<string, Calibration>;
 }
 

@@ -6,6 +6,7 @@ import type { BenchmarkMode } from '../../shared/api/benchmark';
 import type { Keccak256 } from '../engine/hash';
 import { gemmModel, pseudoRandom } from '../engine/onnx/models';
 import { readReferenceModel, referenceById } from '../engine/references';
+import { FINETUNE_STEP } from '../engine/router';
 import { tensorOf, writeSafetensors } from '../engine/safetensors';
 import { buildTrainingGraph, headParams, type ClassifierHead } from '../engine/training/graph';
 import { initialWeights, seededRandom } from '../engine/training/random';
@@ -32,8 +33,14 @@ export interface Workload {
   optional?: boolean;
 }
 
-export const FINETUNE_HEAD: ClassifierHead = { inputs: 64, hidden: [64], classes: 10, optimizer: 'adam' };
-export const FINETUNE_BATCH = 256;
+/** The fine-tune step the suite times; the router scales fine-tune jobs against it (FINETUNE_STEP, engine/router.ts). */
+export const FINETUNE_HEAD: ClassifierHead = {
+  inputs: FINETUNE_STEP.features,
+  hidden: [64],
+  classes: 10,
+  optimizer: 'adam',
+};
+export const FINETUNE_BATCH = FINETUNE_STEP.batch;
 
 /** GEMM models' hashes, computed once: the models are the same on every run. */
 const gemmHashes = new Map<string, `0x${string}`>();

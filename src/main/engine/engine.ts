@@ -17,10 +17,12 @@ import type { Hash } from '../../shared/api/define';
 import type { ExecutionProviderName } from '../../shared/api/hardware';
 import type { Logger } from '../log';
 import { DeviceWorker } from './deviceWorker';
+import { cpuFingerprint } from './devices';
 import { isHash } from './hash';
 import type { EngineJob, JobProgress, JobResult, JobKind } from './jobs';
 import { packageFilePath, referenceByHash } from './references';
 import { EngineRefusal } from './refusal';
+import type { DeviceRouter } from './router';
 import { threadHost, type WorkerHostFactory } from './worker/host';
 import type { FromWorker, WorkerBench, WorkerJob } from './worker/protocol';
 
@@ -32,6 +34,13 @@ export interface EngineDevice {
   /** CUDA / DirectML device number. */
   deviceIndex: number;
   intraOpThreads: number;
+  /**
+   * What measured rates of this device hold for (engine/devices.ts): hardware, driver, provider, threads, onnxruntime
+   * and Flywheel versions. The router routes to a device only with rates measured on this fingerprint.
+   */
+  fingerprint?: string;
+  /** A faster execution provider the device could run with, and what it takes (e.g. `npm run cuda:install`). */
+  upgrade?: { provider: ExecutionProviderName; reason: string; action: string };
 }
 
 export interface EngineLimits {
@@ -65,8 +74,16 @@ export const defaultEngineLimits: EngineLimits = {
 };
 
 export interface EngineOptions {
-  /** The devices to run on, best first; a function is called once, on first use (after hardware detection). */
+  /**
+   * The devices to run on, the default first (the CPU); a function is called once, on first use (after hardware
+   * detection).
+   */
   devices: EngineDevice[] | (() => Promise<EngineDevice[]>);
+  /**
+   * Chooses each job's device by measured rates and the work queued on each (engine/router.ts). Without one, jobs
+   * run on the first device unless they name another.
+   */
+  router?: DeviceRouter;
   limits?: Partial<EngineLimits>;
   log: Logger;
   /** Where workers run: worker threads by default; the Electron shell passes a utilityProcess factory. */
@@ -74,7 +91,7 @@ export interface EngineOptions {
 }
 
 export interface RunJobOptions {
-  /** A device id; default the first (best) device. */
+  /** A device id; default: the router's choice (or the first device, without a router). */
   device?: string;
   timeoutMs?: number;
   onProgress?: (progress: JobProgress) => void;
@@ -104,7 +121,7 @@ export interface EngineStats {
 export interface Engine {
   devices(): Promise<EngineDevice[]>;
   runJob(job: EngineJob, options?: RunJobOptions): Promise<JobResult>;
-  /** Times a model inside a device's worker (the benchmark suite's measurements). */
+  /** Times a model inside a device's worker (the benchmark suite's measurements); default: the first device. */
   bench(request: BenchRequest, options?: { device?: string; timeoutMs?: number }): Promise<BenchOutcome>;
   /** Whether a device's worker holds a session for this model now. */
   holds(modelHash: Hash, device?: string): boolean;
@@ -113,13 +130,15 @@ export interface Engine {
 }
 
 /** The CPU as an engine device: onnxruntime's CPU provider with one thread per physical core (from the report). */
-export function cpuDevice(physicalCores = cpus().length, label = 'CPU'): EngineDevice {
+export function cpuDevice(physicalCores = cpus().length, label = 'CPU', id = 'cpu'): EngineDevice {
+  const intraOpThreads = Math.max(1, physicalCores);
   return {
-    id: 'cpu',
+    id,
     label,
     executionProvider: 'cpu',
     deviceIndex: 0,
-    intraOpThreads: Math.max(1, physicalCores),
+    intraOpThreads,
+    fingerprint: cpuFingerprint(intraOpThreads, id),
   };
 }
 
@@ -142,9 +161,10 @@ export function createEngine(options: EngineOptions): Engine {
     workers = (async () => {
       const devices = typeof options.devices === 'function' ? await options.devices() : options.devices;
       if (!devices.length) throw new Error('the engine has no device to run on');
+      options.router?.setDevices(devices);
       resolved = new Map(
         devices.map((device) => {
-          const { label, ...workerDevice } = device;
+          const { label: _l, fingerprint: _f, upgrade: _u, ...workerDevice } = device;
           const worker = new DeviceWorker({
             device: workerDevice,
             limits: {
@@ -157,7 +177,7 @@ export function createEngine(options: EngineOptions): Engine {
             recycleAfterSessions: limits.recycleAfterSessions,
             maxQueued: limits.maxQueuedJobs,
           });
-          return [device.id, { worker, device: { ...workerDevice, label } }];
+          return [device.id, { worker, device }];
         }),
       );
       return resolved;
@@ -177,6 +197,114 @@ export function createEngine(options: EngineOptions): Engine {
     return slot;
   }
 
+  // The predicted work queued on each device (jobs waiting or running), for the router's expected completions.
+  interface Work {
+    predictedMs: number;
+    startedAt: number | null;
+  }
+  const backlog = new Map<string, Set<Work>>();
+  const backlogMs = (id: string) => {
+    let ms = 0;
+    const now = performance.now();
+    for (const w of backlog.get(id) ?? []) {
+      ms += w.startedAt === null ? w.predictedMs : Math.max(0, w.predictedMs - (now - w.startedAt));
+    }
+    return ms;
+  };
+
+  /**
+   * The job's device (the one named, or the router's choice, or the first), with the job's predicted work already
+   * counted in its backlog: added in the same turn as the choice, so jobs submitted together see each other.
+   */
+  async function route(job: EngineJob, id: string | undefined): Promise<{ slot: Slot; work: Work }> {
+    const router = options.router;
+    let slot: Slot;
+    let predictedMs: number | null = null;
+    if (!router) slot = await pick(id);
+    else {
+      if (closed) throw new Error('the engine is closed');
+      const all = await deviceWorkers();
+      if (id !== undefined || all.size === 1) {
+        slot = await pick(id);
+        predictedMs = router.predict(job, slot.device);
+      } else {
+        const choice = router.choose(
+          job,
+          [...all.values()].map((s) => s.device),
+          backlogMs,
+        );
+        slot = all.get(choice.device.id)!;
+        predictedMs = choice.predictedMs;
+      }
+    }
+    const work: Work = { predictedMs: predictedMs ?? 0, startedAt: null };
+    let queued = backlog.get(slot.device.id);
+    if (!queued) backlog.set(slot.device.id, (queued = new Set()));
+    queued.add(work);
+    return { slot, work };
+  }
+
+  /** Runs a job on a device's worker; `onStart` when it leaves the queue. */
+  async function runOn(
+    worker: DeviceWorker,
+    job: EngineJob,
+    runOptions: RunJobOptions,
+    submitted: number,
+    onStart: () => void,
+  ): Promise<JobResult> {
+    const reference = referenceByHash(job.modelHash);
+    const workerJob: WorkerJob = {
+      kind: job.kind,
+      modelHash: job.modelHash.toLowerCase() as Hash,
+      input: job.input,
+      runner: reference?.runner ?? { kind: 'single' },
+      preview: reference?.preview ?? null,
+    };
+    if (job.inputHash) workerJob.inputHash = job.inputHash;
+    if (reference?.preview.kind === 'ocr') workerJob.previewFile = packageFilePath(reference.preview.keys);
+    const loadModel = () => loadModelBytes(job, limits);
+    let started = submitted;
+    let runStarted = 0;
+    const timeoutMs = runOptions.timeoutMs ?? limits.defaultTimeoutMs;
+    const reply = await worker.request<Extract<FromWorker, { type: 'result' }>>(
+      (id) => {
+        const model = job.model instanceof Uint8Array && !worker.holds(job.modelHash) ? job.model : undefined;
+        return { type: 'job', id, job: model ? { ...workerJob, model } : workerJob };
+      },
+      {
+        timeoutMs,
+        loadModel,
+        onStart: () => {
+          started = performance.now();
+          onStart();
+        },
+        onProgress: (m) => {
+          runStarted ||= performance.now();
+          const elapsed = (performance.now() - runStarted) / 1000;
+          const rate = m.step / Math.max(elapsed, 1e-3);
+          const progress: JobProgress = {
+            step: m.step,
+            steps: m.steps,
+            fraction: m.step / m.steps,
+            etaS: m.step > 1 ? (m.steps - m.step) / rate : null,
+          };
+          if (m.loss !== undefined) progress.loss = m.loss;
+          runOptions.onProgress?.(progress);
+        },
+      },
+    );
+    runOptions.onProgress?.({ step: 1, steps: 1, fraction: 1, etaS: 0 });
+    const totalMs = performance.now() - submitted;
+    return {
+      output: reply.output,
+      outputHash: reply.outputHash,
+      preview: reply.preview,
+      timings: { queueMs: started - submitted, ...reply.timings, totalMs },
+      device: worker.device.id,
+      executionProvider: worker.device.executionProvider,
+    };
+  }
+
   return {
     async devices() {
       return [...(await deviceWorkers()).values()].map((slot) => slot.device);
@@ -185,58 +313,16 @@ export function createEngine(options: EngineOptions): Engine {
     async runJob(job, runOptions = {}) {
       const submitted = performance.now();
       checkJob(job, limits);
-      const { worker } = await pick(runOptions.device);
-      const reference = referenceByHash(job.modelHash);
-      const workerJob: WorkerJob = {
-        kind: job.kind,
-        modelHash: job.modelHash.toLowerCase() as Hash,
-        input: job.input,
-        runner: reference?.runner ?? { kind: 'single' },
-        preview: reference?.preview ?? null,
-      };
-      if (job.inputHash) workerJob.inputHash = job.inputHash;
-      if (reference?.preview.kind === 'ocr') workerJob.previewFile = packageFilePath(reference.preview.keys);
-      const loadModel = () => loadModelBytes(job, limits);
-      let started = submitted;
-      let runStarted = 0;
-      const timeoutMs = runOptions.timeoutMs ?? limits.defaultTimeoutMs;
-      const reply = await worker.request<Extract<FromWorker, { type: 'result' }>>(
-        (id) => {
-          const model =
-            job.model instanceof Uint8Array && !worker.holds(job.modelHash) ? job.model : undefined;
-          return { type: 'job', id, job: model ? { ...workerJob, model } : workerJob };
-        },
-        {
-          timeoutMs,
-          loadModel,
-          onStart: () => {
-            started = performance.now();
-          },
-          onProgress: (m) => {
-            runStarted ||= performance.now();
-            const elapsed = (performance.now() - runStarted) / 1000;
-            const rate = m.step / Math.max(elapsed, 1e-3);
-            const progress: JobProgress = {
-              step: m.step,
-              steps: m.steps,
-              fraction: m.step / m.steps,
-              etaS: m.step > 1 ? (m.steps - m.step) / rate : null,
-            };
-            if (m.loss !== undefined) progress.loss = m.loss;
-            runOptions.onProgress?.(progress);
-          },
-        },
-      );
-      runOptions.onProgress?.({ step: 1, steps: 1, fraction: 1, etaS: 0 });
-      const totalMs = performance.now() - submitted;
-      return {
-        output: reply.output,
-        outputHash: reply.outputHash,
-        preview: reply.preview,
-        timings: { queueMs: started - submitted, ...reply.timings, totalMs },
-        device: worker.device.id,
-        executionProvider: worker.device.executionProvider,
-      };
+      const { slot, work } = await route(job, runOptions.device);
+      try {
+        const result = await runOn(slot.worker, job, runOptions, submitted, () => {
+          work.startedAt = performance.now();
+        });
+        options.router?.observe(job, slot.device.id, result.timings.runMs);
+        return result;
+      } finally {
+        backlog.get(slot.device.id)?.delete(work);
+      }
     },
 
     async bench(request, benchOptions = {}) {

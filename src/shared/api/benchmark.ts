@@ -56,12 +56,61 @@ export interface DriftReport {
   message: string;
 }
 
+/** One kind of job and where it runs: each measured device's rate, and the device its jobs go to. */
+export interface WorkloadRoute {
+  /** A benchmark figure id (`ocr-rec`, `ocr-det`, `vad`, `finetune-step`), or `general`: any other model. */
+  workload: string;
+  label: string;
+  /** The figure's unit (`lines/s`, …); `score` for `general`, which is predicted from each device's score. */
+  unit: string;
+  /** Each measured device's rate, in that unit. */
+  rates: { device: string; value: number }[];
+  /** Where its jobs go while no device has a queue (a long queue lends jobs to the next fastest device). */
+  device: string;
+}
+
+/** One compute device as the router sees it. */
+export interface DeviceRouting {
+  device: string;
+  label: string;
+  executionProvider: ExecutionProviderName;
+  /**
+   * measured: rates for its present configuration; stale: measured on another driver, provider or version, to be
+   * measured again; unmeasured: not yet. Only measured devices get jobs (the CPU when none is).
+   */
+  status: 'measured' | 'stale' | 'unmeasured';
+  /** Its latest benchmark on this configuration (null unless measured). */
+  result: BenchmarkResult | null;
+  /** The workloads whose jobs go here. */
+  serves: string[];
+  /** Why, in words: "WebGPU copies dominate for small models: jobs run on the CPU (…)". */
+  note: string;
+  /** What would make it faster, e.g. "Run `npm run cuda:install` …"; null when nothing is known. */
+  action: string | null;
+}
+
+/** Where jobs run on this machine, by measurement (see engine/router.ts). */
+export interface RoutingReport {
+  devices: DeviceRouting[];
+  workloads: WorkloadRoute[];
+  /**
+   * The machine's score from the routed rates: each figure from the device its jobs go to, not from one device.
+   * Null until a device is measured.
+   */
+  score: number | null;
+  spreadPct: number | null;
+  /** Whether the benchmark is measuring devices now. */
+  measuring: boolean;
+}
+
 export interface BenchmarkState {
   running: BenchmarkProgress | null;
+  /** The latest run, on whichever device. */
   latest: BenchmarkResult | null;
   /** Oldest first, at most 50. */
   history: BenchmarkResult[];
   drift: DriftReport | null;
+  routing: RoutingReport;
 }
 
 export const benchmarkCalls = {
@@ -70,11 +119,12 @@ export const benchmarkCalls = {
     z.object({}).strict(),
   ),
   'benchmark.run': defineCall<BenchmarkResult>()(
-    'Run the benchmark suite (resolves when done; `benchmark.progress` events meanwhile).',
+    'Run the benchmark suite on a device, or on every device in turn (resolves when done, with the first ' +
+      "device's result; `benchmark.progress` events meanwhile, `benchmark.get` has every device's and the routes).",
     z
       .object({
         mode: z.enum(['quick', 'full']).default('quick'),
-        /** A device id from the hardware report; default: the best device. */
+        /** A device id from the hardware report; default: every device. */
         device: z.string().min(1).max(32).optional(),
       })
       .strict(),

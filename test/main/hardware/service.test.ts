@@ -24,15 +24,16 @@ describe('hardware service', () => {
     expect(probed.devices.at(-1)?.executionProvider?.chosen).toBe('cpu');
     expect(await service.get()).toBe(probed);
     expect(reports).toEqual([first, probed]);
-    // This machine's engine devices: its GPUs that have a GPU provider, then the CPU with its physical cores.
-    expect(engineDevicesFrom(probed).at(-1)).toMatchObject({
+    // This machine's engine devices: the CPU with its physical cores first (the default until the benchmark has
+    // measured the others), then its GPUs that have a GPU provider.
+    expect(engineDevicesFrom(probed)[0]).toMatchObject({
       id: 'cpu',
       executionProvider: 'cpu',
       intraOpThreads: probed.cpu.physicalCores,
     });
   });
 
-  it('gives the engine each GPU that has a GPU provider, and leaves out one that fell back to the CPU', async () => {
+  it('gives the engine the CPU first, then each GPU that has a GPU provider, leaving out one that fell back to the CPU', async () => {
     const report = await detectHardware({ runTool: async () => ({ ok: false, missing: true, why: '' }) });
     const ep = (chosen: 'cuda' | 'cpu') => ({ chosen, candidates: [] });
     const devices = engineDevicesFrom({
@@ -45,9 +46,11 @@ describe('hardware service', () => {
       ],
     });
     expect(devices.map((d) => [d.id, d.executionProvider, d.deviceIndex])).toEqual([
+      ['cpu', 'cpu', 0],
       ['gpu0', 'cuda', 0],
       ['gpu1', 'cuda', 1],
-      ['cpu', 'cpu', 0],
     ]);
+    // Each configuration has its own fingerprint: measured rates hold for it alone.
+    expect(new Set(devices.map((d) => d.fingerprint)).size).toBe(3);
   });
 });
