@@ -1,5 +1,6 @@
 import { lazy, Suspense, useEffect, useRef, useState, type MouseEvent, type ReactNode } from 'react';
 import { Loading } from './components/feedback';
+import { StaleTokenNotice } from './components/StaleToken';
 import { ThemeSync } from './components/ThemeSync';
 import { Toasts } from './components/Toasts';
 import { useConnection } from './lib/api';
@@ -104,11 +105,14 @@ function Shell() {
               ? 'Connected'
               : connection === 'connecting'
                 ? 'Connecting…'
-                : 'Disconnected'}
+                : connection === 'stale'
+                  ? 'Token no longer valid'
+                  : 'Disconnected'}
           </div>
         </div>
       </nav>
       <main className="content" id="main">
+        {connection === 'stale' && <StaleTokenNotice />}
         {connection === 'closed' && wasOpen && (
           <div className="notice notice-warn" role="status">
             <strong>Lost the connection to the node.</strong> Live updates pause until it comes back; Flywheel

@@ -92,7 +92,11 @@ export interface FlywheelBridge {
   readonly kind: 'ipc' | 'http';
 }
 
-export type ConnectionState = 'connecting' | 'open' | 'closed';
+/**
+ * `stale`: the headless shell no longer accepts this tab's token (it was rotated); the tab waits for the new URL
+ * (a new `#token=` fragment) and reconnects without a reload.
+ */
+export type ConnectionState = 'connecting' | 'open' | 'closed' | 'stale';
 
 export * from './benchmark';
 export * from './define';

@@ -56,6 +56,18 @@ export function useCall<N extends CallName>(name: N, params: CallParams<N>): Cal
       live = false;
     };
   }, [bridge, name, key, requestKey]);
+  // Asked again when the connection comes back (a restarted node, a tab that took a new token): the answer
+  // may be out of date, or an error the node gave while it was away.
+  useEffect(() => {
+    let dropped = false;
+    return bridge.onConnection((s) => {
+      if (s === 'closed' || s === 'stale') dropped = true;
+      else if (s === 'open' && dropped) {
+        dropped = false;
+        setNonce((n) => n + 1);
+      }
+    });
+  }, [bridge]);
   const reload = useCallback(() => setNonce((n) => n + 1), []);
   return { data: state.data, error: state.error, loading: state.answers !== requestKey, reload };
 }

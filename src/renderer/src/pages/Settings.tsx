@@ -1,9 +1,12 @@
 import { Card, Loaded } from '../components/feedback';
 import { PayoutAddressForm } from '../components/PayoutAddressForm';
 import { useLive } from '../lib/api';
+import { useNodeStatus } from '../lib/network';
+import { ApiTokenPanel } from './settings/ApiTokenPanel';
 import { GeneralForm } from './settings/GeneralForm';
 import { LimitsForm } from './settings/LimitsForm';
 import { NetworkForm } from './settings/NetworkForm';
+import { UnlockWays } from './settings/UnlockWays';
 import { WalletPanel } from './settings/WalletPanel';
 
 /**
@@ -13,6 +16,9 @@ import { WalletPanel } from './settings/WalletPanel';
 export function Settings() {
   const settings = useLive('settings.get', {}, 'settings.changed');
   const s = settings.data;
+  // The headless shell's own parts: how a rig unlocks without a person, and the token this page uses.
+  const headless = useNodeStatus().data;
+  const wallet = useLive('wallet.get', {}, 'wallet.changed').data;
   return (
     <div className="stack">
       <Loaded state={settings}>
@@ -26,6 +32,16 @@ export function Settings() {
         <WalletPanel />
         {s && <PayoutAddressForm key={s.payoutAddress ?? ''} current={s.payoutAddress} />}
       </Card>
+      {headless?.shell === 'headless' && wallet?.protection === 'passphrase' && (
+        <Card title="Unlock at start">
+          <UnlockWays wallet={wallet} />
+        </Card>
+      )}
+      {headless?.apiTokenFile && (
+        <Card title="API token">
+          <ApiTokenPanel file={headless.apiTokenFile} />
+        </Card>
+      )}
       {s && (
         <>
           <Card title="Network">

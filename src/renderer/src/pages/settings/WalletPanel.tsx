@@ -3,6 +3,7 @@ import type { WalletInfo } from '../../../../shared/api';
 import { ErrorNotice, Loaded } from '../../components/feedback';
 import { ProgressBar } from '../../components/ProgressBar';
 import { useAction, useLive } from '../../lib/api';
+import { unlockedByWords } from './UnlockWays';
 
 /** The wallet: create or import a key, unlock it, lock it, export it as an encrypted keystore. */
 export function WalletPanel() {
@@ -30,7 +31,14 @@ function WalletState({ wallet, onChange }: { wallet: WalletInfo; onChange: () =>
           {wallet.protection === 'os-keychain' ? 'in the system keychain' : 'in a passphrase keystore'}
           <div className="muted small">{wallet.protectionNote}</div>
         </dd>
+        <dt>Unlocked</dt>
+        <dd data-testid="unlocked-by">{unlockedByWords(wallet)}</dd>
       </dl>
+      {wallet.locked && wallet.unlockProblem && (
+        <div className="notice notice-error" role="alert" data-testid="unlock-problem">
+          <strong>The unlock at start failed.</strong> {wallet.unlockProblem}
+        </div>
+      )}
       {wallet.locked ? <Unlock onChange={onChange} /> : <Unlocked onChange={onChange} />}
     </div>
   );
