@@ -93,14 +93,14 @@ export class EconomiesService {
     const myLeaf = mine?.treeWeight ?? 0n;
     const myKinds = mine?.kinds ?? 0;
     const less = (total: bigint, own: bigint) => (total > own ? total - own : 0n);
-    const latest = this.#o.benchmark.get().latest;
-    const drift = this.#o.benchmark.get().drift;
-    const score = latest?.score ?? 100;
+    const { latest, drift, routing } = this.#o.benchmark.get();
+    // What the machine delivers as routed (each kind of job on its fastest device), not one device's score.
+    const score = routing.score ?? latest?.score ?? 100;
     return estimateEarnings({
       economyId: id,
       params: info.params,
       bond: bond ?? info.params.minBond,
-      spreadPct: latest?.spreadPct ?? 10,
+      spreadPct: routing.spreadPct ?? latest?.spreadPct ?? 10,
       driftRatio: drift?.ratio ?? 1,
       runS: this.#o.typicalRunS() ?? 100 / Math.max(score, 1),
       othersWeight: {

@@ -13,8 +13,13 @@ import type { ChainParams } from '../chain/deploy';
 export function declaredCapacity(
   maxConcurrentJobs: number,
   params: Pick<ChainParams, 'challengeWindowS' | 'minDeadlineS'>,
+  /**
+   * What a typical job takes on this machine as routed (benchmark `routedJobS()`: 100 s ÷ the routed score), when
+   * measured: a machine slower than a tenth of the minimum deadline declares only the jobs it can deliver.
+   */
+  routedJobS?: number | null,
 ): number {
-  const perJobS = Math.max(1, params.minDeadlineS / 10);
+  const perJobS = Math.max(1, params.minDeadlineS / 10, routedJobS ?? 0);
   const waiting = Math.ceil(params.challengeWindowS / perJobS);
   return Math.max(1, Math.min(64, maxConcurrentJobs * (1 + waiting)));
 }

@@ -27,6 +27,8 @@ export interface LifecycleDeps {
   snapshots: SnapshotStore;
   kinds: readonly JobKind[];
   maxConcurrentJobs: number;
+  /** A typical job's time on this machine as routed, when measured (see declaredCapacity). */
+  routedJobS?: number | null;
 }
 
 /**
@@ -65,7 +67,7 @@ export async function join(deps: LifecycleDeps, bond: bigint): Promise<Lifecycle
         economy: economy.economy,
         bond,
         kinds: deps.kinds,
-        capacity: declaredCapacity(deps.maxConcurrentJobs, economy.params),
+        capacity: declaredCapacity(deps.maxConcurrentJobs, economy.params, deps.routedJobS),
       }),
     );
   } else {

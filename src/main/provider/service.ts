@@ -478,7 +478,11 @@ export class ProviderService {
         // The kinds served and the capacity the limits allow, declared once they differ from the chain's: pause →
         // update → resume (resumed only if it was active; a paused one stays paused until the switch says so).
         const info = await this.#o.economies.info(economy);
-        const capacity = declaredCapacity(this.#o.settings().limits.maxConcurrentJobs, info.params);
+        const capacity = declaredCapacity(
+          this.#o.settings().limits.maxConcurrentJobs,
+          info.params,
+          this.#o.benchmark.routedJobS(),
+        );
         await syncProfile(sender, { economy, kinds: this.#kinds, capacity });
       }
       if (wantActive && p.status === 'Paused') await resumeProvider(sender, { economy });
@@ -705,6 +709,7 @@ export class ProviderService {
       snapshots: this.#o.snapshots,
       kinds: this.#kinds,
       maxConcurrentJobs: this.#o.settings().limits.maxConcurrentJobs,
+      routedJobS: this.#o.benchmark.routedJobS(),
     };
   }
 

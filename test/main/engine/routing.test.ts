@@ -6,6 +6,7 @@ import { scoreOf } from '../../../src/main/benchmark/score';
 import { BenchmarkService } from '../../../src/main/benchmark/service';
 import { workloads } from '../../../src/main/benchmark/workloads';
 import { engineDevicesFrom } from '../../../src/main/engine/devices';
+import { declaredCapacity } from '../../../src/main/provider/capacity';
 import { cpuDevice, createEngine, type EngineDevice } from '../../../src/main/engine/engine';
 import { DeviceRouter, pickDevice, type DeviceRates } from '../../../src/main/engine/router';
 import { tensorOf, writeSafetensors } from '../../../src/main/engine/safetensors';
@@ -204,6 +205,20 @@ describe('routing by measured rates (a GPU slower than the CPU, as measured on a
     // The machine's score is what it delivers as routed: here the CPU's, not the first GPU's.
     expect(report.score).toBe(cpuRun.result.score);
     expect(report.score).toBeGreaterThan(gpuRun.result.score * 5);
+  });
+
+  it('declares the capacity the machine delivers as routed, not what its first device would', () => {
+    const params = { challengeWindowS: 30, minDeadlineS: 10 };
+    const results = new Map([
+      [cpu.id, cpuRun.result],
+      [gpu.id, gpuRun.result],
+    ]);
+    const routed = routingReport({ router, devices, resultOf: (d) => results.get(d.id)!, measuring: false });
+    // 100 s ÷ score: the routed machine's typical job against the GPU's alone.
+    const asRouted = declaredCapacity(2, params, 100 / routed.score!);
+    const gpuOnly = declaredCapacity(2, params, 100 / gpuRun.result.score);
+    expect(asRouted).toBe(declaredCapacity(2, params));
+    expect(gpuOnly).toBeLessThan(asRouted);
   });
 
   it('counts the queue: a job goes to the slower device once the faster one would finish it later', () => {
