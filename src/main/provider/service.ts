@@ -131,6 +131,8 @@ export class ProviderService {
   readonly #topUps: TopUpRecord;
   /** Per economy, auto top-up's last word for the state, and the last refusal said (said once, not every tick). */
   #topUpText = new Map<string, AutoTopUpNotice>();
+  /** The state's `autoTopUp`, worked out with the standing (#judge). */
+  #topUpView: NonNullable<ProviderState['autoTopUp']> = [];
 
   constructor(options: ProviderServiceOptions) {
     this.#o = options;
@@ -231,10 +233,10 @@ export class ProviderService {
       .filter(([e, p]) => p.status === 'Active' && !blocked.some((b) => sameAddress(b.economyId, e)))
       .map(([e]) => e);
     const slots = { busy: Math.min(this.loop.busy, Math.max(total, this.loop.busy)), total };
-    const topUps = this.#topUpState();
+    const topUps = this.#topUpView;
     const extra = {
       ...(blocked.length ? { notDrawable: blocked } : {}),
-      ...(topUps ? { autoTopUp: topUps } : {}),
+      ...(topUps.length ? { autoTopUp: topUps } : {}),
     };
     if (!this.#switch.on) return { status: 'stopped', reason: null, serving: [], slots, ...extra };
     const why = this.#notAccepting() ?? this.#undrawable(serving.length) ?? this.#idleReason();
@@ -551,6 +553,7 @@ export class ProviderService {
   /** Reads, from the members and each economy's minimum bond, where the contract gives this provider no weight. */
   async #judge(): Promise<void> {
     const out: NonNullable<ProviderState['notDrawable']> = [];
+    const topUps: NonNullable<ProviderState['autoTopUp']> = [];
     for (const [economy, p] of this.#members) {
       const info = await this.#o.economies.info(economy);
       const why = notDrawable(
@@ -564,8 +567,22 @@ export class ProviderService {
         info.token,
       );
       if (why) out.push({ economyId: economy, name: info.name, ...why });
+      // What auto top-up added here against the cap, or its last word.
+      const chainId = this.#o.chain.endpoint?.chainId;
+      const added = chainId === undefined ? 0n : this.#topUps.added(chainId, economy);
+      const last = this.#topUpText.get(economy.toLowerCase());
+      if (added === 0n && !last) continue;
+      const fmt = (v: bigint) => `${formatUnits(v, info.token.decimals)} ${info.token.symbol}`;
+      const cap = this.#o.settings().autoTopUp.cap;
+      topUps.push({
+        economyId: economy,
+        name: info.name,
+        added: added.toString(),
+        text: last?.text ?? `${fmt(added)} added so far (cap ${cap} ${info.token.symbol}).`,
+      });
     }
     this.#blocked = out;
+    this.#topUpView = topUps;
   }
 
   /**
@@ -659,21 +676,6 @@ export class ProviderService {
     const notice = { ...n, t: Date.now() };
     this.#topUpText.set(n.economyId.toLowerCase(), notice);
     this.#o.events.emit('provider.autoTopUp', notice);
-  }
-
-  /** The state's `autoTopUp`: per economy, what was added against the cap, or the last refusal. */
-  #topUpState(): ProviderState['autoTopUp'] | null {
-    const chainId = this.#o.chain.endpoint?.chainId;
-    if (chainId === undefined) return null;
-    const out: NonNullable<ProviderState['autoTopUp']> = [];
-    for (const [economy] of this.#members) {
-      const added = this.#topUps.added(chainId, economy);
-      const last = this.#topUpText.get(economy.toLowerCase());
-      if (added === 0n && !last) continue;
-      const name = last?.name ?? economy;
-      out.push({ economyId: economy, name, added: added.toString(), text: last?.text ?? '' });
-    }
-    return out.length ? out : null;
   }
 
   /** Providing, but every economy joined has no weight in the draw: said loudly, with the first one's reason. */

@@ -156,6 +156,18 @@ describe(
       await p.node.onchain.provider.reconcile();
       expect((await standing()).bond).toBe(100n * TOKEN);
       expect(notices.filter((n) => n.outcome === 'added')).toHaveLength(1);
+      // After a restart the record still says what was added against the cap.
+      await p.stop(true);
+      p = await startProviderNode({ endpoint: market.endpoint(), keyIndex: 3, dataDir: dir.dir, protector });
+      await until('the record in provider.get', async () => !!(await state()).autoTopUp);
+      expect((await state()).autoTopUp).toEqual([
+        {
+          economyId: economy(),
+          name: 'Flywheel',
+          added: (5n * TOKEN).toString(),
+          text: '5 FLY added so far (cap 20 FLY).',
+        },
+      ]);
     });
   },
 );

@@ -45,6 +45,19 @@ export function Toasts() {
     setToasts((list) => [...list.slice(-4), toast]);
   });
 
+  // Auto top-up moved money from the wallet by itself, or could not restore a bond: both worth hearing.
+  useEvent('provider.autoTopUp', (n) => {
+    const added = n.outcome === 'added';
+    const toast: Toast = {
+      id: nextId.current++,
+      tone: added ? 'ok' : 'bad',
+      title: added ? `Bond topped up in ${n.name}` : `Auto top-up could not restore the bond in ${n.name}`,
+      body: n.text,
+      ttlMs: added ? 8000 : null,
+    };
+    setToasts((list) => [...list.slice(-4), toast]);
+  });
+
   useEvent('tx.updated', (tx) => {
     // The job loop's own draws, submissions and finalizes come many a minute: only their failures are news.
     if (tx.routine && tx.status !== 'failed') return;

@@ -1,6 +1,7 @@
 import { Card, Loaded } from '../components/feedback';
 import { PayoutAddressForm } from '../components/PayoutAddressForm';
 import { useLive } from '../lib/api';
+import { AutoTopUpForm } from './settings/AutoTopUpForm';
 import { useNodeStatus } from '../lib/network';
 import { ApiTokenPanel } from './settings/ApiTokenPanel';
 import { GeneralForm } from './settings/GeneralForm';
@@ -49,6 +50,9 @@ export function Settings() {
           </Card>
           <Card title="Limits">
             <LimitsForm key={JSON.stringify(s.limits)} settings={s} />
+          </Card>
+          <Card title="Bond auto top-up">
+            <AutoTopUpForm key={JSON.stringify(s.autoTopUp)} settings={s} />
           </Card>
         </>
       )}
