@@ -4,6 +4,7 @@ import type {
   BenchmarkProgress,
   BenchmarkResult,
   BenchmarkState,
+  RoutingReport,
 } from '../../../../shared/api';
 import { Card, Empty, ErrorNotice, Loaded } from '../../components/feedback';
 import { ProgressBar } from '../../components/ProgressBar';
@@ -81,6 +82,7 @@ function BenchmarkDetails({ state }: { state: BenchmarkState }) {
     <div className="benchmark" data-testid="benchmark">
       <Score result={state.latest} />
       <FigureTable result={state.latest} />
+      {state.routing.devices.length > 1 && <DeviceScores routing={state.routing} />}
       {state.history.length > 1 && <ScoreHistory history={state.history} />}
       {state.drift && <Drift drift={state.drift} />}
     </div>
@@ -131,6 +133,53 @@ function FigureTable({ result }: { result: BenchmarkResult }) {
         ))}
       </tbody>
     </table>
+  );
+}
+
+/**
+ * Each device's score and the jobs that go to it, and the machine's score as routed: each kind of job on the device
+ * measured fastest for it (what the estimates use).
+ */
+function DeviceScores({ routing }: { routing: RoutingReport }) {
+  const label = (id: string) => routing.workloads.find((w) => w.workload === id)?.label ?? id;
+  return (
+    <div className="device-scores" data-testid="device-scores">
+      <table className="table compact">
+        <caption className="sr-only">Score per device</caption>
+        <thead>
+          <tr>
+            <th scope="col">Device</th>
+            <th scope="col" className="num">
+              Score
+            </th>
+            <th scope="col">Runs</th>
+          </tr>
+        </thead>
+        <tbody>
+          {routing.devices.map((d) => (
+            <tr key={d.device}>
+              <td>
+                {d.label} <span className="muted">({d.executionProvider})</span>
+              </td>
+              <td className="num">{d.result ? Math.round(d.result.score).toLocaleString('en-US') : '—'}</td>
+              <td>
+                {d.status !== 'measured'
+                  ? 'not measured yet'
+                  : d.serves.length
+                    ? d.serves.map(label).join(', ')
+                    : 'nothing: slower than the others'}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {routing.score !== null && (
+        <p className="muted" data-testid="routed-score">
+          As routed (each kind of job on its fastest device):{' '}
+          {Math.round(routing.score).toLocaleString('en-US')} ± {routing.spreadPct?.toFixed(1)} %
+        </p>
+      )}
+    </div>
   );
 }
 

@@ -1,11 +1,23 @@
-import type { ComputeDevice, GpuInfo, HardwareReport } from '../../../../shared/api';
+import type {
+  ComputeDevice,
+  DeviceRouting,
+  GpuInfo,
+  HardwareReport,
+  RoutingReport,
+} from '../../../../shared/api';
 import { Card, ErrorNotice, Loaded } from '../../components/feedback';
-import { useAction, useLive } from '../../lib/api';
+import { useAction, useCall, useEvent, useLive } from '../../lib/api';
 
-/** Each GPU, the CPU, and for each compute device which execution provider runs its jobs and why the others don't. */
+/**
+ * Each GPU, the CPU, and for each compute device which execution provider runs its jobs and why the others don't,
+ * its measured rate per reference model and which jobs go to it (the router's choice, by measurement).
+ */
 export function HardwareCard() {
   const hw = useLive('hardware.get', {}, 'hardware.changed');
   const detect = useAction('hardware.get');
+  const bench = useCall('benchmark.get', {});
+  useEvent('benchmark.finished', () => bench.reload());
+  const routing = bench.data?.routing ?? null;
   return (
     <Card
       title="Hardware"
@@ -17,13 +29,13 @@ export function HardwareCard() {
     >
       {detect.error && <ErrorNotice error={detect.error} />}
       <Loaded state={hw} loadingLabel="Detecting hardware…">
-        {(report) => <HardwareDetails report={report} />}
+        {(report) => <HardwareDetails report={report} routing={routing} />}
       </Loaded>
     </Card>
   );
 }
 
-function HardwareDetails({ report }: { report: HardwareReport }) {
+function HardwareDetails({ report, routing }: { report: HardwareReport; routing: RoutingReport | null }) {
   return (
     <div className="hardware" data-testid="hardware">
       {report.gpus.length === 0 ? (
@@ -55,7 +67,7 @@ function HardwareDetails({ report }: { report: HardwareReport }) {
         <div className="ep-list">
           <h3>Where jobs run</h3>
           {report.devices.map((d) => (
-            <DeviceProviders key={d.id} device={d} />
+            <DeviceProviders key={d.id} device={d} routing={routing} />
           ))}
         </div>
       )}
@@ -91,9 +103,13 @@ const providerName: Record<string, string> = {
   cpu: 'CPU',
 };
 
-/** The execution provider chosen for one device, and every candidate with the reason it was or was not taken. */
-function DeviceProviders({ device }: { device: ComputeDevice }) {
+/**
+ * The execution provider chosen for one device, every candidate with the reason it was or was not taken, and what
+ * the router does with it.
+ */
+function DeviceProviders({ device, routing }: { device: ComputeDevice; routing: RoutingReport | null }) {
   const ep = device.executionProvider;
+  const routed = routing?.devices.find((r) => r.device === device.id) ?? null;
   return (
     <div className="ep-device" data-testid={`ep-${device.id}`}>
       <div>
@@ -120,6 +136,44 @@ function DeviceProviders({ device }: { device: ComputeDevice }) {
             ))}
         </ul>
       )}
+      {routed && routing && <DeviceRoute device={routed} routing={routing} />}
+    </div>
+  );
+}
+
+const statusText: Record<DeviceRouting['status'], string> = {
+  measured: 'measured',
+  stale: 'to measure again',
+  unmeasured: 'not measured yet',
+};
+
+/** A device's measured rate per reference model, the jobs that go to it, and why. */
+function DeviceRoute({ device, routing }: { device: DeviceRouting; routing: RoutingReport }) {
+  const rates = routing.workloads
+    .filter((w) => w.workload !== 'general')
+    .map((w) => ({ w, rate: w.rates.find((r) => r.device === device.device) }))
+    .filter((x) => x.rate !== undefined);
+  const serves = routing.workloads.filter((w) => device.serves.includes(w.workload)).map((w) => w.label);
+  return (
+    <div className="ep-routing" data-testid={`route-${device.device}`}>
+      <div>
+        <span className={`badge ${device.status === 'measured' ? 'badge-ok' : 'badge-neutral'}`}>
+          {statusText[device.status]}
+        </span>{' '}
+        {serves.length ? <>Runs: {serves.join(', ')}</> : <>Runs no jobs now</>}
+      </div>
+      {rates.length > 0 && (
+        <div className="muted">
+          {rates
+            .map(
+              ({ w, rate }) =>
+                `${w.label} ${rate!.value.toLocaleString('en-US', { maximumSignificantDigits: 4 })} ${w.unit}`,
+            )
+            .join(' · ')}
+        </div>
+      )}
+      <p className="ep-why">{device.note}</p>
+      {device.action && <div className="ep-action">{device.action}</div>}
     </div>
   );
 }
