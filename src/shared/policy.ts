@@ -39,13 +39,17 @@ export function describePolicy(p: VerificationPolicy): string {
   }
 }
 
-/** Defaults when `--policy` names only a rule: 1e-4 for tolerances, 99 % argmax agreement. */
+/**
+ * Defaults when `--policy` names only a rule: 1e-4 for tolerances, 99 % argmax agreement, 0.05 for logprobs (what
+ * thread counts and batch sizes move a llama's logprobs by, with room: src/main/verification/logprob.ts).
+ */
 const DEFAULT_ERROR_E9 = 100_000;
+const DEFAULT_LOGPROB_E9 = 50_000_000;
 const DEFAULT_AGREEMENT_BPS = 9_900;
 
 /**
  * Reads a policy as written on the command line: `exact`, `tolerance` (1e-4 both), `tolerance:1e-3` (both),
- * `tolerance:1e-4,1e-3` (absolute, relative), `argmax` (99 %), `argmax:99.5`, `logprob` (1e-4), `logprob:1e-2`.
+ * `tolerance:1e-4,1e-3` (absolute, relative), `argmax` (99 %), `argmax:99.5`, `logprob` (0.05), `logprob:1e-2`.
  * Anything else is BAD_INPUT.
  */
 export function parsePolicy(text: string): VerificationPolicy {
@@ -87,7 +91,10 @@ export function parsePolicy(text: string): VerificationPolicy {
       return policyOf({ rule: 'argmax', minAgreementBps: bps });
     }
     case 'logprob':
-      return policyOf({ rule: 'logprob', maxAbsErrorE9: arg === undefined ? DEFAULT_ERROR_E9 : error(arg) });
+      return policyOf({
+        rule: 'logprob',
+        maxAbsErrorE9: arg === undefined ? DEFAULT_LOGPROB_E9 : error(arg),
+      });
     default:
       throw bad(`no rule "${rule}"`);
   }

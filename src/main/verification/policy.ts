@@ -10,7 +10,9 @@
  *   and kernels move the last bits of a float without the result being wrong.
  * - `argmax` (2): the same tensors, and the index of the largest value along the last axis (a class, a CTC symbol)
  *   agrees with the re-run's on at least `minAgreementBps`/10,000 of the rows of every tensor.
- * - `logprob` (3): language models: each claimed token's logprob within `maxAbsErrorE9`·1e-9 of the re-scored one.
+ * - `logprob` (3): language models: each claimed token's logprob within `maxAbsErrorE9`·1e-9 of the re-scored one;
+ *   against a validator's re-scoring (engine.rescore), also each token within its top-k and, for greedy jobs, the
+ *   argmax up to near-ties (logprob.ts).
  *
  * A submitted output that is not even a readable safetensors file fails (a provider answering garbage is wrong);
  * a reference that cannot be read, or a policy the contract would refuse, throws a VerificationError: this
@@ -26,6 +28,8 @@ import {
   type NamedTensor,
   type SafetensorsFile,
 } from '../engine/safetensors';
+import { readRescoring, readTextGenerationOutput } from '../engine/llama/format';
+import { compareRescored } from './logprob';
 import { summarize } from './words';
 
 export type { VerificationPolicy, VerificationRule };
@@ -150,6 +154,22 @@ export function compareOutputs(
   }
 
   if (policy.rule === 'logprob') {
+    // A validator's re-scoring of a text-generation output (engine.rescore): ranks and the argmax too (logprob.ts).
+    if (ref.tensors.some((t) => t.name === 'ranks')) {
+      let rescoring;
+      try {
+        rescoring = readRescoring(reference.bytes);
+      } catch (err) {
+        throw new VerificationError(message(err));
+      }
+      let claim;
+      try {
+        claim = readTextGenerationOutput(submitted.bytes);
+      } catch (err) {
+        return verdict(noFigures(), { ...whole(), reason: message(err) });
+      }
+      return compareRescored(policy, claim, rescoring, { submittedHash, referenceHash });
+    }
     const claimed = tokenLogprobs(sub, 'submitted');
     if (typeof claimed === 'string') return verdict(noFigures(), { ...whole(), reason: claimed });
     const rescored = tokenLogprobs(ref, 'reference');
