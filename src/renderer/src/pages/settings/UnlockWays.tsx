@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { UnlockSource, WalletInfo } from '../../../../shared/api';
 
 /** Where this run's unlock came from, in words. */
@@ -17,7 +18,7 @@ export function unlockedByWords(wallet: WalletInfo): string {
   }
 }
 
-const ways: { source: UnlockSource; name: string; how: string; risk: string }[] = [
+const ways: { source: UnlockSource; name: string; how: ReactNode; risk: string }[] = [
   {
     source: 'typed',
     name: 'Typed by a person',
@@ -29,7 +30,12 @@ const ways: { source: UnlockSource; name: string; how: string; risk: string }[] 
   {
     source: 'os-keychain',
     name: 'OS keychain',
-    how: '`flywheel keychain save` keeps the passphrase in the Secret Service (Linux, secret-tool); the shell asks it at start.',
+    how: (
+      <>
+        <code>flywheel keychain save</code> keeps the passphrase in the Secret Service (Linux, secret-tool);
+        the shell asks it at start.
+      </>
+    ),
     risk:
       'The passphrase is encrypted by your login keyring, which must be unlocked for the shell to read it (a ' +
       'desktop login does that; a server without one usually has none). While it is unlocked, any program ' +
@@ -38,7 +44,12 @@ const ways: { source: UnlockSource; name: string; how: string; risk: string }[] 
   {
     source: 'passphrase-file',
     name: 'Passphrase file',
-    how: '`--passphrase-file PATH` (or FLYWHEEL_PASSPHRASE_FILE): a file of yours, mode 0600.',
+    how: (
+      <>
+        <code>--passphrase-file PATH</code> (or <code>FLYWHEEL_PASSPHRASE_FILE</code>): a file of yours, mode
+        0600.
+      </>
+    ),
     risk:
       'The passphrase sits in plain text in that file: whoever can read it and the data folder has the key — ' +
       'root, a program running as you, a backup or a copy of the disk. Flywheel refuses a file other users can ' +
@@ -47,7 +58,11 @@ const ways: { source: UnlockSource; name: string; how: string; risk: string }[] 
   {
     source: 'environment',
     name: 'Environment variable',
-    how: 'FLYWHEEL_PASSPHRASE in the shell’s environment.',
+    how: (
+      <>
+        <code>FLYWHEEL_PASSPHRASE</code> in the shell’s environment.
+      </>
+    ),
     risk:
       'Any program running as your user can read a process’s environment (/proc/<pid>/environ), and the value ' +
       'tends to end up in shell history, service files and logs. Flywheel removes it from its own environment ' +
