@@ -32,6 +32,7 @@ import { applyPermissionPolicy } from './shell/permissions';
 import { serveAppRequest } from './shell/protocol';
 import { fromEnvelope, NOT_KNOWN_YET, watchProvider, type ProviderWatch } from './shell/providerWatch';
 import { electronStoreBackend } from './shell/settingsBackend';
+import { watchSleep } from './shell/sleep';
 import { createTray, type ShellTray } from './shell/tray';
 import type { TrayView } from './shell/trayMenu';
 import { hasBuiltInFeed, planUpdates, startAutoUpdate } from './shell/updater';
@@ -178,6 +179,9 @@ function startShell(n: FlywheelNode, hidden: boolean): void {
     },
   });
   stops.push(idle.stop);
+
+  // OS sleep pauses on-chain like an orderly stop, waking resumes; an OS shutdown quits in order.
+  stops.push(watchSleep(powerMonitor, n.onchain.provider, { log, quit: () => app.quit() }));
 
   const updatePlan = planUpdates({
     isPackaged: app.isPackaged,

@@ -126,7 +126,7 @@ export class ProviderService {
    * Set while the node leaves (stop, quit, wallet lock): new assignments are declined and nothing is resumed, so the
    * pause sent on the way out is not undone by a reconcile racing it.
    */
-  #leaving = false;
+  #leaving: string | null = null;
   /** What auto top-up added in each economy, in total (the cap holds across restarts). */
   readonly #topUps: TopUpRecord;
   /** Per economy, auto top-up's last word for the state, and the last refusal said (said once, not every tick). */
@@ -363,9 +363,14 @@ export class ProviderService {
    * the next start (or the next unlock) resumes by itself. Until `resumeAfterLeave`, new assignments are declined
    * inside their accept window (no slash); jobs already running finish. Absence after this is unslashable anyway
    * (a job never accepted is a no-show), but a paused provider is not drawn at all, so no requester waits on it.
+   * `meanwhile` is what the provider's state says until then.
    */
-  async leave(reason: string, timeoutMs = 8_000): Promise<Address[]> {
-    this.#leaving = true;
+  async leave(
+    reason: string,
+    timeoutMs = 8_000,
+    meanwhile = 'Stopping: paused on-chain until the next start',
+  ): Promise<Address[]> {
+    this.#leaving = meanwhile;
     this.#changed();
     const chain = this.#o.chain;
     const me = this.#o.wallet.address;
@@ -419,7 +424,7 @@ export class ProviderService {
 
   /** After a leave that did not end the process (the wallet was locked): the next reconcile may resume again. */
   resumeAfterLeave(): void {
-    this.#leaving = false;
+    this.#leaving = null;
     this.#changed();
   }
 
@@ -467,7 +472,7 @@ export class ProviderService {
     if (!this.#takesJobs && !this.#writeOnce) return;
     this.#writeOnce = false;
     const wantActive =
-      this.#switch.on && !this.#leaving && !outsideSchedule(this.#o.settings().limits.schedule);
+      this.#switch.on && this.#leaving === null && !outsideSchedule(this.#o.settings().limits.schedule);
     const sender = await chain.actionClient();
     // A slash that left a bond under the minimum: topped up first (when the user asked for it), so the resume
     // and unjail below see the restored bond.
@@ -537,7 +542,7 @@ export class ProviderService {
   /** Null while taking new jobs; otherwise why not, in words the dashboard shows. */
   #notAccepting(): string | null {
     if (!this.#switch.on) return 'Stopped';
-    if (this.#leaving) return 'Stopping: paused on-chain until the next start';
+    if (this.#leaving !== null) return this.#leaving;
     const wallet = this.#o.wallet.info();
     if (!wallet.exists) return 'No wallet yet: create or import one in Settings';
     if (wallet.locked) return 'Wallet locked: unlock it in Settings → Wallet';

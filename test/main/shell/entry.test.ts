@@ -113,7 +113,7 @@ const rec = await vi.hoisted(async () => {
     Menu: { buildFromTemplate: (template: unknown[]) => ({ template }) },
     nativeImage: { createFromPath: (path: string) => ({ path }) },
     Notification: Object.assign(class {}, { isSupported: () => false }),
-    powerMonitor: { getSystemIdleTime: () => 0 },
+    powerMonitor: Object.assign(new EventEmitter(), { getSystemIdleTime: () => 0 }),
     safeStorage: {
       isEncryptionAvailable: () => false,
       getSelectedStorageBackend: () => 'basic_text',
@@ -219,6 +219,11 @@ describe('the Electron entry (electron mocked)', () => {
     e.app.emit('second-instance');
     expect(e.BrowserWindow.all.length).toBe(1);
     expect(e.BrowserWindow.all[0]!.shown).toBe(true);
+  });
+
+  it('watches OS sleep and shutdown (shell/sleep.ts: suspend pauses on-chain, resume comes back)', () => {
+    const power = e.powerMonitor as unknown as EventEmitter;
+    expect(['suspend', 'resume', 'shutdown'].map((n) => power.listenerCount(n))).toEqual([1, 1, 1]);
   });
 
   it('does not register a login item from a development run', () => {
