@@ -1,9 +1,7 @@
 import ort from 'onnxruntime-node';
 import { BenchmarkService } from '../src/main/benchmark/service';
 import { SETTINGS } from '../src/main/benchmark/suite';
-import { FINETUNE_HEAD } from '../src/main/benchmark/workloads';
 import { createEngine, cpuDevice, type EngineDevice } from '../src/main/engine/engine';
-import type { EngineJob } from '../src/main/engine/jobs';
 import { DeviceRouter } from '../src/main/engine/router';
 import { createKeccak256 } from '../src/main/engine/hash';
 import { fastestWindow } from '../src/main/engine/timing';
@@ -18,6 +16,7 @@ import { EventBus } from '../src/main/events';
 import { LogSink } from '../src/main/log';
 import { tempDir } from '../test/helpers/tmp';
 import { cv, median, type Benchmark, type Figure } from './lib';
+import { routingFigures } from './routing';
 
 const log = new LogSink({ consoleLevel: 'silent' }).logger('bench');
 const keccak256 = await createKeccak256();
@@ -282,10 +281,8 @@ async function memory(report: (line: string) => void): Promise<Figure[]> {
 }
 
 /**
- * Routing: what the router loses against the best device, per reference model. Two real execution configurations
- * of this machine's CPU (all cores; one thread) are measured by the quick suite, as the node measures its devices;
- * then real jobs of each model run on both, turn about, and the figure is the live rate of the device the router
- * picks (queues empty) ÷ the best device's live rate: ≥ 0.95 means routing never loses more than 5 %.
+ * Routing: what the router loses against the best device, per reference model (bench/routing.ts), on two real
+ * execution configurations of this machine's CPU: all cores, and one thread.
  */
 async function routing(report: (line: string) => void): Promise<Figure[]> {
   const devices: EngineDevice[] = [cpuDevice(), cpuDevice(1, 'CPU, one thread', 'cpu-one')];
@@ -293,84 +290,14 @@ async function routing(report: (line: string) => void): Promise<Figure[]> {
   const engine = createEngine({ devices, router, log });
   const { dir, cleanup } = tempDir('flywheel-bench-');
   const suite = new BenchmarkService({ dataDir: dir, engine, router, events: new EventBus(), log });
-  await suite.run('quick');
-  const ref = (id: string) => {
-    const model = referenceById(id);
-    return { modelHash: model.keccak256, model: readReferenceModel(model, keccak256) };
-  };
-  const train = buildTrainingGraph(FINETUNE_HEAD);
-  const rows = 320;
-  const jobs: Record<string, EngineJob> = {
-    'ocr-rec': {
-      kind: 'inference',
-      ...ref('ocr-rec'),
-      input: writeSafetensors([tensorOf('x', 'F32', [1, 3, 48, 320], pseudoRandom(3 * 48 * 320, 11))]),
-    },
-    'ocr-det': {
-      kind: 'inference',
-      ...ref('ocr-det'),
-      input: writeSafetensors([tensorOf('x', 'F32', [1, 3, 320, 320], pseudoRandom(3 * 320 * 320, 13))]),
-    },
-    vad: {
-      kind: 'inference',
-      ...ref('vad'),
-      input: writeSafetensors([
-        tensorOf(
-          'audio',
-          'F32',
-          [16_000],
-          pseudoRandom(16_000, 17).map((v) => v * 0.1),
-        ),
-      ]),
-    },
-    'finetune-step': {
-      kind: 'fine-tune',
-      modelHash: keccak256(train),
-      model: train,
-      input: writeSafetensors(
-        [
-          tensorOf('x', 'F32', [rows, FINETUNE_HEAD.inputs], pseudoRandom(rows * FINETUNE_HEAD.inputs, 19)),
-          tensorOf(
-            'y',
-            'I64',
-            [rows],
-            BigInt64Array.from({ length: rows }, (_, i) => BigInt(i % 10)),
-          ),
-        ],
-        { steps: '20', lr: '0.001', batch_size: '256', eval_fraction: '0.2' },
-      ),
-    },
-  };
-  const figures: Figure[] = [];
-  for (const [workload, job] of Object.entries(jobs)) {
-    const picked = router.choose(job, devices, () => 0).device.id;
-    const times: Record<string, number[]> = Object.fromEntries(devices.map((d) => [d.id, []]));
-    for (const d of devices) for (let i = 0; i < 3; i++) await engine.runJob(job, { device: d.id });
-    for (let turn = 0; turn < 30; turn++) {
-      for (let i = 0; i < devices.length; i++) {
-        const d = devices[(turn + i) % devices.length]!;
-        times[d.id]!.push((await engine.runJob(job, { device: d.id })).timings.runMs);
-      }
-    }
-    const live = Object.fromEntries(devices.map((d) => [d.id, median(times[d.id]!)]));
-    const best = Math.min(...Object.values(live));
-    const predicted = devices.map((d) => `${d.id} ${router.predict(job, d)!.toFixed(1)}`).join(', ');
-    const measured = devices.map((d) => `${d.id} ${live[d.id]!.toFixed(1)}`).join(', ');
-    report(
-      `routing ${workload}: picks ${picked}; suite predicts ${predicted} ms, live median ${measured} ms`,
-    );
-    figures.push({
-      id: `routing-${workload}`,
-      value: best / live[picked]!,
-      unit: '×',
-      better: 'higher',
-      target: 0.95,
-      note: `live rate of the device the router picks (${picked}) ÷ the best device's, from the quick suite's rates; two CPU configurations (all cores, one thread), 30 turns of jobs each; predicted ${predicted} ms, live medians ${measured} ms`,
-    });
+  try {
+    await suite.run('quick');
+    const measured = await routingFigures({ engine, router, devices, keccak256, report });
+    return measured.map((m) => m.figure);
+  } finally {
+    await engine.close();
+    cleanup();
   }
-  await engine.close();
-  cleanup();
-  return figures;
 }
 
 const engineBench: Benchmark = {
