@@ -18,6 +18,7 @@ import {
   type WalletClient,
 } from 'viem';
 import { FlywheelError } from '../../shared/errors';
+import { contractErrorWords, rawErrorText } from './tx/contractErrors';
 import type { EconomyParams } from '../../shared/api/economies';
 import {
   economyAbi,
@@ -393,9 +394,18 @@ export function txError(what: string, err: unknown): FlywheelError {
   if (err instanceof BaseError) {
     const revert = err.walk((e) => e instanceof ContractFunctionRevertedError);
     if (revert instanceof ContractFunctionRevertedError) {
-      const name = revert.data?.errorName ?? revert.reason ?? 'reverted';
-      const args = revert.data?.args?.map((a) => String(a)).join(', ') ?? '';
-      return new FlywheelError(`Could not ${what}: ${name}${args ? `(${args})` : ''}.`, {
+      const name = revert.data?.errorName;
+      if (name) {
+        const args = revert.data?.args ?? [];
+        const words = contractErrorWords(name, args);
+        return new FlywheelError(`Could not ${what}: ${words.sentence}`, {
+          code: 'TX_FAILED',
+          details: `${rawErrorText(name, args)}: ${err.shortMessage}`,
+          ...(words.action !== undefined ? { action: words.action } : {}),
+          cause: err,
+        });
+      }
+      return new FlywheelError(`Could not ${what}: ${revert.reason ?? 'reverted'}.`, {
         code: 'TX_FAILED',
         details: err.shortMessage,
         cause: err,

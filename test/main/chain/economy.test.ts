@@ -154,7 +154,8 @@ describe('economy contracts on a real anvil: deploy, genesis, fork, snapshot cla
       }),
     ).rejects.toMatchObject({
       code: 'TX_FAILED',
-      shortMessage: expect.stringContaining('ParamOutOfRange(7, 9000, 0, 5000)'),
+      shortMessage: expect.stringContaining('protocolFeeBps = 9000 is outside its allowed range 0 to 5000'),
+      details: expect.stringContaining('ParamOutOfRange(7, 9000, 0, 5000)'),
     });
   });
 

@@ -235,7 +235,10 @@ describe(
       expect(exited.membership.unbondingEndsAt).toBeGreaterThan(Date.now() / 1000);
       await expect(p.call('provider.withdrawBond', { economyId: fork })).rejects.toMatchObject({
         code: 'TX_FAILED',
-        shortMessage: expect.stringMatching(/StillUnbonding/),
+        shortMessage: expect.stringMatching(
+          /^The bond is still unbonding until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\.$/,
+        ),
+        details: expect.stringMatching(/StillUnbonding/),
       });
       const anvil = anvilControl(chain.rpcUrl);
       await anvil.increaseTime({ seconds: 11 });

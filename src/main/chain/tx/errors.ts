@@ -1,5 +1,6 @@
 import { decodeErrorResult, type Abi, type Hash, type Hex, type TransactionReceipt } from 'viem';
 import { FlywheelError } from '../../../shared/errors';
+import { contractErrorWords, rawErrorText, type ContractErrorWords, type ErrorUnits } from './contractErrors';
 
 /** A transaction that reverted (in simulation or on-chain) or could not be sent. */
 export class TxFailedError extends FlywheelError {
@@ -10,9 +11,21 @@ export class TxFailedError extends FlywheelError {
 
   constructor(
     shortMessage: string,
-    options: { key: string; hash?: Hash; receipt?: TransactionReceipt; details?: string; cause?: unknown },
+    options: {
+      key: string;
+      hash?: Hash;
+      receipt?: TransactionReceipt;
+      details?: string;
+      action?: string;
+      cause?: unknown;
+    },
   ) {
-    super(shortMessage, { code: 'TX_FAILED', details: options.details, cause: options.cause });
+    super(shortMessage, {
+      code: 'TX_FAILED',
+      details: options.details,
+      cause: options.cause,
+      ...(options.action !== undefined ? { action: options.action } : {}),
+    });
     this.key = options.key;
     this.hash = options.hash;
     this.receipt = options.receipt;
@@ -97,25 +110,53 @@ export function nodeWords(err: unknown): string {
   return (x.shortMessage ?? x.message ?? String(err)).split('\n')[0]!;
 }
 
-/**
- * A revert in words: the contract's custom error decoded with its ABI (`AlreadyDone()`, `BondTooLow(5, 100)`)
- * when the revert data is in the error and the ABI knows it; otherwise the node's words.
- */
-export function revertReason(err: unknown, abi?: Abi): string {
-  if (abi) {
-    let e: unknown = err;
-    for (let i = 0; e instanceof Error && i < 12; i++, e = e.cause) {
-      const data = (e as { data?: unknown }).data;
-      const hex = typeof data === 'string' ? data : (data as { data?: unknown } | undefined)?.data;
-      if (typeof hex === 'string' && /^0x[0-9a-fA-F]{8,}$/.test(hex)) {
-        try {
-          const decoded = decodeErrorResult({ abi, data: hex as Hex });
-          return `${decoded.errorName}(${(decoded.args ?? []).map(String).join(', ')})`;
-        } catch {
-          break;
-        }
+/** The contract's custom error in a revert, decoded with its ABI, when the revert data is there and the ABI knows it. */
+export function decodeRevert(
+  err: unknown,
+  abi?: Abi,
+): { name: string; args: readonly unknown[] } | undefined {
+  if (!abi) return undefined;
+  let e: unknown = err;
+  for (let i = 0; e instanceof Error && i < 12; i++, e = e.cause) {
+    const data = (e as { data?: unknown }).data;
+    const hex = typeof data === 'string' ? data : (data as { data?: unknown } | undefined)?.data;
+    if (typeof hex === 'string' && /^0x[0-9a-fA-F]{8,}$/.test(hex)) {
+      try {
+        const decoded = decodeErrorResult({ abi, data: hex as Hex });
+        return { name: decoded.errorName, args: decoded.args ?? [] };
+      } catch {
+        return undefined;
       }
     }
   }
-  return nodeWords(err);
+  return undefined;
+}
+
+/**
+ * A revert's raw form: the contract's custom error decoded with its ABI (`AlreadyDone()`, `BondTooLow(5, 100)`)
+ * when the revert data is in the error and the ABI knows it; otherwise the node's words.
+ */
+export function revertReason(err: unknown, abi?: Abi): string {
+  const decoded = decodeRevert(err, abi);
+  return decoded ? rawErrorText(decoded.name, decoded.args) : nodeWords(err);
+}
+
+/**
+ * A revert in words for the user (src/main/chain/tx/contractErrors.ts): a sentence with the values formatted and
+ * what to do, plus the raw form for the details. Without a decodable custom error, the node's words.
+ */
+export function revertWords(
+  err: unknown,
+  abi?: Abi,
+  units: ErrorUnits = {},
+): ContractErrorWords & { raw: string } {
+  const decoded = decodeRevert(err, abi);
+  if (!decoded) {
+    const words = nodeWords(err);
+    return { sentence: `The transaction would fail: ${words}`, raw: words };
+  }
+  return {
+    ...contractErrorWords(decoded.name, decoded.args, units),
+    raw: rawErrorText(decoded.name, decoded.args),
+  };
 }

@@ -14,10 +14,11 @@ import {
   classifySendError,
   isTransient,
   nodeWords,
-  revertReason,
+  revertWords,
   TxFailedError,
   type SendAnswer,
 } from './errors';
+import type { ErrorUnits } from './contractErrors';
 import { bumpFees, withMargin, type Fees } from './fees';
 import type { TxAttempt, TxRecord } from './record';
 import { withRpcRetry } from './retry';
@@ -39,6 +40,8 @@ export interface TxRequest {
   gas?: bigint;
   /** The contract's ABI, to name a revert in the simulation by its custom error (`JobNotAssigned()`). */
   abi?: Abi;
+  /** How token amounts in a revert are written (the economy's symbol); "tokens" with 18 decimals when left out. */
+  units?: ErrorUnits;
   /**
    * Asked before anything is signed, and again when the simulation reverts: true when the action is already
    * done on-chain (the result is already submitted, the bond already added). Then nothing is sent.
@@ -241,8 +244,11 @@ export class TxManager {
         // The call would revert (or cannot pay): nothing signed, no nonce taken. Maybe it reverts because the
         // action is already done (a result already submitted): then that is the answer.
         if (await this.#alreadyDone(request)) return this.#markDone(request);
-        throw new TxFailedError(`The transaction would fail: ${revertReason(err, request.abi)}`, {
+        const words = revertWords(err, request.abi, request.units ?? (await this.#unitsOf(request.to)));
+        throw new TxFailedError(words.sentence, {
           key: request.key,
+          details: `The transaction would fail: ${words.raw}`,
+          ...(words.action !== undefined ? { action: words.action } : {}),
           cause: err,
         });
       }
@@ -259,6 +265,36 @@ export class TxManager {
     });
     // Outside the lock: the next transaction may be signed while this one is mined.
     return sent.waiter.promise;
+  }
+
+  /**
+   * The token symbol to write a revert's amounts in, read only when a transaction would fail: the contract's own
+   * `symbol()` (a token), else its `token()`'s (an economy); "tokens" when neither answers.
+   */
+  async #unitsOf(to: Address): Promise<ErrorUnits> {
+    const read = (address: Address, name: 'symbol' | 'token') =>
+      this.#o.client.readContract({
+        address,
+        abi: [
+          {
+            type: 'function',
+            name,
+            stateMutability: 'view',
+            inputs: [],
+            outputs: [{ type: name === 'symbol' ? 'string' : 'address', name: '' }],
+          },
+        ] as const,
+        functionName: name,
+      }) as Promise<string>;
+    try {
+      return { symbol: await read(to, 'symbol') };
+    } catch {
+      try {
+        return { symbol: await read((await read(to, 'token')) as Address, 'symbol') };
+      } catch {
+        return {};
+      }
+    }
   }
 
   /**

@@ -107,7 +107,8 @@ describe('transaction manager on an automining anvil', () => {
     await expect(
       m.submit({ key: 'act:a:named', to: probe, data: act('a'), abi: probeAbi }),
     ).rejects.toMatchObject({
-      shortMessage: 'The transaction would fail: AlreadyDone()',
+      shortMessage: 'The contract refused: AlreadyDone().',
+      details: 'The transaction would fail: AlreadyDone()',
     });
     expect(await client.getTransactionCount({ address: account.address })).toBe(1);
 
