@@ -34,10 +34,18 @@ export interface RoutingInput {
   devices: readonly EngineDevice[];
   /** A device's latest result on its present configuration. */
   resultOf: (device: EngineDevice) => BenchmarkResult | null;
+  /** Why the suite failed on a device, where it did. */
+  failures?: ReadonlyMap<string, string>;
   measuring: boolean;
 }
 
-export function routingReport({ router, devices, resultOf, measuring }: RoutingInput): RoutingReport {
+export function routingReport({
+  router,
+  devices,
+  resultOf,
+  failures,
+  measuring,
+}: RoutingInput): RoutingReport {
   const results = new Map(devices.map((d) => [d.id, router.rates(d) ? resultOf(d) : null]));
   const figure = (device: string, id: string): BenchmarkFigure | undefined =>
     results.get(device)?.figures.find((f) => f.id === id);
@@ -93,7 +101,7 @@ export function routingReport({ router, devices, resultOf, measuring }: RoutingI
       status,
       result,
       serves,
-      ...explain(device, status, serves, workloads, devices, measuring),
+      ...explain(device, status, serves, workloads, devices, measuring, failures?.get(device.id)),
     };
   });
   return {
@@ -113,11 +121,19 @@ function explain(
   workloads: WorkloadRoute[],
   devices: readonly EngineDevice[],
   measuring: boolean,
+  failure: string | undefined,
 ): { note: string; action: string | null } {
   const provider = providerLabel(device.executionProvider);
   const action = device.upgrade?.action ?? null;
   const isCpu = device.executionProvider === 'cpu';
   const cpu = devices.find((d) => d.executionProvider === 'cpu');
+  if (status !== 'measured' && failure) {
+    const elsewhere = isCpu || !cpu ? '' : ': jobs run on the CPU';
+    return {
+      note: `The benchmark failed on it (${provider}: ${failure})${elsewhere}.`,
+      action: isCpu ? null : (action ?? 'Update the GPU driver, then run the benchmark again.'),
+    };
+  }
   if (status !== 'measured') {
     const when = measuring ? 'it is being measured now' : 'the benchmark measures it when jobs come';
     const lead =

@@ -43,6 +43,10 @@ export class BenchmarkService {
   readonly #drift = new DriftTracker();
   #running: BenchmarkProgress | null = null;
   #background: Promise<void> | null = null;
+  /** When a background measurement last left a device unmeasured: the next waits 10 minutes. */
+  #backgroundFailedAt = -Infinity;
+  /** Why the suite failed on a device, until it passes there. */
+  readonly #failures = new Map<string, string>();
   #keccak: Promise<Keccak256> | null = null;
 
   constructor(private readonly options: BenchmarkServiceOptions) {
@@ -78,6 +82,7 @@ export class BenchmarkService {
       router,
       devices: router.devices,
       resultOf: (device) => this.#resultOf(device),
+      failures: this.#failures,
       measuring,
     });
   }
@@ -128,6 +133,7 @@ export class BenchmarkService {
   measureInBackground(): Promise<void> {
     const router = this.options.router;
     if (!router || this.#running || this.#background) return this.#background ?? Promise.resolve();
+    if (performance.now() - this.#backgroundFailedAt < 10 * 60_000) return Promise.resolve();
     this.#background = (async () => {
       const missing = router.unmeasured(await this.options.engine.devices());
       if (!missing.length || this.#running) return;
@@ -136,6 +142,9 @@ export class BenchmarkService {
         'quick',
         missing.map((d) => d.id),
       ).catch((err: Error) => this.options.log.warn('background measurement failed', { error: err.message }));
+      if (router.unmeasured(await this.options.engine.devices()).length) {
+        this.#backgroundFailedAt = performance.now();
+      }
     })().finally(() => {
       this.#background = null;
     });
@@ -150,28 +159,39 @@ export class BenchmarkService {
     for (const [n, id] of ids.entries()) {
       const device = devices.find((d) => d.id === id);
       const prefix = ids.length > 1 ? `${device?.label ?? id}: ` : '';
-      const outcome = await runSuite({
-        mode,
-        engine: this.options.engine,
-        keccak256,
-        device: id,
-        ...(this.options.only ? { only: this.options.only } : {}),
-        onStep: ({ workload, index, steps }, etaS) => {
-          const done = n * steps + index;
-          const total = ids.length * steps;
-          this.#progress({
-            runId,
-            mode,
-            step: workload.id,
-            label: prefix + workload.label,
-            stepIndex: done,
-            steps: total,
-            fraction: done / total,
-            // This device's rest, then each device after it taking as long as this one's whole suite.
-            etaS: etaS === null ? null : etaS + (ids.length - n - 1) * ((etaS * steps) / (steps - index)),
-          });
-        },
-      });
+      let outcome;
+      try {
+        outcome = await runSuite({
+          mode,
+          engine: this.options.engine,
+          keccak256,
+          device: id,
+          ...(this.options.only ? { only: this.options.only } : {}),
+          onStep: ({ workload, index, steps }, etaS) => {
+            const done = n * steps + index;
+            const total = ids.length * steps;
+            this.#progress({
+              runId,
+              mode,
+              step: workload.id,
+              label: prefix + workload.label,
+              stepIndex: done,
+              steps: total,
+              fraction: done / total,
+              // This device's rest, then each device after it taking as long as this one's whole suite.
+              etaS: etaS === null ? null : etaS + (ids.length - n - 1) * ((etaS * steps) / (steps - index)),
+            });
+          },
+        });
+      } catch (err) {
+        // A device that fails the suite (a GPU provider erring on a model) gets no job; the others go on.
+        const message = (err as Error).message;
+        this.#failures.set(id, message);
+        this.options.log.warn('benchmark failed on a device', { device: id, error: message });
+        if (ids.length === 1 || (n === ids.length - 1 && !results.length)) throw err;
+        continue;
+      }
+      this.#failures.delete(id);
       const result: BenchmarkResult = { id: ids.length > 1 ? `${runId}-${id}` : runId, ...outcome.result };
       const calibration: Calibration = {
         device: result.device,

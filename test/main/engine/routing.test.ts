@@ -410,3 +410,52 @@ describe('routing on this machine: two real CPU configurations, measured by the 
     }
   }, 180_000);
 });
+
+describe('a GPU provider that fails on this machine', () => {
+  it('keeps its jobs on the CPU and says why: WebGPU has no adapter here', async () => {
+    const { dir, cleanup } = tempDir('flywheel-routing-');
+    // onnxruntime's WebGPU provider for real, on a machine with no GPU: every session it is asked for fails.
+    const webgpu: EngineDevice = {
+      id: 'gpu0',
+      label: 'WebGPU without an adapter',
+      executionProvider: 'webgpu',
+      deviceIndex: 0,
+      intraOpThreads: 1,
+      fingerprint: 'webgpu-here',
+    };
+    const router = new DeviceRouter();
+    const engine = createEngine({ devices: [cpuDevice(), webgpu], router, log: quietLog });
+    const bench = new BenchmarkService({
+      dataDir: dir,
+      engine,
+      router,
+      events: new EventBus(),
+      log: quietLog,
+      only: ['vad'],
+    });
+    try {
+      const result = await bench.run('quick');
+      expect(result.device).toBe('cpu');
+      const [cpu, gpu] = bench.get().routing.devices;
+      expect(cpu).toMatchObject({ status: 'measured', serves: ['vad', 'general'] });
+      expect(gpu).toMatchObject({ status: 'unmeasured', serves: [] });
+      expect(gpu!.note).toMatch(
+        /^The benchmark failed on it \(WebGPU: .*WebGPU adapter.*\): jobs run on the CPU\.$/s,
+      );
+      expect(gpu!.action).toBe('Update the GPU driver, then run the benchmark again.');
+      const vad = reference('vad');
+      const job = await engine.runJob({
+        kind: 'inference',
+        modelHash: vad.hash,
+        model: vad.bytes,
+        input: writeSafetensors([tensorOf('audio', 'F32', [1024], new Float32Array(1024))]),
+      });
+      expect(job.device).toBe('cpu');
+      // Measured by name alone, the run fails with onnxruntime's error.
+      await expect(bench.run('quick', 'gpu0')).rejects.toMatchObject({ code: 'ENGINE_FAILED' });
+    } finally {
+      await engine.close();
+      cleanup();
+    }
+  }, 120_000);
+});
