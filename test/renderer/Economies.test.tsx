@@ -59,17 +59,24 @@ describe('Economies', () => {
     expect(row('Fee per job')).toHaveTextContent('2.5 FLY − 5.0 %');
     expect(row('Emission per epoch')).toHaveTextContent('1,000 FLY / 10 min');
     expect(row('Active stake')).toHaveTextContent('2,250 FLY400 OCRG60 FAST');
-    expect(row('Active providers')).toHaveTextContent('12 best');
+    // More providers is more competition for each job: not ranked.
+    expect(row('Active providers')).toHaveTextContent('1242');
+    expect(row('Active providers')).not.toHaveTextContent('best');
+    // One posting rate: the day's jobs over the hours it covers.
+    expect(row('Jobs / hour')).toHaveTextContent(
+      '36860 in the last 24 h best13310 in the last 24 h495 in the last 24 h',
+    );
     expect(row('Slash rate')).toHaveTextContent('0.4 % best');
     expect(row('Unbonding period')).toHaveTextContent('2 min best');
     // Money in different tokens is never ranked.
     expect(row('Bond needed')).not.toHaveTextContent('best');
     // Per-machine estimates arrive from economies.estimate.
     await waitFor(() =>
-      expect(row('Expected earnings')).toHaveTextContent(
-        '14.25 FLYemission 0 FLY15.52 OCRGemission 1.08 OCRG1.4 FASTemission 0 FAST',
+      expect(row('Fees, next 24 h')).toHaveTextContent(
+        '273.6 – 410.4 FLY277.24 – 415.87 OCRG26.88 – 40.32 FAST',
       ),
     );
+    expect(row('New tokens, next 24 h')).toHaveTextContent('0 – 0 FLY23.32 – 25.92 OCRG0 – 0 FAST');
     expect(row('Chance to miss a deadline')).toHaveTextContent('0.4 % best3 %15 %');
     expect(row('Your standing')).toHaveTextContent('serving');
   });
@@ -100,8 +107,18 @@ describe('Economies', () => {
     expect(within(risk).getByTestId('slash-day')).toHaveTextContent('57.6 OCRG per day');
     expect(within(risk).getByTestId('net-day')).toHaveTextContent('+314.88 OCRG per day');
     expect(risk).toHaveTextContent('that job’s collateral: 8 OCRG at today’s median fee');
-    expect(within(risk).getByTestId('emission-share')).toHaveTextContent(
-      '1.08 OCRG per hour: this bond would be 11 % of the active stake',
+    expect(within(risk).getByTestId('fees-day')).toHaveTextContent(
+      '277.24 – 415.87 OCRG (expected 346.56 OCRG)paid by requesters, less the protocol fee; 90 % range',
+    );
+    expect(within(risk).getByTestId('emission-day')).toHaveTextContent(
+      '23.32 – 25.92 OCRG (expected 25.92 OCRG)newly minted OCRG: what they are worth is OCRG’s price, which this estimate does not assume. This bond would be 11 % of the active stake',
+    );
+    expect(within(risk).getByTestId('jobs-day')).toHaveTextContent(
+      'about 96 a day (4 an hour) of the 13 an hour posted here',
+    );
+    // The verdict is drawn from the figures beside it and says the speed was benchmarked.
+    expect(within(risk).getByTestId('risk-verdict')).toHaveTextContent(
+      'moderate risk At this machine’s benchmarked speed, expect occasional missed deadlines: about 1 job in 33 would miss its deadline; slashes would take 15 % of the earnings; a missed deadline is likely on any given day (95 %).',
     );
     expect(risk).toHaveTextContent('3 missed deadlines jail you for 5 min');
 

@@ -179,6 +179,8 @@ export const genesis: EconomySummary = {
     activeProviders: 12,
     totalBonded: units('2400'),
     jobsLast24h: 860,
+    jobsPerHour: 860 / 24,
+    windowS: 86_400,
     finalizedLast24h: 842,
     medianFee: units('2.5'),
     emissionPerEpoch: units('1000'),
@@ -218,6 +220,8 @@ export const forkOcr: EconomySummary = {
     activeProviders: 4,
     totalBonded: units('400'),
     jobsLast24h: 310,
+    jobsPerHour: 310 / 24,
+    windowS: 86_400,
     finalizedLast24h: 300,
     medianFee: units('4'),
     emissionPerEpoch: units('2500'),
@@ -257,6 +261,8 @@ export const forkFast: EconomySummary = {
     activeProviders: 2,
     totalBonded: units('60', 6),
     jobsLast24h: 95,
+    jobsPerHour: 95 / 24,
+    windowS: 86_400,
     finalizedLast24h: 80,
     medianFee: units('0.75', 6),
     emissionPerEpoch: units('500', 6),
@@ -269,43 +275,83 @@ export const forkFast: EconomySummary = {
 
 export const economies: EconomySummary[] = [genesis, forkOcr, forkFast];
 
+/** The day-horizon fields of an estimate from its hourly ones: fees ±20 %, emission 10 % lower if one more joins. */
+function day(
+  e: Omit<
+    EconomyEstimate,
+    'postedPerHour' | 'horizonH' | 'feesOverHorizon' | 'emissionOverHorizon' | 'speedSource' | 'uptimeSource'
+  >,
+  postedPerHour: number,
+): EconomyEstimate {
+  const fees = BigInt(e.expectedFeesPerHour) * 24n;
+  const emission = BigInt(e.expectedEmissionPerHour) * 24n;
+  return {
+    ...e,
+    postedPerHour,
+    horizonH: 24,
+    feesOverHorizon: {
+      low: ((fees * 8n) / 10n).toString(),
+      expected: fees.toString(),
+      high: ((fees * 12n) / 10n).toString(),
+    },
+    emissionOverHorizon: {
+      low: ((emission * 9n) / 10n).toString(),
+      expected: emission.toString(),
+      high: emission.toString(),
+    },
+    speedSource: 'benchmark',
+    uptimeSource: 'measured',
+  };
+}
+
 export const estimates: Record<string, EconomyEstimate> = {
-  [GENESIS]: {
-    economyId: GENESIS,
-    bond: units('100'),
-    expectedJobsPerHour: 6,
-    expectedEarningsPerHour: units('14.25'),
-    expectedFeesPerHour: units('14.25'),
-    expectedEmissionPerHour: '0',
-    emissionShare: 0,
-    deadlineMissProbability: 0.004,
-    expectedSlashPerDay: units('2.88'),
-    basis: 'About 6 of the 36 jobs/h posted here lately would be drawn for this bond, at 99 % uptime.',
-  },
-  [FORK_OCR]: {
-    economyId: FORK_OCR,
-    bond: units('50'),
-    expectedJobsPerHour: 4,
-    expectedEarningsPerHour: units('15.52'),
-    expectedFeesPerHour: units('14.44'),
-    expectedEmissionPerHour: units('1.08'),
-    emissionShare: 0.1111,
-    deadlineMissProbability: 0.03,
-    expectedSlashPerDay: units('57.6'),
-    basis: 'About 4 of the 13 jobs/h posted here lately would be drawn for this bond.',
-  },
-  [FORK_FAST]: {
-    economyId: FORK_FAST,
-    bond: units('20', 6),
-    expectedJobsPerHour: 2,
-    expectedEarningsPerHour: units('1.4', 6),
-    expectedFeesPerHour: units('1.4', 6),
-    expectedEmissionPerHour: '0',
-    emissionShare: 0,
-    deadlineMissProbability: 0.15,
-    expectedSlashPerDay: units('30', 6),
-    basis: 'Deadlines here are 30 s; this machine’s OCR run takes 24 s at the median.',
-  },
+  [GENESIS]: day(
+    {
+      economyId: GENESIS,
+      bond: units('100'),
+      expectedJobsPerHour: 6,
+      expectedEarningsPerHour: units('14.25'),
+      expectedFeesPerHour: units('14.25'),
+      expectedEmissionPerHour: '0',
+      emissionShare: 0,
+      deadlineMissProbability: 0.004,
+      expectedSlashPerDay: units('2.88'),
+      basis: 'About 6 of the 36 jobs/h posted here lately would be drawn for this bond, at 99 % uptime.',
+    },
+    860 / 24,
+  ),
+
+  [FORK_OCR]: day(
+    {
+      economyId: FORK_OCR,
+      bond: units('50'),
+      expectedJobsPerHour: 4,
+      expectedEarningsPerHour: units('15.52'),
+      expectedFeesPerHour: units('14.44'),
+      expectedEmissionPerHour: units('1.08'),
+      emissionShare: 0.1111,
+      deadlineMissProbability: 0.03,
+      expectedSlashPerDay: units('57.6'),
+      basis: 'About 4 of the 13 jobs/h posted here lately would be drawn for this bond.',
+    },
+    310 / 24,
+  ),
+
+  [FORK_FAST]: day(
+    {
+      economyId: FORK_FAST,
+      bond: units('20', 6),
+      expectedJobsPerHour: 2,
+      expectedEarningsPerHour: units('1.4', 6),
+      expectedFeesPerHour: units('1.4', 6),
+      expectedEmissionPerHour: '0',
+      emissionShare: 0,
+      deadlineMissProbability: 0.15,
+      expectedSlashPerDay: units('30', 6),
+      basis: 'Deadlines here are 30 s; this machine’s OCR run takes 24 s at the median.',
+    },
+    95 / 24,
+  ),
 };
 
 export const providerStopped: ProviderState = {

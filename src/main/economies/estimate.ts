@@ -1,7 +1,7 @@
 import type { Address } from 'viem';
 import type { EconomyEstimate } from '../../shared/api/economies';
 import type { ChainParams } from '../chain/deploy';
-import type { EventStats } from './stats';
+import { jobsPerHour as ratePerHour, type EventStats } from './stats';
 
 export interface EstimateInputs {
   economyId: Address;
@@ -14,6 +14,8 @@ export interface EstimateInputs {
   driftRatio: number;
   /** Typical run time of a job here on this machine, seconds (its own recent jobs, else a guess from the score). */
   runS: number;
+  /** Where `runS` and the spread come from: own jobs, a benchmark, or neither (an assumed score). */
+  speedSource: EconomyEstimate['speedSource'];
   /**
    * Draw weight (bond in milli-tokens) of every other provider in each kind's tree: the tree's total less this
    * provider's own leaf.
@@ -30,11 +32,19 @@ export interface EstimateInputs {
 
 const ASSUMED_UPTIME = 0.99;
 const MILLI_TOKEN = 10n ** 15n;
+/** The horizon of the ranges: a day. */
+const HORIZON_H = 24;
+/** z of a two-sided 90 % interval. */
+const Z90 = 1.645;
 
 /**
  * What serving an economy would mean for this machine. The model, also given in `basis`:
- * - jobs/hour = the economy's posting rate of each job kind over the last 24 h × this provider's share of that
- *   kind's draw, its bond over the total bond in the kind's tree (what `assign` weighs by);
+ * - jobs/hour = the economy's posting rate of each job kind (`jobsPerHour` in stats.ts: jobs in the last 24 h over
+ *   the hours covered, at least one) × this provider's share of that kind's draw, its bond over the total bond in the
+ *   kind's tree (what `assign` weighs by);
+ * - over a day, fees have a 90 % range from the two counts behind them: the jobs seen (the rate's uncertainty) and
+ *   the jobs this bond would draw (Poisson); emission ranges from "one more provider with this bond joins" to "the
+ *   stake stays as it is";
  * - fees/hour = jobs/hour × median fee × (1 − protocol fee);
  * - emission/hour = the epoch emission × epochs/hour × bond / (active stake + bond): emission accrues to active
  *   bonds by size, whatever the fees (a missed deadline or a rejected result gives up what accrued since the last
@@ -49,12 +59,12 @@ export function estimateEarnings(inputs: EstimateInputs): EconomyEstimate {
   const mine = inputs.bond / MILLI_TOKEN;
   const drawShare = (others: bigint) =>
     others + mine > 0n ? Number((mine * 1_000_000n) / (others + mine)) / 1_000_000 : 0;
-  const windowH = inputs.recent.windowS / 3600;
   const byKind = inputs.recent.jobsByKind;
-  const postedPerHour = inputs.recent.jobsLast24h / windowH;
+  const windowS = inputs.recent.windowS;
+  const postedPerHour = ratePerHour(inputs.recent.jobsLast24h, windowS);
   const jobsPerHour =
-    (byKind.inference / windowH) * drawShare(inputs.othersWeight.inference) +
-    (byKind.fineTune / windowH) * drawShare(inputs.othersWeight.fineTune);
+    ratePerHour(byKind.inference, windowS) * drawShare(inputs.othersWeight.inference) +
+    ratePerHour(byKind.fineTune, windowS) * drawShare(inputs.othersWeight.fineTune);
   const fee = inputs.recent.medianFee ?? 0n;
   const netFee = (fee * BigInt(10_000 - p.protocolFeeBps)) / 10_000n;
   const fees = (netFee * BigInt(Math.round(jobsPerHour * 1000))) / 1000n;
@@ -66,6 +76,16 @@ export function estimateEarnings(inputs: EstimateInputs): EconomyEstimate {
   const emissionPerHour = (inputs.emissionPerEpoch * 3600n) / BigInt(p.epochLengthS);
   const emission = (emissionPerHour * shareMicro) / 1_000_000n;
   const earnings = fees + emission;
+
+  // A day: fees ± the uncertainty of the two counts; emission between one more equal bond joining and no change.
+  const jobsDay = jobsPerHour * HORIZON_H;
+  const seen = inputs.recent.jobsLast24h;
+  const rel = jobsDay > 0 && seen > 0 ? Math.sqrt(1 / seen + 1 / jobsDay) : 0;
+  const scale = (v: bigint, f: number) => (v * BigInt(Math.round(Math.max(0, f) * 1_000_000))) / 1_000_000n;
+  const feesDay = fees * BigInt(HORIZON_H);
+  const emissionDay = emission * BigInt(HORIZON_H);
+  const crowdedShare = totalStake + stake > 0n ? (stake * 1_000_000n) / (totalStake + stake) : 0n;
+  const emissionLow = (emissionPerHour * BigInt(HORIZON_H) * crowdedShare) / 1_000_000n;
 
   const deadlineS = inputs.recent.medianDeadlineS ?? p.minDeadlineS;
   const typical = Math.max(0.001, inputs.runS * Math.max(1, inputs.driftRatio));
@@ -79,12 +99,15 @@ export function estimateEarnings(inputs: EstimateInputs): EconomyEstimate {
 
   const share = Number(shareMicro) / 1_000_000;
   const basis =
-    `About ${round(jobsPerHour)} of the ${round(postedPerHour)} jobs/h posted here lately would be drawn for ` +
-    `this bond (the draw weighs bond alone, kind by kind), paid the median fee less ${p.protocolFeeBps / 100} %; ` +
+    `About ${round(jobsPerHour)} of the ${round(postedPerHour)} jobs/h posted here ` +
+    `(${seen} in the last ${windowWords(windowS)}${windowS < 3600 ? ', counted over at least an hour' : ''}) ` +
+    `would be drawn for this bond (the draw weighs bond alone, kind by kind), paid the median fee less ` +
+    `${p.protocolFeeBps / 100} %; the fee range is 90 % from those counts; ` +
     `emission accrues to ${round(share * 100)} % of the active stake with this bond, whatever the fees. A ` +
     `missed deadline or a rejected result gives up the emission accrued since the last settlement. A job misses its ` +
-    `${deadlineS} s deadline if a run of about ${round(typical)} s (±${round(Math.max(5, inputs.spreadPct))} % ` +
-    `benchmark spread${inputs.driftRatio > 1 ? `, ×${round(inputs.driftRatio)} live drift` : ''}) overruns it, or ` +
+    `${deadlineS} s deadline if a run of about ${round(typical)} s ` +
+    `(${speedWords[inputs.speedSource]}; ±${round(Math.max(5, inputs.spreadPct))} % spread` +
+    `${inputs.driftRatio > 1 ? `, ×${round(inputs.driftRatio)} live drift` : ''}) overruns it, or ` +
     `if the node is away (uptime ${round(up * 100)} %` +
     `${inputs.uptime === null ? ', assumed: no record yet' : ' over the last week'}).`;
   return {
@@ -98,11 +121,38 @@ export function estimateEarnings(inputs: EstimateInputs): EconomyEstimate {
     deadlineMissProbability: pMiss,
     expectedSlashPerDay: slashPerDay.toString(),
     basis,
+    postedPerHour,
+    horizonH: HORIZON_H,
+    feesOverHorizon: {
+      low: scale(feesDay, 1 - Z90 * rel).toString(),
+      expected: feesDay.toString(),
+      high: scale(feesDay, 1 + Z90 * rel).toString(),
+    },
+    emissionOverHorizon: {
+      low: emissionLow.toString(),
+      expected: emissionDay.toString(),
+      high: emissionDay.toString(),
+    },
+    speedSource: inputs.speedSource,
+    uptimeSource: inputs.uptime === null ? 'assumed' : 'measured',
   };
 }
 
+const speedWords: Record<EconomyEstimate['speedSource'], string> = {
+  jobs: "this machine's own recent jobs",
+  benchmark: "this machine's benchmark",
+  assumed: 'assumed: no benchmark has run yet',
+};
+
+function windowWords(s: number): string {
+  if (s >= 86_400 - 60) return '24 h';
+  if (s >= 3600) return `${round(s / 3600)} h`;
+  return `${Math.max(1, Math.round(s / 60))} min`;
+}
+
 function round(x: number): string {
-  return x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2);
+  const text = x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2);
+  return text.includes('.') ? text.replace(/\.?0+$/, '') : text;
 }
 
 /** Φ(x), the standard normal CDF (Abramowitz–Stegun 7.1.26, error < 1.5e-7). */

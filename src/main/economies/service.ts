@@ -96,13 +96,16 @@ export class EconomiesService {
     const { latest, drift, routing } = this.#o.benchmark.get();
     // What the machine delivers as routed (each kind of job on its fastest device), not one device's score.
     const score = routing.score ?? latest?.score ?? 100;
+    const ownRunS = this.#o.typicalRunS();
+    const benchmarked = routing.score != null || latest?.score != null;
     return estimateEarnings({
       economyId: id,
       params: info.params,
       bond: bond ?? info.params.minBond,
       spreadPct: routing.spreadPct ?? latest?.spreadPct ?? 10,
       driftRatio: drift?.ratio ?? 1,
-      runS: this.#o.typicalRunS() ?? 100 / Math.max(score, 1),
+      runS: ownRunS ?? 100 / Math.max(score, 1),
+      speedSource: ownRunS !== null ? 'jobs' : benchmarked ? 'benchmark' : 'assumed',
       othersWeight: {
         inference: less(live.inferenceWeight, myKinds & 1 ? myLeaf : 0n),
         fineTune: less(live.fineTuneWeight, myKinds & 2 ? myLeaf : 0n),

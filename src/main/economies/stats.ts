@@ -68,12 +68,26 @@ export function eventStats(
   };
 }
 
+/** Shortest window a posting rate is counted over: a young economy's first minutes are not extrapolated to an hour. */
+export const MIN_RATE_WINDOW_S = 3600;
+
+/**
+ * The one "jobs per hour" the app shows: jobs posted in the last 24 h ÷ the hours that window covers, at least one
+ * (so 28 jobs in an economy's first 4 minutes are 28 an hour, not 420). The estimate and the comparison table both
+ * use it.
+ */
+export function jobsPerHour(jobs: number, windowS: number): number {
+  return (jobs * 3600) / Math.max(windowS, MIN_RATE_WINDOW_S);
+}
+
 /** The comparison table's stats: live counters from the contract, the 24-hour figures from events. */
 export function toEconomyStats(live: ReadEconomyStatsReturnType, recent: EventStats): EconomyStats {
   return {
     activeProviders: Number(live.activeProviders),
     totalBonded: live.totalBonded.toString(),
     jobsLast24h: recent.jobsLast24h,
+    jobsPerHour: jobsPerHour(recent.jobsLast24h, recent.windowS),
+    windowS: recent.windowS,
     finalizedLast24h: recent.finalizedLast24h,
     medianFee: recent.medianFee === null ? null : recent.medianFee.toString(),
     emissionPerEpoch: live.currentEmission.toString(),

@@ -46,6 +46,13 @@ export interface EconomyStats {
   activeProviders: number;
   totalBonded: Amount;
   jobsLast24h: number;
+  /**
+   * The one posting rate shown anywhere: `jobsLast24h` ÷ the hours the window covers, at least one hour
+   * (src/main/economies/stats.ts `jobsPerHour`).
+   */
+  jobsPerHour: number;
+  /** Seconds of history behind `jobsLast24h` (less than a day for a young economy or a fresh node). */
+  windowS: number;
   finalizedLast24h: number;
   /** null when no job was posted in the last 24 h. */
   medianFee: Amount | null;
@@ -117,6 +124,28 @@ export interface EconomyEstimate {
   expectedSlashPerDay: Amount;
   /** How it was worked out, in one or two sentences. */
   basis: string;
+  /** Jobs posted here per hour, the same figure as the economy's `stats.jobsPerHour`. */
+  postedPerHour: number;
+  /** The hours the ranges below cover (a day). */
+  horizonH: number;
+  /** Fees over the horizon, less the protocol fee: a 90 % range and the expected value. */
+  feesOverHorizon: AmountRange;
+  /**
+   * Emission over the horizon: newly minted tokens of this economy. Their worth is the token's price, which the
+   * estimate does not assume. Low end: one more provider with the same bond joins; high end: the stake stays.
+   */
+  emissionOverHorizon: AmountRange;
+  /** Where the run time came from: this machine's own jobs, its benchmark, or an assumption (no benchmark yet). */
+  speedSource: 'jobs' | 'benchmark' | 'assumed';
+  /** Whether the uptime is this node's record over the last week or an assumption (no record yet). */
+  uptimeSource: 'measured' | 'assumed';
+}
+
+/** An estimated amount with its range (base units). */
+export interface AmountRange {
+  low: Amount;
+  expected: Amount;
+  high: Amount;
 }
 
 const id = z.object({ id: addressSchema }).strict();

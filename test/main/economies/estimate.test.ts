@@ -13,6 +13,7 @@ const inputs: EstimateInputs = {
   spreadPct: 5,
   driftRatio: 1,
   runS: 1,
+  speedSource: 'benchmark',
   othersWeight: { inference: (300n * TOKEN) / MILLI, fineTune: (100n * TOKEN) / MILLI },
   othersStake: 300n * TOKEN,
   uptime: 1,
@@ -62,5 +63,48 @@ describe('earnings estimate', () => {
     const small = estimateEarnings({ ...inputs, bond: devnetParams.minBond - 1n });
     expect(small.emissionShare).toBe(0);
     expect(small.expectedEmissionPerHour).toBe('0');
+  });
+
+  it('counts one posting rate, never extrapolating a young economy’s first minutes past an hour', () => {
+    const young = estimateEarnings({
+      ...inputs,
+      recent: { ...inputs.recent, jobsLast24h: 28, jobsByKind: { inference: 28, fineTune: 0 }, windowS: 240 },
+    });
+    // 28 jobs in 4 minutes are 28 an hour (the window counts as at least an hour), not 420.
+    expect(young.postedPerHour).toBe(28);
+    expect(young.expectedJobsPerHour).toBeCloseTo(28 * 0.25, 6);
+    expect(young.basis).toContain(
+      '28 jobs/h posted here (28 in the last 4 min, counted over at least an hour)',
+    );
+    // A full day: 264 jobs are 11 an hour.
+    expect(estimateEarnings(inputs).postedPerHour).toBe(11);
+  });
+
+  it('gives a day’s fees and emission as ranges around the expected value, emission as its own figure', () => {
+    const e = estimateEarnings(inputs);
+    expect(e.horizonH).toBe(24);
+    const fees = e.feesOverHorizon;
+    expect(BigInt(fees.expected)).toBe(BigInt(e.expectedFeesPerHour) * 24n);
+    expect(BigInt(fees.low)).toBeLessThan(BigInt(fees.expected));
+    expect(BigInt(fees.high)).toBeGreaterThan(BigInt(fees.expected));
+    // 264 jobs seen, 72 drawn a day: ±1.645 × √(1/264 + 1/72) ≈ ±21.9 %.
+    expect(Number(BigInt(fees.high) - BigInt(fees.expected)) / Number(BigInt(fees.expected))).toBeCloseTo(
+      0.219,
+      2,
+    );
+    const em = e.emissionOverHorizon;
+    expect(BigInt(em.expected)).toBe(1_500n * TOKEN * 24n);
+    expect(em.high).toBe(em.expected);
+    // One more provider with 100 joins: 100 / 500 of 6,000 an hour.
+    expect(BigInt(em.low)).toBe(1_200n * TOKEN * 24n);
+  });
+
+  it('says "assumed" where no benchmark or uptime record stands behind a figure', () => {
+    const guessed = estimateEarnings({ ...inputs, speedSource: 'assumed', uptime: null });
+    expect(guessed.speedSource).toBe('assumed');
+    expect(guessed.uptimeSource).toBe('assumed');
+    expect(guessed.basis).toContain('assumed: no benchmark has run yet');
+    expect(guessed.basis).toContain('assumed: no record yet');
+    expect(estimateEarnings(inputs).basis).toContain("this machine's benchmark");
   });
 });

@@ -65,7 +65,11 @@ describe('dailyRisk', () => {
   });
 
   it('goes negative when slashes outweigh earnings, and is high with nothing earned', () => {
-    const r = dailyRisk({ ...estimates[GENESIS]!, expectedEarningsPerHour: '0', expectedSlashPerDay: '10' });
+    const r = dailyRisk({
+      ...estimates[GENESIS]!,
+      feesOverHorizon: { low: '0', expected: '0', high: '0' },
+      expectedSlashPerDay: '10',
+    });
     expect(r.netPerDay).toBe(-10n);
     expect(r.slashShare).toBe(Infinity);
     expect(r.level).toBe('high');
@@ -73,15 +77,114 @@ describe('dailyRisk', () => {
 });
 
 describe('riskLevel', () => {
+  const calm = {
+    missProbability: 0,
+    anyMissPerDay: 0,
+    missesPerDay: 0,
+    slashShare: 0,
+    netPerDay: 1n,
+    jailStrikes: 3,
+  };
   it.each([
-    [0, 0, 'low'],
-    [0.019, 0.099, 'low'],
-    [0.02, 0, 'moderate'],
-    [0, 0.1, 'moderate'],
-    [0.1, 0, 'high'],
-    [0, 0.5, 'high'],
-  ] as const)('p=%f, slash share=%f is %s', (p, share, level) => {
-    expect(riskLevel(p, share)).toBe(level);
+    [{}, 'low'],
+    [{ missProbability: 0.019, slashShare: 0.099, anyMissPerDay: 0.49 }, 'low'],
+    [{ missProbability: 0.02 }, 'moderate'],
+    [{ slashShare: 0.1 }, 'moderate'],
+    [{ anyMissPerDay: 0.5 }, 'moderate'],
+    [{ missProbability: 0.1 }, 'high'],
+    [{ slashShare: 0.5 }, 'high'],
+    [{ netPerDay: -1n }, 'high'],
+    [{ missesPerDay: 3 }, 'high'],
+  ] as const)('%o is %s', (change, level) => {
+    expect(riskLevel({ ...calm, ...change }).level).toBe(level);
+  });
+});
+
+describe('the verdict never contradicts the figures beside it', () => {
+  const base = estimates[GENESIS]!;
+  const grid = {
+    p: [0, 0.0005, 0.004, 0.019, 0.02, 0.05, 0.099, 0.1, 0.3, 1],
+    jobsPerHour: [0, 0.05, 0.5, 2, 6, 40, 500],
+    feesPerDay: [0n, 10n ** 15n, 10n ** 18n, 300n * 10n ** 18n],
+    emissionPerDay: [0n, 10n ** 18n, 600_000n * 10n ** 18n],
+    slashPerDay: [0n, 10n ** 16n, 5n * 10n ** 18n, 1_000n * 10n ** 18n],
+    speed: ['jobs', 'benchmark', 'assumed'] as const,
+  };
+  const cases: [number, number, bigint, bigint, bigint, (typeof grid.speed)[number]][] = [];
+  for (const p of grid.p)
+    for (const j of grid.jobsPerHour)
+      for (const f of grid.feesPerDay)
+        for (const e of grid.emissionPerDay)
+          for (const sl of grid.slashPerDay) for (const sp of grid.speed) cases.push([p, j, f, e, sl, sp]);
+
+  it(`holds over ${10 * 7 * 4 * 3 * 4 * 3} combinations`, () => {
+    for (const [p, jobsPerHour, fees, emission, slash, speed] of cases) {
+      const est = {
+        ...base,
+        deadlineMissProbability: p,
+        expectedJobsPerHour: jobsPerHour,
+        feesOverHorizon: { low: '0', expected: fees.toString(), high: (fees * 2n).toString() },
+        emissionOverHorizon: { low: '0', expected: emission.toString(), high: emission.toString() },
+        expectedSlashPerDay: slash.toString(),
+        speedSource: speed,
+      };
+      const r = dailyRisk(est, { jailStrikes: 3 });
+      const label = JSON.stringify({
+        p,
+        jobsPerHour,
+        fees: String(fees),
+        emission: String(emission),
+        slash: String(slash),
+      });
+      // The figures shown: net is fees + new tokens − slashes; misses are jobs × p.
+      expect(r.netPerDay, label).toBe(fees + emission - slash);
+      expect(r.missesPerDay, label).toBeCloseTo(jobsPerHour * 24 * p, 9);
+      if (r.level === 'low') {
+        // "low" never stands next to a likely daily miss, a loss, a jail, or a miss chance of 2 % or more.
+        expect(r.anyMissPerDay, label).toBeLessThan(0.5);
+        expect(p, label).toBeLessThan(0.02);
+        expect(r.netPerDay >= 0n, label).toBe(true);
+        expect(r.slashShare, label).toBeLessThan(0.1);
+        expect(r.missesPerDay, label).toBeLessThan(3);
+        // It quotes the same figure the panel shows.
+        expect(r.verdict, label).toContain(`(${formatPercent(r.anyMissPerDay)})`);
+      } else {
+        expect(r.verdict, label).not.toMatch(/unlikely/);
+      }
+      if (r.anyMissPerDay >= 0.5 || p >= 0.02) expect(r.level, label).not.toBe('low');
+      if (r.netPerDay < 0n || p >= 0.1 || r.missesPerDay >= 3) {
+        expect(r.level, label).toBe('high');
+      }
+      if (r.netPerDay < 0n) expect(r.verdict, label).toContain('exceed what it earns');
+      // "measured" only when something was measured.
+      if (speed === 'assumed') {
+        expect(r.verdict, label).toMatch(/^At an assumed speed \(no benchmark has run yet/);
+      } else {
+        expect(r.verdict, label).not.toMatch(/assumed/);
+      }
+    }
+  });
+
+  it('calls the issue’s case what it is: a 100 % daily miss chance on a tiny bond is not low risk', () => {
+    const r = dailyRisk(
+      {
+        ...base,
+        deadlineMissProbability: 0.05,
+        expectedJobsPerHour: 187,
+        feesOverHorizon: { low: '0', expected: '0', high: '0' },
+        emissionOverHorizon: {
+          low: '0',
+          expected: (597_120n * 10n ** 18n).toString(),
+          high: (597_120n * 10n ** 18n).toString(),
+        },
+        expectedSlashPerDay: (5n * 10n ** 18n).toString(),
+        speedSource: 'assumed',
+      },
+      { jailStrikes: 3 },
+    );
+    expect(formatPercent(r.anyMissPerDay)).toBe('100 %');
+    expect(r.level).toBe('high');
+    expect(r.verdict).toContain('missed deadlines a day would jail it (3 strikes jail)');
   });
 });
 

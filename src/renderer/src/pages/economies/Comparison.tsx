@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import type { EconomySummary } from '../../../../shared/api';
 import { Amount } from '../../components/Amount';
 import type { EstimateState } from '../../hooks/useEstimates';
-import { formatPercent } from '../../lib/risk';
+import { formatCount, formatPercent } from '../../lib/risk';
 import { formatDuration } from '../../lib/time';
 
 interface Row {
@@ -71,14 +71,23 @@ const rows: Row[] = [
     cell: (e) => <Amount value={e.stats.activeStake} token={e.token} />,
   },
   {
+    // Not ranked: more providers is more competition for each job, not better.
     label: 'Active providers',
     cell: (e) => e.stats.activeProviders.toLocaleString('en-US'),
-    rank: { value: (e) => e.stats.activeProviders, better: 'higher' },
   },
   {
-    label: 'Jobs / 24 h',
-    cell: (e) => e.stats.jobsLast24h.toLocaleString('en-US'),
-    rank: { value: (e) => e.stats.jobsLast24h, better: 'higher' },
+    label: 'Jobs / hour',
+    hint: 'posted in the last 24 h, over the hours that covers (at least one)',
+    cell: (e) => (
+      <>
+        {formatCount(e.stats.jobsPerHour)}
+        <div className="muted small">
+          {e.stats.jobsLast24h.toLocaleString('en-US')} in the last{' '}
+          {e.stats.windowS >= 86_340 ? '24 h' : formatDuration(Math.max(60, e.stats.windowS))}
+        </div>
+      </>
+    ),
+    rank: { value: (e) => e.stats.jobsPerHour, better: 'higher' },
   },
   {
     label: 'Slash rate',
@@ -87,16 +96,25 @@ const rows: Row[] = [
     rank: { value: (e) => e.stats.slashRate, better: 'lower' },
   },
   {
-    label: 'Expected earnings / hour',
-    hint: 'for this machine at the minimum bond: fees from its draw share, emission from its stake share',
+    label: 'Fees, next 24 h',
+    hint: 'for this machine at the minimum bond, from its draw share; 90 % range',
     cell: (e, est) =>
       // An estimate: two decimals say all it knows.
       estimateCell(est, (x) => (
         <>
-          <Amount value={x.expectedEarningsPerHour} token={e.token} maxFractionDigits={2} />
-          <div className="muted small">
-            emission <Amount value={x.expectedEmissionPerHour} token={e.token} maxFractionDigits={2} />
-          </div>
+          <Amount value={x.feesOverHorizon.low} token={e.token} maxFractionDigits={2} symbol={false} /> –{' '}
+          <Amount value={x.feesOverHorizon.high} token={e.token} maxFractionDigits={2} />
+        </>
+      )),
+  },
+  {
+    label: 'New tokens, next 24 h',
+    hint: 'emission to this bond’s share of the active stake; worth the token’s price, not assumed here',
+    cell: (e, est) =>
+      estimateCell(est, (x) => (
+        <>
+          <Amount value={x.emissionOverHorizon.low} token={e.token} maxFractionDigits={2} symbol={false} /> –{' '}
+          <Amount value={x.emissionOverHorizon.high} token={e.token} maxFractionDigits={2} />
         </>
       )),
   },

@@ -1,41 +1,58 @@
-import type { EconomyEstimate, EconomySummary } from '../../../../shared/api';
+import type { AmountRange, EconomyEstimate, EconomySummary } from '../../../../shared/api';
 import { Amount } from '../../components/Amount';
-import { collateralPerJob, dailyRisk, formatPercent, oneIn, type RiskLevel } from '../../lib/risk';
+import type { TokenLike } from '../../lib/money';
+import { collateralPerJob, dailyRisk, formatCount, formatPercent, oneIn } from '../../lib/risk';
 import { formatDuration } from '../../lib/time';
 
-const verdict: Record<RiskLevel, string> = {
-  low: 'At this machine’s measured speed, missed deadlines should be rare and slashes small next to what it earns.',
-  moderate: 'Expect an occasional missed deadline; slashes would take a noticeable share of the earnings.',
-  high: 'This machine would miss deadlines often enough that slashes eat much of what it earns. Consider a lighter economy, fewer concurrent jobs (Settings → Limits), or a full benchmark first.',
-};
+/** "12.5 – 18.25 FLY (expected 15.3 FLY)": an estimate with its range; two decimals say all it knows. */
+function Range({ range, token }: { range: AmountRange; token: TokenLike }) {
+  if (range.low === range.high) return <Amount value={range.expected} token={token} maxFractionDigits={2} />;
+  return (
+    <>
+      <Amount value={range.low} token={token} maxFractionDigits={2} symbol={false} /> –{' '}
+      <Amount value={range.high} token={token} maxFractionDigits={2} />{' '}
+      <span className="muted">
+        (expected <Amount value={range.expected} token={token} maxFractionDigits={2} />)
+      </span>
+    </>
+  );
+}
 
-/** Earnings and risk of serving an economy, in plain words and numbers, shown before the user bonds. */
+/**
+ * Earnings and risk of serving an economy, in plain words and numbers, shown before the user bonds. Every figure is
+ * over the estimate's horizon (a day), fees and emission apart; the verdict is drawn from the figures shown.
+ */
 export function RiskSummary({ economy, estimate }: { economy: EconomySummary; estimate: EconomyEstimate }) {
   const token = economy.token;
-  const risk = dailyRisk(estimate);
+  const risk = dailyRisk(estimate, economy.params);
   const perMiss = collateralPerJob(economy.params, economy.stats.medianFee ?? '0');
   const missOneIn = oneIn(estimate.deadlineMissProbability);
+  const horizon = `next ${estimate.horizonH} h`;
   return (
     <div className={`risk risk-${risk.level}`} data-testid="risk">
-      <p className="risk-verdict">
-        <span className={`badge badge-risk-${risk.level}`}>{risk.level} risk</span> {verdict[risk.level]}
+      <p className="risk-verdict" data-testid="risk-verdict">
+        <span className={`badge badge-risk-${risk.level}`}>{risk.level} risk</span> {risk.verdict}
       </p>
       <dl className="facts">
-        <dt>Expected jobs</dt>
-        <dd>
-          about {estimate.expectedJobsPerHour.toLocaleString('en-US', { maximumFractionDigits: 1 })} per hour
+        <dt>Jobs for this bond</dt>
+        <dd data-testid="jobs-day">
+          about {formatCount(risk.jobsPerDay)} a day ({formatCount(estimate.expectedJobsPerHour)} an hour) of
+          the {formatCount(estimate.postedPerHour)} an hour posted here
         </dd>
-        <dt>Expected earnings</dt>
-        <dd>
-          <Amount value={estimate.expectedEarningsPerHour} token={token} /> per hour ·{' '}
-          <Amount value={risk.earningsPerDay} token={token} /> per day
+        <dt>Fees, {horizon}</dt>
+        <dd data-testid="fees-day">
+          <Range range={estimate.feesOverHorizon} token={token} />
+          <div className="muted small">paid by requesters, less the protocol fee; 90 % range</div>
         </dd>
-        <dt>of which emission</dt>
-        <dd data-testid="emission-share">
-          <Amount value={estimate.expectedEmissionPerHour} token={token} /> per hour: this bond would be{' '}
-          {formatPercent(estimate.emissionShare)} of the active stake, and emission accrues to bonds by size,
-          whatever the fees; a missed deadline or a rejected result gives up what accrued since the last
-          settlement
+        <dt>New tokens from emission, {horizon}</dt>
+        <dd data-testid="emission-day">
+          <Range range={estimate.emissionOverHorizon} token={token} />
+          <div className="muted small">
+            newly minted {token.symbol}: what they are worth is {token.symbol}’s price, which this estimate
+            does not assume. This bond would be {formatPercent(estimate.emissionShare)} of the active stake
+            (the low end if one more provider with the same bond joins); a missed deadline or a rejected
+            result gives up what accrued since the last settlement.
+          </div>
         </dd>
         <dt>Chance a job misses its deadline</dt>
         <dd data-testid="miss-chance">
@@ -43,19 +60,24 @@ export function RiskSummary({ economy, estimate }: { economy: EconomySummary; es
           {missOneIn && <span className="muted"> ({missOneIn})</span>}
         </dd>
         <dt>Chance of at least one miss a day</dt>
-        <dd data-testid="miss-day">{formatPercent(risk.anyMissPerDay)}</dd>
+        <dd data-testid="miss-day">
+          {formatPercent(risk.anyMissPerDay)}
+          <span className="muted"> (about {formatCount(risk.missesPerDay)} expected)</span>
+        </dd>
         <dt>Each miss costs</dt>
         <dd>
           that job’s collateral: <Amount value={perMiss} token={token} />
-          {economy.stats.medianFee !== null && <span className="muted"> at today’s median fee</span>}
+          {economy.stats.medianFee !== null && <span className="muted"> at today’s median fee</span>}, and a
+          strike ({economy.params.jailStrikes} jail)
         </dd>
         <dt>Expected slash</dt>
         <dd data-testid="slash-day">
-          <Amount value={estimate.expectedSlashPerDay} token={token} /> per day
+          <Amount value={estimate.expectedSlashPerDay} token={token} maxFractionDigits={2} /> per day
         </dd>
         <dt>Expected net</dt>
         <dd data-testid="net-day" className={risk.netPerDay < 0n ? 'text-error' : undefined}>
-          <Amount value={risk.netPerDay} token={token} signed /> per day
+          <Amount value={risk.netPerDay} token={token} signed maxFractionDigits={2} /> per day, fees and new
+          tokens less slashes
           {risk.netPerDay < 0n && ' — you would lose money here'}
         </dd>
         <dt>Leaving</dt>
@@ -65,7 +87,9 @@ export function RiskSummary({ economy, estimate }: { economy: EconomySummary; es
           {formatDuration(economy.params.jailCooldownS)}
         </dd>
       </dl>
-      <p className="muted small">{estimate.basis}</p>
+      <p className="muted small" data-testid="risk-basis">
+        {estimate.basis}
+      </p>
     </div>
   );
 }
