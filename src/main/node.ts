@@ -7,6 +7,8 @@ import { DevnetRunner } from './devnet/runner';
 import { BenchmarkService } from './benchmark/service';
 import { engineDevicesFrom } from './engine/devices';
 import { createEngine, type Engine } from './engine/engine';
+import { chooseLlamaBackends, llamaBackendOf, probeLlamaBackend } from './engine/llama/backends';
+import { withLanguageModels } from './engine/llama/runtime';
 import { DeviceRouter } from './engine/router';
 import type { WorkerHostFactory } from './engine/worker/host';
 import { EventBus } from './events';
@@ -17,6 +19,8 @@ import { runTool } from './hardware/tools';
 import { LogSink, type LogLevel, type Logger } from './log';
 import { createOnChainParts, type OnChainParts } from './provider/parts';
 import { confBackend, createSettingsStore, type SettingsBackend, type SettingsStore } from './settings/store';
+import { ValidatorService } from './validator/service';
+import { validatorHandlers } from './validator/handlers';
 import type { KeyProtector } from './wallet/protector';
 import { Wallet } from './wallet/wallet';
 
@@ -77,6 +81,8 @@ export interface FlywheelNode {
   readonly onchain: OnChainParts;
   /** The embedded devnet while the settings say `devnet`: started by the app, joined by the CLI. */
   readonly devnet: DevnetRunner;
+  /** The validator role: checks other providers' results, challenges and votes (validator/service.ts). */
+  readonly validator: ValidatorService;
   readonly logs: LogSink;
   readonly log: Logger;
   status(): NodeStatus;
@@ -102,14 +108,19 @@ export async function createNode(options: NodeOptions): Promise<FlywheelNode> {
   );
   settings.onChange((s) => events.emit('settings.changed', s));
 
+  let probedReport: Awaited<ReturnType<typeof chooseLlamaBackends>> | null = null;
   const hardware = new HardwareService(events, log.child('hardware'), {
     detect: () => detectHardware({ runTool: options.runTool ?? runTool }),
-    probeProviders: (report) => probeExecutionProviders(report, options.workerHost),
+    // Then which llama.cpp backend each device runs language models on (engine/llama/backends.ts).
+    probeProviders: (report) =>
+      probeExecutionProviders(report, options.workerHost)
+        .then((probed) => chooseLlamaBackends(probed, probeLlamaBackend))
+        .then((probed) => (probedReport = probed)),
   });
   // Each job goes to the device where it would finish first, by measured rates; a device not measured on its present
   // configuration is measured in the background meanwhile (engine/router.ts).
   const router = new DeviceRouter({ onUnmeasured: () => void benchmark.measureInBackground() });
-  const engine = createEngine({
+  const onnxEngine = createEngine({
     router,
     // Devices are settled on first use: detection plus execution-provider probing, less those settings exclude.
     devices: async () => {
@@ -127,6 +138,11 @@ export async function createNode(options: NodeOptions): Promise<FlywheelNode> {
     },
     log: log.child('engine'),
     ...(options.workerHost ? { host: options.workerHost } : {}),
+  });
+  // Text-generation jobs run on llama.cpp, on the backend the hardware report chose for each device.
+  const engine = withLanguageModels(onnxEngine, {
+    log: log.child('llama'),
+    backendOf: (device) => llamaBackendOf(probedReport, device),
   });
   const benchmark = new BenchmarkService({
     dataDir: options.dataDir,
@@ -159,6 +175,19 @@ export async function createNode(options: NodeOptions): Promise<FlywheelNode> {
     events,
     log: log.child('onchain'),
     takeJobs: options.takeJobs ?? options.shell !== 'cli',
+  });
+  // The validator role: re-runs a sample of other providers' results and challenges or votes (validator/).
+  const validator = new ValidatorService({
+    dataDir: options.dataDir,
+    chain: onchain.chain,
+    feed: onchain.feed,
+    economies: onchain.economies,
+    blobs: onchain.blobs,
+    engine,
+    events,
+    settings: () => settings.get(),
+    log: log.child('validator'),
+    work: options.takeJobs ?? options.shell !== 'cli',
   });
   let phase: NodePhase = { id: 'ready', label: 'Ready', state: 'done', progress: 1 };
 
@@ -222,6 +251,7 @@ export async function createNode(options: NodeOptions): Promise<FlywheelNode> {
     },
     'wallet.export': async ({ passphrase }) => wallet.export(passphrase),
     ...onchain.handlers,
+    ...validatorHandlers(validator),
   };
   const dispatch = createDispatcher(handlers, log.child('api'));
 
@@ -259,6 +289,7 @@ export async function createNode(options: NodeOptions): Promise<FlywheelNode> {
     wallet,
     onchain,
     devnet,
+    validator,
     logs,
     log,
     status,
@@ -266,6 +297,7 @@ export async function createNode(options: NodeOptions): Promise<FlywheelNode> {
       clearInterval(heartbeat);
       // Every orderly stop (Ctrl-C, SIGTERM, app quit, `provide` ending) pauses on-chain before the key is gone.
       await onchain.provider.leave('stopping');
+      await validator.close();
       await onchain.close();
       await devnet.close();
       hardware.close();

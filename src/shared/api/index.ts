@@ -16,6 +16,7 @@ import { nodeCalls, nodeEvents } from './node';
 import { penaltiesCalls, penaltiesEvents } from './penalties';
 import { providerCalls, providerEvents } from './provider';
 import { settingsCalls, settingsEvents } from './settings';
+import { validatorCalls, validatorEvents } from './validator';
 import { walletCalls, walletEvents } from './wallet';
 
 export const apiCalls = {
@@ -29,6 +30,7 @@ export const apiCalls = {
   ...jobsCalls,
   ...earningsCalls,
   ...penaltiesCalls,
+  ...validatorCalls,
 } satisfies Record<string, CallSpec>;
 
 export const apiEvents = {
@@ -42,6 +44,7 @@ export const apiEvents = {
   ...jobsEvents,
   ...earningsEvents,
   ...penaltiesEvents,
+  ...validatorEvents,
 } satisfies Record<string, EventSpec>;
 
 export type ApiCalls = typeof apiCalls;
@@ -108,4 +111,5 @@ export * from './node';
 export * from './penalties';
 export * from './provider';
 export * from './settings';
+export * from './validator';
 export * from './wallet';
