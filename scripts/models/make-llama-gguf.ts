@@ -2,19 +2,20 @@
 /**
  * Writes one of the project's random-weight llama GGUF models (src/main/engine/llama/randomModel.ts).
  *
- *   npx tsx scripts/models/make-llama-gguf.ts [tiny|bench] [out.gguf]
+ *   npx tsx scripts/models/make-llama-gguf.ts [tiny|bench|1b] [out.gguf]
  *
- * `tiny` (default, ≈ 2 MB) is the tests' and the devnet's model; `bench` (≈ 180 MB) is the benchmark's. Both are
- * made in seconds from a fixed seed, so neither is committed; the tiny one's sha256 is pinned in randomModel.ts.
+ * `tiny` (default, ≈ 2 MB) is the tests' and the devnet's model; `bench` (≈ 180 MB, seconds to make) and `1b`
+ * (TinyLlama's shape, ≈ 2.2 GB, about a minute) are the benchmark's. All are made from a fixed seed, so none is
+ * committed; the tiny one's sha256 is pinned in randomModel.ts.
  */
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { benchLlama, makeLlamaGguf, tinyLlama } from '../../src/main/engine/llama/randomModel';
+import { benchLlama, billionLlama, makeLlamaGguf, tinyLlama } from '../../src/main/engine/llama/randomModel';
 
 const which = process.argv[2] ?? 'tiny';
-const spec = which === 'bench' ? benchLlama : which === 'tiny' ? tinyLlama : null;
+const spec = { tiny: tinyLlama, bench: benchLlama, '1b': billionLlama }[which] ?? null;
 if (!spec) {
-  process.stderr.write(`unknown model "${which}": use tiny or bench\n`);
+  process.stderr.write(`unknown model "${which}": use tiny, bench or 1b\n`);
   process.exit(2);
 }
 const out = process.argv[3] ?? `${which}-llama.gguf`;

@@ -42,6 +42,17 @@ export interface ExecutionProviderCandidate {
   action?: string;
 }
 
+/** llama.cpp's backends (text-generation jobs), as node-llama-cpp's prebuilt binaries offer them. */
+export type LlamaBackendName = 'cpu' | 'cuda' | 'vulkan' | 'metal';
+
+export interface LlamaBackendCandidate {
+  name: LlamaBackendName;
+  status: 'chosen' | 'available' | 'rejected' | 'not-applicable';
+  /** Why, in words the user can act on: "llama.cpp's CUDA build does not load (…): it needs the CUDA 13 runtime". */
+  reason: string;
+  action?: string;
+}
+
 /** A place jobs can run: one per GPU, plus the CPU. */
 export interface ComputeDevice {
   id: string;
@@ -51,6 +62,8 @@ export interface ComputeDevice {
   deviceIndex?: number;
   /** The execution provider chosen after probing, with every candidate and why it was or was not taken. */
   executionProvider: { chosen: ExecutionProviderName; candidates: ExecutionProviderCandidate[] } | null;
+  /** The llama.cpp backend language models run on here, with every candidate and why; absent until tried. */
+  llama?: { chosen: LlamaBackendName | null; candidates: LlamaBackendCandidate[] };
 }
 
 export interface HardwareReport {

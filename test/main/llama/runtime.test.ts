@@ -2,7 +2,7 @@
  * Text-generation jobs on the real llama.cpp CPU backend (node-llama-cpp's prebuilt binary) with the project's
  * random-weight llama, through the engine: generation, the job's settings, progress, and every refusal.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -170,6 +170,25 @@ describe('text-generation jobs on llama.cpp (CPU)', () => {
     expect(engine.stats().devices.find((d) => d.id === 'cpu (llama.cpp)')).toMatchObject({ restarts: 1 });
     const next = await engine.runJob(job({ prompt: 'Once', maxTokens: 4 }));
     expect(readTextGenerationOutput(next.output).tokens).toHaveLength(4);
+  });
+
+  it('hands a large model over as a file, which the worker hashes before taking it', async () => {
+    const staging = withLanguageModels(createEngine({ devices: [cpuDevice(1)], log: quietLog }), {
+      log: quietLog,
+      modelDir: join(dir, 'staged'),
+      limits: { stageModelBytes: 0 },
+    });
+    try {
+      const wrong = await refused(
+        staging.runJob({ ...job({ prompt: 'x', maxTokens: 1 }), modelHash: keccak256(new Uint8Array([7])) }),
+      );
+      expect(wrong.reason).toBe('MODEL_HASH_MISMATCH');
+      const ok = await staging.runJob(job({ prompt: 'Once', maxTokens: 4 }));
+      expect(readTextGenerationOutput(ok.output).tokens).toHaveLength(4);
+    } finally {
+      await staging.close();
+    }
+    expect(readdirSync(join(dir, 'staged'))).toEqual([`${modelHash.slice(2)}.gguf`]);
   });
 
   it('leaves other job kinds to ONNX Runtime', async () => {

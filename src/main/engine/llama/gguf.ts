@@ -50,8 +50,8 @@ export interface GgufTensor {
   /** ggml order: the innermost (contiguous) dimension first, e.g. [n_embd, n_vocab] for token_embd. */
   dims: readonly number[];
   type: GgufTensorType;
-  /** Values in ggml order; F16 tensors are rounded from these. */
-  data: Float32Array;
+  /** Values in ggml order (F16 tensors are rounded from these), or a function making them when written. */
+  data: Float32Array | (() => Float32Array);
 }
 
 const encoder = new TextEncoder();
@@ -74,11 +74,6 @@ export function writeGguf(
   const offsets: number[] = [];
   for (const t of tensors) {
     const count = t.dims.reduce((n, d) => n * d, 1);
-    if (count !== t.data.length) {
-      throw new Error(
-        `tensor ${t.name}: dims [${t.dims.join(', ')}] hold ${count} values, not ${t.data.length}`,
-      );
-    }
     head.string(t.name);
     head.u32(t.dims.length);
     for (const d of t.dims) head.u64(d);
@@ -92,12 +87,20 @@ export function writeGguf(
   const out = new Uint8Array(dataStart + offset);
   out.set(headBytes, 0);
   const view = new DataView(out.buffer);
+  // One tensor's values at a time: a billion-parameter model never holds all of them as floats at once.
   tensors.forEach((t, i) => {
     const at = dataStart + offsets[i]!;
+    const data = typeof t.data === 'function' ? t.data() : t.data;
+    const count = t.dims.reduce((n, d) => n * d, 1);
+    if (count !== data.length) {
+      throw new Error(
+        `tensor ${t.name}: dims [${t.dims.join(', ')}] hold ${count} values, not ${data.length}`,
+      );
+    }
     if (t.type === 'F32') {
-      for (let j = 0; j < t.data.length; j++) view.setFloat32(at + j * 4, t.data[j]!, true);
+      for (let j = 0; j < data.length; j++) view.setFloat32(at + j * 4, data[j]!, true);
     } else {
-      for (let j = 0; j < t.data.length; j++) view.setUint16(at + j * 2, toHalf(t.data[j]!), true);
+      for (let j = 0; j < data.length; j++) view.setUint16(at + j * 2, toHalf(data[j]!), true);
     }
   });
   return out;

@@ -12,6 +12,7 @@
  */
 import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -43,6 +44,8 @@ export interface LlamaLimits {
   maxQueuedJobs: number;
   /** Models each device keeps loaded. */
   keepModels: number;
+  /** Models over this many bytes reach the worker as a file rather than through the IPC channel. */
+  stageModelBytes: number;
 }
 
 export const defaultLlamaLimits: LlamaLimits = {
@@ -54,6 +57,7 @@ export const defaultLlamaLimits: LlamaLimits = {
   defaultTimeoutMs: 10 * 60_000,
   maxQueuedJobs: 16,
   keepModels: 1,
+  stageModelBytes: 64 * 2 ** 20,
 };
 
 export interface LlamaRuntimeOptions {
@@ -135,6 +139,15 @@ export function createLlamaRuntime(options: LlamaRuntimeOptions): LlamaRuntime {
     options.backendOf ?? ((d: EngineDevice) => (d.executionProvider === 'cpu' ? 'cpu' : null));
   const workers = new Map<string, DeviceWorker>();
   let closed = false;
+  let staged = 0;
+
+  /** Writes model bytes to a file of their own in the model folder, for the worker to hash and take. */
+  async function stage(bytes: Uint8Array): Promise<string> {
+    await mkdir(modelDir, { recursive: true });
+    const path = join(modelDir, `incoming-${process.pid}-${++staged}.gguf`);
+    await writeFile(path, bytes);
+    return path;
+  }
 
   function workerFor(device: EngineDevice): DeviceWorker {
     if (closed) throw new Error('the engine is closed');
@@ -192,11 +205,19 @@ export function createLlamaRuntime(options: LlamaRuntimeOptions): LlamaRuntime {
     };
     if (job.inputHash) workerJob.inputHash = job.inputHash;
     if (claimed) workerJob.claimed = claimed;
+    // Large models go to the worker as a file, not through the IPC channel; the worker hashes it.
+    if (!worker.holds(job.modelHash)) {
+      const bytes = job.model instanceof Uint8Array ? job.model : null;
+      if (bytes && bytes.byteLength > limits.stageModelBytes) workerJob.modelFile = await stage(bytes);
+    }
     let started = submitted;
     let runStarted = 0;
     const reply = await worker.request<Extract<FromWorker, { type: 'result' }>>(
       (id) => {
-        const model = job.model instanceof Uint8Array && !worker.holds(job.modelHash) ? job.model : undefined;
+        const model =
+          job.model instanceof Uint8Array && !workerJob.modelFile && !worker.holds(job.modelHash)
+            ? job.model
+            : undefined;
         return { type: 'job', id, job: model ? { ...workerJob, model } : workerJob };
       },
       {
@@ -244,6 +265,12 @@ export function createLlamaRuntime(options: LlamaRuntimeOptions): LlamaRuntime {
     async close() {
       closed = true;
       await Promise.all([...workers.values()].map((w) => w.close()));
+      // Files staged for a worker that stopped before taking them.
+      const mine = `incoming-${process.pid}-`;
+      const left = await readdir(modelDir).catch(() => [] as string[]);
+      await Promise.all(
+        left.filter((f) => f.startsWith(mine)).map((f) => rm(join(modelDir, f), { force: true })),
+      );
     },
   };
 }

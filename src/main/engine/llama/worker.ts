@@ -8,7 +8,16 @@
  * same. Models are GGUF files: bytes whose keccak256 is the job's model hash, written under `modelDir` by hash
  * (llama.cpp loads from a path) and kept loaded, with their context, for the next job.
  */
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import * as nodeLlamaCpp from 'node-llama-cpp';
 import {
@@ -22,6 +31,7 @@ import {
   type Token,
 } from 'node-llama-cpp';
 import type { Hash } from '../../../shared/api/define';
+import { createKeccak } from 'hash-wasm';
 import { createKeccak256 } from '../hash';
 import { seededRandom } from '../training/random';
 import { connectPort } from '../worker/port';
@@ -62,6 +72,30 @@ interface Loaded {
   context: LlamaContext;
   sequence: LlamaContextSequence;
   vocabulary: number;
+}
+
+// A backend probe for the hardware report (backends.ts): load that build, list the GPUs it sees, answer, exit.
+const probing = process.env.FLYWHEEL_LLAMA_PROBE;
+if (probing && process.send) {
+  let answer: { ok: true; gpus: string[] } | { ok: false; error: string };
+  try {
+    const probe = await getLlama({
+      gpu: probing as 'cuda' | 'vulkan' | 'metal',
+      build: 'never',
+      skipDownload: true,
+      progressLogs: false,
+      logLevel: LlamaLogLevel.error,
+    });
+    // node-llama-cpp falls back to the CPU build when the one asked for is not usable here.
+    answer =
+      probe.gpu === probing
+        ? { ok: true, gpus: await probe.getGpuDeviceNames() }
+        : { ok: false, error: 'no usable prebuilt binary for this machine' };
+  } catch (err) {
+    answer = { ok: false, error: firstLine(err) };
+  }
+  process.send(answer, () => process.exit(0));
+  await new Promise(() => {});
 }
 
 const config = JSON.parse(process.env.FLYWHEEL_LLAMA ?? '{}') as LlamaWorkerConfig;
@@ -111,7 +145,6 @@ function llama(): Promise<Llama> {
     progressLogs: false,
     logLevel: LlamaLogLevel.error,
     logger: (level, text) => process.stderr.write(`llama.cpp ${level}: ${text}\n`),
-    ...(config.threads > 0 ? { maxThreads: config.threads } : {}),
   });
   return llamaPromise;
 }
@@ -124,7 +157,7 @@ async function handleJob(id: number, job: WorkerJob): Promise<void> {
         `the llama.cpp runtime runs text-generation jobs, not ${job.kind}`,
       );
     }
-    const { entry, loadMs } = await modelFor(id, job.modelHash, job.model);
+    const { entry, loadMs } = await modelFor(id, job.modelHash, job.model, job.modelFile);
     if (job.inputHash && keccak256(job.input) !== job.inputHash.toLowerCase()) {
       throw new WorkerRefusal('INPUT_HASH_MISMATCH', `the input bytes do not hash to ${job.inputHash}`);
     }
@@ -396,36 +429,55 @@ function writeRescoringProblem(greedy: boolean, problem: string): Uint8Array {
   return writeRescoring({ tokens: [], logprobs: [], ranks: [], topLogprobs: [], greedy, problem });
 }
 
-/** The loaded model for a hash, or one loaded from bytes that must hash to it and be a GGUF llama.cpp runs. */
+/**
+ * The loaded model for a hash, or one loaded from bytes (or a file of them) that must hash to it and be a GGUF that
+ * llama.cpp runs. Verified bytes are kept at `<modelDir>/<hash>.gguf`, where llama.cpp loads them from.
+ */
 async function modelFor(
   id: number,
   hash: Hash,
   given?: Uint8Array,
+  givenFile?: string,
 ): Promise<{ entry: Loaded; loadMs: number }> {
   const key = hash.toLowerCase() as Hash;
   const cached = loaded.find((l) => l.hash === key);
   if (cached) return { entry: cached, loadMs: 0 };
   const started = performance.now();
-  const bytes =
-    given ??
-    (await new Promise<Uint8Array | null>((resolve) => {
-      modelWaiters.set(id, resolve);
-      port.post({ type: 'need-model', id });
-    }));
-  if (!bytes) throw new WorkerRefusal('FETCH_FAILED', 'the engine could not get the model bytes');
-  const actual = keccak256(bytes);
-  if (actual !== key) {
-    throw new WorkerRefusal(
-      'MODEL_HASH_MISMATCH',
-      `the model bytes hash to ${actual}, the job names ${hash}`,
-    );
-  }
   const path = join(config.modelDir, `${key.slice(2)}.gguf`);
-  if (!existsSync(path)) {
-    mkdirSync(config.modelDir, { recursive: true });
+  mkdirSync(config.modelDir, { recursive: true });
+  if (givenFile) {
+    const actual = await keccakFile(givenFile);
+    if (actual !== key) {
+      rmSync(givenFile, { force: true });
+      throw new WorkerRefusal(
+        'MODEL_HASH_MISMATCH',
+        `the model bytes hash to ${actual}, the job names ${hash}`,
+      );
+    }
+    renameSync(givenFile, path);
+  } else if (!existsSync(path) || (await keccakFile(path)) !== key) {
+    const bytes =
+      given ??
+      (await new Promise<Uint8Array | null>((resolve) => {
+        modelWaiters.set(id, resolve);
+        port.post({ type: 'need-model', id });
+      }));
+    if (!bytes) throw new WorkerRefusal('FETCH_FAILED', 'the engine could not get the model bytes');
+    const actual = keccak256(bytes);
+    if (actual !== key) {
+      throw new WorkerRefusal(
+        'MODEL_HASH_MISMATCH',
+        `the model bytes hash to ${actual}, the job names ${hash}`,
+      );
+    }
     writeFileSync(`${path}.${process.pid}.partial`, bytes);
     renameSync(`${path}.${process.pid}.partial`, path);
   }
+  const head = new Uint8Array(24);
+  const fd = openSync(path, 'r');
+  const read = readSync(fd, head, 0, 24, 0);
+  closeSync(fd);
+  const bytes = head.subarray(0, read);
   const header = ggufHeader(bytes);
   if (!header.ok) throw new WorkerRefusal('MODEL_INVALID', `not a GGUF model: ${header.reason}`);
   let architecture: string | undefined;
@@ -478,6 +530,20 @@ async function modelFor(
       `no context for it: ${text}`,
     );
   }
+}
+
+/** keccak256 of a file, read in 64 MiB pieces (models may be gigabytes). */
+async function keccakFile(path: string): Promise<Hash> {
+  const hasher = await createKeccak(256);
+  hasher.init();
+  const chunk = new Uint8Array(64 * 2 ** 20);
+  const fd = openSync(path, 'r');
+  try {
+    for (let n; (n = readSync(fd, chunk, 0, chunk.length, null)) > 0;) hasher.update(chunk.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return `0x${hasher.digest('hex')}`;
 }
 
 async function unload(entry: Loaded): Promise<void> {

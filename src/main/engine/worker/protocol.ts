@@ -42,6 +42,8 @@ export interface WorkerJob {
   previewFile?: string;
   /** text-generation only: a claimed output to re-score (teacher forcing) instead of generating. */
   claimed?: Uint8Array;
+  /** text-generation only: a file holding the model bytes instead of `model` (gigabytes do not cross IPC). */
+  modelFile?: string;
 }
 
 /** A benchmark test: the worker times `feeds` through the model itself, so only the run is measured. */
