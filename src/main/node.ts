@@ -187,6 +187,7 @@ export async function createNode(options: NodeOptions): Promise<FlywheelNode> {
     events,
     settings: () => settings.get(),
     log: log.child('validator'),
+    account: () => wallet.address,
     work: options.takeJobs ?? options.shell !== 'cli',
   });
   let phase: NodePhase = { id: 'ready', label: 'Ready', state: 'done', progress: 1 };

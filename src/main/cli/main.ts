@@ -9,13 +9,14 @@ import { defaultDataDir } from '../paths';
 import { isNetworkCommand, NETWORK_HELP, runNetworkCommand } from './networkCommands';
 import { isProviderCommand, PROVIDER_HELP, runProviderCommand } from './providerCommands';
 import { isUnattendedCommand, runUnattendedCommand, UNATTENDED_HELP } from './unattendedCommands';
+import { isValidateCommand, runValidateCommand, VALIDATE_HELP } from './validateCommands';
 
 const HELP = `Usage: flywheel <command> [--json] [--data-dir DIR]
 
 Commands:
   status     node status (network, data folder, version)
   hardware   detected GPUs, CPU and memory
-${PROVIDER_HELP}${NETWORK_HELP}${UNATTENDED_HELP}  help       this text
+${PROVIDER_HELP}${VALIDATE_HELP}${NETWORK_HELP}${UNATTENDED_HELP}  help       this text
 
 \`flywheel <command> --help\` shows a command's options.
 `;
@@ -24,6 +25,7 @@ async function main(argv: string[]): Promise<number> {
   if (isNetworkCommand(argv[0])) return runNetworkCommand(argv[0]!, argv.slice(1), defaultDataDir());
   if (isProviderCommand(argv[0])) return runProviderCommand(argv[0]!, argv.slice(1), defaultDataDir());
   if (isUnattendedCommand(argv[0])) return runUnattendedCommand(argv[0]!, argv.slice(1), defaultDataDir());
+  if (isValidateCommand(argv[0])) return runValidateCommand(argv.slice(1), defaultDataDir());
   const { values, positionals } = parseArgs({
     args: argv,
     options: {

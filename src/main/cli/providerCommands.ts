@@ -298,7 +298,7 @@ export async function runProviderCommand(
 }
 
 /** Waits for the node's chain: the running devnet of this data folder, or the custom network in its settings. */
-async function connected(node: FlywheelNode, timeoutMs = 20_000): Promise<void> {
+export async function connected(node: FlywheelNode, timeoutMs = 20_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const sync = node.onchain.feed.sync;
@@ -322,7 +322,7 @@ async function connected(node: FlywheelNode, timeoutMs = 20_000): Promise<void> 
  * Commands that send need the key: a passphrase keystore is opened with the passphrase from FLYWHEEL_PASSPHRASE_FILE,
  * FLYWHEEL_PASSPHRASE or the OS keychain (`flywheel keychain save`), as the headless shell does at start.
  */
-async function unlock(node: FlywheelNode): Promise<void> {
+export async function unlock(node: FlywheelNode): Promise<void> {
   const info = node.wallet.info();
   if (!info.exists) {
     throw new FlywheelError('There is no wallet in this data folder.', {

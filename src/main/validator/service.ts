@@ -71,6 +71,8 @@ export interface ValidatorServiceOptions {
   events: EventBus;
   settings: () => Settings;
   log: Logger;
+  /** The wallet's address, locked or not (its standing is read without the key). */
+  account?: () => Address | null;
   /**
    * Whether this process runs the validator loop. The CLI does not (the app or headless shell with the same data
    * folder does); it reads, and sends what a command asks for.
@@ -244,7 +246,8 @@ export class ValidatorService {
   async state(): Promise<ValidatorState> {
     const entries = this.journal.entries();
     const economies: ValidatorEconomy[] = [];
-    const me = this.#o.chain.account;
+    const signer = this.#o.chain.account;
+    const me = signer ?? this.#o.account?.() ?? null;
     if (me && this.#o.chain.connected) {
       for (const economy of this.#knownEconomies()) {
         const standing = await this.#standing(economy, me).catch(() => null);
@@ -263,7 +266,7 @@ export class ValidatorService {
     if (this.#switch.on) {
       status = 'waiting';
       if (!this.#o.chain.connected) reason = 'Not connected to a network';
-      else if (!me) reason = 'Wallet locked';
+      else if (!signer) reason = 'Wallet locked';
       else if (!economies.some((e) => e.standing === 'active'))
         reason = 'Bond in an economy as a validator first';
       else if (this.#o.work === false)
@@ -869,7 +872,7 @@ export class ValidatorService {
       earned += BigInt(e.fields.reward ?? '0');
       lost += BigInt(e.fields.slashed ?? '0');
     }
-    const me = this.#o.chain.account;
+    const me = this.#o.chain.account ?? this.#o.account?.() ?? null;
     for (const l of this.#o.feed.sync?.all() ?? []) {
       if (
         l.name === 'CommitmentReleased' &&
