@@ -97,6 +97,48 @@ describe('Earnings', () => {
     expect(screen.queryByTestId('withdraw-panel')).toBeNull();
   });
 
+  it('shows the same amount in the card and the dialog, explains the emission claimed at withdrawal, and says what was sent', async () => {
+    const user = userEvent.setup();
+    const fly = f.earnings.totals.find((t) => t.token.symbol === 'FLY')!;
+    const report = {
+      ...f.earnings,
+      totals: f.earnings.totals.map((t) => (t === fly ? { ...t, pendingEmission: f.units('1.2345678') } : t)),
+    };
+    const quote = {
+      ...f.quotesAll[0]!,
+      amount: fly.claimable,
+      settled: (BigInt(fly.claimable) - BigInt(f.units('1.2345678'))).toString(),
+      accruedEmission: f.units('1.2345678'),
+      emissionPerSecond: f.units('0.5'),
+    };
+    const sent = (BigInt(fly.claimable) + BigInt(f.units('1.5'))).toString();
+    const bridge = fixtureBridge()
+      .answer('earnings.get', report)
+      .answer('earnings.quote', [quote])
+      .answer('earnings.withdraw', { txs: [{ economyId: f.GENESIS, amount: sent, hash }] });
+    renderWithBridge(<Earnings />, bridge);
+    const card = await screen.findByTestId('totals-FLY');
+    expect(within(card).getByTestId('claimable-emission')).toHaveTextContent(
+      'Of which 1.2345 FLY is emission accrued since the last settlement: it keeps growing while you serve and is claimed when you withdraw.',
+    );
+    await user.click(screen.getByRole('button', { name: 'Withdraw from Flywheel Genesis' }));
+    const panel = screen.getByTestId('withdraw-panel');
+    const quotes = await within(panel).findByTestId('quotes');
+    // The card's figure and the dialog's, with the same rounding.
+    const cardText = card.querySelector('.big-amount .amount')!.textContent;
+    expect(cardText).toBe('61.2 FLY');
+    expect(quotes).toHaveTextContent(`Flywheel Genesis: ${cardText} for about`);
+    expect(within(panel).getByTestId('quote-parts')).toHaveTextContent(
+      'That is 59.9654 FLY already settled and 1.2345 FLY of emission accrued to your bond since its last settlement, which the withdrawal claims first. Emission keeps accruing (about 30 FLY a minute), so the amount sent is what the chain pays when the transaction lands.',
+    );
+    await user.click(within(panel).getByRole('button', { name: /^Withdraw · gas/ }));
+    const done = await within(panel).findByTestId('withdrawn-amount');
+    expect(done).toHaveTextContent('62.7 FLY from Flywheel Genesis: 0xffff…ffff');
+    expect(done).toHaveTextContent(
+      '1.5 FLY more than quoted: emission that accrued while the transaction was mined.',
+    );
+  });
+
   it('withdraws one economy, forcing it only when the user accepts the gas', async () => {
     const user = userEvent.setup();
     const bridge = fixtureBridge().answer('earnings.withdraw', { txs: [] });

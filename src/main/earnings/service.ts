@@ -1,4 +1,4 @@
-import { encodeFunctionData, formatUnits, type Address, type Hash } from 'viem';
+import { encodeFunctionData, type Address, type Hash } from 'viem';
 import type {
   EarningsEvent,
   EarningsReport,
@@ -10,7 +10,9 @@ import type { Settings } from '../../shared/api/settings';
 import { FlywheelError } from '../../shared/errors';
 import { economyAbi } from '../chain/artifacts';
 import { readAccount } from '../chain/actions/readAccount';
+import { readEconomyStats } from '../chain/actions/readEconomyStats';
 import { readProvider } from '../chain/actions/readProvider';
+import { formatTokenAmount } from '../../shared/units';
 import { withdraw } from '../chain/actions/withdraw';
 import type { ChainService } from '../chain/service';
 import type { EventFeed } from '../chain/sync/feed';
@@ -82,9 +84,17 @@ export class EarningsService {
         claimable: '0',
         withdrawn: '0',
         lifetime: '0',
+        pendingEmission: '0',
       };
-      for (const k of ['bonded', 'pending', 'claimable', 'withdrawn', 'lifetime'] as const) {
-        t[k] = (BigInt(t[k]) + BigInt(row[k])).toString();
+      for (const k of [
+        'bonded',
+        'pending',
+        'claimable',
+        'withdrawn',
+        'lifetime',
+        'pendingEmission',
+      ] as const) {
+        t[k] = (BigInt(t[k] ?? 0) + BigInt(row[k])).toString();
       }
       totals.set(row.token.address, t);
     }
@@ -131,6 +141,10 @@ export class EarningsService {
           (account.claimable > 0n ? await estimate('withdraw', WITHDRAW_GAS) : WITHDRAW_GAS);
         const gasCostWei = gas * gasPrice;
         const info = await this.#o.economies.info(economy);
+        const emissionPerSecond =
+          account.pendingEmission > 0n
+            ? await this.#emissionPerSecond(economy, me, info.params.epochLengthS)
+            : 0n;
         const rule = judgeWithdrawal({
           amount: claimable,
           decimals: info.token.decimals,
@@ -151,6 +165,9 @@ export class EarningsService {
           gasCostWei: gasCostWei.toString(),
           worthIt: rule.worthIt,
           advice: rule.advice,
+          settled: account.claimable.toString(),
+          accruedEmission: account.pendingEmission.toString(),
+          emissionPerSecond: emissionPerSecond.toString(),
         };
       }),
     );
@@ -181,14 +198,36 @@ export class EarningsService {
         this.#o.events.emit('node.notification', {
           kind: 'withdrawn',
           title: `Withdrew from ${info.name}`,
-          body: `${formatUnits(amount, info.token.decimals)} ${info.token.symbol} sent to ${to}.`,
+          // The same rounding as the cards and the withdraw dialog.
+          body: `${formatTokenAmount(amount, info.token)} sent to ${to}.`,
           t: Date.now(),
         });
       }
     }
     await this.#o.feed.refresh();
-    this.changed();
+    // The cards show the new balances as soon as the transactions land, not after the usual debounce.
+    if (txs.length) await this.#emitNow();
+    else this.changed();
     return { txs };
+  }
+
+  async #emitNow(): Promise<void> {
+    try {
+      this.#o.events.emit('earnings.changed', await this.report());
+    } catch (err) {
+      this.#o.log.debug('could not refresh earnings', { error: (err as Error).message });
+    }
+  }
+
+  /** Emission accruing to this account's bond now: its share of the active stake × this epoch's emission per second. */
+  async #emissionPerSecond(economy: Address, me: Address, epochLengthS: number): Promise<bigint> {
+    const client = { publicClient: this.#o.chain.client() };
+    const [stats, provider] = await Promise.all([
+      readEconomyStats(client, { economy }),
+      readProvider(client, { economy, account: me }),
+    ]);
+    if (stats.activeStake === 0n || provider.stake === 0n || epochLengthS <= 0) return 0n;
+    return (stats.currentEmission * provider.stake) / stats.activeStake / BigInt(epochLengthS);
   }
 
   /** Balances moved: push `earnings.changed`, at most every 2 s. */

@@ -52,6 +52,8 @@ export interface TokenTotals {
   claimable: Amount;
   withdrawn: Amount;
   lifetime: Amount;
+  /** The part of `claimable` that is emission accrued and not yet settled (claimed at withdrawal; it keeps growing). */
+  pendingEmission?: Amount;
 }
 
 export interface EarningsReport {
@@ -72,6 +74,15 @@ export interface WithdrawQuote {
   worthIt: boolean;
   /** One sentence: "Withdraw: 12.5 FLY for ~0.0001 ETH of gas", "Wait: gas would cost more than 0.2 FLY pays". */
   advice: string;
+  /** The part of `amount` already settled (fees, refunds, settled emission): it does not change until withdrawn. */
+  settled?: Amount;
+  /**
+   * The part of `amount` that is emission accrued to the bond since the last settlement, as of the quote: the
+   * withdrawal claims it first, and it keeps growing until the transaction lands.
+   */
+  accruedEmission?: Amount;
+  /** How fast `accruedEmission` grows now (base units per second; 0 while the bond earns none). */
+  emissionPerSecond?: Amount;
 }
 
 const target = z.union([addressSchema, z.literal('all')]);

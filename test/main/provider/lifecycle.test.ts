@@ -116,6 +116,13 @@ describe(
         BigInt(estimate.expectedFeesPerHour) + BigInt(estimate.expectedEmissionPerHour),
       );
       expect(estimate.emissionShare).toBeGreaterThan(0);
+      // A day's fees and new tokens, apart, with their ranges; the posting rate is the economy's own figure.
+      expect(estimate.horizonH).toBe(24);
+      expect(BigInt(estimate.emissionOverHorizon.low)).toBeLessThanOrEqual(
+        BigInt(estimate.emissionOverHorizon.expected),
+      );
+      const summary = await p.call<EconomySummary>('economies.get', { id: market.genesis.economy });
+      expect(estimate.postedPerHour).toBe(summary.stats.jobsPerHour);
     });
 
     it('runs jobs in both economies to finalized, credits them and withdraws what they paid', async () => {
@@ -181,6 +188,15 @@ describe(
           functionName: 'balanceOf',
           args: [p.address],
         });
+      // Each quote says what is settled and what is accruing emission, claimed first by the withdrawal.
+      for (const q of quotes) {
+        expect(BigInt(q.settled!) + BigInt(q.accruedEmission!)).toBe(BigInt(q.amount));
+        expect(BigInt(q.emissionPerSecond!)).toBeGreaterThan(0n);
+      }
+      const toasts: string[] = [];
+      const off = p.node.events.subscribe((m) => {
+        if (m.name === 'node.notification') toasts.push((m.payload as { body: string }).body);
+      });
       const before = await balance();
       const out = await p.call<{ txs: { economyId: Address; amount: string }[] }>('earnings.withdraw', {
         economyId: 'all',
@@ -190,6 +206,10 @@ describe(
       const paid = BigInt(out.txs.find((t) => t.economyId === fork)!.amount);
       expect(paid).toBeGreaterThanOrEqual(BigInt(forked.claimable));
       expect((await balance()) - before).toBe(paid);
+      // The toast says the amount as the cards do: at most 4 decimals, not 18.
+      off();
+      expect(toasts).toHaveLength(2);
+      for (const body of toasts) expect(body).toMatch(/^[\d,]+(\.\d{1,4})? [A-Z]+ sent to 0x/);
       await p.node.onchain.feed.refresh();
       const after = await p.call<EarningsReport>('earnings.get');
       const forkAfter = after.economies.find((e) => e.economyId === fork)!;

@@ -5,7 +5,7 @@
  * decimals instead of rounding them away, and it keeps viem out of the renderer bundle.)
  */
 import type { Amount } from '../../../shared/api/define';
-import { formatUnits } from '../../../shared/units';
+import { formatTokenAmount, formatUnits, type AmountFormat } from '../../../shared/units';
 
 export interface TokenLike {
   symbol: string;
@@ -24,39 +24,15 @@ export function toBigInt(amount: Amount | bigint): bigint {
 
 export { formatUnits };
 
-export interface FormatOptions {
-  /** At most this many digits after the point (truncated toward zero, never rounded up). Default 4. */
-  maxFractionDigits?: number;
-  /** Append the token's symbol. Default true. */
-  symbol?: boolean;
-  /** Prefix positive amounts with "+" (for changes). */
-  signed?: boolean;
-}
-
-const grouping = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+export type FormatOptions = AmountFormat;
 
 /**
  * A token amount for people: digits grouped, at most `maxFractionDigits` decimals, truncated toward zero so a
- * balance is never shown larger than it is; a non-zero amount too small to show reads "< 0.0001".
+ * balance is never shown larger than it is; a non-zero amount too small to show reads "< 0.0001". The node's
+ * notifications use the same function (src/shared/units.ts), so a toast and a card show the same figure.
  */
 export function formatAmount(amount: Amount | bigint, token: TokenLike, options: FormatOptions = {}): string {
-  const { maxFractionDigits = 4, symbol = true, signed = false } = options;
-  const value = toBigInt(amount);
-  const negative = value < 0n;
-  const abs = negative ? -value : value;
-  const digits = Math.min(maxFractionDigits, token.decimals);
-  const step = 10n ** BigInt(token.decimals - digits);
-  const shown = abs / step; // in units of 10^-digits tokens, truncated
-  const suffix = symbol ? ` ${token.symbol}` : '';
-  const sign = negative ? '−' : signed && abs > 0n ? '+' : '';
-  if (shown === 0n && abs > 0n) {
-    const smallest = digits === 0 ? '1' : `0.${'0'.repeat(digits - 1)}1`;
-    return `${sign}< ${smallest}${suffix}`;
-  }
-  const scale = 10n ** BigInt(digits);
-  const whole = grouping.format(shown / scale);
-  const fraction = digits > 0 ? (shown % scale).toString().padStart(digits, '0').replace(/0+$/, '') : '';
-  return `${sign}${whole}${fraction ? `.${fraction}` : ''}${suffix}`;
+  return formatTokenAmount(toBigInt(amount), token, options);
 }
 
 export type ParseResult = { ok: true; value: bigint } | { ok: false; error: string };

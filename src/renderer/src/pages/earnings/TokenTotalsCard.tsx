@@ -1,6 +1,6 @@
 import type { TokenTotals } from '../../../../shared/api';
 import { Amount } from '../../components/Amount';
-import { formatAmount, shareOf, sumAmounts } from '../../lib/money';
+import { formatAmount, shareOf, sumAmounts, toBigInt } from '../../lib/money';
 
 /** One token's totals across its economies: pending vs claimable vs withdrawn as one bar, and the figures. */
 export function TokenTotalsCard({ totals }: { totals: TokenTotals }) {
@@ -35,6 +35,12 @@ export function TokenTotalsCard({ totals }: { totals: TokenTotals }) {
         <Amount value={totals.claimable} token={token} />
         <span className="muted small">claimable now</span>
       </div>
+      {totals.pendingEmission !== undefined && toBigInt(totals.pendingEmission) > 0n && (
+        <p className="muted small" data-testid="claimable-emission">
+          Of which <Amount value={totals.pendingEmission} token={token} /> is emission accrued since the last
+          settlement: it keeps growing while you serve and is claimed when you withdraw.
+        </p>
+      )}
       <div
         className="stacked-bar"
         role="img"

@@ -7,6 +7,7 @@ import { ProgressBar } from '../../components/ProgressBar';
 import { TxHash } from '../../components/TxHash';
 import { useAction, useCall } from '../../lib/api';
 import { useNetwork } from '../../lib/network';
+import { toBigInt } from '../../lib/money';
 import { planWithdrawAll } from '../../lib/withdraw';
 
 /**
@@ -58,8 +59,10 @@ export function WithdrawPanel({
           <ul className="tx-list">
             {done.map((tx) => {
               const e = economyOf(tx.economyId);
+              const quoted = quotes.data?.find((q) => q.economyId === tx.economyId);
+              const more = quoted ? toBigInt(tx.amount) - toBigInt(quoted.amount) : 0n;
               return (
-                <li key={tx.hash}>
+                <li key={tx.hash} data-testid="withdrawn-amount">
                   {e ? (
                     <>
                       <Amount value={tx.amount} token={e.token} /> from {e.economyName}
@@ -68,6 +71,12 @@ export function WithdrawPanel({
                     tx.economyId
                   )}
                   : <TxHash hash={tx.hash} />
+                  {e && more > 0n && (
+                    <div className="muted small">
+                      <Amount value={more} token={e.token} /> more than quoted: emission that accrued while
+                      the transaction was mined.
+                    </div>
+                  )}
                 </li>
               );
             })}
@@ -111,6 +120,20 @@ function QuoteList({
                 {e ? <Amount value={q.amount} token={e.token} /> : `${q.amount} base units`} for about{' '}
                 <Amount value={q.gasCostWei} token={native} maxFractionDigits={6} /> of gas
               </div>
+              {e && q.accruedEmission !== undefined && toBigInt(q.accruedEmission) > 0n && (
+                <div className="muted small" data-testid="quote-parts">
+                  That is <Amount value={q.settled ?? '0'} token={e.token} /> already settled and{' '}
+                  <Amount value={q.accruedEmission} token={e.token} /> of emission accrued to your bond since
+                  its last settlement, which the withdrawal claims first. Emission keeps accruing
+                  {q.emissionPerSecond !== undefined && toBigInt(q.emissionPerSecond) > 0n && (
+                    <>
+                      {' '}
+                      (about <Amount value={toBigInt(q.emissionPerSecond) * 60n} token={e.token} /> a minute)
+                    </>
+                  )}
+                  , so the amount sent is what the chain pays when the transaction lands.
+                </div>
+              )}
               <div className={q.worthIt ? 'muted' : 'text-warn'}>{q.advice}</div>
             </li>
           );
