@@ -17,6 +17,8 @@ import { detectHardware, type DetectSources } from './hardware/detect';
 import { HardwareService } from './hardware/service';
 import { runTool } from './hardware/tools';
 import { LogSink, type LogLevel, type Logger } from './log';
+import { createNodeMetrics, type NodeMetrics } from './metrics/collector';
+import { MetricsEndpoint } from './metrics/endpoint';
 import { createOnChainParts, type OnChainParts } from './provider/parts';
 import { confBackend, createSettingsStore, type SettingsBackend, type SettingsStore } from './settings/store';
 import { ValidatorService } from './validator/service';
@@ -85,6 +87,11 @@ export interface FlywheelNode {
   readonly validator: ValidatorService;
   readonly logs: LogSink;
   readonly log: Logger;
+  /**
+   * Prometheus metrics (metrics/): the registry, and the `/metrics` endpoint — off unless the settings turn it on
+   * or the headless shell's `--metrics-port` calls `endpoint.serve`.
+   */
+  readonly metrics: NodeMetrics & { readonly endpoint: MetricsEndpoint };
   status(): NodeStatus;
   close(): Promise<void>;
 }
@@ -277,6 +284,15 @@ export async function createNode(options: NodeOptions): Promise<FlywheelNode> {
   });
   if (devnetMode(options) !== 'off') void devnet.start();
 
+  // Metrics read the parts above at scrape time and count from their events; served only when asked for.
+  const metrics = createNodeMetrics({ events, hardware, benchmark, engine, onchain, wallet, status });
+  const metricsEndpoint = new MetricsEndpoint({
+    registry: metrics.registry,
+    settings,
+    dataDir: options.dataDir,
+    log: log.child('metrics'),
+  });
+
   log.info('node started', { version, shell: options.shell, dataDir: options.dataDir });
 
   return {
@@ -293,9 +309,12 @@ export async function createNode(options: NodeOptions): Promise<FlywheelNode> {
     validator,
     logs,
     log,
+    metrics: { ...metrics, endpoint: metricsEndpoint },
     status,
     async close() {
       clearInterval(heartbeat);
+      await metricsEndpoint.close();
+      metrics.close();
       // Every orderly stop (Ctrl-C, SIGTERM, app quit, `provide` ending) pauses on-chain before the key is gone.
       await onchain.provider.leave('stopping');
       await validator.close();

@@ -3,15 +3,18 @@
  * machines without the Electron binary, and for browser tests.
  *
  *   node out/main/headless.js [--port 7420] [--data-dir DIR] [--quiet] [--passphrase-file PATH] [--new-token]
+ *                             [--metrics-port 9464] [--metrics-host 127.0.0.1] [--metrics-token-file PATH]
  *
  * The wallet unlocks at start without a person from `--passphrase-file` (or FLYWHEEL_PASSPHRASE_FILE),
  * FLYWHEEL_PASSPHRASE or the OS keychain (see unlock.ts). The API token is kept in the data folder across restarts
- * (token.ts); `--new-token` rotates it at start.
+ * (token.ts); `--new-token` rotates it at start. `--metrics-port` serves Prometheus metrics on their own port
+ * (metrics/), on 127.0.0.1 unless `--metrics-host` says otherwise — which needs a token file.
  */
 import { unwatchFile, watchFile } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { NodePhase, RotatedToken } from '../../shared/api';
 import { FlywheelError } from '../../shared/errors';
+import { metricsFlags } from '../metrics/flags';
 import { createNode } from '../node';
 import { defaultDataDir, rendererDir } from '../paths';
 import { PASSPHRASE_ENV, takePassphraseFromEnvironment } from '../wallet/unlockSources';
@@ -31,6 +34,9 @@ async function main(): Promise<void> {
       headless: { type: 'boolean', default: true },
       'passphrase-file': { type: 'string' },
       'new-token': { type: 'boolean', default: false },
+      'metrics-port': { type: 'string' },
+      'metrics-host': { type: 'string' },
+      'metrics-token-file': { type: 'string' },
     },
     strict: true,
   });
@@ -42,6 +48,8 @@ async function main(): Promise<void> {
     });
   }
   const dataDir = values['data-dir'] ?? defaultDataDir();
+  // Checked before anything starts: a bad port or a missing token is said at once.
+  const metrics = metricsFlags(values, dataDir);
   const heartbeatMs = process.env.FLYWHEEL_HEARTBEAT_MS
     ? Number(process.env.FLYWHEEL_HEARTBEAT_MS)
     : undefined;
@@ -85,6 +93,17 @@ async function main(): Promise<void> {
   const server = await startHeadlessServer({ node, port, rendererDir: rendererDir(), token: kept.token });
   api.server = server;
   printPhases(node);
+  if (metrics) {
+    const served = await node.metrics.endpoint.serve(metrics).catch(async (err: unknown) => {
+      // The port was taken: stop in order (the economies paused first), then say why.
+      await server.close();
+      await node.close();
+      throw err;
+    });
+    process.stdout.write(
+      `Metrics for Prometheus at ${served.url}${served.authenticated ? ' (bearer token)' : ''}\n`,
+    );
+  }
 
   // One line a script can read (tests, bench) and a person can click.
   process.stdout.write(`Flywheel is running headless. Open ${server.url}\n`);

@@ -92,6 +92,7 @@ export function createSettingsStore(
         limits: { ...current.limits, ...patch.limits },
         ui: { ...current.ui, ...patch.ui },
         autoTopUp: { ...current.autoTopUp, ...patch.autoTopUp },
+        metrics: { ...current.metrics, ...patch.metrics },
       };
       const parsed = settingsSchema.safeParse(next);
       if (!parsed.success) {

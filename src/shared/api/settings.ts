@@ -89,6 +89,23 @@ export const autoTopUpSchema = z
     path: ['cap'],
   });
 
+/**
+ * The Prometheus endpoint (`GET /metrics` on its own port, src/main/metrics/): off unless turned on. On 127.0.0.1
+ * by default; any other address needs a token file (`<data dir>/metrics-token`, mode 0600), never kept here.
+ */
+export const metricsSettingsSchema = z
+  .object({
+    enabled: z.boolean(),
+    host: z
+      .string()
+      .trim()
+      .min(1)
+      .max(253)
+      .regex(/^[A-Za-z0-9.:_[\]-]+$/, 'must be an IP address or host name'),
+    port: z.number().int().min(1).max(65535),
+  })
+  .strict();
+
 export const settingsSchema = z
   .object({
     schemaVersion: z.literal(1),
@@ -98,6 +115,7 @@ export const settingsSchema = z
     startOnLogin: z.boolean(),
     ui: z.object({ theme: z.enum(['system', 'light', 'dark']) }).strict(),
     autoTopUp: autoTopUpSchema,
+    metrics: metricsSettingsSchema,
   })
   .strict();
 
@@ -123,9 +141,10 @@ export const defaultSettings: Settings = {
   startOnLogin: false,
   ui: { theme: 'system' },
   autoTopUp: { enabled: false, cap: '0' },
+  metrics: { enabled: false, host: '127.0.0.1', port: 9464 },
 };
 
-/** A patch replaces whole leaves; nested objects merge one level down (limits, ui, autoTopUp). */
+/** A patch replaces whole leaves; nested objects merge one level down (limits, ui, autoTopUp, metrics). */
 export const settingsPatchSchema = z
   .object({
     network: networkSettingsSchema.optional(),
@@ -137,6 +156,7 @@ export const settingsPatchSchema = z
       .strict()
       .optional(),
     autoTopUp: z.object({ enabled: z.boolean(), cap: tokenAmountText }).partial().strict().optional(),
+    metrics: metricsSettingsSchema.partial().strict().optional(),
   })
   .strict();
 
