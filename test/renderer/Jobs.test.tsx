@@ -38,6 +38,29 @@ describe('Jobs: the list', () => {
     expect(within(rows[0]!).getByTitle(statusTitle('Assigned'))).toBeInTheDocument();
   });
 
+  it('counts down only jobs that can still miss their deadline, and shows a single run as running without a percentage', async () => {
+    const single = {
+      ...f.runningJob,
+      key: `${f.GENESIS}:42`,
+      jobId: '42',
+      kind: 'inference' as const,
+      local: { ...f.runningJob.local!, progress: 0 },
+    };
+    renderWithBridge(<Jobs jobKey={null} />, fixtureBridge().answer('jobs.list', [single, ...f.jobs]));
+    const table = await screen.findByTestId('job-table');
+    const rows = within(table).getAllByRole('row').slice(1);
+    const deadline = (r: HTMLElement) => within(r).getAllByRole('cell')[5]!.textContent;
+    // Assigned: a countdown. Finalized: met, no clock. Posted: none yet.
+    expect(deadline(rows[1]!)).toMatch(/^in (1 min 5\d s|2 min)$/);
+    expect(deadline(rows[2]!)).toBe('met');
+    expect(deadline(rows[3]!)).toBe('set when assigned');
+    // One inference reports no fraction: an indeterminate bar, not 0 %.
+    const bar = within(rows[0]!).getByRole('progressbar', { name: 'Running' });
+    expect(bar).not.toHaveAttribute('aria-valuenow');
+    expect(bar).toHaveAttribute('aria-valuetext', 'working');
+    expect(rows[0]).not.toHaveTextContent('0 %');
+  });
+
   it('asks for every job or one economy’s when the filters change', async () => {
     const user = userEvent.setup();
     const bridge = fixtureBridge();
@@ -115,6 +138,11 @@ describe('Jobs: one job', () => {
     expect(timings).toHaveTextContent('Total: 991 ms');
     const history = screen.getByRole('region', { name: 'History' });
     expect(within(screen.getByTestId('job-timeline')).getAllByRole('listitem')).toHaveLength(4);
+    // Steps seconds apart read seconds apart.
+    for (const time of screen.getByTestId('job-timeline').querySelectorAll('time')) {
+      expect(time.textContent).toMatch(/\d{1,2}:\d{2}:\d{2}/);
+      expect(time.getAttribute('dateTime')).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/);
+    }
     expect(history).toHaveTextContent('Submit result: 0x1111…1111 · block 1201');
     expect(screen.getByRole('link', { name: '← All jobs' })).toHaveAttribute('href', '#/jobs');
   });

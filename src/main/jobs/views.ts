@@ -106,10 +106,7 @@ export class JobsView {
     ]);
     const journal = this.#o.journal.get(economy, jobId);
     const local = this.#o.local.get(economy, jobId, journal);
-    const timeline: JobDetail['timeline'] = events.map((l) => ({ t: l.t, label: label(l), txHash: l.tx }));
-    for (const h of journal?.history ?? [])
-      timeline.push({ t: Math.floor(h.t / 1000), label: `This node: ${h.step}` });
-    timeline.sort((a, b) => a.t - b.t);
+    const timeline = orderTimeline(events, journal?.history ?? []);
     return {
       ...summary,
       requester: record.requester,
@@ -285,6 +282,72 @@ export class JobsView {
       .filter((l) => l.args.jobId === jobId.toString())
       .sort(byChainOrder);
   }
+}
+
+/**
+ * Where a step falls inside one second, by what causes what: a block's time has only whole seconds, so a chain event
+ * and this node's step in the same second are ordered by the job's lifecycle (the node acts on an assignment, runs,
+ * sends its result, which lands on-chain, and so on), never by which list they came from.
+ */
+const chainTier: Record<string, number> = {
+  JobPosted: 0,
+  DrawMissed: 1,
+  JobAssigned: 2,
+  JobAccepted: 4,
+  JobNoShow: 4,
+  JobDeclined: 8,
+  ResultSubmitted: 8,
+  JobTimedOut: 8,
+  JobFinalized: 12,
+  JobRejected: 12,
+  JobRefunded: 12,
+};
+const nodeTier: Record<string, number> = {
+  assigned: 3,
+  fetched: 5,
+  ran: 6,
+  submitting: 7,
+  declining: 7,
+  submitted: 9,
+  declined: 9,
+  failed: 9,
+  finalized: 13,
+};
+
+/**
+ * A job's history, oldest first: the chain's events (whole seconds) and this node's journal steps (milliseconds)
+ * interleaved by when they happened, to the second, and inside one second by cause and effect (`chainTier`).
+ */
+export function orderTimeline(
+  events: readonly StoredLog[],
+  history: readonly { step: string; t: number }[],
+): JobDetail['timeline'] {
+  // A merge, not a sort: each list keeps its own order (blocks and log indexes; the journal's sequence).
+  const chain = events.map((l) => ({
+    second: l.t,
+    tier: chainTier[l.name] ?? 10,
+    step: { t: l.t, label: label(l), txHash: l.tx },
+  }));
+  const node = history.map((h) => ({
+    second: Math.floor(h.t / 1000),
+    tier: nodeTier[h.step] ?? 10,
+    step: { t: Math.floor(h.t / 1000), label: `This node: ${h.step}` },
+  }));
+  const out: JobDetail['timeline'] = [];
+  let a = 0;
+  let b = 0;
+  while (a < chain.length || b < node.length) {
+    const c = chain[a];
+    const n = node[b];
+    if (n && (!c || n.second < c.second || (n.second === c.second && n.tier < c.tier))) {
+      out.push(n.step);
+      b++;
+    } else {
+      out.push(c!.step);
+      a++;
+    }
+  }
+  return out;
 }
 
 function label(l: StoredLog): string {

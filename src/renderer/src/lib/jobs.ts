@@ -1,6 +1,7 @@
 /** Jobs as the UI lists them: merging live updates, and words for each state and step. */
 import type { JobStatus, JobStep, JobSummary } from '../../../shared/api';
 import { declineReasons, type DeclineReasonName } from '../../../shared/decline';
+import { formatDuration } from './time';
 
 /** Puts an updated job into a newest-first list (replacing its older copy), keeping at most `limit`. */
 export function upsertJob(list: readonly JobSummary[], job: JobSummary, limit = 100): JobSummary[] {
@@ -66,4 +67,39 @@ export function declineText(reason: DeclineReasonName): { label: string; meaning
 /** A hash shortened for tables: 0x1234…abcd. */
 export function shortHash(hash: string, keep = 4): string {
   return hash.length <= 2 + keep * 2 + 1 ? hash : `${hash.slice(0, 2 + keep)}…${hash.slice(-keep)}`;
+}
+
+/** Whether a job can still miss its deadline: only while a provider holds it and has not submitted. */
+export function canMissDeadline(status: JobStatus): boolean {
+  return status === 'Assigned';
+}
+
+/**
+ * The deadline cell: a countdown only while the job can still miss it ("in 42 s", "passed 8 s ago"); after that, what
+ * became of it, without a clock that means nothing any more.
+ */
+export function deadlineText(job: Pick<JobSummary, 'status' | 'deadline'>, nowS: number): string {
+  if (canMissDeadline(job.status)) {
+    const diff = Math.round(job.deadline - nowS);
+    return diff >= 0
+      ? diff === 0
+        ? 'now'
+        : `in ${formatDuration(diff)}`
+      : `passed ${formatDuration(-diff)} ago`;
+  }
+  if (job.status === 'Posted') return 'set when assigned';
+  if (job.status === 'Submitted' || job.status === 'Voting' || job.status === 'Finalized') return 'met';
+  return '—';
+}
+
+/**
+ * A job's progress for its bar: a fraction only where the work reports one (fine-tune steps, downloads); a
+ * single-run job (one inference) shows "running" without a percentage, never a fake 0 %.
+ */
+export function shownProgress(
+  job: Pick<JobSummary, 'kind'>,
+  local: { step: JobStep; progress: number | null },
+): number | null {
+  if (local.step === 'running' && job.kind !== 'fine-tune' && !local.progress) return null;
+  return local.progress;
 }

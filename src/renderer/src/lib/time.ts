@@ -27,7 +27,10 @@ export function formatRelative(targetS: number, nowS: number): string {
   return diff > 0 ? `in ${formatDuration(diff)}` : `${formatDuration(-diff)} ago`;
 }
 
-/** A date and time in the user's locale, from unix seconds or milliseconds (values above 1e12 are ms). */
+/**
+ * A date and time to the second in the user's locale, from unix seconds or milliseconds (values above 1e12 are
+ * ms): a job's steps, slashes and payouts are seconds apart, so minutes alone would show them all at one time.
+ */
 export function formatDateTime(t: number): string {
   const ms = t > 1e12 ? t : t * 1000;
   return new Date(ms).toLocaleString(undefined, {
@@ -36,7 +39,13 @@ export function formatDateTime(t: number): string {
     day: 'numeric',
     hour: '2-digit',
     minute: '2-digit',
+    second: '2-digit',
   });
+}
+
+/** An ISO 8601 timestamp for a `<time dateTime>` attribute. */
+export function isoTime(t: number): string {
+  return new Date(t > 1e12 ? t : t * 1000).toISOString();
 }
 
 /** Unix seconds from a timestamp that may be in seconds or milliseconds. */

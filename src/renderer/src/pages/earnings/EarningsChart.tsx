@@ -2,18 +2,16 @@ import { Area, AreaChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, X
 import { useNow } from '../../hooks/useNow';
 import type { TokenSeries } from '../../lib/earningsSeries';
 import { formatAmount } from '../../lib/money';
+import { timeTicks } from '../../lib/timeTicks';
 
 const ms = (t: number) => (t > 1e12 ? t : t * 1000);
-const dateTick = (t: number) =>
-  new Date(ms(t)).toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
-const timeTick = (t: number) =>
-  new Date(ms(t)).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
 const when = (t: number) =>
   new Date(ms(t)).toLocaleString(undefined, {
     month: 'short',
     day: 'numeric',
     hour: '2-digit',
     minute: '2-digit',
+    second: '2-digit',
   });
 
 /** Earned and withdrawn over time for one token, as running totals; the caption says the same in words. */
@@ -24,8 +22,8 @@ export function EarningsChart({ series }: { series: TokenSeries }) {
   const nowS = Math.floor(useNow(60_000));
   const last = series.points[series.points.length - 1];
   const points = last && last.t < nowS ? [...series.points, { ...last, t: nowS }] : series.points;
-  const span = points.length > 0 ? points[points.length - 1]!.t - points[0]!.t : 0;
-  const tick = span < 2 * 86_400 ? timeTick : dateTick;
+  // Ticks for the span (seconds apart read to the second), never two with the same label.
+  const axis = timeTicks(points[0]?.t ?? nowS, points[points.length - 1]?.t ?? nowS);
   return (
     <figure className="chart" data-testid={`earnings-chart-${token.symbol}`}>
       <figcaption>
@@ -41,7 +39,9 @@ export function EarningsChart({ series }: { series: TokenSeries }) {
               type="number"
               scale="time"
               domain={['dataMin', 'dataMax']}
-              tickFormatter={tick}
+              ticks={axis.ticks}
+              interval={0}
+              tickFormatter={axis.format}
               stroke="var(--muted)"
             />
             <YAxis tickFormatter={number} stroke="var(--muted)" width={64} />
@@ -49,6 +49,7 @@ export function EarningsChart({ series }: { series: TokenSeries }) {
               labelFormatter={(t) => when(Number(t))}
               formatter={(v) => `${number(Number(v))} ${token.symbol}`}
               contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)' }}
+              wrapperStyle={{ pointerEvents: 'none' }}
             />
             <Legend />
             <Area

@@ -8,7 +8,7 @@ import { useEconomyLookup } from '../../lib/economies';
 import { declineText, statusMeaning } from '../../lib/jobs';
 import { formatAmount, toBigInt } from '../../lib/money';
 import { href } from '../../lib/routes';
-import { formatDateTime, formatMs } from '../../lib/time';
+import { formatDateTime, formatMs, isoTime } from '../../lib/time';
 import { JobRefund } from './JobRefund';
 import { LocalStep } from './JobList';
 import { OutputPreview } from './OutputPreview';
@@ -99,7 +99,7 @@ function Detail({ job, reload }: { job: JobDetail; reload: () => void }) {
         <ol className="timeline" data-testid="job-timeline">
           {job.timeline.map((step, i) => (
             <li key={`${step.t}-${i}`}>
-              <time>{formatDateTime(step.t)}</time> {step.label}
+              <time dateTime={isoTime(step.t)}>{formatDateTime(step.t)}</time> {step.label}
               {step.txHash && (
                 <>
                   {' '}

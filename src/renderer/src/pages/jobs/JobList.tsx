@@ -8,9 +8,15 @@ import { TokenAmount } from '../../components/TokenAmount';
 import { useJobs } from '../../hooks/useJobs';
 import { useNow } from '../../hooks/useNow';
 import { useEconomies } from '../../lib/economies';
-import { declineText, isWorking, stepLabel } from '../../lib/jobs';
+import {
+  canMissDeadline,
+  deadlineText,
+  declineText,
+  isWorking,
+  shownProgress,
+  stepLabel,
+} from '../../lib/jobs';
 import { href } from '../../lib/routes';
-import { formatRelative } from '../../lib/time';
 
 /** Jobs, newest first and live: this provider's by default, or every job the economies carry. */
 export function JobList() {
@@ -59,7 +65,7 @@ export function JobList() {
 }
 
 function JobTable({ jobs }: { jobs: JobSummary[] }) {
-  const now = useNow(5000);
+  const now = useNow(1000);
   return (
     <div className="table-scroll">
       <table className="table" data-testid="job-table">
@@ -95,7 +101,7 @@ function JobTable({ jobs }: { jobs: JobSummary[] }) {
               <td className="num">
                 <TokenAmount economyId={job.economyId} value={job.fee} symbol={job.tokenSymbol} />
               </td>
-              <td>{formatRelative(job.deadline, now)}</td>
+              <td className={canMissDeadline(job.status) ? undefined : 'muted'}>{deadlineText(job, now)}</td>
             </tr>
           ))}
         </tbody>
@@ -108,7 +114,8 @@ function JobTable({ jobs }: { jobs: JobSummary[] }) {
 export function LocalStep({ job }: { job: JobSummary }) {
   const local = job.local;
   if (!local) return <span className="muted">—</span>;
-  if (isWorking(local.step)) return <ProgressBar value={local.progress} label={stepLabel[local.step]} />;
+  if (isWorking(local.step))
+    return <ProgressBar value={shownProgress(job, local)} label={stepLabel[local.step]} />;
   if (local.declineReason) {
     const reason = declineText(local.declineReason);
     return <span title={reason.meaning}>Declined: {reason.label}</span>;
