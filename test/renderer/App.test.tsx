@@ -75,6 +75,42 @@ describe('App', () => {
     expect(document.documentElement.dataset.theme).toBe('light');
   });
 
+  it('toasts one event once, however often the node reports it, and keeps toasts out of the page', async () => {
+    const user = userEvent.setup();
+    const bridge = fixtureBridge();
+    renderApp(bridge);
+    const toasts = screen.getByRole('region', { name: 'Notifications' });
+    // In the sidebar, not over the page it talks about.
+    expect(toasts.closest('nav')).not.toBeNull();
+    expect(toasts.closest('main')).toBeNull();
+    const slash = {
+      kind: 'slashed' as const,
+      title: 'Slashed in job 73',
+      body: 'Job 73 missed its deadline: 5 FLY of collateral.',
+      t: f.NOW_S,
+    };
+    for (let i = 0; i < 3; i++) act(() => bridge.push('node.notification', { ...slash, t: f.NOW_S + i }));
+    for (let i = 0; i < 2; i++)
+      act(() =>
+        bridge.push('node.notification', {
+          kind: 'job-finalized',
+          title: 'Job 42 finalized',
+          body: '2.375 FLY added to your claimable balance.',
+          t: f.NOW_S,
+        }),
+      );
+    expect(within(toasts).getAllByRole('alert')).toHaveLength(1);
+    expect(within(toasts).getAllByRole('status')).toHaveLength(1);
+    // Dismissed, the same event seen again does not come back; another slash does.
+    await user.click(within(within(toasts).getByRole('alert')).getByRole('button', { name: 'Dismiss' }));
+    act(() => bridge.push('node.notification', slash));
+    expect(within(toasts).queryByRole('alert')).toBeNull();
+    act(() =>
+      bridge.push('node.notification', { ...slash, title: 'Slashed in job 74', body: 'Job 74 missed.' }),
+    );
+    expect(within(toasts).getByRole('alert')).toHaveTextContent('Slashed in job 74');
+  });
+
   it('toasts what the node says: good news politely, a slash as an alert that stays', async () => {
     const user = userEvent.setup();
     const bridge = fixtureBridge();

@@ -100,6 +100,7 @@ function Shell() {
               </li>
             ))}
           </ul>
+          <Toasts />
           <div className={`connection connection-${connection}`} data-testid="connection" role="status">
             {connection === 'open'
               ? 'Connected'
@@ -126,7 +127,6 @@ function Shell() {
           <PageBody route={route} />
         </Suspense>
       </main>
-      <Toasts />
     </div>
   );
 }

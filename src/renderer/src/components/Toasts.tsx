@@ -22,18 +22,31 @@ const toneOf: Record<Notification['kind'], Toast['tone']> = {
   error: 'bad',
 };
 
+/** How long one event is remembered: the same notification again within it is the same event seen again. */
+const SAME_EVENT_MS = 10 * 60_000;
+/** Toasts shown at once; older ones make room. */
+const MAX_SHOWN = 3;
+
 /**
  * Toasts for what the node says is worth hearing (job finalized, slashed, withdrawn, …), for each transaction the
  * node sends on the user's behalf, and for a failed one of the job loop's routine transactions. Bad news stays until
- * dismissed; good news fades after a few seconds.
+ * dismissed; good news fades after a few seconds. One toast per event: the node may see an event again (a refresh,
+ * a reconnect), so a notification with the same kind, title and text within ten minutes is not shown twice. They sit
+ * in the sidebar, in the layout's flow, so they never cover the page they talk about.
  */
 export function Toasts() {
   const [toasts, setToasts] = useState<Toast[]>([]);
   const nextId = useRef(1);
+  const seen = useRef(new Map<string, number>());
 
   const dismiss = useCallback((id: number) => setToasts((list) => list.filter((t) => t.id !== id)), []);
 
   useEvent('node.notification', (n) => {
+    const key = `${n.kind}\n${n.title}\n${n.body}`;
+    const now = Date.now();
+    for (const [k, at] of seen.current) if (now - at > SAME_EVENT_MS) seen.current.delete(k);
+    if (seen.current.has(key)) return;
+    seen.current.set(key, now);
     const tone = toneOf[n.kind];
     const toast: Toast = {
       id: nextId.current++,
@@ -42,7 +55,7 @@ export function Toasts() {
       body: n.body,
       ttlMs: tone === 'bad' ? null : 8000,
     };
-    setToasts((list) => [...list.slice(-4), toast]);
+    setToasts((list) => [...list.slice(-(MAX_SHOWN - 1)), toast]);
   });
 
   // Auto top-up moved money from the wallet by itself, or could not restore a bond: both worth hearing.
@@ -55,7 +68,7 @@ export function Toasts() {
       body: n.text,
       ttlMs: added ? 8000 : null,
     };
-    setToasts((list) => [...list.slice(-4), toast]);
+    setToasts((list) => [...list.slice(-(MAX_SHOWN - 1)), toast]);
   });
 
   useEvent('tx.updated', (tx) => {
@@ -76,7 +89,9 @@ export function Toasts() {
         body: tx.error ?? '',
         ttlMs: tx.status === 'pending' ? null : tx.status === 'confirmed' ? 6000 : null,
       };
-      return existing ? list.map((t) => (t.id === existing.id ? toast : t)) : [...list.slice(-4), toast];
+      return existing
+        ? list.map((t) => (t.id === existing.id ? toast : t))
+        : [...list.slice(-(MAX_SHOWN - 1)), toast];
     });
   });
 
