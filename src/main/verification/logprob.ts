@@ -9,7 +9,11 @@
  * 2. the claimed logprob is within the policy's `maxAbsErrorE9`·1e-9 of the re-scored one;
  * 3. for a greedy job (temperature 0), the claimed token is the validator's most likely one, or trails it by at
  *    most LOGPROB_TIE_EPSILON (a logprob gap is the logit gap: the two are near-tied and other hardware may order
- *    them the other way).
+ *    them the other way);
+ * 4. for a sampled job, the claimed token is the one the job's seed draws from the validator's distribution: the
+ *    validator replays the sampler (engine/llama/sampling.ts) and the draw falls at most LOGPROB_SAMPLE_GAP (of
+ *    probability mass) outside the token's share. Without this, a provider could sample from a cheaper model and
+ *    then claim the right logprobs from one prefill of the real one.
  *
  * A claim that could not be re-scored at all (not a text-generation output, more tokens than max_tokens, a token
  * outside the vocabulary, a text that is not its tokens') fails with that reason.
@@ -20,7 +24,10 @@
  * KV cache differently), so the same token's logprob moved by up to 4.4e-3 within 64 tokens and 1.2e-2 within 480;
  * one greedy token in 480 was the validator's 2nd choice (a near-tie); sampled tokens ranked at most 20th (the
  * sampler's top 20). Hence a tolerance of 0.05 (4× the largest seen), ε = 0.1 (two tokens each off by up to the
- * tolerance may swap places) and k = 32. CUDA or Vulkan against the CPU were not measured (no GPU here).
+ * tolerance may swap places) and k = 32. Replaying the sampler on 3,600 honest sampled tokens (T 0.5, 1, 1.5) put
+ * the draw at most 1.0e-4 outside the claimed token's share; another seed's tokens claimed under this seed were off
+ * by more than 0.01 at 27–85 % of positions. Hence 0.01. CUDA or Vulkan against the CPU were not measured (no GPU
+ * here).
  */
 import type { Hash } from '../../shared/api/define';
 import type { Rescoring, TextGenerationOutput } from '../engine/llama/format';
@@ -39,6 +46,8 @@ import {
 export const LOGPROB_TOP_K = 32;
 /** How far (in logprob, which is logit) a greedy job's token may trail the validator's argmax. */
 export const LOGPROB_TIE_EPSILON = 0.1;
+/** How far (probability mass) a sampled job's seeded draw may fall outside the claimed token's share. */
+export const LOGPROB_SAMPLE_GAP = 0.01;
 /** The tolerance on each token's logprob that models registered with `logprob` should use (`--policy logprob`). */
 export const LOGPROB_TOLERANCE = 0.05;
 
@@ -108,6 +117,18 @@ export function compareRescored(
         `rank ${rank + 1}`,
         'rank 1',
         `token ${i} of a greedy job is not the most likely one: it trails it by ${gapToTop.toPrecision(3)} > ε ${LOGPROB_TIE_EPSILON}`,
+      );
+    } else if (
+      !rescoring.greedy &&
+      rescoring.sampleGaps &&
+      !(rescoring.sampleGaps[i]! <= LOGPROB_SAMPLE_GAP)
+    ) {
+      fail(
+        i,
+        `draw off by ${rescoring.sampleGaps[i]!.toPrecision(3)}`,
+        `≤ ${LOGPROB_SAMPLE_GAP}`,
+        `token ${i} is not what the job's seed draws from the re-scored distribution: the draw falls ` +
+          `${rescoring.sampleGaps[i]!.toPrecision(3)} outside its share (> ${LOGPROB_SAMPLE_GAP})`,
       );
     } else if (!(delta <= bound)) {
       fail(i, c, r, `token ${i}’s logprob is off by ${delta}`);

@@ -22,6 +22,7 @@ import { withLanguageModels } from '../../../src/main/engine/llama/runtime';
 import { compareOutputs } from '../../../src/main/verification/policy';
 import {
   compareRescored,
+  LOGPROB_SAMPLE_GAP,
   LOGPROB_TIE_EPSILON,
   LOGPROB_TOLERANCE,
   LOGPROB_TOP_K,
@@ -92,7 +93,13 @@ describe('the logprob policy on re-scorings from another configuration', () => {
       figures.push(verdict.figures.maxAbsError!);
       const ranks = readRescoring(reference.output).ranks;
       if (temperature === 0) expect(ranks.filter((r) => r > 0).length).toBeLessThanOrEqual(1);
-      else expect(Math.max(...ranks)).toBeGreaterThan(0); // sampling does pick tokens other than the argmax
+      else {
+        expect(Math.max(...ranks)).toBeGreaterThan(0); // sampling does pick tokens other than the argmax
+        // The validator's replay of the seeded sampler lands each draw in the claimed token's share.
+        expect(Math.max(...readRescoring(reference.output).sampleGaps!)).toBeLessThan(
+          LOGPROB_SAMPLE_GAP / 10,
+        );
+      }
     }
     // Calibration (see src/main/verification/logprob.ts): batch-vs-token-by-token differences are ~1e-3 here.
     expect(Math.max(...figures)).toBeGreaterThan(0);
@@ -132,6 +139,20 @@ describe('the logprob policy on re-scorings from another configuration', () => {
     const greedy = (await judge(job('In the beginning', 0, 32), honest)).verdict;
     expect(greedy.pass).toBe(false);
     expect(greedy.summary).toMatch(/greedy job is not the most likely one|ranks/);
+  });
+
+  it('rejects a sampled output the job’s seed would not have drawn (another seed’s tokens, with true logprobs)', async () => {
+    const j = job('Once upon a time', 1, 64);
+    const otherSeed = {
+      ...j,
+      input: writeTextGenerationInput({ prompt: 'Once upon a time', maxTokens: 64, temperature: 1, seed: 8 }),
+    };
+    const { verdict, reference } = await judge(j, await generate(otherSeed));
+    expect(verdict.pass).toBe(false);
+    expect(verdict.summary).toMatch(/is not what the job's seed draws from the re-scored distribution/);
+    // Its logprobs are the model's own: only the replay of the draws tells it from an honest output.
+    expect(verdict.figures.maxAbsError).toBeLessThan(LOGPROB_TOLERANCE);
+    expect(Math.max(...readRescoring(reference.output).sampleGaps!)).toBeGreaterThan(0.01);
   });
 
   it('fails claims that cannot be right whatever the logprobs: too long, text not theirs, not an output', async () => {

@@ -18,8 +18,9 @@
  * `finish_reason` (`length`, `stop` or `eos`) and `prompt_tokens` (how many tokens the prompt was).
  *
  * A validator's re-scoring of an output (engine.rescore) is a file of the same shape plus, per token, `ranks` I32
- * (how many tokens the validator's model found more likely) and `top_logprobs` F32 (the validator's most likely
- * token's logprob), and metadata `greedy` ("1" for a temperature-0 job).
+ * (how many tokens the validator's model found more likely), `top_logprobs` F32 (the validator's most likely
+ * token's logprob) and, for sampled jobs, `sample_gaps` F32 (how far the seed's draw falls from the token in the
+ * validator's replay of the sampler), and metadata `greedy` ("1" for a temperature-0 job).
  */
 import { readSafetensors, tensorOf, writeSafetensors, type NamedTensor } from '../safetensors';
 
@@ -52,6 +53,11 @@ export interface Rescoring {
   ranks: number[];
   topLogprobs: number[];
   greedy: boolean;
+  /**
+   * Sampled jobs: per token, how far (in probability mass) the job's seeded draw falls from the claimed token's
+   * interval in the validator's replay of the sampler (sampling.ts); 0 = the seed picks that token.
+   */
+  sampleGaps?: number[];
   /** Why the claim could not be re-scored at all (malformed, too long, text not its tokens'); the claim fails. */
   problem?: string;
 }
@@ -207,6 +213,7 @@ export function writeRescoring(r: Rescoring): Uint8Array {
     [
       tensorOf('logprobs', 'F32', [n], Float32Array.from(r.logprobs)),
       tensorOf('ranks', 'I32', [n], Int32Array.from(r.ranks)),
+      ...(r.sampleGaps ? [tensorOf('sample_gaps', 'F32', [n], Float32Array.from(r.sampleGaps))] : []),
       tensorOf('tokens', 'I32', [n], Int32Array.from(r.tokens)),
       tensorOf('top_logprobs', 'F32', [n], Float32Array.from(r.topLogprobs)),
     ],
@@ -236,8 +243,14 @@ export function readRescoring(bytes: Uint8Array): Rescoring {
     topLogprobs: get('top_logprobs', 'F32'),
     greedy: file.metadata.greedy === '1',
   };
+  if (file.tensors.some((t) => t.name === 'sample_gaps')) r.sampleGaps = get('sample_gaps', 'F32');
   const n = r.tokens.length;
-  if (r.logprobs.length !== n || r.ranks.length !== n || r.topLogprobs.length !== n) {
+  if (
+    r.logprobs.length !== n ||
+    r.ranks.length !== n ||
+    r.topLogprobs.length !== n ||
+    (r.sampleGaps !== undefined && r.sampleGaps.length !== n)
+  ) {
     throw new TextInputError('the re-scoring’s tensors are not all as long as its tokens');
   }
   if (file.metadata.problem !== undefined) r.problem = file.metadata.problem;

@@ -40,7 +40,6 @@ import { WorkerRefusal } from '../worker/refuse';
 import {
   parseTextGenerationInput,
   readTextGenerationOutput,
-  SAMPLE_TOP_K,
   TextInputError,
   writeRescoring,
   writeTextGenerationOutput,
@@ -49,6 +48,7 @@ import {
   type TextGenerationInput,
 } from './format';
 import { ggufHeader } from './gguf';
+import { pick, sampleGap, samplerIntervals } from './sampling';
 
 export interface LlamaWorkerConfig {
   backend: 'cpu' | 'cuda' | 'vulkan' | 'metal';
@@ -324,23 +324,10 @@ function stopAt(text: string, stop: readonly string[]): number | null {
   return cut;
 }
 
-/** Draws among the SAMPLE_TOP_K most likely tokens at `temperature`; the logprob is the model's own. */
+/** Draws among the SAMPLE_TOP_K most likely tokens at `temperature` (sampling.ts); the logprob is the model's own. */
 function sample(probabilities: Map<Token, number>, temperature: number, random: () => number) {
-  const top: [Token, number][] = [];
-  for (const entry of probabilities) {
-    if (top.length === SAMPLE_TOP_K) break;
-    top.push(entry);
-  }
-  const best = Math.log(top[0]![1]);
-  const weights = top.map(([, p]) => Math.exp((Math.log(p) - best) / temperature));
-  let u = random() * weights.reduce((a, b) => a + b, 0);
-  let pick = 0;
-  for (; pick < top.length - 1; pick++) {
-    u -= weights[pick]!;
-    if (u < 0) break;
-  }
-  const [token, p] = top[pick]!;
-  return { token, logprob: Math.log(p) };
+  const { token } = pick(samplerIntervals(probabilities, temperature), random());
+  return { token: token as Token, logprob: Math.log(probabilities.get(token as Token)!) };
 }
 
 /**
@@ -362,6 +349,9 @@ async function rescore(entry: Loaded, input: TextGenerationInput, prompt: Token[
   const problem = claimProblem(entry, input, claim, claimed);
   if (problem) return empty(problem);
   const result: Rescoring = { tokens: claimed, logprobs: [], ranks: [], topLogprobs: [], greedy };
+  // A sampled job's draws, replayed: one per claimed token, as the provider drew them.
+  const random = seededRandom(input.seed);
+  if (!greedy) result.sampleGaps = [];
   // The distribution for claimed[i] comes from the token before it: the prompt's last token, then claimed[i−1].
   const feed = [...prompt, ...claimed.slice(0, -1)];
   const firstScored = prompt.length - 1;
@@ -391,6 +381,11 @@ async function rescore(entry: Loaded, input: TextGenerationInput, prompt: Token[
       result.logprobs.push(Math.log(p));
       result.ranks.push(rank);
       result.topLogprobs.push(Math.log(top));
+      if (result.sampleGaps) {
+        result.sampleGaps.push(
+          sampleGap(samplerIntervals(probabilities, input.temperature), token, random()),
+        );
+      }
     });
   }
   return { file: writeRescoring(result) };
