@@ -3,6 +3,9 @@
 import { EXCLUDED_PACKAGES, TARGETS, referencePackageFiles } from './layout.mjs';
 
 const ORT = 'node_modules/onnxruntime-node/bin/napi-v6';
+/** node-llama-cpp's prebuilt llama.cpp binaries, one package per platform, arch and backend (linux-x64-cuda, …). */
+const LLAMA = 'node_modules/@node-llama-cpp';
+const LLAMA_PLATFORM = { linux: 'linux', darwin: 'mac', win32: 'win' };
 
 /**
  * What goes into app.asar for one platform: the built app, its resources and package.json; production
@@ -22,6 +25,8 @@ function appFiles(electronPlatform) {
     ...EXCLUDED_PACKAGES.map((p) => `!node_modules/${p}{,/**/*}`),
     `!${ORT}/{${others.join(',')}}{,/**/*}`,
     `!${ORT}/${electronPlatform}/!(\${arch}){,/**/*}`,
+    // llama.cpp for this platform and arch only (its CPU, CUDA and Vulkan or Metal builds).
+    `!${LLAMA}/!(${LLAMA_PLATFORM[electronPlatform]}-\${arch}*){,/**/*}`,
   ];
 }
 
@@ -41,8 +46,9 @@ const config = {
   copyright: 'Flywheel contributors',
   directories: { output: 'dist', buildResources: 'build' },
   asar: true,
-  // Native code cannot be loaded from inside an archive: onnxruntime's binding and its shared libraries.
-  asarUnpack: [`${ORT}/**/*`],
+  // Native code cannot be loaded from inside an archive: onnxruntime's binding and its shared libraries, and
+  // llama.cpp's prebuilt binaries (where node-llama-cpp's Electron guide puts them).
+  asarUnpack: [`${ORT}/**/*`, `${LLAMA}/**/*`, 'node_modules/node-llama-cpp/bins/**/*'],
   // onnxruntime-node ships N-API binaries for every platform; nothing is compiled, and a rebuild would fetch
   // Electron headers from the internet.
   npmRebuild: false,

@@ -155,6 +155,19 @@ describe('packaging config (electron-builder)', () => {
       expect(kept.filter((f) => !unpacked(f))).toEqual([]);
     });
 
+    it("ships node-llama-cpp's llama.cpp builds for this platform and arch only, unpacked", () => {
+      const prefix = `${{ linux: 'linux', darwin: 'mac', win32: 'win' }[platform as string]}-${arch}`;
+      const inAsar = packs(key, arch);
+      const unpacked = unpacks(key, arch);
+      const installed = readdirSync(join(nm, '@node-llama-cpp'));
+      expect(installed.length).toBeGreaterThan(0);
+      for (const dir of installed) {
+        const file = join(nm, '@node-llama-cpp', dir, 'package.json');
+        expect(inAsar(file), dir).toBe(dir.startsWith(prefix));
+        if (dir.startsWith(prefix)) expect(unpacked(file), dir).toBe(true);
+      }
+    });
+
     it('has an anvil build, copied in by the afterPack hook', () => {
       expect(anvilPackage(platform, arch)).toMatch(/^@foundry-rs\/anvil-/);
       expect(packagedAnvil(platform)).toBe(
