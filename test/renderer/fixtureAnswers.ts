@@ -40,4 +40,6 @@ export const fixtureAnswers: Answers = {
     economyId === 'all' ? f.quotesAll : f.quotesAll.filter((q) => q.economyId === economyId),
   'penalties.list': () => f.penalties,
   'penalties.network': () => f.networkPenalties,
+  'validator.get': () => f.validator,
+  'validator.risk': ({ economyId, bond }) => f.validatorRisk(economyId as string, bond),
 };

@@ -26,7 +26,9 @@ export function unavailableBridge(): TestBridge {
     .answer('earnings.get', chain)
     .answer('earnings.quote', chain)
     .answer('penalties.list', chain)
-    .answer('penalties.network', chain);
+    .answer('penalties.network', chain)
+    .answer('validator.get', chain)
+    .answer('validator.risk', chain);
 }
 
 /** A promise and its resolver, to hold a call open until the test lets it finish. */

@@ -17,6 +17,8 @@ import type {
   Penalty,
   ProviderState,
   Settings,
+  ValidatorRisk,
+  ValidatorState,
   WalletInfo,
   WithdrawQuote,
 } from '../../src/shared/api';
@@ -842,3 +844,220 @@ export const networkPenalties: NetworkPenalty[] = [
 ];
 
 export const settings: Settings = structuredClone(defaultSettings);
+
+/** What validating risks at `bond` in an economy (as the node's riskOf works it out): 10 % of the vote's weight. */
+export function validatorRisk(economyId: string, bond?: string): ValidatorRisk {
+  const economy = economies.find((e) => e.id.toLowerCase() === economyId.toLowerCase()) ?? genesis;
+  const { symbol, decimals } = economy.token;
+  const b = BigInt(bond ?? economy.params.validatorMinBond);
+  const wrongVote = (b * BigInt(economy.params.voteSlashBps)) / 10_000n;
+  const challengeBond = BigInt(units('10', decimals));
+  const commitFee = (challengeBond * BigInt(economy.params.commitFeeBps)) / 10_000n;
+  const fmt = (a: bigint) => `${Number(a) / 10 ** decimals} ${symbol}`;
+  return {
+    validatorMinBond: economy.params.validatorMinBond,
+    challengeBond: challengeBond.toString(),
+    commitFee: commitFee.toString(),
+    voteSlashBps: economy.params.voteSlashBps,
+    wrongVoteCost: wrongVote.toString(),
+    quorumBps: economy.params.quorumBps,
+    challengeWindowS: economy.params.challengeWindowS,
+    voteWindowS: economy.params.voteWindowS,
+    unbondingPeriodS: economy.params.unbondingPeriodS,
+    lines: [
+      `A vote against the outcome costs 10 % of the vote's weight: ${fmt(wrongVote)} with a bond of ${fmt(b)}.`,
+      `A challenge the vote upholds costs the challenge bond: ${fmt(challengeBond)} (locked while the challenge is open).`,
+      `A commitment never revealed costs ${fmt(commitFee)} (20 % of the challenge bond).`,
+    ],
+  };
+}
+
+const PROVIDER_BABBAGE = '0x5b5b5b5b5b5b5b5b5b5b5b5b5b5b5b5b5b5b5b5b' as const;
+const PROVIDER_CURIE = '0xc0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0' as const;
+
+/**
+ * A validator checking in the genesis economy and unbonding in the 6-decimal fork: an agreement within tolerance
+ * re-run on another device, a disagreement it challenged and won, a vote on another validator's challenge, a result
+ * skipped over the budget, and one still re-running.
+ */
+export const validator: ValidatorState = {
+  on: true,
+  status: 'validating',
+  reason: null,
+  config: { sampleRate: 0.2, jobsPerHour: 60, maxEngineSharePct: 10 },
+  economies: [
+    {
+      economyId: GENESIS,
+      name: 'Flywheel Genesis',
+      symbol: 'FLY',
+      decimals: 18,
+      standing: 'active',
+      bond: units('100'),
+      locked: units('10'),
+      openVotes: 1,
+      unbondingEndsAt: null,
+      risk: validatorRisk(GENESIS, units('100')),
+      earned: units('6.25'),
+      lost: units('0.5'),
+    },
+    {
+      economyId: FORK_FAST,
+      name: 'Fast Lane',
+      symbol: 'FAST',
+      decimals: 6,
+      standing: 'exiting',
+      bond: units('20', 6),
+      locked: '0',
+      openVotes: 0,
+      unbondingEndsAt: NOW_S + 90,
+      risk: validatorRisk(FORK_FAST, units('20', 6)),
+      earned: units('0.75', 6),
+      lost: '0',
+    },
+  ],
+  stats: {
+    checkedLastHour: 7,
+    checked: 9,
+    valid: 8,
+    invalid: 1,
+    skipped: 2,
+    challenges: 1,
+    votes: 1,
+    engineSharePct: 3.4,
+  },
+  checks: [
+    {
+      economyId: GENESIS,
+      jobId: '52',
+      provider: PROVIDER_CURIE,
+      purpose: 'sample',
+      updatedAt: NOW_S * 1000 - 5_000,
+      verdict: 'pending',
+      reason: null,
+      evidence: null,
+      action: 'none',
+      vote: null,
+      outcome: null,
+      reward: null,
+      slashed: null,
+    },
+    {
+      economyId: GENESIS,
+      jobId: '51',
+      provider: PROVIDER_CURIE,
+      purpose: 'sample',
+      updatedAt: NOW_S * 1000 - 20_000,
+      verdict: 'valid',
+      reason: null,
+      evidence: {
+        policyText: 'every value within 1e-4 (absolute) or 1e-4 (relative)',
+        summary: 'max |Δ| 2.1e-6 ≤ 1e-4: valid',
+        compared: 4096,
+        failed: 0,
+        maxAbsError: 2.1e-6,
+        maxRelError: 3.3e-6,
+        agreement: null,
+        submittedHash: `0x${'a1'.repeat(32)}`,
+        referenceHash: `0x${'b2'.repeat(32)}`,
+        device: 'Ryzen 9 7950X',
+        executionProvider: 'cpu',
+        runMs: 184,
+      },
+      action: 'none',
+      vote: null,
+      outcome: null,
+      reward: null,
+      slashed: null,
+    },
+    {
+      economyId: GENESIS,
+      jobId: '48',
+      provider: PROVIDER_BABBAGE,
+      purpose: 'sample',
+      updatedAt: NOW_S * 1000 - 60_000,
+      verdict: 'invalid',
+      reason: null,
+      evidence: {
+        policyText: 'argmax agreement on at least 99 % of rows',
+        summary: 'argmax agrees on 12 of 40 rows (30 %) < 99 %: invalid',
+        compared: 40,
+        failed: 28,
+        maxAbsError: null,
+        maxRelError: null,
+        agreement: 0.3,
+        submittedHash: `0x${'c3'.repeat(32)}`,
+        referenceHash: `0x${'d4'.repeat(32)}`,
+        device: 'NVIDIA GeForce RTX 4090',
+        executionProvider: 'webgpu',
+        runMs: 41,
+      },
+      action: 'challenged',
+      vote: false,
+      outcome: 'rejected',
+      reward: units('6'),
+      slashed: null,
+    },
+    {
+      economyId: GENESIS,
+      jobId: '45',
+      provider: PROVIDER_BABBAGE,
+      purpose: 'vote',
+      updatedAt: NOW_S * 1000 - 120_000,
+      verdict: 'valid',
+      reason: null,
+      evidence: {
+        policyText: 'every value within 1e-4 (absolute) or 1e-4 (relative)',
+        summary: 'max |Δ| 8.0e-7 ≤ 1e-4: valid',
+        compared: 512,
+        failed: 0,
+        maxAbsError: 8e-7,
+        maxRelError: 1.1e-6,
+        agreement: null,
+        submittedHash: `0x${'e5'.repeat(32)}`,
+        referenceHash: `0x${'f6'.repeat(32)}`,
+        device: 'Ryzen 9 7950X',
+        executionProvider: 'cpu',
+        runMs: 95,
+      },
+      action: 'voted',
+      vote: true,
+      outcome: 'upheld',
+      reward: units('0.25'),
+      slashed: null,
+    },
+    {
+      economyId: FORK_FAST,
+      jobId: '7',
+      provider: PROVIDER_CURIE,
+      purpose: 'sample',
+      updatedAt: NOW_S * 1000 - 300_000,
+      verdict: 'skipped',
+      reason: 'over the budget: 60 re-runs in the last hour (limit 60)',
+      evidence: null,
+      action: 'none',
+      vote: null,
+      outcome: null,
+      reward: null,
+      slashed: null,
+    },
+  ],
+};
+
+/** A node that never validated: off, no validator bond anywhere, no checks. */
+export const validatorOff: ValidatorState = {
+  ...validator,
+  on: false,
+  status: 'off',
+  economies: [],
+  stats: {
+    checkedLastHour: 0,
+    checked: 0,
+    valid: 0,
+    invalid: 0,
+    skipped: 0,
+    challenges: 0,
+    votes: 0,
+    engineSharePct: 0,
+  },
+  checks: [],
+};

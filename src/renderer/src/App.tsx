@@ -14,6 +14,7 @@ const Economies = lazy(() => import('./pages/Economies').then((m) => ({ default:
 const Jobs = lazy(() => import('./pages/Jobs').then((m) => ({ default: m.Jobs })));
 const Earnings = lazy(() => import('./pages/Earnings').then((m) => ({ default: m.Earnings })));
 const Penalties = lazy(() => import('./pages/Penalties').then((m) => ({ default: m.Penalties })));
+const Validate = lazy(() => import('./pages/Validate').then((m) => ({ default: m.Validate })));
 const Settings = lazy(() => import('./pages/Settings').then((m) => ({ default: m.Settings })));
 
 const pages: { id: PageId; label: string }[] = [
@@ -22,6 +23,7 @@ const pages: { id: PageId; label: string }[] = [
   { id: 'jobs', label: 'Jobs' },
   { id: 'earnings', label: 'Earnings' },
   { id: 'penalties', label: 'Penalties' },
+  { id: 'validate', label: 'Validate' },
   { id: 'settings', label: 'Settings' },
 ];
 
@@ -37,6 +39,8 @@ function PageBody({ route }: { route: Route }): ReactNode {
       return <Earnings />;
     case 'penalties':
       return <Penalties />;
+    case 'validate':
+      return <Validate />;
     case 'settings':
       return <Settings />;
   }

@@ -1,5 +1,13 @@
 /** Hash routes: `#/economies`, `#/jobs/<economyId>:<jobId>`, … (the headless token also rides in the hash once). */
-export const pageIds = ['dashboard', 'economies', 'jobs', 'earnings', 'penalties', 'settings'] as const;
+export const pageIds = [
+  'dashboard',
+  'economies',
+  'jobs',
+  'earnings',
+  'penalties',
+  'validate',
+  'settings',
+] as const;
 export type PageId = (typeof pageIds)[number];
 
 export interface Route {

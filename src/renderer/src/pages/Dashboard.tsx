@@ -3,6 +3,7 @@ import { HardwareCard } from './dashboard/HardwareCard';
 import { JobFeed } from './dashboard/JobFeed';
 import { ProvideSwitch } from './dashboard/ProvideSwitch';
 import { StatusCard } from './dashboard/StatusCard';
+import { ValidatorCard } from './validate/ValidatorCard';
 
 /** The first page: the big switch, then where the node stands, what the machine is, how fast it is, what it runs. */
 export function Dashboard() {
@@ -12,6 +13,7 @@ export function Dashboard() {
       <div className="grid">
         <StatusCard />
         <JobFeed />
+        <ValidatorCard />
         <BenchmarkCard />
         <HardwareCard />
       </div>

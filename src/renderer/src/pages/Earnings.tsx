@@ -11,6 +11,7 @@ import { EarningsHistory } from './earnings/EarningsHistory';
 import { EconomyEarningsTable } from './earnings/EconomyEarningsTable';
 import { TokenTotalsCard } from './earnings/TokenTotalsCard';
 import { WithdrawPanel } from './earnings/WithdrawPanel';
+import { ValidationEarnings } from './validate/ValidationEarnings';
 
 /** What each economy paid, in total per token, over time; withdrawing, and where withdrawals go. */
 export function Earnings() {
@@ -33,6 +34,7 @@ function EarningsView({ report }: { report: EarningsReport }) {
           No earnings yet. Join an economy and switch on Provide GPU: fees arrive as your results finalize,
           and emission accrues to your bond while you are active.
         </Empty>
+        <ValidationEarnings />
         <Card title="Payout">
           <PayoutAddressForm current={report.payoutAddress} />
         </Card>
@@ -73,6 +75,7 @@ function EarningsView({ report }: { report: EarningsReport }) {
           onWithdraw={(id) => setWithdrawing(id)}
         />
       </Card>
+      <ValidationEarnings />
       <Card title="Over time">
         {series.length === 0 ? (
           <Empty>No payouts yet: the chart starts with the first fee or emission.</Empty>

@@ -1,0 +1,115 @@
+import { useState } from 'react';
+import type { EconomySummary, ValidatorState } from '../../../shared/api';
+import { Amount } from '../components/Amount';
+import { Card, Empty, Loaded } from '../components/feedback';
+import { useLive } from '../lib/api';
+import { useEconomies } from '../lib/economies';
+import { ChallengesAndVotes, ChecksTable } from './validate/ChecksTable';
+import { ValidatorConfigForm } from './validate/ValidatorConfigForm';
+import { ValidatorEconomyCard } from './validate/ValidatorEconomyCard';
+import { ValidatorJoinPanel } from './validate/ValidatorJoinPanel';
+import { ValidatorSwitch } from './validate/ValidatorSwitch';
+
+/**
+ * The node as a validator: the switch and the budget, the economies it validates in with their bonds, bonding in
+ * another with the risk said first, and what it checked, why, and what became of its challenges and votes.
+ */
+export function Validate() {
+  const state = useLive('validator.get', {}, 'validator.changed');
+  return (
+    <Loaded state={state} loadingLabel="Loading the validator…">
+      {(v) => <ValidateView state={v} reload={state.reload} />}
+    </Loaded>
+  );
+}
+
+function ValidateView({ state, reload }: { state: ValidatorState; reload: () => void }) {
+  const [joining, setJoining] = useState<EconomySummary | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  return (
+    <div className="stack">
+      <ValidatorSwitch state={state} onChanged={reload} />
+      {done && (
+        <div className="notice notice-ok" role="status">
+          {done}
+        </div>
+      )}
+      {joining && (
+        <ValidatorJoinPanel
+          key={joining.id}
+          economy={joining}
+          onCancel={() => setJoining(null)}
+          onDone={() => {
+            setDone(
+              `Bonded as a validator in ${joining.name}.${state.on ? '' : ' Switch validation on to start checking results.'}`,
+            );
+            setJoining(null);
+            reload();
+          }}
+        />
+      )}
+      {state.economies.length > 0 && (
+        <div className="grid">
+          {state.economies.map((e) => (
+            <ValidatorEconomyCard key={e.economyId} economy={e} onChanged={reload} />
+          ))}
+        </div>
+      )}
+      <JoinList state={state} busy={joining !== null} onJoin={(e) => (setDone(null), setJoining(e))} />
+      <ChallengesAndVotes checks={state.checks} />
+      <Card title="Checks">
+        <ChecksTable checks={state.checks} />
+      </Card>
+      <ValidatorConfigForm config={state.config} onSaved={reload} />
+    </div>
+  );
+}
+
+/** Every economy this wallet is not (or no longer) a validator in, each with its minimum bond and a join button. */
+function JoinList({
+  state,
+  busy,
+  onJoin,
+}: {
+  state: ValidatorState;
+  busy: boolean;
+  onJoin: (economy: EconomySummary) => void;
+}) {
+  const economies = useEconomies();
+  const bonded = (id: string) =>
+    state.economies.some(
+      (e) =>
+        e.economyId.toLowerCase() === id.toLowerCase() &&
+        (e.standing === 'active' || e.standing === 'exiting'),
+    );
+  const open = (economies.data ?? []).filter((e) => !bonded(e.id));
+  if (!economies.data) return null;
+  return (
+    <Card title="Bond as a validator">
+      {open.length === 0 ? (
+        <Empty>This wallet is a validator in every economy this node follows.</Empty>
+      ) : (
+        <>
+          <p className="muted small">
+            A validator re-runs a sample of other providers’ results on this machine, challenges the wrong
+            ones and votes in challenges. Its bond is at stake for every vote: the risk is shown before you
+            bond.
+          </p>
+          <ul className="tx-list" data-testid="validator-join-list">
+            {open.map((e) => (
+              <li key={e.id}>
+                <strong>{e.name}</strong>{' '}
+                <span className="muted small">
+                  minimum validator bond <Amount value={e.params.validatorMinBond} token={e.token} />
+                </span>{' '}
+                <button type="button" disabled={busy} onClick={() => onJoin(e)}>
+                  Validate in {e.name}…
+                </button>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </Card>
+  );
+}

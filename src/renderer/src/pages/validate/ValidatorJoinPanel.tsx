@@ -1,0 +1,175 @@
+import { useEffect, useId, useRef, useState } from 'react';
+import type { EconomySummary, ValidatorRisk } from '../../../../shared/api';
+import { Amount } from '../../components/Amount';
+import { ErrorNotice, Loading } from '../../components/feedback';
+import { ProgressBar } from '../../components/ProgressBar';
+import { useDebounced } from '../../hooks/useDebounced';
+import { useAction, useCall } from '../../lib/api';
+import { formatAmount, formatUnits, parseAmount, toBigInt, type ParseResult } from '../../lib/money';
+import { formatDuration } from '../../lib/time';
+
+/** The bond typed, against the economy's minimum validator bond and what the wallet holds. */
+function checkValidatorBond(text: string, economy: EconomySummary): ParseResult {
+  const parsed = parseAmount(text, economy.token.decimals);
+  if (!parsed.ok) return parsed;
+  const min = toBigInt(economy.params.validatorMinBond);
+  if (parsed.value < min || parsed.value === 0n) {
+    return {
+      ok: false,
+      error: `The minimum validator bond in ${economy.name} is ${formatAmount(min, economy.token)}.`,
+    };
+  }
+  const balance = economy.membership.walletBalance;
+  if (balance !== undefined && parsed.value > toBigInt(balance)) {
+    return {
+      ok: false,
+      error: `Your wallet holds ${formatAmount(balance, economy.token)}: bond at most that.`,
+    };
+  }
+  return parsed;
+}
+
+/**
+ * Bond as a validator in an economy: choose the bond, read what a wrong vote, a lost challenge and an unrevealed
+ * commitment cost at that bond (the node's `validator.risk`, in figures and in words), acknowledge it, then bond.
+ */
+export function ValidatorJoinPanel({
+  economy,
+  onDone,
+  onCancel,
+}: {
+  economy: EconomySummary;
+  onDone: () => void;
+  onCancel: () => void;
+}) {
+  const headingId = useId();
+  const heading = useRef<HTMLHeadingElement>(null);
+  const [bondText, setBondText] = useState(() =>
+    formatUnits(toBigInt(economy.params.validatorMinBond), economy.token.decimals),
+  );
+  const [understood, setUnderstood] = useState(false);
+  const bond = checkValidatorBond(bondText, economy);
+  const settled = useDebounced(bond.ok ? bond.value.toString() : null);
+  const risk = useCall('validator.risk', { economyId: economy.id, ...(settled ? { bond: settled } : {}) });
+  const join = useAction('validator.join');
+  useEffect(() => heading.current?.focus(), []);
+  // The risk shown must be the one for the bond being sent.
+  const riskReady = bond.ok && settled === bond.value.toString() && !risk.loading && risk.data !== undefined;
+
+  const confirm = async () => {
+    if (!bond.ok) return;
+    const result = await join.run({ economyId: economy.id, bond: bond.value.toString() });
+    if (result) onDone();
+  };
+
+  return (
+    <section className="card join-panel" aria-labelledby={headingId} data-testid="validator-join-panel">
+      <h2 id={headingId} ref={heading} tabIndex={-1}>
+        Validate in {economy.name}
+      </h2>
+      <div className="field">
+        <label htmlFor={`${headingId}-bond`}>Validator bond ({economy.token.symbol})</label>
+        <input
+          id={`${headingId}-bond`}
+          inputMode="decimal"
+          value={bondText}
+          onChange={(e) => setBondText(e.target.value)}
+          aria-invalid={!bond.ok}
+          aria-describedby={`${headingId}-bond-help`}
+        />
+        <div id={`${headingId}-bond-help`} className={bond.ok ? 'muted small' : 'text-error small'}>
+          {bond.ok ? (
+            <>
+              At least <Amount value={economy.params.validatorMinBond} token={economy.token} />
+              {economy.membership.walletBalance !== undefined && (
+                <>
+                  ; your wallet holds{' '}
+                  <Amount value={economy.membership.walletBalance} token={economy.token} />
+                </>
+              )}
+              . A vote weighs by the bond: a bigger bond earns a bigger share, and loses more when wrong.
+            </>
+          ) : (
+            bond.error
+          )}
+        </div>
+      </div>
+      {risk.error && <ErrorNotice error={risk.error} onRetry={risk.reload} />}
+      {bond.ok && !risk.data && !risk.error && <Loading label="Reading what validating here risks…" />}
+      {bond.ok && risk.data && (
+        <>
+          {!riskReady && <Loading label="Updating for the new bond…" />}
+          <RiskFigures risk={risk.data} economy={economy} />
+        </>
+      )}
+      <label className="check">
+        <input type="checkbox" checked={understood} onChange={(e) => setUnderstood(e.target.checked)} />
+        <span>
+          I understand that this bond is locked while I validate in {economy.name}, that a vote of mine
+          against the outcome costs{' '}
+          {risk.data ? formatAmount(risk.data.wrongVoteCost, economy.token) : 'part'} of it, that a challenge
+          the vote upholds costs the challenge bond
+          {risk.data ? ` (${formatAmount(risk.data.challengeBond, economy.token)})` : ''}, and that getting it
+          back takes {formatDuration(economy.params.unbondingPeriodS)} after I stop validating.
+        </span>
+      </label>
+      {join.error && <ErrorNotice error={join.error} />}
+      {join.pending && <ProgressBar value={null} label="Sending the validator bond to the chain…" />}
+      <div className="button-row">
+        <button
+          type="button"
+          className="primary"
+          disabled={!bond.ok || !riskReady || !understood || join.pending}
+          onClick={() => void confirm()}
+        >
+          {bond.ok ? `Bond ${formatAmount(bond.value, economy.token)} as a validator` : 'Bond'}
+        </button>
+        <button type="button" onClick={onCancel} disabled={join.pending}>
+          Cancel
+        </button>
+      </div>
+    </section>
+  );
+}
+
+/** What is at stake, in figures, then the node's sentences. */
+export function RiskFigures({ risk, economy }: { risk: ValidatorRisk; economy: EconomySummary }) {
+  const token = economy.token;
+  const pct = (bps: number) => `${bps / 100} %`;
+  return (
+    <div className="risk" data-testid="validator-risk">
+      <h3>What a wrong vote costs</h3>
+      <dl className="facts">
+        <dt>A vote against the outcome</dt>
+        <dd>
+          <strong>
+            <Amount value={risk.wrongVoteCost} token={token} />
+          </strong>{' '}
+          <span className="muted">({pct(risk.voteSlashBps)} of the vote’s weight)</span>
+        </dd>
+        <dt>A challenge the vote upholds</dt>
+        <dd>
+          <Amount value={risk.challengeBond} token={token} />{' '}
+          <span className="muted">(the challenge bond)</span>
+        </dd>
+        <dt>A commitment never revealed</dt>
+        <dd>
+          <Amount value={risk.commitFee} token={token} />
+        </dd>
+        <dt>Quorum</dt>
+        <dd>{pct(risk.quorumBps)} of the validator stake must vote</dd>
+        <dt>Windows</dt>
+        <dd>
+          challenge {formatDuration(risk.challengeWindowS)} · vote {formatDuration(risk.voteWindowS)}
+        </dd>
+        <dt>Bond back</dt>
+        <dd>{formatDuration(risk.unbondingPeriodS)} after you stop, once every vote is settled</dd>
+      </dl>
+      <ul className="notes">
+        {risk.lines.map((line) => (
+          <li key={line}>{line}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
