@@ -94,16 +94,16 @@ export const paramFields = [
 const TOKEN = 10n ** 18n;
 
 /**
- * DESIGN.md's suggested devnet parameters: minBond 100, collateral max(2 × fee, 5), accept window 20 s, minimum
- * deadline 30 s, challenge and vote windows 60 s, protocol fee 5 %, timeout slash half to the requester, jail after 3
- * strikes for 5 min, unbonding 5 min, 10-min epochs of 1,000 tokens with a bonus that starts at +100 % and fades
- * over the first hour. Challenge bond 10, half of a lost challenge's slash burned, refund after 3 declines. Jobs pay
- * at least 0.1 token; a vote counts with 30 % of the validator stake, each voter risks 10 % of its weight, and half of
- * a loser's slash (after the burn) goes to the winning party; an unrevealed challenge commitment forfeits 20 % of
- * the challenge bond.
+ * The suggested devnet parameters (README, Contracts, "Parameters"): minBond 100, collateral max(2 × fee, 5), accept
+ * window 20 s, minimum deadline 30 s, challenge and vote windows 60 s, protocol fee 5 %, timeout slash half to the
+ * requester, jail after 3 strikes for 5 min, unbonding 5 min, 10-min epochs of 1,000 tokens with a bonus that starts
+ * at +100 % and fades over the first hour. Challenge bond 10, half of a lost challenge's slash burned, refund after
+ * 3 declines. Jobs pay at least 0.1 token; a vote counts with 30 % of the validator stake, each voter risks 10 % of
+ * its weight, and half of a loser's slash (after the burn) goes to the winning party; an unrevealed challenge
+ * commitment forfeits 20 % of the challenge bond.
  *
- * The jail cool-down is 5 min (DESIGN said 10): the contract requires unbondingPeriodS ≥ max(2 × voteWindowS,
- * jailCooldownS), so that an exit cannot cut a jail short, and the 5-min unbonding stays.
+ * The jail cool-down is 5 min, not the 10 first suggested: the contract requires unbondingPeriodS ≥ max(2 ×
+ * voteWindowS, jailCooldownS), so that an exit cannot cut a jail short, and the 5-min unbonding stays.
  */
 export const devnetParams: ChainParams = {
   minBond: 100n * TOKEN,

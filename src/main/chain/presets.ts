@@ -1,8 +1,8 @@
 /**
- * Parameter presets for new economies. DESIGN.md gives devnet values with production values in brackets;
- * `devnetParams` (deploy.ts) holds the first, `productionParams` here the second — the default of
- * `flywheel deploy`. The embedded devnet uses `quickDevnetParams`: DESIGN's 60 s challenge window alone would make
- * "a job finalizes within a minute of `npm start`" impossible, so its windows are shorter still.
+ * Parameter presets for new economies, in three sets: `devnetParams` (deploy.ts) the suggested devnet values,
+ * `productionParams` here the production values — the default of `flywheel deploy` — and `quickDevnetParams` the
+ * embedded devnet's: the suggested 60 s challenge window alone would make "a job finalizes within a minute of
+ * `npm start`" impossible, so its windows are shorter still. The README's devnet section compares the three.
  */
 import { devnetParams, paramFields, type ChainParams } from './deploy';
 import { FlywheelError } from '../../shared/errors';
@@ -13,7 +13,7 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
 /**
- * DESIGN.md's production values: accept 5 min, deadline ≥ 10 min, challenge 24 h, vote 48 h, 7-day unbonding (at
+ * The production values: accept 5 min, deadline ≥ 10 min, challenge 24 h, vote 48 h, 7-day unbonding (at
  * least twice the vote window and the jail cool-down, as the contract requires).
  */
 export const productionParams: ChainParams = {
@@ -30,7 +30,7 @@ export const productionParams: ChainParams = {
 /**
  * The embedded devnet's genesis economy: a result finalizes 15 s after it is submitted, a deadline may be 20 s, an
  * epoch (and its emission) lasts a minute, an exit unbonds in a minute (twice the 10-s vote window, and no shorter
- * than the jail cool-down). Amounts are DESIGN's.
+ * than the jail cool-down). Amounts are the suggested devnet ones (`devnetParams`).
  */
 export const quickDevnetParams: ChainParams = {
   ...devnetParams,

@@ -1,6 +1,7 @@
 /**
  * `flywheel deploy`: the economy contracts on any EVM chain — the shared implementations and the factory, then a
- * genesis economy with DESIGN.md's production parameters (or overrides). Prints the network settings to use.
+ * genesis economy with the production parameters of chain/presets.ts (or overrides). Prints the network settings
+ * to use.
  */
 import { parseArgs } from 'node:util';
 import {
@@ -24,7 +25,7 @@ export const DEPLOY_HELP = `Usage:
 
 Deploys the economy contracts (implementations + factory) and a genesis economy to the chain at --rpc, paying gas
 from the account whose private key is in the environment variable VAR (never on the command line). Parameters
-default to DESIGN.md's production values (challenge window 24 h, unbonding 7 days, …); --param changes one. The
+default to the production values (challenge window 24 h, unbonding 7 days, …); --param changes one. The
 deployer becomes the genesis economy's admin and receives --supply tokens (default 1,000,000).
 `;
 

@@ -21,7 +21,7 @@ export interface VerificationPolicy {
   minAgreementBps: number;
 }
 
-/** A job's state on-chain, named as in DESIGN.md's picture. */
+/** A job's state on-chain, named as the contract's `JobStatus` names it (README, Contracts, "A job's life"). */
 export type JobStatus =
   'Posted' | 'Assigned' | 'Submitted' | 'Voting' | 'Finalized' | 'Rejected' | 'Refunded';
 

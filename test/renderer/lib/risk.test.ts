@@ -10,7 +10,7 @@ import {
 import { estimates, FORK_FAST, FORK_OCR, genesis, GENESIS, units } from '../fixtures';
 
 describe('collateralPerJob', () => {
-  it('is twice the fee when that is above the floor (DESIGN: max(2 × fee, 5 tokens))', () => {
+  it('is twice the fee when that is above the floor (the suggested parameters: max(2 × fee, 5 tokens))', () => {
     expect(collateralPerJob(genesis.params, units('4'))).toBe(BigInt(units('8')));
   });
 

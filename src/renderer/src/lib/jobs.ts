@@ -11,7 +11,7 @@ export function upsertJob(list: readonly JobSummary[], job: JobSummary, limit = 
   return merged.slice(0, limit);
 }
 
-/** What each on-chain state means, in DESIGN.md's words. */
+/** What each on-chain state means, as the README's "A job's life" (Contracts) tells it. */
 export const statusMeaning: Record<JobStatus, string> = {
   Posted: 'Waiting for an eligible provider to be drawn.',
   Assigned: 'A provider was drawn and must submit before the deadline.',
