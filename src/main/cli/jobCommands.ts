@@ -14,6 +14,7 @@ import { approveToken } from '../chain/actions/approveToken';
 import { assign } from '../chain/actions/assign';
 import { cancelJob } from '../chain/actions/cancelJob';
 import { postJob } from '../chain/actions/postJob';
+import { checkModelFile } from './modelFormat';
 import { readJob } from '../chain/actions/readJob';
 import { readJobPosted } from '../chain/actions/readJobPosted';
 import { readModel } from '../chain/actions/readModel';
@@ -36,7 +37,7 @@ export interface CommandContext {
 }
 
 export const JOB_HELP = `Usage:
-  flywheel job post --economy <id|name|genesis> --model <file.onnx> --input <file.safetensors> --fee <tokens>
+  flywheel job post --economy <id|name|genesis> --model <file.onnx|file.gguf> --input <file.safetensors> --fee <tokens>
                     [--deadline <s>] [--kind inference|fine-tune] [--policy <policy>] [--key-env VAR] [--json]
   flywheel job get <id> [--economy <id|name|genesis>] [--out <file>] [--wait <s>] [--json]   (default: genesis)
   flywheel job cancel <id> [--economy <id|name|genesis>] [--key-env VAR] [--json]            (default: genesis)
@@ -90,6 +91,8 @@ export async function jobPostCommand(argv: string[], ctx: CommandContext): Promi
   }
   const policyAsked = values.policy === undefined ? null : parsePolicy(values.policy);
   const modelBytes = readFile(values.model!, 'model');
+  // Before anything is stored or registered: a model is ONNX or GGUF, never any file.
+  checkModelFile(values.model!, modelBytes);
   const inputBytes = readFile(values.input!, 'input');
   try {
     readSafetensors(inputBytes);

@@ -9,13 +9,21 @@ import { defaultDataDir } from '../paths';
 import { isNetworkCommand, NETWORK_HELP, runNetworkCommand } from './networkCommands';
 import { isProviderCommand, PROVIDER_HELP, runProviderCommand } from './providerCommands';
 import { isUnattendedCommand, runUnattendedCommand, UNATTENDED_HELP } from './unattendedCommands';
+import {
+  formatHardware,
+  formatStatus,
+  hardwareNow,
+  HARDWARE_HELP,
+  STATUS_HELP,
+  statusNow,
+} from './statusCommands';
 import { isValidateCommand, runValidateCommand, VALIDATE_HELP } from './validateCommands';
 
 const HELP = `Usage: flywheel <command> [--json] [--data-dir DIR]
 
 Commands:
-  status     node status (network, data folder, version)
-  hardware   detected GPUs, CPU and memory
+  status     node status: network and whether it is connected, data folder, version
+  hardware   detected GPUs, CPU and memory, and the execution provider each device runs on
 ${PROVIDER_HELP}${VALIDATE_HELP}${NETWORK_HELP}${UNATTENDED_HELP}  help       this text
 
 \`flywheel <command> --help\` shows a command's options.
@@ -32,42 +40,40 @@ async function main(argv: string[]): Promise<number> {
       json: { type: 'boolean', default: false },
       'data-dir': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
+      'no-probe': { type: 'boolean', default: false },
     },
     allowPositionals: true,
     strict: true,
   });
   const [command = 'help'] = positionals;
-  if (values.help || command === 'help') {
+  const commandHelp: Record<string, string> = { status: STATUS_HELP, hardware: HARDWARE_HELP };
+  if (command === 'help' || (values.help && !commandHelp[command])) {
     process.stdout.write(HELP);
     return 0;
   }
+  if (values.help) {
+    process.stdout.write(commandHelp[command]!);
+    return 0;
+  }
+  if (!commandHelp[command])
+    throw new FlywheelError(`Unknown command "${command}".`, { code: 'BAD_INPUT', action: HELP });
   const node = await createNode({
     dataDir: values['data-dir'] ?? defaultDataDir(),
     shell: 'cli',
     consoleLogLevel: 'silent',
   });
   try {
-    const call = { status: 'node.status', hardware: 'hardware.get' } as const;
-    const name = call[command as keyof typeof call];
-    if (!name) throw new FlywheelError(`Unknown command "${command}".`, { code: 'BAD_INPUT', action: HELP });
-    const envelope = await node.dispatch(name, {}, { bridge: 'cli' });
-    if (!envelope.ok) throw new FlywheelError(envelope.error.shortMessage, envelope.error);
-    process.stdout.write(
-      values.json ? JSON.stringify(envelope.result, null, 2) + '\n' : pretty(envelope.result),
-    );
+    if (command === 'status') {
+      const status = await statusNow(node);
+      process.stdout.write(values.json ? JSON.stringify(status, null, 2) + '\n' : formatStatus(status));
+    } else {
+      const report = await hardwareNow(node, !values['no-probe']);
+      process.stdout.write(values.json ? JSON.stringify(report, null, 2) + '\n' : formatHardware(report));
+    }
     return 0;
   } finally {
     await node.close();
   }
-}
-
-function pretty(value: unknown, indent = ''): string {
-  if (value === null || typeof value !== 'object') return `${String(value)}\n`;
-  let out = '\n';
-  for (const [k, v] of Object.entries(value)) {
-    out += `${indent}${k}: ${typeof v === 'object' && v !== null ? pretty(v, indent + '  ') : `${String(v)}\n`}`;
-  }
-  return indent === '' ? out.slice(1) : out;
 }
 
 main(process.argv.slice(2)).then(

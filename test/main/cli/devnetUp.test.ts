@@ -69,6 +69,18 @@ describe('flywheel devnet up and down', { timeout: 180_000 }, () => {
       rpcUrl: served.rpcUrl,
       factory: served.factory,
     });
+    // `flywheel status` finds the running devnet, in human units and, with --json, raw (the test environment turns
+    // the node's devnet off; a user's CLI joins by default).
+    const joinDevnet = { FLYWHEEL_DEVNET: 'join' };
+    const node = await flywheel(['status', '--data-dir', dir], joinDevnet);
+    expect(node.code, node.stderr).toBe(0);
+    expect(node.stdout).toContain(`Connected    yes, ${served.rpcUrl}, chain ${served.chainId}`);
+    expect(node.stdout).toMatch(/^Started +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(up \d+ s, pid \d+\)$/m);
+    const raw = await flywheel(['status', '--data-dir', dir, '--json'], joinDevnet);
+    expect(raw.json<{ network: { connected: boolean }; startedAt: number }>()).toMatchObject({
+      network: { connected: true },
+      startedAt: expect.any(Number),
+    });
     const servedBy = status.json<{ pid: number }>().pid; // the `up` process (tsx runs it in a child of its own)
     expect(servedBy).toBeGreaterThan(0);
     const reset = await flywheel(['devnet', 'reset', '--data-dir', dir]);
