@@ -13,9 +13,11 @@ import {WeightTree} from "./lib/WeightTree.sol";
 /// @title Economy
 /// @notice One economy: its provider registry, job market and rewards. Every economy is an EIP-1167 clone of this
 /// contract made by {EconomyFactory}, with its token, lineage and {Params} as immutable clone arguments.
-/// This contract holds the hot paths of a job's life (register, bond, post, assign, decline, submit, time out,
-/// finalize, withdraw); everything else (validators and challenges, models, fork allocations, treasury, views) lives
-/// in {EconomyModule}, reached through this contract's fallback by delegatecall, so one address serves both.
+/// This contract holds the hot paths of a job's life (post, assign, decline, accept, submit, time out, finalize), a
+/// provider's own calls (register, bond, profile, pause, resume, exit, bond withdrawal, unjail) and the payouts
+/// (withdraw, claimEmission); everything else (a requester's cancel, validators and challenges, models, fork
+/// allocations, treasury, admin) lives in {EconomyModule}, reached through this contract's fallback by delegatecall,
+/// and every view in {EconomyViews}, one delegatecall further, so one address serves all three.
 ///
 /// The draw: a job posted (or re-opened) in block B is drawn by `assign`, callable by anyone from block B + 1, from
 /// blockhash(B) (or, once that is older than 256 blocks, the hash of the latest block B + 256·k before the call),

@@ -12,9 +12,10 @@ import {EconomyParams, Params} from "./lib/EconomyParams.sol";
 import {WeightTree} from "./lib/WeightTree.sol";
 
 /// @title EconomyBase
-/// @notice Storage layout, clone arguments and the bookkeeping shared by {Economy} (hot paths) and {EconomyModule}
-/// (everything else, reached through the economy's fallback by delegatecall). Both inherit this contract and declare
-/// no state of their own, so they see one storage layout.
+/// @notice Storage layout, clone arguments and the bookkeeping shared by {Economy} (hot paths and a provider's own
+/// calls), {EconomyModule} (everything else, reached through the economy's fallback by delegatecall) and
+/// {EconomyViews} (the views, reached through the module's fallback). All three inherit this contract and declare no
+/// state of their own, so they see one storage layout.
 /// @dev Storage is packed so that a job's whole life writes one new word (the job), and each step rewrites words it
 /// has already read. Contents that the contract never decides on (model, input and output hashes and URIs) live in
 /// events only. Amounts are narrowed (uint80 fees, uint88 bonds, uint128 balances) with checks (SafeCast); block

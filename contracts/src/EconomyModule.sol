@@ -26,10 +26,11 @@ import {Params} from "./lib/EconomyParams.sol";
 import {WeightTree} from "./lib/WeightTree.sol";
 
 /// @title EconomyModule
-/// @notice The part of every economy that is not on a job's hot path: provider exits, pauses and jail, validators,
-/// challenges and votes, models, fork allocations, treasury, admin and all views. It runs only by delegatecall from
-/// an {Economy} clone (which forwards every selector it does not define), on that economy's storage; called
-/// directly it refuses ({NotAnEconomy}), because it has no clone arguments.
+/// @notice The part of every economy that is off a job's hot path: a requester's `cancelJob`, validators, challenges
+/// and votes, models, fork allocations, treasury and admin. A provider's own calls (register, bond, pause, resume,
+/// exit, unjail) are in {Economy}; the views are in {EconomyViews}, reached through this contract's fallback. It runs
+/// only by delegatecall from an {Economy} clone (which forwards every selector it does not define), on that economy's
+/// storage; called directly it refuses ({NotAnEconomy}), because it has no clone arguments.
 ///
 /// Optimistic verification, judged by the model's verification policy: a submitted result finalizes after
 /// `challengeWindowS` unless a validator challenges it, and a challenge is settled by a stake-weighted vote of the

@@ -12,7 +12,7 @@ interface VmStateSnapshots {
 }
 
 /// @title SimulationTest
-/// @notice An adversarial simulation of Economy v2: one economy with DESIGN.md's devnet parameters runs well over 1,000
+/// @notice An adversarial simulation of Economy v2: one economy with the suggested devnet parameters runs over 1,000
 /// jobs (4 epochs of posting at 2 s a block, busy and quiet epochs in turn, then a drain) between honest providers,
 /// requesters and validators, and one attacking party per scenario. Each test function is one scenario, run twice
 /// from the same state and the same seed: once with the attacking party's addresses playing honestly (the baseline)

@@ -21,11 +21,11 @@ import {ParamOverrides} from "../src/lib/EconomyParams.sol";
 /// verification policy. Every rule is checked on balances (claimable, bonds, locks, treasury, burned supply), not
 /// only on statuses, and every game ends with the economy holding exactly what it owes.
 ///
-/// Numbers used throughout (DESIGN.md's devnet parameters): a 10-token job locks 20 tokens of collateral; validators
-/// v1, v2, v3 bond 300, 200 and 150 (650 in all), so the quorum is 30 % of 650 = 195; a challenger weighs its
-/// challenge bond (10, "invalid"); a vote locks nothing but puts 10 % of its weight at risk (slashed to the treasury
-/// at settlement if it voted against the outcome); half of a slash is burned and half of the rest goes to the winning
-/// party.
+/// Numbers used throughout (EconomyFixture's suggested devnet parameters): a 10-token job locks 20 tokens of
+/// collateral; validators v1, v2, v3 bond 300, 200 and 150 (650 in all), so the quorum is 30 % of 650 = 195; a
+/// challenger weighs its challenge bond (10, "invalid"); a vote locks nothing but puts 10 % of its weight at risk
+/// (slashed to the treasury at settlement if it voted against the outcome); half of a slash is burned and half of the
+/// rest goes to the winning party.
 contract VerificationTest is EconomyFixture {
     uint256 internal constant FEE = 10 * TOKEN;
     uint256 internal constant COLLATERAL = 20 * TOKEN;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-/// @notice A job's state, named as in DESIGN.md's picture (the app shows these names).
+/// @notice A job's state (the app shows these names; the README's "A job's life", under Contracts, walks through them).
 enum JobStatus {
     None,
     Posted,

@@ -17,9 +17,9 @@ import {
 import {Params} from "../lib/EconomyParams.sol";
 
 /// @title IEconomy
-/// @notice One economy's whole interface at its address: {Economy}'s functions plus {EconomyModule}'s, which the
-/// economy forwards by delegatecall. Full documentation is on the implementations; the build checks that this list
-/// matches them exactly.
+/// @notice One economy's whole interface at its address: {Economy}'s functions plus {EconomyModule}'s and
+/// {EconomyViews}', which the economy forwards by delegatecall. Full documentation is on the implementations; the
+/// build checks that this list matches them exactly.
 interface IEconomy is IEconomyEvents {
     // providers (Economy)
     /// @notice Set up a new clone (factory only, once).
@@ -111,7 +111,7 @@ interface IEconomy is IEconomyEvents {
     /// @notice Hand over the admin role.
     function transferAdmin(address newAdmin) external;
 
-    // views (EconomyModule)
+    // views (EconomyViews, through EconomyModule's fallback)
     /// @notice Every parameter.
     function params() external view returns (Params memory);
     /// @notice The token.

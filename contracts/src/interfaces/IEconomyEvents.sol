@@ -2,7 +2,8 @@
 pragma solidity ^0.8.28;
 
 /// @title IEconomyEvents
-/// @notice Everything an economy emits and every way it refuses, shared by {Economy}, {EconomyModule} and clients.
+/// @notice Everything an economy emits and every way it refuses, shared by {Economy}, {EconomyModule}, {EconomyViews}
+/// and clients.
 /// Events carry the contents the contract does not keep in storage (hashes and URIs of models, inputs and outputs).
 interface IEconomyEvents {
     // ─── providers ─────────────────────────────────────────────────────────────────────────────────────────────

@@ -11,8 +11,9 @@ import {IEconomy} from "../../src/interfaces/IEconomy.sol";
 import {JobStatus, JobView, ProviderView, VerificationPolicy} from "../../src/interfaces/EconomyTypes.sol";
 import {Params} from "../../src/lib/EconomyParams.sol";
 
-/// @notice Deploys the implementations and the factory, creates a genesis economy with DESIGN.md's devnet parameters
-/// and registers a model of each kind; helpers fund actors, register providers and walk jobs through their states.
+/// @notice Deploys the implementations and the factory, creates a genesis economy with the suggested devnet
+/// parameters and registers a model of each kind; helpers fund actors, register providers and walk jobs through their
+/// states.
 abstract contract EconomyFixture is Test {
     uint256 internal constant TOKEN = 1e18;
     uint256 internal constant SUPPLY = 1_000_000_000 * TOKEN;
@@ -52,7 +53,8 @@ abstract contract EconomyFixture is Test {
         requester = actor("requester", 1_000_000 * TOKEN);
     }
 
-    /// @notice DESIGN.md's suggested devnet parameters.
+    /// @notice The suggested devnet parameters, as `devnetParams` in src/main/chain/deploy.ts (README, Contracts,
+    /// "Parameters").
     function devnetParams() internal pure returns (Params memory p) {
         p.minBond = uint96(100 * TOKEN);
         p.minCollateral = uint96(5 * TOKEN);

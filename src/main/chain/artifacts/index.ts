@@ -8,8 +8,8 @@ export { economyFactoryAbi, economyFactoryBytecode } from './economyFactory';
 /** Compiler, input/output hashes (checked by `npm run test:contracts`) and runtime sizes (EIP-170: 24,576). */
 export const artifactsMeta = {
   "solc": "0.8.37",
-  "inputsHash": "651bf826ac95536a02bb121971a68f24c880b6dc7d7079387849b58b34cb6326",
-  "filesHash": "43ce3d8df4be07103dabff1c6c8b23012f75256f3b011d0bdd402a38a4eb7b90",
+  "inputsHash": "c1613af2b7a1dafb87d1fea22dfe7ed5f235e094a336251db8e5ecc927bb8325",
+  "filesHash": "301e22820df0e2518162ee86ffb498004ef11c08b866347e792b06b0a744606c",
   "sizes": [
     {
       "contract": "Economy",
