@@ -12,6 +12,7 @@ import type { BlobStore } from '../blobs/store';
 import { readModel } from '../chain/actions/readModel';
 import type { Engine } from '../engine/engine';
 import type { EngineJob, JobKind, JobResult } from '../engine/jobs';
+import { isLanguageModelJob } from '../engine/llama/runtime';
 import { EngineRefusal } from '../engine/refusal';
 import { checkResult, readSubmittedOutput, type ResultCheck } from '../verification/check';
 
@@ -87,7 +88,8 @@ export async function rerunAndJudge(deps: RerunDeps, job: RerunJob): Promise<Rer
           };
           const started = performance.now();
           let out: JobResult;
-          if (job.kind === 'text-generation') {
+          // A language model's job (on-chain an inference job with a text-generation input, until it has a kind).
+          if (isLanguageModelJob(engineJob)) {
             if (!canRescore(deps.engine)) {
               throw new EngineRefusal(
                 'UNSUPPORTED_KIND',

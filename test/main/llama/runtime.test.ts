@@ -191,6 +191,14 @@ describe('text-generation jobs on llama.cpp (CPU)', () => {
     expect(readdirSync(join(dir, 'staged'))).toEqual([`${modelHash.slice(2)}.gguf`]);
   });
 
+  it('runs an inference job whose input is a text-generation input on llama.cpp (the chain has no kind for it yet)', async () => {
+    const asInference = { ...job({ prompt: 'Once upon a time', maxTokens: 8 }), kind: 'inference' as const };
+    const result = await engine.runJob(asInference);
+    expect(result.preview).toMatchObject({ kind: 'text', tokens: 8 });
+    const same = await engine.runJob(job({ prompt: 'Once upon a time', maxTokens: 8 }));
+    expect(result.outputHash).toBe(same.outputHash);
+  });
+
   it('leaves other job kinds to ONNX Runtime', async () => {
     const err = await refused(
       engine.runJob({ kind: 'inference', modelHash, model, input: writeSafetensors([]) }),

@@ -144,6 +144,18 @@ export function parseTextGenerationInput(bytes: Uint8Array): TextGenerationInput
   return { prompt, maxTokens, temperature, seed: int('seed', 2 ** 32 - 1, 0), stop };
 }
 
+/**
+ * Whether an input file is a text-generation input (its metadata names `max_tokens`): how an `inference` job on a
+ * GGUF model is told apart while the chain has no text-generation kind of its own. No ONNX input carries it.
+ */
+export function isTextGenerationInput(bytes: Uint8Array): boolean {
+  try {
+    return readSafetensors(bytes, { maxTensorBytes: 4 * 2 ** 20 }).metadata.max_tokens !== undefined;
+  } catch {
+    return false;
+  }
+}
+
 /** Writes a text-generation input file (what `flywheel job post` and the devnet market post). */
 export function writeTextGenerationInput(input: {
   prompt: string | number[];

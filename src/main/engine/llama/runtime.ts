@@ -26,6 +26,7 @@ import type { EngineJob, JobProgress, JobResult } from '../jobs';
 import { EngineRefusal } from '../refusal';
 import type { WorkerHost } from '../worker/host';
 import type { FromWorker, WorkerJob } from '../worker/protocol';
+import { isTextGenerationInput } from './format';
 import type { LlamaBackend } from './backends';
 import type { LlamaWorkerConfig } from './worker';
 
@@ -281,8 +282,8 @@ export interface LanguageModelEngine extends Engine {
 }
 
 /**
- * Adds the llama.cpp runtime to an engine: text-generation jobs go to it, on the device named or the first one
- * with a llama.cpp backend; every other job goes to the engine as before.
+ * Adds the llama.cpp runtime to an engine: text-generation jobs (isLanguageModelJob) go to it, on the device named
+ * or the first one with a llama.cpp backend; every other job goes to the engine as before.
  */
 export function withLanguageModels(
   engine: Engine,
@@ -307,11 +308,16 @@ export function withLanguageModels(
     ...engine,
     llama,
     async runJob(job, runOptions = {}) {
-      if (job.kind !== 'text-generation') return engine.runJob(job, runOptions);
-      return llama.runJob(job, await deviceFor(runOptions.device), runOptions);
+      if (!isLanguageModelJob(job)) return engine.runJob(job, runOptions);
+      return llama.runJob(
+        { ...job, kind: 'text-generation' },
+        await deviceFor(runOptions.device),
+        runOptions,
+      );
     },
     async rescore(job, claimed, runOptions = {}) {
-      return llama.rescore(job, claimed, await deviceFor(runOptions.device), runOptions);
+      const device = await deviceFor(runOptions.device);
+      return llama.rescore({ ...job, kind: 'text-generation' }, claimed, device, runOptions);
     },
     holds(modelHash, device) {
       return engine.holds(modelHash, device) || (device !== undefined && llama.holds(modelHash, device));
@@ -326,6 +332,17 @@ export function withLanguageModels(
       await Promise.all([engine.close(), llama.close()]);
     },
   };
+}
+
+/**
+ * Whether a job is for llama.cpp: a text-generation job, or (while the chain has only inference and fine-tune
+ * kinds) an inference job whose input is a text-generation input.
+ */
+export function isLanguageModelJob(job: EngineJob): boolean {
+  return (
+    job.kind === 'text-generation' ||
+    (job.kind === 'inference' && job.input instanceof Uint8Array && isTextGenerationInput(job.input))
+  );
 }
 
 /** The refusals that need no worker: the model hash's form and the sizes. */
