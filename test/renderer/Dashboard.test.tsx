@@ -155,9 +155,27 @@ describe('Dashboard', () => {
   it('points to the Economies page when no economy is joined yet', async () => {
     renderWithBridge(
       <Dashboard />,
-      fixtureBridge().answer('provider.get', { ...f.providerStopped, serving: [] }),
+      fixtureBridge()
+        .answer('provider.get', { ...f.providerStopped, serving: [] })
+        .answer(
+          'economies.list',
+          f.economies.map((e) => ({ ...e, membership: { ...e.membership, status: 'none' as const } })),
+        ),
     );
     expect(await screen.findByRole('link', { name: 'Economies' })).toHaveAttribute('href', '#/economies');
+  });
+
+  it('right after a join (stopped, serving nowhere yet), says to switch on rather than to join', async () => {
+    renderWithBridge(
+      <Dashboard />,
+      fixtureBridge().answer('provider.get', { ...f.providerStopped, serving: [] }),
+    );
+    await waitFor(() =>
+      expect(screen.getByTestId('provider-status')).toHaveTextContent(
+        'Stopped: your GPU takes no jobs. Switch on to take jobs in 1 economy.',
+      ),
+    );
+    expect(screen.queryByText(/Join an economy first/)).toBeNull();
   });
 
   it('runs a benchmark with a progress bar fed by events, then shows the new score', async () => {

@@ -81,6 +81,30 @@ describe('Economies', () => {
     expect(row('Your standing')).toHaveTextContent('serving');
   });
 
+  it('colours each standing apart in the lineage, keeps titles on one line, and says what an exit left', async () => {
+    const exiting = {
+      ...f.genesis,
+      membership: { ...f.genesis.membership, status: 'exiting' as const, unbondingEndsAt: f.NOW_S + 60 },
+    };
+    const exited = {
+      ...f.forkOcr,
+      membership: { ...f.forkOcr.membership, status: 'exited' as const, bond: '0', forkAllocation: null },
+    };
+    renderWithBridge(<Economies />, fixtureBridge().answer('economies.list', [exiting, exited, f.forkFast]));
+    const node = await screen.findByRole('button', { name: /^Flywheel Genesis \(FLY\)/ });
+    const badge = node.querySelector('.badge')!;
+    expect(badge).toHaveTextContent('unbonding');
+    expect(badge).toHaveClass('badge-member-exiting');
+    expect(badge).not.toHaveClass('badge-ok');
+    // The name and the badge share one line; the name has its full text on hover.
+    expect(node.querySelector('.lineage-title')).toContainElement(badge as HTMLElement);
+    expect(node.querySelector('.lineage-name')).toHaveAttribute('title', 'Flywheel Genesis');
+    const card = screen.getAllByTestId('membership').find((c) => c.textContent?.includes('OCR Guild'))!;
+    expect(within(card).getByTestId('exited')).toHaveTextContent(
+      'You left OCR Guild and your bond came back to your wallet.',
+    );
+  });
+
   it('takes an economy out of the comparison when its tree node is toggled', async () => {
     const user = userEvent.setup();
     renderWithBridge(<Economies />, fixtureBridge());
@@ -147,6 +171,9 @@ describe('Economies', () => {
     });
     const done = await screen.findByText('Joined OCR Guild.');
     expect(done.closest('.notice')).toHaveTextContent('Approve OCRG: 0x1111…1111');
+    // Brought into view and focused (the panel was far down), with the next step.
+    expect(screen.getByTestId('join-done')).toHaveFocus();
+    expect(screen.getByTestId('join-done')).toHaveTextContent('Next: switch on Provide GPU on the Dashboard');
     expect(screen.queryByTestId('join-panel')).toBeNull();
   });
 

@@ -2,6 +2,7 @@ import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { Jobs } from '../../src/renderer/src/pages/Jobs';
+import { shortNumber } from '../../src/renderer/src/pages/jobs/OutputPreview';
 import { renderWithBridge, TestBridge } from './bridge';
 import { fixtureBridge, unavailableBridge } from './fixtureBridge';
 import * as f from './fixtures';
@@ -354,5 +355,19 @@ describe('Jobs: one job', () => {
     const alert = await screen.findByRole('alert');
     expect(alert).toHaveTextContent('No job 404 in Flywheel Genesis.');
     expect(alert).toHaveTextContent('go back and pick another');
+  });
+});
+
+describe('loss labels', () => {
+  it.each([
+    [0.0000119, '1.19e-5'],
+    [2.3, '2.30'],
+    [0.6, '0.600'],
+    [0.00123, '0.00123'],
+    [123456, '1.23e5'],
+    [0, '0.00'],
+  ])('%f reads %s, at most 7 characters', (v, text) => {
+    expect(shortNumber(v)).toBe(text);
+    expect(text.length).toBeLessThanOrEqual(7);
   });
 });

@@ -79,7 +79,7 @@ describe('Penalties', () => {
       ),
     );
     expect(items[1]).toHaveTextContent(
-      /^0x14dC…9955 was jailed in Fast Lane until .+: repeated missed deadlines\./,
+      /^0x14dC…9955 was jailed in Fast Lane until .+: 3 strikes: 3 results voted invalid\./,
     );
     cleanup();
     renderWithBridge(<Penalties />, fixtureBridge().answer('penalties.network', []));

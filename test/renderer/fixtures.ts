@@ -838,7 +838,7 @@ export const networkPenalties: NetworkPenalty[] = [
     kind: 'jail',
     jobId: null,
     amount: null,
-    reason: 'repeated missed deadlines',
+    reason: '3 strikes: 3 results voted invalid',
     jailedUntil: NOW_S + 300,
   },
 ];

@@ -87,6 +87,34 @@ function splitOf(slash: StoredLog): SlashSplit {
 }
 
 /**
+ * Why a provider was jailed, from the strikes that led to it: its slashes in that economy since its last jail or
+ * release, each a missed deadline or a result voted invalid ("3 strikes: 3 results voted invalid"). The generic
+ * words only when this node's copy of the chain no longer holds them.
+ */
+export function jailCause(jail: StoredLog, logs: readonly StoredLog[], byJob: JobLogs): string {
+  const provider = String(jail.args.provider);
+  const at = logs.findIndex((l) => l.id === jail.id);
+  let missed = 0;
+  let invalid = 0;
+  for (let i = (at < 0 ? logs.length : at) - 1; i >= 0; i--) {
+    const l = logs[i]!;
+    if (l.address !== jail.address || !sameAddress(String(l.args.provider), provider)) continue;
+    if (l.name === 'ProviderJailed' || l.name === 'ProviderUnjailed') break;
+    if (l.name !== 'ProviderSlashed') continue;
+    const jobLogs =
+      l.args.jobId !== undefined ? (byJob.get(jobKey(l.address, String(l.args.jobId))) ?? []) : [];
+    if (slashRule(l, jobLogs) === 'missed-deadline') missed++;
+    else invalid++;
+  }
+  if (missed + invalid === 0) return 'repeated missed deadlines or invalid results';
+  const parts = [
+    missed ? `${missed} missed deadline${missed > 1 ? 's' : ''}` : null,
+    invalid ? `${invalid} result${invalid > 1 ? 's' : ''} voted invalid` : null,
+  ].filter(Boolean);
+  return `${missed + invalid} strike${missed + invalid > 1 ? 's' : ''}: ${parts.join(' and ')}`;
+}
+
+/**
  * Every penalty against this provider — timeouts and their slashes, lost challenges with the challenger's evidence
  * and the vote, strikes, jail and release, no-shows — from the chain's events, each with its evidence (the job, its
  * deadline, the block and transaction, when this node submitted if it did) and what to do about it. New ones are
@@ -109,7 +137,7 @@ export class PenaltiesService {
       const byJob = indexByJob(sync.all());
       void this.#strikes(mine).then(async (strikes) => {
         for (const l of mine) {
-          const p = await this.#penalty(l, byJob, strikes.get(l.address) ?? null);
+          const p = await this.#penalty(l, byJob, strikes.get(l.address) ?? null, sync.all());
           if (p) options.events.emit('penalties.added', p);
         }
       });
@@ -129,7 +157,9 @@ export class PenaltiesService {
     );
     const byJob = indexByJob(logs);
     const strikes = await this.#strikes(mine);
-    const out = await Promise.all(mine.map((l) => this.#penalty(l, byJob, strikes.get(l.address) ?? null)));
+    const out = await Promise.all(
+      mine.map((l) => this.#penalty(l, byJob, strikes.get(l.address) ?? null, logs)),
+    );
     return out.filter((p): p is Penalty => p !== null).reverse();
   }
 
@@ -149,14 +179,14 @@ export class PenaltiesService {
       picked.push(l);
     }
     const byJob = indexByJob(logs);
-    return Promise.all(picked.map((l) => this.#networkPenalty(l, byJob)));
+    return Promise.all(picked.map((l) => this.#networkPenalty(l, byJob, logs)));
   }
 
   close(): void {
     this.#off();
   }
 
-  async #networkPenalty(l: StoredLog, byJob: JobLogs): Promise<NetworkPenalty> {
+  async #networkPenalty(l: StoredLog, byJob: JobLogs, logs: readonly StoredLog[]): Promise<NetworkPenalty> {
     const base = {
       id: l.id,
       t: l.t,
@@ -170,7 +200,7 @@ export class PenaltiesService {
         ...base,
         kind: 'jail',
         amount: null,
-        reason: 'repeated missed deadlines or wrong results',
+        reason: jailCause(l, logs, byJob),
         jailedUntil: Number(l.args.jailedUntil),
       };
     }
@@ -244,7 +274,12 @@ export class PenaltiesService {
     return described;
   }
 
-  async #penalty(l: StoredLog, byJob: JobLogs, strikes: number | null): Promise<Penalty | null> {
+  async #penalty(
+    l: StoredLog,
+    byJob: JobLogs,
+    strikes: number | null,
+    logs: readonly StoredLog[] = [],
+  ): Promise<Penalty | null> {
     const jobId = l.args.jobId !== undefined ? String(l.args.jobId) : null;
     const jobLogs = jobId ? (byJob.get(jobKey(l.address, jobId)) ?? []) : [];
     const entry = jobId ? this.#o.journal.get(l.address, jobId) : undefined;
@@ -320,10 +355,13 @@ export class PenaltiesService {
           kind: 'strike',
           amount: null,
           evidence: { reason: `strike ${n}${strikes ? ` of ${strikes}` : ''}` },
+          // What the strike means now: the one that reached the limit jailed; only the one before warns.
           advice:
-            strikes && n >= strikes - 1
-              ? 'One more missed deadline or wrong result jails this provider: consider stopping until the cause is fixed.'
-              : 'Strikes count missed deadlines and lost challenges; at the economy’s limit the provider is jailed for its cool-down.',
+            strikes && n >= strikes
+              ? 'This strike reached the economy’s limit: the provider was jailed (see the jail entry). Fix the cause before unjailing.'
+              : strikes && n === strikes - 1
+                ? 'One more missed deadline or invalid result jails this provider: consider stopping until the cause is fixed.'
+                : 'Strikes count missed deadlines and results voted invalid; at the economy’s limit the provider is jailed for its cool-down.',
         };
       }
       case 'ProviderJailed':
@@ -331,7 +369,9 @@ export class PenaltiesService {
           ...base,
           kind: 'jail',
           amount: null,
-          evidence: { reason: `jailed until ${new Date(Number(l.args.jailedUntil) * 1000).toISOString()}` },
+          evidence: {
+            reason: `jailed until ${new Date(Number(l.args.jailedUntil) * 1000).toISOString()} after ${jailCause(l, logs, byJob)}`,
+          },
           advice:
             'No jobs are drawn for you while jailed. After the cool-down, unjail (the bond must be at least the minimum).',
         };

@@ -296,6 +296,14 @@ describe('penalties service', { timeout: 120_000 }, () => {
       'strike 1 of 3',
     ]);
     expect(list[0]!.kind).toBe('jail');
+    // The jail names the strikes behind it: one missed deadline, two results voted invalid.
+    expect(list[0]!.evidence.reason).toMatch(
+      / after 3 strikes: 1 missed deadline and 2 results voted invalid$/,
+    );
+    // The strike that jailed says so; only the one before it warns.
+    const strikeAdvice = list.filter((p) => p.kind === 'strike').map((p) => p.advice);
+    expect(strikeAdvice[0]).toMatch(/^This strike reached the economy’s limit: the provider was jailed/);
+    expect(strikeAdvice[1]).toMatch(/^One more missed deadline or invalid result jails this provider/);
     // Newest first.
     expect([...list].sort((a, b) => b.block - a.block || 0).map((p) => p.id)).toEqual(list.map((p) => p.id));
     // Each was also pushed the moment the node's copy saw it.
@@ -332,7 +340,9 @@ describe('penalties service', { timeout: 120_000 }, () => {
       rule: 'missed-deadline',
       reason: 'it missed the deadline',
     });
-    expect(seen.find((p) => p.kind === 'jail')!.provider).toBe(provider.tx.address);
+    const jail = seen.find((p) => p.kind === 'jail')!;
+    expect(jail.provider).toBe(provider.tx.address);
+    expect(jail.reason).toBe('3 strikes: 1 missed deadline and 2 results voted invalid');
     // A no-show is no slash: it is not among them.
     expect(byJob(jobs.noShow)).toBeUndefined();
   });

@@ -1,10 +1,11 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { EconomySummary, LifecycleResult } from '../../../shared/api';
 import { notDrawable } from '../../../shared/standing';
 import { Card, Empty, Loaded } from '../components/feedback';
 import { TxHash } from '../components/TxHash';
 import { useEstimates } from '../hooks/useEstimates';
 import { useEconomies } from '../lib/economies';
+import { href } from '../lib/routes';
 import { Comparison } from './economies/Comparison';
 import { JoinPanel } from './economies/JoinPanel';
 import { LineageTree } from './economies/LineageTree';
@@ -36,6 +37,13 @@ function EconomiesView({ economies }: { economies: EconomySummary[] }) {
   const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
   const [joining, setJoining] = useState<{ to: string; from: string | null } | null>(null);
   const [done, setDone] = useState<{ text: string; result: LifecycleResult } | null>(null);
+  // The join panel sat far down the page: bring its result into view (and focus, for screen readers).
+  const doneRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!done) return;
+    doneRef.current?.scrollIntoView?.({ block: 'nearest' });
+    doneRef.current?.focus({ preventScroll: true });
+  }, [done]);
   const estimates = useEstimates(economies.map((e) => e.id));
   const byId = (id: string | null) => economies.find((e) => e.id === id) ?? null;
   const serving = economies.filter(isServing);
@@ -57,7 +65,8 @@ function EconomiesView({ economies }: { economies: EconomySummary[] }) {
       ) : (
         <span className="badge badge-ok">serving</span>
       );
-    if (e.membership.status === 'exiting') return <span className="badge badge-neutral">unbonding</span>;
+    if (e.membership.status === 'exiting')
+      return <span className="badge badge-member-exiting">unbonding</span>;
     if (e.membership.status === 'jailed') return <span className="badge badge-bad">jailed</span>;
     return (
       <div className="button-col">
@@ -81,7 +90,7 @@ function EconomiesView({ economies }: { economies: EconomySummary[] }) {
   return (
     <div className="stack">
       {done && (
-        <div className="notice notice-ok" role="status">
+        <div className="notice notice-ok" role="status" ref={doneRef} tabIndex={-1} data-testid="join-done">
           <strong>{done.text}</strong>
           <ul className="tx-list">
             {done.result.txs.map((tx) => (
@@ -90,6 +99,9 @@ function EconomiesView({ economies }: { economies: EconomySummary[] }) {
               </li>
             ))}
           </ul>
+          <p>
+            Next: switch on <a href={href('dashboard')}>Provide GPU</a> on the Dashboard to take jobs.
+          </p>
         </div>
       )}
       <Card title="Lineage">

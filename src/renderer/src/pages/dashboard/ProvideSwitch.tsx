@@ -2,6 +2,7 @@ import type { ProviderState } from '../../../../shared/api';
 import { ErrorNotice, Loading } from '../../components/feedback';
 import { NotDrawableNotice } from '../../components/NotDrawable';
 import { useAction, useLive } from '../../lib/api';
+import { useEconomies } from '../../lib/economies';
 import { href } from '../../lib/routes';
 
 /** The one big switch: provide this GPU to the economies joined, or stop. */
@@ -10,6 +11,15 @@ export function ProvideSwitch() {
   const start = useAction('provider.start');
   const stop = useAction('provider.stop');
   const provider = state.data;
+  // Stopped, the provider serves nowhere (its memberships are paused on-chain): what it has joined comes from the
+  // economies' memberships, so right after a join the dashboard says "switch on", not "join an economy first".
+  const economies = useEconomies();
+  const joined = new Set([
+    ...(provider?.serving ?? []).map((id) => id.toLowerCase()),
+    ...(economies.data ?? [])
+      .filter((e) => e.membership.status === 'active' || e.membership.status === 'paused')
+      .map((e) => e.id.toLowerCase()),
+  ]).size;
   const on =
     provider?.status === 'providing' || provider?.status === 'starting' || provider?.status === 'paused';
   const pending = start.pending || stop.pending || provider?.status === 'starting';
@@ -34,7 +44,7 @@ export function ProvideSwitch() {
       <div className="provide-text" aria-live="polite">
         {state.error && <ErrorNotice error={state.error} onRetry={state.reload} />}
         {!provider && state.loading && <Loading />}
-        {provider && <ProviderSentence provider={provider} />}
+        {provider && <ProviderSentence provider={provider} joined={joined} />}
         {provider?.notDrawable?.map((b) => (
           <NotDrawableNotice
             key={b.economyId}
@@ -52,8 +62,9 @@ export function ProvideSwitch() {
   );
 }
 
-function ProviderSentence({ provider }: { provider: ProviderState }) {
+function ProviderSentence({ provider, joined }: { provider: ProviderState; joined: number }) {
   const economies = `${provider.serving.length} ${provider.serving.length === 1 ? 'economy' : 'economies'}`;
+  const joinedText = `${joined} ${joined === 1 ? 'economy' : 'economies'}`;
   const slots = `${provider.slots.busy} of ${provider.slots.total} job slots busy`;
   switch (provider.status) {
     case 'providing':
@@ -86,12 +97,12 @@ function ProviderSentence({ provider }: { provider: ProviderState }) {
       return (
         <p data-testid="provider-status">
           <strong>Stopped</strong>: your GPU takes no jobs.{' '}
-          {provider.serving.length === 0 ? (
+          {joined === 0 ? (
             <>
               Join an economy first on the <a href={href('economies')}>Economies</a> page.
             </>
           ) : (
-            <>Switch on to take jobs in {economies}.</>
+            <>Switch on to take jobs in {joinedText}.</>
           )}
         </p>
       );

@@ -95,11 +95,16 @@ function TreeNode({
       } the comparison`}
       onClick={() => onToggle(e.id)}
     >
-      <span className="lineage-name">{e.name}</span>
+      <span className="lineage-title">
+        <span className="lineage-name" title={e.name}>
+          {e.name}
+        </span>
+        {/* Each standing its own colour: unbonding is not serving. */}
+        {member && <span className={`badge badge-member-${e.membership.status}`}>{member}</span>}
+      </span>
       <span className="lineage-meta">
         {e.token.symbol} ·{' '}
         {e.parentId === null ? 'genesis' : e.forkBlock !== null ? `forked at block ${e.forkBlock}` : 'fork'}
-        {member && <span className="badge badge-ok">{member}</span>}
       </span>
     </button>
   );

@@ -104,6 +104,14 @@ export function MembershipCard({
       {(m.status === 'active' || m.status === 'paused') && (
         <ActiveActions economy={economy} onSwitch={onSwitch} />
       )}
+      {m.status === 'exited' && (
+        <p data-testid="exited">
+          You left {economy.name}
+          {toBigInt(m.bond) === 0n ? ' and your bond came back to your wallet' : ''}. Nothing of yours is
+          locked here; earnings left to withdraw are on the Earnings page. To serve here again, join it from
+          the comparison above.
+        </p>
+      )}
       {m.forkAllocation && <ForkAllocation economy={economy} allocation={m.forkAllocation} />}
     </section>
   );
@@ -116,9 +124,9 @@ function Jailed({ until, economy }: { until: number; economy: EconomySummary }) 
     <div className="notice notice-warn" role="status">
       <strong>
         Jailed {left > 0 ? `for another ${formatDuration(left)}` : '— the cool-down is over'} after{' '}
-        {economy.params.jailStrikes} missed deadlines.
+        {economy.params.jailStrikes} strikes (missed deadlines or results voted invalid).
       </strong>
-      <p>No jobs are drawn for you meanwhile. The Penalties page shows which jobs timed out and why.</p>
+      <p>No jobs are drawn for you meanwhile. The Penalties page shows which strikes led to it and why.</p>
     </div>
   );
 }

@@ -142,11 +142,26 @@ export function VadTimeline({
   );
 }
 
+/**
+ * A loss for a label that has little room: three significant digits, in exponent form when tiny or huge
+ * ("1.19e-5", not "0.0000119", which an axis would cut to "000119").
+ */
+export function shortNumber(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  const a = Math.abs(v);
+  if (a !== 0 && (a < 1e-3 || a >= 1e5))
+    return v
+      .toExponential(2)
+      .replace(/\.?0+e/, 'e')
+      .replace('e+', 'e');
+  return v.toPrecision(3);
+}
+
 /** The training loss over steps, with the final evaluation loss as a dashed line on the same axis. */
 export function LossCurve({ losses, evalLoss }: { losses: number[]; evalLoss: number }) {
   const width = 600;
   const height = 160;
-  const axis = 48; // room on the left for the axis labels
+  const axis = 64; // room on the left for the axis labels (at most 7 characters: "1.19e-5")
   const pad = 6;
   const all = [...losses, evalLoss];
   const min = Math.min(...all);
@@ -160,16 +175,16 @@ export function LossCurve({ losses, evalLoss }: { losses: number[]; evalLoss: nu
         Fine-tune loss over {losses.length} steps
         {first !== undefined && last !== undefined && (
           <>
-            : {first.toPrecision(3)} → {last.toPrecision(3)}
+            : {shortNumber(first)} → {shortNumber(last)}
           </>
         )}{' '}
-        · eval loss {evalLoss.toPrecision(3)}
+        · eval loss {shortNumber(evalLoss)}
       </figcaption>
       <svg
         className="loss"
         viewBox={`0 0 ${width} ${height}`}
         role="img"
-        aria-label={`Loss curve from ${first?.toPrecision(3) ?? '—'} to ${last?.toPrecision(3) ?? '—'}; evaluation loss ${evalLoss.toPrecision(3)}`}
+        aria-label={`Loss curve from ${first === undefined ? '—' : shortNumber(first)} to ${last === undefined ? '—' : shortNumber(last)}; evaluation loss ${shortNumber(evalLoss)}`}
         data-testid="loss-curve"
       >
         <line className="loss-axis" x1={axis} x2={axis} y1={pad} y2={height - pad} />
@@ -182,10 +197,10 @@ export function LossCurve({ losses, evalLoss }: { losses: number[]; evalLoss: nu
           />
         </g>
         <text className="axis-label" x={axis - 6} y={pad + 4} textAnchor="end">
-          {max.toPrecision(3)}
+          {shortNumber(max)}
         </text>
         <text className="axis-label" x={axis - 6} y={height - pad} textAnchor="end">
-          {min.toPrecision(3)}
+          {shortNumber(min)}
         </text>
       </svg>
     </figure>
