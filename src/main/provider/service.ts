@@ -5,6 +5,7 @@ import type { JobKind } from '../../shared/api/jobs';
 import type { AutoTopUpNotice, LifecycleResult, ProviderState } from '../../shared/api/provider';
 import type { Settings } from '../../shared/api/settings';
 import { FlywheelError } from '../../shared/errors';
+import { formatTokenAmount } from '../../shared/units';
 import { notDrawable } from '../../shared/standing';
 import type { BenchmarkService } from '../benchmark/service';
 import type { BlobStore } from '../blobs/store';
@@ -731,7 +732,8 @@ export class ProviderService {
       .info(economy)
       .then((i) => i.token)
       .catch(() => null);
-    return `${formatUnits(amount, token?.decimals ?? 18)} ${token?.symbol ?? 'tokens'}`;
+    // Rounded as the cards round it, so a toast and the Earnings page show the same figure.
+    return formatTokenAmount(amount, { decimals: token?.decimals ?? 18, symbol: token?.symbol ?? 'tokens' });
   }
 
   #changed(): void {
