@@ -7,7 +7,10 @@ export interface PowerEvents {
     event: 'suspend' | 'resume' | 'shutdown',
     listener: (event?: { preventDefault(): void }) => void,
   ): unknown;
-  removeListener(event: 'suspend' | 'resume' | 'shutdown', listener: (...args: never[]) => void): unknown;
+  removeListener(
+    event: 'suspend' | 'resume' | 'shutdown',
+    listener: (event?: { preventDefault(): void }) => void,
+  ): unknown;
 }
 
 /** What the sleep watch does to the provider: ProviderService's orderly leave and its way back. */
