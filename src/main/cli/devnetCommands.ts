@@ -14,6 +14,7 @@ import { Devnet } from '../devnet/devnet';
 import { devnetLayout } from '../devnet/layout';
 import { liveDevnet } from '../devnet/running';
 import { cpuDevice, createEngine } from '../engine/engine';
+import { withLanguageModels } from '../engine/llama/runtime';
 import type { CommandContext } from './jobCommands';
 import { readCliSettings } from './network';
 import { printResult, progress } from './output';
@@ -134,7 +135,9 @@ async function devnetUp(argv: string[], ctx: CommandContext): Promise<void> {
   }
   const engine = values['no-market']
     ? null
-    : createEngine({ devices: [cpuDevice()], limits: {}, log: ctx.log });
+    : withLanguageModels(createEngine({ devices: [cpuDevice()], limits: {}, log: ctx.log }), {
+        log: ctx.log,
+      });
   if (engine) await devnet.startMarket({ engine, version });
   printResult(
     {

@@ -1,7 +1,7 @@
 /**
  * The models every devnet economy knows: the network's reference models (resources/models.json, read from the npm
- * packages that ship them and checked against their pinned hashes) and a fine-tune task (a training-step graph for a
- * small classifier head). Their bytes go into the local blob store and each is registered in the genesis economy
+ * packages that ship them and checked against their pinned hashes), a fine-tune task (a training-step graph for a
+ * small classifier head) and a small random-weight llama for text generation. Their bytes go into the local blob store and each is registered in the genesis economy
  * by content hash and `blob:` URI with its verification policy; the forks inherit them.
  */
 import type { Hash } from 'viem';
@@ -12,11 +12,18 @@ import { registerModel } from '../chain/actions/registerModel';
 import type { ActionClient } from '../chain/actions/send';
 import { readFileSync } from 'node:fs';
 import { packageFilePath, referenceModels } from '../engine/references';
+import { makeLlamaGguf, tinyLlama } from '../engine/llama/randomModel';
 import { buildTrainingGraph, type ClassifierHead } from '../engine/training/graph';
 import type { BookModel } from './book';
 
 /** The fine-tune task of the demo market: a 4-feature, 3-class MLP head trained with Adam. */
 export const FINETUNE_HEAD: ClassifierHead = { inputs: 4, hidden: [8], classes: 3, optimizer: 'adam' };
+
+/**
+ * How a text-generation result is judged: re-scored, each token within the validator's top 32 and its logprob
+ * within 0.05, greedy tokens the argmax up to near-ties, sampled ones the seed's draw (verification/logprob.ts).
+ */
+export const LLM_POLICY: VerificationPolicy = policyOf({ rule: 'logprob', maxAbsErrorE9: 50_000_000 });
 
 /**
  * How a fine-tune result is judged: the trained weights and losses within 1e-4 (absolute or relative) of a re-run.
@@ -53,6 +60,16 @@ export const devnetModels: readonly DevnetModel[] = [
     kind: 'fine-tune',
     policy: FINETUNE_POLICY,
     bytes: () => buildTrainingGraph(FINETUNE_HEAD),
+  },
+  {
+    // A language model the project makes itself (engine/llama/randomModel.ts): random weights, so its text is
+    // gibberish; it runs, is verified and paid like any. On-chain an inference model until there is a
+    // text-generation kind: its inputs are text-generation inputs, which the engine sends to llama.cpp.
+    id: 'llm',
+    name: 'Tiny llama (random weights, not trained): text generation',
+    kind: 'inference',
+    policy: LLM_POLICY,
+    bytes: () => makeLlamaGguf(tinyLlama),
   },
 ];
 

@@ -62,7 +62,7 @@ describe('the embedded devnet on a real anvil', () => {
       expect(existsSync(join(devnet.layout.snapshotsDir, boost!.snapshotFile!))).toBe(true);
 
       // Every model is registered in genesis and seen by the forks; its bytes are in the blob store.
-      expect(book.models.map((m) => m.id)).toEqual(['ocr-rec', 'ocr-det', 'vad', 'finetune']);
+      expect(book.models.map((m) => m.id)).toEqual(['ocr-rec', 'ocr-det', 'vad', 'finetune', 'llm']);
       for (const m of book.models) {
         const seen = await pc.readContract({
           address: boost!.id,

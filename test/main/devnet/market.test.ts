@@ -5,6 +5,7 @@ import { devnetAccount } from '../../../src/main/devnet/accounts';
 import type { Devnet } from '../../../src/main/devnet/devnet';
 import type { DemoMarket } from '../../../src/main/devnet/market/market';
 import { cpuDevice, createEngine, type Engine } from '../../../src/main/engine/engine';
+import { withLanguageModels } from '../../../src/main/engine/llama/runtime';
 import { tempDir } from '../../helpers/tmp';
 import { devnetIn, quietLog } from './helpers';
 
@@ -24,7 +25,10 @@ describe('the demo market', () => {
     devnet = await devnetIn(temp.dir);
     const endpoint = await devnet.start();
     pc = createPublicClient({ transport: http(endpoint.rpcUrl), pollingInterval: 20 }) as PublicClient;
-    engine = createEngine({ devices: [cpuDevice()], limits: {}, log: quietLog });
+    // As the node builds it: text-generation jobs (the devnet's llama) run on llama.cpp.
+    engine = withLanguageModels(createEngine({ devices: [cpuDevice()], limits: {}, log: quietLog }), {
+      log: quietLog,
+    });
     market = (await devnet.startMarket({
       engine,
       version: 'test',

@@ -1,10 +1,11 @@
 /**
  * The demo market's inputs, all real: OCR text lines rendered once with jimp and speech clips spoken once by
- * espeak-ng (resources/devnet/workloads.json, made by scripts/devnet/workloads.mjs), and fine-tune datasets drawn
- * here from a seeded generator. Each becomes the safetensors file a job's input is.
+ * espeak-ng (resources/devnet/workloads.json, made by scripts/devnet/workloads.mjs), fine-tune datasets drawn
+ * here from a seeded generator, and prompts for the random-weight llama. Each becomes the safetensors file a job's input is.
  */
 import { inflateRawSync } from 'node:zlib';
 import type { JobKind } from '../../../shared/api/jobs';
+import { writeTextGenerationInput } from '../../engine/llama/format';
 import { tensorOf, writeSafetensors } from '../../engine/safetensors';
 import { seededRandom } from '../../engine/training/random';
 import fixtures from '../../../../resources/devnet/workloads.json';
@@ -13,7 +14,7 @@ export interface Workload {
   /** `ocr-rec:FLYWHEEL 2026`, `vad:Provide your GPU.`, `finetune:1`, … */
   id: string;
   /** The devnet model it runs on (book models' ids). */
-  model: 'ocr-rec' | 'ocr-det' | 'vad' | 'finetune';
+  model: 'ocr-rec' | 'ocr-det' | 'vad' | 'finetune' | 'llm';
   kind: JobKind;
   /** How often the requester picks it, relative to the others. */
   weight: number;
@@ -132,9 +133,30 @@ function finetuneInputs(): Workload[] {
   }));
 }
 
+/** Text generation on the devnet's random-weight llama: greedy and sampled, a few prompts, 24 tokens each. */
+function llmInputs(): Workload[] {
+  const prompts = ['Once upon a time', 'Provide your GPU', 'The quick brown fox'];
+  return prompts.flatMap((prompt, i) => [
+    {
+      id: `llm:${prompt}`,
+      model: 'llm' as const,
+      kind: 'inference' as const,
+      weight: 1,
+      input: () => writeTextGenerationInput({ prompt, maxTokens: 24 }),
+    },
+    {
+      id: `llm:${prompt} (T 0.8)`,
+      model: 'llm' as const,
+      kind: 'inference' as const,
+      weight: 1,
+      input: () => writeTextGenerationInput({ prompt, maxTokens: 24, temperature: 0.8, seed: i + 1 }),
+    },
+  ]);
+}
+
 /** Every workload the demo requester posts. */
 export function demoWorkloads(): Workload[] {
-  return [...ocrInputs(), ...vadInputs(), ...finetuneInputs()];
+  return [...ocrInputs(), ...vadInputs(), ...finetuneInputs(), ...llmInputs()];
 }
 
 /** Picks a workload by weight with `random` in [0, 1). */
