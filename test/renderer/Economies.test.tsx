@@ -144,7 +144,9 @@ describe('Economies', () => {
     expect(within(risk).getByTestId('risk-verdict')).toHaveTextContent(
       'moderate risk At this machine’s benchmarked speed, expect occasional missed deadlines: about 1 job in 33 would miss its deadline; slashes would take 15 % of the earnings; a missed deadline is likely on any given day (95 %).',
     );
-    expect(risk).toHaveTextContent('3 missed deadlines jail you for 5 min');
+    expect(risk).toHaveTextContent(
+      '3 strikes (missed deadlines or results voted invalid) jail you for 5 min',
+    );
 
     await user.clear(bond);
     await user.type(bond, '40');

@@ -1,7 +1,7 @@
 import type { EconomySummary } from '../../../../shared/api';
 import { layoutLineage, type LineageNode } from '../../lib/lineage';
 
-const NODE_W = 220;
+const NODE_W = 250;
 const NODE_H = 58;
 const COL_GAP = 56;
 const ROW_GAP = 14;

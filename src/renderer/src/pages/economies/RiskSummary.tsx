@@ -83,7 +83,7 @@ export function RiskSummary({ economy, estimate }: { economy: EconomySummary; es
         <dt>Leaving</dt>
         <dd>
           the bond unbonds over {formatDuration(economy.params.unbondingPeriodS)};{' '}
-          {economy.params.jailStrikes} missed deadlines jail you for{' '}
+          {economy.params.jailStrikes} strikes (missed deadlines or results voted invalid) jail you for{' '}
           {formatDuration(economy.params.jailCooldownS)}
         </dd>
       </dl>
