@@ -12,6 +12,7 @@ import { withLanguageModels } from './engine/llama/runtime';
 import { DeviceRouter } from './engine/router';
 import type { WorkerHostFactory } from './engine/worker/host';
 import { EventBus } from './events';
+import { FleetService } from './fleet/service';
 import { probeExecutionProviders } from './hardware/probe';
 import { detectHardware, type DetectSources } from './hardware/detect';
 import { HardwareService } from './hardware/service';
@@ -92,6 +93,8 @@ export interface FlywheelNode {
    * or the headless shell's `--metrics-port` calls `endpoint.serve`.
    */
   readonly metrics: NodeMetrics & { readonly endpoint: MetricsEndpoint };
+  /** Other nodes watched and steered from this one, their tokens sealed with the wallet (fleet/). */
+  readonly fleet: FleetService;
   status(): NodeStatus;
   close(): Promise<void>;
 }
@@ -197,6 +200,8 @@ export async function createNode(options: NodeOptions): Promise<FlywheelNode> {
     account: () => wallet.address,
     work: options.takeJobs ?? options.shell !== 'cli',
   });
+  // Other nodes of the fleet: this node makes the remote calls; their tokens are as protected as the wallet.
+  const fleet = new FleetService({ dataDir: options.dataDir, wallet, events, log: log.child('fleet') });
   let phase: NodePhase = { id: 'ready', label: 'Ready', state: 'done', progress: 1 };
 
   function status(): NodeStatus {
@@ -260,6 +265,7 @@ export async function createNode(options: NodeOptions): Promise<FlywheelNode> {
     'wallet.export': async ({ passphrase }) => wallet.export(passphrase),
     ...onchain.handlers,
     ...validatorHandlers(validator),
+    ...fleet.handlers(),
   };
   const dispatch = createDispatcher(handlers, log.child('api'));
 
@@ -310,9 +316,11 @@ export async function createNode(options: NodeOptions): Promise<FlywheelNode> {
     logs,
     log,
     metrics: { ...metrics, endpoint: metricsEndpoint },
+    fleet,
     status,
     async close() {
       clearInterval(heartbeat);
+      fleet.close();
       await metricsEndpoint.close();
       metrics.close();
       // Every orderly stop (Ctrl-C, SIGTERM, app quit, `provide` ending) pauses on-chain before the key is gone.

@@ -1,3 +1,4 @@
+import { hkdfSync } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateMnemonic } from '@scure/bip39';
@@ -122,6 +123,17 @@ export class Wallet {
       code: 'WALLET_LOCKED',
       action: 'Unlock it with its passphrase.',
     });
+  }
+
+  /**
+   * A 32-byte key for `label` derived from the unlocked private key (HKDF-SHA256), for other secrets of the node
+   * that should be exactly as protected as the wallet (the fleet's API tokens): readable only while it is unlocked,
+   * and never the key itself. Throws like `account()` while locked or without a wallet.
+   */
+  deriveKey(label: string): Buffer {
+    this.account(); // throws the right error while locked or absent
+    const { privateKey } = this.#state as Extract<State, { kind: 'unlocked' }>;
+    return Buffer.from(hkdfSync('sha256', hexBytes(privateKey), 'flywheel derived key', label, 32));
   }
 
   /** Called after every change (create, import, unlock, lock); returns an unsubscribe. */

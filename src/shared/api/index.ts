@@ -10,6 +10,7 @@ import type { CallSpec, EventSpec } from './define';
 import { benchmarkCalls, benchmarkEvents } from './benchmark';
 import { earningsCalls, earningsEvents } from './earnings';
 import { economiesCalls, economiesEvents } from './economies';
+import { fleetCalls, fleetEvents } from './fleet';
 import { hardwareCalls, hardwareEvents } from './hardware';
 import { jobsCalls, jobsEvents } from './jobs';
 import { nodeCalls, nodeEvents } from './node';
@@ -31,6 +32,7 @@ export const apiCalls = {
   ...earningsCalls,
   ...penaltiesCalls,
   ...validatorCalls,
+  ...fleetCalls,
 } satisfies Record<string, CallSpec>;
 
 export const apiEvents = {
@@ -45,6 +47,7 @@ export const apiEvents = {
   ...earningsEvents,
   ...penaltiesEvents,
   ...validatorEvents,
+  ...fleetEvents,
 } satisfies Record<string, EventSpec>;
 
 export type ApiCalls = typeof apiCalls;
@@ -105,6 +108,7 @@ export * from './benchmark';
 export * from './define';
 export * from './earnings';
 export * from './economies';
+export * from './fleet';
 export * from './hardware';
 export * from './jobs';
 export * from './node';
