@@ -32,7 +32,7 @@ describe('App', () => {
       within(nav)
         .getAllByRole('link')
         .map((l) => l.textContent),
-    ).toEqual(['Dashboard', 'Economies', 'Jobs', 'Earnings', 'Penalties', 'Validate', 'Settings']);
+    ).toEqual(['Dashboard', 'Economies', 'Jobs', 'Earnings', 'Penalties', 'Validate', 'Fleet', 'Settings']);
     expect(within(nav).getByRole('link', { name: 'Dashboard' })).toHaveAttribute('aria-current', 'page');
     expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('Dashboard');
     expect(await screen.findByTestId('score')).toBeInTheDocument();

@@ -15,6 +15,7 @@ const Jobs = lazy(() => import('./pages/Jobs').then((m) => ({ default: m.Jobs })
 const Earnings = lazy(() => import('./pages/Earnings').then((m) => ({ default: m.Earnings })));
 const Penalties = lazy(() => import('./pages/Penalties').then((m) => ({ default: m.Penalties })));
 const Validate = lazy(() => import('./pages/Validate').then((m) => ({ default: m.Validate })));
+const Fleet = lazy(() => import('./pages/Fleet').then((m) => ({ default: m.Fleet })));
 const Settings = lazy(() => import('./pages/Settings').then((m) => ({ default: m.Settings })));
 
 const pages: { id: PageId; label: string }[] = [
@@ -24,6 +25,7 @@ const pages: { id: PageId; label: string }[] = [
   { id: 'earnings', label: 'Earnings' },
   { id: 'penalties', label: 'Penalties' },
   { id: 'validate', label: 'Validate' },
+  { id: 'fleet', label: 'Fleet' },
   { id: 'settings', label: 'Settings' },
 ];
 
@@ -41,6 +43,8 @@ function PageBody({ route }: { route: Route }): ReactNode {
       return <Penalties />;
     case 'validate':
       return <Validate />;
+    case 'fleet':
+      return <Fleet />;
     case 'settings':
       return <Settings />;
   }

@@ -6,6 +6,7 @@ export const pageIds = [
   'earnings',
   'penalties',
   'validate',
+  'fleet',
   'settings',
 ] as const;
 export type PageId = (typeof pageIds)[number];
