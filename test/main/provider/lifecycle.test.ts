@@ -194,14 +194,19 @@ describe(
         expect(BigInt(q.emissionPerSecond!)).toBeGreaterThan(0n);
       }
       const toasts: string[] = [];
+      let lastPushed: EarningsReport | null = null;
       const off = p.node.events.subscribe((m) => {
         if (m.name === 'node.notification') toasts.push((m.payload as { body: string }).body);
+        if (m.name === 'earnings.changed') lastPushed = m.payload as EarningsReport;
       });
       const before = await balance();
       const out = await p.call<{ txs: { economyId: Address; amount: string }[] }>('earnings.withdraw', {
         economyId: 'all',
       });
       expect(out.txs).toHaveLength(2);
+      // The cards have the new balances by the time the call answers, not after the usual debounce.
+      const pushedFork = (lastPushed as EarningsReport | null)?.economies.find((e) => e.economyId === fork);
+      expect(pushedFork?.withdrawn).toBe(out.txs.find((t) => t.economyId === fork)!.amount);
       // The withdrawal settles the emission accrued up to its block and pays it with the fees.
       const paid = BigInt(out.txs.find((t) => t.economyId === fork)!.amount);
       expect(paid).toBeGreaterThanOrEqual(BigInt(forked.claimable));
