@@ -4,7 +4,7 @@ import { ProgressBar } from '../../components/ProgressBar';
 import { StatusBadge } from '../../components/StatusBadge';
 import { TokenAmount } from '../../components/TokenAmount';
 import { useJobs } from '../../hooks/useJobs';
-import { declineText, isWorking, stepLabel } from '../../lib/jobs';
+import { declineText, isWorking, shownProgress, stepLabel } from '../../lib/jobs';
 import { href } from '../../lib/routes';
 
 /** The newest jobs assigned to this provider, updated live as they move. */
@@ -43,7 +43,9 @@ function FeedItem({ job }: { job: JobSummary }) {
         <TokenAmount economyId={job.economyId} value={job.fee} symbol={job.tokenSymbol} />
         <StatusBadge status={job.status} />
       </div>
-      {local && isWorking(local.step) && <ProgressBar value={local.progress} label={stepLabel[local.step]} />}
+      {local && isWorking(local.step) && (
+        <ProgressBar value={shownProgress(job, local)} label={stepLabel[local.step]} />
+      )}
       {local?.declineReason && (
         <div className="muted">Declined: {declineText(local.declineReason).label}</div>
       )}
