@@ -222,6 +222,10 @@ export const contractErrorTable: Record<string, Entry> = {
     sentence: `${job(id)}'s deadline (${timeWords(deadline)}) has not passed yet.`,
     action: 'Try again after the deadline.',
   }),
+  TooManyTokens: ([id, tokens, max]) => ({
+    sentence: `${job(id)}'s result claims ${String(tokens)} generated tokens, more than the ${String(max)} the job pays for.`,
+    action: 'Submit the result with at most the job’s max tokens (the node stops generation there).',
+  }),
   InvalidDeclineReason: ([reason]) => ({
     sentence: `Decline reason ${String(reason)} is not one the contract knows.`,
     action: BUG,
