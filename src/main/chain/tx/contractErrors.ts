@@ -224,7 +224,7 @@ export const contractErrorTable: Record<string, Entry> = {
   }),
   TooManyTokens: ([id, tokens, max]) => ({
     sentence: `${job(id)}'s result claims ${String(tokens)} generated tokens, more than the ${String(max)} the job pays for.`,
-    action: 'Submit the result with at most the job’s max tokens (the node stops generation there).',
+    action: 'A result may claim at most the job’s max tokens; the log has the details. Please report it.',
   }),
   InvalidDeclineReason: ([reason]) => ({
     sentence: `Decline reason ${String(reason)} is not one the contract knows.`,
