@@ -285,7 +285,7 @@ export class FleetService {
             ? { kind: 'refused', text: `Refused the token: add it again with its new URL.` }
             : {
                 kind: 'not-answering',
-                text: `Not answering since ${new Date(since).toISOString()}: ${e.message}`,
+                text: `Not answering: ${e.message}`,
               },
         ],
       });
@@ -370,9 +370,12 @@ function alertsFor(view: FleetNode, penalties: Penalty[] | null): FleetAlert[] {
   const alerts: FleetAlert[] = [];
   const p = view.provider;
   if (p && p.status !== 'providing') {
+    const words = { stopped: 'switched off', starting: 'starting', paused: 'paused', error: 'in error' }[
+      p.status
+    ];
     alerts.push({
       kind: 'not-providing',
-      text: `Not providing (${p.status})${p.reason ? `: ${p.reason}` : '.'}`,
+      text: `Not providing (${words})${p.reason ? `: ${p.reason}` : '.'}`,
     });
   }
   for (const n of p?.notDrawable ?? []) {

@@ -15,7 +15,8 @@ const PROVIDER_WORDS: Record<string, string> = {
 
 /** One node of the fleet as its last check saw it, with start / stop through its own API. */
 export function FleetNodeCard({ node, onChanged }: { node: FleetNode; onChanged: () => void }) {
-  const now = useNow(5000);
+  // The clock ticks every 5 s; a check newer than its last tick is not "in the future".
+  const now = Math.max(useNow(5000), (node.checkedAt ?? 0) / 1000);
   const start = useAction('fleet.startProviding');
   const stop = useAction('fleet.stopProviding');
   const remove = useAction('fleet.remove');
@@ -49,7 +50,10 @@ export function FleetNodeCard({ node, onChanged }: { node: FleetNode; onChanged:
       {(node.state === 'refused' || node.state === 'locked') && node.error && (
         <p className="text-error">{node.error}</p>
       )}
-      <dl className="facts">
+      {node.state !== 'answering' && node.lastAnsweredAt !== null && (
+        <p className="muted small">As of its last answer:</p>
+      )}
+      <dl className={node.state === 'answering' ? 'facts' : 'facts muted'}>
         <div className="fact-row">
           <dt>Provider</dt>
           <dd data-testid="fleet-provider">
@@ -111,13 +115,15 @@ export function FleetNodeCard({ node, onChanged }: { node: FleetNode; onChanged:
         </div>
       </dl>
       {node.alerts.length > 0 && (
-        <ul className="notice notice-warn" aria-label={`Alerts for ${node.label}`} data-testid="fleet-alerts">
-          {node.alerts.map((a) => (
-            <li key={a.kind + a.text} data-kind={a.kind}>
-              {a.text}
-            </li>
-          ))}
-        </ul>
+        <div className="notice notice-warn">
+          <ul className="tx-list" aria-label={`Alerts for ${node.label}`} data-testid="fleet-alerts">
+            {node.alerts.map((a) => (
+              <li key={a.kind + a.text} data-kind={a.kind}>
+                {a.text}
+              </li>
+            ))}
+          </ul>
+        </div>
       )}
       {error && <ErrorNotice error={error} />}
       <div className="card-actions">
