@@ -236,6 +236,7 @@ export class JobsView {
             etaS: local.etaS,
             declineReason: local.declineReason,
             error: local.error,
+            generation: local.generation ?? null,
           }
         : null,
       modelHash: r.modelHash,

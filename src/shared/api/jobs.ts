@@ -44,6 +44,19 @@ export interface JobLocal {
   etaS: number | null;
   declineReason: DeclineReasonName | null;
   error: string | null;
+  /** A text-generation job's prompt and tokens so far, live while this node runs it (absent for other jobs). */
+  generation?: JobGeneration | null;
+}
+
+/** A language model's generation as it goes: the progress a text job shows instead of a percentage. */
+export interface JobGeneration {
+  /** The prompt as text (token-id prompts as their ids), shortened past 2,000 characters. */
+  prompt: string;
+  /** Tokens generated so far, and the job's max_tokens (a stop string or the end of sequence may come sooner). */
+  tokens: number;
+  maxTokens: number;
+  /** Generation speed so far; null until two tokens are out. */
+  tokensPerS: number | null;
 }
 
 export interface JobSummary {
@@ -83,6 +96,11 @@ export type OutputPreview =
       promptTokens: number;
       promptTokensPerS: number;
       tokensPerS: number;
+      /** The prompt (shortened past 2,000 characters) and max_tokens; absent in previews saved before they were. */
+      prompt?: string;
+      maxTokens?: number;
+      /** Each generated token: its id, its text and its logprob (what the `logprob` policy re-scores). */
+      pieces?: { token: number; text: string; logprob: number }[];
     }
   | {
       /** A text detector's probability map, shrunk to a grid, with the boxes of the text regions found in it. */

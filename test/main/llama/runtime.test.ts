@@ -62,7 +62,14 @@ describe('text-generation jobs on llama.cpp (CPU)', () => {
       text: out.text,
       tokens: 48,
       promptTokens: out.promptTokens,
+      prompt: 'Once upon a time',
+      maxTokens: 48,
     });
+    // The job page's per-token view: each token's id and logprob as the output file has them, and its text.
+    const pieces = first.preview.kind === 'text' ? first.preview.pieces! : [];
+    expect(pieces.map((p) => p.token)).toEqual(out.tokens);
+    expect(pieces.map((p) => p.logprob)).toEqual(out.logprobs);
+    expect(pieces.every((p) => typeof p.text === 'string')).toBe(true);
     expect(first.device).toBe('cpu');
     // Progress counts tokens against max_tokens and says the speed.
     const last = progress.filter((p) => p.steps === 48).at(-1)!;

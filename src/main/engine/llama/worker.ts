@@ -209,6 +209,14 @@ async function handleJob(id: number, job: WorkerJob): Promise<void> {
                 promptTokens: prompt.length,
                 promptTokensPerS: result.promptTokensPerS,
                 tokensPerS: result.tokensPerS,
+                prompt: shorten('text' in input.prompt ? input.prompt.text : entry.model.detokenize(prompt)),
+                maxTokens: input.maxTokens,
+                pieces: result.output.tokens.map((token, i) => ({
+                  token,
+                  text: entry.model.detokenize([token]),
+                  // As the output file holds it (F32): the figure a validator compares.
+                  logprob: Math.fround(result.output.logprobs[i]!),
+                })),
               },
         timings: { loadMs, runMs, outputMs: performance.now() - outputStarted },
         cached: loaded.map((l) => l.hash),
@@ -312,6 +320,11 @@ async function generate(id: number, entry: Loaded, input: TextGenerationInput, p
     promptTokensPerS: firstAt ? (prompt.length * 1000) / (firstAt - started) : 0,
     tokensPerS: tokens.length > 1 ? ((tokens.length - 1) * 1000) / (ended - firstAt) : 0,
   };
+}
+
+/** A prompt for the job page: at most 2,000 characters. */
+function shorten(text: string): string {
+  return text.length > 2000 ? `${text.slice(0, 2000)}…` : text;
 }
 
 /** Where the first stop string starts in `text`, or null. */
