@@ -29,9 +29,14 @@ export const fixtureAnswers: Answers = {
   'provider.get': () => f.providerStopped,
   'jobs.list': ({ mine }) => (mine ? f.jobs.filter((j) => j.mine) : f.jobs),
   'jobs.get': ({ key }) => {
-    const detail = [f.finalizedDetail, f.vadDetail, f.detectionDetail, f.fineTuneDetail].find(
-      (d) => d.key === key,
-    );
+    const detail = [
+      f.finalizedDetail,
+      f.vadDetail,
+      f.detectionDetail,
+      f.fineTuneDetail,
+      f.textRunningDetail,
+      f.textDetail,
+    ].find((d) => d.key === key);
     if (!detail) throw new Error(`no fixture for job ${key}`);
     return detail;
   },

@@ -1061,3 +1061,58 @@ export const validatorOff: ValidatorState = {
   },
   checks: [],
 };
+
+/** A text-generation job (on-chain an inference job on the devnet's random-weight llama) while this node runs it. */
+export const textJob: JobSummary = {
+  ...runningJob,
+  key: `${GENESIS}:43`,
+  jobId: '43',
+  kind: 'inference',
+  local: {
+    step: 'running',
+    progress: 0.5,
+    etaS: 1.5,
+    declineReason: null,
+    error: null,
+    generation: { prompt: 'Once upon a time', tokens: 12, maxTokens: 24, tokensPerS: 8.04 },
+  },
+  modelHash: hash('f'),
+  modelName: null,
+};
+
+export const textRunningDetail: JobDetail = {
+  ...fineTuneDetail,
+  ...textJob,
+  preview: null,
+  verification: {
+    policy: { rule: 'logprob', maxAbsErrorE9: 50_000_000, maxRelErrorE9: 0, minAgreementBps: 0 },
+    text: 'each token’s logprob within 0.05',
+  },
+};
+
+/** The same job done: its text, why it stopped, and each token's logprob. */
+export const textDetail: JobDetail = {
+  ...finalizedDetail,
+  key: `${GENESIS}:44`,
+  jobId: '44',
+  modelHash: hash('f'),
+  modelName: null,
+  verification: textRunningDetail.verification,
+  preview: {
+    kind: 'text',
+    text: ' qu zx\nvel',
+    tokens: 4,
+    finishReason: 'length',
+    promptTokens: 5,
+    promptTokensPerS: 412.3,
+    tokensPerS: 31.26,
+    prompt: 'Once upon a time',
+    maxTokens: 4,
+    pieces: [
+      { token: 301, text: ' qu', logprob: -0.105 },
+      { token: 322, text: ' zx', logprob: -2.302 },
+      { token: 13, text: '\n', logprob: -9.5 },
+      { token: 340, text: 'vel', logprob: -0.693 },
+    ],
+  },
+};

@@ -2,6 +2,7 @@ import type { JobSummary } from '../../../../shared/api';
 import { Card, Empty, Loaded } from '../../components/feedback';
 import { ProgressBar } from '../../components/ProgressBar';
 import { StatusBadge } from '../../components/StatusBadge';
+import { TextProgress } from '../../components/TextProgress';
 import { TokenAmount } from '../../components/TokenAmount';
 import { useJobs } from '../../hooks/useJobs';
 import { declineText, isWorking, shownProgress, stepLabel } from '../../lib/jobs';
@@ -43,7 +44,10 @@ function FeedItem({ job }: { job: JobSummary }) {
         <TokenAmount economyId={job.economyId} value={job.fee} symbol={job.tokenSymbol} />
         <StatusBadge status={job.status} />
       </div>
-      {local && isWorking(local.step) && (
+      {local?.generation && isWorking(local.step) && (
+        <TextProgress generation={local.generation} etaS={local.etaS} label={stepLabel[local.step]} />
+      )}
+      {local && isWorking(local.step) && !local.generation && (
         <ProgressBar value={shownProgress(job, local)} label={stepLabel[local.step]} />
       )}
       {local?.declineReason && (

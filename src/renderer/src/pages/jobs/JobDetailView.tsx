@@ -12,6 +12,7 @@ import { formatDateTime, formatMs, isoTime } from '../../lib/time';
 import { JobRefund } from './JobRefund';
 import { LocalStep } from './JobList';
 import { OutputPreview } from './OutputPreview';
+import { TextGeneration } from './TextGeneration';
 
 /** One job: what was asked, what this GPU produced, how long each step took, its transactions and its outcome. */
 export function JobDetailView({ jobKey }: { jobKey: string }) {
@@ -89,7 +90,8 @@ function Detail({ job, reload }: { job: JobDetail; reload: () => void }) {
       {(job.status !== 'Finalized' || job.declines.length > 0 || job.noShows.length > 0) && (
         <JobRefund job={job} onCancelled={reload} />
       )}
-      {job.preview && (
+      <TextGeneration job={job} />
+      {job.preview && job.preview.kind !== 'text' && (
         <Card title="Output">
           <OutputPreview preview={job.preview} />
         </Card>

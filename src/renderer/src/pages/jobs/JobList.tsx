@@ -3,6 +3,7 @@ import type { JobSummary } from '../../../../shared/api';
 import type { Address } from '../../../../shared/api/define';
 import { Card, Empty, Loaded } from '../../components/feedback';
 import { ProgressBar } from '../../components/ProgressBar';
+import { TextProgress } from '../../components/TextProgress';
 import { StatusBadge } from '../../components/StatusBadge';
 import { TokenAmount } from '../../components/TokenAmount';
 import { useJobs } from '../../hooks/useJobs';
@@ -114,6 +115,8 @@ function JobTable({ jobs }: { jobs: JobSummary[] }) {
 export function LocalStep({ job }: { job: JobSummary }) {
   const local = job.local;
   if (!local) return <span className="muted">—</span>;
+  if (isWorking(local.step) && local.generation)
+    return <TextProgress generation={local.generation} etaS={local.etaS} label={stepLabel[local.step]} />;
   if (isWorking(local.step))
     return <ProgressBar value={shownProgress(job, local)} label={stepLabel[local.step]} />;
   if (local.declineReason) {
