@@ -84,6 +84,18 @@ describe('a text-generation job', () => {
     expect(screen.queryByRole('region', { name: 'Output' })).not.toBeInTheDocument();
   });
 
+  it('does not say "Generating" once the node stopped working on it without a text', async () => {
+    const failed = {
+      ...f.textRunningDetail,
+      local: { ...f.textRunningDetail.local!, step: 'failed' as const, error: 'the llama.cpp worker exited' },
+    };
+    renderWithBridge(<Jobs jobKey={failed.key} />, fixtureBridge().answer('jobs.get', failed));
+    const card = await screen.findByRole('region', { name: 'Text generation' });
+    expect(within(card).getByTestId('text-prompt')).toHaveTextContent('Once upon a time');
+    expect(screen.queryByTestId('text-pending')).not.toBeInTheDocument();
+    expect(screen.queryByTestId('text-progress')).not.toBeInTheDocument();
+  });
+
   it('says nothing of random weights off the devnet', async () => {
     const bridge = fixtureBridge().answer('node.status', {
       ...f.nodeStatus,

@@ -1,6 +1,7 @@
 import type { JobDetail, OutputPreview } from '../../../../shared/api';
 import { Card } from '../../components/feedback';
 import { formatTokensPerS } from '../../components/TextProgress';
+import { isWorking } from '../../lib/jobs';
 import { useNodeStatus } from '../../lib/network';
 
 type TextPreview = Extract<OutputPreview, { kind: 'text' }>;
@@ -31,7 +32,7 @@ export function TextGeneration({ job }: { job: JobDetail }) {
   const live = job.local?.generation ?? null;
   if (!preview && !live) return null;
   const prompt = preview?.prompt ?? live?.prompt;
-  const generating = !preview && live !== null;
+  const generating = !preview && live !== null && job.local !== null && isWorking(job.local.step);
   return (
     <Card title="Text generation">
       <div className="stack" data-testid="text-generation">
