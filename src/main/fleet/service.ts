@@ -238,6 +238,8 @@ export class FleetService {
   }
 
   #tokensProblem(): string | null {
+    const damaged = this.store.problem;
+    if (damaged) return `${damaged.shortMessage} ${damaged.action ?? ''}`.trim();
     const wallet = this.#o.wallet;
     if (!wallet.address) return 'There is no wallet: fleet tokens are encrypted with a key derived from it.';
     if (!wallet.unlocked) return 'The wallet is locked: fleet tokens are unreadable until it is unlocked.';
