@@ -13,16 +13,20 @@ import type { MarketBlobs } from './market/references';
  */
 export async function devnetBlobs(store: BlobStore): Promise<MarketBlobs> {
   const keccak = await createKeccak256();
+  const put = async (bytes: Uint8Array) => {
+    const hash = keccak(bytes);
+    const path = store.local.pathOf(hash);
+    if (!existsSync(path)) writeFileAtomic(path, bytes);
+    return { hash, uri: `blob:${hash}` };
+  };
   return {
-    async put(bytes) {
-      const hash = keccak(bytes);
-      const path = store.local.pathOf(hash);
-      if (!existsSync(path)) writeFileAtomic(path, bytes);
-      return { hash, uri: `blob:${hash}` };
-    },
+    put,
     async read(uri, hash) {
       const blob = await store.fetch(uri, hash);
       return new Uint8Array(await readFile(blob.path));
     },
+    // The validators fetch through the store (hash-checked); what they publish (re-runs, evidence) is kept the
+    // devnet's way, as `blob:` URIs, hashed in WebAssembly.
+    store: { fetch: (uri, hash, options) => store.fetch(uri, hash, options), publish: put },
   };
 }

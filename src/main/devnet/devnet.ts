@@ -199,6 +199,7 @@ export class Devnet {
       publicClient: this.#publicClient!,
       blobs: this.o.blobs,
       marketFile: this.layout.marketFile,
+      validatorsDir: this.layout.validatorsDir,
       log: this.#detail.child('market'),
       ...deps,
     });

@@ -9,6 +9,7 @@
  * | `snapshots/<fork>.json` | stake snapshots of forks that carry an allocation claim |
  * | `market.json` | the demo market's own records (posted jobs, challenge salts, reference outputs) |
  * | `actors/` | transaction queues of the devnet's accounts (admin, requester, validator, simulated providers) |
+ * | `validators/` | the devnet's validators (the node's validator code): their event copy, and each one's journal, switch and budget in `<role>/validator/` |
  *
  * `flywheel devnet reset` moves the whole folder to `devnet.reset-<time>/` beside it; nothing is deleted.
  */
@@ -21,6 +22,8 @@ export interface DevnetLayout {
   runningFile: string;
   snapshotsDir: string;
   marketFile: string;
+  /** The demo market's validators: their event copy and journals (market/validator.ts). */
+  validatorsDir: string;
   /** Transaction queues of the node's devnet actors. */
   actorsDir: string;
   /** Transaction queues of the CLI's devnet accounts (another process: it must not share the node's files). */
@@ -37,6 +40,7 @@ export function devnetLayout(dataDir: string): DevnetLayout {
     runningFile: join(dir, 'running.json'),
     snapshotsDir: join(dir, 'snapshots'),
     marketFile: join(dir, 'market.json'),
+    validatorsDir: join(dir, 'validators'),
     actorsDir: join(dir, 'actors'),
     cliActorsDir: join(dir, 'cli'),
     lockFile: join(dir, 'devnet.lock'),

@@ -27,7 +27,7 @@ export interface RerunJob {
 
 export interface RerunDeps {
   publicClient: PublicClient;
-  blobs: BlobStore;
+  blobs: Pick<BlobStore, 'fetch' | 'publish'>;
   engine: Engine;
   maxBytes: number;
   /** How long a re-run may take, ms. */

@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { getAddress, toHex, type Address, type Hash } from 'viem';
+import { getAddress, toHex, type Address, type Hash, type PublicClient } from 'viem';
 import type { JobKind } from '../../shared/api/jobs';
 import type { TxRef } from '../../shared/api/provider';
 import {
@@ -47,7 +47,7 @@ import { settleVote } from '../chain/actions/settleVote';
 import { vote } from '../chain/actions/vote';
 import { withdrawValidatorBond } from '../chain/actions/withdrawValidatorBond';
 import { economyAbi } from '../chain/artifacts';
-import type { ChainService } from '../chain/service';
+import type { NetworkEndpoint } from '../chain/endpoint';
 import type { EventFeed } from '../chain/sync/feed';
 import { sameAddress, type StoredLog } from '../chain/sync/storedLog';
 import { isTransient } from '../chain/tx/errors';
@@ -61,15 +61,33 @@ import { CheckJournal, endCheckSteps, type CheckEntry, type CheckFields } from '
 import { rerunAndJudge, type RerunJob } from './rerun';
 import { pickChance, RerunBudget } from './sampler';
 
+/**
+ * What the service needs of the chain connection: the node's ChainService, or any one account's sender (the devnet's
+ * validators, src/main/devnet/market/validator.ts).
+ */
+export interface ValidatorChain {
+  readonly connected: boolean;
+  /** The signing account (null while it cannot sign). */
+  readonly account: Address | null;
+  readonly endpoint: Pick<NetworkEndpoint, 'isDevnet'> | null;
+  actionClient(): Promise<ActionClient>;
+  client(): PublicClient;
+  /** Chain time now, unix seconds. */
+  now(): number;
+  onChange(listener: () => void): () => void;
+}
+
 export interface ValidatorServiceOptions {
+  /** Its files go under `<dataDir>/validator/` (the journal, the switch and budget). */
   dataDir: string;
-  chain: ChainService;
-  feed: EventFeed;
-  economies: EconomiesService;
-  blobs: BlobStore;
+  chain: ValidatorChain;
+  /** The copy of the network's events it picks results from. */
+  feed: Pick<EventFeed, 'sync' | 'refresh'>;
+  economies: { info: EconomiesService['info']; get(id: Address): Promise<{ id: Address }> };
+  blobs: Pick<BlobStore, 'fetch' | 'publish'>;
   engine: Engine;
-  events: EventBus;
-  settings: () => Settings;
+  events: Pick<EventBus, 'emit'>;
+  settings: () => Pick<Settings, 'limits' | 'payoutAddress'>;
   log: Logger;
   /** The wallet's address, locked or not (its standing is read without the key). */
   account?: () => Address | null;
@@ -78,7 +96,7 @@ export interface ValidatorServiceOptions {
    * folder does); it reads, and sends what a command asks for.
    */
   work?: boolean;
-  /** How often the loop looks for work (default 1 s on a devnet, 5 s elsewhere). */
+  /** How often the loop looks for work (default 1 s on a devnet, 5 s elsewhere); 0: only when `tick()` is called. */
   tickMs?: number;
   random?: () => number;
 }
@@ -114,8 +132,10 @@ export class ValidatorService {
     this.#budget = new RerunBudget(() => this.#switch);
     if (options.work !== false) {
       const ms = options.tickMs ?? (options.chain.endpoint?.isDevnet === false ? 5_000 : 1_000);
-      this.#timer = setInterval(() => void this.tick(), ms);
-      this.#timer.unref();
+      if (ms > 0) {
+        this.#timer = setInterval(() => void this.tick(), ms);
+        this.#timer.unref();
+      }
       this.#off.push(options.chain.onChange(() => this.#standings.clear()));
     }
   }

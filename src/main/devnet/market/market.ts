@@ -1,10 +1,11 @@
 /**
  * The demo market in the node's process: a requester posting real jobs in the three devnet economies, simulated
- * providers competing for them with the user's node, three validators that judge everyone's results by their
- * models' policies and challenge and vote on the wrong ones, and a keeper that draws, finalizes, reports missed
- * deadlines and settles challenges. One round a second reads the open jobs once for all of them. What it costs: a
- * few RPC calls a second, and one engine run per new (model, input) pair — the reference outputs — which the
- * simulated providers reuse instead of computing and the validators compare results with.
+ * providers competing for them with the user's node, three validators — the node's own validator code — that
+ * re-run a sample of everyone's results on this machine, judge them by their models' policies and challenge and
+ * vote on the wrong ones, and a keeper that draws, finalizes, reports missed deadlines and settles challenges. One
+ * round a second reads the open jobs once for all of them. What it costs: a few RPC calls a second, one engine run
+ * per new (model, input) pair — the reference outputs the simulated providers submit instead of computing — and
+ * the validators' re-runs, at most 10 % of the engine's time (validator.ts).
  */
 import type { Address, PublicClient } from 'viem';
 import { listEconomies } from '../../chain/actions/listEconomies';
@@ -30,6 +31,8 @@ export interface DemoMarketOptions {
   engine: Engine;
   blobs: MarketBlobs;
   marketFile: string;
+  /** The validators' event copy and journals (`devnet/validators/`). */
+  validatorsDir: string;
   version: string;
   log: Logger;
   /** Milliseconds between rounds (default 1000). */
@@ -38,7 +41,7 @@ export interface DemoMarketOptions {
   paceFactor?: number;
   /** Post jobs (default true); without, the market only serves and keeps what others post. */
   post?: boolean;
-  /** Share of the Submitted results each validator checks (default 0.6). */
+  /** Share of the Submitted results the sampling validator re-runs (default 0.5), within its budget. */
   validatorSampleRate?: number;
   /** Seconds before the keeper draws a Posted job itself (default 3; tests 0). */
   keeperDrawAfterS?: number;
@@ -110,12 +113,15 @@ export class DemoMarket {
       log: log.child('providers'),
       ...o.providers,
     });
+    if (!o.book.factory) throw new Error('the devnet has no factory yet: the market starts after the deploy');
     const validators = await DemoValidators.start({
       actors: o.actors,
-      references,
-      blobs: o.blobs,
-      jobInfo,
-      store,
+      publicClient: o.publicClient,
+      factory: o.book.factory,
+      startBlock: BigInt(o.book.factoryBlock ?? '0'),
+      engine: o.engine,
+      blobs: o.blobs.store,
+      dir: o.validatorsDir,
       log: log.child('validators'),
       ...(o.validatorSampleRate !== undefined ? { sampleRate: o.validatorSampleRate } : {}),
     });
@@ -160,8 +166,8 @@ export class DemoMarket {
     clearTimeout(this.#timer);
     this.requester?.close();
     this.providers.close();
-    this.validators.close();
     await this.#round;
+    await this.validators.close();
     this.store.flush();
   }
 

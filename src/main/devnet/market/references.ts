@@ -1,12 +1,12 @@
 /**
  * Reference outputs: what the real engine gives for a model and an input, computed once on this machine and kept
  * (the bytes in the blob store, their hash in the market's records). The simulated providers submit these instead
- * of each running the job again — their compute is simulated, their outputs are real — and the validators judge
- * every submitted result against them by the model's policy (src/main/verification/), which is what re-running the
- * job would tell them.
+ * of each running the job again — their compute is simulated, their outputs are real. The validators do not use
+ * them: they re-run each result they check themselves, as any validator does (validator.ts).
  */
 import type { Hash } from 'viem';
 import type { JobKind } from '../../../shared/api/jobs';
+import type { BlobStore } from '../../blobs/store';
 import type { Engine } from '../../engine/engine';
 import type { Logger } from '../../log';
 import type { MarketStore } from './state';
@@ -15,6 +15,8 @@ import type { MarketStore } from './state';
 export interface MarketBlobs {
   put(bytes: Uint8Array): Promise<{ hash: Hash; uri: string }>;
   read(uri: string, hash: Hash): Promise<Uint8Array>;
+  /** The node's store underneath, as the validators use it (validator.ts). */
+  store: Pick<BlobStore, 'fetch' | 'publish'>;
 }
 
 export interface ReferenceJob {
