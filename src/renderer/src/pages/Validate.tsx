@@ -31,7 +31,7 @@ function ValidateView({ state, reload }: { state: ValidatorState; reload: () => 
       <ValidatorSwitch state={state} onChanged={reload} />
       {done && (
         <div className="notice notice-ok" role="status">
-          {done}
+          Bonded as a validator in {done}.{state.on ? '' : ' Switch validation on to start checking results.'}
         </div>
       )}
       {joining && (
@@ -40,9 +40,7 @@ function ValidateView({ state, reload }: { state: ValidatorState; reload: () => 
           economy={joining}
           onCancel={() => setJoining(null)}
           onDone={() => {
-            setDone(
-              `Bonded as a validator in ${joining.name}.${state.on ? '' : ' Switch validation on to start checking results.'}`,
-            );
+            setDone(joining.name);
             setJoining(null);
             reload();
           }}
