@@ -185,6 +185,7 @@ export class Devnet {
         | 'paceFactor'
         | 'roundMs'
         | 'validatorSampleRate'
+        | 'validatorBudget'
         | 'providers'
         | 'post'
         | 'keeperDrawAfterS'

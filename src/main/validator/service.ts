@@ -482,7 +482,9 @@ export class ValidatorService {
           const deadline = c
             ? c.voteEndsAt - this.#voteSlackS()
             : job.challengeWindowEndsAt - this.#windowSlackS();
-          if (budget.retryAtMs !== null && budget.retryAtMs / 1000 < deadline - 1) return false; // later
+          // The budget runs on this machine's clock, the deadline on the chain's (a devnet's may run ahead).
+          const retryAt = budget.retryAtMs === null ? null : now + (budget.retryAtMs - Date.now()) / 1000;
+          if (retryAt !== null && retryAt < deadline - 1) return false; // later
           return step('skipped', { reason: budget.reason });
         }
         return this.#check(client, entry, job.kind);

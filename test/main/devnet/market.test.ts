@@ -35,6 +35,8 @@ describe('the demo market', () => {
       paceFactor: 0.25,
       roundMs: 300,
       validatorSampleRate: 1,
+      // Every sampled result checked at once: this test is about the market's outcomes, not the budget.
+      validatorBudget: { jobsPerHour: 100_000, maxEngineSharePct: 100 },
       keeperDrawAfterS: 0,
       assignDelayMs: 0,
       providers: { runSeconds: [0.2, 0.5], misbehaviour: { sloppy: 1, late: 1 } },

@@ -21,7 +21,7 @@ import { ReferenceOutputs, type MarketBlobs } from './references';
 import { DemoRequester } from './requester';
 import { MarketStore } from './state';
 import { Upkeep } from './upkeep';
-import { DemoValidators } from './validator';
+import { DemoValidators, type DemoValidatorsOptions } from './validator';
 import { demoWorkloads } from './workloads';
 
 export interface DemoMarketOptions {
@@ -43,6 +43,8 @@ export interface DemoMarketOptions {
   post?: boolean;
   /** Share of the Submitted results the sampling validator re-runs (default 0.5), within its budget. */
   validatorSampleRate?: number;
+  /** Overrides the validators' budgets (DEMO_VALIDATOR_BUDGETS; tests that want every sample checked). */
+  validatorBudget?: DemoValidatorsOptions['budget'];
   /** Seconds before the keeper draws a Posted job itself (default 3; tests 0). */
   keeperDrawAfterS?: number;
   /** Milliseconds before the requester draws its own post (default 1,500; tests 0). */
@@ -124,6 +126,7 @@ export class DemoMarket {
       dir: o.validatorsDir,
       log: log.child('validators'),
       ...(o.validatorSampleRate !== undefined ? { sampleRate: o.validatorSampleRate } : {}),
+      ...(o.validatorBudget ? { budget: o.validatorBudget } : {}),
     });
     const market = new DemoMarket(o, { store, board, upkeep, providers, validators, references });
     holder.market = market;

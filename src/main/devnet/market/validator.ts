@@ -70,6 +70,8 @@ export interface DemoValidatorsOptions {
   log: Logger;
   /** The sampler's share of Submitted results (default DEMO_VALIDATOR_BUDGETS[0].sampleRate). */
   sampleRate?: number;
+  /** Overrides every identity's budget (tests that want every sampled result checked). */
+  budget?: Partial<Pick<ValidatorConfig, 'jobsPerHour' | 'maxEngineSharePct'>>;
   random?: () => number;
   /** Who validates (default: validatorCast); the first samples, the others vote. */
   identities?: readonly DemoValidatorIdentity[];
@@ -150,6 +152,7 @@ export class DemoValidators {
       const budget = DEMO_VALIDATOR_BUDGETS[Math.min(i, DEMO_VALIDATOR_BUDGETS.length - 1)]!;
       await service.configure({
         ...budget,
+        ...o.budget,
         ...(i === 0 && o.sampleRate !== undefined ? { sampleRate: o.sampleRate } : {}),
       });
       await service.start();
