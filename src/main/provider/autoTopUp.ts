@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Address } from 'viem';
-import { formatUnits } from '../../shared/units';
+import { formatTokenAmount } from '../../shared/units';
 import { writeFileAtomic } from '../fs/atomicWrite';
 
 /**
@@ -66,7 +66,7 @@ export interface TopUpFacts {
 export function planTopUp(f: TopUpFacts): { amount: bigint } | { skip: string } | null {
   if (f.bond >= f.minBond) return null;
   const shortfall = f.minBond - f.bond;
-  const fmt = (v: bigint) => `${formatUnits(v, f.token.decimals)} ${f.token.symbol}`;
+  const fmt = (v: bigint) => formatTokenAmount(v, f.token);
   const left = f.cap > f.added ? f.cap - f.added : 0n;
   if (shortfall > left) {
     return {

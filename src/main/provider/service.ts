@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { formatUnits, getAddress, keccak256, parseUnits, type Address } from 'viem';
+import { getAddress, keccak256, parseUnits, type Address } from 'viem';
 import type { HardwareReport } from '../../shared/api/hardware';
 import type { JobKind } from '../../shared/api/jobs';
 import type { AutoTopUpNotice, LifecycleResult, ProviderState } from '../../shared/api/provider';
@@ -578,7 +578,7 @@ export class ProviderService {
       const added = chainId === undefined ? 0n : this.#topUps.added(chainId, economy);
       const last = this.#topUpText.get(economy.toLowerCase());
       if (added === 0n && !last) continue;
-      const fmt = (v: bigint) => `${formatUnits(v, info.token.decimals)} ${info.token.symbol}`;
+      const fmt = (v: bigint) => formatTokenAmount(v, info.token);
       const cap = this.#o.settings().autoTopUp.cap;
       topUps.push({
         economyId: economy,
@@ -636,8 +636,8 @@ export class ProviderService {
         token,
       });
       if (!plan) continue;
-      const fmt = (v: bigint) => `${formatUnits(v, token.decimals)} ${token.symbol}`;
-      const under = `bond ${fmt(p.bond)} < ${formatUnits(info.params.minBond, token.decimals)} minimum`;
+      const fmt = (v: bigint) => formatTokenAmount(v, token);
+      const under = `bond ${fmt(p.bond)} < ${formatTokenAmount(info.params.minBond, token, { symbol: false })} minimum`;
       if ('skip' in plan) {
         const text = `Auto top-up could not restore the bond in ${info.name} (${under}): it ${plan.skip}.`;
         if (this.#topUpText.get(economy.toLowerCase())?.text !== text) {
