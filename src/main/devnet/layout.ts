@@ -7,7 +7,7 @@
  * | `devnet.json` | the bookkeeping: chain id, factory, economies, models, simulated accounts, wallets funded |
  * | `running.json` | the process serving the devnet now (its RPC URL and pids), removed when it stops |
  * | `snapshots/<fork>.json` | stake snapshots of forks that carry an allocation claim |
- * | `market.json` | the demo market's own records (posted jobs, challenge salts, reference outputs) |
+ * | `market.json` | the demo market's own records (posted jobs, the keeper's place, reference outputs) |
  * | `actors/` | transaction queues of the devnet's accounts (admin, requester, validator, simulated providers) |
  * | `validators/` | the devnet's validators (the node's validator code): their event copy, and each one's journal, switch and budget in `<role>/validator/` |
  *

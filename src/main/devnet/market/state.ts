@@ -1,8 +1,7 @@
 /**
  * The demo market's own records (`devnet/market.json`): a counter that names each post (so a restart never posts
- * the same job twice), the validators' challenge commitments not yet revealed or released and their votes not yet
- * settled (so a restart finishes what they started), where the keeper is in each economy's job list, and the
- * reference outputs computed so far. Written atomically, a few times a second at most.
+ * the same job twice), where the keeper is in each economy's job list, and the reference outputs computed so far.
+ * Written atomically, a few times a second at most. (The validators keep their own journals: validator.ts.)
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
@@ -16,13 +15,9 @@ const stateSchema = z
     version: z.literal(1),
     /** Posts made so far; the next post's key is `post:<n+1>`. */
     posts: z.number().int().nonnegative(),
-    /**
-     * `<validator>:<economy>:<jobId>` → a challenge commitment, written before it is sent: its salt and the URI of
-     * the evidence its reveal publishes. Removed once revealed, released, or known never to have been made.
-     */
-    commits: z.record(z.string(), z.object({ salt: hash, evidenceUri: z.string() }).strict()),
-    /** `<validator>:<economy>:<jobId>` → a vote, written before it is sent; removed once settled. */
-    votes: z.record(z.string(), z.object({ resultValid: z.boolean() }).strict()),
+    /** Commitments and votes of the validators before they kept journals: read, and dropped. */
+    commits: z.unknown().optional(),
+    votes: z.unknown().optional(),
     /** Per economy: the highest job id seen, and the ids not final yet. */
     keeper: z.record(z.string(), z.object({ seen: z.number().int(), open: z.array(z.number().int()) })),
     /**
@@ -33,7 +28,7 @@ const stateSchema = z
   })
   .strict();
 
-export type MarketState = z.infer<typeof stateSchema>;
+export type MarketState = Omit<z.infer<typeof stateSchema>, 'commits' | 'votes'>;
 
 export class MarketStore {
   readonly state: MarketState;
@@ -43,10 +38,15 @@ export class MarketStore {
     readonly file: string,
     log: Logger,
   ) {
-    let state: MarketState = { version: 1, posts: 0, commits: {}, votes: {}, keeper: {}, references: {} };
+    let state: MarketState = { version: 1, posts: 0, keeper: {}, references: {} };
     if (existsSync(file)) {
       try {
-        state = stateSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+        const {
+          commits: _commits,
+          votes: _votes,
+          ...read
+        } = stateSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+        state = read;
       } catch (err) {
         // The records are a cache of the chain: start them again, with post keys that cannot repeat old ones.
         state = { ...state, posts: Date.now() };
@@ -68,8 +68,8 @@ export class MarketStore {
   }
 
   /**
-   * Writes the state now, changed or not: what is written down before a transaction is sent (a post's counter, a
-   * commitment's salt, a vote) must be on disk before it goes out.
+   * Writes the state now, changed or not: what is written down before a transaction is sent (a post's counter) must
+   * be on disk before it goes out.
    */
   flush(): void {
     clearTimeout(this.#timer);
