@@ -32,9 +32,9 @@ import { blobsIn, devnetIn, quietLog } from './helpers';
 /**
  * The demo market's validators — the node's validator code, one ValidatorService per devnet identity — on a real
  * anvil with the real engine and a real model (PP-OCRv4 recognition, registered with "argmax agreement ≥ 99 %").
- * Two providers compete for the jobs: the user (an ordinary account whose results come from "another machine": the
- * right output with its last bits moved, as a GPU gives it) and Babbage, the simulated faulty provider, forced to
- * submit a wrong output every time. Rounds are driven once a second, as the market does, and the windows pass in
+ * Two providers are drawn, one job each: the user (an ordinary account whose result comes from "another machine":
+ * the right output with its last bits moved, as a GPU gives it) and Babbage, the simulated faulty provider, forced
+ * to submit a wrong output every time. Restarts are the validator's own tests' (test/main/validator/crash.test.ts). Rounds are driven once a second, as the market does, and the windows pass in
  * real time (shorter ones than the devnet's): the CPU measured over the rounds is what the devnet spends on them.
  */
 const argmax99 = policyOf({ rule: 'argmax', minAgreementBps: 9_900 });
