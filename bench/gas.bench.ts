@@ -164,17 +164,26 @@ async function addProviders(b: Bench, from: number, to: number): Promise<number[
   return gas;
 }
 
+/** A text generation priced per token: base, price per token, max tokens, and the tokens its result claims. */
+const PER_TOKEN = { base: TOKEN, price: TOKEN / 100n, maxTokens: 256, tokens: 200 };
+
 async function postAndAssign(
   b: Bench,
+  perToken = false,
 ): Promise<{ id: bigint; post: number; assign: number; provider: Address }> {
-  const post = await send(b, b.requester, b.economy, economyAbi, 'postJob', [
-    0,
-    MODEL,
-    keccak256(toHex(`input ${Math.random()}`)),
-    URI,
-    10n * TOKEN,
-    60,
-  ]);
+  const input = keccak256(toHex(`input ${Math.random()}`));
+  const post = perToken
+    ? await send(b, b.requester, b.economy, economyAbi, 'postJobPerToken', [
+        0,
+        MODEL,
+        input,
+        URI,
+        PER_TOKEN.base,
+        PER_TOKEN.price,
+        PER_TOKEN.maxTokens,
+        60,
+      ])
+    : await send(b, b.requester, b.economy, economyAbi, 'postJob', [0, MODEL, input, URI, 10n * TOKEN, 60]);
   const id = await read<bigint>(b, 'jobCount');
   const assign = await send(b, b.requester, b.economy, economyAbi, 'assign', [id]);
   const { provider } = await read<{ provider: Address }>(b, 'job', [id]);
@@ -189,14 +198,21 @@ interface Lifecycle {
   withdraw: number;
 }
 
-/** post → assign (next block) → submit → challenge window → finalize → withdraw, in one epoch. */
-async function lifecycle(b: Bench): Promise<Lifecycle> {
-  const { id, post, assign, provider } = await postAndAssign(b);
-  const submit = await send(b, provider, b.economy, economyAbi, 'submitResult', [
-    id,
-    keccak256(toHex(`out ${id}`)),
-    URI,
-  ]);
+/**
+ * post → assign (next block) → submit → challenge window → finalize → withdraw, in one epoch; priced per token:
+ * postJobPerToken and submitResultTokens (the requester's refund is withdrawn apart, not counted).
+ */
+async function lifecycle(b: Bench, perToken = false): Promise<Lifecycle> {
+  const { id, post, assign, provider } = await postAndAssign(b, perToken);
+  const output = keccak256(toHex(`out ${id}`));
+  const submit = perToken
+    ? await send(b, provider, b.economy, economyAbi, 'submitResultTokens', [
+        id,
+        output,
+        URI,
+        PER_TOKEN.tokens,
+      ])
+    : await send(b, provider, b.economy, economyAbi, 'submitResult', [id, output, URI]);
   await b.test.increaseTime({ seconds: devnetParams.challengeWindowS });
   const finalize = await send(b, b.requester, b.economy, economyAbi, 'finalize', [id]);
   const withdraw = await send(b, provider, b.economy, economyAbi, 'withdraw', [provider]);
@@ -278,6 +294,19 @@ const gas: Benchmark = {
         better: 'lower',
         target: 300_000,
         note: `post + assign + submit + finalize + withdraw at ${big} providers (5 receipts, 21k base each)`,
+      });
+      const perToken: Lifecycle[] = [];
+      await freshEpoch(b);
+      for (let j = 0; j < JOBS_PER_SIZE; j++) perToken.push(await lifecycle(b, true));
+      figures.push({
+        id: `lifecyclePerToken@${big}`,
+        value: median(perToken.map(total)),
+        unit: 'gas',
+        better: 'lower',
+        note:
+          `a job priced per token (${PER_TOKEN.tokens} of ${PER_TOKEN.maxTokens} tokens): postJobPerToken ` +
+          `${median(perToken.map((r) => r.post))}, submitResultTokens ${median(perToken.map((r) => r.submit))}, ` +
+          `finalize ${median(perToken.map((r) => r.finalize))} (refunds the rest to the requester)`,
       });
 
       // Withdrawing after a while: the emission accrued to the provider's bond is settled and minted first.

@@ -237,6 +237,45 @@ contract Economy is EconomyBase, Initializable {
         uint256 fee,
         uint32 deadlineS
     ) external returns (uint256 jobId) {
+        return _postJob(kind, modelHash, inputHash, inputURI, fee, deadlineS);
+    }
+
+    /// @notice Posts a job priced per token (text generation): escrows base + pricePerToken × maxTokens; finalize pays
+    /// base + pricePerToken × the tokens its result claims ({submitResultTokens}) and refunds the rest to the
+    /// requester. Collateral, compensation and refunds on a timeout or a rejected result count the whole escrow.
+    /// maxTokens or pricePerToken 0 posts a flat-fee job of `base`.
+    /// @param base Paid whatever the length; at least `minFee`.
+    /// @param pricePerToken Paid for each token produced.
+    /// @param maxTokens The most tokens the result may claim (the input's max_tokens).
+    /// Other parameters as {postJob}.
+    function postJobPerToken(
+        uint8 kind,
+        bytes32 modelHash,
+        bytes32 inputHash,
+        string calldata inputURI,
+        uint256 base,
+        uint256 pricePerToken,
+        uint32 maxTokens,
+        uint32 deadlineS
+    ) external returns (uint256 jobId) {
+        uint256 minFee = _arg(ARG_PARAMS + MIN_FEE_OFFSET, 12);
+        if (base < minFee) revert FeeTooLow(base, minFee);
+        if (pricePerToken > type(uint80).max) revert AmountTooLarge(pricePerToken, type(uint80).max);
+        jobId = _postJob(kind, modelHash, inputHash, inputURI, base + pricePerToken * maxTokens, deadlineS);
+        if (maxTokens != 0 && pricePerToken != 0) {
+            _perToken[jobId] = PerToken({price: uint80(pricePerToken), maxTokens: maxTokens, tokens: 0});
+            emit JobPricedPerToken(jobId, pricePerToken, maxTokens);
+        }
+    }
+
+    function _postJob(
+        uint8 kind,
+        bytes32 modelHash,
+        bytes32 inputHash,
+        string calldata inputURI,
+        uint256 fee,
+        uint32 deadlineS
+    ) internal returns (uint256 jobId) {
         if (kind > KIND_FINE_TUNE) revert InvalidKind(kind);
         uint256 minFee = _arg(ARG_PARAMS + MIN_FEE_OFFSET, 12);
         if (fee < minFee) revert FeeTooLow(fee, minFee);
@@ -404,6 +443,20 @@ contract Economy is EconomyBase, Initializable {
     /// @param outputHash Content hash of the output (non-zero).
     /// @param outputURI Where the output can be fetched (kept in the event only).
     function submitResult(uint256 jobId, bytes32 outputHash, string calldata outputURI) external {
+        _submitResult(jobId, outputHash, outputURI);
+    }
+
+    /// @notice {submitResult} for a job priced per token, with the number of tokens the output holds (what
+    /// validators check: a count that is not the output's is a wrong result); finalize pays for these.
+    /// @param tokens Tokens generated, at most the job's maxTokens (0 for a flat-fee job).
+    function submitResultTokens(uint256 jobId, bytes32 outputHash, string calldata outputURI, uint32 tokens) external {
+        PerToken storage pt = _perToken[jobId];
+        if (tokens > pt.maxTokens) revert TooManyTokens(jobId, tokens, pt.maxTokens);
+        _submitResult(jobId, outputHash, outputURI);
+        if (tokens != 0) pt.tokens = tokens;
+    }
+
+    function _submitResult(uint256 jobId, bytes32 outputHash, string calldata outputURI) internal {
         if (outputHash == bytes32(0)) revert InvalidOutputHash();
         Job storage js = _jobs[jobId];
         (JobStatus st, uint32 providerId, uint256 stamp, uint256 deadlineS) = (
@@ -482,7 +535,7 @@ contract Economy is EconomyBase, Initializable {
         Provider storage p = _release(job.providerId, _collateral(job.fee, jp.minCollateral, jp.multipleBps));
         // A delivered job ends a run of no-shows (word 1 is read for the account anyway; written only if needed).
         if (p.noShows != 0) p.noShows = 0;
-        _payProvider(jobId, p.account, job.fee);
+        _payProvider(jobId, p.account, job);
     }
 
     /// @notice Pays the caller's claimable balance (fees, refunds, compensation, challenge and vote rewards, and the

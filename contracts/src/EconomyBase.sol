@@ -118,6 +118,15 @@ abstract contract EconomyBase is IEconomyEvents, ReentrancyGuardTransient {
         bool opened;
     }
 
+    /// @dev A job priced per token ({Economy-postJobPerToken}): the price of one generated token, the most it may
+    /// produce, and how many its result claims ({Economy-submitResultTokens}). The job's fee is the full escrow,
+    /// base + price × maxTokens; finalize pays base + price × tokens and refunds the rest to the requester.
+    struct PerToken {
+        uint80 price;
+        uint32 maxTokens;
+        uint32 tokens;
+    }
+
     struct Ledger {
         uint128 treasury;
         /// Emission credited so far (minted as it is credited).
@@ -213,6 +222,7 @@ abstract contract EconomyBase is IEconomyEvents, ReentrancyGuardTransient {
     mapping(bytes32 commitment => Commitment) internal _commitments;
     mapping(bytes32 modelHash => Model) internal _models;
     mapping(address account => bool) internal _allocationClaimed;
+    mapping(uint256 jobId => PerToken) internal _perToken;
 
     // ─── clone arguments ───────────────────────────────────────────────────────────────────────────────────────
     function _arg(uint256 offset, uint256 size) internal view returns (uint256 v) {
@@ -539,8 +549,17 @@ abstract contract EconomyBase is IEconomyEvents, ReentrancyGuardTransient {
     }
 
     /// @dev Pays a finalized job: fee − protocol fee to the provider's claimable balance, the protocol fee to the
-    /// treasury. Fees earn no emission (emission accrues to stake), so self-dealt jobs buy nothing but their fee.
-    function _payProvider(uint256 jobId, address provider, uint256 fee) internal {
+    /// treasury. A job priced per token pays base + price × tokens claimed and refunds the tokens not produced to the
+    /// requester. Fees earn no emission (emission accrues to stake), so self-dealt jobs buy nothing but their fee.
+    function _payProvider(uint256 jobId, address provider, Job memory job) internal {
+        uint256 fee = job.fee;
+        PerToken memory pt = _perToken[jobId];
+        if (pt.maxTokens != 0) {
+            uint256 refund = uint256(pt.price) * (pt.maxTokens - pt.tokens);
+            fee -= refund;
+            _credit(_requesters[job.requesterId], refund);
+            emit JobTokensPaid(jobId, pt.tokens, refund);
+        }
         uint256 protocolFee = (fee * _protocolFeeBps()) / 10_000;
         uint256 payout = fee - protocolFee;
         _ledger.treasury += uint128(protocolFee);

@@ -309,7 +309,7 @@ contract EconomyModule is EconomyBase {
             _validators[c.challenger].locked -= uint88(prm.challengeBond);
             _challenges[jobId] = c;
             _jobs[jobId].status = JobStatus.Finalized;
-            _payProvider(jobId, provider, jb.fee);
+            _payProvider(jobId, provider, jb);
             return;
         }
         if (c.resultValid) {
@@ -323,7 +323,7 @@ contract EconomyModule is EconomyBase {
             emit ValidatorSlashed(c.challenger, jobId, amount, toWinner, toVoters, burned);
             _challenges[jobId] = c;
             _jobs[jobId].status = JobStatus.Finalized;
-            _payProvider(jobId, provider, jb.fee);
+            _payProvider(jobId, provider, jb);
         } else {
             _validators[c.challenger].locked -= uint88(prm.challengeBond);
             // _release unlocked the collateral; now take it out of the bond (a wrong result also forfeits the

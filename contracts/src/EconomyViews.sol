@@ -122,6 +122,8 @@ contract EconomyViews is EconomyBase {
         j.deadlineS = s.deadlineS;
         j.declines = s.declines;
         j.accepted = s.accepted;
+        PerToken memory pt = _perToken[jobId];
+        (j.pricePerToken, j.maxTokens, j.tokens) = (pt.price, pt.maxTokens, pt.tokens);
         if (s.status == JobStatus.Posted) {
             j.drawBlock = s.stamp;
         } else if (s.status == JobStatus.Assigned) {

@@ -1687,4 +1687,56 @@ contract AttacksTest is EconomyFixture {
         }
         lazyNet = net(books);
     }
+
+    // ─── 11. a provider claims more tokens than it produced ─────────────────────────────────────────────────────
+
+    /// @notice A job priced per token pays for the tokens its result claims. A provider that generates 40 tokens and
+    /// claims the job's 256 to be paid for all of them submits a wrong result: the count is part of what validators
+    /// check (the output's token ids), so honest validators challenge and vote it down; the provider is slashed its
+    /// collateral (counted on the whole escrow) and paid nothing, the requester gets its whole escrow back. The
+    /// attack's net is negative, and worse than the honest claim's.
+    uint256 internal constant PT_BASE = TOKEN;
+    uint256 internal constant PT_PRICE = TOKEN / 100;
+    uint32 internal constant PT_MAX_TOKENS = 256;
+    uint32 internal constant PT_PRODUCED = 40;
+
+    function test_attack11_overClaimedTokensAreSlashed() public {
+        address cheat = addProvider("over-claiming provider", 1_000 * TOKEN, 1, 4);
+        address v1 = newValidator("honest validator", 300 * TOKEN);
+        address v2 = newValidator("honest validator", 300 * TOKEN);
+        address v3 = newValidator("honest validator", 300 * TOKEN);
+        address asker = actor("honest requester", 100 * TOKEN);
+        vm.roll(block.number + 1);
+        Books memory attacker = open(group(cheat));
+        Books memory honestRequester = open(group(asker));
+        Books memory honestValidators = open(group(v1, v2, v3));
+        vm.prank(asker);
+        uint256 id = eco.postJobPerToken(INFERENCE, MODEL, INPUT, "ipfs://input", PT_BASE, PT_PRICE, PT_MAX_TOKENS, DEADLINE);
+        assertEq(eco.job(id).fee, PT_BASE + PT_PRICE * PT_MAX_TOKENS, "the whole escrow is the job's fee");
+        assertEq(assignNow(id), cheat, "drawn");
+        vm.prank(cheat);
+        eco.submitResultTokens(id, OUTPUT, "ipfs://output", PT_MAX_TOKENS); // the output holds PT_PRODUCED tokens
+        assertEq(eco.job(id).tokens, PT_MAX_TOKENS, "the claim is on-chain for validators to check");
+        challengeAs(v1, id); // v1 re-scores the output: 40 token ids, not 256
+        vm.prank(v2);
+        eco.vote(id, false);
+        vm.prank(v3);
+        eco.vote(id, false);
+        vm.warp(block.timestamp + eco.params().voteWindowS);
+        eco.resolveChallenge(id);
+        eco.settleVote(id, v2);
+        eco.settleVote(id, v3);
+        assertEq(uint256(status(id)), uint256(JobStatus.Rejected), "rejected");
+        int256 attackerNet = net(attacker);
+        int256 honestClaim = signed(payoutOf(PT_BASE + PT_PRICE * PT_PRODUCED));
+        logTokens("attack 11: over-claiming provider net", attackerNet);
+        logTokens("attack 11: what the honest claim would have paid", honestClaim);
+        logTokens("attack 11: honest requester net", net(honestRequester));
+        logTokens("attack 11: honest validators net", net(honestValidators));
+        assertLe(attackerNet, -signed(collateralOf(PT_BASE + PT_PRICE * PT_MAX_TOKENS)), "slashed its collateral on the whole escrow");
+        assertLt(attackerNet, 0, "the attack loses");
+        assertLt(attackerNet, honestClaim, "and does worse than claiming the truth");
+        assertEq(net(honestRequester), 0, "the requester gets its whole escrow back");
+        assertLt(0, net(honestValidators), "the validators are paid from the slash");
+    }
 }

@@ -57,6 +57,8 @@ describe('Economies', () => {
     expect(heads).toEqual(['Flywheel Genesis', 'OCR Guild', 'Fast Lane']);
     expect(row('Bond needed')).toHaveTextContent('100 FLY50 OCRG20 FAST');
     expect(row('Fee per job')).toHaveTextContent('2.5 FLY − 5.0 %');
+    // Text generation priced per token; an economy with none says so.
+    expect(row('Fee per 1k tokens')).toHaveTextContent('50 FLYnone priced per token in 24 h40 FAST');
     expect(row('Emission per epoch')).toHaveTextContent('1,000 FLY / 10 min');
     expect(row('Active stake')).toHaveTextContent('2,250 FLY400 OCRG60 FAST');
     // More providers is more competition for each job: not ranked.

@@ -102,6 +102,11 @@ struct JobView {
     /// Submitted and later: when the result came in, and the end of its challenge window (0 otherwise).
     uint256 submittedAt;
     uint256 challengeWindowEndsAt;
+    /// Priced per token: the price of a token and the most it may produce (both 0 for a flat fee, which is then
+    /// `fee`; else `fee` is the whole escrow), and the tokens its result claims (0 until submitted).
+    uint256 pricePerToken;
+    uint32 maxTokens;
+    uint32 tokens;
 }
 
 /// @notice A challenge and its vote. Weights are validator stake at the block before the challenge opened; the

@@ -51,6 +51,17 @@ interface IEconomy is IEconomyEvents {
         uint256 fee,
         uint32 deadlineS
     ) external returns (uint256 jobId);
+    /// @notice Post a job priced per token: escrow base + pricePerToken × maxTokens, pay for the tokens produced.
+    function postJobPerToken(
+        uint8 kind,
+        bytes32 modelHash,
+        bytes32 inputHash,
+        string calldata inputURI,
+        uint256 base,
+        uint256 pricePerToken,
+        uint32 maxTokens,
+        uint32 deadlineS
+    ) external returns (uint256 jobId);
     /// @notice Draw a Posted job's provider (anyone, from the block after its draw block).
     function assign(uint256 jobId) external;
     /// @notice Decline an assigned job inside the accept window.
@@ -59,6 +70,8 @@ interface IEconomy is IEconomyEvents {
     function acceptJob(uint256 jobId) external;
     /// @notice Submit a result before the deadline.
     function submitResult(uint256 jobId, bytes32 outputHash, string calldata outputURI) external;
+    /// @notice Submit a result with the number of tokens it holds (a job priced per token).
+    function submitResultTokens(uint256 jobId, bytes32 outputHash, string calldata outputURI, uint32 tokens) external;
     /// @notice Report a no-show (not accepted in the accept window) or a missed deadline (anyone).
     function reportTimeout(uint256 jobId) external;
     /// @notice Finalize a result after its challenge window (anyone).

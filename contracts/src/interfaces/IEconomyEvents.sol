@@ -56,6 +56,12 @@ interface IEconomyEvents {
     event JobFinalized(uint256 indexed jobId, address indexed provider, uint256 payout, uint256 protocolFee);
     event JobRejected(uint256 indexed jobId, address indexed provider);
     event JobRefunded(uint256 indexed jobId, address indexed requester, uint256 amount);
+    /// @notice A job priced per token: `pricePerToken` for each token produced, at most `maxTokens` (the fee in
+    /// {JobPosted} is the whole escrow, base + pricePerToken × maxTokens).
+    event JobPricedPerToken(uint256 indexed jobId, uint256 pricePerToken, uint32 maxTokens);
+    /// @notice A job priced per token finalized: paid for `tokens`, the tokens not produced (`refund`) credited back
+    /// to the requester ({JobFinalized} follows with the provider's payout).
+    event JobTokensPaid(uint256 indexed jobId, uint32 tokens, uint256 refund);
 
     // ─── verification ──────────────────────────────────────────────────────────────────────────────────────────
     event ValidatorRegistered(address indexed validator, uint256 bond);
@@ -150,6 +156,7 @@ interface IEconomyEvents {
     error DeadlineNotReached(uint256 jobId, uint256 deadline);
     error InvalidDeclineReason(uint8 reason);
     error InvalidOutputHash();
+    error TooManyTokens(uint256 jobId, uint256 tokens, uint256 maxTokens);
     error CancelTooEarly(uint256 jobId, uint256 fromBlock);
     error ChallengeWindowOpen(uint256 jobId, uint256 endsAt);
     error ChallengeWindowClosed(uint256 jobId, uint256 endedAt);

@@ -637,6 +637,20 @@ contract InvariantHandler is Test {
     function _post(address requester, uint8 kind, uint256 fee, uint256 deadline) internal returns (uint256) {
         uint32 d = uint32(bound(deadline, prm.minDeadlineS, uint256(prm.minDeadlineS) * 2));
         bytes32 input = keccak256(abi.encode("input", ++nonce));
+        // Every other inference job is priced per token: the fee is then its whole escrow, split into a base of at
+        // least minFee and up to 64 tokens at the price that fills the rest.
+        uint32 maxTokens = uint32(1 + (nonce % 64));
+        if (kind == 0 && nonce % 2 == 0 && fee / 2 >= prm.minFee && (fee - fee / 2) / maxTokens != 0) {
+            uint256 price = (fee - fee / 2) / maxTokens;
+            vm.prank(requester);
+            try eco.postJobPerToken(kind, MODEL, input, "ipfs://input", fee / 2, price, maxTokens, d) returns (
+                uint256 id
+            ) {
+                return id;
+            } catch {
+                return 0;
+            }
+        }
         vm.prank(requester);
         try eco.postJob(kind, kind == 0 ? MODEL : FT_MODEL, input, "ipfs://input", fee, d) returns (uint256 id) {
             return id;
@@ -729,9 +743,17 @@ contract InvariantHandler is Test {
     }
 
     function _submit(uint256 id) internal returns (bool) {
-        address p = eco.job(id).provider;
+        JobView memory jb = eco.job(id);
         bytes32 output = keccak256(abi.encode("output", id, ++nonce));
-        vm.prank(p);
+        vm.prank(jb.provider);
+        if (jb.maxTokens != 0) {
+            // A job priced per token: any count up to its max (the rest of the escrow goes back at finalize).
+            try eco.submitResultTokens(id, output, "ipfs://output", uint32(uint256(output) % (uint256(jb.maxTokens) + 1))) {
+                return true;
+            } catch {
+                return false;
+            }
+        }
         try eco.submitResult(id, output, "ipfs://output") {
             return true;
         } catch {

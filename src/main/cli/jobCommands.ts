@@ -24,6 +24,7 @@ import { isFinalJobStatus } from '../chain/enums';
 import { formatTokenAmount, parseTokenAmount } from '../chain/presets';
 import { refundInfo } from '../jobs/refund';
 import { referenceByHash } from '../engine/references';
+import { parseTextGenerationInput } from '../engine/llama/format';
 import { readSafetensors } from '../engine/safetensors';
 import type { Logger } from '../log';
 import { cliBlobs } from './blobs';
@@ -39,6 +40,7 @@ export interface CommandContext {
 export const JOB_HELP = `Usage:
   flywheel job post --economy <id|name|genesis> --model <file.onnx|file.gguf> --input <file.safetensors> --fee <tokens>
                     [--deadline <s>] [--kind inference|fine-tune] [--policy <policy>] [--key-env VAR] [--json]
+                    [--per-token <tokens> [--max-tokens <n>]]
   flywheel job get <id> [--economy <id|name|genesis>] [--out <file>] [--wait <s>] [--json]   (default: genesis)
   flywheel job cancel <id> [--economy <id|name|genesis>] [--key-env VAR] [--json]            (default: genesis)
 
@@ -48,6 +50,10 @@ the devnet's admin. On a custom network, --key-env names the environment variabl
 --policy is how validators judge the model's results, given when the model is registered here: exact,
 tolerance[:<abs>[,<rel>]] (default 1e-4 both), argmax[:<agreement %>] (default 99) or logprob[:<abs>]. A reference
 model (resources/models.json) is registered with its own; any other model with tolerance 1e-4 unless told.
+
+--per-token prices a text generation (an input with max_tokens) per generated token: the economy escrows
+--fee + per-token × max tokens, pays --fee plus per-token for each token the result holds, and refunds the rest.
+--max-tokens defaults to the input's max_tokens and must equal it when given.
 
 cancel takes the fee back of your own job that nobody was assigned to: from 256 blocks after its last draw block,
 or at once after 16 draws that kept nobody. A job is refunded by itself at the economy's maxDeclines-th decline,
@@ -63,6 +69,39 @@ function readFile(path: string, what: string): Uint8Array {
   }
 }
 
+/**
+ * --per-token's max tokens: null without --per-token; else the input's max_tokens (a text-generation input is
+ * required), and --max-tokens must say the same (a provider generates what the input asks for).
+ */
+function perTokenMaxTokens(
+  values: { 'per-token'?: string | undefined; 'max-tokens'?: string | undefined; input?: string | undefined },
+  inputBytes: Uint8Array,
+): number | null {
+  if (values['per-token'] === undefined) {
+    if (values['max-tokens'] !== undefined)
+      throw new FlywheelError('--max-tokens goes with --per-token.', { code: 'BAD_INPUT', action: JOB_HELP });
+    return null;
+  }
+  let asked: number;
+  try {
+    asked = parseTextGenerationInput(inputBytes).maxTokens;
+  } catch (err) {
+    throw new FlywheelError(`--per-token prices a text generation, and ${values.input} is not one.`, {
+      code: 'BAD_INPUT',
+      details: (err as Error).message,
+    });
+  }
+  if (values['max-tokens'] !== undefined && Number(values['max-tokens']) !== asked) {
+    throw new FlywheelError(
+      `--max-tokens ${values['max-tokens']} is not the input's max_tokens (${asked}): the job pays for at most what it asks for.`,
+      { code: 'BAD_INPUT', action: `Leave out --max-tokens, or give --max-tokens ${asked}.` },
+    );
+  }
+  if (asked > 2 ** 32 - 1)
+    throw new FlywheelError(`The input's max_tokens (${asked}) is over 4294967295.`, { code: 'BAD_INPUT' });
+  return asked;
+}
+
 export async function jobPostCommand(argv: string[], ctx: CommandContext): Promise<void> {
   const { values } = parseArgs({
     args: argv,
@@ -75,6 +114,8 @@ export async function jobPostCommand(argv: string[], ctx: CommandContext): Promi
       kind: { type: 'string', default: 'inference' },
       policy: { type: 'string' },
       'key-env': { type: 'string' },
+      'per-token': { type: 'string' },
+      'max-tokens': { type: 'string' },
       json: { type: 'boolean', default: false },
     },
     strict: true,
@@ -103,6 +144,8 @@ export async function jobPostCommand(argv: string[], ctx: CommandContext): Promi
     });
   }
 
+  const maxTokens = perTokenMaxTokens(values, inputBytes);
+
   const net = await openCliNetwork({
     dataDir: ctx.dataDir,
     log: ctx.log,
@@ -122,6 +165,13 @@ export async function jobPostCommand(argv: string[], ctx: CommandContext): Promi
         { code: 'BAD_INPUT' },
       );
     }
+    const perToken =
+      maxTokens === null
+        ? undefined
+        : {
+            pricePerToken: parseTokenAmount(values['per-token']!, economy.decimals, 'per-token'),
+            maxTokens,
+          };
     const deadlineS = values.deadline ? Number(values.deadline) : Math.max(60, params.minDeadlineS);
     if (!Number.isInteger(deadlineS) || deadlineS < params.minDeadlineS) {
       throw new FlywheelError(
@@ -182,8 +232,13 @@ export async function jobPostCommand(argv: string[], ctx: CommandContext): Promi
 
     const requester = await net.requester();
     await approveToken(requester, { token: economy.token, spender: economy.id });
+    const escrow = fee + (perToken ? perToken.pricePerToken * BigInt(perToken.maxTokens) : 0n);
     progress(
-      `Posting the job in ${economy.name} for ${formatTokenAmount(fee, economy.decimals)} ${economy.symbol}`,
+      `Posting the job in ${economy.name} for ${formatTokenAmount(escrow, economy.decimals)} ${economy.symbol}` +
+        (perToken
+          ? ` (${formatTokenAmount(fee, economy.decimals)} + ${formatTokenAmount(perToken.pricePerToken, economy.decimals)}` +
+            ` a token, at most ${perToken.maxTokens} tokens; what is not generated comes back)`
+          : ''),
     );
     const posted = await postJob(requester, {
       economy: economy.id,
@@ -192,6 +247,7 @@ export async function jobPostCommand(argv: string[], ctx: CommandContext): Promi
       inputHash: input.hash,
       inputUri: input.uri,
       fee,
+      ...(perToken ? { perToken } : {}),
       deadlineS,
       key: `cli-post:${randomUUID()}`,
     });
@@ -213,6 +269,13 @@ export async function jobPostCommand(argv: string[], ctx: CommandContext): Promi
         inputHash: input.hash,
         inputUri: input.uri,
         fee: formatTokenAmount(fee, economy.decimals),
+        ...(perToken
+          ? {
+              perToken: formatTokenAmount(perToken.pricePerToken, economy.decimals),
+              maxTokens: perToken.maxTokens,
+              escrow: formatTokenAmount(escrow, economy.decimals),
+            }
+          : {}),
         token: economy.symbol,
         deadlineS,
         txHash: posted.hash,
@@ -303,6 +366,14 @@ export async function jobGetCommand(argv: string[], ctx: CommandContext): Promis
         provider: job.provider,
         requester: posted.requester,
         fee: formatTokenAmount(posted.fee, economy.decimals),
+        // Priced per token: the fee above is the whole escrow; paid for the tokens the result claims.
+        ...(job.maxTokens
+          ? {
+              perToken: formatTokenAmount(job.pricePerToken, economy.decimals),
+              maxTokens: job.maxTokens,
+              tokens: job.tokens,
+            }
+          : {}),
         token: economy.symbol,
         modelHash: posted.modelHash,
         verifiedBy: model ? describePolicy(model.policy) : null,

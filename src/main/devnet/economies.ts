@@ -16,8 +16,11 @@ export interface DevnetEconomySpec {
   params: Partial<ChainParams>;
   /** A fork whose parent's providers may claim its genesis tokens (a stake snapshot taken at the fork). */
   stakeSnapshot: boolean;
-  /** What the demo requester pays per job, in whole tokens (inference, fine-tune). */
-  fees: { inference: bigint; fineTune: bigint };
+  /**
+   * What the demo requester pays per job (inference, fine-tune), in token base units; a text generation pays the
+   * inference fee as its base plus `perToken` for each token generated.
+   */
+  fees: { inference: bigint; fineTune: bigint; perToken: bigint };
   /** Seconds between the demo requester's posts here. */
   postEveryS: number;
 }
@@ -29,7 +32,7 @@ export const devnetEconomies: readonly DevnetEconomySpec[] = [
     symbol: 'FLY',
     params: quickDevnetParams,
     stakeSnapshot: false,
-    fees: { inference: 2n * TOKEN, fineTune: 5n * TOKEN },
+    fees: { inference: 2n * TOKEN, fineTune: 5n * TOKEN, perToken: TOKEN / 20n },
     postEveryS: 3,
   },
   {
@@ -39,7 +42,7 @@ export const devnetEconomies: readonly DevnetEconomySpec[] = [
     symbol: 'LITE',
     params: { protocolFeeBps: 100, minBond: 50n * TOKEN },
     stakeSnapshot: false,
-    fees: { inference: (3n * TOKEN) / 2n, fineTune: 4n * TOKEN },
+    fees: { inference: (3n * TOKEN) / 2n, fineTune: 4n * TOKEN, perToken: TOKEN / 25n },
     postEveryS: 8,
   },
   {
@@ -49,7 +52,7 @@ export const devnetEconomies: readonly DevnetEconomySpec[] = [
     symbol: 'BOOST',
     params: { emissionPerEpoch: 5_000n * TOKEN, bootstrapBonusBps: 20_000 },
     stakeSnapshot: true,
-    fees: { inference: 2n * TOKEN, fineTune: 5n * TOKEN },
+    fees: { inference: 2n * TOKEN, fineTune: 5n * TOKEN, perToken: TOKEN / 20n },
     postEveryS: 8,
   },
 ];

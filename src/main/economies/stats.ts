@@ -14,6 +14,8 @@ export interface EventStats {
   assignedLast24h: number;
   slashesLast24h: number;
   medianFee: bigint | null;
+  /** Median price per generated token of the jobs priced per token posted in the window (null: none posted). */
+  medianPricePerToken: bigint | null;
   /** Median `deadlineS` of the jobs posted in the window (null: none posted). */
   medianDeadlineS: number | null;
   /** Seconds of history the window really covers (less than a day for a young economy or a fresh node). */
@@ -29,6 +31,7 @@ export function eventStats(
 ): EventStats {
   const from = now - DAY;
   const fees: bigint[] = [];
+  const tokenPrices: bigint[] = [];
   const deadlines: number[] = [];
   const byKind = { inference: 0, fineTune: 0 };
   let finalized = 0;
@@ -43,6 +46,9 @@ export function eventStats(
         if (Number(l.args.kind ?? 0) === 1) byKind.fineTune++;
         else byKind.inference++;
         break;
+      case 'JobPricedPerToken':
+        tokenPrices.push(big(l, 'pricePerToken'));
+        break;
       case 'JobFinalized':
         finalized++;
         break;
@@ -54,7 +60,9 @@ export function eventStats(
         break;
     }
   }
-  fees.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const byValue = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0);
+  fees.sort(byValue);
+  tokenPrices.sort(byValue);
   deadlines.sort((a, b) => a - b);
   return {
     jobsLast24h: fees.length,
@@ -63,6 +71,7 @@ export function eventStats(
     assignedLast24h: assigned,
     slashesLast24h: slashes,
     medianFee: fees.length ? fees[(fees.length - 1) >> 1]! : null,
+    medianPricePerToken: tokenPrices.length ? tokenPrices[(tokenPrices.length - 1) >> 1]! : null,
     medianDeadlineS: deadlines.length ? deadlines[(deadlines.length - 1) >> 1]! : null,
     windowS: Math.max(60, Math.min(DAY, now - since)),
   };
@@ -90,6 +99,8 @@ export function toEconomyStats(live: ReadEconomyStatsReturnType, recent: EventSt
     windowS: recent.windowS,
     finalizedLast24h: recent.finalizedLast24h,
     medianFee: recent.medianFee === null ? null : recent.medianFee.toString(),
+    feePer1kTokens:
+      recent.medianPricePerToken === null ? null : (recent.medianPricePerToken * 1000n).toString(),
     emissionPerEpoch: live.currentEmission.toString(),
     slashRate: recent.assignedLast24h ? Math.min(1, recent.slashesLast24h / recent.assignedLast24h) : 0,
     treasury: live.treasury.toString(),

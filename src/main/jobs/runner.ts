@@ -16,6 +16,7 @@ import { isTransient, TxFailedError } from '../chain/tx/errors';
 import { isEngineRefusal } from '../engine/refusal';
 import type { JobContext } from './context';
 import { isFinished, type JournalJob, type JournalStep, type JournalStepData } from './journal';
+import { tokensToClaim } from './tokens';
 
 /** A job this node cannot or will not do: declined on-chain with this reason while the accept window is open. */
 class Decline extends Error {
@@ -266,6 +267,11 @@ async function submit(
   const me = client.tx.address.toLowerCase();
   const started = performance.now();
   ctx.update(economy, id, { step: 'submitting' });
+  // A job priced per token is paid for the tokens its output holds: claimed with the result.
+  const tokens = await tokensToClaim(ctx.blobs, job, {
+    uri: entry.fields.outputURI!,
+    hash: entry.fields.outputHash!,
+  });
   for (let attempt = 0; ; attempt++) {
     try {
       const outcome = await submitResult(client, {
@@ -273,6 +279,7 @@ async function submit(
         jobId: id,
         outputHash: entry.fields.outputHash!,
         outputUri: entry.fields.outputURI!,
+        ...(tokens === undefined ? {} : { tokens }),
         onSent: (txHash) => {
           entry = append(ctx, entry, 'submitting', { txHash });
         },

@@ -7,6 +7,7 @@
  */
 import type { Address, Hash, PublicClient } from 'viem';
 import { BlobError } from '../blobs/errors';
+import { readJob } from '../chain/actions/readJob';
 import { readModel } from '../chain/actions/readModel';
 import { economyAbi } from '../chain/artifacts';
 import { isEngineRefusal } from '../engine/refusal';
@@ -98,9 +99,12 @@ export async function checkResult(deps: ResultCheckDeps, job: CheckedJob): Promi
     let verdict: Verdict;
     try {
       const bytes = await deps.read(submitted.uri, submitted.outputHash);
+      // A job priced per token pays for the tokens its result claims: the count is checked with the output.
+      const tokens =
+        model.policy.rule === 'logprob' ? await claimedTokens(deps.publicClient, job) : undefined;
       verdict = compareOutputs(
         model.policy,
-        { bytes, hash: submitted.outputHash },
+        { bytes, hash: submitted.outputHash, ...(tokens === undefined ? {} : { tokens }) },
         { bytes: reference.bytes, hash: reference.outputHash },
       );
     } catch (err) {
@@ -121,4 +125,10 @@ export async function checkResult(deps: ResultCheckDeps, job: CheckedJob): Promi
     if (err instanceof VerificationError) return { judged: false, reason: err.message };
     throw err;
   }
+}
+
+/** The tokens a job priced per token claims with its result (undefined for a flat-fee job). */
+async function claimedTokens(publicClient: PublicClient, job: CheckedJob): Promise<number | undefined> {
+  const onChain = await readJob({ publicClient }, job);
+  return onChain.maxTokens === 0 ? undefined : onChain.tokens;
 }

@@ -16,7 +16,9 @@
  *    then claim the right logprobs from one prefill of the real one.
  *
  * A claim that could not be re-scored at all (not a text-generation output, more tokens than max_tokens, a token
- * outside the vocabulary, a text that is not its tokens') fails with that reason.
+ * outside the vocabulary, a text that is not its tokens') fails with that reason, and so does a job priced per token
+ * whose result claims on-chain more tokens than its output holds (Economy.submitResultTokens: the job pays for the
+ * count claimed). Claiming fewer only costs the provider, so it is not held against it.
  *
  * Calibrated on this CPU with the project's random-weight llama (test/main/llama/verification.test.ts): outputs
  * generated token by token with 1 and 2 threads, re-scored in one prefill with batches of 512 and of 7 tokens and
@@ -54,7 +56,10 @@ export const LOGPROB_TOLERANCE = 0.05;
 /** Applies a `logprob` policy to a claimed output against its re-scoring. */
 export function compareRescored(
   policy: VerificationPolicy,
-  claimed: Pick<TextGenerationOutput, 'tokens' | 'logprobs'>,
+  claimed: Pick<TextGenerationOutput, 'tokens' | 'logprobs'> & {
+    /** The token count the result claims on-chain (a job priced per token is paid for it). */
+    claimedTokens?: number;
+  },
   rescoring: Rescoring,
   hashes: { submittedHash: Hash; referenceHash: Hash },
 ): Verdict {
@@ -86,6 +91,10 @@ export function compareRescored(
   const n = claimed.tokens.length;
   if (n !== claimed.logprobs.length)
     return finish(whole(`${n} tokens were claimed with ${claimed.logprobs.length} logprobs`));
+  if (claimed.claimedTokens !== undefined && claimed.claimedTokens > n)
+    return finish(
+      whole(`the result claims ${claimed.claimedTokens} tokens on-chain and its output holds ${n}`),
+    );
   if (rescoring.tokens.length !== n || rescoring.tokens.some((t, i) => t !== claimed.tokens[i])) {
     // The validator re-scores the claimed tokens themselves, so this is a re-scoring of another claim.
     throw new VerificationError('the re-scoring is not of these tokens');

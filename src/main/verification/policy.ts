@@ -117,6 +117,11 @@ export interface Verdict {
 export interface OutputBytes {
   bytes: Uint8Array;
   hash?: Hash;
+  /**
+   * The tokens the result claims on-chain (a job priced per token, which pays for them): a `logprob` claim of more
+   * tokens than the output holds is a wrong result.
+   */
+  tokens?: number;
 }
 
 /**
@@ -168,7 +173,12 @@ export function compareOutputs(
       } catch (err) {
         return verdict(noFigures(), { ...whole(), reason: message(err) });
       }
-      return compareRescored(policy, claim, rescoring, { submittedHash, referenceHash });
+      return compareRescored(
+        policy,
+        { ...claim, ...(submitted.tokens === undefined ? {} : { claimedTokens: submitted.tokens }) },
+        rescoring,
+        { submittedHash, referenceHash },
+      );
     }
     const claimed = tokenLogprobs(sub, 'submitted');
     if (typeof claimed === 'string') return verdict(noFigures(), { ...whole(), reason: claimed });

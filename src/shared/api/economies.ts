@@ -56,6 +56,11 @@ export interface EconomyStats {
   finalizedLast24h: number;
   /** null when no job was posted in the last 24 h. */
   medianFee: Amount | null;
+  /**
+   * What a thousand generated tokens cost in jobs priced per token (text generation): the median price per token of
+   * those posted in the last 24 h × 1000, on top of each job's base fee; null when none was posted.
+   */
+  feePer1kTokens: Amount | null;
   emissionPerEpoch: Amount;
   /** Slashed jobs / assigned jobs over the last 24 h, 0..1. */
   slashRate: number;

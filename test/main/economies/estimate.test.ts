@@ -25,6 +25,7 @@ const inputs: EstimateInputs = {
     assignedLast24h: 264,
     slashesLast24h: 0,
     medianFee: 2n * TOKEN,
+    medianPricePerToken: null,
     medianDeadlineS: 30,
     windowS: 86_400,
   },

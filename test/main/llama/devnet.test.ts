@@ -1,7 +1,7 @@
 /**
  * A text-generation job end to end on the devnet (real anvil, the real engine with llama.cpp, the project's
- * random-weight llama registered with the `logprob` policy): posted, drawn, run, submitted, checked by a validator
- * and finalized. On-chain it is an inference job whose input is a text-generation input, until the contracts have
+ * random-weight llama registered with the `logprob` policy): posted priced per token, drawn, run, submitted with its
+ * token count, checked by a validator and finalized, paid for the tokens generated. On-chain it is an inference job whose input is a text-generation input, until the contracts have
  * a text-generation kind.
  */
 import { createPublicClient, createTestClient, http, type PublicClient } from 'viem';
@@ -20,6 +20,7 @@ import { tempDir } from '../../helpers/tmp';
 import { blobsIn, devnetIn, quietLog } from '../devnet/helpers';
 
 const TOKEN = 10n ** 18n;
+const PRICE = TOKEN / 100n;
 
 describe('a text-generation job on the devnet', () => {
   const temp = tempDir('flywheel-llm-devnet-');
@@ -52,7 +53,7 @@ describe('a text-generation job on the devnet', () => {
     temp.cleanup();
   });
 
-  it('is drawn, run on llama.cpp, submitted, checked by the logprob policy and finalized', async () => {
+  it('is drawn, run on llama.cpp, submitted, checked by the logprob policy and finalized, paid per token', async () => {
     const genesis = devnet.book.economies.find((e) => e.role === 'genesis')!;
     const llm = devnet.book.models.find((m) => m.id === 'llm')!;
     const model = await pc.readContract({
@@ -75,6 +76,7 @@ describe('a text-generation job on the devnet', () => {
       inputHash,
       inputUri,
       fee: TOKEN,
+      perToken: { pricePerToken: PRICE, maxTokens: 16 },
       deadlineS: 120,
       key: 'llm-devnet-test',
     });
@@ -112,6 +114,18 @@ describe('a text-generation job on the devnet', () => {
     const out = readTextGenerationOutput(bytes);
     expect(out.tokens).toHaveLength(16);
     expect(out.text.length).toBeGreaterThan(0);
+    // Paid per token: the tokens the output holds were claimed with it, the rest of the escrow refunded.
+    const [paid] = await pc.getContractEvents({
+      address: genesis.id,
+      abi: economyAbi,
+      eventName: 'JobTokensPaid',
+      args: { jobId },
+      fromBlock: 0n,
+    });
+    expect(paid!.args).toMatchObject({
+      tokens: out.tokens.length,
+      refund: PRICE * BigInt(16 - out.tokens.length),
+    });
     // The same job on this engine gives the same bytes (greedy, same machine).
     const again = await engine.runJob({
       kind: 'inference',

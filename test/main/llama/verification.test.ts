@@ -210,4 +210,15 @@ describe('the logprob rules on their own', () => {
     const other = { ...rescoring([0, 0, 0], [0, 0, 0], true), tokens: [1, 2, 3] };
     expect(() => compareRescored(policy, claim, other, hashes)).toThrow(/not of these tokens/);
   });
+
+  it('fails a job priced per token whose result claims on-chain more tokens than its output holds', () => {
+    const honest = rescoring([0, 0, 0], [-0.499, -1.199, -0.299], true);
+    expect(compareRescored(policy, { ...claim, claimedTokens: 3 }, honest, hashes).pass).toBe(true);
+    // Claiming fewer only costs the provider (the job pays for what is claimed).
+    expect(compareRescored(policy, { ...claim, claimedTokens: 2 }, honest, hashes).pass).toBe(true);
+    expect(compareRescored(policy, { ...claim, claimedTokens: 24 }, honest, hashes)).toMatchObject({
+      pass: false,
+      summary: 'the result claims 24 tokens on-chain and its output holds 3',
+    });
+  });
 });

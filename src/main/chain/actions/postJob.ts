@@ -21,6 +21,12 @@ export interface PostJobParameters {
    * the economy for it).
    */
   fee: bigint;
+  /**
+   * Prices the job per token (text generation): `fee` is then the base, paid whatever the length, and the economy
+   * escrows fee + pricePerToken × maxTokens; finalize pays the base plus the tokens the result claims and refunds the
+   * rest to the requester. maxTokens is the input's `max_tokens`.
+   */
+  perToken?: { pricePerToken: bigint; maxTokens: number };
   /** Seconds from assignment to the deadline (at least the economy's `minDeadlineS`). */
   deadlineS: number;
   /**
@@ -39,8 +45,8 @@ export interface PostJobReturnType {
 export type PostJobErrorType = ActionErrorType;
 
 /**
- * Posts a job: escrows its fee and records model, input and deadline (the job is Posted; `assign` draws its
- * provider from the next block).
+ * Posts a job: escrows its fee (priced per token: fee + pricePerToken × maxTokens) and records model, input and
+ * deadline (the job is Posted; `assign` draws its provider from the next block).
  *
  * @example
  * const { jobId } = await postJob(client, { economy, kind: 'inference', modelHash, inputHash, inputUri,
@@ -49,19 +55,28 @@ export type PostJobErrorType = ActionErrorType;
 export async function postJob(client: ActionClient, params: PostJobParameters): Promise<PostJobReturnType> {
   // No provider would fetch it, and none should be asked to: refused before the fee is escrowed.
   refuseMetadataUri(params.inputUri);
+  const kind = jobKindCode[params.kind];
+  const { modelHash, inputHash, inputUri, fee, deadlineS, perToken } = params;
+  const call = perToken
+    ? ({
+        functionName: 'postJobPerToken',
+        args: [
+          kind,
+          modelHash,
+          inputHash,
+          inputUri,
+          fee,
+          perToken.pricePerToken,
+          perToken.maxTokens,
+          deadlineS,
+        ],
+      } as const)
+    : ({ functionName: 'postJob', args: [kind, modelHash, inputHash, inputUri, fee, deadlineS] } as const);
   const { receipt, hash } = await sendCall({
     client,
     abi: economyAbi,
     address: params.economy,
-    functionName: 'postJob',
-    args: [
-      jobKindCode[params.kind],
-      params.modelHash,
-      params.inputHash,
-      params.inputUri,
-      params.fee,
-      params.deadlineS,
-    ],
+    ...call,
     key: params.key,
     label: `Post a ${params.kind} job`,
   });

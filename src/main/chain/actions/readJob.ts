@@ -30,6 +30,13 @@ export interface ReadJobReturnType {
   deadline: number;
   submittedAt: number;
   challengeWindowEndsAt: number;
+  /**
+   * Priced per token: the price of a token and the most it may produce (0 and 0 for a flat fee; else `fee` is the
+   * whole escrow), and the tokens its result claims (0 until submitted).
+   */
+  pricePerToken: bigint;
+  maxTokens: number;
+  tokens: number;
 }
 
 const ZERO = '0x0000000000000000000000000000000000000000';
@@ -67,5 +74,8 @@ export async function readJob(
     deadline: Number(j.deadline),
     submittedAt: Number(j.submittedAt),
     challengeWindowEndsAt: Number(j.challengeWindowEndsAt),
+    pricePerToken: j.pricePerToken,
+    maxTokens: j.maxTokens,
+    tokens: j.tokens,
   };
 }

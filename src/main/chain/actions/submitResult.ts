@@ -10,6 +10,11 @@ export interface SubmitResultParameters {
   outputHash: Hash;
   /** Where validators and the requester fetch the output. */
   outputUri: string;
+  /**
+   * Tokens the output holds (a text-generation output's token ids): sent with a job priced per token, which pays
+   * for them (validators check the count); leave out for a flat-fee job.
+   */
+  tokens?: number;
   /** Called with each signed attempt before it is broadcast: the job journal records `submitting(txHash)`. */
   onSent?: (hash: Hash) => void | Promise<void>;
 }
@@ -35,8 +40,12 @@ export async function submitResult(
     client,
     abi: economyAbi,
     address: params.economy,
-    functionName: 'submitResult',
-    args: [params.jobId, params.outputHash, params.outputUri],
+    ...(params.tokens === undefined
+      ? ({ functionName: 'submitResult', args: [params.jobId, params.outputHash, params.outputUri] } as const)
+      : ({
+          functionName: 'submitResultTokens',
+          args: [params.jobId, params.outputHash, params.outputUri, params.tokens],
+        } as const)),
     key: `submitResult:${params.economy}:${params.jobId}`,
     label: `Submit the result of job ${params.jobId}`,
     alreadyDone: async () => {

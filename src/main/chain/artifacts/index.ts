@@ -8,23 +8,23 @@ export { economyFactoryAbi, economyFactoryBytecode } from './economyFactory';
 /** Compiler, input/output hashes (checked by `npm run test:contracts`) and runtime sizes (EIP-170: 24,576). */
 export const artifactsMeta = {
   "solc": "0.8.37",
-  "inputsHash": "c1613af2b7a1dafb87d1fea22dfe7ed5f235e094a336251db8e5ecc927bb8325",
-  "filesHash": "301e22820df0e2518162ee86ffb498004ef11c08b866347e792b06b0a744606c",
+  "inputsHash": "828fe8a75b17941389fd27a0dddb5f57fff4ce116db61a3d6bb6201f15960588",
+  "filesHash": "a57efef683e4e27412ce786a6a96f8bfdb80ec8592f46c1889e3b10d62a3db8b",
   "sizes": [
     {
       "contract": "Economy",
-      "runtimeBytes": 19675,
-      "marginBytes": 4901
+      "runtimeBytes": 20819,
+      "marginBytes": 3757
     },
     {
       "contract": "EconomyModule",
-      "runtimeBytes": 23383,
-      "marginBytes": 1193
+      "runtimeBytes": 23624,
+      "marginBytes": 952
     },
     {
       "contract": "EconomyViews",
-      "runtimeBytes": 12994,
-      "marginBytes": 11582
+      "runtimeBytes": 13157,
+      "marginBytes": 11419
     },
     {
       "contract": "EconomyToken",

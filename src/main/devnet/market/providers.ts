@@ -17,6 +17,7 @@ import { submitResult } from '../../chain/actions/submitResult';
 import { unjail } from '../../chain/actions/unjail';
 import { isEngineRefusal } from '../../engine/refusal';
 import type { Logger } from '../../log';
+import { tokensToClaim } from '../../jobs/tokens';
 import { falsifyOutput } from '../../verification/falsify';
 import { policyOf } from '../../../shared/policy';
 import type { DevnetActors } from '../actors';
@@ -134,11 +135,17 @@ export class SimulatedProviders {
         return;
       }
       if (wrong) output = await this.#wrongOutput(client, j.economy, job.modelHash, output);
+      // A job priced per token is paid for the tokens the output holds (none claimed for a flat fee).
+      const tokens = await tokensToClaim(this.o.blobs.store, j.job, {
+        uri: output.uri,
+        hash: output.outputHash,
+      });
       await submitResult(client, {
         economy: j.economy,
         jobId: j.jobId,
         outputHash: output.outputHash,
         outputUri: output.uri,
+        ...(tokens === undefined ? {} : { tokens }),
       });
       this.counts.submitted++;
       if (wrong) {

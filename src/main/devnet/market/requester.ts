@@ -155,6 +155,10 @@ export class DemoRequester {
         inputHash: input.hash,
         inputUri: input.uri,
         fee: workload.kind === 'fine-tune' ? e.spec.fees.fineTune : e.spec.fees.inference,
+        // A text generation is priced per token: the inference fee as its base, plus each token generated.
+        ...(workload.maxTokens
+          ? { perToken: { pricePerToken: e.spec.fees.perToken, maxTokens: workload.maxTokens } }
+          : {}),
         deadlineS: DEMO_DEADLINE_S,
         key: `post:${n}`,
       });

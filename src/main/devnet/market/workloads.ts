@@ -19,6 +19,8 @@ export interface Workload {
   /** How often the requester picks it, relative to the others. */
   weight: number;
   input: () => Uint8Array;
+  /** A text generation's `max_tokens`: the job is posted priced per token, this many at most. */
+  maxTokens?: number;
 }
 
 interface Fixtures {
@@ -133,7 +135,13 @@ function finetuneInputs(): Workload[] {
   }));
 }
 
-/** Text generation on the devnet's random-weight llama: greedy and sampled, a few prompts, 24 tokens each. */
+/** Tokens each devnet text generation asks for (and is priced per token up to). */
+const LLM_MAX_TOKENS = 24;
+
+/**
+ * Text generation on the devnet's random-weight llama: greedy and sampled, a few prompts, 24 tokens each, posted
+ * priced per token.
+ */
 function llmInputs(): Workload[] {
   const prompts = ['Once upon a time', 'Provide your GPU', 'The quick brown fox'];
   return prompts.flatMap((prompt, i) => [
@@ -142,14 +150,17 @@ function llmInputs(): Workload[] {
       model: 'llm' as const,
       kind: 'inference' as const,
       weight: 1,
-      input: () => writeTextGenerationInput({ prompt, maxTokens: 24 }),
+      input: () => writeTextGenerationInput({ prompt, maxTokens: LLM_MAX_TOKENS }),
+      maxTokens: LLM_MAX_TOKENS,
     },
     {
       id: `llm:${prompt} (T 0.8)`,
       model: 'llm' as const,
       kind: 'inference' as const,
       weight: 1,
-      input: () => writeTextGenerationInput({ prompt, maxTokens: 24, temperature: 0.8, seed: i + 1 }),
+      input: () =>
+        writeTextGenerationInput({ prompt, maxTokens: LLM_MAX_TOKENS, temperature: 0.8, seed: i + 1 }),
+      maxTokens: LLM_MAX_TOKENS,
     },
   ]);
 }

@@ -24,6 +24,7 @@ import { registerModel } from '../../../../src/main/chain/actions/registerModel'
 import { registerValidator } from '../../../../src/main/chain/actions/registerValidator';
 import { reportTimeout } from '../../../../src/main/chain/actions/reportTimeout';
 import { resolveChallenge } from '../../../../src/main/chain/actions/resolveChallenge';
+import { submitResult } from '../../../../src/main/chain/actions/submitResult';
 import type { ActionClient } from '../../../../src/main/chain/actions/send';
 import { transferToken } from '../../../../src/main/chain/actions/transferToken';
 import { vote } from '../../../../src/main/chain/actions/vote';
@@ -247,6 +248,52 @@ describe('requester, validator and admin actions on a real anvil', () => {
     expect((await finalize(clients[REQUESTER]!, { economy, jobId })).hash).toMatch(/^0x/);
     expect((await job(jobId)).status).toBe(5); // Finalized
     expect((await finalize(clients[VOTER]!, { economy, jobId })).hash).toBeNull();
+  });
+
+  it('a job priced per token escrows base + price × max tokens and pays for the tokens its result claims', async () => {
+    const price = TOKEN / 100n;
+    const claimable = (who: number) =>
+      publicClient.readContract({
+        address: economy,
+        abi: economyAbi,
+        functionName: 'claimable',
+        args: [accounts[who]!.address],
+      });
+    const { jobId } = await postJob(clients[REQUESTER]!, {
+      economy,
+      kind: 'inference',
+      modelHash,
+      inputHash,
+      inputUri: `blob:${inputHash}`,
+      fee: TOKEN,
+      perToken: { pricePerToken: price, maxTokens: 100 },
+      deadlineS: devnetParams.minDeadlineS,
+      key: 'postJob:test:per-token',
+    });
+    const posted = await readJob(clients[REQUESTER]!, { economy, jobId });
+    expect(posted).toMatchObject({
+      fee: TOKEN + 100n * price,
+      pricePerToken: price,
+      maxTokens: 100,
+      tokens: 0,
+    });
+    await anvilControl(chain.rpcUrl).mine({ blocks: 1 });
+    await asProvider('assign', [jobId]);
+    const output = { outputHash: keccak256(toHex('forty tokens')), outputUri: 'blob:forty' };
+    // More tokens than the job pays for: refused in simulation, nothing is sent.
+    await expect(
+      submitResult(clients[PROVIDER]!, { economy, jobId, ...output, tokens: 101 }),
+    ).rejects.toThrow(/TooManyTokens/);
+    await asProvider('submitResultTokens', [jobId, output.outputHash, output.outputUri, 40]);
+    expect((await readJob(clients[REQUESTER]!, { economy, jobId })).tokens).toBe(40);
+    const [requesterBefore, providerBefore] = [await claimable(REQUESTER), await claimable(PROVIDER)];
+    await anvilControl(chain.rpcUrl).increaseTime({ seconds: devnetParams.challengeWindowS + 1 });
+    await anvilControl(chain.rpcUrl).mine({ blocks: 1 });
+    await finalize(clients[REQUESTER]!, { economy, jobId });
+    const paid = TOKEN + 40n * price;
+    const protocolFee = (paid * BigInt(devnetParams.protocolFeeBps)) / 10_000n;
+    expect((await claimable(PROVIDER)) - providerBefore).toBe(paid - protocolFee);
+    expect((await claimable(REQUESTER)) - requesterBefore).toBe(60n * price); // the 60 tokens not produced
   });
 
   it('reports a job never accepted in its accept window as a no-show: re-opened, no slash, no strike', async () => {

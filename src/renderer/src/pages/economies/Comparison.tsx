@@ -56,6 +56,16 @@ const rows: Row[] = [
       ),
   },
   {
+    label: 'Fee per 1k tokens',
+    hint: 'text generation priced per token: median over the last 24 h, on top of each job’s base fee',
+    cell: (e) =>
+      e.stats.feePer1kTokens === null ? (
+        <span className="muted">none priced per token in 24 h</span>
+      ) : (
+        <Amount value={e.stats.feePer1kTokens} token={e.token} />
+      ),
+  },
+  {
     label: 'Emission per epoch',
     hint: 'new tokens shared among active providers by bond',
     cell: (e) => (
