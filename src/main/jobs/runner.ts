@@ -15,6 +15,7 @@ import { submitResult } from '../chain/actions/submitResult';
 import { isTransient, TxFailedError } from '../chain/tx/errors';
 import { isEngineRefusal } from '../engine/refusal';
 import type { JobContext } from './context';
+import { advance, generationOf } from './generation';
 import { isFinished, type JournalJob, type JournalStep, type JournalStepData } from './journal';
 import { tokensToClaim } from './tokens';
 
@@ -175,7 +176,8 @@ async function run(
     try {
       if (leftMs() <= 0)
         throw new Decline('DEADLINE_INFEASIBLE', 'the deadline passed while the job waited for a slot');
-      ctx.update(economy, id, { step: 'running', progress: 0 });
+      const generation = generationOf(kind, input);
+      ctx.update(economy, id, { step: 'running', progress: 0, ...(generation ? { generation } : {}) });
       result = await ctx.engine.runJob(
         {
           kind,
@@ -186,7 +188,14 @@ async function run(
         },
         {
           timeoutMs: Math.max(1, leftMs()),
-          onProgress: (p) => ctx.update(economy, id, { progress: p.fraction, etaS: p.etaS }),
+          onProgress: (p) => {
+            const tokens = generation && advance(generation, p);
+            ctx.update(economy, id, {
+              progress: p.fraction,
+              etaS: p.etaS,
+              ...(tokens ? { generation: tokens } : {}),
+            });
+          },
         },
       );
     } catch (err) {
