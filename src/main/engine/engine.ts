@@ -18,7 +18,7 @@ import type { ExecutionProviderName } from '../../shared/api/hardware';
 import type { Logger } from '../log';
 import { DeviceWorker } from './deviceWorker';
 import { cpuFingerprint } from './devices';
-import { isHash } from './hash';
+import { checkJobForm, loadModelBytes } from './jobChecks';
 import type { EngineJob, JobProgress, JobResult, JobKind } from './jobs';
 import { packageFilePath, referenceByHash } from './references';
 import { EngineRefusal } from './refusal';
@@ -367,52 +367,10 @@ export function createEngine(options: EngineOptions): Engine {
   };
 }
 
-/** Refusals that need no worker: the kind, and the sizes the node could have checked before fetching. */
+/** Refusals that need no worker: the kind, then the form and sizes every runtime checks (jobChecks.ts). */
 function checkJob(job: EngineJob, limits: EngineLimits): void {
   if (!limits.kinds.includes(job.kind)) {
     throw new EngineRefusal('UNSUPPORTED_KIND', `this provider does not serve ${String(job.kind)} jobs`);
   }
-  if (!isHash(job.modelHash)) {
-    throw new EngineRefusal(
-      'MODEL_HASH_MISMATCH',
-      `${JSON.stringify(job.modelHash)} is not a keccak256 hash`,
-    );
-  }
-  if (job.inputHash !== undefined && !isHash(job.inputHash)) {
-    throw new EngineRefusal(
-      'INPUT_HASH_MISMATCH',
-      `${JSON.stringify(job.inputHash)} is not a keccak256 hash`,
-    );
-  }
-  if (!(job.input instanceof Uint8Array)) throw new EngineRefusal('INPUT_INVALID', 'the input is not bytes');
-  if (job.input.byteLength > limits.maxInputBytes) {
-    throw new EngineRefusal(
-      'INPUT_TOO_LARGE',
-      `the input is ${job.input.byteLength} bytes, over the ${limits.maxInputBytes}-byte cap`,
-    );
-  }
-  if (job.model instanceof Uint8Array && job.model.byteLength > limits.maxModelBytes) {
-    throw new EngineRefusal(
-      'INPUT_TOO_LARGE',
-      `the model is ${job.model.byteLength} bytes, over the ${limits.maxModelBytes}-byte cap`,
-    );
-  }
-}
-
-async function loadModelBytes(job: EngineJob, limits: EngineLimits): Promise<Uint8Array> {
-  let bytes: Uint8Array;
-  try {
-    bytes = typeof job.model === 'function' ? await job.model() : job.model;
-  } catch (err) {
-    throw new EngineRefusal('FETCH_FAILED', `the model could not be fetched: ${(err as Error).message}`, {
-      cause: err,
-    });
-  }
-  if (bytes.byteLength > limits.maxModelBytes) {
-    throw new EngineRefusal(
-      'INPUT_TOO_LARGE',
-      `the model is ${bytes.byteLength} bytes, over the ${limits.maxModelBytes}-byte cap`,
-    );
-  }
-  return bytes;
+  checkJobForm(job, limits);
 }

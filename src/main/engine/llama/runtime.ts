@@ -21,7 +21,7 @@ import type { Hash } from '../../../shared/api/define';
 import type { Logger } from '../../log';
 import { DeviceWorker } from '../deviceWorker';
 import type { Engine, EngineDevice, RunJobOptions } from '../engine';
-import { isHash } from '../hash';
+import { checkJobForm, loadModelBytes } from '../jobChecks';
 import type { EngineJob, JobProgress, JobResult } from '../jobs';
 import { EngineRefusal } from '../refusal';
 import type { WorkerHost } from '../worker/host';
@@ -223,7 +223,7 @@ export function createLlamaRuntime(options: LlamaRuntimeOptions): LlamaRuntime {
       },
       {
         timeoutMs: runOptions.timeoutMs ?? limits.defaultTimeoutMs,
-        loadModel: () => modelBytes(job, limits),
+        loadModel: () => loadModelBytes(job, limits),
         onStart: () => {
           started = performance.now();
         },
@@ -353,47 +353,5 @@ function check(job: EngineJob, limits: LlamaLimits): void {
       `the llama.cpp runtime does not run ${String(job.kind)} jobs`,
     );
   }
-  if (!isHash(job.modelHash)) {
-    throw new EngineRefusal(
-      'MODEL_HASH_MISMATCH',
-      `${JSON.stringify(job.modelHash)} is not a keccak256 hash`,
-    );
-  }
-  if (job.inputHash !== undefined && !isHash(job.inputHash)) {
-    throw new EngineRefusal(
-      'INPUT_HASH_MISMATCH',
-      `${JSON.stringify(job.inputHash)} is not a keccak256 hash`,
-    );
-  }
-  if (!(job.input instanceof Uint8Array)) throw new EngineRefusal('INPUT_INVALID', 'the input is not bytes');
-  if (job.input.byteLength > limits.maxInputBytes) {
-    throw new EngineRefusal(
-      'INPUT_TOO_LARGE',
-      `the input is ${job.input.byteLength} bytes, over the ${limits.maxInputBytes}-byte cap`,
-    );
-  }
-  if (job.model instanceof Uint8Array && job.model.byteLength > limits.maxModelBytes) {
-    throw new EngineRefusal(
-      'INPUT_TOO_LARGE',
-      `the model is ${job.model.byteLength} bytes, over the ${limits.maxModelBytes}-byte cap`,
-    );
-  }
-}
-
-async function modelBytes(job: EngineJob, limits: LlamaLimits): Promise<Uint8Array> {
-  let bytes: Uint8Array;
-  try {
-    bytes = typeof job.model === 'function' ? await job.model() : job.model;
-  } catch (err) {
-    throw new EngineRefusal('FETCH_FAILED', `the model could not be fetched: ${(err as Error).message}`, {
-      cause: err,
-    });
-  }
-  if (bytes.byteLength > limits.maxModelBytes) {
-    throw new EngineRefusal(
-      'INPUT_TOO_LARGE',
-      `the model is ${bytes.byteLength} bytes, over the ${limits.maxModelBytes}-byte cap`,
-    );
-  }
-  return bytes;
+  checkJobForm(job, limits);
 }
