@@ -18,6 +18,7 @@ import {
   type WalletClient,
 } from 'viem';
 import { FlywheelError } from '../../shared/errors';
+import { paramFields } from './paramFields';
 import { contractErrorWords, rawErrorText } from './tx/contractErrors';
 import type { EconomyParams } from '../../shared/api/economies';
 import {
@@ -62,34 +63,8 @@ export interface ChainParams {
   commitFeeBps: number;
 }
 
-/** Field order of `Params`: bit i of a fork's override mask is field i. */
-export const paramFields = [
-  'minBond',
-  'minCollateral',
-  'collateralFeeMultipleBps',
-  'acceptWindowS',
-  'minDeadlineS',
-  'challengeWindowS',
-  'voteWindowS',
-  'protocolFeeBps',
-  'requesterSlashShareBps',
-  'slashBurnBps',
-  'jailStrikes',
-  'jailCooldownS',
-  'unbondingPeriodS',
-  'epochLengthS',
-  'emissionPerEpoch',
-  'bootstrapEpochs',
-  'bootstrapBonusBps',
-  'maxDeclines',
-  'validatorMinBond',
-  'challengeBond',
-  'minFee',
-  'quorumBps',
-  'voteSlashBps',
-  'winnerShareBps',
-  'commitFeeBps',
-] as const satisfies readonly (keyof ChainParams)[];
+/** Field order of `Params` (paramFields.ts): bit i of a fork's override mask is field i. */
+export { paramFields };
 
 const TOKEN = 10n ** 18n;
 

@@ -9,6 +9,7 @@
  */
 import { formatUnits } from '../../../shared/units';
 import { jobStatusName, providerStatusName } from '../enums';
+import { paramFields } from '../paramFields';
 
 export interface ContractErrorWords {
   /** One sentence for the user. */
@@ -27,33 +28,6 @@ type Args = readonly unknown[];
 type Entry = (args: Args, units: ErrorUnits) => ContractErrorWords;
 
 const validatorStatusNames = ['None', 'Active', 'Exiting', 'Exited'] as const;
-const paramNames = [
-  'minBond',
-  'minCollateral',
-  'collateralFeeMultipleBps',
-  'acceptWindowS',
-  'minDeadlineS',
-  'challengeWindowS',
-  'voteWindowS',
-  'protocolFeeBps',
-  'requesterSlashShareBps',
-  'slashBurnBps',
-  'jailStrikes',
-  'jailCooldownS',
-  'unbondingPeriodS',
-  'epochLengthS',
-  'emissionPerEpoch',
-  'bootstrapEpochs',
-  'bootstrapBonusBps',
-  'maxDeclines',
-  'validatorMinBond',
-  'challengeBond',
-  'minFee',
-  'quorumBps',
-  'voteSlashBps',
-  'winnerShareBps',
-  'commitFeeBps',
-] as const;
 
 function big(v: unknown): bigint {
   if (typeof v === 'bigint') return v;
@@ -365,7 +339,7 @@ export const contractErrorTable: Record<string, Entry> = {
     action: BUG,
   }),
   ParamOutOfRange: ([field, value, min, max]) => ({
-    sentence: `The parameter ${paramNames[Number(field)] ?? `#${String(field)}`} = ${String(value)} is outside its allowed range ${String(min)} to ${String(max)} (base units, seconds or basis points).`,
+    sentence: `The parameter ${paramFields[Number(field)] ?? `#${String(field)}`} = ${String(value)} is outside its allowed range ${String(min)} to ${String(max)} (base units, seconds or basis points).`,
     action: 'Pick a value in that range.',
   }),
   UnknownOverrideFields: ([mask]) => ({

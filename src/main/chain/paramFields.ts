@@ -1,0 +1,30 @@
+import type { ChainParams } from './deploy';
+
+/** Field order of `Params`: bit i of a fork's override mask is field i. */
+export const paramFields = [
+  'minBond',
+  'minCollateral',
+  'collateralFeeMultipleBps',
+  'acceptWindowS',
+  'minDeadlineS',
+  'challengeWindowS',
+  'voteWindowS',
+  'protocolFeeBps',
+  'requesterSlashShareBps',
+  'slashBurnBps',
+  'jailStrikes',
+  'jailCooldownS',
+  'unbondingPeriodS',
+  'epochLengthS',
+  'emissionPerEpoch',
+  'bootstrapEpochs',
+  'bootstrapBonusBps',
+  'maxDeclines',
+  'validatorMinBond',
+  'challengeBond',
+  'minFee',
+  'quorumBps',
+  'voteSlashBps',
+  'winnerShareBps',
+  'commitFeeBps',
+] as const satisfies readonly (keyof ChainParams)[];
