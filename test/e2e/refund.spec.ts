@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { keccak256 } from 'viem';
 import { startAnvil, type AnvilProcess } from '../../src/main/chain/anvil';
 import { approveToken } from '../../src/main/chain/actions/approveToken';
@@ -13,6 +13,7 @@ import { anvilControl, devAccount } from '../helpers/chain';
 import { startHeadless, type HeadlessProcess } from '../helpers/headless';
 import { actor, deployMarket, TOKEN, type Market } from '../helpers/market';
 import { tempDir } from '../helpers/tmp';
+import { api } from './api';
 
 /**
  * Issue 14, "requesters get their money back", in a real Chromium against the real headless shell on a real anvil
@@ -33,22 +34,6 @@ test.afterAll(async () => {
   await anvil?.stop();
   data.cleanup();
 });
-
-async function api<T>(page: Page, name: string, params: Record<string, unknown> = {}): Promise<T> {
-  const envelope = await page.evaluate(
-    async ({ name, params }) => {
-      const res = await fetch(`/api/call/${name}`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${sessionStorage.getItem('flywheel.token')}` },
-        body: JSON.stringify(params),
-      });
-      return (await res.json()) as { ok: boolean; result?: unknown; error?: { shortMessage: string } };
-    },
-    { name, params },
-  );
-  if (!envelope.ok) throw new Error(`${name}: ${envelope.error?.shortMessage}`);
-  return envelope.result as T;
-}
 
 test('a stuck job of the wallet: "Can cancel from block N", then the cancel button refunds it', async ({
   page,

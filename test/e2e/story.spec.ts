@@ -2,6 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import type { EarningsReport, EconomySummary, JobSummary } from '../../src/shared/api';
 import { startHeadless, type HeadlessProcess } from '../helpers/headless';
 import { tempDir } from '../helpers/tmp';
+import { api } from './api';
 
 /**
  * The first-run story in a real Chromium against the real headless shell on a fresh data folder, as `npm start`
@@ -24,21 +25,6 @@ test.afterAll(async () => {
 });
 
 /** A call through the same HTTP bridge the page uses (reads only: the story itself clicks). */
-async function api<T>(page: Page, name: string, params: Record<string, unknown> = {}): Promise<T> {
-  const envelope = await page.evaluate(
-    async ({ name, params }) => {
-      const res = await fetch(`/api/call/${name}`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${sessionStorage.getItem('flywheel.token')}` },
-        body: JSON.stringify(params),
-      });
-      return (await res.json()) as { ok: boolean; result?: unknown; error?: { shortMessage: string } };
-    },
-    { name, params },
-  );
-  if (!envelope.ok) throw new Error(`${name}: ${envelope.error?.shortMessage}`);
-  return envelope.result as T;
-}
 
 const nav = (page: Page, name: string) =>
   page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click();

@@ -2,6 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import type { EconomySummary, ValidatorState } from '../../src/shared/api';
 import { startHeadless, type HeadlessProcess } from '../helpers/headless';
 import { tempDir } from '../helpers/tmp';
+import { api } from './api';
 
 /**
  * Issue 17 in a real Chromium against the real headless shell on the embedded devnet (anvil, the contracts, the
@@ -20,22 +21,6 @@ test.afterAll(async () => {
   await shell?.stop();
   data.cleanup();
 });
-
-async function api<T>(page: Page, name: string, params: Record<string, unknown> = {}): Promise<T> {
-  const envelope = await page.evaluate(
-    async ({ name, params }) => {
-      const res = await fetch(`/api/call/${name}`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${sessionStorage.getItem('flywheel.token')}` },
-        body: JSON.stringify(params),
-      });
-      return (await res.json()) as { ok: boolean; result?: unknown; error?: { shortMessage: string } };
-    },
-    { name, params },
-  );
-  if (!envelope.ok) throw new Error(`${name}: ${envelope.error?.shortMessage}`);
-  return envelope.result as T;
-}
 
 const nav = (page: Page, name: string) =>
   page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click();
