@@ -6,6 +6,7 @@
  */
 import type { HardwareReport } from '../../shared/api/hardware';
 import type { NodeStatus } from '../../shared/api/node';
+import { formatDuration } from '../../shared/time';
 import type { FlywheelNode } from '../node';
 
 export const STATUS_HELP = `Usage: flywheel status [--json] [--data-dir DIR]
@@ -63,19 +64,6 @@ export function dateWords(t: number): string {
   return `${new Date(ms).toISOString().replace('T', ' ').slice(0, 19)} UTC`;
 }
 
-/** "45 s", "3 min 5 s", "2 h 10 min", "3 d 4 h". */
-export function durationWords(totalSeconds: number): string {
-  const s = Math.max(0, Math.round(totalSeconds));
-  const d = Math.floor(s / 86_400);
-  const h = Math.floor((s % 86_400) / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = s % 60;
-  if (d > 0) return h > 0 ? `${d} d ${h} h` : `${d} d`;
-  if (h > 0) return m > 0 ? `${h} h ${m} min` : `${h} h`;
-  if (m > 0) return sec > 0 ? `${m} min ${sec} s` : `${m} min`;
-  return `${sec} s`;
-}
-
 function lines(rows: [string, string | undefined][]): string {
   const shown = rows.filter((r): r is [string, string] => r[1] !== undefined);
   const width = Math.max(...shown.map(([k]) => k.length));
@@ -88,7 +76,7 @@ export function formatStatus(s: NodeStatus): string {
   return lines([
     ['Version', s.version],
     ['Data folder', s.dataDir],
-    ['Started', `${dateWords(s.startedAt)} (up ${durationWords(s.uptimeS)}, pid ${s.pid})`],
+    ['Started', `${dateWords(s.startedAt)} (up ${formatDuration(s.uptimeS)}, pid ${s.pid})`],
     ['Network', n.label],
     [
       'Connected',
