@@ -1,5 +1,5 @@
 /**
- * Issue 14's "done when", played for real: a devnet served by its own process (`flywheel devnet up`, with its demo
+ * Being away costs nothing, played for real: a devnet served by its own process (`flywheel devnet up`, with its demo
  * market posting, drawing, validating), the user's provider as the built headless shell in the same data folder,
  * and for FLYWHEEL_AWAY_MINUTES (default 30) the shell is stopped FLYWHEEL_AWAY_RESTARTS times (default 20) at
  * random: Ctrl-C (SIGINT), SIGTERM, or kill -9, then started again, its wallet left locked for a random while (up to

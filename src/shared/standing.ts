@@ -14,7 +14,7 @@ export interface NotDrawable {
 
 /**
  * Whether a membership is drawable, and why not when it is not: the standing the contract actually weighs, so no
- * page says "serving" while the draw passes this provider by (issue 14). Null for a drawable provider and for
+ * page says "serving" while the draw passes this provider by. Null for a drawable provider and for
  * one that is not a member (nothing to warn about). The bond case comes first: jail and pause end by themselves
  * or by a click, a bond under the minimum only by adding to it.
  */

@@ -81,7 +81,7 @@ export async function startAnvil(options: AnvilOptions = {}): Promise<AnvilProce
   args.push(...(options.args ?? []));
 
   // Its own process group: a Ctrl-C in the terminal reaches the node, which pauses its economies on this chain
-  // before it stops anvil (issue 14); anvil taking the same SIGINT would dump its state with the provider active.
+  // before it stops anvil; anvil taking the same SIGINT would dump its state with the provider active.
   const child = spawn(anvilBinary(), args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let out = '';
   const collect = (c: Buffer) => {
