@@ -1,15 +1,24 @@
-/** Checks a bond the user typed before it is estimated or sent: the economy's minimum, and what the wallet holds. */
+/**
+ * Checks a bond the user typed before it is estimated or sent: the economy's minimum for the role (a provider's
+ * `minBond`, a validator's `validatorMinBond`; a validator bond of 0 is refused even where that minimum is 0), and
+ * what the wallet holds.
+ */
 import type { EconomySummary } from '../../../shared/api';
 import { formatAmount, parseAmount, toBigInt, type ParseResult } from './money';
 
-export function checkBond(text: string, economy: EconomySummary): ParseResult {
+export function checkBond(
+  text: string,
+  economy: EconomySummary,
+  role: 'provider' | 'validator' = 'provider',
+): ParseResult {
   const parsed = parseAmount(text, economy.token.decimals);
   if (!parsed.ok) return parsed;
-  const min = toBigInt(economy.params.minBond);
-  if (parsed.value < min) {
+  const validator = role === 'validator';
+  const min = toBigInt(validator ? economy.params.validatorMinBond : economy.params.minBond);
+  if (parsed.value < min || (validator && parsed.value === 0n)) {
     return {
       ok: false,
-      error: `The minimum bond in ${economy.name} is ${formatAmount(min, economy.token)}.`,
+      error: `The minimum ${validator ? 'validator ' : ''}bond in ${economy.name} is ${formatAmount(min, economy.token)}.`,
     };
   }
   const balance = economy.membership.walletBalance;

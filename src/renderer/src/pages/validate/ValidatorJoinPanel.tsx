@@ -5,29 +5,9 @@ import { ErrorNotice, Loading } from '../../components/feedback';
 import { ProgressBar } from '../../components/ProgressBar';
 import { useDebounced } from '../../hooks/useDebounced';
 import { useAction, useCall } from '../../lib/api';
-import { formatAmount, formatUnits, parseAmount, toBigInt, type ParseResult } from '../../lib/money';
+import { checkBond } from '../../lib/bond';
+import { formatAmount, formatUnits, toBigInt } from '../../lib/money';
 import { formatDuration } from '../../lib/time';
-
-/** The bond typed, against the economy's minimum validator bond and what the wallet holds. */
-function checkValidatorBond(text: string, economy: EconomySummary): ParseResult {
-  const parsed = parseAmount(text, economy.token.decimals);
-  if (!parsed.ok) return parsed;
-  const min = toBigInt(economy.params.validatorMinBond);
-  if (parsed.value < min || parsed.value === 0n) {
-    return {
-      ok: false,
-      error: `The minimum validator bond in ${economy.name} is ${formatAmount(min, economy.token)}.`,
-    };
-  }
-  const balance = economy.membership.walletBalance;
-  if (balance !== undefined && parsed.value > toBigInt(balance)) {
-    return {
-      ok: false,
-      error: `Your wallet holds ${formatAmount(balance, economy.token)}: bond at most that.`,
-    };
-  }
-  return parsed;
-}
 
 /**
  * Bond as a validator in an economy: choose the bond, read what a wrong vote, a lost challenge and an unrevealed
@@ -48,7 +28,7 @@ export function ValidatorJoinPanel({
     formatUnits(toBigInt(economy.params.validatorMinBond), economy.token.decimals),
   );
   const [understood, setUnderstood] = useState(false);
-  const bond = checkValidatorBond(bondText, economy);
+  const bond = checkBond(bondText, economy, 'validator');
   const settled = useDebounced(bond.ok ? bond.value.toString() : null);
   const risk = useCall('validator.risk', { economyId: economy.id, ...(settled ? { bond: settled } : {}) });
   const join = useAction('validator.join');
