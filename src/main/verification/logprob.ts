@@ -42,6 +42,7 @@ import {
   type Figures,
   type Verdict,
   type VerificationPolicy,
+  noFigures,
 } from './policy';
 
 /** The rank (0-based) a claimed token may have in the validator's distribution: within the top 32. */
@@ -67,14 +68,7 @@ export function compareRescored(
   if (policy.rule !== 'logprob')
     throw new VerificationError(`a ${policy.rule} policy does not judge re-scorings`);
   const bound = thresholds(policy).maxAbsError;
-  const figures: Figures = {
-    compared: 0,
-    failed: 0,
-    maxAbsError: null,
-    maxRelError: null,
-    agreement: null,
-    agreementTensor: null,
-  };
+  const figures: Figures = noFigures();
   const finish = (first: FailurePoint | null): Verdict => {
     const v = { pass: first === null, policy, ...hashes, figures, firstFailure: first };
     return { ...v, summary: summarize(v) };

@@ -303,7 +303,8 @@ function finish(v: Omit<Verdict, 'summary'>): Verdict {
   return { ...v, summary: summarize(v) };
 }
 
-function noFigures(): Figures {
+/** Figures before anything is compared. */
+export function noFigures(): Figures {
   return {
     compared: 0,
     failed: 0,
