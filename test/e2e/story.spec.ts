@@ -127,9 +127,10 @@ test('first run: benchmark, wallet, join genesis, provide, jobs finalize, compar
     .first()
     .click();
   await expect(page.getByTestId('outcome')).toContainText('went to your claimable balance');
-  // Text for recognition, boxed regions for detection, speech on a timeline for VAD, a loss curve for fine-tunes.
+  // Text for recognition, boxed regions for detection, speech on a timeline for VAD, a loss curve for fine-tunes,
+  // the generated text for a language model's job (the devnet posts those too).
   const preview = page.locator(
-    ['ocr-text', 'text-regions', 'vad-timeline', 'loss-curve']
+    ['ocr-text', 'text-regions', 'vad-timeline', 'loss-curve', 'generated-text']
       .map((id) => `[data-testid="${id}"]`)
       .join(', '),
   );
