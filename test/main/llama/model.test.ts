@@ -16,7 +16,9 @@ import {
 const dir = mkdtempSync(join(tmpdir(), 'flywheel-llama-model-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('the project’s random-weight llama', () => {
+// Whole generations on two busy CI cores: minutes, not the default 30 s (a timed-out generation keeps its
+// native threads busy into the next test).
+describe('the project’s random-weight llama', { timeout: 180_000 }, () => {
   it('is the same bytes on every machine, under 10 MB, and cached by its pinned sha256', () => {
     const bytes = makeLlamaGguf(tinyLlama);
     expect(bytes.byteLength).toBeLessThan(10 * 2 ** 20);

@@ -46,7 +46,9 @@ async function refused(promise: Promise<unknown>): Promise<EngineRefusal> {
   return err as EngineRefusal;
 }
 
-describe('text-generation jobs on llama.cpp (CPU)', () => {
+// Whole generations on two busy CI cores: minutes, not the default 30 s (a timed-out generation keeps its
+// native threads busy into the next test).
+describe('text-generation jobs on llama.cpp (CPU)', { timeout: 180_000 }, () => {
   it('generates greedily: max_tokens tokens with their logprobs and text, the same every time, with progress', async () => {
     const progress: JobProgress[] = [];
     const first = await engine.runJob(job({ prompt: 'Once upon a time', maxTokens: 48 }), {

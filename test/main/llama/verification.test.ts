@@ -48,7 +48,9 @@ beforeAll(async () => {
   tokenizer = await llama.loadModel({ modelPath });
 });
 afterAll(async () => {
-  await Promise.all([provider.close(), validator.close(), llama.dispose()]);
+  await Promise.all([provider.close(), validator.close()]);
+  await tokenizer?.dispose();
+  await llama?.dispose();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -77,7 +79,9 @@ function replaced(out: TextGenerationOutput, at: number, token: number): TextGen
   return { ...out, tokens, text: tokenizer.detokenize(tokens as Token[]) };
 }
 
-describe('the logprob policy on re-scorings from another configuration', () => {
+// Whole generations on two busy CI cores: minutes, not the default 30 s (a timed-out generation keeps its
+// native threads busy into the next test).
+describe('the logprob policy on re-scorings from another configuration', { timeout: 180_000 }, () => {
   it('accepts honest greedy and sampled outputs; the differences it measures are well inside the tolerance', async () => {
     const figures: number[] = [];
     for (const [prompt, temperature] of [
