@@ -19,11 +19,9 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import * as nodeLlamaCpp from 'node-llama-cpp';
 import {
   getLlama,
   LlamaLogLevel,
-  readGgufFileInfo,
   type Llama,
   type LlamaContext,
   type LlamaContextSequence,
@@ -47,7 +45,7 @@ import {
   type Rescoring,
   type TextGenerationInput,
 } from './format';
-import { ggufHeader } from './gguf';
+import { firstLine, promptTokenIds, readGgufModelInfo, vocabularySize } from './preflight';
 import { pick, sampleGap, samplerIntervals } from './sampling';
 
 export interface LlamaWorkerConfig {
@@ -102,10 +100,6 @@ const config = JSON.parse(process.env.FLYWHEEL_LLAMA ?? '{}') as LlamaWorkerConf
 const port = connectPort();
 const keccak256 = await createKeccak256();
 const loaded: Loaded[] = [];
-// A const enum in node-llama-cpp's types, a plain object at run time: the architectures this llama.cpp knows.
-const knownArchitectures = Object.values(
-  (nodeLlamaCpp as unknown as { GgufArchitectureType: Record<string, string> }).GgufArchitectureType,
-);
 const modelWaiters = new Map<number, (bytes: Uint8Array | null) => void>();
 let llamaPromise: Promise<Llama> | null = null;
 let created = 0;
@@ -230,19 +224,12 @@ async function handleJob(id: number, job: WorkerJob): Promise<void> {
 }
 
 function promptTokens(entry: Loaded, input: TextGenerationInput): Token[] {
-  if ('tokens' in input.prompt) {
-    const bad = input.prompt.tokens.find((t) => t >= entry.vocabulary);
-    if (bad !== undefined) {
-      throw new WorkerRefusal(
-        'INPUT_INVALID',
-        `prompt token ${bad} is outside the model's ${entry.vocabulary}-token vocabulary`,
-      );
-    }
-    return input.prompt.tokens as Token[];
+  try {
+    return promptTokenIds(entry.model, entry.vocabulary, input.prompt);
+  } catch (err) {
+    if (err instanceof TextInputError) throw new WorkerRefusal('INPUT_INVALID', err.message);
+    throw err;
   }
-  const model = entry.model;
-  const bos = model.tokens.shouldPrependBosToken && model.tokens.bos !== null ? [model.tokens.bos] : [];
-  return [...bos, ...model.tokenize(input.prompt.text)];
 }
 
 /** Generates: greedy from llama.cpp's argmax, or sampled here among the top tokens of the model's distribution. */
@@ -481,26 +468,8 @@ async function modelFor(
     writeFileSync(`${path}.${process.pid}.partial`, bytes);
     renameSync(`${path}.${process.pid}.partial`, path);
   }
-  const head = new Uint8Array(24);
-  const fd = openSync(path, 'r');
-  const read = readSync(fd, head, 0, 24, 0);
-  closeSync(fd);
-  const bytes = head.subarray(0, read);
-  const header = ggufHeader(bytes);
-  if (!header.ok) throw new WorkerRefusal('MODEL_INVALID', `not a GGUF model: ${header.reason}`);
-  let architecture: string | undefined;
-  try {
-    const info = await readGgufFileInfo(path, { readTensorInfo: false, logWarnings: false });
-    architecture = (info.metadata as { general?: { architecture?: string } }).general?.architecture;
-  } catch (err) {
-    throw new WorkerRefusal('MODEL_INVALID', `its GGUF header cannot be read: ${firstLine(err)}`);
-  }
-  if (!architecture || !knownArchitectures.includes(architecture)) {
-    throw new WorkerRefusal(
-      'MODEL_INVALID',
-      `its architecture ${JSON.stringify(architecture ?? null)} is not one this llama.cpp runs`,
-    );
-  }
+  const info = await readGgufModelInfo(path);
+  if (!info.ok) throw new WorkerRefusal('MODEL_INVALID', info.reason);
   while (loaded.length >= Math.max(1, config.keepModels)) await unload(loaded.shift()!);
   const runtime = await llama();
   let model: LlamaModel;
@@ -524,8 +493,7 @@ async function modelFor(
       sequences: 1,
       ...(config.threads > 0 ? { threads: config.threads } : {}),
     });
-    let vocabulary = 0;
-    for (const _ of model.iterateAllTokens()) vocabulary++;
+    const vocabulary = vocabularySize(model);
     const entry: Loaded = { hash: key, model, context, sequence: context.getSequence(), vocabulary };
     loaded.push(entry);
     created++;
@@ -557,11 +525,6 @@ async function keccakFile(path: string): Promise<Hash> {
 async function unload(entry: Loaded): Promise<void> {
   await entry.context.dispose();
   await entry.model.dispose();
-}
-
-function firstLine(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
-  return text.split('\n')[0]!.slice(0, 300);
 }
 
 function report(id: number, err: unknown): void {
