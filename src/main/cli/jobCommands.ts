@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Address, Hash, PublicClient } from 'viem';
-import type { JobKind } from '../../shared/api/jobs';
+import type { JobKind, VerificationPolicy } from '../../shared/api/jobs';
 import { declineReasonByCode, declineReasons } from '../../shared/decline';
 import { FlywheelError } from '../../shared/errors';
 import { describePolicy, parsePolicy } from '../../shared/policy';
@@ -14,23 +14,32 @@ import { approveToken } from '../chain/actions/approveToken';
 import { assign } from '../chain/actions/assign';
 import { cancelJob } from '../chain/actions/cancelJob';
 import { postJob } from '../chain/actions/postJob';
-import { checkModelFile } from './modelFormat';
+import { checkModelFile, type ModelFormat } from './modelFormat';
 import { readJob } from '../chain/actions/readJob';
 import { readJobPosted } from '../chain/actions/readJobPosted';
 import { readModel } from '../chain/actions/readModel';
 import { registerModel } from '../chain/actions/registerModel';
-import { economyAbi } from '../chain/artifacts';
+import { economyAbi, economyTokenAbi } from '../chain/artifacts';
 import { isFinalJobStatus } from '../chain/enums';
 import { formatTokenAmount, parseTokenAmount } from '../chain/presets';
 import { refundInfo } from '../jobs/refund';
 import { referenceByHash } from '../engine/references';
-import { parseTextGenerationInput } from '../engine/llama/format';
+import {
+  isTextGenerationInput,
+  MAX_STOP_STRINGS,
+  MAX_TEMPERATURE,
+  parseTextGenerationInput,
+  readTextGenerationOutput,
+  type TextGenerationInput,
+} from '../engine/llama/format';
+import { defaultLlamaLimits } from '../engine/llama/runtime';
 import { readSafetensors } from '../engine/safetensors';
 import type { Logger } from '../log';
-import { cliBlobs } from './blobs';
+import { cliBlobs, type CliBlobs } from './blobs';
 import { resolveEconomy } from './economyRef';
 import { openCliNetwork } from './network';
 import { printResult, progress } from './output';
+import { checkTextJob, textInputFromFlags } from './textJob';
 
 export interface CommandContext {
   dataDir: string;
@@ -38,9 +47,11 @@ export interface CommandContext {
 }
 
 export const JOB_HELP = `Usage:
-  flywheel job post --economy <id|name|genesis> --model <file.onnx|file.gguf> --input <file.safetensors> --fee <tokens>
+  flywheel job post --economy <id|name|genesis> --model <file.onnx> --input <file.safetensors> --fee <tokens>
                     [--deadline <s>] [--kind inference|fine-tune] [--policy <policy>] [--key-env VAR] [--json]
-                    [--per-token <tokens> [--max-tokens <n>]]
+  flywheel job post --economy <id|name|genesis> --model <file.gguf> --prompt <text> --max-tokens <n> --fee <tokens>
+                    [--per-token <tokens>] [--temperature <t>] [--seed <n>] [--stop <text>]... [--prompt-file <file>]
+                    [--deadline <s>] [--policy logprob[:<abs>]] [--key-env VAR] [--json]
   flywheel job get <id> [--economy <id|name|genesis>] [--out <file>] [--wait <s>] [--json]   (default: genesis)
   flywheel job cancel <id> [--economy <id|name|genesis>] [--key-env VAR] [--json]            (default: genesis)
 
@@ -49,11 +60,22 @@ the devnet's admin. On a custom network, --key-env names the environment variabl
 
 --policy is how validators judge the model's results, given when the model is registered here: exact,
 tolerance[:<abs>[,<rel>]] (default 1e-4 both), argmax[:<agreement %>] (default 99) or logprob[:<abs>]. A reference
-model (resources/models.json) is registered with its own; any other model with tolerance 1e-4 unless told.
+model (resources/models.json) is registered with its own; a GGUF model with logprob (0.05); any other model with
+tolerance 1e-4 unless told.
 
---per-token prices a text generation (an input with max_tokens) per generated token: the economy escrows
---fee + per-token × max tokens, pays --fee plus per-token for each token the result holds, and refunds the rest.
---max-tokens defaults to the input's max_tokens and must equal it when given.
+A text generation runs a GGUF model (llama.cpp) on a prompt:
+  --prompt <text>        the text to continue (or --prompt-file <file>, UTF-8)
+  --max-tokens <n>       the most tokens to generate, 1 to ${defaultLlamaLimits.maxNewTokens} (required)
+  --temperature <t>      0 (default) always takes the likeliest token; up to ${MAX_TEMPERATURE} samples among the top 20
+  --seed <n>             the sampler's seed, 0 to 4294967295 (default 0): the same seed, the same text
+  --stop <text>          ends the text where it appears; up to ${MAX_STOP_STRINGS}, one flag each
+  --per-token <tokens>   prices it per generated token: the economy escrows --fee + per-token × max tokens, pays
+                         --fee plus per-token for each token generated, and refunds the rest to you
+Before anything is stored or spent the model is checked as a provider would (a GGUF of an architecture llama.cpp
+runs) and the prompt is counted with its tokenizer: the prompt and --max-tokens must fit the model's context.
+A prepared text-generation input (safetensors with metadata max_tokens) may be given with --input instead of
+--prompt; --max-tokens then must equal its max_tokens.
+job get shows a text generation's text, the tokens it produced and, once finalized, what was paid and refunded.
 
 cancel takes the fee back of your own job that nobody was assigned to: from 256 blocks after its last draw block,
 or at once after 16 draws that kept nobody. A job is refunded by itself at the economy's maxDeclines-th decline,
@@ -70,36 +92,80 @@ function readFile(path: string, what: string): Uint8Array {
 }
 
 /**
- * --per-token's max tokens: null without --per-token; else the input's max_tokens (a text-generation input is
- * required), and --max-tokens must say the same (a provider generates what the input asks for).
+ * --per-token's max tokens: null without --per-token; else the text generation's max_tokens (a text-generation input
+ * is required), and --max-tokens with an --input file must say the same (a provider generates what the input asks).
  */
 function perTokenMaxTokens(
   values: { 'per-token'?: string | undefined; 'max-tokens'?: string | undefined; input?: string | undefined },
-  inputBytes: Uint8Array,
+  text: TextGenerationInput | null,
+  textProblem: string | null,
 ): number | null {
+  if (text && values['max-tokens'] !== undefined && values.input !== undefined) {
+    if (Number(values['max-tokens']) !== text.maxTokens) {
+      throw new FlywheelError(
+        `--max-tokens ${values['max-tokens']} is not the input's max_tokens (${text.maxTokens}): the job pays for at most what it asks for.`,
+        { code: 'BAD_INPUT', action: `Leave out --max-tokens, or give --max-tokens ${text.maxTokens}.` },
+      );
+    }
+  }
   if (values['per-token'] === undefined) {
-    if (values['max-tokens'] !== undefined)
-      throw new FlywheelError('--max-tokens goes with --per-token.', { code: 'BAD_INPUT', action: JOB_HELP });
+    if (values['max-tokens'] !== undefined && !text)
+      throw new FlywheelError('--max-tokens goes with a text generation (--prompt) or --per-token.', {
+        code: 'BAD_INPUT',
+        action: JOB_HELP,
+      });
     return null;
   }
-  let asked: number;
-  try {
-    asked = parseTextGenerationInput(inputBytes).maxTokens;
-  } catch (err) {
+  if (!text) {
     throw new FlywheelError(`--per-token prices a text generation, and ${values.input} is not one.`, {
       code: 'BAD_INPUT',
-      details: (err as Error).message,
+      details: textProblem ?? 'its metadata has no max_tokens',
+      action:
+        'Post a text generation with --prompt "…" --max-tokens <n> on a GGUF model, or leave out --per-token.',
     });
   }
-  if (values['max-tokens'] !== undefined && Number(values['max-tokens']) !== asked) {
-    throw new FlywheelError(
-      `--max-tokens ${values['max-tokens']} is not the input's max_tokens (${asked}): the job pays for at most what it asks for.`,
-      { code: 'BAD_INPUT', action: `Leave out --max-tokens, or give --max-tokens ${asked}.` },
-    );
+  return text.maxTokens;
+}
+
+/** Refuses a model and an input that do not go together, and the flags that do not fit a text generation. */
+function checkModelAndInput(
+  values: { model?: string | undefined; kind?: string | undefined },
+  format: ModelFormat,
+  text: TextGenerationInput | null,
+  textProblem: string | null,
+  policyAsked: VerificationPolicy | null,
+): void {
+  if (format === 'gguf') {
+    if (!text) {
+      throw new FlywheelError(
+        `${values.model} is a GGUF model (llama.cpp): its jobs are text generations, and the input is not one` +
+          (textProblem ? ` (${textProblem}).` : '.'),
+        { code: 'BAD_INPUT', action: 'Give --prompt "…" --max-tokens <n> instead of --input.' },
+      );
+    }
+    if (values.kind !== 'inference') {
+      throw new FlywheelError(`A text generation is posted as an inference job, not ${values.kind}.`, {
+        code: 'BAD_INPUT',
+        action: 'Leave out --kind.',
+      });
+    }
+    if (policyAsked && policyAsked.rule !== 'logprob') {
+      throw new FlywheelError(
+        `A text generation is judged by re-scoring its tokens: --policy ${policyAsked.rule} cannot judge it.`,
+        { code: 'BAD_INPUT', action: 'Use --policy logprob[:<abs>], or leave out --policy (logprob, 0.05).' },
+      );
+    }
+  } else if (text) {
+    throw new FlywheelError(`A text generation runs a GGUF model (llama.cpp), and ${values.model} is ONNX.`, {
+      code: 'BAD_INPUT',
+      action: 'Give --model a .gguf file, or an --input for the ONNX model instead of a prompt.',
+    });
+  } else if (policyAsked?.rule === 'logprob') {
+    throw new FlywheelError('--policy logprob judges text generations (GGUF models), not ONNX outputs.', {
+      code: 'BAD_INPUT',
+      action: 'Use exact, tolerance[:<abs>[,<rel>]] or argmax[:<agreement %>].',
+    });
   }
-  if (asked > 2 ** 32 - 1)
-    throw new FlywheelError(`The input's max_tokens (${asked}) is over 4294967295.`, { code: 'BAD_INPUT' });
-  return asked;
 }
 
 export async function jobPostCommand(argv: string[], ctx: CommandContext): Promise<void> {
@@ -116,13 +182,24 @@ export async function jobPostCommand(argv: string[], ctx: CommandContext): Promi
       'key-env': { type: 'string' },
       'per-token': { type: 'string' },
       'max-tokens': { type: 'string' },
+      prompt: { type: 'string' },
+      'prompt-file': { type: 'string' },
+      temperature: { type: 'string' },
+      seed: { type: 'string' },
+      stop: { type: 'string', multiple: true },
       json: { type: 'boolean', default: false },
     },
     strict: true,
   });
-  for (const name of ['economy', 'model', 'input', 'fee'] as const) {
+  for (const name of ['economy', 'model', 'fee'] as const) {
     if (!values[name])
       throw new FlywheelError(`--${name} is required.`, { code: 'BAD_INPUT', action: JOB_HELP });
+  }
+  if (!values.input && values.prompt === undefined && values['prompt-file'] === undefined) {
+    throw new FlywheelError('--input is required (or --prompt, for a text generation).', {
+      code: 'BAD_INPUT',
+      action: JOB_HELP,
+    });
   }
   const kind = values.kind as JobKind;
   if (kind !== 'inference' && kind !== 'fine-tune') {
@@ -131,10 +208,12 @@ export async function jobPostCommand(argv: string[], ctx: CommandContext): Promi
     });
   }
   const policyAsked = values.policy === undefined ? null : parsePolicy(values.policy);
+  // Every flag of a text generation, before any file is read.
+  const made = textInputFromFlags(values);
   const modelBytes = readFile(values.model!, 'model');
   // Before anything is stored or registered: a model is ONNX or GGUF, never any file.
-  checkModelFile(values.model!, modelBytes);
-  const inputBytes = readFile(values.input!, 'input');
+  const format = checkModelFile(values.model!, modelBytes);
+  const inputBytes = made?.bytes ?? readFile(values.input!, 'input');
   try {
     readSafetensors(inputBytes);
   } catch (err) {
@@ -143,8 +222,19 @@ export async function jobPostCommand(argv: string[], ctx: CommandContext): Promi
       details: (err as Error).message,
     });
   }
-
-  const maxTokens = perTokenMaxTokens(values, inputBytes);
+  let text = made?.input ?? null;
+  let textProblem: string | null = null;
+  if (!text && isTextGenerationInput(inputBytes)) {
+    try {
+      text = parseTextGenerationInput(inputBytes);
+    } catch (err) {
+      textProblem = (err as Error).message;
+    }
+  }
+  const maxTokens = perTokenMaxTokens(values, text, textProblem);
+  checkModelAndInput(values, format, text, textProblem, policyAsked);
+  // What a provider's llama.cpp would refuse the job for, said now: nothing is stored or spent yet.
+  const fit = text ? await checkTextJob(values.model!, text) : null;
 
   const net = await openCliNetwork({
     dataDir: ctx.dataDir,
@@ -172,12 +262,38 @@ export async function jobPostCommand(argv: string[], ctx: CommandContext): Promi
             pricePerToken: parseTokenAmount(values['per-token']!, economy.decimals, 'per-token'),
             maxTokens,
           };
+    if (perToken && perToken.pricePerToken === 0n) {
+      throw new FlywheelError('--per-token must be more than 0.', {
+        code: 'BAD_INPUT',
+        action: 'Leave out --per-token for a flat fee.',
+      });
+    }
     const deadlineS = values.deadline ? Number(values.deadline) : Math.max(60, params.minDeadlineS);
     if (!Number.isInteger(deadlineS) || deadlineS < params.minDeadlineS) {
       throw new FlywheelError(
         `--deadline must be a whole number of seconds, at least ${params.minDeadlineS} here.`,
         {
           code: 'BAD_INPUT',
+        },
+      );
+    }
+    const escrow = fee + (perToken ? perToken.pricePerToken * BigInt(perToken.maxTokens) : 0n);
+    const requester = await net.requester();
+    const balance = await net.publicClient.readContract({
+      address: economy.token,
+      abi: economyTokenAbi,
+      functionName: 'balanceOf',
+      args: [requester.tx.address],
+    });
+    if (balance < escrow) {
+      const amount = (v: bigint) => `${formatTokenAmount(v, economy.decimals)} ${economy.symbol}`;
+      throw new FlywheelError(
+        `The job escrows ${amount(escrow)} and ${requester.tx.address} holds ${amount(balance)}.`,
+        {
+          code: 'BAD_INPUT',
+          action: perToken
+            ? 'Lower --fee, --per-token or --max-tokens, or fund the account.'
+            : 'Lower --fee, or fund the account.',
         },
       );
     }
@@ -195,7 +311,7 @@ export async function jobPostCommand(argv: string[], ctx: CommandContext): Promi
       registered?.policy ??
       policyAsked ??
       referenceByHash(model.hash)?.verification ??
-      parsePolicy('tolerance');
+      parsePolicy(format === 'gguf' ? 'logprob' : 'tolerance');
     if (!registered) {
       progress(
         `Registering the model ${model.hash} in ${economy.name} (verified by: ${describePolicy(policy)})`,
@@ -230,9 +346,7 @@ export async function jobPostCommand(argv: string[], ctx: CommandContext): Promi
       });
     }
 
-    const requester = await net.requester();
     await approveToken(requester, { token: economy.token, spender: economy.id });
-    const escrow = fee + (perToken ? perToken.pricePerToken * BigInt(perToken.maxTokens) : 0n);
     progress(
       `Posting the job in ${economy.name} for ${formatTokenAmount(escrow, economy.decimals)} ${economy.symbol}` +
         (perToken
@@ -268,14 +382,25 @@ export async function jobPostCommand(argv: string[], ctx: CommandContext): Promi
         policy: describePolicy(policy),
         inputHash: input.hash,
         inputUri: input.uri,
+        ...(text && fit
+          ? {
+              textGeneration: true,
+              promptTokens: fit.promptTokens,
+              maxTokens: text.maxTokens,
+              contextSize: fit.contextSize,
+              temperature: text.temperature,
+              seed: text.seed,
+              ...(text.stop.length ? { stop: text.stop } : {}),
+            }
+          : {}),
         fee: formatTokenAmount(fee, economy.decimals),
         ...(perToken
           ? {
               perToken: formatTokenAmount(perToken.pricePerToken, economy.decimals),
               maxTokens: perToken.maxTokens,
-              escrow: formatTokenAmount(escrow, economy.decimals),
             }
           : {}),
+        escrow: formatTokenAmount(escrow, economy.decimals),
         token: economy.symbol,
         deadlineS,
         txHash: posted.hash,
@@ -343,6 +468,12 @@ export async function jobGetCommand(argv: string[], ctx: CommandContext): Promis
       abi: economyAbi,
       functionName: 'params',
     });
+    let blobs: CliBlobs | null = null;
+    let outputBytes: Uint8Array | null = null;
+    const output = async (): Promise<Uint8Array> => {
+      blobs ??= await cliBlobs(ctx.dataDir, net.settings, ctx.log);
+      return (outputBytes ??= await blobs.fetch(result!.outputURI!, result!.outputHash as Hash));
+    };
     let saved: string | undefined;
     if (values.out) {
       if (!result?.outputHash || !result.outputURI) {
@@ -351,11 +482,43 @@ export async function jobGetCommand(argv: string[], ctx: CommandContext): Promis
           action: 'Try again later, or pass --wait <seconds>.',
         });
       }
-      const blobs = await cliBlobs(ctx.dataDir, net.settings, ctx.log);
-      const bytes = await blobs.fetch(result.outputURI, result.outputHash as Hash);
-      writeFileSync(values.out, bytes);
+      writeFileSync(values.out, await output());
       saved = values.out;
     }
+    // A text generation (priced per token, or a model judged by its logprobs): its text, from the output.
+    let generation: Record<string, unknown> | null = null;
+    if ((job.maxTokens || model?.policy.rule === 'logprob') && result?.outputHash && result.outputURI) {
+      try {
+        const out = readTextGenerationOutput(await output());
+        // Priced per token, `tokens` above is the count the result claims (validators check it is the output's).
+        generation = {
+          text: out.text,
+          finishReason: out.finishReason,
+          ...(job.maxTokens ? {} : { tokens: out.tokens.length }),
+        };
+      } catch (err) {
+        generation = { text: null, textUnavailable: (err as Error).message.split('\n')[0] };
+      }
+    }
+    const amount = (v: bigint) => formatTokenAmount(v, economy.decimals);
+    // What the requester paid in the end: the escrow less what came back (the tokens not generated).
+    const [tokensPaid] =
+      job.status === 'Finalized' && job.maxTokens
+        ? await net.publicClient.getContractEvents({
+            address: economy.id,
+            abi: economyAbi,
+            eventName: 'JobTokensPaid',
+            args: { jobId },
+            fromBlock: posted.block,
+            toBlock: 'latest',
+          })
+        : [];
+    const refunded =
+      job.status === 'Finalized'
+        ? (tokensPaid?.args.refund ?? 0n)
+        : job.status === 'Refunded'
+          ? posted.fee
+          : null;
     printResult(
       {
         economy: economy.id,
@@ -365,15 +528,19 @@ export async function jobGetCommand(argv: string[], ctx: CommandContext): Promis
         kind: posted.kind,
         provider: job.provider,
         requester: posted.requester,
-        fee: formatTokenAmount(posted.fee, economy.decimals),
-        // Priced per token: the fee above is the whole escrow; paid for the tokens the result claims.
+        // Priced per token: the escrow is the fee (the base) plus per-token × max tokens.
         ...(job.maxTokens
           ? {
-              perToken: formatTokenAmount(job.pricePerToken, economy.decimals),
+              fee: amount(posted.fee - job.pricePerToken * BigInt(job.maxTokens)),
+              perToken: amount(job.pricePerToken),
               maxTokens: job.maxTokens,
+              escrow: amount(posted.fee),
+              // The tokens the result claims, which it is paid for.
               tokens: job.tokens,
             }
-          : {}),
+          : { fee: amount(posted.fee) }),
+        ...(refunded !== null ? { paid: amount(posted.fee - refunded), refunded: amount(refunded) } : {}),
+        ...(generation ?? {}),
         token: economy.symbol,
         modelHash: posted.modelHash,
         verifiedBy: model ? describePolicy(model.policy) : null,
