@@ -1,4 +1,4 @@
-import { keccak256, type Address, type Hash } from 'viem';
+import { keccak256, type Address, type Hash, type Hex } from 'viem';
 import { GraphBuilder } from '../../src/main/engine/onnx/builder';
 import { pseudoRandom } from '../../src/main/engine/onnx/models';
 import type { SettingsPatch } from '../../src/shared/api/settings';
@@ -58,7 +58,9 @@ export async function startProviderNode(options: {
   /** Connect to this endpoint (as the devnet does); left out, the node follows its settings (a custom network). */
   endpoint?: NetworkEndpoint;
   settings?: SettingsPatch;
-  keyIndex: number;
+  /** Which of anvil's dev keys the wallet holds (or `privateKey`, a key of the test's own). */
+  keyIndex?: number;
+  privateKey?: Hex;
   dataDir?: string;
   protector?: KeyProtector;
   node?: Partial<NodeOptions>;
@@ -76,7 +78,9 @@ export async function startProviderNode(options: {
     devnet: 'off',
     ...options.node,
   });
-  if (!node.wallet.address) await node.wallet.import({ privateKey: DEV_PRIVATE_KEYS[options.keyIndex] });
+  if (!node.wallet.address) {
+    await node.wallet.import({ privateKey: options.privateKey ?? DEV_PRIVATE_KEYS[options.keyIndex ?? 0]! });
+  }
   if (options.limits) node.settings.update({ limits: options.limits });
   if (options.settings) node.settings.update(options.settings);
   if (options.endpoint) await node.onchain.chain.connect(options.endpoint);

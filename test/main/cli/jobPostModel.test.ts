@@ -3,8 +3,11 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { modelFormat } from '../../../src/main/cli/modelFormat';
 import { writeTextGenerationInput } from '../../../src/main/engine/llama/format';
+import { makeLlamaGguf, tinyLlama } from '../../../src/main/engine/llama/randomModel';
+import { defaultLlamaLimits } from '../../../src/main/engine/llama/runtime';
 import { tempDir } from '../../helpers/tmp';
 import { tinyInput, tinyModel } from '../../helpers/provider';
+import { textInputFromFlags, type TextFlags } from '../../../src/main/cli/textJob';
 import { flywheel } from './helpers';
 
 describe('flywheel job post checks the model file first', { timeout: 60_000 }, () => {
@@ -76,5 +79,92 @@ describe('flywheel job post checks the model file first', { timeout: 60_000 }, (
     expect(other.code).toBe(1);
     expect(other.stderr).toContain("--max-tokens 64 is not the input's max_tokens (16)");
     expect(other.stderr).toContain('give --max-tokens 16');
+  });
+
+  it('refuses a text generation every provider would decline, before it looks for a network', async () => {
+    const llama = join(dir, 'tiny.gguf');
+    writeFileSync(llama, makeLlamaGguf(tinyLlama));
+    const onnx = join(dir, 'affine.onnx');
+    writeFileSync(onnx, tinyModel());
+    const post = (model: string, ...extra: string[]) =>
+      flywheel([
+        'job',
+        'post',
+        '--economy',
+        'genesis',
+        '--model',
+        model,
+        '--fee',
+        '1',
+        ...extra,
+        '--data-dir',
+        dir,
+      ]);
+    const reachedNetwork = /devnet is not running/i;
+    const cap = defaultLlamaLimits.maxNewTokens;
+
+    const [text, graph, over, long, fits] = await Promise.all([
+      // Not a GGUF model: a text file, and an ONNX graph (a text generation runs on llama.cpp).
+      post('README.md', '--prompt', 'Once upon a time', '--max-tokens', '16'),
+      post(onnx, '--prompt', 'Once upon a time', '--max-tokens', '16'),
+      // max_tokens over the cap every provider applies.
+      post(llama, '--prompt', 'Once upon a time', '--max-tokens', String(cap + 1)),
+      // A prompt longer than the model's context, counted with its own tokenizer.
+      post(llama, '--prompt', 'Once upon a time. '.repeat(40), '--max-tokens', '16'),
+      // A job that fits passes every check and only then looks for the network.
+      post(llama, '--prompt', 'Once upon a time', '--max-tokens', '16', '--per-token', '0.01'),
+    ]);
+    expect(text.code).toBe(1);
+    expect(text.stderr).toContain('README.md is not an ONNX or GGUF model.');
+    expect(graph.code).toBe(1);
+    expect(graph.stderr).toContain(`A text generation runs a GGUF model (llama.cpp), and ${onnx} is ONNX.`);
+    expect(over.code).toBe(1);
+    expect(over.stderr).toContain(`--max-tokens ${cap + 1} is over the cap of ${cap} tokens a job`);
+    expect(over.stderr).toContain(`Ask for at most ${cap} tokens`);
+    expect(long.code).toBe(1);
+    const m =
+      /The prompt is (\d+) tokens and max_tokens 16: (\d+) is over the model's (\d+)-token context/.exec(
+        long.stderr,
+      );
+    expect(m, long.stderr).not.toBeNull();
+    expect(Number(m![3])).toBe(tinyLlama.context);
+    expect(Number(m![1])).toBeGreaterThan(tinyLlama.context - 16);
+    expect(long.stderr).toMatch(/Lower max_tokens to at most \d+|Shorten the prompt/);
+    for (const run of [text, graph, over, long]) expect(run.stderr).not.toMatch(reachedNetwork);
+    expect(fits.code).toBe(1);
+    expect(fits.stderr).toMatch(reachedNetwork);
+  });
+
+  it('names each text-generation flag a user gets wrong', () => {
+    const flags = (values: TextFlags & { input?: string }) => () => textInputFromFlags(values);
+    expect(flags({ prompt: 'Hi' })).toThrow('--max-tokens is required with --prompt');
+    expect(flags({ prompt: 'Hi', 'max-tokens': '0' })).toThrow(
+      '--max-tokens must be a whole number of tokens',
+    );
+    expect(flags({ prompt: 'Hi', 'max-tokens': '16', temperature: 'warm' })).toThrow(
+      '--temperature must be a number from 0',
+    );
+    expect(flags({ prompt: 'Hi', 'max-tokens': '16', seed: '-1' })).toThrow('--seed must be a whole number');
+    expect(flags({ prompt: 'Hi', 'max-tokens': '16', stop: ['a', 'b', 'c', 'd', 'e'] })).toThrow(
+      'at most 4 stop strings',
+    );
+    expect(flags({ prompt: '', 'max-tokens': '16' })).toThrow('The prompt is empty.');
+    expect(flags({ prompt: 'Hi', input: 'x.safetensors', 'max-tokens': '16' })).toThrow('leave out --input');
+    expect(flags({ input: 'x.safetensors', seed: '1' })).toThrow('--seed goes with --prompt.');
+    // What the flags make is what a provider reads.
+    const made = textInputFromFlags({
+      prompt: 'Hi',
+      'max-tokens': '16',
+      temperature: '0.5',
+      seed: '7',
+      stop: ['.'],
+    });
+    expect(made!.input).toEqual({
+      prompt: { text: 'Hi' },
+      maxTokens: 16,
+      temperature: 0.5,
+      seed: 7,
+      stop: ['.'],
+    });
   });
 });
