@@ -81,6 +81,7 @@ describe('flywheel job post checks the model file first', { timeout: 60_000 }, (
     expect(other.stderr).toContain('give --max-tokens 16');
   });
 
+  // Five CLI processes at once, three of them loading llama.cpp: half a minute on two loaded cores, more under load.
   it('refuses a text generation every provider would decline, before it looks for a network', async () => {
     const llama = join(dir, 'tiny.gguf');
     writeFileSync(llama, makeLlamaGguf(tinyLlama));
@@ -133,7 +134,7 @@ describe('flywheel job post checks the model file first', { timeout: 60_000 }, (
     for (const run of [text, graph, over, long]) expect(run.stderr).not.toMatch(reachedNetwork);
     expect(fits.code).toBe(1);
     expect(fits.stderr).toMatch(reachedNetwork);
-  });
+  }, 120_000);
 
   it('names each text-generation flag a user gets wrong', () => {
     const flags = (values: TextFlags & { input?: string }) => () => textInputFromFlags(values);
