@@ -187,6 +187,7 @@ contract EconomyViews is EconomyBase {
     /// @notice A validator's standing.
     function validatorOf(address account) external view returns (ValidatorView memory) {
         Validator memory v = _validators[account];
+        (, uint48 stakeBlock, uint208 stake) = _validatorStake[account].latestCheckpoint();
         return
             ValidatorView(
                 v.status,
@@ -194,7 +195,8 @@ contract EconomyViews is EconomyBase {
                 v.locked,
                 v.openVotes,
                 v.status == ValidatorStatus.Exiting ? v.until : 0,
-                _validatorStake[account].latest()
+                stake,
+                stakeBlock
             );
     }
 

@@ -169,6 +169,44 @@ contract VerificationTest is EconomyFixture {
         assertEq(uint256(eco.validatorOf(v).status), uint256(ValidatorStatus.Exited), "exited");
     }
 
+    /// An exited validator bonds again (a new registration, with the same bond as before) and leaves again; each
+    /// registration and each exit moves `stakeBlock`, which tells one bonding from the next.
+    function test_validatorRejoinsAfterWithdrawing() public {
+        address v = actor("v", 500 * TOKEN);
+        vm.startPrank(v);
+        assertEq(eco.validatorOf(v).stakeBlock, 0, "never bonded");
+        eco.registerValidator(100 * TOKEN);
+        uint256 first = eco.validatorOf(v).stakeBlock;
+        assertEq(first, block.number, "bonded in this block");
+        vm.roll(block.number + 1);
+        eco.requestValidatorExit();
+        uint256 exited = eco.validatorOf(v).stakeBlock;
+        assertEq(exited, first + 1, "the exit moves it");
+        vm.warp(block.timestamp + 300);
+        vm.roll(block.number + 1);
+        eco.withdrawValidatorBond(v);
+        ValidatorView memory vv = eco.validatorOf(v);
+        assertEq(uint256(vv.status), uint256(ValidatorStatus.Exited), "exited");
+        assertEq(vv.stakeBlock, exited, "withdrawing leaves it");
+        vm.roll(block.number + 1);
+        vm.expectEmit(address(eco));
+        emit IEconomyEvents.ValidatorRegistered(v, 100 * TOKEN);
+        eco.registerValidator(100 * TOKEN);
+        vv = eco.validatorOf(v);
+        assertEq(uint256(vv.status), uint256(ValidatorStatus.Active), "active again");
+        assertEq(vv.bond, 100 * TOKEN, "the new bond");
+        assertEq(vv.locked, 0, "nothing locked");
+        assertEq(vv.stake, 100 * TOKEN, "its weight back");
+        assertGt(vv.stakeBlock, exited, "a new bonding");
+        assertEq(eco.stats().activeValidators, 4, "counted once");
+        vm.roll(block.number + 1);
+        eco.requestValidatorExit();
+        vm.warp(block.timestamp + 300);
+        assertEq(eco.withdrawValidatorBond(v), 100 * TOKEN, "bond back again");
+        vm.stopPrank();
+        assertEq(tok.balanceOf(v), 500 * TOKEN, "every token back");
+    }
+
     // ─── commit and reveal ─────────────────────────────────────────────────────────────────────────────────────
 
     /// Committing locks the challenge bond (the bond itself is untouched); the reveal must come from a later block.

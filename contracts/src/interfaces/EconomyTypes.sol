@@ -151,6 +151,9 @@ struct ValidatorView {
     uint256 unbondingEndsAt;
     /// Vote weight it would bring to a challenge opened in the next block.
     uint256 stake;
+    /// Block of the latest change to its vote weight (bonding, a top-up, a slash, the exit); 0 if it never bonded.
+    /// Every registration and every exit moves it, so it tells one bonding from the next.
+    uint256 stakeBlock;
 }
 
 /// @notice Where an account's tokens stand in this economy's rewards.

@@ -14,7 +14,8 @@ export type AddValidatorBondErrorType = ActionErrorType;
 
 /**
  * Adds to an Active validator's bond; the vote weight it adds counts in challenges opened from the next block on.
- * The bond seen before is part of the key, so a retry of one top-up never adds twice while a later one is new.
+ * The standing seen before (bond and `stakeBlock`, which each bonding and top-up moves) is part of the key, so a
+ * retry of one top-up never adds twice while a later one — also after bonding again with the same bond — is new.
  *
  * @example
  * await addValidatorBond(client, { economy, amount: 50n * 10n ** 18n });
@@ -30,7 +31,7 @@ export async function addValidatorBond(
     address: params.economy,
     functionName: 'addValidatorBond',
     args: [params.amount],
-    key: `addValidatorBond:${params.economy}:${before.bond}:${params.amount}`,
+    key: `addValidatorBond:${params.economy}:${before.stakeBlock}:${before.bond}:${params.amount}`,
     label: 'Add to the validator bond',
   });
 }

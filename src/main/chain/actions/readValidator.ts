@@ -24,6 +24,11 @@ export interface ReadValidatorReturnType {
   unbondingEndsAt: number;
   /** Vote weight it would bring to a challenge opened in the next block. */
   stake: bigint;
+  /**
+   * Block of the latest change to its vote weight (bonding, a top-up, a slash, the exit); 0 if it never bonded.
+   * Every registration and every exit moves it: it tells one bonding from the next.
+   */
+  stakeBlock: bigint;
 }
 
 /**
@@ -50,5 +55,6 @@ export async function readValidator(
     openVotes: Number(v.openVotes),
     unbondingEndsAt: Number(v.unbondingEndsAt),
     stake: v.stake,
+    stakeBlock: v.stakeBlock,
   };
 }

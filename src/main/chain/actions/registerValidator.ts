@@ -1,5 +1,6 @@
 import type { Address } from 'viem';
 import { economyAbi } from '../artifacts';
+import { readValidator } from './readValidator';
 import { sendCall, type ActionClient, type ActionErrorType, type ActionReceipt } from './send';
 
 export interface RegisterValidatorParameters {
@@ -13,7 +14,7 @@ export type RegisterValidatorErrorType = ActionErrorType;
 
 /**
  * Registers the account as a validator with a bond: it may then commit challenges and vote on them. Already a
- * validator → nothing is sent.
+ * validator (active or exiting) → nothing is sent; one that withdrew its bond registers again.
  *
  * @example
  * await approveToken(client, { token, spender: economy, amount: bond });
@@ -23,22 +24,21 @@ export async function registerValidator(
   client: ActionClient,
   params: RegisterValidatorParameters,
 ): Promise<RegisterValidatorReturnType> {
+  const me = client.tx.address;
+  const before = await readValidator(client, { economy: params.economy, account: me });
   return sendCall({
     client,
     abi: economyAbi,
     address: params.economy,
     functionName: 'registerValidator',
     args: [params.bond],
-    key: `registerValidator:${params.economy}`,
+    // The standing seen now is in the key: a retry of this registration attaches to it, a registration after a
+    // withdrawal is a new one (the exit moved `stakeBlock`).
+    key: `registerValidator:${params.economy}:${before.status}:${before.stakeBlock}`,
     label: 'Register as a validator',
     alreadyDone: async () => {
-      const v = await client.publicClient.readContract({
-        address: params.economy,
-        abi: economyAbi,
-        functionName: 'validatorOf',
-        args: [client.tx.address],
-      });
-      return v.status !== 0;
+      const v = await readValidator(client, { economy: params.economy, account: me });
+      return v.status === 'Active' || v.status === 'Exiting';
     },
   });
 }

@@ -30,7 +30,9 @@ export async function requestValidatorExit(
     address: params.economy,
     functionName: 'requestValidatorExit',
     args: [],
-    key: `requestValidatorExit:${params.economy}:${before.bond}:${before.status}`,
+    // One exit per bonding: `stakeBlock` moves with each registration (and each top-up), so an exit after bonding
+    // again is a new one even with the same bond.
+    key: `requestValidatorExit:${params.economy}:${before.status}:${before.stakeBlock}`,
     label: 'Stop validating (start unbonding)',
     alreadyDone: async () => {
       const v = await readValidator(client, { economy: params.economy, account: me });

@@ -8,8 +8,8 @@ export { economyFactoryAbi, economyFactoryBytecode } from './economyFactory';
 /** Compiler, input/output hashes (checked by `npm run test:contracts`) and runtime sizes (EIP-170: 24,576). */
 export const artifactsMeta = {
   "solc": "0.8.37",
-  "inputsHash": "828fe8a75b17941389fd27a0dddb5f57fff4ce116db61a3d6bb6201f15960588",
-  "filesHash": "a57efef683e4e27412ce786a6a96f8bfdb80ec8592f46c1889e3b10d62a3db8b",
+  "inputsHash": "69db7ccf97143e46ea3c694cd5a0e9227dcc8ce0215239bb027c8258295dd1c5",
+  "filesHash": "ad7b1a121f799a53df1dd396bec58dcce3caa4bdc6704e2531350a5bedb1bd50",
   "sizes": [
     {
       "contract": "Economy",
@@ -23,8 +23,8 @@ export const artifactsMeta = {
     },
     {
       "contract": "EconomyViews",
-      "runtimeBytes": 13157,
-      "marginBytes": 11419
+      "runtimeBytes": 13283,
+      "marginBytes": 11293
     },
     {
       "contract": "EconomyToken",
