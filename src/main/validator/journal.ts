@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { getAddress, type Address, type Hash, type Hex } from 'viem';
 import { z } from 'zod';
+import type { CheckStep } from '../../shared/api/validator';
 import { FlywheelError } from '../../shared/errors';
 import { AppendLog } from '../fs/appendLog';
 import type { Logger } from '../log';
@@ -19,20 +20,7 @@ import type { Logger } from '../log';
  * valid and nobody challenged it), `released` (a commitment that could not be revealed) or `missed` (its window
  * closed first). A `passed` or `skipped` check may come back for a vote when another validator challenges it.
  */
-export type CheckStep =
-  | 'picked'
-  | 'checked'
-  | 'passed'
-  | 'skipped'
-  | 'committing'
-  | 'challenged'
-  | 'releasing'
-  | 'released'
-  | 'voting'
-  | 'voted'
-  | 'resolved'
-  | 'settled'
-  | 'missed';
+export type { CheckStep };
 
 export const endCheckSteps: readonly CheckStep[] = ['passed', 'skipped', 'released', 'settled', 'missed'];
 
@@ -86,6 +74,9 @@ export const checkFieldsSchema = z
     outcome: z.enum(['upheld', 'rejected', 'no quorum']),
     reward: z.string().regex(/^\d{1,78}$/),
     slashed: z.string().regex(/^\d{1,78}$/),
+    votesValid: z.number().int().nonnegative(),
+    votesInvalid: z.number().int().nonnegative(),
+    providerSlashed: z.string().regex(/^\d{1,78}$/),
   })
   .partial()
   .strict();
@@ -127,6 +118,8 @@ export interface CheckEntry {
   updatedAt: number;
   /** Unix ms of the `checked` step of the latest round (a re-run happened then). */
   checkedAt: number | null;
+  /** Its steps, oldest first (a step journaled twice in a row counted once; the last 16 kept). */
+  history: { step: CheckStep; t: number; txHash?: Hash }[];
 }
 
 export class CheckJournal {
@@ -244,11 +237,25 @@ export class CheckJournal {
       startedAt: existing?.startedAt ?? r.t,
       updatedAt: r.t,
       checkedAt: r.step === 'checked' ? r.t : (existing?.checkedAt ?? null),
+      history: withStep(existing?.history ?? [], r),
     };
     this.#entries.set(key, entry);
     if (this.#entries.size % 5000 === 0)
       this.#log.debug('validator journal size', { checks: this.#entries.size });
   }
+}
+
+function withStep(history: CheckEntry['history'], r: CheckRecord): CheckEntry['history'] {
+  const last = history.at(-1);
+  if (last?.step === r.step) {
+    // The same step again (a commitment written down, then sent): it keeps its first time, and a transaction.
+    return r.data.txHash && !last.txHash
+      ? [...history.slice(0, -1), { ...last, txHash: r.data.txHash }]
+      : history;
+  }
+  return [...history, { step: r.step, t: r.t, ...(r.data.txHash ? { txHash: r.data.txHash } : {}) }].slice(
+    -16,
+  );
 }
 
 export function checkKey(economy: Address, jobId: string | bigint): string {

@@ -524,8 +524,14 @@ export class ValidatorService {
       case 'resolved': {
         const mine = await readVote(client, { economy, jobId, validator: me });
         if (mine.cast && !mine.settled) await settleVote(client, { economy, jobId, voter: me });
-        const paid = await this.#paid(client, economy, jobId, me);
-        return step('settled', { reward: paid.reward.toString(), slashed: paid.slashed.toString() });
+        const s = await this.#settlement(client, economy, jobId, me);
+        return step('settled', {
+          reward: s.reward.toString(),
+          slashed: s.slashed.toString(),
+          votesValid: s.votesValid,
+          votesInvalid: s.votesInvalid,
+          providerSlashed: s.providerSlashed.toString(),
+        });
       }
       default:
         return false;
@@ -704,7 +710,9 @@ export class ValidatorService {
         });
         return true;
       }
-      await commitChallenge(client, { economy, jobId, salt });
+      const sent = await commitChallenge(client, { economy, jobId, salt });
+      // The commitment and its transaction are noted (the check's history shows commit → reveal).
+      if (sent.hash) this.journal.append(economy, jobId, 'committing', { commitment, txHash: sent.hash });
       return this.#advanceCommit(client, this.journal.get(economy, jobId)!);
     }
     const canWin =
@@ -793,13 +801,22 @@ export class ValidatorService {
     });
   }
 
-  /** What this validator was paid for a job, or lost on it, by the job's events. */
-  async #paid(
+  /**
+   * A settled challenge by the job's events: what this validator was paid or lost, how the votes went, and what
+   * the provider lost.
+   */
+  async #settlement(
     client: ActionClient,
     economy: Address,
     jobId: bigint,
     me: Address,
-  ): Promise<{ reward: bigint; slashed: bigint }> {
+  ): Promise<{
+    reward: bigint;
+    slashed: bigint;
+    votesValid: number;
+    votesInvalid: number;
+    providerSlashed: bigint;
+  }> {
     const head = await client.publicClient.getBlockNumber();
     const logs = await client.publicClient.getContractEvents({
       address: economy,
@@ -810,20 +827,31 @@ export class ValidatorService {
     });
     let reward = 0n;
     let slashed = 0n;
+    let votesValid = 0;
+    let votesInvalid = 0;
+    let providerSlashed = 0n;
     let challenger: string | null = null;
     for (const l of logs) {
       const a = l.args as Record<string, unknown>;
       if (l.eventName === 'ChallengeOpened' || l.eventName === 'ChallengerReplaced')
         challenger = String(a.challenger);
+      if (l.eventName === 'VoteCast') {
+        if (a.resultValid === true) votesValid++;
+        else votesInvalid++;
+      }
       if (l.eventName === 'VoteSettled' && sameAddress(String(a.validator), me)) {
         reward += a.reward as bigint;
         slashed += a.slashed as bigint;
       }
-      if (l.eventName === 'ProviderSlashed' && sameAddress(challenger, me)) reward += a.toWinner as bigint;
+      // The provider's loss to this challenge (a slash before it, e.g. another provider's timeout, is not it).
+      if (l.eventName === 'ProviderSlashed' && challenger !== null) {
+        providerSlashed += a.amount as bigint;
+        if (sameAddress(challenger, me)) reward += a.toWinner as bigint;
+      }
       if (l.eventName === 'ValidatorSlashed' && sameAddress(String(a.validator), me))
         slashed += a.amount as bigint;
     }
-    return { reward, slashed };
+    return { reward, slashed, votesValid, votesInvalid, providerSlashed };
   }
 
   // ─── plumbing ─────────────────────────────────────────────────────────────────────────────────────────────
@@ -1046,6 +1074,12 @@ function checkView(e: CheckEntry): ValidatorCheck {
     outcome: f.outcome ?? (['challenged', 'voted'].includes(e.step) ? 'open' : null),
     reward: f.reward ?? null,
     slashed: f.slashed ?? null,
+    steps: e.history.map((h) => ({ step: h.step, t: h.t, txHash: h.txHash ?? null })),
+    votes:
+      f.votesValid !== undefined && f.votesInvalid !== undefined
+        ? { valid: f.votesValid, invalid: f.votesInvalid }
+        : null,
+    providerSlashed: f.providerSlashed ?? null,
   };
 }
 

@@ -82,6 +82,26 @@ export interface CheckEvidence {
 /** What became of a checked result on this node's side. */
 export type CheckAction = 'none' | 'committing' | 'challenged' | 'voting' | 'voted' | 'released' | 'missed';
 
+/**
+ * A check's steps, as its journal records them: picked → checked → committing (the commitment sent) → challenged
+ * (revealed) → resolved → settled, or checked → voting → voted → resolved → settled; it may end passed, skipped,
+ * released or missed.
+ */
+export type CheckStep =
+  | 'picked'
+  | 'checked'
+  | 'passed'
+  | 'skipped'
+  | 'committing'
+  | 'challenged'
+  | 'releasing'
+  | 'released'
+  | 'voting'
+  | 'voted'
+  | 'resolved'
+  | 'settled'
+  | 'missed';
+
 export interface ValidatorCheck {
   economyId: Address;
   jobId: string;
@@ -101,6 +121,12 @@ export interface ValidatorCheck {
   outcome: 'open' | 'upheld' | 'rejected' | 'no quorum' | null;
   reward: Amount | null;
   slashed: Amount | null;
+  /** The check's steps so far, oldest first, each when it was taken (unix ms) and its transaction if it sent one. */
+  steps: { step: CheckStep; t: number; txHash: Hash | null }[];
+  /** Once settled: every vote cast in the challenge (the challenger's included), by what it said. */
+  votes: { valid: number; invalid: number } | null;
+  /** Once settled: the collateral the provider lost to the challenge (0 when the result stood). */
+  providerSlashed: Amount | null;
 }
 
 export interface ValidatorState {

@@ -1,7 +1,8 @@
-import { keccak256, type Address, type Hash, type PublicClient } from 'viem';
+import { erc20Abi, keccak256, type Address, type Hash, type PublicClient } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approveToken } from '../../../src/main/chain/actions/approveToken';
 import { readJob } from '../../../src/main/chain/actions/readJob';
+import { readValidator } from '../../../src/main/chain/actions/readValidator';
 import { registerProvider } from '../../../src/main/chain/actions/registerProvider';
 import type { ActionClient } from '../../../src/main/chain/actions/send';
 import { submitResult } from '../../../src/main/chain/actions/submitResult';
@@ -10,7 +11,7 @@ import { createEngine, cpuDevice, type Engine } from '../../../src/main/engine/e
 import { asFloat32, readSafetensors, tensorOf, writeSafetensors } from '../../../src/main/engine/safetensors';
 import { LogSink } from '../../../src/main/log';
 import { falsifyOutput } from '../../../src/main/verification/falsify';
-import type { ValidatorState } from '../../../src/shared/api/validator';
+import type { ValidatorLifecycleResult, ValidatorState } from '../../../src/shared/api/validator';
 import { useAnvil } from '../../helpers/anvil';
 import { anvilControl, until } from '../../helpers/chain';
 import { actor, deployMarket, TEST_POLICY, TOKEN, type Market } from '../../helpers/market';
@@ -69,6 +70,7 @@ describe('a validator node', { timeout: 180_000 }, () => {
       (l) => l.eventName === name && (l.args as { jobId?: bigint }).jobId === jobId,
     ) as unknown as {
       args: Record<string, unknown>;
+      transactionHash: Hash;
     }[];
   }
 
@@ -219,6 +221,32 @@ describe('a validator node', { timeout: 180_000 }, () => {
     expect(ca!.evidence!.summary).toMatch(/outside tolerance.*: invalid$/);
     const slashed = await events('ProviderSlashed', jobId);
     expect(slashed).toHaveLength(1);
+    // Each check's steps as the page shows them: A's commit → reveal, B's vote; the votes and the provider's loss.
+    expect(ca!.steps.map((x) => x.step)).toEqual([
+      'picked',
+      'checked',
+      'committing',
+      'challenged',
+      'resolved',
+      'settled',
+    ]);
+    const [commitTx, revealTx] = ['committing', 'challenged'].map(
+      (step) => ca!.steps.find((x) => x.step === step)!.txHash,
+    );
+    expect(commitTx).toMatch(/^0x[0-9a-f]{64}$/);
+    expect(revealTx).toBe(opened!.transactionHash);
+    expect(cb!.steps.map((x) => x.step)).toEqual([
+      'picked',
+      'checked',
+      'voting',
+      'voted',
+      'resolved',
+      'settled',
+    ]);
+    for (const c of [ca!, cb!]) {
+      expect(c.votes).toEqual({ valid: 0, invalid: 2 });
+      expect(c.providerSlashed).toBe(String(slashed[0]!.args.amount));
+    }
     const bondAfter = (
       await pc.readContract({
         address: economy,
@@ -231,5 +259,62 @@ describe('a validator node', { timeout: 180_000 }, () => {
     const s = await a.call<ValidatorState>('validator.get');
     expect(BigInt(s.economies[0]!.earned)).toBe(BigInt(ca!.reward!));
     expect(s.economies[0]!.locked).toBe('0');
+  });
+
+  it('leaves and comes back: stop validating, withdraw the bond, bond again, and leave again', async () => {
+    const standing = async () =>
+      (await b.call<ValidatorState>('validator.get')).economies.find((e) => e.economyId === economy);
+    const pass = async () => {
+      // Chain time past the unbonding period (the node reads the chain's clock), then withdraw.
+      await anvilControl(chain.rpcUrl).increaseTime({ seconds: 13 });
+      await anvilControl(chain.rpcUrl).mine({ blocks: 1 });
+      await until(
+        'the node sees the unbonding over',
+        async () => {
+          try {
+            await b.call('validator.withdrawBond', { economyId: economy });
+            return true;
+          } catch (err) {
+            if (/unbonding until/.test((err as Error).message)) return false;
+            throw err;
+          }
+        },
+        15_000,
+      );
+    };
+    const balance = () =>
+      pc.readContract({
+        address: market.genesis.token,
+        abi: erc20Abi,
+        functionName: 'balanceOf',
+        args: [b.address],
+      });
+    // The same bond as the first time: each exit and registration is a new one all the same.
+    const bond = 200n * TOKEN;
+    for (const round of [1, 2]) {
+      const exit = await b.call<ValidatorLifecycleResult>('validator.exit', { economyId: economy });
+      expect(
+        exit.txs.map((t) => t.label),
+        `exit ${round}`,
+      ).toEqual(['Stop validating (start unbonding)']);
+      expect(exit.economy.standing).toBe('exiting');
+      const before = await balance();
+      const bonded = BigInt((await standing())!.bond);
+      await pass();
+      expect((await standing())!.standing).toBe('exited');
+      expect((await balance()) - before, `bond paid back ${round}`).toBe(bonded);
+      // Bond again: a new registration, sent even though this wallet registered before.
+      const join = await b.call<ValidatorLifecycleResult>('validator.join', {
+        economyId: economy,
+        bond: bond.toString(),
+      });
+      expect(
+        join.txs.map((t) => t.label),
+        `join ${round}`,
+      ).toContain('Bond as a validator');
+      expect(join.economy).toMatchObject({ standing: 'active', bond: bond.toString(), locked: '0' });
+      const v = await readValidator(provider, { economy, account: b.address });
+      expect(v).toMatchObject({ status: 'Active', bond });
+    }
   });
 });
