@@ -88,13 +88,35 @@ describe('Validate', () => {
 
   it('lists its challenges and votes with their outcome', async () => {
     renderWithBridge(<Validate />, fixtureBridge());
-    const items = within(await screen.findByTestId('validator-challenges')).getAllByRole('listitem');
+    const list = await screen.findByTestId('validator-challenges');
+    const items = [...list.children] as HTMLElement[];
     expect(items.map((i) => i.textContent)).toEqual([
       expect.stringMatching(
         /^job #48 in Flywheel Genesis \(provider 0x5b5b…5b5b\): challenged the result \(voted invalid\) · the result was rejected · \+6 FLY/,
       ),
       expect.stringMatching(/^job #45 in Flywheel Genesis .*: voted valid · the result stood · \+0.25 FLY/),
     ]);
+    // The challenge from commit to outcome: the votes, the provider's loss, each step with its transaction.
+    const [challenge, vote] = items;
+    expect(within(challenge!).getByTestId('challenge-votes')).toHaveTextContent(
+      'Votes: 3 invalid, 0 valid · provider slashed 20 FLY',
+    );
+    const steps = within(within(challenge!).getByRole('list', { name: 'Steps of job #48' })).getAllByRole(
+      'listitem',
+    );
+    expect(steps.map((li) => li.textContent!.replace(/^.*?\d{2}:\d{2}:\d{2}\s*(AM |PM )?/, ''))).toEqual([
+      're-run here and judged',
+      'challenge committed (the commitment sent) · 0xa7a7…a7a7',
+      'challenge revealed with the evidence · 0xb8b8…b8b8',
+      'challenge resolved',
+      'vote settled and paid out',
+    ]);
+    expect(within(vote!).getByTestId('challenge-votes')).toHaveTextContent(
+      'Votes: 1 invalid, 2 valid · the provider kept its collateral',
+    );
+    expect(within(vote!).getByRole('list', { name: 'Steps of job #45' })).toHaveTextContent(
+      'vote cast · 0xc9c9…c9c9',
+    );
   });
 
   it('shows the risk in figures and words before bonding, and bonds only once it is acknowledged', async () => {

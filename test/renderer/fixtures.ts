@@ -943,6 +943,9 @@ export const validator: ValidatorState = {
       outcome: null,
       reward: null,
       slashed: null,
+      steps: [{ step: 'picked', t: NOW_S * 1000 - 5_000, txHash: null }],
+      votes: null,
+      providerSlashed: null,
     },
     {
       economyId: GENESIS,
@@ -971,6 +974,13 @@ export const validator: ValidatorState = {
       outcome: null,
       reward: null,
       slashed: null,
+      steps: [
+        { step: 'picked', t: NOW_S * 1000 - 21_000, txHash: null },
+        { step: 'checked', t: NOW_S * 1000 - 20_500, txHash: null },
+        { step: 'passed', t: NOW_S * 1000 - 20_000, txHash: null },
+      ],
+      votes: null,
+      providerSlashed: null,
     },
     {
       economyId: GENESIS,
@@ -999,6 +1009,16 @@ export const validator: ValidatorState = {
       outcome: 'rejected',
       reward: units('6'),
       slashed: null,
+      steps: [
+        { step: 'picked', t: NOW_S * 1000 - 90_000, txHash: null },
+        { step: 'checked', t: NOW_S * 1000 - 89_000, txHash: null },
+        { step: 'committing', t: NOW_S * 1000 - 88_500, txHash: `0x${'a7'.repeat(32)}` },
+        { step: 'challenged', t: NOW_S * 1000 - 86_000, txHash: `0x${'b8'.repeat(32)}` },
+        { step: 'resolved', t: NOW_S * 1000 - 62_000, txHash: null },
+        { step: 'settled', t: NOW_S * 1000 - 60_000, txHash: null },
+      ],
+      votes: { valid: 0, invalid: 3 },
+      providerSlashed: units('20'),
     },
     {
       economyId: GENESIS,
@@ -1027,6 +1047,16 @@ export const validator: ValidatorState = {
       outcome: 'upheld',
       reward: units('0.25'),
       slashed: null,
+      steps: [
+        { step: 'picked', t: NOW_S * 1000 - 150_000, txHash: null },
+        { step: 'checked', t: NOW_S * 1000 - 149_000, txHash: null },
+        { step: 'voting', t: NOW_S * 1000 - 148_900, txHash: null },
+        { step: 'voted', t: NOW_S * 1000 - 148_000, txHash: `0x${'c9'.repeat(32)}` },
+        { step: 'resolved', t: NOW_S * 1000 - 121_000, txHash: null },
+        { step: 'settled', t: NOW_S * 1000 - 120_000, txHash: null },
+      ],
+      votes: { valid: 2, invalid: 1 },
+      providerSlashed: '0',
     },
     {
       economyId: FORK_FAST,
@@ -1042,6 +1072,12 @@ export const validator: ValidatorState = {
       outcome: null,
       reward: null,
       slashed: null,
+      steps: [
+        { step: 'picked', t: NOW_S * 1000 - 301_000, txHash: null },
+        { step: 'skipped', t: NOW_S * 1000 - 300_000, txHash: null },
+      ],
+      votes: null,
+      providerSlashed: null,
     },
   ],
 };

@@ -1,5 +1,5 @@
 /** The validator's states in words, shared by the Validate page, its Dashboard card and the Earnings page. */
-import type { ValidatorCheck, ValidatorEconomy, ValidatorStanding } from '../../../shared/api';
+import type { CheckStep, ValidatorCheck, ValidatorEconomy, ValidatorStanding } from '../../../shared/api';
 import { compareAmounts, formatAmount, type TokenLike } from './money';
 
 export const standingText: Record<ValidatorStanding, string> = {
@@ -56,6 +56,23 @@ export const outcomeText: Record<NonNullable<ValidatorCheck['outcome']>, string>
   upheld: 'the result stood',
   rejected: 'the result was rejected',
   'no quorum': 'no quorum: the result stood, nobody paid',
+};
+
+/** A check's steps in words, for its history (commit → reveal, or the vote, then the outcome). */
+export const stepText: Record<CheckStep, string> = {
+  picked: 'picked',
+  checked: 're-run here and judged',
+  passed: 'agrees: nothing to challenge',
+  skipped: 'skipped',
+  committing: 'challenge committed (the commitment sent)',
+  challenged: 'challenge revealed with the evidence',
+  releasing: 'releasing the commitment',
+  released: 'commitment released',
+  voting: 'vote decided',
+  voted: 'vote cast',
+  resolved: 'challenge resolved',
+  settled: 'vote settled and paid out',
+  missed: 'its turn missed',
 };
 
 /** True for checks that involve a challenge or a vote (this node's or another validator's). */

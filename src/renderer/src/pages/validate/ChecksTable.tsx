@@ -1,11 +1,19 @@
 import type { ValidatorCheck } from '../../../../shared/api';
 import { Card, Empty } from '../../components/feedback';
 import { TokenAmount } from '../../components/TokenAmount';
+import { TxHash } from '../../components/TxHash';
 import { useEconomyLookup } from '../../lib/economies';
 import { shortHash } from '../../lib/jobs';
 import { href } from '../../lib/routes';
-import { formatDateTime, formatMs } from '../../lib/time';
-import { actionText, isChallengeOrVote, outcomeText, verdictBadge, verdictText } from '../../lib/validator';
+import { formatDateTime, formatMs, isoTime } from '../../lib/time';
+import {
+  actionText,
+  isChallengeOrVote,
+  outcomeText,
+  stepText,
+  verdictBadge,
+  verdictText,
+} from '../../lib/validator';
 
 function JobLink({ check }: { check: ValidatorCheck }) {
   return <a href={href('jobs', `${check.economyId}:${check.jobId}`)}>job #{check.jobId}</a>;
@@ -118,6 +126,46 @@ export function ChecksTable({ checks }: { checks: ValidatorCheck[] }) {
   );
 }
 
+/** Once settled: how the votes went and what the provider lost. */
+function Settlement({ check: c }: { check: ValidatorCheck }) {
+  if (!c.votes) return null;
+  const lost = c.providerSlashed !== null && BigInt(c.providerSlashed) > 0n;
+  return (
+    <div className="small" data-testid="challenge-votes">
+      Votes: {c.votes.invalid} invalid, {c.votes.valid} valid
+      {lost ? (
+        <>
+          {' '}
+          · provider slashed <TokenAmount economyId={c.economyId} value={c.providerSlashed!} />
+        </>
+      ) : (
+        <> · the provider kept its collateral</>
+      )}
+    </div>
+  );
+}
+
+/** The check's steps with their times and transactions: commit → reveal, or the vote, then resolve and settle. */
+function Steps({ check: c }: { check: ValidatorCheck }) {
+  const steps = c.steps.filter((s) => s.step !== 'picked');
+  if (steps.length === 0) return null;
+  return (
+    <ol className="timeline small" data-testid="challenge-steps" aria-label={`Steps of job #${c.jobId}`}>
+      {steps.map((s) => (
+        <li key={`${s.step}-${s.t}`}>
+          <time dateTime={isoTime(s.t)}>{formatDateTime(s.t)}</time> {stepText[s.step]}
+          {s.txHash && (
+            <>
+              {' '}
+              · <TxHash hash={s.txHash} />
+            </>
+          )}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
 /** The challenges this node opened and the votes it cast (or is casting), each with its outcome. */
 export function ChallengesAndVotes({ checks }: { checks: ValidatorCheck[] }) {
   const list = checks.filter(isChallengeOrVote);
@@ -143,6 +191,8 @@ export function ChallengesAndVotes({ checks }: { checks: ValidatorCheck[] }) {
             )}
             {c.evidence && <div className="muted small">{c.evidence.summary}</div>}
             {!c.evidence && c.reason && <div className="muted small">{c.reason}</div>}
+            <Settlement check={c} />
+            <Steps check={c} />
           </li>
         ))}
       </ul>
