@@ -12,6 +12,7 @@ import { readBook } from '../devnet/book';
 import { resetDevnet, stopDevnet } from '../devnet/control';
 import { Devnet } from '../devnet/devnet';
 import { devnetLayout } from '../devnet/layout';
+import { demoMarketKnobs } from '../devnet/market/knobs';
 import { liveDevnet } from '../devnet/running';
 import { cpuDevice, createEngine } from '../engine/engine';
 import { withLanguageModels } from '../engine/llama/runtime';
@@ -103,6 +104,7 @@ async function devnetUp(argv: string[], ctx: CommandContext): Promise<void> {
       code: 'BAD_INPUT',
     });
   }
+  const knobs = demoMarketKnobs(process.env);
   const settings = readCliSettings(ctx.dataDir, ctx.log);
   if (settings.network.kind !== 'devnet') {
     progress(
@@ -138,7 +140,7 @@ async function devnetUp(argv: string[], ctx: CommandContext): Promise<void> {
     : withLanguageModels(createEngine({ devices: [cpuDevice()], limits: {}, log: ctx.log }), {
         log: ctx.log,
       });
-  if (engine) await devnet.startMarket({ engine, version });
+  if (engine) await devnet.startMarket({ engine, version, ...knobs });
   printResult(
     {
       running: true,

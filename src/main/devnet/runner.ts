@@ -14,6 +14,7 @@ import type { SettingsStore } from '../settings/store';
 import type { Wallet } from '../wallet/wallet';
 import { devnetBlobs } from './blobs';
 import { Devnet } from './devnet';
+import { demoMarketKnobs } from './market/knobs';
 
 export interface DevnetRunnerOptions {
   dataDir: string;
@@ -114,6 +115,7 @@ export class DevnetRunner {
           },
         );
       }
+      const knobs = demoMarketKnobs(env); // a bad value is said before anything starts
       if (this.o.mode === 'join' && !(await Devnet.isRunning(this.o.dataDir))) {
         throw new FlywheelError('The devnet is not running.', {
           code: 'UNAVAILABLE',
@@ -138,7 +140,7 @@ export class DevnetRunner {
       if (this.#closed) return;
       if (devnet.owned && env.FLYWHEEL_DEVNET_MARKET !== 'off') {
         running('market', 'Starting the demo market', 0.95);
-        await devnet.startMarket({ engine: this.o.engine, version: this.o.version });
+        await devnet.startMarket({ engine: this.o.engine, version: this.o.version, ...knobs });
       }
       this.#setPhase({ id: 'ready', label: 'Devnet ready', state: 'done', progress: 1 });
     } catch (err) {
