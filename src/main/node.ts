@@ -185,6 +185,16 @@ export async function createNode(options: NodeOptions): Promise<FlywheelNode> {
     events,
     log: log.child('onchain'),
     takeJobs: options.takeJobs ?? options.shell !== 'cli',
+    // A job's page shows the checks of its result this node knows of: its own validator's, and the devnet's
+    // validators' (they run in this process), so a provider sees its results re-run and judged.
+    jobChecks: (economy, jobId) => {
+      const own = validator.checkOf(economy, jobId);
+      const me = wallet.address;
+      return [
+        ...(own && me ? [{ ...own, validator: me, by: 'this node' }] : []),
+        ...(devnet.devnet?.market?.validators.checksOf(economy, jobId) ?? []),
+      ];
+    },
   });
   // The validator role: re-runs a sample of other providers' results and challenges or votes (validator/).
   const validator = new ValidatorService({

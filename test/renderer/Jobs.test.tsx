@@ -148,6 +148,26 @@ describe('Jobs: one job', () => {
     expect(screen.getByRole('link', { name: '← All jobs' })).toHaveAttribute('href', '#/jobs');
   });
 
+  it('shows the validators’ checks of the result: who re-ran it, the verdict and its figures', async () => {
+    renderWithBridge(<Jobs jobKey={f.finalizedDetail.key} />, fixtureBridge());
+    const card = await screen.findByRole('region', { name: 'Checked by validators' });
+    expect(card).toHaveTextContent(
+      'Your result was re-run and judged by the model’s policy (argmax agreement ≥ 99 %).',
+    );
+    const [check] = within(screen.getByTestId('job-checks')).getAllByRole('listitem');
+    expect(check).toHaveTextContent(
+      'Noether (devnet validator): agrees — argmax agrees on 40 of 40 rows (100 %) ≥ 99 %: valid',
+    );
+    expect(check).toHaveTextContent('Re-run on Ryzen 9 7950X (cpu) in 38 ms,');
+  });
+
+  it('shows no checks card when no validator check of the result is known', async () => {
+    const bridge = fixtureBridge().answer('jobs.get', { ...f.finalizedDetail, checks: [] });
+    renderWithBridge(<Jobs jobKey={f.finalizedDetail.key} />, bridge);
+    expect(await screen.findByRole('region', { name: 'History' })).toBeInTheDocument();
+    expect(screen.queryByRole('region', { name: 'Checked by validators' })).toBeNull();
+  });
+
   it('links transactions to the block explorer where the network has one', async () => {
     const bridge = fixtureBridge().answer('node.status', {
       ...f.nodeStatus,

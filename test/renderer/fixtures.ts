@@ -594,6 +594,46 @@ export const finalizedDetail: JobDetail = {
     cancellable: false,
     cancellableFromBlock: null,
   },
+  // The devnet's sampling validator re-ran it on this machine and agreed: the user's result upheld.
+  checks: [
+    {
+      validator: '0x9a9a9a9a9a9a9a9a9a9a9a9a9a9a9a9a9a9a9a9a',
+      by: 'Noether (devnet validator)',
+      economyId: GENESIS,
+      jobId: '40',
+      provider: '0x1234567890abcdef1234567890abcdef12345678',
+      purpose: 'sample',
+      updatedAt: (NOW_S - 290) * 1000,
+      verdict: 'valid',
+      reason: null,
+      evidence: {
+        policyText: 'argmax agreement ≥ 99 %',
+        summary: 'argmax agrees on 40 of 40 rows (100 %) ≥ 99 %: valid',
+        compared: 40,
+        failed: 0,
+        maxAbsError: null,
+        maxRelError: null,
+        agreement: 1,
+        submittedHash: hash('e'),
+        referenceHash: hash('f'),
+        device: 'Ryzen 9 7950X',
+        executionProvider: 'cpu',
+        runMs: 38,
+      },
+      action: 'none',
+      vote: null,
+      outcome: null,
+      reward: null,
+      slashed: null,
+      steps: [
+        { step: 'picked', t: (NOW_S - 292) * 1000, txHash: null },
+        { step: 'checked', t: (NOW_S - 291) * 1000, txHash: null },
+        { step: 'passed', t: (NOW_S - 290) * 1000, txHash: null },
+      ],
+      votes: null,
+      providerSlashed: null,
+    },
+  ],
 };
 
 export const vadDetail: JobDetail = {
@@ -650,6 +690,7 @@ export const fineTuneDetail: JobDetail = {
   txs: [],
   preview: { kind: 'fine-tune', lossCurve: [2.3, 1.7, 1.2, 0.9, 0.71, 0.6], evalLoss: 0.66 },
   timeline: [{ t: NOW_S - 30, label: 'Assigned to you' }],
+  checks: [],
 };
 
 export const earnings: EarningsReport = {

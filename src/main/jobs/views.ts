@@ -1,5 +1,5 @@
 import { numberToHex, pad, type Address, type Hash } from 'viem';
-import type { JobDetail, JobSummary } from '../../shared/api/jobs';
+import type { JobCheck, JobDetail, JobSummary } from '../../shared/api/jobs';
 import { declineReasonByCode, declineReasons } from '../../shared/decline';
 import { FlywheelError } from '../../shared/errors';
 import { describePolicy } from '../../shared/policy';
@@ -26,6 +26,8 @@ export interface JobsViewOptions {
   events: EventBus;
   /** The wallet's address (known while locked too). */
   account: () => Address | null;
+  /** Validators' checks of a job's result that this node knows of (its own validator's, the devnet's). */
+  checks?: (economy: Address, jobId: bigint) => JobCheck[];
 }
 
 const LABELS: Record<string, string> = {
@@ -130,6 +132,7 @@ export class JobsView {
         drawBlock: draw?.drawBlock ?? null,
         latestBlock: draw?.latest ?? null,
       }),
+      checks: (this.#o.checks?.(economy, jobId) ?? []).sort((a, b) => b.updatedAt - a.updatedAt),
     };
   }
 

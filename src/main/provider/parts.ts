@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import type { ApiHandlers, NodeStatus } from '../../shared/api';
+import type { Address } from 'viem';
+import type { ApiHandlers, JobCheck, NodeStatus } from '../../shared/api';
 import type { BenchmarkService } from '../benchmark/service';
 import { BlobStore } from '../blobs/store';
 import { endpointFromSettings } from '../chain/endpoint';
@@ -30,6 +31,8 @@ export interface OnChainPartsOptions {
   log: Logger;
   /** Whether this process takes jobs (see ProviderServiceOptions.takeJobs); the CLI passes false. */
   takeJobs?: boolean;
+  /** Validators' checks of a job's result that this node knows of, for the job's page (JobsViewOptions.checks). */
+  jobChecks?: (economy: Address, jobId: bigint) => JobCheck[];
 }
 
 /** The calls the on-chain half of the node answers. */
@@ -132,6 +135,7 @@ export function createOnChainParts(o: OnChainPartsOptions): OnChainParts {
     local: p.local,
     events: o.events,
     account,
+    ...(o.jobChecks ? { checks: o.jobChecks } : {}),
   });
   const offJobs = feed.onChange((change) => {
     for (const l of change.added)

@@ -320,6 +320,12 @@ export class ValidatorService {
     };
   }
 
+  /** This node's check of one result, as `state()` shows it (null when it never picked it). */
+  checkOf(economy: Address, jobId: bigint | string): ValidatorCheck | null {
+    const e = this.journal.get(economy, jobId);
+    return e && e.fields.purpose !== undefined ? checkView(e) : null;
+  }
+
   // ─── the loop ─────────────────────────────────────────────────────────────────────────────────────────────
 
   /** One pass: pick new results (while on), then take every unfinished check one step on. One pass at a time. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { DeclineReasonName } from '../decline';
 import { defineCall, defineEvent, type Address, type Amount, type Hash } from './define';
 import { addressSchema } from './settings';
+import type { ValidatorCheck } from './validator';
 
 export type JobKind = 'inference' | 'fine-tune';
 
@@ -137,6 +138,19 @@ export interface JobDetail extends JobSummary {
   noShows: { provider: Address; t: number }[];
   /** How the fee comes back to the requester, in words, and whether this wallet can cancel the job now. */
   refund: JobRefund;
+  /** Validators' re-runs of its result that this node knows of (see JobCheck), the latest first. */
+  checks: JobCheck[];
+}
+
+/**
+ * A validator's check of a job's result that this node knows of: its own validator's, and on the devnet the
+ * devnet's validators' (the node runs them). Another node's check that agrees leaves nothing on-chain; one that
+ * disagrees shows as a challenge in the job's history.
+ */
+export interface JobCheck extends ValidatorCheck {
+  validator: Address;
+  /** Who checked it, in words: "this node" or a devnet validator's name. */
+  by: string;
 }
 
 export interface JobDecline {

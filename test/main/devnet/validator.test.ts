@@ -267,6 +267,27 @@ describe('the demo validators', { timeout: 120_000 }, () => {
     }
     expect(validators.counts).toMatchObject({ challenged: 1, voted: 2, settled: 2 });
 
+    // What a job's page shows of them: the user's result re-run by the sampler and upheld; Babbage's re-run by all
+    // three, challenged by one, voted down by the others.
+    const userChecks = validators.checksOf(economy, userJob);
+    expect(userChecks).toHaveLength(1);
+    expect(userChecks[0]).toMatchObject({
+      by: 'Noether (devnet validator)',
+      validator: noether!.address,
+      provider: user.tx.address,
+      verdict: 'valid',
+      action: 'none',
+      outcome: null,
+    });
+    expect(userChecks[0]!.evidence).toMatchObject({ summary: checked.summary, executionProvider: 'cpu' });
+    expect(
+      validators.checksOf(economy, babbageJob).map((c) => [c.by, c.verdict, c.action, c.outcome]),
+    ).toEqual([
+      ['Noether (devnet validator)', 'invalid', 'challenged', 'rejected'],
+      ['Turing (devnet validator)', 'invalid', 'voted', 'rejected'],
+      ['Hopper (devnet validator)', 'invalid', 'voted', 'rejected'],
+    ]);
+
     // Within each one's budget: the engine's share, and the re-runs an hour.
     for (const [i, v] of [noether, turing, hopper].entries()) {
       const s = await v!.service.state();

@@ -11,6 +11,7 @@ import { createEngine, cpuDevice, type Engine } from '../../../src/main/engine/e
 import { asFloat32, readSafetensors, tensorOf, writeSafetensors } from '../../../src/main/engine/safetensors';
 import { LogSink } from '../../../src/main/log';
 import { falsifyOutput } from '../../../src/main/verification/falsify';
+import type { JobDetail } from '../../../src/shared/api/jobs';
 import type { ValidatorLifecycleResult, ValidatorState } from '../../../src/shared/api/validator';
 import { useAnvil } from '../../helpers/anvil';
 import { anvilControl, until } from '../../helpers/chain';
@@ -256,6 +257,17 @@ describe('a validator node', { timeout: 180_000 }, () => {
       })
     ).bond;
     expect(bondAfter).toBeLessThan(bondBefore);
+    // The job's page on A shows its own check of the result.
+    const detail = await a.call<JobDetail>('jobs.get', { key: `${economy}:${jobId}` });
+    expect(detail.checks).toEqual([
+      expect.objectContaining({
+        by: 'this node',
+        validator: a.address,
+        verdict: 'invalid',
+        action: 'challenged',
+        outcome: 'rejected',
+      }),
+    ]);
     const s = await a.call<ValidatorState>('validator.get');
     expect(BigInt(s.economies[0]!.earned)).toBe(BigInt(ca!.reward!));
     expect(s.economies[0]!.locked).toBe('0');

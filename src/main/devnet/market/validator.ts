@@ -17,6 +17,7 @@
  */
 import { join } from 'node:path';
 import type { Address, PublicClient } from 'viem';
+import type { JobCheck } from '../../../shared/api/jobs';
 import type { ValidatorConfig } from '../../../shared/api/validator';
 import { defaultSettings } from '../../../shared/api/settings';
 import type { BlobStore } from '../../blobs/store';
@@ -200,6 +201,17 @@ export class DemoValidators {
       .finally(() => {
         this.#pass = null;
       });
+  }
+
+  /**
+   * Each validator's check of one result, for the job's page: the user sees its results re-run and judged here
+   * (checks that agree leave nothing on-chain).
+   */
+  checksOf(economy: Address, jobId: bigint): JobCheck[] {
+    return this.all.flatMap((v) => {
+      const c = v.service.checkOf(economy, jobId);
+      return c ? [{ ...c, validator: v.address, by: `${v.name} (devnet validator)` }] : [];
+    });
   }
 
   /** Resolves when the pass running (if any) is done (tests). */

@@ -9,6 +9,7 @@ import { declineText, statusMeaning } from '../../lib/jobs';
 import { formatAmount, toBigInt } from '../../lib/money';
 import { href } from '../../lib/routes';
 import { formatDateTime, formatMs, isoTime } from '../../lib/time';
+import { actionText, outcomeText, verdictBadge, verdictText } from '../../lib/validator';
 import { JobRefund } from './JobRefund';
 import { LocalStep } from './JobList';
 import { OutputPreview } from './OutputPreview';
@@ -97,6 +98,7 @@ function Detail({ job, reload }: { job: JobDetail; reload: () => void }) {
         </Card>
       )}
       {job.timings && <Timings timings={job.timings} />}
+      {job.checks.length > 0 && <Checks job={job} />}
       <Card title="History">
         <ol className="timeline" data-testid="job-timeline">
           {job.timeline.map((step, i) => (
@@ -150,6 +152,49 @@ function Outcome({ job }: { job: JobDetail }) {
         </p>
       )}
     </div>
+  );
+}
+
+/**
+ * Validators' re-runs of this result that this node knows of (its own validator's; on the devnet the devnet's
+ * validators'): each verdict with its figures, and the challenge or vote it led to.
+ */
+function Checks({ job }: { job: JobDetail }) {
+  return (
+    <Card title="Checked by validators">
+      <p className="muted small">
+        {job.mine ? 'Your result was' : 'This result was'} re-run and judged by the model’s policy
+        {job.verification ? ` (${job.verification.text})` : ''}. A check that agrees leaves nothing on-chain:
+        these are the ones this node knows of.
+      </p>
+      <ul className="network-penalties" data-testid="job-checks">
+        {job.checks.map((c) => (
+          <li key={c.validator} data-verdict={c.verdict}>
+            <strong>{c.by}</strong>:{' '}
+            <span className={`badge ${verdictBadge[c.verdict]}`}>{verdictText[c.verdict]}</span>
+            {c.evidence && <> — {c.evidence.summary}</>}
+            {!c.evidence && c.reason && <span className="muted"> — {c.reason}</span>}
+            {(actionText(c) || c.outcome) && (
+              <div className="small">
+                {actionText(c)}
+                {c.outcome && (
+                  <>
+                    {actionText(c) ? ' · ' : ''}
+                    {outcomeText[c.outcome]}
+                  </>
+                )}
+              </div>
+            )}
+            {c.evidence && (
+              <div className="muted small">
+                Re-run on {c.evidence.device} ({c.evidence.executionProvider}) in {formatMs(c.evidence.runMs)}
+                , {formatDateTime(c.updatedAt)}.
+              </div>
+            )}
+          </li>
+        ))}
+      </ul>
+    </Card>
   );
 }
 
