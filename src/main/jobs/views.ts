@@ -1,4 +1,4 @@
-import { numberToHex, pad, type Address, type Hash } from 'viem';
+import { encodeEventTopics, numberToHex, pad, type Address, type Hash } from 'viem';
 import type { JobCheck, JobDetail, JobSummary } from '../../shared/api/jobs';
 import { declineReasonByCode, declineReasons } from '../../shared/decline';
 import { FlywheelError } from '../../shared/errors';
@@ -6,6 +6,7 @@ import { describePolicy } from '../../shared/policy';
 import { cancelJob } from '../chain/actions/cancelJob';
 import { readJob } from '../chain/actions/readJob';
 import { readModel } from '../chain/actions/readModel';
+import { economyAbi } from '../chain/artifacts';
 import type { ChainService } from '../chain/service';
 import type { EventFeed } from '../chain/sync/feed';
 import { decodeLogs, sameAddress, byChainOrder, type StoredLog } from '../chain/sync/storedLog';
@@ -49,6 +50,7 @@ const LABELS: Record<string, string> = {
   JobRejected: 'Rejected',
   JobRefunded: 'Refunded',
   ProviderSlashed: 'Provider slashed',
+  ValidatorSlashed: 'Challenger slashed: the result stood',
   Strike: 'Strike',
 };
 
@@ -257,17 +259,25 @@ export class JobsView {
   /** Every event of one job, straight from the chain (jobId is the first indexed topic of each). */
   async #events(economy: Address, jobId: bigint): Promise<StoredLog[]> {
     const client = this.#o.chain.client();
-    const raw = await client.request({
-      method: 'eth_getLogs',
-      params: [
-        {
-          address: economy,
-          topics: [null, pad(numberToHex(jobId), { size: 32 }) as Hash],
-          fromBlock: numberToHex(this.#o.chain.endpoint?.startBlock ?? 0n),
-          toBlock: 'latest',
-        },
-      ],
-    });
+    const id = pad(numberToHex(jobId), { size: 32 }) as Hash;
+    const query = (topics: (Hash | Hash[] | null)[]) =>
+      client.request({
+        method: 'eth_getLogs',
+        params: [
+          {
+            address: economy,
+            topics,
+            fromBlock: numberToHex(this.#o.chain.endpoint?.startBlock ?? 0n),
+            toBlock: 'latest',
+          },
+        ],
+      });
+    // Most events name the job first; a slash and a strike name the account first and the job second.
+    const [byJob, byAccount] = await Promise.all([
+      query([null, id]),
+      query([SECOND_TOPIC_JOB_EVENTS, null, id]),
+    ]);
+    const raw = [...(byJob as unknown[]), ...(byAccount as unknown[])];
     const logs = (raw as Parameters<typeof decodeLogs>[0]).map((l) => ({
       ...l,
       blockNumber: BigInt(l.blockNumber as unknown as string),
@@ -293,6 +303,11 @@ export class JobsView {
  * and this node's step in the same second are ordered by the job's lifecycle (the node acts on an assignment, runs,
  * sends its result, which lands on-chain, and so on), never by which list they came from.
  */
+/** Events whose second indexed topic is the job (the first is the provider or validator). */
+const SECOND_TOPIC_JOB_EVENTS = (['ProviderSlashed', 'Strike', 'ValidatorSlashed'] as const).map(
+  (eventName) => encodeEventTopics({ abi: economyAbi, eventName })[0]!,
+);
+
 const chainTier: Record<string, number> = {
   JobPosted: 0,
   DrawMissed: 1,

@@ -257,8 +257,19 @@ describe('a validator node', { timeout: 180_000 }, () => {
       })
     ).bond;
     expect(bondAfter).toBeLessThan(bondBefore);
-    // The job's page on A shows its own check of the result.
+    // The job's page on A: its history from the chain (a slash and a strike name the job second: read too), and
+    // A's own check of the result.
     const detail = await a.call<JobDetail>('jobs.get', { key: `${economy}:${jobId}` });
+    expect(detail.timeline.map((t) => t.label)).toEqual(
+      expect.arrayContaining([
+        'Challenged',
+        'Vote',
+        'Challenge won: result rejected',
+        'Rejected',
+        'Provider slashed',
+        'Strike',
+      ]),
+    );
     expect(detail.checks).toEqual([
       expect.objectContaining({
         by: 'this node',
