@@ -1,5 +1,5 @@
 import ort from 'onnxruntime-node';
-import { BenchmarkService } from '../src/main/benchmark/service';
+import { BenchmarkService } from '../src/main/benchmark/benchmarkService';
 import { SETTINGS } from '../src/main/benchmark/suite';
 import { createEngine, cpuDevice, type EngineDevice } from '../src/main/engine/engine';
 import { DeviceRouter } from '../src/main/engine/router';

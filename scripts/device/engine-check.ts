@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BenchmarkService } from '../../src/main/benchmark/service';
+import { BenchmarkService } from '../../src/main/benchmark/benchmarkService';
 import { appVersion, engineDevicesFrom, onnxruntimeVersion } from '../../src/main/engine/devices';
 import { createEngine } from '../../src/main/engine/engine';
 import { createKeccak256 } from '../../src/main/engine/hash';

@@ -4,7 +4,7 @@ import type { ApiHandlers, NodePhase, NodeStatus, RotatedToken, WalletInfo } fro
 import { FlywheelError } from '../shared/errors';
 import { createDispatcher, type Dispatch } from './api/dispatch';
 import { DevnetRunner } from './devnet/runner';
-import { BenchmarkService } from './benchmark/service';
+import { BenchmarkService } from './benchmark/benchmarkService';
 import { engineDevicesFrom } from './engine/devices';
 import { createEngine, type Engine } from './engine/engine';
 import { chooseLlamaBackends, llamaBackendOf, probeLlamaBackend } from './engine/llama/backends';
@@ -12,17 +12,17 @@ import { withLanguageModels } from './engine/llama/runtime';
 import { DeviceRouter } from './engine/router';
 import type { WorkerHostFactory } from './engine/worker/host';
 import { EventBus } from './events';
-import { FleetService } from './fleet/service';
+import { FleetService } from './fleet/fleetService';
 import { probeExecutionProviders } from './hardware/probe';
 import { detectHardware, type DetectSources } from './hardware/detect';
-import { HardwareService } from './hardware/service';
+import { HardwareService } from './hardware/hardwareService';
 import { runTool } from './hardware/tools';
 import { LogSink, type LogLevel, type Logger } from './log';
 import { createNodeMetrics, type NodeMetrics } from './metrics/collector';
 import { MetricsEndpoint } from './metrics/endpoint';
 import { createOnChainParts, type OnChainParts } from './provider/parts';
 import { confBackend, createSettingsStore, type SettingsBackend, type SettingsStore } from './settings/store';
-import { ValidatorService } from './validator/service';
+import { ValidatorService } from './validator/validatorService';
 import { validatorHandlers } from './validator/handlers';
 import type { KeyProtector } from './wallet/protector';
 import { Wallet } from './wallet/wallet';
@@ -84,7 +84,7 @@ export interface FlywheelNode {
   readonly onchain: OnChainParts;
   /** The embedded devnet while the settings say `devnet`: started by the app, joined by the CLI. */
   readonly devnet: DevnetRunner;
-  /** The validator role: checks other providers' results, challenges and votes (validator/service.ts). */
+  /** The validator role: checks other providers' results, challenges and votes (validator/validatorService.ts). */
   readonly validator: ValidatorService;
   readonly logs: LogSink;
   readonly log: Logger;

@@ -11,7 +11,7 @@ import type {
 } from '../../shared/api/benchmark';
 import type { EngineDevice } from '../engine/engine';
 import { GENERAL, pickDevice, type DeviceRouter } from '../engine/router';
-import { providerLabel } from '../hardware/providers';
+import { executionProviderLabel } from '../hardware/executionProviders';
 import { scoreOf } from './score';
 
 /** The suite's tests that are kinds of jobs (the GEMMs are not: other models go by the score). */
@@ -123,7 +123,7 @@ function explain(
   measuring: boolean,
   failure: string | undefined,
 ): { note: string; action: string | null } {
-  const provider = providerLabel(device.executionProvider);
+  const provider = executionProviderLabel(device.executionProvider);
   const action = device.upgrade?.action ?? null;
   const isCpu = device.executionProvider === 'cpu';
   const cpu = devices.find((d) => d.executionProvider === 'cpu');

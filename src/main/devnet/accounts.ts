@@ -20,7 +20,7 @@ export const devnetRoles = {
   validator: 2,
   /** Anyone: finalizes results after their window, reports missed deadlines, settles challenges. */
   keeper: 3,
-  /** Simulated providers (see market/providers.ts for how each behaves). */
+  /** Simulated providers (see market/simulatedProviders.ts for how each behaves). */
   providerAda: 4,
   providerBabbage: 5,
   providerCurie: 6,

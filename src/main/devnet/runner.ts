@@ -7,7 +7,7 @@
 import type { NodePhase } from '../../shared/api/node';
 import { FlywheelError } from '../../shared/errors';
 import type { BlobStore } from '../blobs/store';
-import type { ChainService } from '../chain/service';
+import type { ChainService } from '../chain/chainService';
 import type { Engine } from '../engine/engine';
 import type { Logger } from '../log';
 import type { SettingsStore } from '../settings/store';

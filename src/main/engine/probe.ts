@@ -1,5 +1,5 @@
 import type { ExecutionProviderName } from '../../shared/api/hardware';
-import type { ProbeResult } from '../hardware/providers';
+import type { ProbeResult } from '../hardware/executionProviders';
 import { processHost, type WorkerHostFactory } from './worker/host';
 import type { FromWorker, ToWorker } from './worker/protocol';
 

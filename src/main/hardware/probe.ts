@@ -1,7 +1,7 @@
 import type { HardwareReport } from '../../shared/api/hardware';
 import { startProber } from '../engine/probe';
 import type { WorkerHostFactory } from '../engine/worker/host';
-import { chooseExecutionProviders, providerEnvironment } from './providers';
+import { chooseExecutionProviders, executionProviderEnvironment } from './executionProviders';
 
 /**
  * Fills each device's execution provider by trying the candidates in a probe worker. If the probe worker itself
@@ -21,7 +21,11 @@ export async function probeExecutionProviders(
     };
   }
   try {
-    return await chooseExecutionProviders(report, providerEnvironment(await prober.backends()), prober.probe);
+    return await chooseExecutionProviders(
+      report,
+      executionProviderEnvironment(await prober.backends()),
+      prober.probe,
+    );
   } finally {
     await prober.close();
   }

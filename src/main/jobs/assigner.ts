@@ -1,7 +1,7 @@
 import type { Address } from 'viem';
 import { assign } from '../chain/actions/assign';
 import { readJob } from '../chain/actions/readJob';
-import type { ChainService } from '../chain/service';
+import type { ChainService } from '../chain/chainService';
 import type { Logger } from '../log';
 
 interface Pending {

@@ -1,8 +1,8 @@
 import type { Address } from 'viem';
 import type { JobKind, JobLocal, OutputPreview } from '../../shared/api/jobs';
-import type { BenchmarkService } from '../benchmark/service';
+import type { BenchmarkService } from '../benchmark/benchmarkService';
 import type { BlobStore } from '../blobs/store';
-import type { ChainService } from '../chain/service';
+import type { ChainService } from '../chain/chainService';
 import type { Engine } from '../engine/engine';
 import type { Logger } from '../log';
 import type { Journal } from './journal';

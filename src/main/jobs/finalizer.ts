@@ -2,7 +2,7 @@ import type { Address } from 'viem';
 import { finalize } from '../chain/actions/finalize';
 import { readJob } from '../chain/actions/readJob';
 import type { ChainJobStatus } from '../chain/enums';
-import type { ChainService } from '../chain/service';
+import type { ChainService } from '../chain/chainService';
 import type { Logger } from '../log';
 
 /**

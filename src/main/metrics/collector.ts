@@ -2,10 +2,10 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import { formatUnits, getAddress, type Address } from 'viem';
 import type { EarningsReport, JobSummary, NodeStatus } from '../../shared/api';
 import type { HardwareReport } from '../../shared/api/hardware';
-import type { BenchmarkService } from '../benchmark/service';
+import type { BenchmarkService } from '../benchmark/benchmarkService';
 import type { Engine } from '../engine/engine';
 import type { EventBus } from '../events';
-import type { HardwareService } from '../hardware/service';
+import type { HardwareService } from '../hardware/hardwareService';
 import type { OnChainParts } from '../provider/parts';
 import type { Wallet } from '../wallet/wallet';
 

@@ -12,7 +12,7 @@ import { describePolicy } from '../../shared/policy';
 import type { BlobStore } from '../blobs/store';
 import { parseBlobUri } from '../blobs/uri';
 import { readModel } from '../chain/actions/readModel';
-import type { ChainService } from '../chain/service';
+import type { ChainService } from '../chain/chainService';
 import { MAX_EVIDENCE_BYTES, parseEvidence, type Evidence } from '../verification/evidence';
 import { describeFailure, summarize } from '../verification/words';
 

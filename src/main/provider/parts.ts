@@ -1,24 +1,24 @@
 import { join } from 'node:path';
 import type { Address } from 'viem';
 import type { ApiHandlers, JobCheck, NodeStatus } from '../../shared/api';
-import type { BenchmarkService } from '../benchmark/service';
+import type { BenchmarkService } from '../benchmark/benchmarkService';
 import { BlobStore } from '../blobs/store';
 import { endpointFromSettings } from '../chain/endpoint';
-import { ChainService } from '../chain/service';
+import { ChainService } from '../chain/chainService';
 import { EventFeed } from '../chain/sync/feed';
-import { EconomiesService } from '../economies/service';
+import { EconomiesService } from '../economies/economiesService';
 import { SnapshotStore } from '../economies/snapshots';
-import { EarningsService } from '../earnings/service';
+import { EarningsService } from '../earnings/earningsService';
 import type { Engine } from '../engine/engine';
 import type { EventBus } from '../events';
-import type { HardwareService } from '../hardware/service';
+import type { HardwareService } from '../hardware/hardwareService';
 import { JobsView } from '../jobs/views';
 import type { Logger } from '../log';
 import { evidenceReader, modelPolicyReader } from '../penalties/evidence';
-import { PenaltiesService } from '../penalties/service';
+import { PenaltiesService } from '../penalties/penaltiesService';
 import type { SettingsStore } from '../settings/store';
 import type { Wallet } from '../wallet/wallet';
-import { ProviderService } from './service';
+import { ProviderService } from './providerService';
 
 export interface OnChainPartsOptions {
   dataDir: string;

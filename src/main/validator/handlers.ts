@@ -1,5 +1,5 @@
 import type { ApiHandlers } from '../../shared/api';
-import type { ValidatorService } from './service';
+import type { ValidatorService } from './validatorService';
 
 type ValidatorCalls =
   | 'validator.get'

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { BenchmarkProgress, BenchmarkResult } from '../../../src/shared/api/benchmark';
-import { BenchmarkService } from '../../../src/main/benchmark/service';
+import { BenchmarkService } from '../../../src/main/benchmark/benchmarkService';
 import { DriftTracker } from '../../../src/main/benchmark/drift';
 import { REFERENCE_FIGURES, scoreOf } from '../../../src/main/benchmark/score';
 import { EventBus } from '../../../src/main/events';

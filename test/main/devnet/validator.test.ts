@@ -13,7 +13,7 @@ import { DevnetActors } from '../../../src/main/devnet/actors';
 import { JobBoard } from '../../../src/main/devnet/market/board';
 import { validatorCast, VALIDATOR_BOND } from '../../../src/main/devnet/market/cast';
 import { JobInfo } from '../../../src/main/devnet/market/jobInfo';
-import { SimulatedProviders } from '../../../src/main/devnet/market/providers';
+import { SimulatedProviders } from '../../../src/main/devnet/market/simulatedProviders';
 import { ReferenceOutputs, type MarketBlobs } from '../../../src/main/devnet/market/references';
 import { MarketStore } from '../../../src/main/devnet/market/state';
 import { DEMO_VALIDATOR_BUDGETS, DemoValidators } from '../../../src/main/devnet/market/validator';

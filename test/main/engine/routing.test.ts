@@ -3,7 +3,7 @@ import type { BenchmarkFigure, BenchmarkResult } from '../../../src/shared/api/b
 import type { HardwareReport } from '../../../src/shared/api/hardware';
 import { routingReport } from '../../../src/main/benchmark/routing';
 import { scoreOf } from '../../../src/main/benchmark/score';
-import { BenchmarkService } from '../../../src/main/benchmark/service';
+import { BenchmarkService } from '../../../src/main/benchmark/benchmarkService';
 import { workloads } from '../../../src/main/benchmark/workloads';
 import { engineDevicesFrom } from '../../../src/main/engine/devices';
 import { declaredCapacity } from '../../../src/main/provider/capacity';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Address } from 'viem';
 import type { Logger } from '../../log';
-import type { ChainService } from '../service';
+import type { ChainService } from '../chainService';
 import { ChainSync, type SyncChange } from './chainSync';
 import { sameAddress, type StoredLog } from './storedLog';
 

@@ -1,6 +1,6 @@
 /**
  * Who the demo market is: three simulated providers with their own anvil accounts and bonds, and how each behaves. They are real on-chain participants (registered, bonded, drawn, slashed); only their compute is
- * simulated — see providers.ts.
+ * simulated — see simulatedProviders.ts.
  */
 import type { DevnetRole } from '../accounts';
 import type { EconomyRole } from '../book';

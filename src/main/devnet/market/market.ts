@@ -16,7 +16,7 @@ import type { DevnetBook } from '../book';
 import { devnetEconomies } from '../economies';
 import { JobBoard, type BoardRound } from './board';
 import { JobInfo } from './jobInfo';
-import { SimulatedProviders, type SimulatedProvidersOptions } from './providers';
+import { SimulatedProviders, type SimulatedProvidersOptions } from './simulatedProviders';
 import { ReferenceOutputs, type MarketBlobs } from './references';
 import { DemoRequester } from './requester';
 import { MarketStore } from './state';

@@ -1,5 +1,5 @@
 /**
- * The demo market's validators are the node's validator (src/main/validator/service.ts), run three times: one
+ * The demo market's validators are the node's validator (src/main/validator/validatorService.ts), run three times: one
  * ValidatorService per identity (validatorCast in cast.ts), each signing with its own devnet account, with its own
  * journal, switch and budget under `devnet/validators/<role>/`, and all of them re-running on this machine's engine.
  * So the devnet's verification is the real one: a sampled result is fetched by its hashes, re-run here and judged by
@@ -28,7 +28,7 @@ import type { Engine } from '../../engine/engine';
 import { EventBus } from '../../events';
 import type { Logger } from '../../log';
 import type { CheckEntry } from '../../validator/journal';
-import { ValidatorService, type ValidatorChain } from '../../validator/service';
+import { ValidatorService, type ValidatorChain } from '../../validator/validatorService';
 import type { DevnetActors } from '../actors';
 import type { BoardRound } from './board';
 import { validatorCast, type DemoValidatorIdentity } from './cast';

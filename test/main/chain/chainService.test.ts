@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approveToken } from '../../../src/main/chain/actions/approveToken';
 import { readProvider } from '../../../src/main/chain/actions/readProvider';
 import { registerProvider } from '../../../src/main/chain/actions/registerProvider';
-import { ChainService, txUpdateOf } from '../../../src/main/chain/service';
+import { ChainService, txUpdateOf } from '../../../src/main/chain/chainService';
 import type { TxRecord } from '../../../src/main/chain/tx/record';
 import { EventFeed } from '../../../src/main/chain/sync/feed';
 import { EventBus } from '../../../src/main/events';

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HardwareReport } from '../../../src/shared/api/hardware';
 import { startProber, type ProviderProber } from '../../../src/main/engine/probe';
-import { chooseExecutionProviders, providerEnvironment } from '../../../src/main/hardware/providers';
+import {
+  chooseExecutionProviders,
+  executionProviderEnvironment,
+} from '../../../src/main/hardware/executionProviders';
 
 /** A report with the GPUs given and this machine's CPU; the probes below are real onnxruntime sessions. */
 function report(gpus: HardwareReport['gpus']): HardwareReport {
@@ -47,7 +50,7 @@ afterAll(() => prober.close());
 
 describe('execution provider choice (probed for real in a worker process)', () => {
   it('chooses the CPU provider for the CPU device on this machine', async () => {
-    const env = providerEnvironment(await prober.backends());
+    const env = executionProviderEnvironment(await prober.backends());
     const probed = await chooseExecutionProviders(report([]), env, prober.probe);
     const cpu = probed.devices[0]!;
     expect(cpu.executionProvider?.chosen).toBe('cpu');
@@ -62,7 +65,7 @@ describe('execution provider choice (probed for real in a worker process)', () =
 
   it('falls back from WebGPU (no adapter here) and tells NVIDIA users how to get CUDA', async () => {
     const env = {
-      ...providerEnvironment(await prober.backends()),
+      ...executionProviderEnvironment(await prober.backends()),
       platform: 'linux' as const,
       cudaLibraries: false,
     };

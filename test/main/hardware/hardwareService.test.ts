@@ -4,7 +4,7 @@ import { engineDevicesFrom } from '../../../src/main/engine/devices';
 import { EventBus } from '../../../src/main/events';
 import { detectHardware } from '../../../src/main/hardware/detect';
 import { probeExecutionProviders } from '../../../src/main/hardware/probe';
-import { HardwareService } from '../../../src/main/hardware/service';
+import { HardwareService } from '../../../src/main/hardware/hardwareService';
 import { LogSink } from '../../../src/main/log';
 
 const log = new LogSink({ consoleLevel: 'silent' }).logger('hardware');

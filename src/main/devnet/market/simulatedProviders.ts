@@ -27,7 +27,7 @@ import { cast, MISBEHAVIOUR_RATE, PROVIDER_BOND, type SimulatedProvider } from '
 import type { JobInfo } from './jobInfo';
 import type { MarketBlobs, ReferenceOutputs } from './references';
 
-export interface ProviderCounts {
+export interface SimulatedProviderCounts {
   submitted: number;
   wrong: number;
   missed: number;
@@ -48,7 +48,7 @@ export interface SimulatedProvidersOptions {
 }
 
 export class SimulatedProviders {
-  readonly counts: ProviderCounts = { submitted: 0, wrong: 0, missed: 0, declined: 0 };
+  readonly counts: SimulatedProviderCounts = { submitted: 0, wrong: 0, missed: 0, declined: 0 };
   readonly byAddress = new Map<string, SimulatedProvider>(
     cast.map((p) => [devnetAccount(p.role).address.toLowerCase(), p]),
   );

@@ -1,13 +1,13 @@
 import type { Address } from 'viem';
 import type { EconomyEstimate, EconomySummary } from '../../shared/api/economies';
 import { FlywheelError } from '../../shared/errors';
-import type { BenchmarkService } from '../benchmark/service';
+import type { BenchmarkService } from '../benchmark/benchmarkService';
 import { listEconomies, type LineageRecord } from '../chain/actions/listEconomies';
 import { readEconomy, type ReadEconomyReturnType } from '../chain/actions/readEconomy';
 import { readEconomyStats } from '../chain/actions/readEconomyStats';
 import { readProvider } from '../chain/actions/readProvider';
 import { toEconomyParams } from '../chain/deploy';
-import type { ChainService } from '../chain/service';
+import type { ChainService } from '../chain/chainService';
 import type { EventFeed } from '../chain/sync/feed';
 import type { EventBus } from '../events';
 import type { Logger } from '../log';

@@ -21,7 +21,7 @@ export type ProbeResult = { ok: true } | { ok: false; error: string };
 export type Probe = (provider: ExecutionProviderName, deviceIndex: number) => Promise<ProbeResult>;
 
 /** What this install of onnxruntime-node offers. */
-export interface ProviderEnvironment {
+export interface ExecutionProviderEnvironment {
   platform: NodeJS.Platform;
   /** Backends onnxruntime-node lists (`listSupportedBackends()`), with whether their libraries ship in the package. */
   backends: { name: string; bundled: boolean }[];
@@ -45,7 +45,9 @@ export function onnxruntimeBinDir(platform = process.platform, arch = process.ar
 }
 
 /** The environment, given the backends onnxruntime-node lists (asked in the probe worker, not in the node). */
-export function providerEnvironment(backends: ProviderEnvironment['backends']): ProviderEnvironment {
+export function executionProviderEnvironment(
+  backends: ExecutionProviderEnvironment['backends'],
+): ExecutionProviderEnvironment {
   const dir = onnxruntimeBinDir();
   const library =
     process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so';
@@ -59,7 +61,7 @@ export function providerEnvironment(backends: ProviderEnvironment['backends']): 
 /** Chooses a provider for every device of the report; devices where none works get `null` and a note. */
 export async function chooseExecutionProviders(
   report: HardwareReport,
-  env: ProviderEnvironment,
+  env: ExecutionProviderEnvironment,
   probe: Probe,
 ): Promise<HardwareReport> {
   const devices: ComputeDevice[] = [];
@@ -81,7 +83,7 @@ export async function chooseExecutionProviders(
 async function tryCandidates(
   device: ComputeDevice,
   gpu: GpuInfo | null,
-  env: ProviderEnvironment,
+  env: ExecutionProviderEnvironment,
   probe: Probe,
   firstGpu: boolean,
 ): Promise<ExecutionProviderCandidate[]> {
@@ -116,7 +118,7 @@ async function tryCandidates(
 
   if (!gpu) {
     for (const name of ['cuda', 'dml', 'coreml', 'webgpu'] as const) {
-      skip(name, `${providerLabel(name)}: for GPUs, not the CPU`, 'not-applicable');
+      skip(name, `${executionProviderLabel(name)}: for GPUs, not the CPU`, 'not-applicable');
     }
     await attempt('cpu', 'CPU', 'Reinstall Flywheel: onnxruntime could not run on the CPU.');
     return candidates;
@@ -172,6 +174,6 @@ async function tryCandidates(
   return candidates;
 }
 
-export function providerLabel(name: ExecutionProviderName): string {
+export function executionProviderLabel(name: ExecutionProviderName): string {
   return { cuda: 'CUDA', dml: 'DirectML', coreml: 'CoreML', webgpu: 'WebGPU', cpu: 'CPU' }[name];
 }

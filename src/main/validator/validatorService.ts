@@ -51,7 +51,7 @@ import type { NetworkEndpoint } from '../chain/endpoint';
 import type { EventFeed } from '../chain/sync/feed';
 import { sameAddress, type StoredLog } from '../chain/sync/storedLog';
 import { isTransient } from '../chain/tx/errors';
-import type { EconomiesService } from '../economies/service';
+import type { EconomiesService } from '../economies/economiesService';
 import type { Engine } from '../engine/engine';
 import type { EventBus } from '../events';
 import { writeFileAtomic } from '../fs/atomicWrite';
