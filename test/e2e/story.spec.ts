@@ -145,13 +145,13 @@ test('first run: benchmark, wallet, join genesis, provide, jobs finalize, compar
   for (const name of ['Flywheel', 'Flywheel Lite', 'Flywheel Boost'])
     await expect(comparison).toContainText(name);
   await page.screenshot({ path: test.info().outputPath('economies.png'), fullPage: true });
-  // Each other economy's column offers "Switch from Flywheel…"; the first is the low-fee fork's (lineage order).
-  await page.locator(`[data-switch-from="${genesis.id}"]`).first().click();
-  const switchPanel = page.getByTestId('join-panel');
-  await expect(switchPanel).toContainText('Switch from Flywheel to Flywheel Lite');
-  await switchPanel.getByRole('checkbox').check();
-  await switchPanel.getByRole('button', { name: /and switch$/ }).click();
-  await expect(page.getByRole('status').filter({ hasText: 'Switched to Flywheel Lite.' })).toBeVisible({
+  // Each other economy's column offers "Move from Flywheel…"; the first is the low-fee fork's (lineage order).
+  await page.locator(`[data-move-from="${genesis.id}"]`).first().click();
+  const movePanel = page.getByTestId('join-panel');
+  await expect(movePanel).toContainText('Move from Flywheel to Flywheel Lite');
+  await movePanel.getByRole('checkbox').check();
+  await movePanel.getByRole('button', { name: /and move$/ }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Moved to Flywheel Lite.' })).toBeVisible({
     timeout: 30_000,
   });
   await expect

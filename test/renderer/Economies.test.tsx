@@ -183,12 +183,12 @@ describe('Economies', () => {
 
   it('switches from the economy served to a fork, warning plainly when the risk is high', async () => {
     const user = userEvent.setup();
-    const bridge = fixtureBridge().answer('provider.switch', joined);
+    const bridge = fixtureBridge().answer('provider.moveBond', joined);
     renderWithBridge(<Economies />, bridge);
-    const column = await screen.findAllByRole('button', { name: 'Switch from Flywheel Genesis…' });
+    const column = await screen.findAllByRole('button', { name: 'Move from Flywheel Genesis…' });
     await user.click(column[1]!); // Fast Lane's column
     const panel = screen.getByTestId('join-panel');
-    expect(within(panel).getByRole('heading')).toHaveTextContent('Switch from Flywheel Genesis to Fast Lane');
+    expect(within(panel).getByRole('heading')).toHaveTextContent('Move from Flywheel Genesis to Fast Lane');
     expect(panel).toHaveTextContent(
       'Your bond in Flywheel Genesis starts unbonding now and comes back after 5 min',
     );
@@ -196,10 +196,10 @@ describe('Economies', () => {
     expect(risk).toHaveTextContent('high risk');
     expect(risk).toHaveTextContent('Consider a lighter economy');
     await user.click(within(panel).getByRole('checkbox'));
-    await user.click(within(panel).getByRole('button', { name: 'Bond 20 FAST and switch' }));
+    await user.click(within(panel).getByRole('button', { name: 'Bond 20 FAST and move' }));
     expect(bridge.calls).toContainEqual({
-      name: 'provider.switch',
-      params: { from: f.GENESIS, to: f.FORK_FAST, bond: f.units('20', 6) },
+      name: 'provider.moveBond',
+      params: { fromEconomy: f.GENESIS, toEconomy: f.FORK_FAST, bond: f.units('20', 6) },
     });
   });
 

@@ -3,7 +3,7 @@ import type { Membership } from '../../shared/api/economies';
 import type { JobKind } from '../../shared/api/jobs';
 import type { LifecycleResult, TxRef } from '../../shared/api/provider';
 import { FlywheelError } from '../../shared/errors';
-import { addBond } from '../chain/actions/addBond';
+import { addBond as addBondTx } from '../chain/actions/addBond';
 import { approveToken } from '../chain/actions/approveToken';
 import { claimAllocation } from '../chain/actions/claimAllocation';
 import type { ReadEconomyReturnType } from '../chain/actions/readEconomy';
@@ -11,7 +11,7 @@ import { readProvider } from '../chain/actions/readProvider';
 import { registerProvider } from '../chain/actions/registerProvider';
 import { requestExit } from '../chain/actions/requestExit';
 import type { ActionClient, ActionReceipt } from '../chain/actions/send';
-import { withdrawBond } from '../chain/actions/withdrawBond';
+import { withdrawBond as withdrawBondTx } from '../chain/actions/withdrawBond';
 import { allocationProof } from '../chain/forkSnapshot';
 import { readMembership } from '../economies/membership';
 import type { SnapshotStore } from '../economies/snapshots';
@@ -71,12 +71,12 @@ export async function join(deps: LifecycleDeps, bond: bigint): Promise<Lifecycle
       }),
     );
   } else {
-    note('Add to the bond', await addBond(client, { economy: economy.economy, amount: bond }));
+    note('Add to the bond', await addBondTx(client, { economy: economy.economy, amount: bond }));
   }
   return result(deps, txs);
 }
 
-export async function addToBond(deps: LifecycleDeps, amount: bigint): Promise<LifecycleResult> {
+export async function addBond(deps: LifecycleDeps, amount: bigint): Promise<LifecycleResult> {
   const txs: TxRef[] = [];
   const approved = await approveToken(deps.client, {
     token: deps.economy.token.address,
@@ -88,7 +88,7 @@ export async function addToBond(deps: LifecycleDeps, amount: bigint): Promise<Li
       hash: approved.hash,
       economyId: deps.economy.economy,
     });
-  const r = await addBond(deps.client, { economy: deps.economy.economy, amount });
+  const r = await addBondTx(deps.client, { economy: deps.economy.economy, amount });
   if (r.hash) txs.push({ label: 'Add to the bond', hash: r.hash, economyId: deps.economy.economy });
   return result(deps, txs);
 }
@@ -105,8 +105,8 @@ export async function exit(deps: LifecycleDeps): Promise<LifecycleResult> {
 }
 
 /** Pays the unbonded bond to `to` (the payout address or the wallet). */
-export async function withdrawUnbonded(deps: LifecycleDeps, to: Address): Promise<LifecycleResult> {
-  const r = await withdrawBond(deps.client, { economy: deps.economy.economy, to });
+export async function withdrawBond(deps: LifecycleDeps, to: Address): Promise<LifecycleResult> {
+  const r = await withdrawBondTx(deps.client, { economy: deps.economy.economy, to });
   return result(
     deps,
     r.hash ? [{ label: 'Withdraw the bond', hash: r.hash, economyId: deps.economy.economy }] : [],

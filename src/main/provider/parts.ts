@@ -47,7 +47,7 @@ type OnChainCalls =
   | 'provider.addBond'
   | 'provider.exit'
   | 'provider.withdrawBond'
-  | 'provider.switch'
+  | 'provider.moveBond'
   | 'provider.claimForkAllocation'
   | 'jobs.list'
   | 'jobs.get'
@@ -194,7 +194,8 @@ export function createOnChainParts(o: OnChainPartsOptions): OnChainParts {
     'provider.addBond': ({ economyId, amount }) => p.addBond(economyId, BigInt(amount)),
     'provider.exit': ({ economyId }) => p.exit(economyId),
     'provider.withdrawBond': ({ economyId }) => p.withdrawBond(economyId),
-    'provider.switch': ({ from, to, bond }) => p.switchEconomy(from, to, BigInt(bond)),
+    'provider.moveBond': ({ fromEconomy, toEconomy, bond }) =>
+      p.moveBond(fromEconomy, toEconomy, BigInt(bond)),
     'provider.claimForkAllocation': ({ economyId }) => p.claimForkAllocation(economyId),
     'jobs.list': (params) => jobs.list(params),
     'jobs.get': ({ key }) => jobs.get(key),

@@ -88,7 +88,7 @@ const PROVIDER_EVENTS = new Set([
 
 /**
  * The provider: the Provide/Stop switch and why it is where it is, membership in each economy (join, add bond,
- * exit, withdraw the bond, switch, claim a fork's allocation) and the job loop. The switch is reconciled with the
+ * exit, withdraw the bond, move the bond, claim a fork's allocation) and the job loop. The switch is reconciled with the
  * chain: providing → every joined economy active (resumed when paused; kinds and capacity updated when the limits
  * changed, by pause → update → resume, since the contract takes a profile only while paused);
  * stopped, or outside the schedule → paused on-chain, so the draw passes this provider by, and assignments that
@@ -287,7 +287,7 @@ export class ProviderService {
   }
 
   async addBond(economy: Address, amount: bigint): Promise<LifecycleResult> {
-    const out = await lifecycle.addToBond(await this.#deps(economy), amount);
+    const out = await lifecycle.addBond(await this.#deps(economy), amount);
     await this.#afterLifecycle();
     return out;
   }
@@ -300,7 +300,7 @@ export class ProviderService {
 
   async withdrawBond(economy: Address): Promise<LifecycleResult> {
     const deps = await this.#deps(economy);
-    const out = await lifecycle.withdrawUnbonded(
+    const out = await lifecycle.withdrawBond(
       deps,
       this.#o.settings().payoutAddress ?? deps.client.tx.address,
     );
@@ -308,13 +308,16 @@ export class ProviderService {
     return out;
   }
 
-  /** Leaves `from` (its bond keeps unbonding, shown in its membership) and joins `to` with `bond`. */
-  async switchEconomy(from: Address, to: Address, bond: bigint): Promise<LifecycleResult> {
-    if (sameAddress(from, to))
-      throw new FlywheelError('Pick another economy to switch to.', { code: 'BAD_INPUT' });
-    await this.#deps(to); // an unknown target fails before the exit is sent
-    const left = await lifecycle.exit(await this.#deps(from));
-    const joined = await lifecycle.join(await this.#deps(to), bond);
+  /**
+   * Moves the bond: leaves `fromEconomy` (its bond keeps unbonding, shown in its membership) and joins `toEconomy`
+   * with `bond`.
+   */
+  async moveBond(fromEconomy: Address, toEconomy: Address, bond: bigint): Promise<LifecycleResult> {
+    if (sameAddress(fromEconomy, toEconomy))
+      throw new FlywheelError('Pick another economy to move the bond to.', { code: 'BAD_INPUT' });
+    await this.#deps(toEconomy); // an unknown target fails before the exit is sent
+    const left = await lifecycle.exit(await this.#deps(fromEconomy));
+    const joined = await lifecycle.join(await this.#deps(toEconomy), bond);
     await this.#afterLifecycle();
     return { membership: joined.membership, txs: [...left.txs, ...joined.txs] };
   }
@@ -649,7 +652,7 @@ export class ProviderService {
       // Counted before it is sent: a crash after the send can never let a later top-up pass the cap.
       this.#topUps.add(chainId, economy, plan.amount);
       try {
-        await lifecycle.addToBond(
+        await lifecycle.addBond(
           {
             client: sender,
             economy: info,

@@ -83,9 +83,9 @@ export const providerCalls = {
     economy,
   ),
   'provider.withdrawBond': defineCall<LifecycleResult>()('Withdraw the bond once unbonded.', economy),
-  'provider.switch': defineCall<LifecycleResult>()(
-    'Exit one economy and join another with a bond (the old bond keeps unbonding).',
-    z.object({ from: addressSchema, to: addressSchema, bond: amountSchema }).strict(),
+  'provider.moveBond': defineCall<LifecycleResult>()(
+    'Move the bond: exit one economy and join another with a bond (the old bond keeps unbonding).',
+    z.object({ fromEconomy: addressSchema, toEconomy: addressSchema, bond: amountSchema }).strict(),
   ),
   'provider.claimForkAllocation': defineCall<LifecycleResult>()(
     'Claim this wallet’s genesis allocation in a fork (Merkle proof of its bond in the parent).',

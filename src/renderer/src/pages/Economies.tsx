@@ -11,7 +11,7 @@ import { JoinPanel } from './economies/JoinPanel';
 import { LineageTree } from './economies/LineageTree';
 import { hasStanding, MembershipCard } from './economies/MembershipCard';
 
-/** Every economy the factory knows: the lineage, a side-by-side comparison, and joining, switching and exiting. */
+/** Every economy the factory knows: the lineage, a side-by-side comparison, and joining, moving and exiting. */
 export function Economies() {
   const economies = useEconomies();
   return (
@@ -77,10 +77,10 @@ function EconomiesView({ economies }: { economies: EconomySummary[] }) {
           <button
             key={s.id}
             type="button"
-            data-switch-from={s.id}
+            data-move-from={s.id}
             onClick={() => setJoining({ to: e.id, from: s.id })}
           >
-            Switch from {s.name}…
+            Move from {s.name}…
           </button>
         ))}
       </div>
@@ -118,7 +118,7 @@ function EconomiesView({ economies }: { economies: EconomySummary[] }) {
           from={byId(joining?.from ?? null)}
           onCancel={() => setJoining(null)}
           onDone={(result) => {
-            setDone({ text: `${joining?.from ? 'Switched to' : 'Joined'} ${target.name}.`, result });
+            setDone({ text: `${joining?.from ? 'Moved to' : 'Joined'} ${target.name}.`, result });
             setJoining(null);
           }}
         />
@@ -140,11 +140,11 @@ function EconomiesView({ economies }: { economies: EconomySummary[] }) {
         <MembershipCard
           key={e.id}
           economy={e}
-          onSwitch={
+          onMove={
             economies.some((x) => x.id !== e.id && !isServing(x))
               ? () =>
-                  // The switch buttons live in the comparison, next to what each target offers.
-                  document.querySelector<HTMLButtonElement>(`[data-switch-from="${e.id}"]`)?.focus()
+                  // The move buttons live in the comparison, next to what each target offers.
+                  document.querySelector<HTMLButtonElement>(`[data-move-from="${e.id}"]`)?.focus()
               : undefined
           }
         />

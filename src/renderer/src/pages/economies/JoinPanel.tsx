@@ -11,7 +11,7 @@ import { formatDuration } from '../../lib/time';
 import { RiskSummary } from './RiskSummary';
 
 /**
- * Join an economy, or switch to it from another: choose the bond, see the earnings and the risk for this machine,
+ * Join an economy, or move the bond to it from another: choose the bond, see the earnings and the risk for this machine,
  * acknowledge what can be lost, then bond. The estimate follows the bond typed.
  */
 export function JoinPanel({
@@ -21,7 +21,7 @@ export function JoinPanel({
   onCancel,
 }: {
   economy: EconomySummary;
-  /** The economy being left, for a switch. */
+  /** The economy being left, for a move. */
   from: EconomySummary | null;
   onDone: (result: LifecycleResult) => void;
   onCancel: () => void;
@@ -35,16 +35,16 @@ export function JoinPanel({
   const bond = checkBond(bondText, economy);
   const settled = useDebounced(bond.ok ? bond.value.toString() : null);
   const join = useAction('provider.join');
-  const switchTo = useAction('provider.switch');
-  const pending = join.pending || switchTo.pending;
-  const error = join.error ?? switchTo.error;
+  const move = useAction('provider.moveBond');
+  const pending = join.pending || move.pending;
+  const error = join.error ?? move.error;
   useEffect(() => heading.current?.focus(), []);
 
   const confirm = async () => {
     if (!bond.ok) return;
     const amount = bond.value.toString();
     const result = from
-      ? await switchTo.run({ from: from.id, to: economy.id, bond: amount })
+      ? await move.run({ fromEconomy: from.id, toEconomy: economy.id, bond: amount })
       : await join.run({ economyId: economy.id, bond: amount });
     if (result) onDone(result);
   };
@@ -52,7 +52,7 @@ export function JoinPanel({
   return (
     <section className="card join-panel" aria-labelledby={headingId} data-testid="join-panel">
       <h2 id={headingId} ref={heading} tabIndex={-1}>
-        {from ? `Switch from ${from.name} to ${economy.name}` : `Join ${economy.name}`}
+        {from ? `Move from ${from.name} to ${economy.name}` : `Join ${economy.name}`}
       </h2>
       {from && (
         <p>
@@ -105,9 +105,7 @@ export function JoinPanel({
           disabled={!bond.ok || !understood || pending}
           onClick={() => void confirm()}
         >
-          {bond.ok
-            ? `Bond ${formatAmount(bond.value, economy.token)} and ${from ? 'switch' : 'join'}`
-            : 'Bond'}
+          {bond.ok ? `Bond ${formatAmount(bond.value, economy.token)} and ${from ? 'move' : 'join'}` : 'Bond'}
         </button>
         <button type="button" onClick={onCancel} disabled={pending}>
           Cancel

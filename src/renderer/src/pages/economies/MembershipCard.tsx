@@ -30,11 +30,11 @@ export function hasStanding(e: EconomySummary): boolean {
 /** This provider's standing in one economy: the bond and what is locked, strikes, exit and its countdown, claims. */
 export function MembershipCard({
   economy,
-  onSwitch,
+  onMove,
 }: {
   economy: EconomySummary;
-  /** Absent when there is no other economy to switch to. */
-  onSwitch?: () => void;
+  /** Absent when there is no other economy to move to. */
+  onMove?: () => void;
 }) {
   const m = economy.membership;
   const token = economy.token;
@@ -102,7 +102,7 @@ export function MembershipCard({
         <Unbonding endsAt={m.unbondingEndsAt} economy={economy} />
       )}
       {(m.status === 'active' || m.status === 'paused') && (
-        <ActiveActions economy={economy} onSwitch={onSwitch} />
+        <ActiveActions economy={economy} onMove={onMove} />
       )}
       {m.status === 'exited' && (
         <p data-testid="exited">
@@ -158,7 +158,7 @@ function Unbonding({ endsAt, economy }: { endsAt: number; economy: EconomySummar
   );
 }
 
-function ActiveActions({ economy, onSwitch }: { economy: EconomySummary; onSwitch?: () => void }) {
+function ActiveActions({ economy, onMove }: { economy: EconomySummary; onMove?: () => void }) {
   const [mode, setMode] = useState<'idle' | 'exit' | 'add'>('idle');
   const exit = useAction('provider.exit');
   const add = useAction('provider.addBond');
@@ -173,9 +173,9 @@ function ActiveActions({ economy, onSwitch }: { economy: EconomySummary; onSwitc
           <button type="button" onClick={() => setMode('add')}>
             Add bond…
           </button>
-          {onSwitch && (
-            <button type="button" onClick={onSwitch}>
-              Switch to another economy…
+          {onMove && (
+            <button type="button" onClick={onMove}>
+              Move to another economy…
             </button>
           )}
           <button type="button" className="danger" onClick={() => setMode('exit')}>
