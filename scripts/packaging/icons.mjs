@@ -13,7 +13,7 @@ const logo = readFileSync(join(root, 'resources', 'icon.svg'), 'utf8');
 /** Tray icon variants: the dot colour says the state at a glance (stopped and "not running yet" share grey). */
 const TRAY_VARIANTS = {
   providing: '#22c55e',
-  paused: '#f59e0b',
+  held: '#f59e0b',
   error: '#ef4444',
   idle: '#9ca3af',
 };

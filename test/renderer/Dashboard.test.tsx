@@ -117,11 +117,11 @@ describe('Dashboard', () => {
     act(() =>
       bridge.push('provider.changed', {
         ...f.providerOn,
-        status: 'paused',
+        status: 'held',
         reason: 'GPU at 88 °C (limit 85 °C)',
       }),
     );
-    expect(screen.getByTestId('provider-status')).toHaveTextContent('Paused: GPU at 88 °C (limit 85 °C)');
+    expect(screen.getByTestId('provider-status')).toHaveTextContent('Held back: GPU at 88 °C (limit 85 °C)');
   });
 
   it('switches providing on and off', async () => {

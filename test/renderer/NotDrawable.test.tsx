@@ -68,7 +68,7 @@ describe('a bond under the minimum, a jail, a pause are loud (issue 14)', () => 
     const user = userEvent.setup();
     const state: ProviderState = {
       ...f.providerOn,
-      status: 'paused',
+      status: 'held',
       reason: 'Not drawable in OCR Guild: bond 45 OCRG < 50 minimum — add 5 OCRG',
       serving: [],
       notDrawable: [
@@ -85,7 +85,7 @@ describe('a bond under the minimum, a jail, a pause are loud (issue 14)', () => 
       .answer('provider.addBond', { membership: slashed.membership, txs: [] });
     renderWithBridge(<ProvideSwitch />, bridge);
     expect(await screen.findByTestId('provider-status')).toHaveTextContent(
-      'Paused: Not drawable in OCR Guild: bond 45 OCRG < 50 minimum — add 5 OCRG',
+      'Held back: Not drawable in OCR Guild: bond 45 OCRG < 50 minimum — add 5 OCRG',
     );
     expect(screen.getByTestId('provider-status')).not.toHaveTextContent('Providing');
     expect(screen.getByTestId('not-drawable')).toHaveTextContent('OCR Guild: not drawable: bond 45 OCRG');

@@ -372,7 +372,7 @@ function alertsFor(view: FleetNode, penalties: Penalty[] | null): FleetAlert[] {
   const alerts: FleetAlert[] = [];
   const p = view.provider;
   if (p && p.status !== 'providing') {
-    const words = { stopped: 'switched off', starting: 'starting', paused: 'paused', error: 'in error' }[
+    const words = { stopped: 'switched off', starting: 'starting', held: 'held back', error: 'in error' }[
       p.status
     ];
     alerts.push({

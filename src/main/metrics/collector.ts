@@ -80,10 +80,10 @@ export function createNodeMetrics(s: MetricSources): NodeMetrics {
   });
 
   // ── provider ──────────────────────────────────────────────────────────────────────────────────────────────────
-  const statuses = ['stopped', 'starting', 'providing', 'paused', 'error'] as const;
+  const statuses = ['stopped', 'starting', 'providing', 'held', 'error'] as const;
   new Gauge({
     name: 'flywheel_provider_status',
-    help: 'The provider switch: 1 for the status it is in (stopped, starting, providing, paused, error), 0 otherwise.',
+    help: 'The provider switch: 1 for the status it is in (stopped, starting, providing, held, error), 0 otherwise.',
     labelNames: ['status'],
     registers: [registry],
     collect() {

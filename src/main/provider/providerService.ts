@@ -241,7 +241,7 @@ export class ProviderService {
     };
     if (!this.#switch.on) return { status: 'stopped', reason: null, serving: [], slots, ...extra };
     const why = this.#notAccepting() ?? this.#undrawable(serving.length) ?? this.#idleReason();
-    if (why) return { status: 'paused', reason: why, serving, slots, ...extra };
+    if (why) return { status: 'held', reason: why, serving, slots, ...extra };
     if (this.#error) return { status: 'error', reason: this.#error, serving, slots, ...extra };
     if (this.#lockedOut !== null) {
       return {

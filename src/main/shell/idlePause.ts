@@ -27,8 +27,7 @@ export function decideIdleAction(
   memory: IdleMemory,
 ): { action: IdleAction; memory: IdleMemory } {
   const away = idleSeconds >= limits.idleMinutes * 60;
-  const on =
-    provider.status === 'providing' || provider.status === 'starting' || provider.status === 'paused';
+  const on = provider.status === 'providing' || provider.status === 'starting' || provider.status === 'held';
   // Someone else moved the switch after the shell paused it (the user resumed, or it failed): not ours any more.
   const pausedByUs = memory.pausedByUs && provider.status === 'stopped';
 

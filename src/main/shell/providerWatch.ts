@@ -1,4 +1,4 @@
-import type { ProviderState, ProviderStatus } from '../../shared/api';
+import type { ProviderState, RunState } from '../../shared/api';
 import type { Envelope } from '../../shared/api/define';
 import type { FlywheelNode } from '../node';
 import { callNode } from './nodeCall';
@@ -8,7 +8,7 @@ import { callNode } from './nodeCall';
  * the provider part is not running): the tray shows that as a state of its own rather than guessing.
  */
 export interface WatchedProvider {
-  status: ProviderStatus | 'unavailable';
+  status: RunState | 'unavailable';
   reason: string | null;
   slots: ProviderState['slots'] | null;
 }

@@ -14,7 +14,7 @@ export interface TrayActions {
 }
 
 /** The tray icon variants in resources/tray (the logo with a coloured status dot). */
-export type TrayIcon = 'providing' | 'paused' | 'error' | 'idle';
+export type TrayIcon = 'providing' | 'held' | 'error' | 'idle';
 
 const MAX_REASON = 80;
 const short = (text: string) => (text.length > MAX_REASON ? `${text.slice(0, MAX_REASON - 1)}…` : text);
@@ -30,8 +30,8 @@ export function trayStatusLine(view: TrayView): string {
     }
     case 'starting':
       return 'Starting…';
-    case 'paused':
-      return withReason('Paused', view.reason);
+    case 'held':
+      return withReason('Held back', view.reason);
     case 'stopped':
       return view.pausedForActivity ? 'Paused while you use this computer' : 'Not providing';
     case 'error':
@@ -46,12 +46,12 @@ export function trayIcon(view: TrayView): TrayIcon {
     case 'providing':
       return 'providing';
     case 'starting':
-    case 'paused':
-      return 'paused';
+    case 'held':
+      return 'held';
     case 'error':
       return 'error';
     case 'stopped':
-      return view.pausedForActivity ? 'paused' : 'idle';
+      return view.pausedForActivity ? 'held' : 'idle';
     case 'unavailable':
       return 'idle';
   }
@@ -67,7 +67,7 @@ export function trayTooltip(view: TrayView): string {
  * is tested; the tray rebuilds it on each change.
  */
 export function trayMenuTemplate(view: TrayView, actions: TrayActions): MenuItemConstructorOptions[] {
-  const on = view.status === 'providing' || view.status === 'starting' || view.status === 'paused';
+  const on = view.status === 'providing' || view.status === 'starting' || view.status === 'held';
   const toggle: MenuItemConstructorOptions = on
     ? { id: 'pause', label: 'Pause providing', click: () => actions.pause() }
     : {

@@ -3,11 +3,11 @@ import { amountSchema, type Membership } from './economies';
 import { defineCall, defineEvent, type Address, type Amount, type Hash } from './define';
 import { addressSchema } from './settings';
 
-export type ProviderStatus = 'stopped' | 'starting' | 'providing' | 'paused' | 'error';
+export type RunState = 'stopped' | 'starting' | 'providing' | 'held' | 'error';
 
 /** The big switch, and why it is where it is. */
 export interface ProviderState {
-  status: ProviderStatus;
+  status: RunState;
   /** Why paused or in error, in words: "GPU at 88 °C (limit 85 °C)", "Wallet locked", … */
   reason: string | null;
   /** Economies this provider takes jobs in. */

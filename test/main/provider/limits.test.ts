@@ -67,7 +67,7 @@ describe('limits stop new jobs and clear by themselves', { timeout: 120_000 }, (
   it('a hot GPU pauses providing and declines a job drawn meanwhile (OVER_CAPACITY, no slash)', async () => {
     gpu.temperatureC = 91;
     expect(await state()).toMatchObject({
-      status: 'paused',
+      status: 'held',
       reason: 'GPU 0 at 91 °C (limit 85 °C)',
     });
     const model = await p.put(tinyModel());
@@ -94,14 +94,14 @@ describe('limits stop new jobs and clear by themselves', { timeout: 120_000 }, (
   it('a GPU over the power cap pauses too; cooler and under the cap, providing resumes by itself', async () => {
     gpu.temperatureC = 70;
     gpu.powerW = 412.5;
-    expect(await state()).toMatchObject({ status: 'paused', reason: 'GPU 0 draws 413 W (cap 300 W)' });
+    expect(await state()).toMatchObject({ status: 'held', reason: 'GPU 0 draws 413 W (cap 300 W)' });
     gpu.powerW = 250;
     expect((await state()).status).toBe('providing');
   });
 
   it('a GPU left out of the devices jobs may use cannot pause them', async () => {
     gpu.temperatureC = 95;
-    expect((await state()).status).toBe('paused');
+    expect((await state()).status).toBe('held');
     p.node.settings.update({ limits: { devices: ['cpu'] } });
     expect((await state()).status).toBe('providing');
     p.node.settings.update({ limits: { devices: null } });

@@ -106,7 +106,7 @@ describe(
           topUp: (5n * TOKEN).toString(),
         },
       ]);
-      expect(s.status).toBe('paused');
+      expect(s.status).toBe('held');
       expect(s.reason).toBe('Not drawable in Flywheel: bond 95 FLY < 100 minimum — add 5 FLY');
       expect(s.serving).toEqual([]);
       expect(s.autoTopUp).toBeUndefined();

@@ -20,7 +20,7 @@ describe('pause while the user is active: the decision', () => {
       action: 'pause',
       memory: mem(false, true),
     });
-    for (const s of ['starting', 'paused'] as const) {
+    for (const s of ['starting', 'held'] as const) {
       expect(decideIdleAction(on, ACTIVE, status(s), mem(true, false)).action).toBe('pause');
     }
   });

@@ -49,7 +49,7 @@ describe('OS sleep pauses on-chain, waking resumes, real anvil and a real node',
     await until('paused on-chain', async () => (await standing()).status === 'Paused', 10_000);
     const asleep = await p.call<ProviderState>('provider.get');
     expect(asleep).toMatchObject({
-      status: 'paused',
+      status: 'held',
       reason: 'The computer is going to sleep: paused on-chain until it wakes',
     });
 

@@ -76,7 +76,7 @@ describe('tray (electron mocked)', () => {
   });
 
   it('has an icon (1x and 2x) for every state it can show', () => {
-    for (const name of ['providing', 'paused', 'error', 'idle']) {
+    for (const name of ['providing', 'held', 'error', 'idle']) {
       expect(existsSync(join(resourcesDir(), 'tray', `tray-${name}.png`))).toBe(true);
       expect(existsSync(join(resourcesDir(), 'tray', `tray-${name}@2x.png`))).toBe(true);
     }

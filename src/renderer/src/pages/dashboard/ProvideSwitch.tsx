@@ -21,7 +21,7 @@ export function ProvideSwitch() {
       .map((e) => e.id.toLowerCase()),
   ]).size;
   const on =
-    provider?.status === 'providing' || provider?.status === 'starting' || provider?.status === 'paused';
+    provider?.status === 'providing' || provider?.status === 'starting' || provider?.status === 'held';
   const pending = start.pending || stop.pending || provider?.status === 'starting';
   const toggle = async () => {
     await (on ? stop.run({}) : start.run({}));
@@ -80,11 +80,11 @@ function ProviderSentence({ provider, joined }: { provider: ProviderState; joine
           <strong>Starting…</strong> resuming in {economies}.
         </p>
       );
-    case 'paused':
+    case 'held':
       return (
         <p data-testid="provider-status">
-          <strong>Paused</strong>: {provider.reason ?? 'a limit was reached'}. Jobs resume by themselves when
-          it clears.
+          <strong>Held back</strong>: {provider.reason ?? 'a limit was reached'}. Jobs resume by themselves
+          when it clears.
         </p>
       );
     case 'error':

@@ -9,7 +9,7 @@ const PROVIDER_WORDS: Record<string, string> = {
   stopped: 'Not providing (switched off)',
   starting: 'Starting',
   providing: 'Providing',
-  paused: 'Paused',
+  held: 'Held back',
   error: 'In error',
 };
 
