@@ -143,7 +143,7 @@ const away: Benchmark = {
       const economies = await call<Econ[]>(shell, 'economies.list');
       for (const e of economies) {
         await call(shell, 'provider.join', {
-          economyId: e.id,
+          economy: e.id,
           bond: (2n * BigInt(e.params.minBond)).toString(),
         });
       }

@@ -43,7 +43,7 @@ const metrics: Benchmark = {
         await market.fund(market.genesis, p.address, 1_000n * TOKEN);
         const model = await p.put(tinyModel());
         await market.registerModel(economy, tinyModel(), model.uri);
-        await p.call('provider.join', { economyId: economy, bond: (200n * TOKEN).toString() });
+        await p.call('provider.join', { economy, bond: (200n * TOKEN).toString() });
         await p.call('provider.start');
         const post = async (input: { hash: Hash; uri: string }) =>
           market.postDrawn({ economy, modelHash: model.hash, inputHash: input.hash, inputUri: input.uri });

@@ -53,7 +53,7 @@ if (!status.network.connected) throw new Error('not connected');
 process.stdout.write(`ready ${Math.round(Date.now() - started)}\n`);
 const join = process.env.FLYWHEEL_BENCH_JOIN;
 if (join) {
-  await call('provider.join', { economyId: join, bond: process.env.FLYWHEEL_BENCH_BOND! });
+  await call('provider.join', { economy: join, bond: process.env.FLYWHEEL_BENCH_BOND! });
   await call('provider.start', {});
   process.stdout.write('providing\n');
 }

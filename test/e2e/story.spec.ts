@@ -107,7 +107,7 @@ test('first run: benchmark, wallet, join genesis, provide, jobs finalize, compar
   const genesis = byName(await api(page, 'economies.list'), 'Flywheel');
   const claimable = async () => {
     const report = await api<EarningsReport>(page, 'earnings.get');
-    return BigInt(report.economies.find((e) => e.economyId === genesis.id)?.claimable ?? '0');
+    return BigInt(report.economies.find((e) => e.economy === genesis.id)?.claimable ?? '0');
   };
   await expect.poll(claimable).toBeGreaterThan(0n);
   const first = await claimable();
@@ -185,7 +185,7 @@ test('first run: benchmark, wallet, join genesis, provide, jobs finalize, compar
     )
     .toBeGreaterThan(before);
   const report = await api<EarningsReport>(page, 'earnings.get');
-  expect(BigInt(report.economies.find((e) => e.economyId === genesis.id)!.withdrawn)).toBeGreaterThan(0n);
+  expect(BigInt(report.economies.find((e) => e.economy === genesis.id)!.withdrawn)).toBeGreaterThan(0n);
   await page.screenshot({ path: test.info().outputPath('earnings.png'), fullPage: true });
   await nav(page, 'Dashboard');
   await expect(page.getByTestId('provider-status')).toContainText('Providing');

@@ -138,7 +138,7 @@ test('nothing on screen contradicts itself: axis labels apart, lineage titles wh
 }) => {
   // Payouts seconds apart, ending now; a fine-tune whose loss got tiny; a long economy name with a standing badge.
   const now = Math.floor(Date.now() / 1000);
-  const fly = f.earnings.history.find((h) => h.economyId === f.GENESIS && h.kind === 'fee')!;
+  const fly = f.earnings.history.find((h) => h.economy === f.GENESIS && h.kind === 'fee')!;
   const secondsApart: EarningsReport = {
     ...f.earnings,
     history: [50, 44, 39, 33, 26, 20].map((ago, i) => ({

@@ -145,7 +145,7 @@ describe('App', () => {
     const bridge = fixtureBridge();
     renderApp(bridge);
     const toasts = screen.getByRole('region', { name: 'Notifications' });
-    const tx = { label: 'Withdraw 61.2 FLY', hash: `0x${'f'.repeat(64)}` as const, economyId: f.GENESIS };
+    const tx = { label: 'Withdraw 61.2 FLY', hash: `0x${'f'.repeat(64)}` as const, economy: f.GENESIS };
     act(() => bridge.push('tx.updated', { ...tx, status: 'pending' }));
     expect(toasts).toHaveTextContent('Withdraw 61.2 FLY: waiting for the chain…');
     act(() => bridge.push('tx.updated', { ...tx, status: 'confirmed' }));
@@ -167,14 +167,14 @@ describe('App', () => {
       hash: `0x${'d'.repeat(64)}` as const,
       routine: true,
     };
-    act(() => bridge.push('tx.updated', { ...submit, economyId: f.GENESIS, status: 'pending' }));
-    act(() => bridge.push('tx.updated', { ...submit, economyId: f.GENESIS, status: 'confirmed' }));
+    act(() => bridge.push('tx.updated', { ...submit, economy: f.GENESIS, status: 'pending' }));
+    act(() => bridge.push('tx.updated', { ...submit, economy: f.GENESIS, status: 'confirmed' }));
     expect(toasts).not.toHaveTextContent('Submit the result of job 8');
     act(() =>
       bridge.push('tx.updated', {
         ...submit,
         hash: `0x${'c'.repeat(64)}`,
-        economyId: f.GENESIS,
+        economy: f.GENESIS,
         status: 'failed',
         error: 'replacement underpriced',
       }),

@@ -42,13 +42,13 @@ describe('Settings: bond auto top-up', () => {
       ...f.providerStopped,
       autoTopUp: [
         {
-          economyId: f.GENESIS,
+          economy: f.GENESIS,
           name: 'Flywheel Genesis',
           added: '5000000000000000000',
           text: 'Added 5 FLY to the bond in Flywheel Genesis (bond 95 FLY < 100 minimum) from the wallet: 5 FLY of the 20 FLY cap used.',
         },
         {
-          economyId: f.FORK_OCR,
+          economy: f.FORK_OCR,
           name: 'OCR Guild',
           added: '0',
           text: 'Auto top-up could not restore the bond in OCR Guild (bond 45 OCRG < 50 minimum): it needs 5 OCRG but the wallet holds 2 OCRG.',
@@ -68,7 +68,7 @@ describe('Settings: bond auto top-up', () => {
     const toasts = screen.getByRole('region', { name: 'Notifications' });
     act(() =>
       bridge.push('provider.autoTopUp', {
-        economyId: f.GENESIS,
+        economy: f.GENESIS,
         name: 'Flywheel Genesis',
         outcome: 'added',
         amount: '5000000000000000000',
@@ -78,7 +78,7 @@ describe('Settings: bond auto top-up', () => {
     );
     act(() =>
       bridge.push('provider.autoTopUp', {
-        economyId: f.FORK_OCR,
+        economy: f.FORK_OCR,
         name: 'OCR Guild',
         outcome: 'skipped',
         amount: null,

@@ -67,9 +67,9 @@ describe('Earnings', () => {
     const user = userEvent.setup();
     const bridge = fixtureBridge().answer('earnings.withdraw', ({ force }) => ({
       txs: [
-        { economyId: f.GENESIS, amount: f.units('61.2'), hash },
+        { economy: f.GENESIS, amount: f.units('61.2'), hash },
         ...(force
-          ? [{ economyId: f.FORK_FAST, amount: f.units('0.35', 6), hash: `0x${'e'.repeat(64)}` as const }]
+          ? [{ economy: f.FORK_FAST, amount: f.units('0.35', 6), hash: `0x${'e'.repeat(64)}` as const }]
           : []),
       ],
     }));
@@ -88,7 +88,7 @@ describe('Earnings', () => {
     );
     expect(bridge.calls).toContainEqual({
       name: 'earnings.withdraw',
-      params: { economyId: 'all', force: false },
+      params: { economy: 'all', force: false },
     });
     const done = await within(panel).findByRole('status');
     expect(done).toHaveTextContent('Sent 1 withdrawal.');
@@ -115,7 +115,7 @@ describe('Earnings', () => {
     const bridge = fixtureBridge()
       .answer('earnings.get', report)
       .answer('earnings.quote', [quote])
-      .answer('earnings.withdraw', { txs: [{ economyId: f.GENESIS, amount: sent, hash }] });
+      .answer('earnings.withdraw', { txs: [{ economy: f.GENESIS, amount: sent, hash }] });
     renderWithBridge(<Earnings />, bridge);
     const card = await screen.findByTestId('totals-FLY');
     expect(within(card).getByTestId('claimable-emission')).toHaveTextContent(
@@ -150,7 +150,7 @@ describe('Earnings', () => {
     await user.click(within(panel).getByRole('button', { name: /^Withdraw\s+anyway/ }));
     expect(bridge.calls).toContainEqual({
       name: 'earnings.withdraw',
-      params: { economyId: f.FORK_FAST, force: true },
+      params: { economy: f.FORK_FAST, force: true },
     });
   });
 

@@ -10,8 +10,8 @@ import * as f from './fixtures';
 const joined: LifecycleResult = {
   membership: { ...f.forkOcr.membership, status: 'active', bond: f.units('60') },
   txs: [
-    { label: 'Approve OCRG', hash: `0x${'1'.repeat(64)}`, economyId: f.FORK_OCR },
-    { label: 'Register', hash: `0x${'2'.repeat(64)}`, economyId: f.FORK_OCR },
+    { label: 'Approve OCRG', hash: `0x${'1'.repeat(64)}`, economy: f.FORK_OCR },
+    { label: 'Register', hash: `0x${'2'.repeat(64)}`, economy: f.FORK_OCR },
   ],
 };
 
@@ -161,7 +161,7 @@ describe('Economies', () => {
     await waitFor(() =>
       expect(bridge.calls).toContainEqual({
         name: 'economies.estimate',
-        params: { id: f.FORK_OCR, bond: f.units('60') },
+        params: { economy: f.FORK_OCR, bond: f.units('60') },
       }),
     );
 
@@ -171,7 +171,7 @@ describe('Economies', () => {
     await user.click(confirm);
     expect(bridge.calls).toContainEqual({
       name: 'provider.join',
-      params: { economyId: f.FORK_OCR, bond: f.units('60') },
+      params: { economy: f.FORK_OCR, bond: f.units('60') },
     });
     const done = await screen.findByText('Joined OCR Guild.');
     expect(done.closest('.notice')).toHaveTextContent('Approve OCRG: 0x1111…1111');
@@ -215,7 +215,7 @@ describe('Economies', () => {
     await user.click(within(card).getByRole('button', { name: 'Exit…' }));
     expect(card).toHaveTextContent('your bond comes back after 5 min');
     await user.click(within(card).getByRole('button', { name: 'Exit and start unbonding' }));
-    expect(bridge.calls).toContainEqual({ name: 'provider.exit', params: { economyId: f.GENESIS } });
+    expect(bridge.calls).toContainEqual({ name: 'provider.exit', params: { economy: f.GENESIS } });
   });
 
   it('counts the unbonding down and lets the bond be withdrawn once it is over', async () => {
@@ -239,7 +239,7 @@ describe('Economies', () => {
     const done = await screen.findByTestId('unbonding');
     expect(done).toHaveTextContent('Unbonded: the bond can be withdrawn');
     await user.click(within(done).getByRole('button', { name: 'Withdraw bond' }));
-    expect(ended.calls).toContainEqual({ name: 'provider.withdrawBond', params: { economyId: f.GENESIS } });
+    expect(ended.calls).toContainEqual({ name: 'provider.withdrawBond', params: { economy: f.GENESIS } });
   });
 
   it('offers the fork allocation copied from the parent economy', async () => {
@@ -254,7 +254,7 @@ describe('Economies', () => {
     await user.click(within(claim).getByRole('button', { name: 'Claim 42.5 OCRG' }));
     expect(bridge.calls).toContainEqual({
       name: 'provider.claimForkAllocation',
-      params: { economyId: f.FORK_OCR },
+      params: { economy: f.FORK_OCR },
     });
   });
 

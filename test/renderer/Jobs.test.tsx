@@ -73,7 +73,7 @@ describe('Jobs: the list', () => {
     expect(bridge.calls.filter((c) => c.name === 'jobs.list').map((c) => c.params)).toEqual([
       { mine: true, limit: 100 },
       { mine: false, limit: 100 },
-      { economyId: f.FORK_OCR, mine: false, limit: 100 },
+      { economy: f.FORK_OCR, mine: false, limit: 100 },
     ]);
   });
 

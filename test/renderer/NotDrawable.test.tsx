@@ -28,7 +28,7 @@ describe('a bond under the minimum, a jail, a pause are loud (issue 14)', () => 
     await user.click(screen.getByRole('button', { name: 'Add 5 OCRG' }));
     await waitFor(() =>
       expect(bridge.calls.find((c) => c.name === 'provider.addBond')?.params).toEqual({
-        economyId: f.FORK_OCR,
+        economy: f.FORK_OCR,
         amount: f.units('5'),
       }),
     );
@@ -73,7 +73,7 @@ describe('a bond under the minimum, a jail, a pause are loud (issue 14)', () => 
       serving: [],
       notDrawable: [
         {
-          economyId: f.FORK_OCR,
+          economy: f.FORK_OCR,
           name: 'OCR Guild',
           reason: 'not drawable: bond 45 OCRG < 50 minimum — add 5 OCRG',
           topUp: f.units('5'),

@@ -122,11 +122,11 @@ describe('Validate', () => {
   it('shows the risk in figures and words before bonding, and bonds only once it is acknowledged', async () => {
     const user = userEvent.setup();
     const joined: string[] = [];
-    const bridge = fixtureBridge().answer('validator.join', ({ economyId, bond }) => {
-      joined.push(`${economyId as string}:${bond as string}`);
+    const bridge = fixtureBridge().answer('validator.join', ({ economy, bond }) => {
+      joined.push(`${economy as string}:${bond as string}`);
       return {
-        economy: { ...f.validator.economies[0]!, economyId: f.FORK_OCR, name: 'OCR Guild', symbol: 'OCRG' },
-        txs: [{ label: 'Bond as a validator', hash, economyId: f.FORK_OCR }],
+        economy: { ...f.validator.economies[0]!, economy: f.FORK_OCR, name: 'OCR Guild', symbol: 'OCRG' },
+        txs: [{ label: 'Bond as a validator', hash, economy: f.FORK_OCR }],
       };
     });
     renderWithBridge(<Validate />, bridge);
@@ -236,8 +236,8 @@ describe('Validate', () => {
   it('stops validating in an economy after a confirmation that says when the bond comes back', async () => {
     const user = userEvent.setup();
     const exits: unknown[] = [];
-    const bridge = fixtureBridge().answer('validator.exit', ({ economyId }) => {
-      exits.push(economyId);
+    const bridge = fixtureBridge().answer('validator.exit', ({ economy }) => {
+      exits.push(economy);
       return { economy: { ...f.validator.economies[0]!, standing: 'exiting' }, txs: [] };
     });
     renderWithBridge(<Validate />, bridge);

@@ -22,8 +22,8 @@ export const fixtureAnswers: Answers = {
   'wallet.get': () => f.wallet,
   'economies.list': () => f.economies,
   // Addresses are `unknown` on the input side of the contract's schemas: the node validates them.
-  'economies.estimate': ({ id, bond }) => {
-    const estimate = f.estimates[id as string]!;
+  'economies.estimate': ({ economy, bond }) => {
+    const estimate = f.estimates[economy as string]!;
     return { ...estimate, bond: bond ?? estimate.bond };
   },
   'provider.get': () => f.providerStopped,
@@ -41,10 +41,10 @@ export const fixtureAnswers: Answers = {
     return detail;
   },
   'earnings.get': () => f.earnings,
-  'earnings.quote': ({ economyId }) =>
-    economyId === 'all' ? f.quotesAll : f.quotesAll.filter((q) => q.economyId === economyId),
+  'earnings.quote': ({ economy }) =>
+    economy === 'all' ? f.quotesAll : f.quotesAll.filter((q) => q.economy === economy),
   'penalties.list': () => f.penalties,
   'penalties.network': () => f.networkPenalties,
   'validator.get': () => f.validator,
-  'validator.risk': ({ economyId, bond }) => f.validatorRisk(economyId as string, bond),
+  'validator.risk': ({ economy, bond }) => f.validatorRisk(economy as string, bond),
 };

@@ -312,7 +312,7 @@ function day(
 export const estimates: Record<string, EconomyEstimate> = {
   [GENESIS]: day(
     {
-      economyId: GENESIS,
+      economy: GENESIS,
       bond: units('100'),
       expectedJobsPerHour: 6,
       expectedEarningsPerHour: units('14.25'),
@@ -328,7 +328,7 @@ export const estimates: Record<string, EconomyEstimate> = {
 
   [FORK_OCR]: day(
     {
-      economyId: FORK_OCR,
+      economy: FORK_OCR,
       bond: units('50'),
       expectedJobsPerHour: 4,
       expectedEarningsPerHour: units('15.52'),
@@ -344,7 +344,7 @@ export const estimates: Record<string, EconomyEstimate> = {
 
   [FORK_FAST]: day(
     {
-      economyId: FORK_FAST,
+      economy: FORK_FAST,
       bond: units('20', 6),
       expectedJobsPerHour: 2,
       expectedEarningsPerHour: units('1.4', 6),
@@ -505,7 +505,7 @@ const hash = (c: string) => `0x${c.repeat(64)}` as const;
 
 export const runningJob: JobSummary = {
   key: `${GENESIS}:41`,
-  economyId: GENESIS,
+  economy: GENESIS,
   economyName: 'Flywheel Genesis',
   jobId: '41',
   kind: 'fine-tune',
@@ -524,7 +524,7 @@ export const runningJob: JobSummary = {
 
 export const finalizedJob: JobSummary = {
   key: `${GENESIS}:40`,
-  economyId: GENESIS,
+  economy: GENESIS,
   economyName: 'Flywheel Genesis',
   jobId: '40',
   kind: 'inference',
@@ -543,7 +543,7 @@ export const finalizedJob: JobSummary = {
 
 export const declinedJob: JobSummary = {
   key: `${FORK_OCR}:7`,
-  economyId: FORK_OCR,
+  economy: FORK_OCR,
   economyName: 'OCR Guild',
   jobId: '7',
   kind: 'inference',
@@ -696,7 +696,7 @@ export const fineTuneDetail: JobDetail = {
 export const earnings: EarningsReport = {
   economies: [
     {
-      economyId: GENESIS,
+      economy: GENESIS,
       economyName: 'Flywheel Genesis',
       token: genesis.token,
       bonded: units('150'),
@@ -710,7 +710,7 @@ export const earnings: EarningsReport = {
       forfeited: units('0.8'),
     },
     {
-      economyId: FORK_FAST,
+      economy: FORK_FAST,
       economyName: 'Fast Lane',
       token: forkFast.token,
       bonded: '0',
@@ -746,7 +746,7 @@ export const earnings: EarningsReport = {
     {
       t: NOW_S - 7200,
       block: 900,
-      economyId: GENESIS,
+      economy: GENESIS,
       kind: 'fee',
       amount: units('2.375'),
       txHash: hash('3'),
@@ -755,7 +755,7 @@ export const earnings: EarningsReport = {
     {
       t: NOW_S - 6000,
       block: 950,
-      economyId: GENESIS,
+      economy: GENESIS,
       kind: 'emission',
       amount: units('160'),
       txHash: hash('4'),
@@ -764,7 +764,7 @@ export const earnings: EarningsReport = {
     {
       t: NOW_S - 5000,
       block: 990,
-      economyId: GENESIS,
+      economy: GENESIS,
       kind: 'slash',
       amount: units('5'),
       txHash: hash('5'),
@@ -773,7 +773,7 @@ export const earnings: EarningsReport = {
     {
       t: NOW_S - 4500,
       block: 1000,
-      economyId: GENESIS,
+      economy: GENESIS,
       kind: 'forfeit',
       amount: units('0.8'),
       txHash: hash('9'),
@@ -782,7 +782,7 @@ export const earnings: EarningsReport = {
     {
       t: NOW_S - 4000,
       block: 1020,
-      economyId: GENESIS,
+      economy: GENESIS,
       kind: 'withdrawal',
       amount: units('100'),
       txHash: hash('6'),
@@ -791,7 +791,7 @@ export const earnings: EarningsReport = {
     {
       t: NOW_S - 3000,
       block: 1050,
-      economyId: FORK_FAST,
+      economy: FORK_FAST,
       kind: 'fee',
       amount: units('0.35', 6),
       txHash: hash('7'),
@@ -800,7 +800,7 @@ export const earnings: EarningsReport = {
     {
       t: NOW_S - 1000,
       block: 1200,
-      economyId: GENESIS,
+      economy: GENESIS,
       kind: 'fee',
       amount: units('9.575'),
       txHash: hash('8'),
@@ -814,14 +814,14 @@ export const emptyEarnings: EarningsReport = { economies: [], totals: [], histor
 
 export const quotesAll: WithdrawQuote[] = [
   {
-    economyId: GENESIS,
+    economy: GENESIS,
     amount: units('61.2'),
     gasCostWei: units('0.00021'),
     worthIt: true,
     advice: 'Withdraw: 61.2 FLY for about 0.00021 ETH of gas.',
   },
   {
-    economyId: FORK_FAST,
+    economy: FORK_FAST,
     amount: units('0.35', 6),
     gasCostWei: units('0.00019'),
     worthIt: false,
@@ -835,7 +835,7 @@ export const penalties: Penalty[] = [
     t: NOW_S - 600,
     block: 1230,
     txHash: hash('9'),
-    economyId: GENESIS,
+    economy: GENESIS,
     kind: 'timeout',
     jobId: '15',
     amount: units('5'),
@@ -851,7 +851,7 @@ export const penalties: Penalty[] = [
     t: NOW_S - 5000,
     block: 990,
     txHash: hash('a'),
-    economyId: FORK_FAST,
+    economy: FORK_FAST,
     kind: 'strike',
     jobId: '2',
     amount: null,
@@ -866,7 +866,7 @@ export const networkPenalties: NetworkPenalty[] = [
     id: 'n2',
     t: NOW_S - 120,
     txHash: hash('b'),
-    economyId: GENESIS,
+    economy: GENESIS,
     provider: '0x976EA74026E726554dB657fA54763abd0C3a0aa9',
     kind: 'slash',
     jobId: '41',
@@ -877,7 +877,7 @@ export const networkPenalties: NetworkPenalty[] = [
     id: 'n1',
     t: NOW_S - 900,
     txHash: hash('c'),
-    economyId: FORK_FAST,
+    economy: FORK_FAST,
     provider: '0x14dC79964da2C08b23698B3D3cc7Ca32193d9955',
     kind: 'jail',
     jobId: null,
@@ -890,8 +890,8 @@ export const networkPenalties: NetworkPenalty[] = [
 export const settings: Settings = structuredClone(defaultSettings);
 
 /** What validating risks at `bond` in an economy (as the node's riskOf works it out): 10 % of the vote's weight. */
-export function validatorRisk(economyId: string, bond?: string): ValidatorRisk {
-  const economy = economies.find((e) => e.id.toLowerCase() === economyId.toLowerCase()) ?? genesis;
+export function validatorRisk(address: string, bond?: string): ValidatorRisk {
+  const economy = economies.find((e) => e.id.toLowerCase() === address.toLowerCase()) ?? genesis;
   const { symbol, decimals } = economy.token;
   const b = BigInt(bond ?? economy.params.validatorMinBond);
   const wrongVote = (b * BigInt(economy.params.voteSlashBps)) / 10_000n;
@@ -931,7 +931,7 @@ export const validator: ValidatorState = {
   config: { sampleRate: 0.2, jobsPerHour: 60, maxEngineSharePct: 10 },
   economies: [
     {
-      economyId: GENESIS,
+      economy: GENESIS,
       name: 'Flywheel Genesis',
       symbol: 'FLY',
       decimals: 18,
@@ -945,7 +945,7 @@ export const validator: ValidatorState = {
       lost: units('0.5'),
     },
     {
-      economyId: FORK_FAST,
+      economy: FORK_FAST,
       name: 'Fast Lane',
       symbol: 'FAST',
       decimals: 6,
@@ -971,7 +971,7 @@ export const validator: ValidatorState = {
   },
   checks: [
     {
-      economyId: GENESIS,
+      economy: GENESIS,
       jobId: '52',
       provider: PROVIDER_CURIE,
       purpose: 'sample',
@@ -989,7 +989,7 @@ export const validator: ValidatorState = {
       providerSlashed: null,
     },
     {
-      economyId: GENESIS,
+      economy: GENESIS,
       jobId: '51',
       provider: PROVIDER_CURIE,
       purpose: 'sample',
@@ -1024,7 +1024,7 @@ export const validator: ValidatorState = {
       providerSlashed: null,
     },
     {
-      economyId: GENESIS,
+      economy: GENESIS,
       jobId: '48',
       provider: PROVIDER_BABBAGE,
       purpose: 'sample',
@@ -1062,7 +1062,7 @@ export const validator: ValidatorState = {
       providerSlashed: units('20'),
     },
     {
-      economyId: GENESIS,
+      economy: GENESIS,
       jobId: '45',
       provider: PROVIDER_BABBAGE,
       purpose: 'vote',
@@ -1100,7 +1100,7 @@ export const validator: ValidatorState = {
       providerSlashed: '0',
     },
     {
-      economyId: FORK_FAST,
+      economy: FORK_FAST,
       jobId: '7',
       provider: PROVIDER_CURIE,
       purpose: 'sample',

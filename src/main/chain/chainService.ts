@@ -36,7 +36,7 @@ export function txUpdateOf(record: TxRecord): EventPayload<'tx.updated'> | null 
   const ref: TxRef = {
     label: record.label ?? action,
     hash,
-    economyId: economy ? getAddress(economy) : null,
+    economy: economy ? getAddress(economy) : null,
     ...(ROUTINE_ACTIONS.has(action) ? { routine: true } : {}),
   };
   const status =

@@ -137,7 +137,7 @@ export const commands: Record<string, ProviderCommand> = {
     async run({ call, economy, positionals, values }) {
       const e = await economy(need(positionals[0], 'join <economy>'));
       return call('provider.join', {
-        economyId: e.id,
+        economy: e.id,
         bond: amount(values.bond, e.decimals, '--bond').toString(),
       });
     },
@@ -148,7 +148,7 @@ export const commands: Record<string, ProviderCommand> = {
     writes: true,
     async run({ call, economy, positionals }) {
       const e = await economy(need(positionals[0], 'exit <economy>'));
-      return call('provider.exit', { economyId: e.id });
+      return call('provider.exit', { economy: e.id });
     },
     print: membershipLine,
   },
@@ -166,7 +166,7 @@ export const commands: Record<string, ProviderCommand> = {
       if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
         throw new FlywheelError('--limit must be a whole number from 1 to 500.', { code: 'BAD_INPUT' });
       }
-      return call('jobs.list', { ...(e ? { economyId: e.id } : {}), mine: !values.all, limit });
+      return call('jobs.list', { ...(e ? { economy: e.id } : {}), mine: !values.all, limit });
     },
     print: (jobs: JobSummary[]) =>
       table([
@@ -212,14 +212,14 @@ export const commands: Record<string, ProviderCommand> = {
     async run({ call, economy, positionals, values }) {
       const ref = positionals[0] ?? 'all';
       const target = ref === 'all' ? 'all' : (await economy(ref)).id;
-      const quotes = await call('earnings.quote', { economyId: target });
-      const sent = await call('earnings.withdraw', { economyId: target, force: values.force === true });
+      const quotes = await call('earnings.quote', { economy: target });
+      const sent = await call('earnings.withdraw', { economy: target, force: values.force === true });
       return { quotes, ...sent };
     },
-    print: (r: { quotes: WithdrawQuote[]; txs: { economyId: Address; amount: string; hash: string }[] }) =>
-      r.quotes.map((q) => `${q.economyId}: ${q.advice}\n`).join('') +
+    print: (r: { quotes: WithdrawQuote[]; txs: { economy: Address; amount: string; hash: string }[] }) =>
+      r.quotes.map((q) => `${q.economy}: ${q.advice}\n`).join('') +
       (r.txs.length
-        ? r.txs.map((t) => `sent ${t.amount} from ${t.economyId}: ${t.hash}\n`).join('')
+        ? r.txs.map((t) => `sent ${t.amount} from ${t.economy}: ${t.hash}\n`).join('')
         : 'nothing sent\n'),
   },
 };

@@ -128,8 +128,8 @@ export async function runValidateCommand(argv: string[], defaultDataDir: string)
         const amount = tokens(args[1], e.decimals, sub === 'join' ? 'The bond' : 'The amount');
         const r =
           sub === 'join'
-            ? await call('validator.join', { economyId: e.id, bond: amount })
-            : await call('validator.addBond', { economyId: e.id, amount });
+            ? await call('validator.join', { economy: e.id, bond: amount })
+            : await call('validator.addBond', { economy: e.id, amount });
         out(r, lifecycleText(r));
         break;
       }
@@ -137,7 +137,7 @@ export async function runValidateCommand(argv: string[], defaultDataDir: string)
       case 'withdraw': {
         const e = await economy(args[0]);
         const r = await call(sub === 'exit' ? 'validator.exit' : 'validator.withdrawBond', {
-          economyId: e.id,
+          economy: e.id,
         });
         out(r, lifecycleText(r));
         break;
@@ -145,7 +145,7 @@ export async function runValidateCommand(argv: string[], defaultDataDir: string)
       case 'risk': {
         const e = await economy(args[0]);
         const bond = typeof values.bond === 'string' ? tokens(values.bond, e.decimals, '--bond') : undefined;
-        const r = await call('validator.risk', { economyId: e.id, ...(bond ? { bond } : {}) });
+        const r = await call('validator.risk', { economy: e.id, ...(bond ? { bond } : {}) });
         out(r, riskText(r));
         break;
       }
@@ -171,7 +171,7 @@ async function runInForeground(
   const off = node.events.subscribe((m) => {
     if (m.name !== 'validator.changed') return;
     for (const c of m.payload.checks) {
-      const key = `${c.economyId}:${c.jobId}:${c.verdict}:${c.action}:${c.outcome}`;
+      const key = `${c.economy}:${c.jobId}:${c.verdict}:${c.action}:${c.outcome}`;
       if (said.has(key)) continue;
       said.add(key);
       process.stdout.write(json ? JSON.stringify(c) + '\n' : checkLine(c) + '\n');

@@ -160,7 +160,7 @@ export class EarningsService {
           isDevnet: endpoint.isDevnet,
         });
         return {
-          economyId: economy,
+          economy,
           amount: claimable.toString(),
           gasCostWei: gasCostWei.toString(),
           worthIt: rule.worthIt,
@@ -181,20 +181,20 @@ export class EarningsService {
   async withdraw(
     target: Address | 'all',
     force: boolean,
-  ): Promise<{ txs: { economyId: Address; amount: string; hash: Hash }[] }> {
+  ): Promise<{ txs: { economy: Address; amount: string; hash: Hash }[] }> {
     const me = this.#need();
     const client = await this.#o.chain.actionClient();
     const to = this.#o.settings().payoutAddress ?? me;
-    const txs: { economyId: Address; amount: string; hash: Hash }[] = [];
+    const txs: { economy: Address; amount: string; hash: Hash }[] = [];
     for (const q of await this.quote(target)) {
       if (q.amount === '0' || (!q.worthIt && !force)) {
-        this.#o.log.info('withdrawal skipped', { economy: q.economyId, advice: q.advice });
+        this.#o.log.info('withdrawal skipped', { economy: q.economy, advice: q.advice });
         continue;
       }
-      const { hash, amount } = await withdraw(client, { economy: q.economyId, to });
+      const { hash, amount } = await withdraw(client, { economy: q.economy, to });
       if (hash) {
-        txs.push({ economyId: q.economyId, amount: amount.toString(), hash });
-        const info = await this.#o.economies.info(q.economyId);
+        txs.push({ economy: q.economy, amount: amount.toString(), hash });
+        const info = await this.#o.economies.info(q.economy);
         this.#o.events.emit('node.notification', {
           kind: 'withdrawn',
           title: `Withdrew from ${info.name}`,
@@ -275,7 +275,7 @@ export class EarningsService {
       history.push({
         t: l.t,
         block: l.block,
-        economyId: economy,
+        economy,
         kind,
         amount: amount.toString(),
         txHash: l.tx,
@@ -309,7 +309,7 @@ export class EarningsService {
     }
     return {
       row: {
-        economyId: economy,
+        economy,
         economyName: info.name,
         token: info.token,
         bonded: provider.bond.toString(),

@@ -99,7 +99,7 @@ export class EconomiesService {
     const ownRunS = this.#o.typicalRunS();
     const benchmarked = routing.score != null || latest?.score != null;
     return estimateEarnings({
-      economyId: id,
+      economy: id,
       params: info.params,
       bond: bond ?? info.params.minBond,
       spreadPct: routing.spreadPct ?? latest?.spreadPct ?? 10,

@@ -4,7 +4,7 @@ import type { ChainParams } from '../chain/deploy';
 import { jobsPerHour as ratePerHour, type EventStats } from './stats';
 
 export interface EstimateInputs {
-  economyId: Address;
+  economy: Address;
   params: ChainParams;
   /** Tokens this provider would bond (base units). */
   bond: bigint;
@@ -111,7 +111,7 @@ export function estimateEarnings(inputs: EstimateInputs): EconomyEstimate {
     `if the node is away (uptime ${round(up * 100)} %` +
     `${inputs.uptime === null ? ', assumed: no record yet' : ' over the last week'}).`;
   return {
-    economyId: inputs.economyId,
+    economy: inputs.economy,
     bond: inputs.bond.toString(),
     expectedJobsPerHour: jobsPerHour,
     expectedEarningsPerHour: earnings.toString(),

@@ -70,14 +70,14 @@ export class JobsView {
     this.#off = options.local.onUpdate((economy, jobId) => this.changed(economy, jobId));
   }
 
-  async list(params: { economyId?: Address; mine: boolean; limit: number }): Promise<JobSummary[]> {
+  async list(params: { economy?: Address; mine: boolean; limit: number }): Promise<JobSummary[]> {
     const me = this.#o.account();
     const logs = this.#o.feed.sync?.all() ?? [];
     const records: JobRecord[] = [];
     for (const events of groupJobs(logs).values()) {
       const r = foldJob(events);
       if (!r) continue;
-      if (params.economyId && !sameAddress(r.economy, params.economyId)) continue;
+      if (params.economy && !sameAddress(r.economy, params.economy)) continue;
       if (params.mine && !this.#mine(r, me)) continue;
       records.push(r);
     }
@@ -229,7 +229,7 @@ export class JobsView {
     const local = mine ? this.#o.local.get(r.economy, r.jobId, journal) : null;
     return {
       key: jobKey(r.economy, r.jobId),
-      economyId: r.economy,
+      economy: r.economy,
       economyName: info?.name ?? r.economy,
       jobId: r.jobId.toString(),
       kind: r.kind,

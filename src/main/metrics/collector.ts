@@ -147,9 +147,9 @@ export function createNodeMetrics(s: MetricSources): NodeMetrics {
       const job = m.payload;
       const outcome = outcomeOf(job, s.wallet.address);
       if (!outcome || !counted.add(job.key)) return;
-      jobs.inc({ kind: job.kind, economy: job.economyId, outcome });
+      jobs.inc({ kind: job.kind, economy: job.economy, outcome });
       if (outcome === 'declined') {
-        declines.inc({ economy: job.economyId, reason: job.local?.declineReason ?? 'unknown' });
+        declines.inc({ economy: job.economy, reason: job.local?.declineReason ?? 'unknown' });
       }
     }),
   );
@@ -183,7 +183,7 @@ export function createNodeMetrics(s: MetricSources): NodeMetrics {
   });
   offs.push(
     s.events.subscribe((m) => {
-      if (m.name === 'penalties.added') penalties.inc({ economy: m.payload.economyId, kind: m.payload.kind });
+      if (m.name === 'penalties.added') penalties.inc({ economy: m.payload.economy, kind: m.payload.kind });
     }),
   );
 
@@ -250,7 +250,7 @@ export function createNodeMetrics(s: MetricSources): NodeMetrics {
         const report = await currentEarnings();
         this.reset();
         for (const e of report?.economies ?? []) {
-          this.set({ economy: e.economyId, token: e.token.symbol }, tokens(e[field], e.token.decimals));
+          this.set({ economy: e.economy, token: e.token.symbol }, tokens(e[field], e.token.decimals));
         }
       },
     });
@@ -274,7 +274,7 @@ export function createNodeMetrics(s: MetricSources): NodeMetrics {
       const report = await currentEarnings();
       this.reset();
       for (const e of report?.economies ?? []) {
-        this.set({ economy: e.economyId, name: e.economyName, token: e.token.symbol }, 1);
+        this.set({ economy: e.economy, name: e.economyName, token: e.token.symbol }, 1);
       }
     },
   });

@@ -145,7 +145,7 @@ export class PenaltiesService {
   }
 
   /** Newest first; one economy or all. */
-  async list(economyId?: Address): Promise<Penalty[]> {
+  async list(economy?: Address): Promise<Penalty[]> {
     const me = this.#o.account();
     if (!me) return [];
     const logs = this.#o.feed.sync?.all() ?? [];
@@ -153,7 +153,7 @@ export class PenaltiesService {
       (l) =>
         PENALTY_EVENTS.has(l.name) &&
         sameAddress(String(l.args.provider), me) &&
-        (!economyId || sameAddress(l.address, economyId)),
+        (!economy || sameAddress(l.address, economy)),
     );
     const byJob = indexByJob(logs);
     const strikes = await this.#strikes(mine);
@@ -191,7 +191,7 @@ export class PenaltiesService {
       id: l.id,
       t: l.t,
       txHash: l.tx,
-      economyId: l.address,
+      economy: l.address,
       provider: String(l.args.provider) as Address,
       jobId: l.args.jobId !== undefined ? String(l.args.jobId) : null,
     };
@@ -290,7 +290,7 @@ export class PenaltiesService {
       t: l.t,
       block: l.block,
       txHash: l.tx,
-      economyId: l.address,
+      economy: l.address,
       jobId,
     };
     switch (l.name) {

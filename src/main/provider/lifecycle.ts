@@ -49,7 +49,7 @@ export async function join(deps: LifecycleDeps, bond: bigint): Promise<Lifecycle
   }
   const txs: TxRef[] = [];
   const note = (label: string, r: ActionReceipt) =>
-    r.hash && txs.push({ label, hash: r.hash, economyId: economy.economy });
+    r.hash && txs.push({ label, hash: r.hash, economy: economy.economy });
   note(
     'Approve the economy to take tokens',
     await approveToken(client, { token: economy.token.address, spender: economy.economy }),
@@ -86,10 +86,10 @@ export async function addBond(deps: LifecycleDeps, amount: bigint): Promise<Life
     txs.push({
       label: 'Approve the economy to take tokens',
       hash: approved.hash,
-      economyId: deps.economy.economy,
+      economy: deps.economy.economy,
     });
   const r = await addBondTx(deps.client, { economy: deps.economy.economy, amount });
-  if (r.hash) txs.push({ label: 'Add to the bond', hash: r.hash, economyId: deps.economy.economy });
+  if (r.hash) txs.push({ label: 'Add to the bond', hash: r.hash, economy: deps.economy.economy });
   return result(deps, txs);
 }
 
@@ -99,7 +99,7 @@ export async function exit(deps: LifecycleDeps): Promise<LifecycleResult> {
   return result(
     deps,
     r.hash
-      ? [{ label: 'Leave the economy (start unbonding)', hash: r.hash, economyId: deps.economy.economy }]
+      ? [{ label: 'Leave the economy (start unbonding)', hash: r.hash, economy: deps.economy.economy }]
       : [],
   );
 }
@@ -109,7 +109,7 @@ export async function withdrawBond(deps: LifecycleDeps, to: Address): Promise<Li
   const r = await withdrawBondTx(deps.client, { economy: deps.economy.economy, to });
   return result(
     deps,
-    r.hash ? [{ label: 'Withdraw the bond', hash: r.hash, economyId: deps.economy.economy }] : [],
+    r.hash ? [{ label: 'Withdraw the bond', hash: r.hash, economy: deps.economy.economy }] : [],
   );
 }
 
@@ -138,7 +138,7 @@ export async function claimForkAllocation(deps: LifecycleDeps): Promise<Lifecycl
   const r = await claimAllocation(client, { economy: economy.economy, account: client.tx.address, ...claim });
   return result(
     deps,
-    r.hash ? [{ label: 'Claim the fork allocation', hash: r.hash, economyId: economy.economy }] : [],
+    r.hash ? [{ label: 'Claim the fork allocation', hash: r.hash, economy: economy.economy }] : [],
   );
 }
 

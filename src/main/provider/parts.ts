@@ -184,26 +184,26 @@ export function createOnChainParts(o: OnChainPartsOptions): OnChainParts {
 
   const handlers: Pick<ApiHandlers, OnChainCalls> = {
     'economies.list': () => economies.list(),
-    'economies.get': ({ id }) => economies.get(id),
-    'economies.estimate': ({ id, bond }) =>
-      economies.estimate(id, bond === undefined ? undefined : BigInt(bond)),
+    'economies.get': ({ economy }) => economies.get(economy),
+    'economies.estimate': ({ economy, bond }) =>
+      economies.estimate(economy, bond === undefined ? undefined : BigInt(bond)),
     'provider.get': async () => p.state(),
     'provider.start': () => p.start(),
     'provider.stop': () => p.stop(),
-    'provider.join': ({ economyId, bond }) => p.join(economyId, BigInt(bond)),
-    'provider.addBond': ({ economyId, amount }) => p.addBond(economyId, BigInt(amount)),
-    'provider.exit': ({ economyId }) => p.exit(economyId),
-    'provider.withdrawBond': ({ economyId }) => p.withdrawBond(economyId),
+    'provider.join': ({ economy, bond }) => p.join(economy, BigInt(bond)),
+    'provider.addBond': ({ economy, amount }) => p.addBond(economy, BigInt(amount)),
+    'provider.exit': ({ economy }) => p.exit(economy),
+    'provider.withdrawBond': ({ economy }) => p.withdrawBond(economy),
     'provider.moveBond': ({ fromEconomy, toEconomy, bond }) =>
       p.moveBond(fromEconomy, toEconomy, BigInt(bond)),
-    'provider.claimForkAllocation': ({ economyId }) => p.claimForkAllocation(economyId),
+    'provider.claimForkAllocation': ({ economy }) => p.claimForkAllocation(economy),
     'jobs.list': (params) => jobs.list(params),
     'jobs.get': ({ key }) => jobs.get(key),
     'jobs.cancel': ({ key }) => jobs.cancel(key),
     'earnings.get': () => earnings.report(),
-    'earnings.quote': ({ economyId }) => earnings.quote(economyId),
-    'earnings.withdraw': ({ economyId, force }) => earnings.withdraw(economyId, force),
-    'penalties.list': async ({ economyId }) => penalties.list(economyId),
+    'earnings.quote': ({ economy }) => earnings.quote(economy),
+    'earnings.withdraw': ({ economy, force }) => earnings.withdraw(economy, force),
+    'penalties.list': async ({ economy }) => penalties.list(economy),
     'penalties.network': async ({ limit }) => penalties.network(limit),
   };
 

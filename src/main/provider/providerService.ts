@@ -231,7 +231,7 @@ export class ProviderService {
     const blocked = this.#blocked;
     // "Serving" only where the draw can land: an active membership under the minimum bond has no weight.
     const serving = [...this.#members.entries()]
-      .filter(([e, p]) => p.status === 'Active' && !blocked.some((b) => sameAddress(b.economyId, e)))
+      .filter(([e, p]) => p.status === 'Active' && !blocked.some((b) => sameAddress(b.economy, e)))
       .map(([e]) => e);
     const slots = { busy: Math.min(this.loop.busy, Math.max(total, this.loop.busy)), total };
     const topUps = this.#topUpView;
@@ -575,7 +575,7 @@ export class ProviderService {
         info.params,
         info.token,
       );
-      if (why) out.push({ economyId: economy, name: info.name, ...why });
+      if (why) out.push({ economy, name: info.name, ...why });
       // What auto top-up added here against the cap, or its last word.
       const chainId = this.#o.chain.endpoint?.chainId;
       const added = chainId === undefined ? 0n : this.#topUps.added(chainId, economy);
@@ -584,7 +584,7 @@ export class ProviderService {
       const fmt = (v: bigint) => formatTokenAmount(v, info.token);
       const cap = this.#o.settings().autoTopUp.cap;
       topUps.push({
-        economyId: economy,
+        economy,
         name: info.name,
         added: added.toString(),
         text: last?.text ?? `${fmt(added)} added so far (cap ${cap} ${info.token.symbol}).`,
@@ -645,7 +645,7 @@ export class ProviderService {
         const text = `Auto top-up could not restore the bond in ${info.name} (${under}): it ${plan.skip}.`;
         if (this.#topUpText.get(economy.toLowerCase())?.text !== text) {
           this.#o.log.warn(text, { economy });
-          this.#notifyTopUp({ economyId: economy, name: info.name, outcome: 'skipped', amount: null, text });
+          this.#notifyTopUp({ economy, name: info.name, outcome: 'skipped', amount: null, text });
         }
         continue;
       }
@@ -671,7 +671,7 @@ export class ProviderService {
       const text = `Added ${fmt(plan.amount)} to the bond in ${info.name} (${under}) from the wallet: ${fmt(total)} of the ${fmt(cap)} cap used.`;
       this.#o.log.info(text, { economy, amount: plan.amount.toString() });
       this.#notifyTopUp({
-        economyId: economy,
+        economy,
         name: info.name,
         outcome: 'added',
         amount: plan.amount.toString(),
@@ -683,7 +683,7 @@ export class ProviderService {
 
   #notifyTopUp(n: Omit<AutoTopUpNotice, 't'>): void {
     const notice = { ...n, t: Date.now() };
-    this.#topUpText.set(n.economyId.toLowerCase(), notice);
+    this.#topUpText.set(n.economy.toLowerCase(), notice);
     this.#o.events.emit('provider.autoTopUp', notice);
   }
 

@@ -19,11 +19,10 @@ export function validatorHandlers(v: ValidatorService): Pick<ApiHandlers, Valida
     'validator.start': () => v.start(),
     'validator.stop': () => v.stop(),
     'validator.configure': (patch) => v.configure(patch),
-    'validator.join': ({ economyId, bond }) => v.join(economyId, BigInt(bond)),
-    'validator.addBond': ({ economyId, amount }) => v.addBond(economyId, BigInt(amount)),
-    'validator.exit': ({ economyId }) => v.exit(economyId),
-    'validator.withdrawBond': ({ economyId }) => v.withdrawBond(economyId),
-    'validator.risk': ({ economyId, bond }) =>
-      v.risk(economyId, bond === undefined ? undefined : BigInt(bond)),
+    'validator.join': ({ economy, bond }) => v.join(economy, BigInt(bond)),
+    'validator.addBond': ({ economy, amount }) => v.addBond(economy, BigInt(amount)),
+    'validator.exit': ({ economy }) => v.exit(economy),
+    'validator.withdrawBond': ({ economy }) => v.withdrawBond(economy),
+    'validator.risk': ({ economy, bond }) => v.risk(economy, bond === undefined ? undefined : BigInt(bond)),
   };
 }

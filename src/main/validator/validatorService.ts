@@ -163,8 +163,8 @@ export class ValidatorService {
   }
 
   /** Bonds in as a validator (approving the economy for the tokens when needed), or adds to the bond. */
-  async join(economyId: Address, bond: bigint): Promise<ValidatorLifecycleResult> {
-    const { client, info } = await this.#deps(economyId);
+  async join(economy: Address, bond: bigint): Promise<ValidatorLifecycleResult> {
+    const { client, info } = await this.#deps(economy);
     const before = await readValidator(client, { economy: info.economy, account: client.tx.address });
     if (before.status === 'Exiting') {
       throw new FlywheelError(
@@ -180,7 +180,7 @@ export class ValidatorService {
     }
     const txs: TxRef[] = [];
     const note = (label: string, hash: Hash | null) =>
-      hash && txs.push({ label, hash, economyId: info.economy });
+      hash && txs.push({ label, hash, economy: info.economy });
     note(
       'Approve the economy to take tokens',
       (await approveToken(client, { token: info.token.address, spender: info.economy })).hash,
@@ -196,8 +196,8 @@ export class ValidatorService {
     return this.#lifecycleResult(info, txs);
   }
 
-  async addBond(economyId: Address, amount: bigint): Promise<ValidatorLifecycleResult> {
-    const { client, info } = await this.#deps(economyId);
+  async addBond(economy: Address, amount: bigint): Promise<ValidatorLifecycleResult> {
+    const { client, info } = await this.#deps(economy);
     const v = await readValidator(client, { economy: info.economy, account: client.tx.address });
     if (v.status !== 'Active') {
       throw new FlywheelError('Only an active validator adds to its bond; bond in first.', {
@@ -207,14 +207,14 @@ export class ValidatorService {
     const txs: TxRef[] = [];
     const approved = await approveToken(client, { token: info.token.address, spender: info.economy });
     if (approved.hash)
-      txs.push({ label: 'Approve the economy to take tokens', hash: approved.hash, economyId });
+      txs.push({ label: 'Approve the economy to take tokens', hash: approved.hash, economy });
     const r = await addValidatorBond(client, { economy: info.economy, amount });
-    if (r.hash) txs.push({ label: 'Add to the validator bond', hash: r.hash, economyId });
+    if (r.hash) txs.push({ label: 'Add to the validator bond', hash: r.hash, economy });
     return this.#lifecycleResult(info, txs);
   }
 
-  async exit(economyId: Address): Promise<ValidatorLifecycleResult> {
-    const { client, info } = await this.#deps(economyId);
+  async exit(economy: Address): Promise<ValidatorLifecycleResult> {
+    const { client, info } = await this.#deps(economy);
     const v = await readValidator(client, { economy: info.economy, account: client.tx.address });
     if (v.status === 'None') {
       throw new FlywheelError('This wallet is not a validator in that economy.', { code: 'NOT_FOUND' });
@@ -222,12 +222,12 @@ export class ValidatorService {
     const r = await requestValidatorExit(client, { economy: info.economy });
     return this.#lifecycleResult(
       info,
-      r.hash ? [{ label: 'Stop validating (start unbonding)', hash: r.hash, economyId }] : [],
+      r.hash ? [{ label: 'Stop validating (start unbonding)', hash: r.hash, economy }] : [],
     );
   }
 
-  async withdrawBond(economyId: Address): Promise<ValidatorLifecycleResult> {
-    const { client, info } = await this.#deps(economyId);
+  async withdrawBond(economy: Address): Promise<ValidatorLifecycleResult> {
+    const { client, info } = await this.#deps(economy);
     const v = await readValidator(client, { economy: info.economy, account: client.tx.address });
     if (v.status !== 'Exiting' && v.status !== 'Exited') {
       throw new FlywheelError('Stop validating there first: the bond is paid after the unbonding period.', {
@@ -251,13 +251,13 @@ export class ValidatorService {
     const r = await withdrawValidatorBond(client, { economy: info.economy, to });
     return this.#lifecycleResult(
       info,
-      r.hash ? [{ label: 'Withdraw the validator bond', hash: r.hash, economyId }] : [],
+      r.hash ? [{ label: 'Withdraw the validator bond', hash: r.hash, economy }] : [],
     );
   }
 
   /** What bonding `bond` (default: the minimum) as a validator in an economy risks and earns. */
-  async risk(economyId: Address, bond?: bigint): Promise<ValidatorRisk> {
-    const info = await this.#info(economyId);
+  async risk(economy: Address, bond?: bigint): Promise<ValidatorRisk> {
+    const info = await this.#info(economy);
     return riskOf(info, bond ?? info.params.validatorMinBond);
   }
 
@@ -901,8 +901,8 @@ export class ValidatorService {
     return this.#o.economies.info(getAddress(economy));
   }
 
-  async #deps(economyId: Address): Promise<{ client: ActionClient; info: ReadEconomyReturnType }> {
-    const summary = await this.#o.economies.get(economyId); // NOT_FOUND for an unknown economy
+  async #deps(economy: Address): Promise<{ client: ActionClient; info: ReadEconomyReturnType }> {
+    const summary = await this.#o.economies.get(economy); // NOT_FOUND for an unknown economy
     return { client: await this.#o.chain.actionClient(), info: await this.#info(summary.id) };
   }
 
@@ -939,7 +939,7 @@ export class ValidatorService {
       }
     }
     return {
-      economyId: getAddress(info.economy),
+      economy: getAddress(info.economy),
       name: info.name,
       symbol: info.token.symbol,
       decimals: info.token.decimals,
@@ -1051,7 +1051,7 @@ function checkView(e: CheckEntry): ValidatorCheck {
   const judged = f.pass !== undefined;
   const action = actionOf(e);
   return {
-    economyId: e.economy,
+    economy: e.economy,
     jobId: e.jobId,
     provider: f.provider ?? null,
     purpose: f.purpose ?? 'sample',

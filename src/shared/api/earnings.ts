@@ -5,7 +5,7 @@ import { addressSchema } from './settings';
 
 /** Where this provider's tokens are in one economy. */
 export interface EconomyEarnings {
-  economyId: Address;
+  economy: Address;
   economyName: string;
   token: TokenInfo;
   bonded: Amount;
@@ -33,7 +33,7 @@ export interface EconomyEarnings {
 export interface EarningsEvent {
   t: number;
   block: number;
-  economyId: Address;
+  economy: Address;
   /**
    * `emission`: emission accrued to the bond, credited when the bond changed or on a withdrawal; `forfeit`: emission
    * accrued since the last such credit and given up by a missed deadline or a rejected result (never
@@ -67,7 +67,7 @@ export interface EarningsReport {
 
 /** What a withdrawal would cost and whether it is worth it. */
 export interface WithdrawQuote {
-  economyId: Address;
+  economy: Address;
   amount: Amount;
   /** Gas the transaction needs at today's price, in wei of the chain's native coin. */
   gasCostWei: Amount;
@@ -94,11 +94,11 @@ export const earningsCalls = {
   ),
   'earnings.quote': defineCall<WithdrawQuote[]>()(
     'Gas cost and advice for withdrawing one economy or all of them.',
-    z.object({ economyId: target }).strict(),
+    z.object({ economy: target }).strict(),
   ),
-  'earnings.withdraw': defineCall<{ txs: { economyId: Address; amount: Amount; hash: Hash }[] }>()(
+  'earnings.withdraw': defineCall<{ txs: { economy: Address; amount: Amount; hash: Hash }[] }>()(
     'Withdraw claimable tokens to the payout address (or the wallet). With `all`, economies not worth the gas are skipped unless `force`.',
-    z.object({ economyId: target, force: z.boolean().default(false) }).strict(),
+    z.object({ economy: target, force: z.boolean().default(false) }).strict(),
   ),
 };
 

@@ -110,7 +110,7 @@ export interface EconomySummary {
 
 /** What serving an economy would mean for this machine, from its benchmark and uptime: shown before bonding. */
 export interface EconomyEstimate {
-  economyId: Address;
+  economy: Address;
   bond: Amount;
   expectedJobsPerHour: number;
   /** Fees and emission together. */
@@ -153,7 +153,7 @@ export interface AmountRange {
   high: Amount;
 }
 
-const id = z.object({ id: addressSchema }).strict();
+const economy = z.object({ economy: addressSchema }).strict();
 const amount = z.string().regex(/^\d{1,78}$/, 'an amount in base units');
 
 export const economiesCalls = {
@@ -161,10 +161,10 @@ export const economiesCalls = {
     'Every economy the factory knows (genesis and forks), with parameters, stats and this provider’s membership.',
     z.object({}).strict(),
   ),
-  'economies.get': defineCall<EconomySummary>()('One economy.', id),
+  'economies.get': defineCall<EconomySummary>()('One economy.', economy),
   'economies.estimate': defineCall<EconomyEstimate>()(
     'Expected earnings and risk of serving an economy with a given bond (default: its minimum).',
-    z.object({ id: addressSchema, bond: amount.optional() }).strict(),
+    z.object({ economy: addressSchema, bond: amount.optional() }).strict(),
   ),
 };
 

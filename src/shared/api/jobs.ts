@@ -61,9 +61,9 @@ export interface JobGeneration {
 }
 
 export interface JobSummary {
-  /** `${economyId}:${jobId}`: unique across economies. */
+  /** `${economy}:${jobId}`: unique across economies. */
   key: string;
-  economyId: Address;
+  economy: Address;
   economyName: string;
   jobId: string;
   kind: JobKind;
@@ -185,7 +185,7 @@ export const jobsCalls = {
     'Jobs, newest first: all of the economies known, or one; only this provider’s with `mine`.',
     z
       .object({
-        economyId: addressSchema.optional(),
+        economy: addressSchema.optional(),
         mine: z.boolean().default(false),
         limit: z.number().int().min(1).max(500).default(100),
       })
@@ -193,11 +193,11 @@ export const jobsCalls = {
   ),
   'jobs.get': defineCall<JobDetail>()(
     'One job with its timeline, transactions and an output preview.',
-    z.object({ key: z.string().regex(/^0x[0-9a-fA-F]{40}:\d{1,78}$/, 'economyId:jobId') }).strict(),
+    z.object({ key: z.string().regex(/^0x[0-9a-fA-F]{40}:\d{1,78}$/, 'economy:jobId') }).strict(),
   ),
   'jobs.cancel': defineCall<JobDetail>()(
     'Cancel a job this wallet posted that nobody was assigned to: its fee goes back to the claimable balance.',
-    z.object({ key: z.string().regex(/^0x[0-9a-fA-F]{40}:\d{1,78}$/, 'economyId:jobId') }).strict(),
+    z.object({ key: z.string().regex(/^0x[0-9a-fA-F]{40}:\d{1,78}$/, 'economy:jobId') }).strict(),
   ),
 };
 

@@ -66,7 +66,7 @@ export interface Penalty {
   t: number;
   block: number;
   txHash: Hash;
-  economyId: Address;
+  economy: Address;
   kind: PenaltyKind;
   jobId: string | null;
   amount: Amount | null;
@@ -91,7 +91,7 @@ export interface NetworkPenalty {
   id: string;
   t: number;
   txHash: Hash;
-  economyId: Address;
+  economy: Address;
   provider: Address;
   kind: 'slash' | 'challenge-lost' | 'jail';
   jobId: string | null;
@@ -112,7 +112,7 @@ export interface NetworkPenalty {
 export const penaltiesCalls = {
   'penalties.list': defineCall<Penalty[]>()(
     'Slashes, strikes, jails, timeouts and no-shows against this provider, newest first, each with its evidence.',
-    z.object({ economyId: addressSchema.optional() }).strict(),
+    z.object({ economy: addressSchema.optional() }).strict(),
   ),
   'penalties.network': defineCall<NetworkPenalty[]>()(
     'Slashes and jails of other providers in the last day, newest first: the risk, seen in the network.',

@@ -18,17 +18,17 @@ export interface ProviderState {
    * paused after no-shows), with why in words and the bond top-up that fixes it; they are not in `serving`.
    * Absent: none.
    */
-  notDrawable?: { economyId: Address; name: string; reason: string; topUp: Amount | null }[];
+  notDrawable?: { economy: Address; name: string; reason: string; topUp: Amount | null }[];
   /**
    * Auto top-up (Settings): in each economy where it added to the bond or last could not, what it added against the
    * cap ("added 5 LITE of the 20 LITE cap") or why it could not, in words. Absent: nothing to say.
    */
-  autoTopUp?: { economyId: Address; name: string; added: Amount; text: string }[];
+  autoTopUp?: { economy: Address; name: string; added: Amount; text: string }[];
 }
 
 /** What auto top-up just did in one economy: added the shortfall to the bond, or could not (cap or balance). */
 export interface AutoTopUpNotice {
-  economyId: Address;
+  economy: Address;
   name: string;
   outcome: 'added' | 'skipped';
   /** Base units added (null when skipped). */
@@ -42,7 +42,7 @@ export interface AutoTopUpNotice {
 export interface TxRef {
   label: string;
   hash: Hash;
-  economyId: Address | null;
+  economy: Address | null;
   /**
    * Sent by the job loop on its own (draw, submit, decline, finalize): many a minute while providing, so the UI
    * speaks of them only when they fail; the job feed shows the rest.
@@ -55,7 +55,7 @@ export interface LifecycleResult {
   txs: TxRef[];
 }
 
-const economy = z.object({ economyId: addressSchema }).strict();
+const economy = z.object({ economy: addressSchema }).strict();
 
 export const providerCalls = {
   'provider.get': defineCall<ProviderState>()(
@@ -72,11 +72,11 @@ export const providerCalls = {
   ),
   'provider.join': defineCall<LifecycleResult>()(
     'Register in an economy with a bond (or add to the bond if registered), with the job kinds and capacity served.',
-    z.object({ economyId: addressSchema, bond: amountSchema }).strict(),
+    z.object({ economy: addressSchema, bond: amountSchema }).strict(),
   ),
   'provider.addBond': defineCall<LifecycleResult>()(
     'Add to the bond in an economy.',
-    z.object({ economyId: addressSchema, amount: amountSchema }).strict(),
+    z.object({ economy: addressSchema, amount: amountSchema }).strict(),
   ),
   'provider.exit': defineCall<LifecycleResult>()(
     'Request exit: the bond unbonds over the unbonding period.',

@@ -42,7 +42,7 @@ export interface ValidatorRisk {
 export type ValidatorStanding = 'none' | 'active' | 'exiting' | 'exited';
 
 export interface ValidatorEconomy {
-  economyId: Address;
+  economy: Address;
   name: string;
   symbol: string;
   decimals: number;
@@ -103,7 +103,7 @@ export type CheckStep =
   | 'missed';
 
 export interface ValidatorCheck {
-  economyId: Address;
+  economy: Address;
   jobId: string;
   provider: Address | null;
   /** Why it was checked: sampled, or to vote on another validator's challenge. */
@@ -157,7 +157,7 @@ export interface ValidatorLifecycleResult {
   txs: TxRef[];
 }
 
-const economy = z.object({ economyId: addressSchema }).strict();
+const economy = z.object({ economy: addressSchema }).strict();
 
 export const validatorCalls = {
   'validator.get': defineCall<ValidatorState>()(
@@ -184,11 +184,11 @@ export const validatorCalls = {
   ),
   'validator.join': defineCall<ValidatorLifecycleResult>()(
     'Bond in an economy as a validator (or add to the bond when already one).',
-    z.object({ economyId: addressSchema, bond: amountSchema }).strict(),
+    z.object({ economy: addressSchema, bond: amountSchema }).strict(),
   ),
   'validator.addBond': defineCall<ValidatorLifecycleResult>()(
     'Add to the validator bond in an economy.',
-    z.object({ economyId: addressSchema, amount: amountSchema }).strict(),
+    z.object({ economy: addressSchema, amount: amountSchema }).strict(),
   ),
   'validator.exit': defineCall<ValidatorLifecycleResult>()(
     'Stop validating in an economy and start unbonding.',
@@ -200,7 +200,7 @@ export const validatorCalls = {
   ),
   'validator.risk': defineCall<ValidatorRisk>()(
     'What bonding as a validator in an economy risks and earns, for a bond (default: the minimum).',
-    z.object({ economyId: addressSchema, bond: amountSchema.optional() }).strict(),
+    z.object({ economy: addressSchema, bond: amountSchema.optional() }).strict(),
   ),
 };
 

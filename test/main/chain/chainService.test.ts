@@ -151,7 +151,7 @@ describe('what the UI hears of a transaction (tx.updated)', () => {
     ).toEqual({
       label: 'Withdraw',
       hash: `0x${'a'.repeat(64)}`,
-      economyId: economy,
+      economy,
       status: 'pending',
     });
     for (const action of ['assign', 'submitResult', 'declineJob', 'finalize'])

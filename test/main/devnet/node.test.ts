@@ -83,7 +83,7 @@ describe('a node on the default network starts the devnet', () => {
     const economies = await call<EconomySummary[]>('economies.list');
     const genesis = economies.find((e) => e.parentId === null)!;
     const bond = (150n * 10n ** 18n).toString();
-    await call('provider.join', { economyId: genesis.id, bond });
+    await call('provider.join', { economy: genesis.id, bond });
     const fork = await flywheel([
       'fork',
       'create',
@@ -110,8 +110,9 @@ describe('a node on the default network starts the devnet', () => {
       },
       30_000,
     );
-    await call('provider.claimForkAllocation', { economyId: economy });
-    const claimed = (await call<EconomySummary>('economies.get', { id: economy })).membership.forkAllocation;
+    await call('provider.claimForkAllocation', { economy });
+    const claimed = (await call<EconomySummary>('economies.get', { economy: economy })).membership
+      .forkAllocation;
     expect(claimed).toEqual({ amount: bond, claimed: true });
   }, 90_000);
 });

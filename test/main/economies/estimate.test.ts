@@ -7,7 +7,7 @@ const MILLI = 10n ** 15n;
 
 /** A day of history: 240 inference and 24 fine-tune jobs at a 2-token median fee, 30 s deadlines. */
 const inputs: EstimateInputs = {
-  economyId: '0x1111111111111111111111111111111111111111',
+  economy: '0x1111111111111111111111111111111111111111',
   params: devnetParams,
   bond: 100n * TOKEN,
   spreadPct: 5,

@@ -30,7 +30,7 @@ describe(
       await market.fund(market.genesis, p.address, 1_000n * TOKEN);
       good = await p.put(tinyModel());
       await market.registerModel(economy, tinyModel(), good.uri);
-      await p.call('provider.join', { economyId: economy, bond: (200n * TOKEN).toString() });
+      await p.call('provider.join', { economy, bond: (200n * TOKEN).toString() });
       await p.call('provider.start');
     }, 60_000);
     afterAll(async () => {
@@ -149,7 +149,7 @@ describe(
           ),
         30_000,
       );
-      const m = (await p.call<EconomySummary>('economies.get', { id: economy })).membership;
+      const m = (await p.call<EconomySummary>('economies.get', { economy: economy })).membership;
       expect(m).toMatchObject({ bond: (200n * TOKEN).toString(), strikes: 0, locked: '0' });
       expect(await p.call<Penalty[]>('penalties.list')).toEqual([]);
     });

@@ -53,9 +53,9 @@ const call = async (name: string, params: Record<string, unknown>) => {
 const join = process.env.FLYWHEEL_TEST_JOIN as `0x${string}` | undefined;
 if (join) {
   // Each step is safe to repeat: a kill between them leaves the next run to finish the setup.
-  const economy = (await call('economies.get', { id: join })) as { membership: { status: string } };
+  const economy = (await call('economies.get', { economy: join })) as { membership: { status: string } };
   if (economy.membership.status === 'none') {
-    await call('provider.join', { economyId: join, bond: process.env.FLYWHEEL_TEST_BOND! });
+    await call('provider.join', { economy: join, bond: process.env.FLYWHEEL_TEST_BOND! });
   }
   if (node.onchain.provider.state().status === 'stopped') await call('provider.start', {});
 }

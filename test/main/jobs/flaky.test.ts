@@ -60,7 +60,7 @@ describe(
     it('finishes every job with contiguous nonces, one submission each', async () => {
       const model = await p.put(tinyModel());
       await market.registerModel(economy, tinyModel(), model.uri);
-      await p.call('provider.join', { economyId: economy, bond: (300n * TOKEN).toString() });
+      await p.call('provider.join', { economy, bond: (300n * TOKEN).toString() });
       await p.call('provider.start');
       // Active on-chain before the first post (the resume may need a second try through this RPC): a paused
       // provider has no place in the draw, and every job posted meanwhile would be undrawable.

@@ -53,7 +53,7 @@ describe('jobs whose model and input live on IPFS', { timeout: 180_000 }, () => 
       },
     });
     await market.fund(market.genesis, p.address, 1_000n * TOKEN);
-    await p.call('provider.join', { economyId: economy, bond: (300n * TOKEN).toString() });
+    await p.call('provider.join', { economy, bond: (300n * TOKEN).toString() });
     await p.call('provider.start');
   }, 120_000);
   afterAll(async () => {

@@ -96,7 +96,7 @@ describe('/metrics from a provider node that has run jobs on a real chain', { ti
     await market.fund(market.genesis, p.address, 1_000n * TOKEN);
     const model = await p.put(tinyModel());
     await market.registerModel(economy, tinyModel(), model.uri);
-    await p.call('provider.join', { economyId: economy, bond: (200n * TOKEN).toString() });
+    await p.call('provider.join', { economy, bond: (200n * TOKEN).toString() });
     await p.call('provider.start');
     const post = async (input: { hash: Hash; uri: string }) =>
       (await market.postDrawn({ economy, modelHash: model.hash, inputHash: input.hash, inputUri: input.uri }))
@@ -189,7 +189,7 @@ describe('/metrics from a provider node that has run jobs on a real chain', { ti
       whole(t.withdrawn),
     );
     expect(valueOf(families, 'flywheel_earnings_claimable_tokens', { token: symbol })).toBeGreaterThan(0);
-    const e = report.economies.find((x) => x.economyId === economy)!;
+    const e = report.economies.find((x) => x.economy === economy)!;
     expect(valueOf(families, 'flywheel_bond_tokens', { economy, token: symbol })).toBe(whole(e.bonded));
     expect(whole(e.bonded)).toBe(200);
     expect(valueOf(families, 'flywheel_locked_tokens', { economy })).toBe(whole(e.locked));

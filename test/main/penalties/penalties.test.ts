@@ -37,7 +37,7 @@ describe(
       const model = await p.put(tinyModel());
       const input = await p.put(tinyInput(1));
       await market.registerModel(economy, tinyModel(), model.uri);
-      await p.call('provider.join', { economyId: economy, bond: (200n * TOKEN).toString() });
+      await p.call('provider.join', { economy, bond: (200n * TOKEN).toString() });
       await p.call('provider.start');
       // The node goes away without an orderly stop (its key gone first, as after a kill -9: an orderly stop would
       // pause on-chain), its switch still on, and a job is drawn to it meanwhile.
@@ -67,14 +67,14 @@ describe(
       expect(penalties).toHaveLength(1);
       expect(penalties[0]).toMatchObject({
         kind: 'no-show',
-        economyId: economy,
+        economy,
         jobId: String(jobId),
         amount: null,
         evidence: { reason: '1 in a row without accepting (the provider is paused at 3)' },
       });
       expect(penalties[0]!.txHash).toMatch(/^0x[0-9a-f]{64}$/);
       expect(penalties[0]!.advice).toMatch(/not accepted inside its accept window.*without a slash/);
-      const m = (await p.call<EconomySummary>('economies.get', { id: economy })).membership;
+      const m = (await p.call<EconomySummary>('economies.get', { economy: economy })).membership;
       expect(m.strikes).toBe(0);
     });
   },

@@ -234,7 +234,7 @@ describe('penalties service', { timeout: 120_000 }, () => {
     const list = await service.list();
     const lost = penalty(list, 'challenge-lost', jobs.lost)!;
     const collateral = 5n * TOKEN; // max(2 × the 2-token fee, the 5-token minimum)
-    expect(lost).toMatchObject({ economyId: economy, amount: collateral.toString() });
+    expect(lost).toMatchObject({ economy, amount: collateral.toString() });
     expect(lost.evidence.rule).toBe('lost-challenge');
     const split = lost.evidence.split!;
     expect(BigInt(split.burned) + BigInt(split.toWinner) + BigInt(split.toVoters)).toBe(collateral);

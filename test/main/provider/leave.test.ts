@@ -34,7 +34,7 @@ describe(
       await p.node.wallet.import({ privateKey: DEV_PRIVATE_KEYS[3], passphrase: PASSPHRASE, replace: true });
       await p.node.wallet.unlock(PASSPHRASE);
       await market.fund(market.genesis, p.address, 1_000n * TOKEN);
-      await p.call('provider.join', { economyId: market.genesis.economy, bond: (200n * TOKEN).toString() });
+      await p.call('provider.join', { economy: market.genesis.economy, bond: (200n * TOKEN).toString() });
       await p.call('provider.start');
       await until('active on-chain', async () => (await standing()).status === 'Active', 20_000);
     }, 60_000);

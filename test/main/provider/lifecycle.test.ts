@@ -54,7 +54,7 @@ describe(
       const before = await p.call<ProviderState>('provider.get');
       expect(before.status).toBe('stopped');
       const joined = await p.call<LifecycleResult>('provider.join', {
-        economyId: market.genesis.economy,
+        economy: market.genesis.economy,
         bond: (200n * TOKEN).toString(),
       });
       expect(joined.membership.bond).toBe((200n * TOKEN).toString());
@@ -92,11 +92,11 @@ describe(
         claimed: false,
       });
 
-      const claimed = await p.call<LifecycleResult>('provider.claimForkAllocation', { economyId: fork });
+      const claimed = await p.call<LifecycleResult>('provider.claimForkAllocation', { economy: fork });
       expect(claimed.membership.forkAllocation).toEqual({ amount: (200n * TOKEN).toString(), claimed: true });
       expect(claimed.membership.walletBalance).toBe((200n * TOKEN).toString());
       const joined = await p.call<LifecycleResult>('provider.join', {
-        economyId: fork,
+        economy: fork,
         bond: (150n * TOKEN).toString(),
       });
       // Registered and in the draw; with the switch off the node pauses it on-chain at its next reconcile, which
@@ -106,7 +106,9 @@ describe(
     });
 
     it('estimates earnings and risk from the benchmark, the draw share and the economy’s job rate', async () => {
-      const estimate = await p.call<EconomyEstimate>('economies.estimate', { id: market.genesis.economy });
+      const estimate = await p.call<EconomyEstimate>('economies.estimate', {
+        economy: market.genesis.economy,
+      });
       expect(estimate.bond).toBe((100n * TOKEN).toString());
       expect(estimate.deadlineMissProbability).toBeGreaterThan(0);
       expect(estimate.deadlineMissProbability).toBeLessThan(0.1);
@@ -121,7 +123,7 @@ describe(
       expect(BigInt(estimate.emissionOverHorizon.low)).toBeLessThanOrEqual(
         BigInt(estimate.emissionOverHorizon.expected),
       );
-      const summary = await p.call<EconomySummary>('economies.get', { id: market.genesis.economy });
+      const summary = await p.call<EconomySummary>('economies.get', { economy: market.genesis.economy });
       expect(estimate.postedPerHour).toBe(summary.stats.jobsPerHour);
     });
 
@@ -139,7 +141,7 @@ describe(
         async () => {
           const mine = await p.call<JobSummary[]>('jobs.list', { mine: true });
           return jobs.every(([e, id]) =>
-            mine.some((j) => j.economyId === e && j.jobId === String(id) && j.status === 'Finalized'),
+            mine.some((j) => j.economy === e && j.jobId === String(id) && j.status === 'Finalized'),
           );
         },
         60_000,
@@ -161,13 +163,13 @@ describe(
       await p.node.onchain.feed.refresh();
       const report = await p.call<EarningsReport>('earnings.get');
       const fee = 2n * TOKEN;
-      const genesis = report.economies.find((e) => e.economyId === market.genesis.economy)!;
-      const forked = report.economies.find((e) => e.economyId === fork)!;
+      const genesis = report.economies.find((e) => e.economy === market.genesis.economy)!;
+      const forked = report.economies.find((e) => e.economy === fork)!;
       // Claimable = the fees + the emission accrued to the active bond: credited (at each pause, resume or bond
       // change) or still accruing (pending).
       const emission = (e: EconomyEarnings) =>
         report.history
-          .filter((h) => h.kind === 'emission' && h.economyId === e.economyId)
+          .filter((h) => h.kind === 'emission' && h.economy === e.economy)
           .reduce((sum, h) => sum + BigInt(h.amount), BigInt(e.pendingEmission));
       expect(emission(genesis)).toBeGreaterThan(0n);
       expect(BigInt(genesis.claimable) - emission(genesis)).toBe((3n * fee * 95n) / 100n);
@@ -177,7 +179,7 @@ describe(
       expect(report.history.filter((h) => h.kind === 'fee')).toHaveLength(6);
       expect(report.totals).toHaveLength(2);
 
-      const quotes = await p.call<WithdrawQuote[]>('earnings.quote', { economyId: 'all' });
+      const quotes = await p.call<WithdrawQuote[]>('earnings.quote', { economy: 'all' });
       expect(quotes).toHaveLength(2);
       expect(quotes.every((q) => q.worthIt)).toBe(true);
       expect(quotes[0]!.advice).toMatch(/^Withdraw: .* devnet's assumed 0\.001 ETH per token/);
@@ -200,15 +202,15 @@ describe(
         if (m.name === 'earnings.changed') lastPushed = m.payload as EarningsReport;
       });
       const before = await balance();
-      const out = await p.call<{ txs: { economyId: Address; amount: string }[] }>('earnings.withdraw', {
-        economyId: 'all',
+      const out = await p.call<{ txs: { economy: Address; amount: string }[] }>('earnings.withdraw', {
+        economy: 'all',
       });
       expect(out.txs).toHaveLength(2);
       // The cards have the new balances by the time the call answers, not after the usual debounce.
-      const pushedFork = (lastPushed as EarningsReport | null)?.economies.find((e) => e.economyId === fork);
-      expect(pushedFork?.withdrawn).toBe(out.txs.find((t) => t.economyId === fork)!.amount);
+      const pushedFork = (lastPushed as EarningsReport | null)?.economies.find((e) => e.economy === fork);
+      expect(pushedFork?.withdrawn).toBe(out.txs.find((t) => t.economy === fork)!.amount);
       // The withdrawal settles the emission accrued up to its block and pays it with the fees.
-      const paid = BigInt(out.txs.find((t) => t.economyId === fork)!.amount);
+      const paid = BigInt(out.txs.find((t) => t.economy === fork)!.amount);
       expect(paid).toBeGreaterThanOrEqual(BigInt(forked.claimable));
       expect((await balance()) - before).toBe(paid);
       // The toast says the amount as the cards do: at most 4 decimals, not 18.
@@ -217,7 +219,7 @@ describe(
       for (const body of toasts) expect(body).toMatch(/^[\d,]+(\.\d{1,4})? [A-Z]+ sent to 0x/);
       await p.node.onchain.feed.refresh();
       const after = await p.call<EarningsReport>('earnings.get');
-      const forkAfter = after.economies.find((e) => e.economyId === fork)!;
+      const forkAfter = after.economies.find((e) => e.economy === fork)!;
       expect(forkAfter.withdrawn).toBe(paid.toString());
       // All that is claimable again is emission accrued since the withdrawal.
       expect(forkAfter.claimable).toBe(forkAfter.pendingEmission);
@@ -249,16 +251,17 @@ describe(
         const list = await p.call<EconomySummary[]>('economies.list');
         return list.every((e) => e.membership.status === 'paused');
       });
-      const m = (await p.call<EconomySummary>('economies.get', { id: market.genesis.economy })).membership;
+      const m = (await p.call<EconomySummary>('economies.get', { economy: market.genesis.economy }))
+        .membership;
       expect(m.strikes).toBe(0);
       expect(m.bond).toBe((200n * TOKEN).toString());
     });
 
     it('exits with an unbonding countdown, then withdraws the bond', async () => {
-      const exited = await p.call<LifecycleResult>('provider.exit', { economyId: fork });
+      const exited = await p.call<LifecycleResult>('provider.exit', { economy: fork });
       expect(exited.membership.status).toBe('exiting');
       expect(exited.membership.unbondingEndsAt).toBeGreaterThan(Date.now() / 1000);
-      await expect(p.call('provider.withdrawBond', { economyId: fork })).rejects.toMatchObject({
+      await expect(p.call('provider.withdrawBond', { economy: fork })).rejects.toMatchObject({
         code: 'TX_FAILED',
         shortMessage: expect.stringMatching(
           /^The bond is still unbonding until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\.$/,
@@ -268,7 +271,7 @@ describe(
       const anvil = anvilControl(chain.rpcUrl);
       await anvil.increaseTime({ seconds: 11 });
       await anvil.mine({ blocks: 1 });
-      const out = await p.call<LifecycleResult>('provider.withdrawBond', { economyId: fork });
+      const out = await p.call<LifecycleResult>('provider.withdrawBond', { economy: fork });
       expect(out.membership).toMatchObject({ status: 'exited', bond: '0' });
     });
   },

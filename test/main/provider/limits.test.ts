@@ -46,7 +46,7 @@ describe('limits stop new jobs and clear by themselves', { timeout: 120_000 }, (
       limits: { maxTemperatureC: 85, maxPowerW: 300 },
     });
     await market.fund(market.genesis, p.address, 1_000n * TOKEN);
-    await p.call('provider.join', { economyId: market.genesis.economy, bond: (200n * TOKEN).toString() });
+    await p.call('provider.join', { economy: market.genesis.economy, bond: (200n * TOKEN).toString() });
     expect((await p.call<ProviderState>('provider.start')).status).toBe('providing');
   }, 60_000);
   afterAll(async () => {
@@ -87,7 +87,7 @@ describe('limits stop new jobs and clear by themselves', { timeout: 120_000 }, (
       return job?.local?.step === 'declined' && job.status !== 'Assigned';
     });
     expect(job!.local!.declineReason).toBe('OVER_CAPACITY');
-    const m = (await p.call<EconomySummary>('economies.get', { id: market.genesis.economy })).membership;
+    const m = (await p.call<EconomySummary>('economies.get', { economy: market.genesis.economy })).membership;
     expect({ strikes: m.strikes, bond: m.bond }).toEqual({ strikes: 0, bond: (200n * TOKEN).toString() });
   });
 
@@ -117,7 +117,7 @@ describe('limits stop new jobs and clear by themselves', { timeout: 120_000 }, (
     expect((await state()).reason).toMatch(/^Outside the schedule \(/);
     await until('paused on-chain', async () => {
       await p.node.onchain.provider.reconcile();
-      const e = await p.call<EconomySummary>('economies.get', { id: market.genesis.economy });
+      const e = await p.call<EconomySummary>('economies.get', { economy: market.genesis.economy });
       return e.membership.status === 'paused';
     });
     p.node.settings.update({
@@ -125,7 +125,7 @@ describe('limits stop new jobs and clear by themselves', { timeout: 120_000 }, (
     });
     await until('active again', async () => {
       await p.node.onchain.provider.reconcile();
-      const e = await p.call<EconomySummary>('economies.get', { id: market.genesis.economy });
+      const e = await p.call<EconomySummary>('economies.get', { economy: market.genesis.economy });
       return e.membership.status === 'active';
     });
     expect((await state()).status).toBe('providing');

@@ -54,7 +54,7 @@ describe(
       const model = await p.put(tinyModel());
       const input = await p.put(tinyInput(1));
       await market.registerModel(economy(), tinyModel(), model.uri);
-      await p.call('provider.join', { economyId: economy(), bond: (100n * TOKEN).toString() });
+      await p.call('provider.join', { economy: economy(), bond: (100n * TOKEN).toString() });
       await p.call('provider.start');
       await until('active on-chain', async () => (await standing()).status === 'Active', 20_000);
 
@@ -100,7 +100,7 @@ describe(
       const s = await state();
       expect(s.notDrawable).toEqual([
         {
-          economyId: economy(),
+          economy: economy(),
           name: 'Flywheel',
           reason: 'not drawable: bond 95 FLY < 100 minimum — add 5 FLY',
           topUp: (5n * TOKEN).toString(),
@@ -118,20 +118,21 @@ describe(
       await until('the refusal', async () => notices.length >= 1);
       const text =
         'Auto top-up could not restore the bond in Flywheel (bond 95 FLY < 100 minimum): it needs 5 FLY but the cap leaves 3 FLY (0 FLY of 3 FLY added so far).';
-      expect(notices[0]).toMatchObject({ economyId: economy(), outcome: 'skipped', amount: null, text });
+      expect(notices[0]).toMatchObject({ economy: economy(), outcome: 'skipped', amount: null, text });
       await p.node.onchain.provider.reconcile();
       expect(notices).toHaveLength(1); // said once, not every reconcile
-      expect((await state()).autoTopUp).toEqual([
-        { economyId: economy(), name: 'Flywheel', added: '0', text },
-      ]);
+      expect((await state()).autoTopUp).toEqual([{ economy: economy(), name: 'Flywheel', added: '0', text }]);
       expect((await standing()).bond).toBe(95n * TOKEN);
       expect((await state()).notDrawable).toHaveLength(1);
     });
 
     it('with room in the cap it adds exactly the shortfall from the wallet: drawable and providing again', async () => {
       const wallet = async () =>
-        (await p.call<{ membership: { walletBalance: string | null } }>('economies.get', { id: economy() }))
-          .membership.walletBalance;
+        (
+          await p.call<{ membership: { walletBalance: string | null } }>('economies.get', {
+            economy: economy(),
+          })
+        ).membership.walletBalance;
       const before = BigInt((await wallet()) ?? '0');
       p.node.settings.update({ autoTopUp: { cap: '20' } });
       await until('the bond restored', async () => (await standing()).bond === 100n * TOKEN, 20_000);
@@ -145,7 +146,7 @@ describe(
       expect(s.status).toBe('providing');
       expect(s.serving).toEqual([economy()]);
       expect(s.autoTopUp).toEqual([
-        { economyId: economy(), name: 'Flywheel', added: (5n * TOKEN).toString(), text },
+        { economy: economy(), name: 'Flywheel', added: (5n * TOKEN).toString(), text },
       ]);
       // The total is kept for the cap across restarts.
       const record = JSON.parse(readFileSync(join(dir.dir, 'provider', 'topups.json'), 'utf8')) as {
@@ -162,7 +163,7 @@ describe(
       await until('the record in provider.get', async () => !!(await state()).autoTopUp);
       expect((await state()).autoTopUp).toEqual([
         {
-          economyId: economy(),
+          economy: economy(),
           name: 'Flywheel',
           added: (5n * TOKEN).toString(),
           text: '5 FLY added so far (cap 20 FLY).',

@@ -30,7 +30,7 @@ describe('OS sleep pauses on-chain, waking resumes, real anvil and a real node',
     });
     p = await startProviderNode({ endpoint: market.endpoint(), keyIndex: 3 });
     await market.fund(market.genesis, p.address, 1_000n * TOKEN);
-    await p.call('provider.join', { economyId: market.genesis.economy, bond: (200n * TOKEN).toString() });
+    await p.call('provider.join', { economy: market.genesis.economy, bond: (200n * TOKEN).toString() });
     await p.call('provider.start');
     await until('active on-chain', async () => (await standing()).status === 'Active', 20_000);
     stop = watchSleep(power, p.node.onchain.provider, { log: p.node.log, quit: () => quits++ });

@@ -53,7 +53,7 @@ const join = process.env.FLYWHEEL_TEST_JOIN as `0x${string}`;
 // Each step is safe to repeat: a kill between them leaves the next run to finish the setup.
 const state = (await call('validator.get')) as { on: boolean; economies: { standing: string }[] };
 if (!state.economies.some((e) => e.standing === 'active')) {
-  await call('validator.join', { economyId: join, bond: process.env.FLYWHEEL_TEST_BOND! });
+  await call('validator.join', { economy: join, bond: process.env.FLYWHEEL_TEST_BOND! });
 }
 if (!state.on) {
   await call('validator.configure', { sampleRate: 1, jobsPerHour: 10_000, maxEngineSharePct: 100 });

@@ -113,7 +113,7 @@ describe('a validator node', { timeout: 180_000 }, () => {
       [b, 0],
     ] as const) {
       await market.fund(market.genesis, node.address, 1_000n * TOKEN);
-      await node.call('validator.join', { economyId: economy, bond: (200n * TOKEN).toString() });
+      await node.call('validator.join', { economy, bond: (200n * TOKEN).toString() });
       await node.call('validator.configure', {
         sampleRate: rate,
         jobsPerHour: 1_000,

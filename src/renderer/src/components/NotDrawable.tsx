@@ -7,14 +7,14 @@ import { ErrorNotice } from './feedback';
  * paused after no-shows), with a one-click top-up for the bond case: no page says "serving" meanwhile.
  */
 export function NotDrawableNotice({
-  economyId,
+  economy,
   name,
   reason,
   topUp,
   topUpLabel,
   onDone,
 }: {
-  economyId: Address;
+  economy: Address;
   /** The economy's name, where the notice is not already inside its card. */
   name?: string;
   reason: string;
@@ -37,7 +37,7 @@ export function NotDrawableNotice({
           type="button"
           className="primary"
           disabled={add.pending}
-          onClick={() => void add.run({ economyId, amount: topUp }).then((r) => r && onDone?.())}
+          onClick={() => void add.run({ economy, amount: topUp }).then((r) => r && onDone?.())}
         >
           {add.pending ? 'Adding to the bond…' : `Add ${topUpLabel ?? 'the missing bond'}`}
         </button>

@@ -7,15 +7,15 @@ import { Amount } from './Amount';
  * Until that list is known the raw base units are shown, labelled as such, rather than a guessed scale.
  */
 export function TokenAmount({
-  economyId,
+  economy,
   value,
   symbol,
 }: {
-  economyId: string;
+  economy: string;
   value: AmountText;
   symbol?: string;
 }) {
-  const token = useTokenOf()(economyId);
+  const token = useTokenOf()(economy);
   if (token) return <Amount value={value} token={token} />;
   return (
     <span className="amount" title="Token decimals not known yet">

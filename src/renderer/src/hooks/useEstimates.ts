@@ -24,7 +24,7 @@ export function useEstimates(ids: readonly string[]): Record<string, EstimateSta
         try {
           return [
             id,
-            { estimate: await bridge.call('economies.estimate', { id: id as `0x${string}` }) },
+            { estimate: await bridge.call('economies.estimate', { economy: id as `0x${string}` }) },
           ] as const;
         } catch (err) {
           return [id, { error: asErrorData(err) }] as const;

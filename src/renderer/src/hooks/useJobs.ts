@@ -5,21 +5,21 @@ import { useCall, useEvent, type CallState } from '../lib/api';
 import { upsertJob } from '../lib/jobs';
 
 export interface JobFilter {
-  economyId?: Address;
+  economy?: Address;
   mine?: boolean;
   limit?: number;
 }
 
 function matches(job: JobSummary, filter: JobFilter): boolean {
   if (filter.mine && !job.mine) return false;
-  if (filter.economyId && job.economyId.toLowerCase() !== filter.economyId.toLowerCase()) return false;
+  if (filter.economy && job.economy.toLowerCase() !== filter.economy.toLowerCase()) return false;
   return true;
 }
 
 /** The job list, kept live: each `jobs.updated` event replaces or adds its job in place. */
 export function useJobs(filter: JobFilter): CallState<JobSummary[]> {
   const limit = filter.limit ?? 100;
-  const params = { economyId: filter.economyId, mine: filter.mine ?? false, limit };
+  const params = { economy: filter.economy, mine: filter.mine ?? false, limit };
   const state = useCall('jobs.list', params);
   // Updates are kept per loaded list, so a reload starts from the node's answer again.
   const [pushed, setPushed] = useState<{ base: JobSummary[] | undefined; updates: JobSummary[] }>({

@@ -27,13 +27,13 @@ function tokenKey(token: TokenInfo): string {
 
 export function earningsSeries(report: EarningsReport): TokenSeries[] {
   const tokenOf = new Map<Address, TokenInfo>();
-  for (const e of report.economies) tokenOf.set(e.economyId.toLowerCase() as Address, e.token);
+  for (const e of report.economies) tokenOf.set(e.economy.toLowerCase() as Address, e.token);
   const out = new Map<string, TokenSeries>();
   const events = [...report.history].sort((a, b) => a.t - b.t || a.block - b.block);
   for (const ev of events) {
     // Emission given up before it was ever credited was never part of what was earned: no point for it.
     if (ev.kind === 'forfeit') continue;
-    const token = tokenOf.get(ev.economyId.toLowerCase() as Address);
+    const token = tokenOf.get(ev.economy.toLowerCase() as Address);
     if (!token) continue;
     let series = out.get(tokenKey(token));
     if (!series) {

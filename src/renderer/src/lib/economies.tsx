@@ -25,7 +25,7 @@ export function useEconomyLookup(): (id: string) => EconomySummary | undefined {
   return useCallback((id: string) => data?.find((e) => e.id.toLowerCase() === id.toLowerCase()), [data]);
 }
 
-export function useTokenOf(): (economyId: string) => TokenInfo | undefined {
+export function useTokenOf(): (economy: string) => TokenInfo | undefined {
   const lookup = useEconomyLookup();
-  return useCallback((economyId: string) => lookup(economyId)?.token, [lookup]);
+  return useCallback((economy: string) => lookup(economy)?.token, [lookup]);
 }

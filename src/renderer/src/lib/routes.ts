@@ -1,4 +1,4 @@
-/** Hash routes: `#/economies`, `#/jobs/<economyId>:<jobId>`, … (the headless token also rides in the hash once). */
+/** Hash routes: `#/economies`, `#/jobs/<economy>:<jobId>`, … (the headless token also rides in the hash once). */
 export const pageIds = [
   'dashboard',
   'economies',

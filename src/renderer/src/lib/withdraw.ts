@@ -13,7 +13,7 @@ export interface WithdrawPlan {
   /** Gas for the worthwhile ones (or for all when forced), in wei. */
   gasWei: bigint;
   /** Amount that will move per economy (only non-zero ones). */
-  amounts: { economyId: Address; amount: bigint }[];
+  amounts: { economy: Address; amount: bigint }[];
 }
 
 export function planWithdrawAll(quotes: readonly WithdrawQuote[], force: boolean): WithdrawPlan {
@@ -25,6 +25,6 @@ export function planWithdrawAll(quotes: readonly WithdrawQuote[], force: boolean
     worth,
     skipped,
     gasWei: moving.reduce((sum, q) => sum + toBigInt(q.gasCostWei), 0n),
-    amounts: moving.map((q) => ({ economyId: q.economyId, amount: toBigInt(q.amount) })),
+    amounts: moving.map((q) => ({ economy: q.economy, amount: toBigInt(q.amount) })),
   };
 }

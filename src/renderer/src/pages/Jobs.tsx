@@ -1,7 +1,7 @@
 import { JobDetailView } from './jobs/JobDetailView';
 import { JobList } from './jobs/JobList';
 
-/** The job list, or one job when the route names it (`#/jobs/<economyId>:<jobId>`). */
+/** The job list, or one job when the route names it (`#/jobs/<economy>:<jobId>`). */
 export function Jobs({ jobKey }: { jobKey: string | null }) {
   return jobKey ? <JobDetailView jobKey={jobKey} /> : <JobList />;
 }

@@ -111,23 +111,23 @@ function NetworkPenalties() {
 }
 
 function NetworkPenaltyItem({ penalty: p }: { penalty: NetworkPenalty }) {
-  const economy = useEconomyLookup()(p.economyId);
+  const economy = useEconomyLookup()(p.economy);
   return (
     <li>
       <code title={p.provider}>{shortHash(p.provider)}</code>{' '}
       {p.amount !== null ? (
         <>
-          lost <TokenAmount economyId={p.economyId} value={p.amount} />
+          lost <TokenAmount economy={p.economy} value={p.amount} />
         </>
       ) : (
         'was jailed'
       )}{' '}
-      in {economy?.name ?? <code>{p.economyId}</code>}
+      in {economy?.name ?? <code>{p.economy}</code>}
       {p.jailedUntil !== undefined && <> until {formatDateTime(p.jailedUntil)}</>}
       {p.jobId !== null && (
         <>
           {' '}
-          on <a href={href('jobs', `${p.economyId}:${p.jobId}`)}>job #{p.jobId}</a>
+          on <a href={href('jobs', `${p.economy}:${p.jobId}`)}>job #{p.jobId}</a>
         </>
       )}
       : {p.reason}.{' '}
@@ -140,7 +140,7 @@ function NetworkPenaltyItem({ penalty: p }: { penalty: NetworkPenalty }) {
 }
 
 function PenaltyItem({ penalty: p }: { penalty: Penalty }) {
-  const economy = useEconomyLookup()(p.economyId);
+  const economy = useEconomyLookup()(p.economy);
   return (
     <li className={`penalty penalty-${kindTone[p.kind]}`}>
       <span className="penalty-dot" aria-hidden="true" />
@@ -150,15 +150,15 @@ function PenaltyItem({ penalty: p }: { penalty: Penalty }) {
           {p.jobId !== null && (
             <>
               {' '}
-              on <a href={href('jobs', `${p.economyId}:${p.jobId}`)}>job #{p.jobId}</a>
+              on <a href={href('jobs', `${p.economy}:${p.jobId}`)}>job #{p.jobId}</a>
             </>
           )}{' '}
-          in {economy?.name ?? <code>{p.economyId}</code>}
+          in {economy?.name ?? <code>{p.economy}</code>}
           {p.amount !== null && (
             <>
               {' '}
               · <span className="text-error">−</span>
-              <TokenAmount economyId={p.economyId} value={p.amount} />
+              <TokenAmount economy={p.economy} value={p.amount} />
             </>
           )}
         </div>
@@ -167,11 +167,9 @@ function PenaltyItem({ penalty: p }: { penalty: Penalty }) {
         </div>
         <Evidence evidence={p.evidence} />
         {p.evidence.rule && (
-          <SlashDetails economyId={p.economyId} rule={p.evidence.rule} split={p.evidence.split} />
+          <SlashDetails economy={p.economy} rule={p.evidence.rule} split={p.evidence.split} />
         )}
-        {p.evidence.challenge && (
-          <ChallengeDetails economyId={p.economyId} challenge={p.evidence.challenge} />
-        )}
+        {p.evidence.challenge && <ChallengeDetails economy={p.economy} challenge={p.evidence.challenge} />}
         <p className="advice">
           <strong>What to do:</strong> {p.advice}
         </p>
@@ -209,15 +207,7 @@ export function Evidence({ evidence }: { evidence: Penalty['evidence'] }) {
 }
 
 /** Which rule took the slash, and where the collateral went. */
-function SlashDetails({
-  economyId,
-  rule,
-  split,
-}: {
-  economyId: string;
-  rule: SlashRule;
-  split?: SlashSplit;
-}) {
+function SlashDetails({ economy, rule, split }: { economy: string; rule: SlashRule; split?: SlashSplit }) {
   const parts = split
     ? (
         [
@@ -240,7 +230,7 @@ function SlashDetails({
           {parts.map(([k, words], i) => (
             <span key={k}>
               {i > 0 && ' · '}
-              <TokenAmount economyId={economyId} value={split[k]} /> {words}
+              <TokenAmount economy={economy} value={split[k]} /> {words}
             </span>
           ))}
           .
@@ -255,10 +245,10 @@ function SlashDetails({
  * shown), the two outputs, and the vote.
  */
 export function ChallengeDetails({
-  economyId,
+  economy,
   challenge: c,
 }: {
-  economyId: string;
+  economy: string;
   challenge: ChallengeEvidence;
 }) {
   return (
@@ -314,10 +304,10 @@ export function ChallengeDetails({
         <>
           <dt>Vote</dt>
           <dd>
-            invalid <TokenAmount economyId={economyId} value={c.vote.invalidWeight} /> · valid{' '}
-            <TokenAmount economyId={economyId} value={c.vote.validWeight} /> · quorum{' '}
-            <TokenAmount economyId={economyId} value={c.vote.quorum} /> {c.vote.quorumMet ? 'met' : 'not met'}
-            : {c.vote.resultValid ? 'the result stood' : 'the result was rejected'}
+            invalid <TokenAmount economy={economy} value={c.vote.invalidWeight} /> · valid{' '}
+            <TokenAmount economy={economy} value={c.vote.validWeight} /> · quorum{' '}
+            <TokenAmount economy={economy} value={c.vote.quorum} /> {c.vote.quorumMet ? 'met' : 'not met'}:{' '}
+            {c.vote.resultValid ? 'the result stood' : 'the result was rejected'}
           </dd>
         </>
       )}

@@ -49,7 +49,7 @@ function ValidateView({ state, reload }: { state: ValidatorState; reload: () => 
       {state.economies.length > 0 && (
         <div className="grid">
           {state.economies.map((e) => (
-            <ValidatorEconomyCard key={e.economyId} economy={e} onChanged={reload} />
+            <ValidatorEconomyCard key={e.economy} economy={e} onChanged={reload} />
           ))}
         </div>
       )}
@@ -77,8 +77,7 @@ function JoinList({
   const bonded = (id: string) =>
     state.economies.some(
       (e) =>
-        e.economyId.toLowerCase() === id.toLowerCase() &&
-        (e.standing === 'active' || e.standing === 'exiting'),
+        e.economy.toLowerCase() === id.toLowerCase() && (e.standing === 'active' || e.standing === 'exiting'),
     );
   const open = (economies.data ?? []).filter((e) => !bonded(e.id));
   if (!economies.data) return null;

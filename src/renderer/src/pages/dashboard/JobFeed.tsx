@@ -41,7 +41,7 @@ function FeedItem({ job }: { job: JobSummary }) {
           {job.modelName ?? job.kind} #{job.jobId}
         </a>
         <span className="muted">{job.economyName}</span>
-        <TokenAmount economyId={job.economyId} value={job.fee} symbol={job.tokenSymbol} />
+        <TokenAmount economy={job.economy} value={job.fee} symbol={job.tokenSymbol} />
         <StatusBadge status={job.status} />
       </div>
       {local?.generation && isWorking(local.step) && (

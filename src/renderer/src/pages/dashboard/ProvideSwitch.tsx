@@ -47,8 +47,8 @@ export function ProvideSwitch() {
         {provider && <ProviderSentence provider={provider} joined={joined} />}
         {provider?.notDrawable?.map((b) => (
           <NotDrawableNotice
-            key={b.economyId}
-            economyId={b.economyId}
+            key={b.economy}
+            economy={b.economy}
             name={b.name}
             reason={b.reason}
             topUp={b.topUp}

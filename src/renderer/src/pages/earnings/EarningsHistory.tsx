@@ -31,12 +31,12 @@ export function EarningsHistory({
   economies: EconomyEarnings[];
   limit?: number;
 }) {
-  const byId = new Map(economies.map((e) => [e.economyId.toLowerCase(), e]));
+  const byId = new Map(economies.map((e) => [e.economy.toLowerCase(), e]));
   const latest = [...history].sort((a, b) => b.block - a.block || b.t - a.t).slice(0, limit);
   return (
     <ul className="tx-list" data-testid="earnings-history">
       {latest.map((ev) => {
-        const economy = byId.get(ev.economyId.toLowerCase());
+        const economy = byId.get(ev.economy.toLowerCase());
         return (
           <li key={`${ev.txHash}:${ev.kind}:${ev.amount}`}>
             <span className="muted small">{formatDateTime(ev.t)}</span> {historyLabel(ev)}

@@ -10,7 +10,7 @@ export function EconomyEarningsTable({
   busy,
 }: {
   economies: EconomyEarnings[];
-  onWithdraw: (economyId: Address) => void;
+  onWithdraw: (economy: Address) => void;
   busy: boolean;
 }) {
   return (
@@ -42,7 +42,7 @@ export function EconomyEarningsTable({
         </thead>
         <tbody>
           {economies.map((e) => (
-            <tr key={e.economyId}>
+            <tr key={e.economy}>
               <th scope="row">{e.economyName}</th>
               <td className="num">
                 <Amount value={e.bonded} token={e.token} />
@@ -63,7 +63,7 @@ export function EconomyEarningsTable({
                 <button
                   type="button"
                   disabled={busy || toBigInt(e.claimable) === 0n}
-                  onClick={() => onWithdraw(e.economyId)}
+                  onClick={() => onWithdraw(e.economy)}
                   aria-label={`Withdraw from ${e.economyName}`}
                 >
                   Withdraw…

@@ -25,15 +25,15 @@ export function WithdrawPanel({
 }) {
   const headingId = useId();
   const heading = useRef<HTMLHeadingElement>(null);
-  const quotes = useCall('earnings.quote', { economyId: target });
+  const quotes = useCall('earnings.quote', { economy: target });
   const withdraw = useAction('earnings.withdraw');
-  const [done, setDone] = useState<{ economyId: Address; amount: string; hash: Hash }[] | null>(null);
+  const [done, setDone] = useState<{ economy: Address; amount: string; hash: Hash }[] | null>(null);
   useEffect(() => heading.current?.focus(), []);
-  const economyOf = (id: Address) => economies.find((e) => e.economyId.toLowerCase() === id.toLowerCase());
+  const economyOf = (id: Address) => economies.find((e) => e.economy.toLowerCase() === id.toLowerCase());
   const name = target === 'all' ? 'every economy' : (economyOf(target)?.economyName ?? 'this economy');
 
   const run = async (force: boolean) => {
-    const result = await withdraw.run({ economyId: target, force });
+    const result = await withdraw.run({ economy: target, force });
     if (result) setDone(result.txs);
   };
 
@@ -58,8 +58,8 @@ export function WithdrawPanel({
           </strong>
           <ul className="tx-list">
             {done.map((tx) => {
-              const e = economyOf(tx.economyId);
-              const quoted = quotes.data?.find((q) => q.economyId === tx.economyId);
+              const e = economyOf(tx.economy);
+              const quoted = quotes.data?.find((q) => q.economy === tx.economy);
               const more = quoted ? toBigInt(tx.amount) - toBigInt(quoted.amount) : 0n;
               return (
                 <li key={tx.hash} data-testid="withdrawn-amount">
@@ -68,7 +68,7 @@ export function WithdrawPanel({
                       <Amount value={tx.amount} token={e.token} /> from {e.economyName}
                     </>
                   ) : (
-                    tx.economyId
+                    tx.economy
                   )}
                   : <TxHash hash={tx.hash} />
                   {e && more > 0n && (
@@ -112,11 +112,11 @@ function QuoteList({
     <>
       <ul className="quotes" data-testid="quotes">
         {quotes.map((q) => {
-          const e = economyOf(q.economyId);
+          const e = economyOf(q.economy);
           return (
-            <li key={q.economyId} className={q.worthIt ? 'quote-worth' : 'quote-skip'}>
+            <li key={q.economy} className={q.worthIt ? 'quote-worth' : 'quote-skip'}>
               <div>
-                <strong>{e?.economyName ?? q.economyId}</strong>:{' '}
+                <strong>{e?.economyName ?? q.economy}</strong>:{' '}
                 {e ? <Amount value={q.amount} token={e.token} /> : `${q.amount} base units`} for about{' '}
                 <Amount value={q.gasCostWei} token={native} maxFractionDigits={6} /> of gas
               </div>

@@ -45,7 +45,7 @@ export function JoinPanel({
     const amount = bond.value.toString();
     const result = from
       ? await move.run({ fromEconomy: from.id, toEconomy: economy.id, bond: amount })
-      : await join.run({ economyId: economy.id, bond: amount });
+      : await join.run({ economy: economy.id, bond: amount });
     if (result) onDone(result);
   };
 
@@ -116,7 +116,7 @@ export function JoinPanel({
 }
 
 function Estimate({ economy, bond }: { economy: EconomySummary; bond: string }) {
-  const estimate = useCall('economies.estimate', { id: economy.id, bond });
+  const estimate = useCall('economies.estimate', { economy: economy.id, bond });
   if (estimate.error) return <ErrorNotice error={estimate.error} onRetry={estimate.reload} />;
   if (!estimate.data) return <Loading label="Working out earnings and risk for this machine…" />;
   return (

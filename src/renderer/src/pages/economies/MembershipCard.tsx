@@ -91,7 +91,7 @@ export function MembershipCard({
       )}
       {blocked && (
         <NotDrawableNotice
-          economyId={economy.id}
+          economy={economy.id}
           reason={blocked.reason}
           topUp={blocked.topUp}
           topUpLabel={blocked.topUp === null ? undefined : formatAmount(blocked.topUp, token)}
@@ -150,7 +150,7 @@ function Unbonding({ endsAt, economy }: { endsAt: number; economy: EconomySummar
         type="button"
         className="primary"
         disabled={!done || withdraw.pending}
-        onClick={() => void withdraw.run({ economyId: economy.id })}
+        onClick={() => void withdraw.run({ economy: economy.id })}
       >
         {withdraw.pending ? 'Withdrawing…' : 'Withdraw bond'}
       </button>
@@ -195,7 +195,7 @@ function ActiveActions({ economy, onMove }: { economy: EconomySummary; onMove?: 
               type="button"
               className="danger"
               disabled={exit.pending}
-              onClick={() => void exit.run({ economyId: economy.id }).then((r) => r && setMode('idle'))}
+              onClick={() => void exit.run({ economy: economy.id }).then((r) => r && setMode('idle'))}
             >
               Exit and start unbonding
             </button>
@@ -213,7 +213,7 @@ function ActiveActions({ economy, onMove }: { economy: EconomySummary; onMove?: 
             e.preventDefault();
             if (!parsed.ok) return;
             void add
-              .run({ economyId: economy.id, amount: parsed.value.toString() })
+              .run({ economy: economy.id, amount: parsed.value.toString() })
               .then((r) => r && (setMode('idle'), setAddText('')));
           }}
         >
@@ -273,7 +273,7 @@ function ForkAllocation({
         type="button"
         className="primary"
         disabled={claim.pending}
-        onClick={() => void claim.run({ economyId: economy.id })}
+        onClick={() => void claim.run({ economy: economy.id })}
       >
         Claim {formatAmount(allocation.amount, economy.token)}
       </button>

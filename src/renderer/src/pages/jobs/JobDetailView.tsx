@@ -49,7 +49,7 @@ function Detail({ job, reload }: { job: JobDetail; reload: () => void }) {
           <dd>{job.kind}</dd>
           <dt>Fee</dt>
           <dd>
-            <TokenAmount economyId={job.economyId} value={job.fee} symbol={job.tokenSymbol} />
+            <TokenAmount economy={job.economy} value={job.fee} symbol={job.tokenSymbol} />
           </dd>
           <dt>Model</dt>
           <dd>
@@ -133,7 +133,7 @@ function Detail({ job, reload }: { job: JobDetail; reload: () => void }) {
 
 /** What the job's state means for this provider, in one or two sentences. */
 function Outcome({ job }: { job: JobDetail }) {
-  const economy = useEconomyLookup()(job.economyId);
+  const economy = useEconomyLookup()(job.economy);
   const reason = job.local?.declineReason ? declineText(job.local.declineReason) : null;
   let text = statusMeaning[job.status];
   if (job.mine && job.status === 'Finalized' && economy) {

@@ -22,9 +22,9 @@ import { href } from '../../lib/routes';
 /** Jobs, newest first and live: this provider's by default, or every job the economies carry. */
 export function JobList() {
   const [mine, setMine] = useState(true);
-  const [economyId, setEconomyId] = useState<Address | ''>('');
+  const [economy, setEconomy] = useState<Address | ''>('');
   const economies = useEconomies();
-  const jobs = useJobs({ mine, economyId: economyId || undefined });
+  const jobs = useJobs({ mine, economy: economy || undefined });
   return (
     <Card
       title={mine ? 'Jobs assigned to you' : 'All jobs'}
@@ -36,7 +36,7 @@ export function JobList() {
           </label>
           <label>
             Economy{' '}
-            <select value={economyId} onChange={(e) => setEconomyId(e.target.value as Address | '')}>
+            <select value={economy} onChange={(e) => setEconomy(e.target.value as Address | '')}>
               <option value="">all</option>
               {economies.data?.map((e) => (
                 <option key={e.id} value={e.id}>
@@ -100,7 +100,7 @@ function JobTable({ jobs }: { jobs: JobSummary[] }) {
                 <LocalStep job={job} />
               </td>
               <td className="num">
-                <TokenAmount economyId={job.economyId} value={job.fee} symbol={job.tokenSymbol} />
+                <TokenAmount economy={job.economy} value={job.fee} symbol={job.tokenSymbol} />
               </td>
               <td className={canMissDeadline(job.status) ? undefined : 'muted'}>{deadlineText(job, now)}</td>
             </tr>

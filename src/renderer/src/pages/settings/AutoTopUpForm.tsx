@@ -71,7 +71,7 @@ export function AutoTopUpForm({ settings }: { settings: Settings }) {
       {done.length > 0 && (
         <ul className="plain" data-testid="auto-top-ups">
           {done.map((d) => (
-            <li key={d.economyId}>
+            <li key={d.economy}>
               <strong>{d.name}:</strong> {d.text}
             </li>
           ))}

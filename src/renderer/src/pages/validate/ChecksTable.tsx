@@ -16,7 +16,7 @@ import {
 } from '../../lib/validator';
 
 function JobLink({ check }: { check: ValidatorCheck }) {
-  return <a href={href('jobs', `${check.economyId}:${check.jobId}`)}>job #{check.jobId}</a>;
+  return <a href={href('jobs', `${check.economy}:${check.jobId}`)}>job #{check.jobId}</a>;
 }
 
 function EconomyName({ id }: { id: string }) {
@@ -34,14 +34,14 @@ function Outcome({ check: c }: { check: ValidatorCheck }) {
         <>
           {' '}
           · <span className="text-ok">+</span>
-          <TokenAmount economyId={c.economyId} value={c.reward} />
+          <TokenAmount economy={c.economy} value={c.reward} />
         </>
       )}
       {c.slashed !== null && BigInt(c.slashed) > 0n && (
         <>
           {' '}
           · <span className="text-error">−</span>
-          <TokenAmount economyId={c.economyId} value={c.slashed} />
+          <TokenAmount economy={c.economy} value={c.slashed} />
         </>
       )}
     </>
@@ -93,11 +93,11 @@ export function ChecksTable({ checks }: { checks: ValidatorCheck[] }) {
         </thead>
         <tbody>
           {checks.map((c) => (
-            <tr key={`${c.economyId}:${c.jobId}`} data-verdict={c.verdict}>
+            <tr key={`${c.economy}:${c.jobId}`} data-verdict={c.verdict}>
               <th scope="row">
                 <JobLink check={c} />
                 <div className="muted small">
-                  <EconomyName id={c.economyId} /> · {c.purpose === 'vote' ? 'to vote' : 'sampled'}
+                  <EconomyName id={c.economy} /> · {c.purpose === 'vote' ? 'to vote' : 'sampled'}
                 </div>
               </th>
               <td>{c.provider ? <code title={c.provider}>{shortHash(c.provider)}</code> : '—'}</td>
@@ -174,8 +174,8 @@ export function ChallengesAndVotes({ checks }: { checks: ValidatorCheck[] }) {
     <Card title="Challenges and votes">
       <ul className="network-penalties" data-testid="validator-challenges">
         {list.map((c) => (
-          <li key={`${c.economyId}:${c.jobId}`}>
-            <JobLink check={c} /> in <EconomyName id={c.economyId} />
+          <li key={`${c.economy}:${c.jobId}`}>
+            <JobLink check={c} /> in <EconomyName id={c.economy} />
             {c.provider && (
               <>
                 {' '}

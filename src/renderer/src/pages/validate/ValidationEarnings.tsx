@@ -42,7 +42,7 @@ export function ValidationEarnings() {
           </thead>
           <tbody>
             {v.economies.map((e) => (
-              <tr key={e.economyId}>
+              <tr key={e.economy}>
                 <th scope="row">{e.name}</th>
                 <td>{standingText[e.standing]}</td>
                 <td className="num">

@@ -109,7 +109,7 @@ function ActiveActions({ economy: e, onChanged }: { economy: ValidatorEconomy; o
               className="danger"
               disabled={exit.pending}
               onClick={() =>
-                void exit.run({ economyId: e.economyId }).then((r) => r && (setMode('idle'), onChanged()))
+                void exit.run({ economy: e.economy }).then((r) => r && (setMode('idle'), onChanged()))
               }
             >
               Stop validating and start unbonding
@@ -128,14 +128,14 @@ function ActiveActions({ economy: e, onChanged }: { economy: ValidatorEconomy; o
             ev.preventDefault();
             if (!parsed.ok || parsed.value === 0n) return;
             void add
-              .run({ economyId: e.economyId, amount: parsed.value.toString() })
+              .run({ economy: e.economy, amount: parsed.value.toString() })
               .then((r) => r && (setMode('idle'), setAddText(''), onChanged()));
           }}
         >
           <div className="field">
-            <label htmlFor={`vadd-${e.economyId}`}>Add to the validator bond ({e.symbol})</label>
+            <label htmlFor={`vadd-${e.economy}`}>Add to the validator bond ({e.symbol})</label>
             <input
-              id={`vadd-${e.economyId}`}
+              id={`vadd-${e.economy}`}
               inputMode="decimal"
               value={addText}
               onChange={(ev) => setAddText(ev.target.value)}
@@ -190,7 +190,7 @@ function Unbonding({ economy: e, onChanged }: { economy: ValidatorEconomy; onCha
         type="button"
         className="primary"
         disabled={!done || held || withdraw.pending}
-        onClick={() => void withdraw.run({ economyId: e.economyId }).then((r) => r && onChanged())}
+        onClick={() => void withdraw.run({ economy: e.economy }).then((r) => r && onChanged())}
       >
         {withdraw.pending ? 'Withdrawing…' : 'Withdraw validator bond'}
       </button>

@@ -30,7 +30,7 @@ export function ValidatorJoinPanel({
   const [understood, setUnderstood] = useState(false);
   const bond = checkBond(bondText, economy, 'validator');
   const settled = useDebounced(bond.ok ? bond.value.toString() : null);
-  const risk = useCall('validator.risk', { economyId: economy.id, ...(settled ? { bond: settled } : {}) });
+  const risk = useCall('validator.risk', { economy: economy.id, ...(settled ? { bond: settled } : {}) });
   const join = useAction('validator.join');
   useEffect(() => heading.current?.focus(), []);
   // The risk shown must be the one for the bond being sent.
@@ -38,7 +38,7 @@ export function ValidatorJoinPanel({
 
   const confirm = async () => {
     if (!bond.ok) return;
-    const result = await join.run({ economyId: economy.id, bond: bond.value.toString() });
+    const result = await join.run({ economy: economy.id, bond: bond.value.toString() });
     if (result) onDone();
   };
 
