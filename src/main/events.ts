@@ -1,4 +1,4 @@
-import type { ApiEventMessage, EventName, EventPayload } from '../shared/api';
+import type { ApiEventMessage, EventName, EventPayload } from '#shared/api';
 
 export type EventListener = (message: ApiEventMessage) => void;
 

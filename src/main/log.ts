@@ -1,6 +1,6 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { LogEntry } from '../shared/api';
+import type { LogEntry } from '#shared/api';
 
 export type LogLevel = LogEntry['level'];
 const levels: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { version } from '../../package.json';
-import type { ApiHandlers, NodePhase, NodeStatus, RotatedToken, WalletInfo } from '../shared/api';
-import { FlywheelError } from '../shared/errors';
+import type { ApiHandlers, NodePhase, NodeStatus, RotatedToken, WalletInfo } from '#shared/api';
+import { FlywheelError } from '#shared/errors';
 import { createDispatcher, type Dispatch } from './api/dispatch';
 import { DevnetRunner } from './devnet/runner';
 import { BenchmarkService } from './benchmark/benchmarkService';

@@ -4,8 +4,8 @@
  * events come through one subscribe function.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { isCallName, isEventName, type ApiEventMessage } from '../shared/api';
-import { callChannel, IPC_EVENT_CHANNEL, type PreloadApi } from '../shared/api/ipc';
+import { isCallName, isEventName, type ApiEventMessage } from '#shared/api';
+import { callChannel, IPC_EVENT_CHANNEL, type PreloadApi } from '#shared/api/ipc';
 
 const api: PreloadApi = {
   call(name, params) {

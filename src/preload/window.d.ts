@@ -1,4 +1,4 @@
-import type { PreloadApi } from '../shared/api/ipc';
+import type { PreloadApi } from '#shared/api/ipc';
 
 declare global {
   interface Window {

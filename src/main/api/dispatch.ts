@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import { apiCalls, isCallName, type ApiHandlers, type CallContext } from '../../shared/api';
-import type { Envelope } from '../../shared/api/define';
-import { FlywheelError, toErrorData } from '../../shared/errors';
+import { apiCalls, isCallName, type ApiHandlers, type CallContext } from '#shared/api';
+import type { Envelope } from '#shared/api/define';
+import { FlywheelError, toErrorData } from '#shared/errors';
 import type { Logger } from '../log';
 
 export type Dispatch = (name: unknown, payload: unknown, ctx: CallContext) => Promise<Envelope<unknown>>;

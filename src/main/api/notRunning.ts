@@ -1,5 +1,5 @@
-import type { ApiHandlers, CallName } from '../../shared/api';
-import { FlywheelError } from '../../shared/errors';
+import type { ApiHandlers, CallName } from '#shared/api';
+import { FlywheelError } from '#shared/errors';
 
 /** Handlers for calls whose part of the node is not running: each answers UNAVAILABLE, saying which part. */
 export function notRunning<N extends CallName>(part: string, names: readonly N[]): Pick<ApiHandlers, N> {

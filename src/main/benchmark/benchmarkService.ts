@@ -5,8 +5,8 @@ import type {
   BenchmarkProgress,
   BenchmarkResult,
   BenchmarkState,
-} from '../../shared/api/benchmark';
-import { FlywheelError } from '../../shared/errors';
+} from '#shared/api/benchmark';
+import { FlywheelError } from '#shared/errors';
 import { appVersion } from '../engine/devices';
 import type { Engine, EngineDevice } from '../engine/engine';
 import { createKeccak256, type Keccak256 } from '../engine/hash';

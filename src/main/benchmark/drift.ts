@@ -1,4 +1,4 @@
-import type { DriftReport } from '../../shared/api/benchmark';
+import type { DriftReport } from '#shared/api/benchmark';
 import { median } from '../engine/timing';
 
 /** Live jobs slower than this × their prediction flag drift (thermal throttling, a busy GPU, a changed driver). */

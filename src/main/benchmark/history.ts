@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { BenchmarkResult } from '../../shared/api/benchmark';
-import type { ExecutionProviderName } from '../../shared/api/hardware';
+import type { BenchmarkResult } from '#shared/api/benchmark';
+import type { ExecutionProviderName } from '#shared/api/hardware';
 
 export interface Calibration {
   device: string;

@@ -8,7 +8,7 @@ import type {
   DeviceRouting,
   RoutingReport,
   WorkloadRoute,
-} from '../../shared/api/benchmark';
+} from '#shared/api/benchmark';
 import type { EngineDevice } from '../engine/engine';
 import { GENERAL, pickDevice, type DeviceRouter } from '../engine/router';
 import { executionProviderLabel } from '../hardware/executionProviders';

@@ -1,4 +1,4 @@
-import type { BenchmarkFigure } from '../../shared/api/benchmark';
+import type { BenchmarkFigure } from '#shared/api/benchmark';
 
 /**
  * What a reference machine (2 shared EPYC cores, onnxruntime's CPU provider) measures on the quick suite: a score of

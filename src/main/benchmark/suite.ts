@@ -1,4 +1,4 @@
-import type { BenchmarkFigure, BenchmarkMode, BenchmarkResult } from '../../shared/api/benchmark';
+import type { BenchmarkFigure, BenchmarkMode, BenchmarkResult } from '#shared/api/benchmark';
 import type { Engine } from '../engine/engine';
 import type { Keccak256 } from '../engine/hash';
 import { fastestWindow } from '../engine/timing';

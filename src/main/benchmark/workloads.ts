@@ -2,7 +2,7 @@
  * The benchmark suite's tests: a GEMM for raw FLOP/s (fp32, and fp16 where the provider runs it) and the network's
  * reference models for items/s, each with fixed, seeded inputs so every provider measures the same thing.
  */
-import type { BenchmarkMode } from '../../shared/api/benchmark';
+import type { BenchmarkMode } from '#shared/api/benchmark';
 import type { Keccak256 } from '../engine/hash';
 import { gemmModel, pseudoRandom } from '../engine/onnx/models';
 import { readReferenceModel, referenceById } from '../engine/references';

@@ -1,5 +1,5 @@
-import type { DeclineReasonName } from '../../shared/decline';
-import { FlywheelError } from '../../shared/errors';
+import type { DeclineReasonName } from '#shared/decline';
+import { FlywheelError } from '#shared/errors';
 
 /**
  * Why a blob could not be had:

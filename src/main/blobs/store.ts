@@ -1,5 +1,5 @@
 import type { Hash } from 'viem';
-import type { Settings } from '../../shared/api/settings';
+import type { Settings } from '#shared/api/settings';
 import type { Logger } from '../log';
 import { BlobError } from './errors';
 import { httpGet } from './http';

@@ -1,8 +1,8 @@
 import { getAddress, type Address, type PublicClient } from 'viem';
-import type { NodeStatus } from '../../shared/api/node';
-import type { TxRef } from '../../shared/api/provider';
-import type { EventPayload } from '../../shared/api';
-import { FlywheelError } from '../../shared/errors';
+import type { NodeStatus } from '#shared/api/node';
+import type { TxRef } from '#shared/api/provider';
+import type { EventPayload } from '#shared/api';
+import { FlywheelError } from '#shared/errors';
 import type { EventBus } from '../events';
 import type { Logger } from '../log';
 import type { Wallet } from '../wallet/wallet';

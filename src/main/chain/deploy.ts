@@ -17,10 +17,10 @@ import {
   type Transport,
   type WalletClient,
 } from 'viem';
-import { FlywheelError } from '../../shared/errors';
+import { FlywheelError } from '#shared/errors';
 import { paramFields } from './paramFields';
 import { contractErrorWords, rawErrorText } from './tx/contractErrors';
-import type { EconomyParams } from '../../shared/api/economies';
+import type { EconomyParams } from '#shared/api/economies';
 import {
   economyAbi,
   economyBytecode,

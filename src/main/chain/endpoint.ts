@@ -4,8 +4,8 @@
  * `ChainService.connect(endpoint)` does the rest.
  */
 import type { Address } from 'viem';
-import type { NetworkSettings } from '../../shared/api/settings';
-import { FlywheelError } from '../../shared/errors';
+import type { NetworkSettings } from '#shared/api/settings';
+import { FlywheelError } from '#shared/errors';
 
 export type BlobStoreSettings = Extract<NetworkSettings, { kind: 'custom' }>['blobStore'];
 

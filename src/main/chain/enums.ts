@@ -1,5 +1,5 @@
-import type { JobKind, JobStatus } from '../../shared/api/jobs';
-import type { MembershipStatus } from '../../shared/api/economies';
+import type { JobKind, JobStatus } from '#shared/api/jobs';
+import type { MembershipStatus } from '#shared/api/economies';
 
 /** Contract `JobStatus` by its number (EconomyTypes.sol); 0 is "no such job". */
 export const jobStatusNames = [

@@ -7,7 +7,7 @@
  */
 import { StandardMerkleTree } from '@openzeppelin/merkle-tree';
 import { getAddress, type Address, type Hex, type PublicClient } from 'viem';
-import { FlywheelError } from '../../shared/errors';
+import { FlywheelError } from '#shared/errors';
 import { economyAbi } from './artifacts';
 
 export interface SnapshotEntry {

@@ -5,7 +5,7 @@
  * `npm start`" impossible, so its windows are shorter still. The README's devnet section compares the three.
  */
 import { devnetParams, paramFields, type ChainParams } from './deploy';
-import { FlywheelError } from '../../shared/errors';
+import { FlywheelError } from '#shared/errors';
 
 const TOKEN = 10n ** 18n;
 const MINUTE = 60;

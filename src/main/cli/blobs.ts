@@ -8,8 +8,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Hash } from 'viem';
-import type { Settings } from '../../shared/api/settings';
-import { FlywheelError } from '../../shared/errors';
+import type { Settings } from '#shared/api/settings';
+import { FlywheelError } from '#shared/errors';
 import { parseBlobUri } from '../blobs/uri';
 import { BlobStore } from '../blobs/store';
 import { createKeccak256 } from '../engine/hash';

@@ -12,7 +12,7 @@ import {
   http,
   type PublicClient,
 } from 'viem';
-import { FlywheelError } from '../../shared/errors';
+import { FlywheelError } from '#shared/errors';
 import { createGenesis, deployFactory, toEconomyParams } from '../chain/deploy';
 import { formatTokenAmount, parseParamOverrides, parseTokenAmount, productionParams } from '../chain/presets';
 import type { CommandContext } from './jobCommands';

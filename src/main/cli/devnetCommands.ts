@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { version } from '../../../package.json';
-import { FlywheelError } from '../../shared/errors';
+import { FlywheelError } from '#shared/errors';
 import { BlobStore } from '../blobs/store';
 import { devnetBlobs } from '../devnet/blobs';
 import { readBook } from '../devnet/book';

@@ -1,5 +1,5 @@
 import { getAddress, type Address, type PublicClient } from 'viem';
-import { FlywheelError } from '../../shared/errors';
+import { FlywheelError } from '#shared/errors';
 import { listEconomies } from '../chain/actions/listEconomies';
 import { economyTokenAbi } from '../chain/artifacts';
 

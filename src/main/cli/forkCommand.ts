@@ -1,7 +1,7 @@
 /** `flywheel fork create`: a new economy forked from another, with parameters changed and optionally a stake claim. */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { FlywheelError } from '../../shared/errors';
+import { FlywheelError } from '#shared/errors';
 import { createFork } from '../chain/actions/createFork';
 import { transferToken } from '../chain/actions/transferToken';
 import { buildStakeSnapshot, dumpSnapshot } from '../chain/forkSnapshot';

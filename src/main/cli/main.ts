@@ -3,7 +3,7 @@
  * this file only routes.
  */
 import { parseArgs } from 'node:util';
-import { FlywheelError } from '../../shared/errors';
+import { FlywheelError } from '#shared/errors';
 import { createNode } from '../node';
 import { defaultDataDir } from '../paths';
 import { isNetworkCommand, NETWORK_HELP, runNetworkCommand } from './networkCommands';

@@ -4,7 +4,7 @@
  * llama.cpp format, by its magic bytes "GGUF"). Anything else is refused with what it looks like instead.
  */
 import pkg from 'onnx-proto';
-import { FlywheelError } from '../../shared/errors';
+import { FlywheelError } from '#shared/errors';
 
 // onnx-proto is CommonJS: its values come through the default import (a named import fails at run time).
 const { onnx } = pkg;

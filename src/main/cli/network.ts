@@ -7,8 +7,8 @@
 import { join } from 'node:path';
 import { createPublicClient, http, isHex, type Address, type PublicClient } from 'viem';
 import { privateKeyToAccount, type LocalAccount } from 'viem/accounts';
-import type { Settings } from '../../shared/api/settings';
-import { FlywheelError } from '../../shared/errors';
+import type { Settings } from '#shared/api/settings';
+import { FlywheelError } from '#shared/errors';
 import type { ActionClient } from '../chain/actions/send';
 import { TxManager } from '../chain/tx/manager';
 import { devnetAccount } from '../devnet/accounts';

@@ -3,7 +3,7 @@
  * devnet's (`devnet`) and deploying contracts (`deploy`). Each parses its own options; main.ts only routes here.
  */
 import { join } from 'node:path';
-import { FlywheelError } from '../../shared/errors';
+import { FlywheelError } from '#shared/errors';
 import { LogSink } from '../log';
 import { deployCommand, DEPLOY_HELP } from './deployCommand';
 import { devnetCommand, DEVNET_HELP } from './devnetCommands';

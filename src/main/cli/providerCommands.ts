@@ -14,9 +14,9 @@ import type {
   LifecycleResult,
   ProviderState,
   WithdrawQuote,
-} from '../../shared/api';
-import type { CallName, CallParams, CallResult } from '../../shared/api';
-import { FlywheelError } from '../../shared/errors';
+} from '#shared/api';
+import type { CallName, CallParams, CallResult } from '#shared/api';
+import { FlywheelError } from '#shared/errors';
 import { createNode, type FlywheelNode } from '../node';
 import { findUnattendedPassphrase } from '../wallet/unlockSources';
 import { resolveEconomy } from './economyRef';

@@ -4,9 +4,9 @@
  * or `flywheel devnet up`'s) so it says whether it is connected; `hardware` probes the execution providers, or says
  * it has not.
  */
-import type { HardwareReport } from '../../shared/api/hardware';
-import type { NodeStatus } from '../../shared/api/node';
-import { formatDuration } from '../../shared/time';
+import type { HardwareReport } from '#shared/api/hardware';
+import type { NodeStatus } from '#shared/api/node';
+import { formatDuration } from '#shared/time';
 import type { FlywheelNode } from '../node';
 
 export const STATUS_HELP = `Usage: flywheel status [--json] [--data-dir DIR]

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { FlywheelError } from '../../shared/errors';
+import { FlywheelError } from '#shared/errors';
 import { DEFAULT_PORT } from '../headless/port';
 import { rotateToken, tokenPath } from '../headless/token';
 import { LogSink } from '../log';

@@ -5,9 +5,9 @@
  */
 import { parseArgs } from 'node:util';
 import { formatUnits, parseUnits } from 'viem';
-import type { CallName, CallParams, CallResult } from '../../shared/api';
-import type { ValidatorLifecycleResult, ValidatorRisk, ValidatorState } from '../../shared/api/validator';
-import { FlywheelError } from '../../shared/errors';
+import type { CallName, CallParams, CallResult } from '#shared/api';
+import type { ValidatorLifecycleResult, ValidatorRisk, ValidatorState } from '#shared/api/validator';
+import { FlywheelError } from '#shared/errors';
 import { createNode, type FlywheelNode } from '../node';
 import { resolveEconomy } from './economyRef';
 import { connected, unlock } from './providerCommands';

@@ -4,7 +4,7 @@
  * first, so two never write the same state file; a state file anvil cannot load is reported with the way out.
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import { FlywheelError } from '../../shared/errors';
+import { FlywheelError } from '#shared/errors';
 import { startAnvil, type AnvilProcess } from '../chain/anvil';
 import type { Logger } from '../log';
 import type { DevnetLayout } from './layout';

@@ -3,7 +3,7 @@
  * new devnet while keeping the old one as a copy. Nothing here deletes anything.
  */
 import { existsSync, renameSync } from 'node:fs';
-import { FlywheelError } from '../../shared/errors';
+import { FlywheelError } from '#shared/errors';
 import { devnetLayout } from './layout';
 import { clearRunning, isOurAnvil, processAlive, readRunning, rpcChainId } from './running';
 

@@ -7,7 +7,7 @@
 import { randomInt } from 'node:crypto';
 import { existsSync, renameSync, statSync } from 'node:fs';
 import { createWalletClient, http, type Address, type PublicClient } from 'viem';
-import { FlywheelError } from '../../shared/errors';
+import { FlywheelError } from '#shared/errors';
 import type { AnvilProcess } from '../chain/anvil';
 import { createChainClient, chainOf } from '../chain/client';
 import { DEVNET_NATIVE_PER_TOKEN, loopbackWsUrl, type NetworkEndpoint } from '../chain/endpoint';

@@ -5,9 +5,9 @@
  * by content hash and `blob:` URI with its verification policy; the forks inherit them.
  */
 import type { Hash } from 'viem';
-import type { JobKind, VerificationPolicy } from '../../shared/api/jobs';
-import { FlywheelError } from '../../shared/errors';
-import { policyOf } from '../../shared/policy';
+import type { JobKind, VerificationPolicy } from '#shared/api/jobs';
+import { FlywheelError } from '#shared/errors';
+import { policyOf } from '#shared/policy';
 import { registerModel } from '../chain/actions/registerModel';
 import type { ActionClient } from '../chain/actions/send';
 import { readFileSync } from 'node:fs';

@@ -4,8 +4,8 @@
  * user's wallet where that needs no passphrase (an OS keychain), pays the wallet its welcome funds, and starts the
  * demo market. Switching the network in Settings stops it (or starts it again).
  */
-import type { NodePhase } from '../../shared/api/node';
-import { FlywheelError } from '../../shared/errors';
+import type { NodePhase } from '#shared/api/node';
+import { FlywheelError } from '#shared/errors';
 import type { BlobStore } from '../blobs/store';
 import type { ChainService } from '../chain/chainService';
 import type { Engine } from '../engine/engine';

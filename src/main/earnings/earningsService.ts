@@ -5,14 +5,14 @@ import type {
   EconomyEarnings,
   TokenTotals,
   WithdrawQuote,
-} from '../../shared/api/earnings';
-import type { Settings } from '../../shared/api/settings';
-import { FlywheelError } from '../../shared/errors';
+} from '#shared/api/earnings';
+import type { Settings } from '#shared/api/settings';
+import { FlywheelError } from '#shared/errors';
 import { economyAbi } from '../chain/artifacts';
 import { readAccount } from '../chain/actions/readAccount';
 import { readEconomyStats } from '../chain/actions/readEconomyStats';
 import { readProvider } from '../chain/actions/readProvider';
-import { formatTokenAmount } from '../../shared/units';
+import { formatTokenAmount } from '#shared/units';
 import { withdraw } from '../chain/actions/withdraw';
 import type { ChainService } from '../chain/chainService';
 import type { EventFeed } from '../chain/sync/feed';

@@ -1,6 +1,6 @@
 import type { Address } from 'viem';
-import type { EconomyEstimate, EconomySummary } from '../../shared/api/economies';
-import { FlywheelError } from '../../shared/errors';
+import type { EconomyEstimate, EconomySummary } from '#shared/api/economies';
+import { FlywheelError } from '#shared/errors';
 import type { BenchmarkService } from '../benchmark/benchmarkService';
 import { listEconomies, type LineageRecord } from '../chain/actions/listEconomies';
 import { readEconomy, type ReadEconomyReturnType } from '../chain/actions/readEconomy';

@@ -1,5 +1,5 @@
 import type { Address } from 'viem';
-import type { EconomyEstimate } from '../../shared/api/economies';
+import type { EconomyEstimate } from '#shared/api/economies';
 import type { ChainParams } from '../chain/deploy';
 import { jobsPerHour as ratePerHour, type EventStats } from './stats';
 

@@ -1,5 +1,5 @@
 import type { Address, PublicClient } from 'viem';
-import type { Membership } from '../../shared/api/economies';
+import type { Membership } from '#shared/api/economies';
 import { economyAbi, economyTokenAbi } from '../chain/artifacts';
 import { allocationProof } from '../chain/forkSnapshot';
 import { readProvider, type ReadProviderReturnType } from '../chain/actions/readProvider';

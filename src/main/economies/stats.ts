@@ -1,5 +1,5 @@
 import type { Address } from 'viem';
-import type { EconomyStats } from '../../shared/api/economies';
+import type { EconomyStats } from '#shared/api/economies';
 import type { ReadEconomyStatsReturnType } from '../chain/actions/readEconomyStats';
 import { big, type StoredLog } from '../chain/sync/storedLog';
 

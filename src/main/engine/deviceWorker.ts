@@ -1,4 +1,4 @@
-import type { Hash } from '../../shared/api/define';
+import type { Hash } from '#shared/api/define';
 import type { Logger } from '../log';
 import { EngineRefusal } from './refusal';
 import type { WorkerHost, WorkerHostFactory } from './worker/host';

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { version as appVersion } from '../../../package.json';
-import type { ComputeDevice, HardwareReport } from '../../shared/api/hardware';
+import type { ComputeDevice, HardwareReport } from '#shared/api/hardware';
 import type { EngineDevice } from './engine';
 
 // Not named `require`: electron-vite adds a top-level `require` shim to the bundle and the names would clash.

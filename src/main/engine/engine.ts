@@ -13,8 +13,8 @@
  * of the engine (the worker crashed) and the next job gets a fresh worker.
  */
 import { cpus } from 'node:os';
-import type { Hash } from '../../shared/api/define';
-import type { ExecutionProviderName } from '../../shared/api/hardware';
+import type { Hash } from '#shared/api/define';
+import type { ExecutionProviderName } from '#shared/api/hardware';
 import type { Logger } from '../log';
 import { DeviceWorker } from './deviceWorker';
 import { cpuFingerprint } from './devices';

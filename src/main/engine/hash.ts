@@ -1,5 +1,5 @@
 import { createKeccak } from 'hash-wasm';
-import type { Hash } from '../../shared/api/define';
+import type { Hash } from '#shared/api/define';
 
 /**
  * keccak256 as viem computes it (same digests), in WebAssembly: viem's pure-JS keccak hashes ~7 MB/s on this

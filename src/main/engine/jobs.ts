@@ -21,9 +21,9 @@
  * The output file holds the trained `param.*` tensors (the adapter), `loss_curve` F32 [steps] (training loss
  * before each step), `eval_loss` F32 [] and, when the graph has a `logits` output, `eval_accuracy` F32 [].
  */
-import type { ExecutionProviderName } from '../../shared/api/hardware';
-import type { OutputPreview } from '../../shared/api/jobs';
-import type { Hash } from '../../shared/api/define';
+import type { ExecutionProviderName } from '#shared/api/hardware';
+import type { OutputPreview } from '#shared/api/jobs';
+import type { Hash } from '#shared/api/define';
 
 /** `text-generation` runs GGUF language models on llama.cpp (llama/format.ts has its files). */
 export type JobKind = 'inference' | 'fine-tune' | 'text-generation';

@@ -1,4 +1,4 @@
-import type { ExecutionProviderName } from '../../shared/api/hardware';
+import type { ExecutionProviderName } from '#shared/api/hardware';
 import type { ProbeResult } from '../hardware/executionProviders';
 import { processHost, type WorkerHostFactory } from './worker/host';
 import type { FromWorker, ToWorker } from './worker/protocol';

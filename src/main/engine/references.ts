@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type { Hash } from '../../shared/api/define';
-import type { VerificationPolicy, VerificationRule } from '../../shared/api/jobs';
-import { policyOf } from '../../shared/policy';
+import type { Hash } from '#shared/api/define';
+import type { VerificationPolicy, VerificationRule } from '#shared/api/jobs';
+import { policyOf } from '#shared/policy';
 import registry from '../../../resources/models.json';
 
 /** How a job drives a model: one run, or one run per frame of a long input with the model's state carried. */

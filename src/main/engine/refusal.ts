@@ -1,5 +1,5 @@
-import { declineReasons, type DeclineReasonCode, type DeclineReasonName } from '../../shared/decline';
-import { FlywheelError } from '../../shared/errors';
+import { declineReasons, type DeclineReasonCode, type DeclineReasonName } from '#shared/decline';
+import { FlywheelError } from '#shared/errors';
 
 /**
  * The engine will not (or could not) run a job, for a reason the node can put on-chain with `declineJob`.

@@ -14,7 +14,7 @@
  * gets no job; when no device has any, the CPU (a known-good default) takes them while the benchmark measures the
  * devices in the background (`onUnmeasured`).
  */
-import type { ExecutionProviderName } from '../../shared/api/hardware';
+import type { ExecutionProviderName } from '#shared/api/hardware';
 import type { EngineDevice } from './engine';
 import type { EngineJob } from './jobs';
 import { parseFineTuneConfig } from './jobs';

@@ -12,8 +12,8 @@ import type {
   Penalty,
   ProviderState,
   WalletInfo,
-} from '../../shared/api';
-import { FlywheelError } from '../../shared/errors';
+} from '#shared/api';
+import { FlywheelError } from '#shared/errors';
 import type { EventBus } from '../events';
 import type { Logger } from '../log';
 import type { Wallet } from '../wallet/wallet';

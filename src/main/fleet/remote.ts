@@ -1,4 +1,4 @@
-import { FlywheelError } from '../../shared/errors';
+import { FlywheelError } from '#shared/errors';
 
 /** How long one remote call may take before its node counts as not answering. */
 export const DEFAULT_REMOTE_TIMEOUT_MS = 4000;

@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { FlywheelError } from '../../shared/errors';
+import { FlywheelError } from '#shared/errors';
 import { removeStaleTemps, writeFileAtomic } from '../fs/atomicWrite';
 
 /** The derivation label of the fleet's token key (Wallet.deriveKey): changing it makes every stored token unreadable. */

@@ -1,5 +1,5 @@
 import si from 'systeminformation';
-import type { CpuInfo, GpuInfo, GpuVendor, HardwareReport } from '../../shared/api/hardware';
+import type { CpuInfo, GpuInfo, GpuVendor, HardwareReport } from '#shared/api/hardware';
 import { NVIDIA_SMI_ARGS, parseNvidiaSmi, type NvidiaGpu } from './nvidiaSmi';
 import { ROCM_SMI_ARGS, parseRocmSmi, type AmdGpu } from './rocmSmi';
 import { runTool, type ToolResult } from './tools';

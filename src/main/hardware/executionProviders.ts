@@ -14,7 +14,7 @@ import type {
   ExecutionProviderName,
   GpuInfo,
   HardwareReport,
-} from '../../shared/api/hardware';
+} from '#shared/api/hardware';
 
 export type ProbeResult = { ok: true } | { ok: false; error: string };
 /** Tries a provider on a device with a tiny model. */

@@ -1,4 +1,4 @@
-import type { HardwareReport } from '../../shared/api/hardware';
+import type { HardwareReport } from '#shared/api/hardware';
 import type { EventBus } from '../events';
 import type { Logger } from '../log';
 import { detectHardware } from './detect';

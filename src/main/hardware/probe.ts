@@ -1,4 +1,4 @@
-import type { HardwareReport } from '../../shared/api/hardware';
+import type { HardwareReport } from '#shared/api/hardware';
 import { startProber } from '../engine/probe';
 import type { WorkerHostFactory } from '../engine/worker/host';
 import { chooseExecutionProviders, executionProviderEnvironment } from './executionProviders';

@@ -12,8 +12,8 @@
  */
 import { unwatchFile, watchFile } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { NodePhase, RotatedToken } from '../../shared/api';
-import { FlywheelError } from '../../shared/errors';
+import type { NodePhase, RotatedToken } from '#shared/api';
+import { FlywheelError } from '#shared/errors';
 import { metricsFlags } from '../metrics/flags';
 import { createNode } from '../node';
 import { defaultDataDir, rendererDir } from '../paths';

@@ -5,8 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, resolve, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Envelope } from '../../shared/api/define';
-import { FlywheelError, type ErrorCode } from '../../shared/errors';
+import type { Envelope } from '#shared/api/define';
+import { FlywheelError, type ErrorCode } from '#shared/errors';
 import type { FlywheelNode } from '../node';
 import { contentSecurityPolicy } from '../security/csp';
 

@@ -1,4 +1,4 @@
-import { FlywheelError } from '../../shared/errors';
+import { FlywheelError } from '#shared/errors';
 import type { Logger } from '../log';
 import { KeystoreError } from '../wallet/keystore';
 import { findUnattendedPassphrase, type UnattendedOptions } from '../wallet/unlockSources';

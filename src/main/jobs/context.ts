@@ -1,5 +1,5 @@
 import type { Address } from 'viem';
-import type { JobKind, JobLocal, OutputPreview } from '../../shared/api/jobs';
+import type { JobKind, JobLocal, OutputPreview } from '#shared/api/jobs';
 import type { BenchmarkService } from '../benchmark/benchmarkService';
 import type { BlobStore } from '../blobs/store';
 import type { ChainService } from '../chain/chainService';

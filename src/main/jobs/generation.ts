@@ -1,4 +1,4 @@
-import type { JobGeneration, JobKind } from '../../shared/api/jobs';
+import type { JobGeneration, JobKind } from '#shared/api/jobs';
 import { isTextGenerationInput, parseTextGenerationInput } from '../engine/llama/format';
 import type { JobProgress } from '../engine/jobs';
 

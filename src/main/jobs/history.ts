@@ -1,5 +1,5 @@
 import type { Address, Hash } from 'viem';
-import type { JobKind, JobStatus } from '../../shared/api/jobs';
+import type { JobKind, JobStatus } from '#shared/api/jobs';
 import { jobKindName } from '../chain/enums';
 import { addr, big, sameAddress, type StoredLog } from '../chain/sync/storedLog';
 

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { getAddress, type Address, type Hash } from 'viem';
 import { z } from 'zod';
-import { declineReasonNames, type DeclineReasonName } from '../../shared/decline';
-import { FlywheelError } from '../../shared/errors';
+import { declineReasonNames, type DeclineReasonName } from '#shared/decline';
+import { FlywheelError } from '#shared/errors';
 import { AppendLog } from '../fs/appendLog';
 import type { Logger } from '../log';
 

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Address } from 'viem';
-import type { JobStep, OutputPreview } from '../../shared/api/jobs';
+import type { JobStep, OutputPreview } from '#shared/api/jobs';
 import { writeFileAtomic } from '../fs/atomicWrite';
 import type { LocalJobState } from './context';
 import { jobKey, type JournalJob, type JournalStep } from './journal';

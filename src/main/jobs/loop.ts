@@ -1,6 +1,6 @@
 import type { Address } from 'viem';
-import type { Notification } from '../../shared/api/node';
-import { declineReasons } from '../../shared/decline';
+import type { Notification } from '#shared/api/node';
+import { declineReasons } from '#shared/decline';
 import { isFinalJobStatus, type ChainJobStatus } from '../chain/enums';
 import type { SyncChange } from '../chain/sync/chainSync';
 import type { EventFeed } from '../chain/sync/feed';

@@ -1,6 +1,6 @@
 import type { Address } from 'viem';
-import type { JobDecline, JobRefund, JobStatus } from '../../shared/api/jobs';
-import { declineReasonByCode, declineReasons } from '../../shared/decline';
+import type { JobDecline, JobRefund, JobStatus } from '#shared/api/jobs';
+import { declineReasonByCode, declineReasons } from '#shared/decline';
 import { sameAddress, type StoredLog } from '../chain/sync/storedLog';
 
 /** Blocks after a job's draw block before its requester may cancel it (EconomyBase.sol, CANCEL_DELAY_BLOCKS). */

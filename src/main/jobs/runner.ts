@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { Address, Hash } from 'viem';
-import type { JobKind } from '../../shared/api/jobs';
-import type { DeclineReasonName } from '../../shared/decline';
-import { FlywheelError } from '../../shared/errors';
+import type { JobKind } from '#shared/api/jobs';
+import type { DeclineReasonName } from '#shared/decline';
+import { FlywheelError } from '#shared/errors';
 import { declineReasonFor } from '../blobs/errors';
 import { economyAbi } from '../chain/artifacts';
 import { acceptJob } from '../chain/actions/acceptJob';

@@ -1,8 +1,8 @@
 import { encodeEventTopics, numberToHex, pad, type Address, type Hash } from 'viem';
-import type { JobCheck, JobDetail, JobSummary } from '../../shared/api/jobs';
-import { declineReasonByCode, declineReasons } from '../../shared/decline';
-import { FlywheelError } from '../../shared/errors';
-import { describePolicy } from '../../shared/policy';
+import type { JobCheck, JobDetail, JobSummary } from '#shared/api/jobs';
+import { declineReasonByCode, declineReasons } from '#shared/decline';
+import { FlywheelError } from '#shared/errors';
+import { describePolicy } from '#shared/policy';
 import { cancelJob } from '../chain/actions/cancelJob';
 import { readJob } from '../chain/actions/readJob';
 import { readModel } from '../chain/actions/readModel';

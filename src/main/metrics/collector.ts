@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { formatUnits, getAddress, type Address } from 'viem';
-import type { EarningsReport, JobSummary, NodeStatus } from '../../shared/api';
-import type { HardwareReport } from '../../shared/api/hardware';
+import type { EarningsReport, JobSummary, NodeStatus } from '#shared/api';
+import type { HardwareReport } from '#shared/api/hardware';
 import type { BenchmarkService } from '../benchmark/benchmarkService';
 import type { Engine } from '../engine/engine';
 import type { EventBus } from '../events';

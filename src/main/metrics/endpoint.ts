@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Registry } from 'prom-client';
-import type { Settings } from '../../shared/api/settings';
+import type { Settings } from '#shared/api/settings';
 import type { Logger } from '../log';
 import { readMetricsToken, startMetricsServer, type MetricsServer } from './server';
 

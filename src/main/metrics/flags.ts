@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { FlywheelError } from '../../shared/errors';
+import { FlywheelError } from '#shared/errors';
 import { METRICS_TOKEN_FILE, METRICS_TOKEN_FILE_ENV, type MetricsConfig } from './endpoint';
 import { DEFAULT_METRICS_HOST, DEFAULT_METRICS_PORT, isLoopbackHost, readMetricsToken } from './server';
 

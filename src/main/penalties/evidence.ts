@@ -6,9 +6,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Address, Hash } from 'viem';
-import type { ChallengeEvidence, ChallengeVote } from '../../shared/api/penalties';
-import type { VerificationPolicy } from '../../shared/api/jobs';
-import { describePolicy } from '../../shared/policy';
+import type { ChallengeEvidence, ChallengeVote } from '#shared/api/penalties';
+import type { VerificationPolicy } from '#shared/api/jobs';
+import { describePolicy } from '#shared/policy';
 import type { BlobStore } from '../blobs/store';
 import { parseBlobUri } from '../blobs/uri';
 import { readModel } from '../chain/actions/readModel';

@@ -6,7 +6,7 @@ import type {
   Penalty,
   SlashRule,
   SlashSplit,
-} from '../../shared/api/penalties';
+} from '#shared/api/penalties';
 import type { EventFeed } from '../chain/sync/feed';
 import { addr, big, byChainOrder, sameAddress, type StoredLog } from '../chain/sync/storedLog';
 import type { EventBus } from '../events';

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Address } from 'viem';
-import { formatTokenAmount } from '../../shared/units';
+import { formatTokenAmount } from '#shared/units';
 import { writeFileAtomic } from '../fs/atomicWrite';
 
 /**

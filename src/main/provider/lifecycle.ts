@@ -1,8 +1,8 @@
 import type { Address } from 'viem';
-import type { Membership } from '../../shared/api/economies';
-import type { JobKind } from '../../shared/api/jobs';
-import type { LifecycleResult, TxRef } from '../../shared/api/provider';
-import { FlywheelError } from '../../shared/errors';
+import type { Membership } from '#shared/api/economies';
+import type { JobKind } from '#shared/api/jobs';
+import type { LifecycleResult, TxRef } from '#shared/api/provider';
+import { FlywheelError } from '#shared/errors';
 import { addBond as addBondTx } from '../chain/actions/addBond';
 import { approveToken } from '../chain/actions/approveToken';
 import { claimAllocation } from '../chain/actions/claimAllocation';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Address } from 'viem';
-import type { ApiHandlers, JobCheck, NodeStatus } from '../../shared/api';
+import type { ApiHandlers, JobCheck, NodeStatus } from '#shared/api';
 import type { BenchmarkService } from '../benchmark/benchmarkService';
 import { BlobStore } from '../blobs/store';
 import { endpointFromSettings } from '../chain/endpoint';

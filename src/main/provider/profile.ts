@@ -1,5 +1,5 @@
 import type { Address } from 'viem';
-import type { JobKind } from '../../shared/api/jobs';
+import type { JobKind } from '#shared/api/jobs';
 import { kindsMask } from '../chain/enums';
 import { pauseProvider } from '../chain/actions/pauseProvider';
 import { readProvider } from '../chain/actions/readProvider';

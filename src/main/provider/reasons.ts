@@ -1,5 +1,5 @@
-import type { HardwareReport } from '../../shared/api/hardware';
-import type { Limits } from '../../shared/api/settings';
+import type { HardwareReport } from '#shared/api/hardware';
+import type { Limits } from '#shared/api/settings';
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 

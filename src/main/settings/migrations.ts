@@ -1,5 +1,5 @@
 import { copyFileSync, existsSync } from 'node:fs';
-import { defaultSettings } from '../../shared/api/settings';
+import { defaultSettings } from '#shared/api/settings';
 import type { Logger } from '../log';
 
 /**

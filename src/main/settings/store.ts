@@ -1,12 +1,7 @@
 import { existsSync, renameSync } from 'node:fs';
 import Conf from 'conf';
-import {
-  defaultSettings,
-  settingsSchema,
-  type Settings,
-  type SettingsPatch,
-} from '../../shared/api/settings';
-import { FlywheelError } from '../../shared/errors';
+import { defaultSettings, settingsSchema, type Settings, type SettingsPatch } from '#shared/api/settings';
+import { FlywheelError } from '#shared/errors';
 import type { Logger } from '../log';
 import { migrateOnLoad } from './migrations';
 

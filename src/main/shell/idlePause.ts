@@ -1,4 +1,4 @@
-import type { Limits } from '../../shared/api/settings';
+import type { Limits } from '#shared/api/settings';
 import type { WatchedProvider } from './providerWatch';
 
 /** What the idle check remembers between ticks. */

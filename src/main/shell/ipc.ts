@@ -1,8 +1,8 @@
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
-import { callNames } from '../../shared/api';
-import type { Envelope } from '../../shared/api/define';
-import { callChannel, IPC_EVENT_CHANNEL } from '../../shared/api/ipc';
-import { FlywheelError } from '../../shared/errors';
+import { callNames } from '#shared/api';
+import type { Envelope } from '#shared/api/define';
+import { callChannel, IPC_EVENT_CHANNEL } from '#shared/api/ipc';
+import { FlywheelError } from '#shared/errors';
 import type { FlywheelNode } from '../node';
 import { originOf } from './origins';
 

@@ -1,5 +1,5 @@
 import type { SafeStorage } from 'electron';
-import { FlywheelError } from '../../shared/errors';
+import { FlywheelError } from '#shared/errors';
 import type { KeyProtector } from '../wallet/protector';
 
 /** The part of Electron's safeStorage the protector uses (after `app` is ready). */

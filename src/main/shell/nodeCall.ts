@@ -1,5 +1,5 @@
-import type { CallName, CallParams, CallResult } from '../../shared/api';
-import type { Envelope } from '../../shared/api/define';
+import type { CallName, CallParams, CallResult } from '#shared/api';
+import type { Envelope } from '#shared/api/define';
 import type { FlywheelNode } from '../node';
 
 /**

@@ -1,4 +1,4 @@
-import type { Notification as NodeNotification } from '../../shared/api';
+import type { Notification as NodeNotification } from '#shared/api';
 import type { EventBus } from '../events';
 
 /** An OS notification, as Electron's Notification takes it. */

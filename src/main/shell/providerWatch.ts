@@ -1,5 +1,5 @@
-import type { ProviderState, RunState } from '../../shared/api';
-import type { Envelope } from '../../shared/api/define';
+import type { ProviderState, RunState } from '#shared/api';
+import type { Envelope } from '#shared/api/define';
 import type { FlywheelNode } from '../node';
 import { callNode } from './nodeCall';
 

@@ -1,4 +1,4 @@
-import type { ApiHandlers } from '../../shared/api';
+import type { ApiHandlers } from '#shared/api';
 import type { ValidatorService } from './validatorService';
 
 type ValidatorCalls =

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { getAddress, type Address, type Hash, type Hex } from 'viem';
 import { z } from 'zod';
-import type { CheckStep } from '../../shared/api/validator';
-import { FlywheelError } from '../../shared/errors';
+import type { CheckStep } from '#shared/api/validator';
+import { FlywheelError } from '#shared/errors';
 import { AppendLog } from '../fs/appendLog';
 import type { Logger } from '../log';
 

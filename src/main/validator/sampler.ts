@@ -4,7 +4,7 @@
  * wallet's, and a budget of re-runs per hour and of engine time.
  */
 import type { Address } from 'viem';
-import type { ValidatorConfig } from '../../shared/api/validator';
+import type { ValidatorConfig } from '#shared/api/validator';
 
 export interface Candidate {
   provider: Address;

@@ -12,8 +12,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getAddress, toHex, type Address, type Hash, type PublicClient } from 'viem';
-import type { JobKind } from '../../shared/api/jobs';
-import type { TxRef } from '../../shared/api/provider';
+import type { JobKind } from '#shared/api/jobs';
+import type { TxRef } from '#shared/api/provider';
 import {
   defaultValidatorConfig,
   type CheckAction,
@@ -23,11 +23,11 @@ import {
   type ValidatorLifecycleResult,
   type ValidatorRisk,
   type ValidatorState,
-} from '../../shared/api/validator';
-import type { Settings } from '../../shared/api/settings';
-import { FlywheelError } from '../../shared/errors';
-import { describePolicy } from '../../shared/policy';
-import { formatUnits } from '../../shared/units';
+} from '#shared/api/validator';
+import type { Settings } from '#shared/api/settings';
+import { FlywheelError } from '#shared/errors';
+import { describePolicy } from '#shared/policy';
+import { formatUnits } from '#shared/units';
 import type { BlobStore } from '../blobs/store';
 import { addValidatorBond } from '../chain/actions/addValidatorBond';
 import { approveToken } from '../chain/actions/approveToken';

@@ -5,9 +5,9 @@
  * the job. It is the challenger's claim, not a proof: the vote decides.
  */
 import { z } from 'zod';
-import type { Address, Hash } from '../../shared/api/define';
-import type { VerificationPolicy } from '../../shared/api/jobs';
-import { describePolicy } from '../../shared/policy';
+import type { Address, Hash } from '#shared/api/define';
+import type { VerificationPolicy } from '#shared/api/jobs';
+import { describePolicy } from '#shared/policy';
 import type { FailurePoint, Figures, Verdict } from './policy';
 import { describeFailure } from './words';
 

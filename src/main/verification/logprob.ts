@@ -31,7 +31,7 @@
  * by more than 0.01 at 27–85 % of positions. Hence 0.01. CUDA or Vulkan against the CPU were not measured (no GPU
  * here).
  */
-import type { Hash } from '../../shared/api/define';
+import type { Hash } from '#shared/api/define';
 import type { Rescoring, TextGenerationOutput } from '../engine/llama/format';
 import { summarize } from './words';
 import {

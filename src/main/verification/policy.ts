@@ -19,9 +19,9 @@
  * validator cannot judge, and must not challenge or vote on it.
  */
 import { keccak256, toBytes } from 'viem';
-import type { Hash } from '../../shared/api/define';
-import type { VerificationPolicy, VerificationRule } from '../../shared/api/jobs';
-import { verificationRules } from '../../shared/policy';
+import type { Hash } from '#shared/api/define';
+import type { VerificationPolicy, VerificationRule } from '#shared/api/jobs';
+import { verificationRules } from '#shared/policy';
 import {
   readSafetensors,
   SafetensorsError,

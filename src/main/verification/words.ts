@@ -3,7 +3,7 @@
  * "argmax agreement ≥ 99 %", "agreement 41.2 % < 99 %". Figures are cut, never rounded, towards the threshold
  * they are compared with, so a failing figure never reads as equal to it.
  */
-import type { VerificationRule } from '../../shared/api/jobs';
+import type { VerificationRule } from '#shared/api/jobs';
 import type { FailurePoint, Verdict } from './policy';
 
 /** A bound or figure: 3 significant digits, exponent form below 0.001 ("1e-4", "3.2e-8"). */

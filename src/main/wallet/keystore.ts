@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { bytesToHex, hexToBytes, keccak256, type Hex } from 'viem';
 import { privateKeyToAddress } from 'viem/accounts';
 import { z } from 'zod';
-import { FlywheelError } from '../../shared/errors';
+import { FlywheelError } from '#shared/errors';
 
 /**
  * Web3 Secret Storage v3 (the keystore JSON geth, ethers and MetaMask read): scrypt (or PBKDF2 when decrypting

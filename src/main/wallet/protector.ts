@@ -1,4 +1,4 @@
-import type { KeyProtection } from '../../shared/api/wallet';
+import type { KeyProtection } from '#shared/api/wallet';
 
 /**
  * Wraps the wallet secret with a key the OS keeps (Electron safeStorage on a real secret store). The headless node

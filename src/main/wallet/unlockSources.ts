@@ -1,8 +1,8 @@
 import { execFile, spawn } from 'node:child_process';
 import { accessSync, closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
-import type { UnlockSource } from '../../shared/api/wallet';
-import { FlywheelError } from '../../shared/errors';
+import type { UnlockSource } from '#shared/api/wallet';
+import { FlywheelError } from '#shared/errors';
 
 /**
  * Where an unattended node (a rig's headless shell, a `flywheel` command) finds the wallet's passphrase without a

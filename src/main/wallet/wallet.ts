@@ -10,8 +10,8 @@ import {
   privateKeyToAccount,
   type PrivateKeyAccount,
 } from 'viem/accounts';
-import type { KeyProtection, UnlockSource, WalletInfo } from '../../shared/api/wallet';
-import { FlywheelError } from '../../shared/errors';
+import type { KeyProtection, UnlockSource, WalletInfo } from '#shared/api/wallet';
+import { FlywheelError } from '#shared/errors';
 import { removeStaleTemps } from '../fs/atomicWrite';
 import type { Logger } from '../log';
 import {

@@ -2,7 +2,7 @@ import type { Address, Hash } from 'viem';
 import { economyFactoryAbi } from '../artifacts';
 import { encodeOverrides, type ChainParams } from '../deploy';
 import { eventIn, sendCall, type ActionClient, type ActionErrorType } from './send';
-import { FlywheelError } from '../../../shared/errors';
+import { FlywheelError } from '#shared/errors';
 
 export interface CreateForkParameters {
   factory: Address;

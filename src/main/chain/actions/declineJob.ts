@@ -1,5 +1,5 @@
 import type { Address, Hash } from 'viem';
-import { declineReasons, type DeclineReasonName } from '../../../shared/decline';
+import { declineReasons, type DeclineReasonName } from '#shared/decline';
 import { economyAbi } from '../artifacts';
 import { readJob } from './readJob';
 import { sendCall, type ActionClient, type ActionErrorType, type ActionReceipt } from './send';

@@ -1,6 +1,6 @@
 import type { Address, Hash } from 'viem';
-import type { JobKind } from '../../../shared/api/jobs';
-import { FlywheelError } from '../../../shared/errors';
+import type { JobKind } from '#shared/api/jobs';
+import { FlywheelError } from '#shared/errors';
 import { refuseMetadataUri } from '../../blobs/uri';
 import { economyAbi } from '../artifacts';
 import { eventIn, sendCall, type ActionClient, type ActionErrorType } from './send';

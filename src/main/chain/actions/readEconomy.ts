@@ -1,5 +1,5 @@
 import type { Address, Hex } from 'viem';
-import type { TokenInfo } from '../../../shared/api/economies';
+import type { TokenInfo } from '#shared/api/economies';
 import { economyAbi, economyTokenAbi } from '../artifacts';
 import { readParams, type ChainParams } from '../deploy';
 import type { ActionClient } from './send';

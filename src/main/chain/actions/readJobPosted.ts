@@ -1,6 +1,6 @@
 import type { Address, Hash } from 'viem';
-import type { JobKind } from '../../../shared/api/jobs';
-import { FlywheelError } from '../../../shared/errors';
+import type { JobKind } from '#shared/api/jobs';
+import { FlywheelError } from '#shared/errors';
 import { economyAbi } from '../artifacts';
 import { jobKindName } from '../enums';
 import type { ActionClient } from './send';

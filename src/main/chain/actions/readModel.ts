@@ -1,6 +1,6 @@
 import type { Address, Hash } from 'viem';
-import type { JobKind, VerificationPolicy } from '../../../shared/api/jobs';
-import { verificationRules } from '../../../shared/policy';
+import type { JobKind, VerificationPolicy } from '#shared/api/jobs';
+import { verificationRules } from '#shared/policy';
 import { economyAbi } from '../artifacts';
 import { jobKindName } from '../enums';
 import type { ActionClient } from './send';

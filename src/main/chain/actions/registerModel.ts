@@ -1,6 +1,6 @@
 import type { Address, Hash } from 'viem';
-import type { JobKind, VerificationPolicy } from '../../../shared/api/jobs';
-import { verificationRules } from '../../../shared/policy';
+import type { JobKind, VerificationPolicy } from '#shared/api/jobs';
+import { verificationRules } from '#shared/policy';
 import { refuseMetadataUri } from '../../blobs/uri';
 import { economyAbi } from '../artifacts';
 import { jobKindCode } from './postJob';

@@ -12,7 +12,7 @@ import {
   type PublicClient,
   type TransactionReceipt,
 } from 'viem';
-import { FlywheelError } from '../../../shared/errors';
+import { FlywheelError } from '#shared/errors';
 import type { TxManager, TxRequest } from '../tx/manager';
 import type { TxFailedError } from '../tx/errors';
 

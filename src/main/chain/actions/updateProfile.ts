@@ -1,5 +1,5 @@
 import type { Address } from 'viem';
-import type { JobKind } from '../../../shared/api/jobs';
+import type { JobKind } from '#shared/api/jobs';
 import { economyAbi } from '../artifacts';
 import { kindsMask } from '../enums';
 import { readProvider } from './readProvider';

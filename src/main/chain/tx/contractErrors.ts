@@ -7,7 +7,7 @@
  * test/main/chain/contractErrors.test.ts checks that every error in the generated ABIs (src/main/chain/artifacts)
  * has an entry here.
  */
-import { formatUnits } from '../../../shared/units';
+import { formatUnits } from '#shared/units';
 import { jobStatusName, providerStatusName } from '../enums';
 import { paramFields } from '../paramFields';
 

@@ -1,5 +1,5 @@
 import { decodeErrorResult, type Abi, type Hash, type Hex, type TransactionReceipt } from 'viem';
-import { FlywheelError } from '../../../shared/errors';
+import { FlywheelError } from '#shared/errors';
 import { contractErrorWords, rawErrorText, type ContractErrorWords, type ErrorUnits } from './contractErrors';
 
 /** A transaction that reverted (in simulation or on-chain) or could not be sent. */

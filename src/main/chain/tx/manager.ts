@@ -8,7 +8,7 @@ import {
   type PublicClient,
   type TransactionReceipt,
 } from 'viem';
-import { FlywheelError } from '../../../shared/errors';
+import { FlywheelError } from '#shared/errors';
 import type { Logger } from '../../log';
 import {
   classifySendError,

@@ -5,7 +5,7 @@
  * them: they re-run each result they check themselves, as any validator does (validator.ts).
  */
 import type { Hash } from 'viem';
-import type { JobKind } from '../../../shared/api/jobs';
+import type { JobKind } from '#shared/api/jobs';
 import type { BlobStore } from '../../blobs/store';
 import type { Engine } from '../../engine/engine';
 import type { Logger } from '../../log';

@@ -19,7 +19,7 @@ import { isEngineRefusal } from '../../engine/refusal';
 import type { Logger } from '../../log';
 import { tokensToClaim } from '../../jobs/tokens';
 import { falsifyOutput } from '../../verification/falsify';
-import { policyOf } from '../../../shared/policy';
+import { policyOf } from '#shared/policy';
 import type { DevnetActors } from '../actors';
 import { devnetAccount } from '../accounts';
 import type { BoardJob, BoardRound } from './board';

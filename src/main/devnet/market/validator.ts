@@ -17,9 +17,9 @@
  */
 import { join } from 'node:path';
 import type { Address, PublicClient } from 'viem';
-import type { JobCheck } from '../../../shared/api/jobs';
-import type { ValidatorConfig } from '../../../shared/api/validator';
-import { defaultSettings } from '../../../shared/api/settings';
+import type { JobCheck } from '#shared/api/jobs';
+import type { ValidatorConfig } from '#shared/api/validator';
+import { defaultSettings } from '#shared/api/settings';
 import type { BlobStore } from '../../blobs/store';
 import { readEconomy, type ReadEconomyReturnType } from '../../chain/actions/readEconomy';
 import type { ActionClient } from '../../chain/actions/send';

@@ -4,7 +4,7 @@
  * here from a seeded generator, and prompts for the random-weight llama. Each becomes the safetensors file a job's input is.
  */
 import { inflateRawSync } from 'node:zlib';
-import type { JobKind } from '../../../shared/api/jobs';
+import type { JobKind } from '#shared/api/jobs';
 import { writeTextGenerationInput } from '../../engine/llama/format';
 import { tensorOf, writeSafetensors } from '../../engine/safetensors';
 import { seededRandom } from '../../engine/training/random';

@@ -17,7 +17,7 @@ import type {
   HardwareReport,
   LlamaBackendCandidate,
   LlamaBackendName,
-} from '../../../shared/api/hardware';
+} from '#shared/api/hardware';
 import { llamaWorkerEntry } from './runtime';
 
 /** llama.cpp's compute backends, as node-llama-cpp's prebuilt binaries from the npm registry offer them. */

@@ -17,7 +17,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { Hash } from '../../../shared/api/define';
+import type { Hash } from '#shared/api/define';
 import type { Logger } from '../../log';
 import { DeviceWorker } from '../deviceWorker';
 import type { Engine, EngineDevice, RunJobOptions } from '../engine';

@@ -28,7 +28,7 @@ import {
   type LlamaModel,
   type Token,
 } from 'node-llama-cpp';
-import type { Hash } from '../../../shared/api/define';
+import type { Hash } from '#shared/api/define';
 import { createKeccak } from 'hash-wasm';
 import { createKeccak256 } from '../hash';
 import { seededRandom } from '../training/random';

@@ -4,7 +4,7 @@
  * grouped 4-connected, kept when their mean probability reaches `boxThreshold`, and grown back by DB's unclip
  * distance (the network predicts a shrunk kernel of each text region). PaddleOCR's defaults: 0.3, 0.6, ratio 1.5.
  */
-import type { OutputPreview } from '../../../shared/api/jobs';
+import type { OutputPreview } from '#shared/api/jobs';
 
 export interface TextRegionOptions {
   threshold?: number;

@@ -1,5 +1,5 @@
 import ort from 'onnxruntime-node';
-import type { OutputPreview } from '../../../shared/api/jobs';
+import type { OutputPreview } from '#shared/api/jobs';
 import { parseFineTuneConfig, type FineTuneConfig } from '../jobs';
 import { tensorOf, type NamedTensor, type SafetensorsFile } from '../safetensors';
 import { initialWeights, permutation, seededRandom } from '../training/random';

@@ -6,8 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import ort from 'onnxruntime-node';
-import type { Hash } from '../../../shared/api/define';
-import type { OutputPreview } from '../../../shared/api/jobs';
+import type { Hash } from '#shared/api/define';
+import type { OutputPreview } from '#shared/api/jobs';
 import { createKeccak256, type Keccak256 } from '../hash';
 import { probeModel } from '../onnx/models';
 import { ctcDecode, parseKeys } from '../preview/ocr';

@@ -3,10 +3,10 @@
  * process, or an Electron utilityProcess). Everything here is structured-clone data; byte arrays travel as
  * transferables where the host supports it.
  */
-import type { DeclineReasonName } from '../../../shared/decline';
-import type { ExecutionProviderName } from '../../../shared/api/hardware';
-import type { OutputPreview } from '../../../shared/api/jobs';
-import type { Hash } from '../../../shared/api/define';
+import type { DeclineReasonName } from '#shared/decline';
+import type { ExecutionProviderName } from '#shared/api/hardware';
+import type { OutputPreview } from '#shared/api/jobs';
+import type { Hash } from '#shared/api/define';
 import type { JobKind } from '../jobs';
 import type { PreviewSpec, Runner } from '../references';
 

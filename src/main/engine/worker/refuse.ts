@@ -1,4 +1,4 @@
-import type { DeclineReasonName } from '../../../shared/decline';
+import type { DeclineReasonName } from '#shared/decline';
 
 /** Thrown inside the worker for a job it will not run; the engine turns it into an EngineRefusal. */
 export class WorkerRefusal extends Error {

@@ -1,5 +1,5 @@
 import ort from 'onnxruntime-node';
-import type { Hash } from '../../../shared/api/define';
+import type { Hash } from '#shared/api/define';
 import { native } from './native';
 import type { WorkerDevice } from './protocol';
 

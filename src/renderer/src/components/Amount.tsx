@@ -1,4 +1,4 @@
-import type { Amount as AmountText } from '../../../shared/api/define';
+import type { Amount as AmountText } from '#shared/api/define';
 import { formatAmount, formatUnits, toBigInt, type FormatOptions, type TokenLike } from '../lib/money';
 
 /** A token amount, rounded for reading, with the exact value on hover (and for assistive tech via title). */

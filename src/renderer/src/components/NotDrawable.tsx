@@ -1,4 +1,4 @@
-import type { Address } from '../../../shared/api/define';
+import type { Address } from '#shared/api/define';
 import { useAction } from '../lib/api';
 import { ErrorNotice } from './feedback';
 

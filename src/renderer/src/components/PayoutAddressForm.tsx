@@ -1,5 +1,5 @@
 import { useId, useState } from 'react';
-import type { Address } from '../../../shared/api/define';
+import type { Address } from '#shared/api/define';
 import { useAction } from '../lib/api';
 import { ErrorNotice } from './feedback';
 

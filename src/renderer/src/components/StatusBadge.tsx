@@ -1,4 +1,4 @@
-import type { JobStatus } from '../../../shared/api';
+import type { JobStatus } from '#shared/api';
 import { statusMeaning, statusTone } from '../lib/jobs';
 
 /** A job's on-chain state, named exactly as in the design, with its meaning on hover. */

@@ -1,4 +1,4 @@
-import type { JobGeneration } from '../../../shared/api';
+import type { JobGeneration } from '#shared/api';
 import { formatDuration } from '../lib/time';
 
 /** "8.4 tokens/s", "120 tokens/s": a generation speed for people. */

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Notification } from '../../../shared/api';
+import type { Notification } from '#shared/api';
 import { useEvent } from '../lib/api';
 
 interface Toast {

@@ -1,4 +1,4 @@
-import type { Amount as AmountText } from '../../../shared/api/define';
+import type { Amount as AmountText } from '#shared/api/define';
 import { useTokenOf } from '../lib/economies';
 import { Amount } from './Amount';
 

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { ApiErrorData } from '../../../shared/errors';
+import type { ApiErrorData } from '#shared/errors';
 import { adviceFor, isUnavailable } from '../lib/errors';
 
 /**

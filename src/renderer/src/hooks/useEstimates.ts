@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
-import type { EconomyEstimate } from '../../../shared/api';
-import type { ApiErrorData } from '../../../shared/errors';
+import type { EconomyEstimate } from '#shared/api';
+import type { ApiErrorData } from '#shared/errors';
 import { asErrorData, useBridge } from '../lib/api';
 
 export type EstimateState = { estimate?: EconomyEstimate; error?: ApiErrorData };

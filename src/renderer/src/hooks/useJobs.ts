@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
-import type { JobSummary } from '../../../shared/api';
-import type { Address } from '../../../shared/api/define';
+import type { JobSummary } from '#shared/api';
+import type { Address } from '#shared/api/define';
 import { useCall, useEvent, type CallState } from '../lib/api';
 import { upsertJob } from '../lib/jobs';
 

@@ -7,8 +7,8 @@ import type {
   EventName,
   EventPayload,
   FlywheelBridge,
-} from '../../../shared/api';
-import { ApiError, toErrorData, type ApiErrorData } from '../../../shared/errors';
+} from '#shared/api';
+import { ApiError, toErrorData, type ApiErrorData } from '#shared/errors';
 
 const BridgeContext = createContext<FlywheelBridge | null>(null);
 

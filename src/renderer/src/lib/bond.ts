@@ -3,7 +3,7 @@
  * `minBond`, a validator's `validatorMinBond`; a validator bond of 0 is refused even where that minimum is 0), and
  * what the wallet holds.
  */
-import type { EconomySummary } from '../../../shared/api';
+import type { EconomySummary } from '#shared/api';
 import { formatAmount, parseAmount, toBigInt, type ParseResult } from './money';
 
 export function checkBond(

@@ -7,10 +7,10 @@ import type {
   EventName,
   EventPayload,
   FlywheelBridge,
-} from '../../../shared/api';
-import type { Envelope } from '../../../shared/api/define';
-import type { PreloadApi } from '../../../shared/api/ipc';
-import { ApiError, isApiErrorData } from '../../../shared/errors';
+} from '#shared/api';
+import type { Envelope } from '#shared/api/define';
+import type { PreloadApi } from '#shared/api/ipc';
+import { ApiError, isApiErrorData } from '#shared/errors';
 
 const TOKEN_KEY = 'flywheel.token';
 const WS_PROTOCOL = 'flywheel.v1';

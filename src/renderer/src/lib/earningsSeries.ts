@@ -3,8 +3,8 @@
  * fork allocations, less slashes) and what was withdrawn, one point per event. Sums are bigint; only the plotted
  * values become floats (see toChartNumber).
  */
-import type { EarningsEvent, EarningsReport, TokenInfo } from '../../../shared/api';
-import type { Address } from '../../../shared/api/define';
+import type { EarningsEvent, EarningsReport, TokenInfo } from '#shared/api';
+import type { Address } from '#shared/api/define';
 import { toBigInt, toChartNumber } from './money';
 
 export interface SeriesPoint {

@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, type ReactNode } from 'react';
-import type { EconomySummary, TokenInfo } from '../../../shared/api';
+import type { EconomySummary, TokenInfo } from '#shared/api';
 import { useLive, type CallState } from './api';
 
 const EconomiesContext = createContext<CallState<EconomySummary[]> | null>(null);

@@ -1,4 +1,4 @@
-import type { ApiErrorData, ErrorCode } from '../../../shared/errors';
+import type { ApiErrorData, ErrorCode } from '#shared/errors';
 
 /**
  * What to do about an error when the node did not say: every error the user sees comes with a next step.

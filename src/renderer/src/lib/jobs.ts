@@ -1,6 +1,6 @@
 /** Jobs as the UI lists them: merging live updates, and words for each state and step. */
-import type { JobStatus, JobStep, JobSummary } from '../../../shared/api';
-import { declineReasons, type DeclineReasonName } from '../../../shared/decline';
+import type { JobStatus, JobStep, JobSummary } from '#shared/api';
+import { declineReasons, type DeclineReasonName } from '#shared/decline';
 import { formatDuration } from './time';
 
 /** Puts an updated job into a newest-first list (replacing its older copy), keeping at most `limit`. */

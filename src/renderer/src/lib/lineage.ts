@@ -2,8 +2,8 @@
  * The lineage tree laid out for drawing: genesis economies on the left, each fork one column to the right of its
  * parent, leaves in rows top to bottom and each parent centred on its children.
  */
-import type { EconomySummary } from '../../../shared/api';
-import type { Address } from '../../../shared/api/define';
+import type { EconomySummary } from '#shared/api';
+import type { Address } from '#shared/api/define';
 
 export interface LineageNode {
   economy: EconomySummary;

@@ -4,8 +4,8 @@
  * viem's formatUnits: we need truncation with a "< 0.0001" floor and strict parsing that refuses extra
  * decimals instead of rounding them away, and it keeps viem out of the renderer bundle.)
  */
-import type { Amount } from '../../../shared/api/define';
-import { formatTokenAmount, formatUnits, type AmountFormat } from '../../../shared/units';
+import type { Amount } from '#shared/api/define';
+import { formatTokenAmount, formatUnits, type AmountFormat } from '#shared/units';
 
 export interface TokenLike {
   symbol: string;

@@ -1,5 +1,5 @@
 import { createContext, useContext, type ReactNode } from 'react';
-import type { NodeStatus } from '../../../shared/api';
+import type { NodeStatus } from '#shared/api';
 import { useLive, type CallState } from './api';
 import { NATIVE, type TokenLike } from './money';
 

@@ -3,8 +3,8 @@
  * figures a person can weigh — net earnings per day, the chance of at least one missed deadline per day, what one
  * missed deadline costs — and a plain verdict. Pure functions so the numbers can be checked in tests.
  */
-import type { EconomyEstimate, EconomyParams } from '../../../shared/api';
-import type { Amount } from '../../../shared/api/define';
+import type { EconomyEstimate, EconomyParams } from '#shared/api';
+import type { Amount } from '#shared/api/define';
 import { toBigInt } from './money';
 
 /** SLA collateral locked for one job: max(fee × multiple, minimum), as the contract computes it. */

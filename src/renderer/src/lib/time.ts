@@ -1,6 +1,6 @@
 /** Durations and times for people. */
 
-import { formatDuration } from '../../../shared/time';
+import { formatDuration } from '#shared/time';
 
 export { formatDuration };
 

@@ -1,5 +1,5 @@
 /** The validator's states in words, shared by the Validate page, its Dashboard card and the Earnings page. */
-import type { CheckStep, ValidatorCheck, ValidatorEconomy, ValidatorStanding } from '../../../shared/api';
+import type { CheckStep, ValidatorCheck, ValidatorEconomy, ValidatorStanding } from '#shared/api';
 import { compareAmounts, formatAmount, type TokenLike } from './money';
 
 export const standingText: Record<ValidatorStanding, string> = {

@@ -2,8 +2,8 @@
  * Fee-aware withdrawal: what "Withdraw all" will and will not move, given the node's quotes. Economies whose gas
  * would cost more than they pay are skipped unless the user forces them.
  */
-import type { WithdrawQuote } from '../../../shared/api';
-import type { Address } from '../../../shared/api/define';
+import type { WithdrawQuote } from '#shared/api';
+import type { Address } from '#shared/api/define';
 import { toBigInt } from './money';
 
 export interface WithdrawPlan {

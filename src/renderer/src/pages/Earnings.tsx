@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import type { EarningsReport } from '../../../shared/api';
-import type { Address } from '../../../shared/api/define';
+import type { EarningsReport } from '#shared/api';
+import type { Address } from '#shared/api/define';
 import { Card, Empty, Loaded } from '../components/feedback';
 import { PayoutAddressForm } from '../components/PayoutAddressForm';
 import { useLive } from '../lib/api';

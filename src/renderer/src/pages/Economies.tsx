@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
-import type { EconomySummary, LifecycleResult } from '../../../shared/api';
-import { notDrawable } from '../../../shared/standing';
+import type { EconomySummary, LifecycleResult } from '#shared/api';
+import { notDrawable } from '#shared/standing';
 import { Card, Empty, Loaded } from '../components/feedback';
 import { TxHash } from '../components/TxHash';
 import { useEstimates } from '../hooks/useEstimates';

@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import type { FleetReport } from '../../../shared/api';
+import type { FleetReport } from '#shared/api';
 import { Empty, ErrorNotice, Loaded } from '../components/feedback';
 import { useAction, useLive } from '../lib/api';
 import { AddNodeForm } from './fleet/AddNodeForm';

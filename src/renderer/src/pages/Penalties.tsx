@@ -6,7 +6,7 @@ import type {
   PenaltyKind,
   SlashRule,
   SlashSplit,
-} from '../../../shared/api';
+} from '#shared/api';
 import { Card, Empty, Loaded } from '../components/feedback';
 import { TokenAmount } from '../components/TokenAmount';
 import { TxHash } from '../components/TxHash';

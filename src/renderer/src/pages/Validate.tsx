@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { EconomySummary, ValidatorState } from '../../../shared/api';
+import type { EconomySummary, ValidatorState } from '#shared/api';
 import { Amount } from '../components/Amount';
 import { Card, Empty, Loaded } from '../components/feedback';
 import { useLive } from '../lib/api';

@@ -5,7 +5,7 @@ import type {
   BenchmarkResult,
   BenchmarkState,
   RoutingReport,
-} from '../../../../shared/api';
+} from '#shared/api';
 import { Card, Empty, ErrorNotice, Loaded } from '../../components/feedback';
 import { ProgressBar } from '../../components/ProgressBar';
 import { Sparkline } from '../../components/Sparkline';

@@ -1,10 +1,4 @@
-import type {
-  ComputeDevice,
-  DeviceRouting,
-  GpuInfo,
-  HardwareReport,
-  RoutingReport,
-} from '../../../../shared/api';
+import type { ComputeDevice, DeviceRouting, GpuInfo, HardwareReport, RoutingReport } from '#shared/api';
 import { Card, ErrorNotice, Loaded } from '../../components/feedback';
 import { useAction, useCall, useEvent, useLive } from '../../lib/api';
 

@@ -1,4 +1,4 @@
-import type { JobSummary } from '../../../../shared/api';
+import type { JobSummary } from '#shared/api';
 import { Card, Empty, Loaded } from '../../components/feedback';
 import { ProgressBar } from '../../components/ProgressBar';
 import { StatusBadge } from '../../components/StatusBadge';

@@ -1,4 +1,4 @@
-import type { ProviderState } from '../../../../shared/api';
+import type { ProviderState } from '#shared/api';
 import { ErrorNotice, Loading } from '../../components/feedback';
 import { NotDrawableNotice } from '../../components/NotDrawable';
 import { useAction, useLive } from '../../lib/api';

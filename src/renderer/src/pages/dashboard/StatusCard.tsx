@@ -1,4 +1,4 @@
-import type { NodeStatus, WalletInfo } from '../../../../shared/api';
+import type { NodeStatus, WalletInfo } from '#shared/api';
 import { Amount } from '../../components/Amount';
 import { Card, ErrorNotice, Loaded } from '../../components/feedback';
 import { ProgressBar } from '../../components/ProgressBar';

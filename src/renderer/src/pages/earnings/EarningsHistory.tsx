@@ -1,4 +1,4 @@
-import type { EarningsEvent, EconomyEarnings } from '../../../../shared/api';
+import type { EarningsEvent, EconomyEarnings } from '#shared/api';
 import { Amount } from '../../components/Amount';
 import { formatDateTime } from '../../lib/time';
 

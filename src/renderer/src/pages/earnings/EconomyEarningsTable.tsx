@@ -1,5 +1,5 @@
-import type { EconomyEarnings } from '../../../../shared/api';
-import type { Address } from '../../../../shared/api/define';
+import type { EconomyEarnings } from '#shared/api';
+import type { Address } from '#shared/api/define';
 import { Amount } from '../../components/Amount';
 import { toBigInt } from '../../lib/money';
 

@@ -1,4 +1,4 @@
-import type { TokenTotals } from '../../../../shared/api';
+import type { TokenTotals } from '#shared/api';
 import { Amount } from '../../components/Amount';
 import { formatAmount, shareOf, sumAmounts, toBigInt } from '../../lib/money';
 

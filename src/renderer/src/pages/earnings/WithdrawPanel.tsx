@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState } from 'react';
-import type { EconomyEarnings, WithdrawQuote } from '../../../../shared/api';
-import type { Address, Hash } from '../../../../shared/api/define';
+import type { EconomyEarnings, WithdrawQuote } from '#shared/api';
+import type { Address, Hash } from '#shared/api/define';
 import { Amount } from '../../components/Amount';
 import { ErrorNotice, Loading } from '../../components/feedback';
 import { ProgressBar } from '../../components/ProgressBar';

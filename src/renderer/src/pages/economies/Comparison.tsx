@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { EconomySummary } from '../../../../shared/api';
+import type { EconomySummary } from '#shared/api';
 import { Amount } from '../../components/Amount';
 import type { EstimateState } from '../../hooks/useEstimates';
 import { formatCount, formatPercent } from '../../lib/risk';

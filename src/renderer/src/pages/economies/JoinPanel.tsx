@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState } from 'react';
-import type { EconomySummary, LifecycleResult } from '../../../../shared/api';
+import type { EconomySummary, LifecycleResult } from '#shared/api';
 import { Amount } from '../../components/Amount';
 import { ErrorNotice, Loading } from '../../components/feedback';
 import { ProgressBar } from '../../components/ProgressBar';

@@ -1,4 +1,4 @@
-import type { EconomySummary } from '../../../../shared/api';
+import type { EconomySummary } from '#shared/api';
 import { layoutLineage, type LineageNode } from '../../lib/lineage';
 
 const NODE_W = 250;

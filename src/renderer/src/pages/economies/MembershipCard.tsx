@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import type { EconomySummary, Membership } from '../../../../shared/api';
-import { notDrawable } from '../../../../shared/standing';
+import type { EconomySummary, Membership } from '#shared/api';
+import { notDrawable } from '#shared/standing';
 import { Amount } from '../../components/Amount';
 import { NotDrawableNotice } from '../../components/NotDrawable';
 import { ErrorNotice } from '../../components/feedback';

@@ -1,4 +1,4 @@
-import type { AmountRange, EconomyEstimate, EconomySummary } from '../../../../shared/api';
+import type { AmountRange, EconomyEstimate, EconomySummary } from '#shared/api';
 import { Amount } from '../../components/Amount';
 import type { TokenLike } from '../../lib/money';
 import { collateralPerJob, dailyRisk, formatCount, formatPercent, oneIn } from '../../lib/risk';

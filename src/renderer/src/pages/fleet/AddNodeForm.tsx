@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import type { FleetNode } from '../../../../shared/api';
+import type { FleetNode } from '#shared/api';
 import { Card } from '../../components/feedback';
 import { ErrorNotice } from '../../components/feedback';
 import { useAction } from '../../lib/api';

@@ -1,4 +1,4 @@
-import type { FleetNode } from '../../../../shared/api';
+import type { FleetNode } from '#shared/api';
 import { Amount } from '../../components/Amount';
 import { ErrorNotice } from '../../components/feedback';
 import { useNow } from '../../hooks/useNow';

@@ -1,4 +1,4 @@
-import type { JobDetail } from '../../../../shared/api';
+import type { JobDetail } from '#shared/api';
 import { Card, Loaded } from '../../components/feedback';
 import { StatusBadge } from '../../components/StatusBadge';
 import { TokenAmount } from '../../components/TokenAmount';

@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import type { JobSummary } from '../../../../shared/api';
-import type { Address } from '../../../../shared/api/define';
+import type { JobSummary } from '#shared/api';
+import type { Address } from '#shared/api/define';
 import { Card, Empty, Loaded } from '../../components/feedback';
 import { ProgressBar } from '../../components/ProgressBar';
 import { TextProgress } from '../../components/TextProgress';

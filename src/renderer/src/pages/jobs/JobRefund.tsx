@@ -1,4 +1,4 @@
-import type { JobDetail } from '../../../../shared/api';
+import type { JobDetail } from '#shared/api';
 import { Card, ErrorNotice } from '../../components/feedback';
 import { TxHash } from '../../components/TxHash';
 import { useAction } from '../../lib/api';

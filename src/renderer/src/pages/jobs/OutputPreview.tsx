@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import type { OutputPreview as Preview } from '../../../../shared/api';
+import type { OutputPreview as Preview } from '#shared/api';
 import { sparklinePath } from '../../lib/sparkline';
 
 /**

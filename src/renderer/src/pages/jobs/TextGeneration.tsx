@@ -1,4 +1,4 @@
-import type { JobDetail, OutputPreview } from '../../../../shared/api';
+import type { JobDetail, OutputPreview } from '#shared/api';
 import { Card } from '../../components/feedback';
 import { formatTokensPerS } from '../../components/TextProgress';
 import { isWorking } from '../../lib/jobs';

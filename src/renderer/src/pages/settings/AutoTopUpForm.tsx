@@ -1,5 +1,5 @@
 import { useId, useState } from 'react';
-import type { Settings } from '../../../../shared/api';
+import type { Settings } from '#shared/api';
 import { ErrorNotice } from '../../components/feedback';
 import { useAction, useLive } from '../../lib/api';
 

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { Settings } from '../../../../shared/api';
+import type { Settings } from '#shared/api';
 import { ErrorNotice } from '../../components/feedback';
 import { useAction } from '../../lib/api';
 import { applyTheme, type Theme } from '../../lib/theme';

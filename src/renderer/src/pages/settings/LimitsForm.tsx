@@ -1,5 +1,5 @@
 import { useId, useState } from 'react';
-import type { Limits, Settings } from '../../../../shared/api';
+import type { Limits, Settings } from '#shared/api';
 import { ErrorNotice } from '../../components/feedback';
 import { useAction, useCall } from '../../lib/api';
 

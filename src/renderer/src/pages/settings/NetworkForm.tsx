@@ -1,6 +1,6 @@
 import { useId, useState } from 'react';
-import type { NetworkSettings, Settings } from '../../../../shared/api';
-import type { Address } from '../../../../shared/api/define';
+import type { NetworkSettings, Settings } from '#shared/api';
+import type { Address } from '#shared/api/define';
 import { ErrorNotice } from '../../components/feedback';
 import { useAction } from '../../lib/api';
 

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { UnlockSource, WalletInfo } from '../../../../shared/api';
+import type { UnlockSource, WalletInfo } from '#shared/api';
 
 /** Where this run's unlock came from, in words. */
 export function unlockedByWords(wallet: WalletInfo): string {

@@ -1,5 +1,5 @@
 import { useId, useState } from 'react';
-import type { WalletInfo } from '../../../../shared/api';
+import type { WalletInfo } from '#shared/api';
 import { ErrorNotice, Loaded } from '../../components/feedback';
 import { ProgressBar } from '../../components/ProgressBar';
 import { useAction, useLive } from '../../lib/api';

@@ -1,4 +1,4 @@
-import type { ValidatorCheck } from '../../../../shared/api';
+import type { ValidatorCheck } from '#shared/api';
 import { Card, Empty } from '../../components/feedback';
 import { TokenAmount } from '../../components/TokenAmount';
 import { TxHash } from '../../components/TxHash';

@@ -1,5 +1,5 @@
 import { useId, useState } from 'react';
-import type { ValidatorConfig } from '../../../../shared/api';
+import type { ValidatorConfig } from '#shared/api';
 import { Card, ErrorNotice } from '../../components/feedback';
 import { useAction } from '../../lib/api';
 

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { ValidatorEconomy } from '../../../../shared/api';
+import type { ValidatorEconomy } from '#shared/api';
 import { Amount } from '../../components/Amount';
 import { ErrorNotice } from '../../components/feedback';
 import { ProgressBar } from '../../components/ProgressBar';

@@ -1,4 +1,4 @@
-import type { ValidatorState } from '../../../../shared/api';
+import type { ValidatorState } from '#shared/api';
 import { ErrorNotice } from '../../components/feedback';
 import { useAction } from '../../lib/api';
 
