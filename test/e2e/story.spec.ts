@@ -37,7 +37,7 @@ function timing(label: string, since: number): void {
   process.stdout.write(`  story · ${line}\n`);
 }
 
-test('first run: benchmark, wallet, join genesis, provide, jobs finalize, compare, switch to a fork, withdraw', async ({
+test('first run: benchmark, wallet, join genesis, provide, jobs finalize, compare, move the bond to a fork, withdraw', async ({
   page,
 }) => {
   test.setTimeout(240_000);
