@@ -599,7 +599,7 @@ export const finalizedDetail: JobDetail = {
     {
       validator: '0x9a9a9a9a9a9a9a9a9a9a9a9a9a9a9a9a9a9a9a9a',
       by: 'Noether (devnet validator)',
-      economyId: GENESIS,
+      economy: GENESIS,
       jobId: '40',
       provider: '0x1234567890abcdef1234567890abcdef12345678',
       purpose: 'sample',

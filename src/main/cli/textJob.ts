@@ -5,7 +5,7 @@
  * every Flywheel provider applies, and the prompt and `max_tokens` within the context a provider gives the model.
  */
 import { readFileSync } from 'node:fs';
-import { FlywheelError } from '../../shared/errors';
+import { FlywheelError } from '#shared/errors';
 import {
   MAX_STOP_STRINGS,
   MAX_TEMPERATURE,

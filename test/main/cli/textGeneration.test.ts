@@ -80,7 +80,7 @@ describe('a text generation posted with the CLI on the devnet', () => {
     node = await startProviderNode({ endpoint, dataDir: temp.dir, privateKey });
     await topUpNative(endpoint.rpcUrl, pc, node.address);
     await payWelcomeTokens(await devnet.actors.get('faucet'), [genesis], node.address);
-    await node.call('provider.join', { economyId: genesis.id, bond: (200n * TOKEN).toString() });
+    await node.call('provider.join', { economy: genesis.id, bond: (200n * TOKEN).toString() });
     const started = await node.call<ProviderState>('provider.start');
     expect(started.status).toBe('providing');
   }, 90_000);

@@ -286,7 +286,7 @@ describe('a validator node', { timeout: 180_000 }, () => {
 
   it('leaves and comes back: stop validating, withdraw the bond, bond again, and leave again', async () => {
     const standing = async () =>
-      (await b.call<ValidatorState>('validator.get')).economies.find((e) => e.economyId === economy);
+      (await b.call<ValidatorState>('validator.get')).economies.find((e) => e.economy === economy);
     const pass = async () => {
       // Chain time past the unbonding period (the node reads the chain's clock), then withdraw.
       await anvilControl(chain.rpcUrl).increaseTime({ seconds: 13 });
@@ -295,7 +295,7 @@ describe('a validator node', { timeout: 180_000 }, () => {
         'the node sees the unbonding over',
         async () => {
           try {
-            await b.call('validator.withdrawBond', { economyId: economy });
+            await b.call('validator.withdrawBond', { economy: economy });
             return true;
           } catch (err) {
             if (/unbonding until/.test((err as Error).message)) return false;
@@ -315,7 +315,7 @@ describe('a validator node', { timeout: 180_000 }, () => {
     // The same bond as the first time: each exit and registration is a new one all the same.
     const bond = 200n * TOKEN;
     for (const round of [1, 2]) {
-      const exit = await b.call<ValidatorLifecycleResult>('validator.exit', { economyId: economy });
+      const exit = await b.call<ValidatorLifecycleResult>('validator.exit', { economy: economy });
       expect(
         exit.txs.map((t) => t.label),
         `exit ${round}`,
@@ -328,7 +328,7 @@ describe('a validator node', { timeout: 180_000 }, () => {
       expect((await balance()) - before, `bond paid back ${round}`).toBe(bonded);
       // Bond again: a new registration, sent even though this wallet registered before.
       const join = await b.call<ValidatorLifecycleResult>('validator.join', {
-        economyId: economy,
+        economy: economy,
         bond: bond.toString(),
       });
       expect(

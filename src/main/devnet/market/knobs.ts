@@ -10,7 +10,7 @@
  * A value that is not a number from 0 to 1 is refused with the variable named: the devnet does not start on a
  * guess.
  */
-import { FlywheelError } from '../../../shared/errors';
+import { FlywheelError } from '#shared/errors';
 import type { DemoMarketOptions } from './market';
 
 export type DemoMarketKnobs = Pick<DemoMarketOptions, 'validatorSampleRate'> & {

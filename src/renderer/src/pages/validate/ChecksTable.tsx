@@ -136,7 +136,7 @@ function Settlement({ check: c }: { check: ValidatorCheck }) {
       {lost ? (
         <>
           {' '}
-          · provider slashed <TokenAmount economyId={c.economyId} value={c.providerSlashed!} />
+          · provider slashed <TokenAmount economy={c.economy} value={c.providerSlashed!} />
         </>
       ) : (
         <> · the provider kept its collateral</>
