@@ -54,9 +54,9 @@ export async function assign(client: ActionClient, params: AssignParameters): Pr
   if (!sent.receipt) return { ...sent, outcome: 'none', provider: null, nextDrawBlock: null };
   try {
     const missed = eventIn(sent.receipt, economyAbi, params.economy, 'DrawMissed');
-    return { ...sent, outcome: 'missed', provider: null, nextDrawBlock: missed.nextDrawBlock as bigint };
+    return { ...sent, outcome: 'missed', provider: null, nextDrawBlock: missed.nextDrawBlock };
   } catch {
     const assigned = eventIn(sent.receipt, economyAbi, params.economy, 'JobAssigned');
-    return { ...sent, outcome: 'assigned', provider: assigned.provider as Address, nextDrawBlock: null };
+    return { ...sent, outcome: 'assigned', provider: assigned.provider, nextDrawBlock: null };
   }
 }

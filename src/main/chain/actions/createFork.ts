@@ -66,5 +66,5 @@ export async function createFork(
     });
   }
   const args = eventIn(receipt, economyFactoryAbi, params.factory, 'EconomyCreated');
-  return { economy: args.economy as Address, token: args.token as Address, block: receipt.blockNumber, hash };
+  return { economy: args.economy, token: args.token, block: receipt.blockNumber, hash };
 }

@@ -57,8 +57,11 @@ export async function postJob(client: ActionClient, params: PostJobParameters): 
   refuseMetadataUri(params.inputUri);
   const kind = jobKindCode[params.kind];
   const { modelHash, inputHash, inputUri, fee, deadlineS, perToken } = params;
-  const call = perToken
-    ? ({
+  const common = { client, abi: economyAbi, address: params.economy, key: params.key };
+  const label = `Post a ${params.kind} job`;
+  const { receipt, hash } = perToken
+    ? await sendCall({
+        ...common,
         functionName: 'postJobPerToken',
         args: [
           kind,
@@ -70,16 +73,14 @@ export async function postJob(client: ActionClient, params: PostJobParameters): 
           perToken.maxTokens,
           deadlineS,
         ],
-      } as const)
-    : ({ functionName: 'postJob', args: [kind, modelHash, inputHash, inputUri, fee, deadlineS] } as const);
-  const { receipt, hash } = await sendCall({
-    client,
-    abi: economyAbi,
-    address: params.economy,
-    ...call,
-    key: params.key,
-    label: `Post a ${params.kind} job`,
-  });
+        label,
+      })
+    : await sendCall({
+        ...common,
+        functionName: 'postJob',
+        args: [kind, modelHash, inputHash, inputUri, fee, deadlineS],
+        label,
+      });
   if (!receipt || !hash) {
     throw new FlywheelError('The job was posted earlier under this key; its receipt is gone.', {
       code: 'CONFLICT',
@@ -87,5 +88,5 @@ export async function postJob(client: ActionClient, params: PostJobParameters): 
     });
   }
   const args = eventIn(receipt, economyAbi, params.economy, 'JobPosted');
-  return { jobId: args.jobId as bigint, hash, block: receipt.blockNumber };
+  return { jobId: args.jobId, hash, block: receipt.blockNumber };
 }

@@ -8,6 +8,12 @@ import {
   encodeFunctionData,
   type Abi,
   type Address,
+  type ContractEventName,
+  type ContractFunctionArgs,
+  type ContractFunctionName,
+  type ContractFunctionParameters,
+  type DecodeEventLogReturnType,
+  type EncodeFunctionDataParameters,
   type Hash,
   type PublicClient,
   type TransactionReceipt,
@@ -28,36 +34,56 @@ export interface ActionReceipt {
   receipt: TransactionReceipt | null;
 }
 
-/** The errors a write action throws: a revert or refusal (TX_FAILED), an unreachable RPC (RPC_FAILED). */
+/**
+ * What every action throws: a `FlywheelError` whose `code` says what happened: TX_FAILED (a revert, a refusal by
+ * the node, or a `TxFailedError` with the key and receipt), RPC_FAILED (the chain could not be reached), CONFLICT
+ * (done earlier under the same key, its result gone), NOT_FOUND (a read that found nothing), BAD_INPUT (a URI
+ * refused before anything is sent).
+ */
 export type ActionErrorType = TxFailedError | FlywheelError;
 
-export interface SendCall<A extends Abi> {
+/** Functions a transaction can call (no value is sent, so a payable one is called with none). */
+type Writable = 'nonpayable' | 'payable';
+
+/**
+ * One contract call, typed as viem's `writeContract` types it: `functionName` must be a writable function of `abi`
+ * and `args` its arguments, so a renamed or re-typed contract function fails to compile here.
+ */
+export type SendCall<
+  abi extends Abi | readonly unknown[] = Abi,
+  functionName extends ContractFunctionName<abi, Writable> = ContractFunctionName<abi, Writable>,
+  args extends ContractFunctionArgs<abi, Writable, functionName> = ContractFunctionArgs<
+    abi,
+    Writable,
+    functionName
+  >,
+> = ContractFunctionParameters<abi, Writable, functionName, args> & {
   client: ActionClient;
-  abi: A;
-  address: Address;
-  functionName: string;
-  args: readonly unknown[];
   /** Idempotency key (see TxRequest.key): the same key is never sent twice, also across restarts. */
   key: string;
   label: string;
   alreadyDone?: () => Promise<boolean>;
   /** Called with each signed attempt before it is broadcast (see TxRequest.onSent): the job journal's hook. */
   onSent?: TxRequest['onSent'];
-}
+};
 
 /** Encodes the call and hands it to the account's transaction manager; waits for the receipt. */
-export async function sendCall<A extends Abi>(call: SendCall<A>): Promise<ActionReceipt> {
+export async function sendCall<
+  const abi extends Abi | readonly unknown[],
+  functionName extends ContractFunctionName<abi, Writable>,
+  const args extends ContractFunctionArgs<abi, Writable, functionName>,
+>(call: SendCall<abi, functionName, args>): Promise<ActionReceipt> {
   const data = encodeFunctionData({
-    abi: call.abi as Abi,
+    abi: call.abi,
     functionName: call.functionName,
-    args: call.args as unknown[],
-  });
+    args: call.args,
+  } as EncodeFunctionDataParameters);
   const outcome = await call.client.tx.submit({
     key: call.key,
     label: call.label,
     to: call.address,
     data,
-    abi: call.abi,
+    abi: call.abi as Abi,
     ...(call.alreadyDone ? { alreadyDone: call.alreadyDone } : {}),
     ...(call.onSent ? { onSent: call.onSent } : {}),
   });
@@ -65,18 +91,18 @@ export async function sendCall<A extends Abi>(call: SendCall<A>): Promise<Action
   return { hash: outcome.hash, receipt: outcome.receipt };
 }
 
-/** The first log of `eventName` emitted by `address` in a receipt, decoded; throws when there is none. */
-export function eventIn<A extends Abi>(
+/** The first log of `eventName` emitted by `address` in a receipt, its arguments decoded; throws when there is none. */
+export function eventIn<const abi extends Abi, eventName extends ContractEventName<abi>>(
   receipt: TransactionReceipt,
-  abi: A,
+  abi: abi,
   address: Address,
-  eventName: string,
-): Record<string, unknown> {
+  eventName: eventName,
+): DecodeEventLogReturnType<abi, eventName>['args'] {
   for (const log of receipt.logs) {
     if (log.address.toLowerCase() !== address.toLowerCase()) continue;
     try {
       const ev = decodeEventLog({ abi: abi as Abi, data: log.data, topics: log.topics });
-      if (ev.eventName === eventName) return ev.args as unknown as Record<string, unknown>;
+      if (ev.eventName === eventName) return ev.args as DecodeEventLogReturnType<abi, eventName>['args'];
     } catch {
       continue; // another event of the same contract
     }
