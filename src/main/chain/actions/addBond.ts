@@ -1,7 +1,7 @@
 import type { Address } from 'viem';
-import { economyAbi } from '../artifacts';
+import { standingAction } from './economyAction';
 import { readProvider } from './readProvider';
-import { sendCall, type ActionClient, type ActionErrorType, type ActionReceipt } from './send';
+import type { ActionClient, ActionErrorType, ActionReceipt } from './send';
 
 export interface AddBondParameters {
   economy: Address;
@@ -19,15 +19,12 @@ export type AddBondErrorType = ActionErrorType;
  * @example
  * await addBond(client, { economy, amount: 50n * 10n ** 18n });
  */
-export async function addBond(client: ActionClient, params: AddBondParameters): Promise<AddBondReturnType> {
-  const before = await readProvider(client, { economy: params.economy, account: client.tx.address });
-  return sendCall({
-    client,
-    abi: economyAbi,
-    address: params.economy,
+export const addBond: (client: ActionClient, params: AddBondParameters) => Promise<AddBondReturnType> =
+  standingAction({
+    name: 'addBond',
     functionName: 'addBond',
-    args: [params.amount],
-    key: `addBond:${params.economy}:${before.bond}:${before.lastIncreaseBlock}:${params.amount}`,
+    args: (params: AddBondParameters) => [params.amount] as const,
+    read: readProvider,
+    key: (p, params) => [p.bond, p.lastIncreaseBlock, params.amount],
     label: 'Add to the bond',
   });
-}

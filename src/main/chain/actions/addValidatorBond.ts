@@ -1,7 +1,7 @@
 import type { Address } from 'viem';
-import { economyAbi } from '../artifacts';
+import { standingAction } from './economyAction';
 import { readValidator } from './readValidator';
-import { sendCall, type ActionClient, type ActionErrorType, type ActionReceipt } from './send';
+import type { ActionClient, ActionErrorType, ActionReceipt } from './send';
 
 export interface AddValidatorBondParameters {
   economy: Address;
@@ -20,18 +20,14 @@ export type AddValidatorBondErrorType = ActionErrorType;
  * @example
  * await addValidatorBond(client, { economy, amount: 50n * 10n ** 18n });
  */
-export async function addValidatorBond(
+export const addValidatorBond: (
   client: ActionClient,
   params: AddValidatorBondParameters,
-): Promise<AddValidatorBondReturnType> {
-  const before = await readValidator(client, { economy: params.economy, account: client.tx.address });
-  return sendCall({
-    client,
-    abi: economyAbi,
-    address: params.economy,
-    functionName: 'addValidatorBond',
-    args: [params.amount],
-    key: `addValidatorBond:${params.economy}:${before.stakeBlock}:${before.bond}:${params.amount}`,
-    label: 'Add to the validator bond',
-  });
-}
+) => Promise<AddValidatorBondReturnType> = standingAction({
+  name: 'addValidatorBond',
+  functionName: 'addValidatorBond',
+  args: (params: AddValidatorBondParameters) => [params.amount] as const,
+  read: readValidator,
+  key: (v, params) => [v.stakeBlock, v.bond, params.amount],
+  label: 'Add to the validator bond',
+});

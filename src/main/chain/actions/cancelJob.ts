@@ -1,6 +1,6 @@
 import type { Address } from 'viem';
-import { economyAbi } from '../artifacts';
-import { sendCall, type ActionClient, type ActionErrorType, type ActionReceipt } from './send';
+import { jobAction } from './economyAction';
+import type { ActionClient, ActionErrorType, ActionReceipt } from './send';
 
 export interface CancelJobParameters {
   economy: Address;
@@ -17,26 +17,10 @@ export type CancelJobErrorType = ActionErrorType;
  * @example
  * await cancelJob(client, { economy, jobId: 7n });
  */
-export async function cancelJob(
-  client: ActionClient,
-  params: CancelJobParameters,
-): Promise<CancelJobReturnType> {
-  return sendCall({
-    client,
-    abi: economyAbi,
-    address: params.economy,
+export const cancelJob: (client: ActionClient, params: CancelJobParameters) => Promise<CancelJobReturnType> =
+  jobAction({
+    name: 'cancelJob',
     functionName: 'cancelJob',
-    args: [params.jobId],
-    key: `cancelJob:${params.economy}:${params.jobId}`,
-    label: `Cancel job ${params.jobId}`,
-    alreadyDone: async () => {
-      const job = await client.publicClient.readContract({
-        address: params.economy,
-        abi: economyAbi,
-        functionName: 'job',
-        args: [params.jobId],
-      });
-      return job.status === 7; // Refunded
-    },
+    label: (jobId) => `Cancel job ${jobId}`,
+    done: (job) => job.status === 'Refunded',
   });
-}

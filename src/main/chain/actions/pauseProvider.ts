@@ -1,7 +1,7 @@
 import type { Address } from 'viem';
-import { economyAbi } from '../artifacts';
+import { standingAction } from './economyAction';
 import { readProvider } from './readProvider';
-import { sendCall, type ActionClient, type ActionErrorType, type ActionReceipt } from './send';
+import type { ActionClient, ActionErrorType, ActionReceipt } from './send';
 
 export interface PauseProviderParameters {
   economy: Address;
@@ -16,21 +16,15 @@ export type PauseProviderErrorType = ActionErrorType;
  * @example
  * await pauseProvider(client, { economy });
  */
-export async function pauseProvider(
+export const pauseProvider: (
   client: ActionClient,
   params: PauseProviderParameters,
-): Promise<PauseProviderReturnType> {
-  const me = client.tx.address;
-  const before = await readProvider(client, { economy: params.economy, account: me });
-  return sendCall({
-    client,
-    abi: economyAbi,
-    address: params.economy,
-    functionName: 'pause',
-    args: [],
-    key: `pauseProvider:${params.economy}:${before.status}:${before.lastIncreaseBlock}:${before.jailedUntil}`,
-    label: 'Pause taking jobs',
-    alreadyDone: async () =>
-      (await readProvider(client, { economy: params.economy, account: me })).status !== 'Active',
-  });
-}
+) => Promise<PauseProviderReturnType> = standingAction({
+  name: 'pauseProvider',
+  functionName: 'pause',
+  args: () => [] as const,
+  read: readProvider,
+  key: (p) => [p.status, p.lastIncreaseBlock, p.jailedUntil],
+  label: 'Pause taking jobs',
+  done: (p) => p.status !== 'Active',
+});

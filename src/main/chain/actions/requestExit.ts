@@ -1,7 +1,7 @@
 import type { Address } from 'viem';
-import { economyAbi } from '../artifacts';
+import { standingAction } from './economyAction';
 import { readProvider } from './readProvider';
-import { sendCall, type ActionClient, type ActionErrorType, type ActionReceipt } from './send';
+import type { ActionClient, ActionErrorType, ActionReceipt } from './send';
 
 export interface RequestExitParameters {
   economy: Address;
@@ -17,23 +17,15 @@ export type RequestExitErrorType = ActionErrorType;
  * @example
  * await requestExit(client, { economy });
  */
-export async function requestExit(
+export const requestExit: (
   client: ActionClient,
   params: RequestExitParameters,
-): Promise<RequestExitReturnType> {
-  const me = client.tx.address;
-  const before = await readProvider(client, { economy: params.economy, account: me });
-  return sendCall({
-    client,
-    abi: economyAbi,
-    address: params.economy,
-    functionName: 'requestExit',
-    args: [],
-    key: `requestExit:${params.economy}:${before.id}:${before.lastIncreaseBlock}`,
-    label: 'Leave the economy (start unbonding)',
-    alreadyDone: async () => {
-      const p = await readProvider(client, { economy: params.economy, account: me });
-      return p.status === 'Exiting' || p.status === 'Exited';
-    },
-  });
-}
+) => Promise<RequestExitReturnType> = standingAction({
+  name: 'requestExit',
+  functionName: 'requestExit',
+  args: () => [] as const,
+  read: readProvider,
+  key: (p) => [p.id, p.lastIncreaseBlock],
+  label: 'Leave the economy (start unbonding)',
+  done: (p) => p.status === 'Exiting' || p.status === 'Exited',
+});

@@ -1,7 +1,7 @@
 import type { Address } from 'viem';
-import { economyAbi } from '../artifacts';
+import { standingAction } from './economyAction';
 import { readValidator } from './readValidator';
-import { sendCall, type ActionClient, type ActionErrorType, type ActionReceipt } from './send';
+import type { ActionClient, ActionErrorType, ActionReceipt } from './send';
 
 export interface RequestValidatorExitParameters {
   economy: Address;
@@ -18,25 +18,17 @@ export type RequestValidatorExitErrorType = ActionErrorType;
  * @example
  * await requestValidatorExit(client, { economy });
  */
-export async function requestValidatorExit(
+export const requestValidatorExit: (
   client: ActionClient,
   params: RequestValidatorExitParameters,
-): Promise<RequestValidatorExitReturnType> {
-  const me = client.tx.address;
-  const before = await readValidator(client, { economy: params.economy, account: me });
-  return sendCall({
-    client,
-    abi: economyAbi,
-    address: params.economy,
-    functionName: 'requestValidatorExit',
-    args: [],
-    // One exit per bonding: `stakeBlock` moves with each registration (and each top-up), so an exit after bonding
-    // again is a new one even with the same bond.
-    key: `requestValidatorExit:${params.economy}:${before.status}:${before.stakeBlock}`,
-    label: 'Stop validating (start unbonding)',
-    alreadyDone: async () => {
-      const v = await readValidator(client, { economy: params.economy, account: me });
-      return v.status === 'Exiting' || v.status === 'Exited';
-    },
-  });
-}
+) => Promise<RequestValidatorExitReturnType> = standingAction({
+  name: 'requestValidatorExit',
+  functionName: 'requestValidatorExit',
+  args: () => [] as const,
+  read: readValidator,
+  // One exit per bonding: `stakeBlock` moves with each registration (and each top-up), so an exit after bonding
+  // again is a new one even with the same bond.
+  key: (v) => [v.status, v.stakeBlock],
+  label: 'Stop validating (start unbonding)',
+  done: (v) => v.status === 'Exiting' || v.status === 'Exited',
+});

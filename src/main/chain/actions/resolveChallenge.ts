@@ -1,6 +1,6 @@
 import type { Address } from 'viem';
-import { economyAbi } from '../artifacts';
-import { sendCall, type ActionClient, type ActionErrorType, type ActionReceipt } from './send';
+import { jobAction } from './economyAction';
+import type { ActionClient, ActionErrorType, ActionReceipt } from './send';
 
 export interface ResolveChallengeParameters {
   economy: Address;
@@ -20,26 +20,12 @@ export type ResolveChallengeErrorType = ActionErrorType;
  * @example
  * await resolveChallenge(client, { economy, jobId: 7n });
  */
-export async function resolveChallenge(
+export const resolveChallenge: (
   client: ActionClient,
   params: ResolveChallengeParameters,
-): Promise<ResolveChallengeReturnType> {
-  return sendCall({
-    client,
-    abi: economyAbi,
-    address: params.economy,
-    functionName: 'resolveChallenge',
-    args: [params.jobId],
-    key: `resolveChallenge:${params.economy}:${params.jobId}`,
-    label: `Settle the challenge of job ${params.jobId}`,
-    alreadyDone: async () => {
-      const job = await client.publicClient.readContract({
-        address: params.economy,
-        abi: economyAbi,
-        functionName: 'job',
-        args: [params.jobId],
-      });
-      return job.status === 5 || job.status === 6; // Finalized or Rejected
-    },
-  });
-}
+) => Promise<ResolveChallengeReturnType> = jobAction({
+  name: 'resolveChallenge',
+  functionName: 'resolveChallenge',
+  label: (jobId) => `Settle the challenge of job ${jobId}`,
+  done: (job) => job.status === 'Finalized' || job.status === 'Rejected',
+});

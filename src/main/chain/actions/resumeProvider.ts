@@ -1,7 +1,7 @@
 import type { Address } from 'viem';
-import { economyAbi } from '../artifacts';
+import { standingAction } from './economyAction';
 import { readProvider } from './readProvider';
-import { sendCall, type ActionClient, type ActionErrorType, type ActionReceipt } from './send';
+import type { ActionClient, ActionErrorType, ActionReceipt } from './send';
 
 export interface ResumeProviderParameters {
   economy: Address;
@@ -16,21 +16,15 @@ export type ResumeProviderErrorType = ActionErrorType;
  * @example
  * await resumeProvider(client, { economy });
  */
-export async function resumeProvider(
+export const resumeProvider: (
   client: ActionClient,
   params: ResumeProviderParameters,
-): Promise<ResumeProviderReturnType> {
-  const me = client.tx.address;
-  const before = await readProvider(client, { economy: params.economy, account: me });
-  return sendCall({
-    client,
-    abi: economyAbi,
-    address: params.economy,
-    functionName: 'resume',
-    args: [],
-    key: `resumeProvider:${params.economy}:${before.status}:${before.lastIncreaseBlock}:${before.jailedUntil}`,
-    label: 'Resume taking jobs',
-    alreadyDone: async () =>
-      (await readProvider(client, { economy: params.economy, account: me })).status !== 'Paused',
-  });
-}
+) => Promise<ResumeProviderReturnType> = standingAction({
+  name: 'resumeProvider',
+  functionName: 'resume',
+  args: () => [] as const,
+  read: readProvider,
+  key: (p) => [p.status, p.lastIncreaseBlock, p.jailedUntil],
+  label: 'Resume taking jobs',
+  done: (p) => p.status !== 'Paused',
+});

@@ -43,7 +43,7 @@ export interface ActionReceipt {
 export type ActionErrorType = TxFailedError | FlywheelError;
 
 /** Functions a transaction can call (no value is sent, so a payable one is called with none). */
-type Writable = 'nonpayable' | 'payable';
+export type Writable = 'nonpayable' | 'payable';
 
 /**
  * One contract call, typed as viem's `writeContract` types it: `functionName` must be a writable function of `abi`

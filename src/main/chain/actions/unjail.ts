@@ -1,7 +1,7 @@
 import type { Address } from 'viem';
-import { economyAbi } from '../artifacts';
+import { standingAction } from './economyAction';
 import { readProvider } from './readProvider';
-import { sendCall, type ActionClient, type ActionErrorType, type ActionReceipt } from './send';
+import type { ActionClient, ActionErrorType, ActionReceipt } from './send';
 
 export interface UnjailParameters {
   economy: Address;
@@ -16,18 +16,13 @@ export type UnjailErrorType = ActionErrorType;
  * @example
  * await unjail(client, { economy });
  */
-export async function unjail(client: ActionClient, params: UnjailParameters): Promise<UnjailReturnType> {
-  const me = client.tx.address;
-  const before = await readProvider(client, { economy: params.economy, account: me });
-  return sendCall({
-    client,
-    abi: economyAbi,
-    address: params.economy,
+export const unjail: (client: ActionClient, params: UnjailParameters) => Promise<UnjailReturnType> =
+  standingAction({
+    name: 'unjail',
     functionName: 'unjail',
-    args: [],
-    key: `unjail:${params.economy}:${before.status}:${before.lastIncreaseBlock}:${before.jailedUntil}`,
+    args: () => [] as const,
+    read: readProvider,
+    key: (p) => [p.status, p.lastIncreaseBlock, p.jailedUntil],
     label: 'Leave jail',
-    alreadyDone: async () =>
-      (await readProvider(client, { economy: params.economy, account: me })).status !== 'Jailed',
+    done: (p) => p.status !== 'Jailed',
   });
-}

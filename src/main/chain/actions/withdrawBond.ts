@@ -1,7 +1,7 @@
 import type { Address } from 'viem';
-import { economyAbi } from '../artifacts';
+import { standingAction } from './economyAction';
 import { readProvider } from './readProvider';
-import { sendCall, type ActionClient, type ActionErrorType, type ActionReceipt } from './send';
+import type { ActionClient, ActionErrorType, ActionReceipt } from './send';
 
 export interface WithdrawBondParameters {
   economy: Address;
@@ -19,21 +19,15 @@ export type WithdrawBondErrorType = ActionErrorType;
  * @example
  * await withdrawBond(client, { economy, to: payoutAddress });
  */
-export async function withdrawBond(
+export const withdrawBond: (
   client: ActionClient,
   params: WithdrawBondParameters,
-): Promise<WithdrawBondReturnType> {
-  const me = client.tx.address;
-  const before = await readProvider(client, { economy: params.economy, account: me });
-  return sendCall({
-    client,
-    abi: economyAbi,
-    address: params.economy,
-    functionName: 'withdrawBond',
-    args: [params.to],
-    key: `withdrawBond:${params.economy}:${before.unbondingEndsAt}:${before.bond}`,
-    label: 'Withdraw the bond',
-    alreadyDone: async () =>
-      (await readProvider(client, { economy: params.economy, account: me })).status === 'Exited',
-  });
-}
+) => Promise<WithdrawBondReturnType> = standingAction({
+  name: 'withdrawBond',
+  functionName: 'withdrawBond',
+  args: (params: WithdrawBondParameters) => [params.to] as const,
+  read: readProvider,
+  key: (p) => [p.unbondingEndsAt, p.bond],
+  label: 'Withdraw the bond',
+  done: (p) => p.status === 'Exited',
+});

@@ -1,7 +1,7 @@
 import type { Address } from 'viem';
-import { economyAbi } from '../artifacts';
+import { standingAction } from './economyAction';
 import { readValidator } from './readValidator';
-import { sendCall, type ActionClient, type ActionErrorType, type ActionReceipt } from './send';
+import type { ActionClient, ActionErrorType, ActionReceipt } from './send';
 
 export interface WithdrawValidatorBondParameters {
   economy: Address;
@@ -19,21 +19,15 @@ export type WithdrawValidatorBondErrorType = ActionErrorType;
  * @example
  * await withdrawValidatorBond(client, { economy, to: payoutAddress });
  */
-export async function withdrawValidatorBond(
+export const withdrawValidatorBond: (
   client: ActionClient,
   params: WithdrawValidatorBondParameters,
-): Promise<WithdrawValidatorBondReturnType> {
-  const me = client.tx.address;
-  const before = await readValidator(client, { economy: params.economy, account: me });
-  return sendCall({
-    client,
-    abi: economyAbi,
-    address: params.economy,
-    functionName: 'withdrawValidatorBond',
-    args: [params.to],
-    key: `withdrawValidatorBond:${params.economy}:${before.unbondingEndsAt}:${before.bond}`,
-    label: 'Withdraw the validator bond',
-    alreadyDone: async () =>
-      (await readValidator(client, { economy: params.economy, account: me })).status === 'Exited',
-  });
-}
+) => Promise<WithdrawValidatorBondReturnType> = standingAction({
+  name: 'withdrawValidatorBond',
+  functionName: 'withdrawValidatorBond',
+  args: (params: WithdrawValidatorBondParameters) => [params.to] as const,
+  read: readValidator,
+  key: (v) => [v.unbondingEndsAt, v.bond],
+  label: 'Withdraw the validator bond',
+  done: (v) => v.status === 'Exited',
+});

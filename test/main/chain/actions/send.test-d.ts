@@ -1,11 +1,13 @@
 /**
- * Type tests of `sendCall`, checked by `npm run typecheck` (this file is never run): the contract's function names
+ * Type tests of `sendCall`, `eventIn` and the action helpers, checked by `npm run typecheck` (this file is never run): the contract's function names
  * and argument types are the compiler's to check, so a call that no longer matches the ABI does not build. Each
  * `@ts-expect-error` fails the typecheck the day its line compiles.
  */
 import { expectTypeOf } from 'vitest';
 import type { Address, TransactionReceipt } from 'viem';
 import { economyAbi } from '../../../../src/main/chain/artifacts';
+import { jobAction, standingAction } from '../../../../src/main/chain/actions/economyAction';
+import { readProvider } from '../../../../src/main/chain/actions/readProvider';
 import {
   eventIn,
   sendCall,
@@ -41,4 +43,17 @@ export function eventInIsTyped(receipt: TransactionReceipt, economy: Address): v
   expectTypeOf(eventIn(receipt, economyAbi, economy, 'JobPosted').jobId).toEqualTypeOf<bigint>();
   // @ts-expect-error an event the economy does not emit
   eventIn(receipt, economyAbi, economy, 'JobPostedd');
+}
+
+export function actionHelpersAreTyped(): void {
+  const provider = { read: readProvider, key: () => [], label: 'l' } as const;
+  standingAction({ ...provider, name: 'pauseProvider', functionName: 'pause', args: () => [] as const });
+  // @ts-expect-error arguments the function does not take
+  standingAction({ ...provider, name: 'pauseProvider', functionName: 'pause', args: () => [1n] as const });
+  // @ts-expect-error a function the economy does not have
+  standingAction({ ...provider, name: 'pauseProvider', functionName: 'pauze', args: () => [] as const });
+
+  jobAction({ name: 'finalize', functionName: 'finalize', label: () => 'l', done: () => true });
+  // @ts-expect-error a job action calls f(jobId): vote also takes the verdict
+  jobAction({ name: 'vote', functionName: 'vote', label: () => 'l', done: () => true });
 }
