@@ -1,7 +1,7 @@
 import type { Address } from 'viem';
 import { economyAbi } from '../artifacts';
 import { readJob } from './readJob';
-import { sendCall, type ActionClient, type ActionErrorType, type ActionReceipt } from './send';
+import { sendCall, type ActionClient, type ActionReceipt } from './send';
 
 export interface AcceptJobParameters {
   economy: Address;
@@ -11,7 +11,6 @@ export interface AcceptJobParameters {
 }
 
 export type AcceptJobReturnType = ActionReceipt;
-export type AcceptJobErrorType = ActionErrorType;
 
 /**
  * Says, inside the accept window, that this provider runs an assigned job: from then on a missed deadline is its

@@ -1,7 +1,7 @@
 import type { Address } from 'viem';
 import { standingAction } from './economyAction';
 import { readProvider } from './readProvider';
-import type { ActionClient, ActionErrorType, ActionReceipt } from './send';
+import type { ActionClient, ActionReceipt } from './send';
 
 export interface AddBondParameters {
   economy: Address;
@@ -10,7 +10,6 @@ export interface AddBondParameters {
 }
 
 export type AddBondReturnType = ActionReceipt;
-export type AddBondErrorType = ActionErrorType;
 
 /**
  * Adds to the provider's bond (active, paused or jailed). The bond seen before is part of the key, so a retry of

@@ -1,7 +1,7 @@
 import type { Address } from 'viem';
 import { standingAction } from './economyAction';
 import { readValidator } from './readValidator';
-import type { ActionClient, ActionErrorType, ActionReceipt } from './send';
+import type { ActionClient, ActionReceipt } from './send';
 
 export interface AddValidatorBondParameters {
   economy: Address;
@@ -10,7 +10,6 @@ export interface AddValidatorBondParameters {
 }
 
 export type AddValidatorBondReturnType = ActionReceipt;
-export type AddValidatorBondErrorType = ActionErrorType;
 
 /**
  * Adds to an Active validator's bond; the vote weight it adds counts in challenges opened from the next block on.

@@ -1,6 +1,6 @@
 import { keccak256, maxUint256, toHex, type Address } from 'viem';
 import { economyTokenAbi } from '../artifacts';
-import { sendCall, type ActionClient, type ActionErrorType, type ActionReceipt } from './send';
+import { sendCall, type ActionClient, type ActionReceipt } from './send';
 
 export interface ApproveTokenParameters {
   /** The economy's token. */
@@ -12,7 +12,6 @@ export interface ApproveTokenParameters {
 }
 
 export type ApproveTokenReturnType = ActionReceipt;
-export type ApproveTokenErrorType = ActionErrorType;
 
 /**
  * Lets `spender` pull the account's tokens (ERC-20 approve). An allowance already at least `amount` is

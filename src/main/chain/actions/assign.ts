@@ -1,7 +1,7 @@
 import type { Address } from 'viem';
 import { economyAbi } from '../artifacts';
 import { readJob } from './readJob';
-import { eventIn, sendCall, type ActionClient, type ActionErrorType, type ActionReceipt } from './send';
+import { eventIn, sendCall, type ActionClient, type ActionReceipt } from './send';
 
 export interface AssignParameters {
   economy: Address;
@@ -20,8 +20,6 @@ export interface AssignReturnType extends ActionReceipt {
   provider: Address | null;
   nextDrawBlock: bigint | null;
 }
-
-export type AssignErrorType = ActionErrorType;
 
 /**
  * Draws a Posted job's provider (anyone may, from the block after its draw block). Providers' nodes call this as

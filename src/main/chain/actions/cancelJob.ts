@@ -1,6 +1,6 @@
 import type { Address } from 'viem';
 import { jobAction } from './economyAction';
-import type { ActionClient, ActionErrorType, ActionReceipt } from './send';
+import type { ActionClient, ActionReceipt } from './send';
 
 export interface CancelJobParameters {
   economy: Address;
@@ -8,7 +8,6 @@ export interface CancelJobParameters {
 }
 
 export type CancelJobReturnType = ActionReceipt;
-export type CancelJobErrorType = ActionErrorType;
 
 /**
  * Cancels a job nobody could be drawn for (its requester only, 256 blocks after its draw block — each draw that keeps

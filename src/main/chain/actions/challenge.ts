@@ -1,6 +1,6 @@
 import type { Address, Hex } from 'viem';
 import { economyAbi } from '../artifacts';
-import { sendCall, type ActionClient, type ActionErrorType, type ActionReceipt } from './send';
+import { sendCall, type ActionClient, type ActionReceipt } from './send';
 
 export interface ChallengeParameters {
   economy: Address;
@@ -15,7 +15,6 @@ export interface ChallengeParameters {
 }
 
 export type ChallengeReturnType = ActionReceipt;
-export type ChallengeErrorType = ActionErrorType;
 
 /**
  * Reveals a challenge commitment on a result inside its challenge window (from a block after the commitment, which

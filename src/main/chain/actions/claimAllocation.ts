@@ -1,6 +1,6 @@
 import type { Address, Hex } from 'viem';
 import { economyAbi } from '../artifacts';
-import { sendCall, type ActionClient, type ActionErrorType, type ActionReceipt } from './send';
+import { sendCall, type ActionClient, type ActionReceipt } from './send';
 
 export interface ClaimAllocationParameters {
   /** The fork. */
@@ -12,7 +12,6 @@ export interface ClaimAllocationParameters {
 }
 
 export type ClaimAllocationReturnType = ActionReceipt;
-export type ClaimAllocationErrorType = ActionErrorType;
 
 /**
  * Claims a fork's genesis allocation for `account` (minted to it) with a proof of its bond in the parent at the

@@ -1,14 +1,13 @@
 import type { Address } from 'viem';
 import { economyAbi } from '../artifacts';
 import { readAccount } from './readAccount';
-import { sendCall, type ActionClient, type ActionErrorType, type ActionReceipt } from './send';
+import { sendCall, type ActionClient, type ActionReceipt } from './send';
 
 export interface ClaimEmissionParameters {
   economy: Address;
 }
 
 export type ClaimEmissionReturnType = ActionReceipt;
-export type ClaimEmissionErrorType = ActionErrorType;
 
 /**
  * Settles the emission accrued to this account's provider bond into its claimable balance (minted now; also done

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { encodeAbiParameters, keccak256, toHex, type Address, type Hash, type Hex } from 'viem';
 import { economyAbi } from '../artifacts';
-import { sendCall, type ActionClient, type ActionErrorType } from './send';
+import { sendCall, type ActionClient } from './send';
 
 export interface CommitChallengeParameters {
   economy: Address;
@@ -15,8 +15,6 @@ export interface CommitChallengeReturnType {
   salt: Hex;
   hash: Hash | null;
 }
-
-export type CommitChallengeErrorType = ActionErrorType;
 
 /** keccak256(abi.encode(jobId, validator, salt)): what `challenge(jobId, salt)` later reveals. */
 export function challengeCommitment(jobId: bigint, validator: Address, salt: Hex): Hash {

@@ -1,7 +1,7 @@
 import type { Address, Hash } from 'viem';
 import { economyFactoryAbi } from '../artifacts';
 import { encodeOverrides, type ChainParams } from '../deploy';
-import { eventIn, sendCall, type ActionClient, type ActionErrorType } from './send';
+import { eventIn, sendCall, type ActionClient } from './send';
 import { FlywheelError } from '#shared/errors';
 
 export interface CreateForkParameters {
@@ -26,8 +26,6 @@ export interface CreateForkReturnType {
   block: bigint;
   hash: Hash;
 }
-
-export type CreateForkErrorType = ActionErrorType;
 
 /**
  * Forks an economy through the sender's transaction manager: new token and economy clones with the parent's

@@ -2,7 +2,7 @@ import type { Address, Hash } from 'viem';
 import { declineReasons, type DeclineReasonName } from '#shared/decline';
 import { economyAbi } from '../artifacts';
 import { readJob } from './readJob';
-import { sendCall, type ActionClient, type ActionErrorType, type ActionReceipt } from './send';
+import { sendCall, type ActionClient, type ActionReceipt } from './send';
 
 export interface DeclineJobParameters {
   economy: Address;
@@ -13,7 +13,6 @@ export interface DeclineJobParameters {
 }
 
 export type DeclineJobReturnType = ActionReceipt;
-export type DeclineJobErrorType = ActionErrorType;
 
 /**
  * Turns an assigned job down inside its accept window with a reason code (no slash: the collateral is released and

@@ -1,7 +1,7 @@
 import type { Address } from 'viem';
 import { isFinalJobStatus } from '../enums';
 import { jobAction } from './economyAction';
-import type { ActionClient, ActionErrorType, ActionReceipt } from './send';
+import type { ActionClient, ActionReceipt } from './send';
 
 export interface FinalizeParameters {
   economy: Address;
@@ -9,7 +9,6 @@ export interface FinalizeParameters {
 }
 
 export type FinalizeReturnType = ActionReceipt;
-export type FinalizeErrorType = ActionErrorType;
 
 /**
  * Finalizes a Submitted job after its challenge window (anyone may): the provider is credited fee − protocol fee.

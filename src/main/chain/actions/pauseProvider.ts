@@ -1,14 +1,13 @@
 import type { Address } from 'viem';
 import { standingAction } from './economyAction';
 import { readProvider } from './readProvider';
-import type { ActionClient, ActionErrorType, ActionReceipt } from './send';
+import type { ActionClient, ActionReceipt } from './send';
 
 export interface PauseProviderParameters {
   economy: Address;
 }
 
 export type PauseProviderReturnType = ActionReceipt;
-export type PauseProviderErrorType = ActionErrorType;
 
 /**
  * Stops being drawn for new jobs in the economy (assigned jobs go on). A provider that is not active is left as it is and nothing is sent.

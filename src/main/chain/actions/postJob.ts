@@ -3,7 +3,7 @@ import type { JobKind } from '#shared/api/jobs';
 import { FlywheelError } from '#shared/errors';
 import { refuseMetadataUri } from '../../blobs/uri';
 import { economyAbi } from '../artifacts';
-import { eventIn, sendCall, type ActionClient, type ActionErrorType } from './send';
+import { eventIn, sendCall, type ActionClient } from './send';
 
 /** A job kind as the contracts number it (`kind` of `postJob`, bit `1 << kind` of a provider's kinds). */
 export const jobKindCode: Record<JobKind, number> = { inference: 0, 'fine-tune': 1 };
@@ -41,8 +41,6 @@ export interface PostJobReturnType {
   hash: Hash;
   block: bigint;
 }
-
-export type PostJobErrorType = ActionErrorType;
 
 /**
  * Posts a job: escrows its fee (priced per token: fee + pricePerToken × maxTokens) and records model, input and

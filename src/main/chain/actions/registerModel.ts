@@ -4,7 +4,7 @@ import { verificationRules } from '#shared/policy';
 import { refuseMetadataUri } from '../../blobs/uri';
 import { economyAbi } from '../artifacts';
 import { jobKindCode } from './postJob';
-import { sendCall, type ActionClient, type ActionErrorType, type ActionReceipt } from './send';
+import { sendCall, type ActionClient, type ActionReceipt } from './send';
 
 export interface RegisterModelParameters {
   economy: Address;
@@ -18,7 +18,6 @@ export interface RegisterModelParameters {
 }
 
 export type RegisterModelReturnType = ActionReceipt;
-export type RegisterModelErrorType = ActionErrorType;
 
 /**
  * Registers a model in an economy by content hash and URI with its verification policy (the economy's admin only).

@@ -3,7 +3,7 @@ import type { JobKind } from '#shared/api/jobs';
 import { economyAbi } from '../artifacts';
 import { kindsMask } from '../enums';
 import { readProvider } from './readProvider';
-import { sendCall, type ActionClient, type ActionErrorType, type ActionReceipt } from './send';
+import { sendCall, type ActionClient, type ActionReceipt } from './send';
 
 export interface RegisterProviderParameters {
   economy: Address;
@@ -15,7 +15,6 @@ export interface RegisterProviderParameters {
 }
 
 export type RegisterProviderReturnType = ActionReceipt;
-export type RegisterProviderErrorType = ActionErrorType;
 
 /**
  * Registers the account as a provider with a bond, the job kinds it serves and its capacity. Nothing it declares

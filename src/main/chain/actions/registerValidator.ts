@@ -1,7 +1,7 @@
 import type { Address } from 'viem';
 import { economyAbi } from '../artifacts';
 import { readValidator } from './readValidator';
-import { sendCall, type ActionClient, type ActionErrorType, type ActionReceipt } from './send';
+import { sendCall, type ActionClient, type ActionReceipt } from './send';
 
 export interface RegisterValidatorParameters {
   economy: Address;
@@ -10,7 +10,6 @@ export interface RegisterValidatorParameters {
 }
 
 export type RegisterValidatorReturnType = ActionReceipt;
-export type RegisterValidatorErrorType = ActionErrorType;
 
 /**
  * Registers the account as a validator with a bond: it may then commit challenges and vote on them. Already a

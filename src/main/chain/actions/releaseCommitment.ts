@@ -1,6 +1,6 @@
 import type { Address, Hash } from 'viem';
 import { economyAbi } from '../artifacts';
-import { sendCall, type ActionClient, type ActionErrorType, type ActionReceipt } from './send';
+import { sendCall, type ActionClient, type ActionReceipt } from './send';
 
 export interface ReleaseCommitmentParameters {
   economy: Address;
@@ -9,7 +9,6 @@ export interface ReleaseCommitmentParameters {
 }
 
 export type ReleaseCommitmentReturnType = ActionReceipt;
-export type ReleaseCommitmentErrorType = ActionErrorType;
 
 /**
  * Unlocks the challenge bond of a commitment that was never revealed (its owner only), once a challenge window has

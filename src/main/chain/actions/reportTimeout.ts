@@ -1,6 +1,6 @@
 import type { Address } from 'viem';
 import { economyAbi } from '../artifacts';
-import { sendCall, type ActionClient, type ActionErrorType, type ActionReceipt } from './send';
+import { sendCall, type ActionClient, type ActionReceipt } from './send';
 
 export interface ReportTimeoutParameters {
   economy: Address;
@@ -13,7 +13,6 @@ export interface ReportTimeoutParameters {
 }
 
 export type ReportTimeoutReturnType = ActionReceipt;
-export type ReportTimeoutErrorType = ActionErrorType;
 
 /**
  * Reports an Assigned job that was let go (anyone may). Accepted and past its deadline: a timeout — the provider's

@@ -1,14 +1,13 @@
 import type { Address } from 'viem';
 import { standingAction } from './economyAction';
 import { readProvider } from './readProvider';
-import type { ActionClient, ActionErrorType, ActionReceipt } from './send';
+import type { ActionClient, ActionReceipt } from './send';
 
 export interface RequestExitParameters {
   economy: Address;
 }
 
 export type RequestExitReturnType = ActionReceipt;
-export type RequestExitErrorType = ActionErrorType;
 
 /**
  * Leaves the draw and starts unbonding: the bond can be withdrawn after the economy's unbonding period once no

@@ -1,14 +1,13 @@
 import type { Address } from 'viem';
 import { standingAction } from './economyAction';
 import { readValidator } from './readValidator';
-import type { ActionClient, ActionErrorType, ActionReceipt } from './send';
+import type { ActionClient, ActionReceipt } from './send';
 
 export interface RequestValidatorExitParameters {
   economy: Address;
 }
 
 export type RequestValidatorExitReturnType = ActionReceipt;
-export type RequestValidatorExitErrorType = ActionErrorType;
 
 /**
  * Stops validating in an economy and starts unbonding: no new commitments from now (votes in challenges opened

@@ -1,6 +1,6 @@
 import type { Address } from 'viem';
 import { jobAction } from './economyAction';
-import type { ActionClient, ActionErrorType, ActionReceipt } from './send';
+import type { ActionClient, ActionReceipt } from './send';
 
 export interface ResolveChallengeParameters {
   economy: Address;
@@ -8,7 +8,6 @@ export interface ResolveChallengeParameters {
 }
 
 export type ResolveChallengeReturnType = ActionReceipt;
-export type ResolveChallengeErrorType = ActionErrorType;
 
 /**
  * Settles a challenge once its vote has ended (anyone may). Without quorum (counted over the voters, never the

@@ -1,14 +1,13 @@
 import type { Address } from 'viem';
 import { standingAction } from './economyAction';
 import { readProvider } from './readProvider';
-import type { ActionClient, ActionErrorType, ActionReceipt } from './send';
+import type { ActionClient, ActionReceipt } from './send';
 
 export interface ResumeProviderParameters {
   economy: Address;
 }
 
 export type ResumeProviderReturnType = ActionReceipt;
-export type ResumeProviderErrorType = ActionErrorType;
 
 /**
  * Makes a paused provider drawable again. A provider that is not paused is left as it is and nothing is sent.

@@ -1,7 +1,7 @@
 /**
  * What every write action shares: the sending account's transaction manager (nonces, fee bumps, idempotency keys,
  * receipts) and a public client to read. One action per file in this folder, each exporting its parameters, its
- * return type and one `async function action(client, params)`.
+ * return type and one `action(client, params)`; what they refuse or fail they throw as `ActionErrorType`.
  */
 import {
   decodeEventLog,
@@ -35,10 +35,16 @@ export interface ActionReceipt {
 }
 
 /**
- * What every action throws: a `FlywheelError` whose `code` says what happened: TX_FAILED (a revert, a refusal by
- * the node, or a `TxFailedError` with the key and receipt), RPC_FAILED (the chain could not be reached), CONFLICT
- * (done earlier under the same key, its result gone), NOT_FOUND (a read that found nothing), BAD_INPUT (a URI
- * refused before anything is sent).
+ * The one error type of every action in this folder: a `FlywheelError`, told apart by its `code`.
+ * - TX_FAILED: the call reverted in simulation or on-chain or the node refused it (a `TxFailedError`, with its
+ *   idempotency key and the receipt when there is one), or the receipt lacks the event the action reads.
+ * - RPC_FAILED: the chain could not be reached, after retries.
+ * - UNAVAILABLE: the transaction manager is stopped, or the chain offers no EIP-1559 fees.
+ * - CONFLICT: done earlier under the same key, and what it returned can no longer be read (createFork, postJob).
+ * - NOT_FOUND: a read found nothing (readJobPosted).
+ * - BAD_INPUT: refused before anything is sent (an empty key; a model or input URI at a metadata address).
+ * A plain read of the chain (the read actions, and what a write action reads before it sends) passes viem's own
+ * error on when the RPC fails.
  */
 export type ActionErrorType = TxFailedError | FlywheelError;
 

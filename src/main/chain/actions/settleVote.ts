@@ -1,6 +1,6 @@
 import type { Address } from 'viem';
 import { economyAbi } from '../artifacts';
-import { sendCall, type ActionClient, type ActionErrorType, type ActionReceipt } from './send';
+import { sendCall, type ActionClient, type ActionReceipt } from './send';
 
 export interface SettleVoteParameters {
   economy: Address;
@@ -10,7 +10,6 @@ export interface SettleVoteParameters {
 }
 
 export type SettleVoteReturnType = ActionReceipt;
-export type SettleVoteErrorType = ActionErrorType;
 
 /**
  * Settles one vote of a resolved challenge: a vote with the outcome gets its share of the voter pot; a vote against

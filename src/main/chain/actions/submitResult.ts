@@ -1,7 +1,7 @@
 import type { Address, Hash } from 'viem';
 import { economyAbi } from '../artifacts';
 import { readJob } from './readJob';
-import { sendCall, type ActionClient, type ActionErrorType, type ActionReceipt } from './send';
+import { sendCall, type ActionClient, type ActionReceipt } from './send';
 
 export interface SubmitResultParameters {
   economy: Address;
@@ -20,7 +20,6 @@ export interface SubmitResultParameters {
 }
 
 export type SubmitResultReturnType = ActionReceipt;
-export type SubmitResultErrorType = ActionErrorType;
 
 /**
  * Delivers a job's result before its deadline. Keyed by job, so it is sent at most once across retries and

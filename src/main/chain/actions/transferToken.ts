@@ -1,6 +1,6 @@
 import type { Address } from 'viem';
 import { economyTokenAbi } from '../artifacts';
-import { sendCall, type ActionClient, type ActionErrorType, type ActionReceipt } from './send';
+import { sendCall, type ActionClient, type ActionReceipt } from './send';
 
 export interface TransferTokenParameters {
   token: Address;
@@ -12,7 +12,6 @@ export interface TransferTokenParameters {
 }
 
 export type TransferTokenReturnType = ActionReceipt;
-export type TransferTokenErrorType = ActionErrorType;
 
 /**
  * Sends tokens of an economy to an account (ERC-20 transfer): how the devnet funds wallets from the genesis

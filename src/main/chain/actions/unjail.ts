@@ -1,14 +1,13 @@
 import type { Address } from 'viem';
 import { standingAction } from './economyAction';
 import { readProvider } from './readProvider';
-import type { ActionClient, ActionErrorType, ActionReceipt } from './send';
+import type { ActionClient, ActionReceipt } from './send';
 
 export interface UnjailParameters {
   economy: Address;
 }
 
 export type UnjailReturnType = ActionReceipt;
-export type UnjailErrorType = ActionErrorType;
 
 /**
  * Returns a jailed provider to the draw after its cool-down (strikes cleared; the bond must still be at least minBond). A provider not jailed is left as it is.

@@ -3,7 +3,7 @@ import type { JobKind } from '#shared/api/jobs';
 import { economyAbi } from '../artifacts';
 import { kindsMask } from '../enums';
 import { readProvider } from './readProvider';
-import { sendCall, type ActionClient, type ActionErrorType, type ActionReceipt } from './send';
+import { sendCall, type ActionClient, type ActionReceipt } from './send';
 
 export interface UpdateProfileParameters {
   economy: Address;
@@ -13,7 +13,6 @@ export interface UpdateProfileParameters {
 }
 
 export type UpdateProfileReturnType = ActionReceipt;
-export type UpdateProfileErrorType = ActionErrorType;
 
 /**
  * Declares new job kinds and capacity. The contract takes them only while the provider is Paused (a change while

@@ -1,6 +1,6 @@
 import type { Address } from 'viem';
 import { economyAbi } from '../artifacts';
-import { sendCall, type ActionClient, type ActionErrorType, type ActionReceipt } from './send';
+import { sendCall, type ActionClient, type ActionReceipt } from './send';
 
 export interface VoteParameters {
   economy: Address;
@@ -10,7 +10,6 @@ export interface VoteParameters {
 }
 
 export type VoteReturnType = ActionReceipt;
-export type VoteErrorType = ActionErrorType;
 
 /**
  * Votes on a challenged result before its vote ends, weighted by the validator's stake at the block before the

@@ -2,7 +2,7 @@ import type { Address } from 'viem';
 import { economyAbi } from '../artifacts';
 import { claimEmission } from './claimEmission';
 import { readAccount } from './readAccount';
-import { sendCall, type ActionClient, type ActionErrorType } from './send';
+import { sendCall, type ActionClient } from './send';
 
 export interface WithdrawParameters {
   economy: Address;
@@ -15,8 +15,6 @@ export interface WithdrawReturnType {
   /** Tokens paid out (base units); 0 when there was nothing to withdraw. */
   amount: bigint;
 }
-
-export type WithdrawErrorType = ActionErrorType;
 
 /**
  * Pays the account's whole claimable balance in one economy (fees, emissions, refunds) to `to`, settling the

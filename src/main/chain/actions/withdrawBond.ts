@@ -1,7 +1,7 @@
 import type { Address } from 'viem';
 import { standingAction } from './economyAction';
 import { readProvider } from './readProvider';
-import type { ActionClient, ActionErrorType, ActionReceipt } from './send';
+import type { ActionClient, ActionReceipt } from './send';
 
 export interface WithdrawBondParameters {
   economy: Address;
@@ -10,7 +10,6 @@ export interface WithdrawBondParameters {
 }
 
 export type WithdrawBondReturnType = ActionReceipt;
-export type WithdrawBondErrorType = ActionErrorType;
 
 /**
  * Pays the whole bond out after the unbonding period, once no job locks any of it (reverts `StillUnbonding` /

@@ -1,7 +1,7 @@
 import type { Address } from 'viem';
 import { standingAction } from './economyAction';
 import { readValidator } from './readValidator';
-import type { ActionClient, ActionErrorType, ActionReceipt } from './send';
+import type { ActionClient, ActionReceipt } from './send';
 
 export interface WithdrawValidatorBondParameters {
   economy: Address;
@@ -10,7 +10,6 @@ export interface WithdrawValidatorBondParameters {
 }
 
 export type WithdrawValidatorBondReturnType = ActionReceipt;
-export type WithdrawValidatorBondErrorType = ActionErrorType;
 
 /**
  * Pays an exiting validator's bond out after the unbonding period, once no commitment, challenge or unsettled vote
