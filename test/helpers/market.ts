@@ -5,6 +5,7 @@ import { policyOf } from '../../src/shared/policy';
 import { approveToken } from '../../src/main/chain/actions/approveToken';
 import { assign } from '../../src/main/chain/actions/assign';
 import { cancelJob } from '../../src/main/chain/actions/cancelJob';
+import { createFork, type CreateForkReturnType } from '../../src/main/chain/actions/createFork';
 import { readJob } from '../../src/main/chain/actions/readJob';
 import { postJob } from '../../src/main/chain/actions/postJob';
 import { registerModel } from '../../src/main/chain/actions/registerModel';
@@ -14,7 +15,6 @@ import {
   createGenesis,
   deployFactory,
   devnetParams,
-  forkEconomy,
   type ChainParams,
   type CreatedEconomy,
 } from '../../src/main/chain/deploy';
@@ -82,9 +82,9 @@ export interface Market {
     symbol: string;
     overrides?: Partial<ChainParams>;
     snapshot?: { root: Hash; block: bigint };
-  }): Promise<CreatedEconomy>;
+  }): Promise<CreateForkReturnType>;
   /** Sends `amount` tokens of `economy` from the admin to `to`. */
-  fund(economy: CreatedEconomy, to: Address, amount: bigint): Promise<void>;
+  fund(economy: { token: Address }, to: Address, amount: bigint): Promise<void>;
   registerModel(
     economy: Address,
     bytes: Uint8Array,
@@ -167,7 +167,7 @@ export async function deployMarket(
       ...overrides,
     }),
     async fork({ name, symbol, overrides, snapshot }) {
-      const created = await forkEconomy(clients, {
+      const created = await createFork(admin, {
         factory: deployment.factory,
         parent: genesis.economy,
         overrides: overrides ?? {},
@@ -175,6 +175,7 @@ export async function deployMarket(
         symbol,
         ...(snapshot ? { snapshot } : {}),
         creatorSupply: 10_000_000n * TOKEN,
+        key: `fork:${genesis.economy}:${symbol}`,
       });
       await market.fund(created, requester.tx.address, 1_000_000n * TOKEN);
       await approveToken(requester, { token: created.token, spender: created.economy });

@@ -1,6 +1,7 @@
 /**
- * Deploying the economy contracts with viem: the shared implementations and the factory (once per chain), a genesis
- * economy, and forks of an economy. Used by the devnet and the deploy CLI; tested against a real anvil.
+ * Deploying the economy contracts with viem: the shared implementations and the factory (once per chain) and a
+ * genesis economy. Used by the devnet and the deploy CLI; tested against a real anvil. A fork of an economy is a
+ * transaction like any other: `actions/createFork.ts`.
  */
 import {
   BaseError,
@@ -154,7 +155,7 @@ export interface FactoryDeployment {
 export interface CreatedEconomy {
   economy: Address;
   token: Address;
-  /** Block the economy was created in (its fork block, for a fork). */
+  /** Block the economy was created in. */
   block: bigint;
   txHash: Hash;
   gasUsed: bigint;
@@ -216,18 +217,6 @@ export async function createGenesis(
   return created(clients, 'create the genesis economy', await clients.walletClient.writeContract(request));
 }
 
-export interface ForkOptions {
-  factory: Address;
-  parent: Address;
-  /** Parameters to change; every other one is copied from the parent on-chain. */
-  overrides?: Partial<ChainParams>;
-  name: string;
-  symbol: string;
-  /** The stake snapshot whose accounts may claim the fork's genesis allocation (see forkSnapshot.ts). */
-  snapshot?: { root: Hex; block: bigint };
-  creatorSupply?: bigint;
-}
-
 /** The override mask and values for a fork: bit i set = field i taken from `overrides`. */
 export function encodeOverrides(overrides: Partial<ChainParams> = {}): { mask: number; values: ChainParams } {
   let mask = 0;
@@ -239,27 +228,6 @@ export function encodeOverrides(overrides: Partial<ChainParams> = {}): { mask: n
     (values as unknown as Record<string, number | bigint>)[field] = v;
   });
   return { mask, values };
-}
-
-/** Forks `parent`: new token + economy clones with the parent's parameters and `overrides`, recording the lineage. */
-export async function forkEconomy(clients: DeployClients, options: ForkOptions): Promise<CreatedEconomy> {
-  // Simulated against the pending block: the snapshot may be of the latest block, and the fork lands after it.
-  const { request } = await simulate(clients, 'fork the economy', {
-    blockTag: 'pending',
-    address: options.factory,
-    abi: economyFactoryAbi,
-    functionName: 'fork',
-    args: [
-      options.parent,
-      encodeOverrides(options.overrides),
-      options.name,
-      options.symbol,
-      options.snapshot?.root ?? `0x${'0'.repeat(64)}`,
-      options.snapshot?.block ?? 0n,
-      options.creatorSupply ?? 0n,
-    ],
-  });
-  return created(clients, 'fork the economy', await clients.walletClient.writeContract(request));
 }
 
 /** Reads an economy's parameters in one call. */

@@ -9,13 +9,13 @@ import {
 } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFork } from '../../../src/main/chain/actions/createFork';
 import { economyAbi, economyFactoryAbi, economyTokenAbi } from '../../../src/main/chain/artifacts';
 import {
   createGenesis,
   deployFactory,
   devnetParams,
-  forkEconomy,
   readParams,
   toEconomyParams,
   waitFor,
@@ -31,6 +31,7 @@ import {
 } from '../../../src/main/chain/forkSnapshot';
 import { productionParams, quickDevnetParams } from '../../../src/main/chain/presets';
 import { DEV_PRIVATE_KEYS, useAnvil } from '../../helpers/anvil';
+import { actor } from '../../helpers/market';
 
 const TOKEN = 10n ** 18n;
 const MAX = 2n ** 256n - 1n;
@@ -39,6 +40,8 @@ describe('economy contracts on a real anvil: deploy, genesis, fork, snapshot cla
   const chain = useAnvil({ chainId: 31337 });
   let publicClient: PublicClient;
   let clients: DeployClients;
+  /** The deployer's account sending through its transaction manager, as the CLI and the devnet fork. */
+  let admin: Awaited<ReturnType<typeof actor>>;
   const wallets = DEV_PRIVATE_KEYS.map((k) => privateKeyToAccount(k));
   let deployment: FactoryDeployment;
   let genesis: Address;
@@ -78,7 +81,9 @@ describe('economy contracts on a real anvil: deploy, genesis, fork, snapshot cla
       pollingInterval: 20,
     });
     clients = { publicClient, walletClient };
+    admin = await actor(chain.rpcUrl, 0);
   });
+  afterAll(() => admin?.close());
 
   it('deploys the implementations and the factory once', async () => {
     deployment = await deployFactory(clients);
@@ -172,13 +177,14 @@ describe('economy contracts on a real anvil: deploy, genesis, fork, snapshot cla
     expect(snapshot.entries.map((e) => e.amount).sort()).toEqual([...bonds].sort());
     expect(loadSnapshot(JSON.parse(JSON.stringify(dumpSnapshot(snapshot)))).root).toBe(snapshot.root);
 
-    const fork = await forkEconomy(clients, {
+    const fork = await createFork(admin, {
       factory: deployment.factory,
       parent: genesis,
       overrides: { protocolFeeBps: 300, emissionPerEpoch: 2_000n * TOKEN },
       name: 'Flywheel Turbo',
       symbol: 'FLYT',
       snapshot: { root: snapshot.root, block: snapshot.block },
+      key: `fork:${genesis}:FLYT`,
     });
     const lineage = await publicClient.readContract({
       address: fork.economy,
@@ -232,12 +238,13 @@ describe('economy contracts on a real anvil: deploy, genesis, fork, snapshot cla
 
   it('tells a fork whose root is not the parent’s bonds', async () => {
     const block = snapshotBlock;
-    const fork = await forkEconomy(clients, {
+    const fork = await createFork(admin, {
       factory: deployment.factory,
       parent: genesis,
       name: 'Flywheel Made Up',
       symbol: 'FLYM',
       snapshot: { root: keccak256(toHex('a root of the forker’s choosing')), block },
+      key: `fork:${genesis}:FLYM`,
     });
     expect((await verifyForkSnapshot(publicClient, fork.economy)).matches).toBe(false);
   });

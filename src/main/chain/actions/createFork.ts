@@ -29,8 +29,8 @@ export interface CreateForkReturnType {
 
 /**
  * Forks an economy through the sender's transaction manager: new token and economy clones with the parent's
- * parameters and `overrides`, the lineage recorded by the factory. (`deploy.ts` `forkEconomy` does the same with a
- * plain viem wallet client, for deployments.)
+ * parameters and `overrides`, the lineage recorded by the factory. The one way a fork is created (the CLI's
+ * `flywheel fork`, the devnet's bootstrap, tests).
  *
  * @example
  * const { economy } = await createFork(admin, { factory, parent: genesis, overrides: { protocolFeeBps: 100 },
