@@ -19,9 +19,9 @@ import {
   type WalletClient,
 } from 'viem';
 import { FlywheelError } from '#shared/errors';
-import { paramFields } from './paramFields';
+import { isAmountParam, paramFields } from './paramFields';
 import { contractErrorWords, rawErrorText } from './tx/contractErrors';
-import type { EconomyParams } from '#shared/api/economies';
+import type { EconomyParamSet, EconomyParams } from '#shared/api/economies';
 import {
   economyAbi,
   economyBytecode,
@@ -35,34 +35,11 @@ import {
   economyViewsBytecode,
 } from './artifacts';
 
-/** The Solidity `Params` struct as viem reads and writes it (uint ≤ 48 bits as number, wider as bigint). */
-export interface ChainParams {
-  minBond: bigint;
-  minCollateral: bigint;
-  collateralFeeMultipleBps: number;
-  acceptWindowS: number;
-  minDeadlineS: number;
-  challengeWindowS: number;
-  voteWindowS: number;
-  protocolFeeBps: number;
-  requesterSlashShareBps: number;
-  slashBurnBps: number;
-  jailStrikes: number;
-  jailCooldownS: number;
-  unbondingPeriodS: number;
-  epochLengthS: number;
-  emissionPerEpoch: bigint;
-  bootstrapEpochs: number;
-  bootstrapBonusBps: number;
-  maxDeclines: number;
-  validatorMinBond: bigint;
-  challengeBond: bigint;
-  minFee: bigint;
-  quorumBps: number;
-  voteSlashBps: number;
-  winnerShareBps: number;
-  commitFeeBps: number;
-}
+/**
+ * The Solidity `Params` struct as viem reads and writes it: amounts (uint96) as bigint, the rest (at most 32 bits)
+ * as number. Its fields are `economyParamKinds` (src/shared/api/economies.ts).
+ */
+export type ChainParams = EconomyParamSet<bigint>;
 
 /** Field order of `Params` (paramFields.ts): bit i of a fork's override mask is field i. */
 export { paramFields };
@@ -109,31 +86,11 @@ export const devnetParams: ChainParams = {
   commitFeeBps: 2_000,
 };
 
-/** The app's view of an economy's parameters (src/shared/api/economies.ts) from the chain's. */
+/** The app's view of an economy's parameters (src/shared/api/economies.ts) from the chain's: amounts as strings. */
 export function toEconomyParams(p: ChainParams): EconomyParams {
-  return {
-    minBond: p.minBond.toString(),
-    minCollateral: p.minCollateral.toString(),
-    collateralFeeMultipleBps: p.collateralFeeMultipleBps,
-    acceptWindowS: p.acceptWindowS,
-    minDeadlineS: p.minDeadlineS,
-    challengeWindowS: p.challengeWindowS,
-    voteWindowS: p.voteWindowS,
-    protocolFeeBps: p.protocolFeeBps,
-    requesterSlashShareBps: p.requesterSlashShareBps,
-    jailStrikes: p.jailStrikes,
-    jailCooldownS: p.jailCooldownS,
-    unbondingPeriodS: p.unbondingPeriodS,
-    epochLengthS: p.epochLengthS,
-    emissionPerEpoch: p.emissionPerEpoch.toString(),
-    maxDeclines: p.maxDeclines,
-    validatorMinBond: p.validatorMinBond.toString(),
-    minFee: p.minFee.toString(),
-    quorumBps: p.quorumBps,
-    voteSlashBps: p.voteSlashBps,
-    winnerShareBps: p.winnerShareBps,
-    commitFeeBps: p.commitFeeBps,
-  };
+  return Object.fromEntries(
+    paramFields.map((f) => [f, isAmountParam(f) ? p[f].toString() : p[f]]),
+  ) as EconomyParams;
 }
 
 /** Clients for deploying: a public client to read and wait, a wallet client with an account to send. */
@@ -240,9 +197,7 @@ export async function readParams(publicClient: PublicClient, economy: Address): 
 }
 
 function zeroParams(): ChainParams {
-  return Object.fromEntries(
-    paramFields.map((f) => [f, typeof devnetParams[f] === 'bigint' ? 0n : 0]),
-  ) as unknown as ChainParams;
+  return Object.fromEntries(paramFields.map((f) => [f, isAmountParam(f) ? 0n : 0])) as ChainParams;
 }
 
 async function deployContract(

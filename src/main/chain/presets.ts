@@ -5,6 +5,7 @@
  * `npm start`" impossible, so its windows are shorter still. The README's devnet section compares the three.
  */
 import { devnetParams, paramFields, type ChainParams } from './deploy';
+import { isAmountParam } from './paramFields';
 import { FlywheelError } from '#shared/errors';
 
 const TOKEN = 10n ** 18n;
@@ -43,16 +44,6 @@ export const quickDevnetParams: ChainParams = {
   epochLengthS: MINUTE,
 };
 
-/** Parameters whose value is a token amount (given in whole tokens as decimals on the command line). */
-const AMOUNT_FIELDS = new Set<keyof ChainParams>([
-  'minBond',
-  'minCollateral',
-  'emissionPerEpoch',
-  'validatorMinBond',
-  'challengeBond',
-  'minFee',
-]);
-
 /**
  * Parses `--param name=value` overrides: amounts in tokens as decimals (`minBond=50`, `challengeBond=2.5`), the
  * rest as integers (`challengeWindowS=30`, `protocolFeeBps=100`). Unknown names and bad values are BAD_INPUT.
@@ -69,7 +60,7 @@ export function parseParamOverrides(pairs: readonly string[], decimals = 18): Pa
         action: `Parameters: ${paramFields.join(', ')}.`,
       });
     }
-    if (AMOUNT_FIELDS.has(name)) {
+    if (isAmountParam(name)) {
       (out as Record<string, bigint>)[name] = parseTokenAmount(raw, decimals, name);
     } else {
       if (!/^\d{1,15}$/.test(raw)) {

@@ -9,38 +9,71 @@ export interface TokenInfo {
   decimals: number;
 }
 
-/** Every parameter an economy stores, validated at genesis and fork, shown in the comparison table. */
-export interface EconomyParams {
-  minBond: Amount;
+/**
+ * Every parameter an economy stores, in the order of the contract's `Params` struct (bit i of a fork's override mask
+ * is field i), each with what its value is: `amount` a token amount in base units, `number` a whole number (seconds,
+ * basis points, counts). The one list of them: the node's and the API's types below are made from it.
+ */
+export const economyParamKinds = {
+  /** Smallest bond a provider registers (and stays drawable) with. */
+  minBond: 'amount',
   /** SLA collateral locked per job: max(collateralFeeMultipleBps/10000 × fee, minCollateral). */
-  minCollateral: Amount;
-  collateralFeeMultipleBps: number;
-  acceptWindowS: number;
-  minDeadlineS: number;
-  challengeWindowS: number;
-  voteWindowS: number;
-  protocolFeeBps: number;
+  minCollateral: 'amount',
+  collateralFeeMultipleBps: 'number',
+  /** After assignment, the provider may decline without a slash for this long. */
+  acceptWindowS: 'number',
+  /** Shortest time a requester may give a provider to deliver. */
+  minDeadlineS: 'number',
+  /** A submitted result finalizes after this long unless a validator challenges it. */
+  challengeWindowS: 'number',
+  voteWindowS: 'number',
+  /** Share of each finalized fee that goes to the economy's treasury. */
+  protocolFeeBps: 'number',
   /** Share of a timeout slash that compensates the requester (the rest goes to the treasury). */
-  requesterSlashShareBps: number;
-  jailStrikes: number;
-  jailCooldownS: number;
-  unbondingPeriodS: number;
-  epochLengthS: number;
-  emissionPerEpoch: Amount;
+  requesterSlashShareBps: 'number',
+  /** Share of a lost challenge's slash that is burned instead of paid out. */
+  slashBurnBps: 'number',
+  /** Strikes (timeouts, lost challenges) after which a provider is jailed. */
+  jailStrikes: 'number',
+  jailCooldownS: 'number',
+  /** How long an exiting provider or validator waits before withdrawing its bond. */
+  unbondingPeriodS: 'number',
+  epochLengthS: 'number',
+  /** Tokens minted per epoch, accrued to active providers by bond. */
+  emissionPerEpoch: 'amount',
+  /** Epochs during which the emission carries a linearly fading bonus. */
+  bootstrapEpochs: 'number',
+  /** That bonus in the first epoch, in basis points of emissionPerEpoch. */
+  bootstrapBonusBps: 'number',
   /** Declines after which a job is refunded instead of re-drawn. */
-  maxDeclines: number;
-  validatorMinBond: Amount;
+  maxDeclines: 'number',
+  validatorMinBond: 'amount',
+  /** Part of a validator's bond a challenge locks (and loses if the challenge fails). */
+  challengeBond: 'amount',
   /** Smallest fee a job may carry. */
-  minFee: Amount;
+  minFee: 'amount',
   /** Share of the validator stake that must vote on a challenge for the vote to count (else the result stands). */
-  quorumBps: number;
+  quorumBps: 'number',
   /** Share of a voter's weight locked by its vote, slashed if it voted against the outcome. */
-  voteSlashBps: number;
+  voteSlashBps: 'number',
   /** Share of a lost challenge's slash (after the burn) paid to the winning party; the rest to the winning voters. */
-  winnerShareBps: number;
+  winnerShareBps: 'number',
   /** Share of the challenge bond a validator forfeits for a challenge commitment it never reveals. */
-  commitFeeBps: number;
-}
+  commitFeeBps: 'number',
+} as const satisfies Record<string, 'amount' | 'number'>;
+
+export type EconomyParamName = keyof typeof economyParamKinds;
+
+/** An economy's parameters with token amounts written as `TAmount`. */
+export type EconomyParamSet<TAmount> = {
+  -readonly [K in EconomyParamName]: (typeof economyParamKinds)[K] extends 'amount' ? TAmount : number;
+};
+
+/**
+ * Every parameter an economy stores, validated at genesis and fork, shown in the comparison table (amounts as
+ * decimal strings of base units; the node holds them as bigint: `ChainParams`).
+ */
+export type EconomyParams = EconomyParamSet<Amount>;
 
 export interface EconomyStats {
   activeProviders: number;
