@@ -1,7 +1,7 @@
 import { useId, useState } from 'react';
 import type { Address } from '#shared/api/define';
 import { useAction } from '../lib/api';
-import { ErrorNotice } from './feedback';
+import { SaveFooter } from './SaveFooter';
 
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 
@@ -48,17 +48,13 @@ export function PayoutAddressForm({ current }: { current: Address | null }) {
             : 'An address is 0x followed by 40 hexadecimal characters.'}
         </div>
       </div>
-      {save.error && <ErrorNotice error={save.error} />}
-      <div className="button-row">
-        <button type="submit" disabled={!valid || !changed || save.pending}>
-          {save.pending ? 'Saving…' : 'Save payout address'}
-        </button>
-        {saved && (
-          <span role="status" className="text-ok">
-            Saved.
-          </span>
-        )}
-      </div>
+      <SaveFooter
+        save={save}
+        saved={saved}
+        label="Save payout address"
+        disabled={!valid || !changed}
+        primary={false}
+      />
     </form>
   );
 }

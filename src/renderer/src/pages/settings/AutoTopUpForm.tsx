@@ -1,6 +1,6 @@
 import { useId, useState } from 'react';
 import type { Settings } from '#shared/api';
-import { ErrorNotice } from '../../components/feedback';
+import { SaveFooter } from '../../components/SaveFooter';
 import { useAction, useLive } from '../../lib/api';
 
 /** The cap as typed: a token amount ("20", "2.5"), above 0 for auto top-up to be on. */
@@ -77,17 +77,7 @@ export function AutoTopUpForm({ settings }: { settings: Settings }) {
           ))}
         </ul>
       )}
-      {save.error && <ErrorNotice error={save.error} />}
-      <div className="button-row">
-        <button type="submit" className="primary" disabled={problem !== null || save.pending}>
-          {save.pending ? 'Saving…' : 'Save auto top-up'}
-        </button>
-        {saved && (
-          <span role="status" className="text-ok">
-            Saved.
-          </span>
-        )}
-      </div>
+      <SaveFooter save={save} saved={saved} label="Save auto top-up" disabled={problem !== null} />
     </form>
   );
 }

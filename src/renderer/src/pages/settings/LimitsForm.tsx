@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import type { Limits, Settings } from '#shared/api';
 import { ErrorNotice } from '../../components/feedback';
+import { SaveFooter } from '../../components/SaveFooter';
 import { useAction, useCall } from '../../lib/api';
 
 const dayNames = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
@@ -179,17 +180,7 @@ export function LimitsForm({ settings }: { settings: Settings }) {
         </label>
         {limits.pauseWhenUserActive && number('idleMinutes', 'Away after', 'minutes without input')}
       </fieldset>
-      {save.error && <ErrorNotice error={save.error} />}
-      <div className="button-row">
-        <button type="submit" className="primary" disabled={!valid || save.pending}>
-          {save.pending ? 'Saving…' : 'Save limits'}
-        </button>
-        {saved && (
-          <span role="status" className="text-ok">
-            Saved.
-          </span>
-        )}
-      </div>
+      <SaveFooter save={save} saved={saved} label="Save limits" disabled={!valid} />
     </form>
   );
 }

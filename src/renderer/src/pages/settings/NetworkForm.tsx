@@ -1,7 +1,7 @@
 import { useId, useState } from 'react';
 import type { NetworkSettings, Settings } from '#shared/api';
 import type { Address } from '#shared/api/define';
-import { ErrorNotice } from '../../components/feedback';
+import { SaveFooter } from '../../components/SaveFooter';
 import { useAction } from '../../lib/api';
 
 type BlobKind = 'local' | 'http' | 'ipfs';
@@ -185,17 +185,7 @@ export function NetworkForm({ settings }: { settings: Settings }) {
           )}
         </>
       )}
-      {save.error && <ErrorNotice error={save.error} />}
-      <div className="button-row">
-        <button type="submit" className="primary" disabled={save.pending}>
-          {save.pending ? 'Saving…' : 'Save network'}
-        </button>
-        {saved && (
-          <span role="status" className="text-ok">
-            Saved.
-          </span>
-        )}
-      </div>
+      <SaveFooter save={save} saved={saved} label="Save network" />
     </form>
   );
 }

@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import type { ValidatorConfig } from '#shared/api';
-import { Card, ErrorNotice } from '../../components/feedback';
+import { Card } from '../../components/feedback';
+import { SaveFooter } from '../../components/SaveFooter';
 import { useAction } from '../../lib/api';
 
 type Check = { ok: true; value: number } | { ok: false; error: string };
@@ -92,17 +93,13 @@ export function ValidatorConfigForm({ config, onSaved }: { config: ValidatorConf
             'Share of the engine’s time re-runs may take: a re-run is followed by a rest.',
           )}
         </div>
-        {save.error && <ErrorNotice error={save.error} />}
-        {saved && (
-          <p className="text-ok small" role="status">
-            Saved: the next pass uses it.
-          </p>
-        )}
-        <div className="button-row">
-          <button type="submit" className="primary" disabled={!ok || save.pending}>
-            {save.pending ? 'Saving…' : 'Save'}
-          </button>
-        </div>
+        <SaveFooter
+          save={save}
+          saved={saved}
+          label="Save"
+          disabled={!ok}
+          savedText="Saved: the next pass uses it."
+        />
       </form>
     </Card>
   );
