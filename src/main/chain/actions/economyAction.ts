@@ -29,12 +29,12 @@ export interface StandingActionSpec<S, P extends { economy: Address }, F extends
   key: (before: S, params: P) => readonly KeyPart[];
   label: string;
   /** Read again before signing (and after a reverted simulation): true → the action is done, nothing is sent. */
-  done?: (now: S) => boolean;
+  done?: (now: S, params: P) => boolean;
 }
 
 /**
- * An action on the sender's own standing in an economy (its provider or validator record): pause, resume, leave,
- * withdraw the bond, leave jail, add to the bond.
+ * An action on the sender's own standing in an economy (its provider or validator record): register, add to the
+ * bond, change the profile, pause, resume, leave jail, leave, withdraw the bond.
  */
 export function standingAction<S, P extends { economy: Address }, F extends EconomyWrite>(
   spec: StandingActionSpec<S, P, F>,
@@ -51,7 +51,7 @@ export function standingAction<S, P extends { economy: Address }, F extends Econ
       args: spec.args(params),
       key: [spec.name, params.economy, ...spec.key(before, params)].join(':'),
       label: spec.label,
-      ...(done ? { alreadyDone: async () => done(await read()) } : {}),
+      ...(done ? { alreadyDone: async () => done(await read(), params) } : {}),
     });
   };
 }

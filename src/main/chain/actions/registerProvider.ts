@@ -1,9 +1,9 @@
 import type { Address } from 'viem';
 import type { JobKind } from '#shared/api/jobs';
-import { economyAbi } from '../artifacts';
 import { kindsMask } from '../enums';
+import { standingAction } from './economyAction';
 import { readProvider } from './readProvider';
-import { sendCall, type ActionClient, type ActionReceipt } from './send';
+import type { ActionClient, ActionReceipt } from './send';
 
 export interface RegisterProviderParameters {
   economy: Address;
@@ -26,25 +26,18 @@ export type RegisterProviderReturnType = ActionReceipt;
  * await approveToken(client, { token, spender: economy });
  * await registerProvider(client, { economy, bond: 100n * 10n ** 18n, kinds: ['inference'], capacity: 2 });
  */
-export async function registerProvider(
+export const registerProvider: (
   client: ActionClient,
   params: RegisterProviderParameters,
-): Promise<RegisterProviderReturnType> {
-  const me = client.tx.address;
-  const before = await readProvider(client, { economy: params.economy, account: me });
-  return sendCall({
-    client,
-    abi: economyAbi,
-    address: params.economy,
-    functionName: 'register',
-    args: [params.bond, kindsMask(params.kinds), params.capacity],
-    // The standing seen now is in the key: a retry of this registration attaches to it, a re-registration after an
-    // exit is a new one.
-    key: `registerProvider:${params.economy}:${before.status}:${before.lastIncreaseBlock}`,
-    label: 'Register as a provider',
-    alreadyDone: async () => {
-      const p = await readProvider(client, { economy: params.economy, account: me });
-      return p.status !== 'None' && p.status !== 'Exited';
-    },
-  });
-}
+) => Promise<RegisterProviderReturnType> = standingAction({
+  name: 'registerProvider',
+  functionName: 'register',
+  args: (params: RegisterProviderParameters) =>
+    [params.bond, kindsMask(params.kinds), params.capacity] as const,
+  read: readProvider,
+  // The standing seen now is in the key: a retry of this registration attaches to it, a re-registration after an
+  // exit is a new one.
+  key: (p) => [p.status, p.lastIncreaseBlock],
+  label: 'Register as a provider',
+  done: (p) => p.status !== 'None' && p.status !== 'Exited',
+});

@@ -1,7 +1,7 @@
 import type { Address } from 'viem';
-import { economyAbi } from '../artifacts';
+import { standingAction } from './economyAction';
 import { readValidator } from './readValidator';
-import { sendCall, type ActionClient, type ActionReceipt } from './send';
+import type { ActionClient, ActionReceipt } from './send';
 
 export interface RegisterValidatorParameters {
   economy: Address;
@@ -19,25 +19,17 @@ export type RegisterValidatorReturnType = ActionReceipt;
  * await approveToken(client, { token, spender: economy, amount: bond });
  * await registerValidator(client, { economy, bond });
  */
-export async function registerValidator(
+export const registerValidator: (
   client: ActionClient,
   params: RegisterValidatorParameters,
-): Promise<RegisterValidatorReturnType> {
-  const me = client.tx.address;
-  const before = await readValidator(client, { economy: params.economy, account: me });
-  return sendCall({
-    client,
-    abi: economyAbi,
-    address: params.economy,
-    functionName: 'registerValidator',
-    args: [params.bond],
-    // The standing seen now is in the key: a retry of this registration attaches to it, a registration after a
-    // withdrawal is a new one (the exit moved `stakeBlock`).
-    key: `registerValidator:${params.economy}:${before.status}:${before.stakeBlock}`,
-    label: 'Register as a validator',
-    alreadyDone: async () => {
-      const v = await readValidator(client, { economy: params.economy, account: me });
-      return v.status === 'Active' || v.status === 'Exiting';
-    },
-  });
-}
+) => Promise<RegisterValidatorReturnType> = standingAction({
+  name: 'registerValidator',
+  functionName: 'registerValidator',
+  args: (params: RegisterValidatorParameters) => [params.bond] as const,
+  read: readValidator,
+  // The standing seen now is in the key: a retry of this registration attaches to it, a registration after a
+  // withdrawal is a new one (the exit moved `stakeBlock`).
+  key: (v) => [v.status, v.stakeBlock],
+  label: 'Register as a validator',
+  done: (v) => v.status === 'Active' || v.status === 'Exiting',
+});

@@ -1,9 +1,9 @@
 import type { Address } from 'viem';
 import type { JobKind } from '#shared/api/jobs';
-import { economyAbi } from '../artifacts';
 import { kindsMask } from '../enums';
+import { standingAction } from './economyAction';
 import { readProvider } from './readProvider';
-import { sendCall, type ActionClient, type ActionReceipt } from './send';
+import type { ActionClient, ActionReceipt } from './send';
 
 export interface UpdateProfileParameters {
   economy: Address;
@@ -24,25 +24,16 @@ export type UpdateProfileReturnType = ActionReceipt;
  * await updateProfile(client, { economy, kinds: ['inference', 'fine-tune'], capacity: 4 });
  * await resumeProvider(client, { economy });
  */
-export async function updateProfile(
+export const updateProfile: (
   client: ActionClient,
   params: UpdateProfileParameters,
-): Promise<UpdateProfileReturnType> {
-  const me = client.tx.address;
-  const kinds = kindsMask(params.kinds);
-  const before = await readProvider(client, { economy: params.economy, account: me });
-  return sendCall({
-    client,
-    abi: economyAbi,
-    address: params.economy,
-    functionName: 'updateProfile',
-    args: [kinds, params.capacity],
-    // The block it paused in is in the key: each pause → update round is its own transaction.
-    key: `updateProfile:${params.economy}:${kinds}:${params.capacity}:${before.lastIncreaseBlock}`,
-    label: 'Update the job kinds and capacity',
-    alreadyDone: async () => {
-      const p = await readProvider(client, { economy: params.economy, account: me });
-      return p.kinds === kinds && p.capacity === params.capacity;
-    },
-  });
-}
+) => Promise<UpdateProfileReturnType> = standingAction({
+  name: 'updateProfile',
+  functionName: 'updateProfile',
+  args: (params: UpdateProfileParameters) => [kindsMask(params.kinds), params.capacity] as const,
+  read: readProvider,
+  // The block it paused in is in the key: each pause → update round is its own transaction.
+  key: (p, params) => [kindsMask(params.kinds), params.capacity, p.lastIncreaseBlock],
+  label: 'Update the job kinds and capacity',
+  done: (p, params) => p.kinds === kindsMask(params.kinds) && p.capacity === params.capacity,
+});
