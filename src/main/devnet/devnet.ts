@@ -59,6 +59,8 @@ export class Devnet {
   #market: DemoMarket | null = null;
   #funding: Promise<unknown> = Promise.resolve();
   #readyTimer: NodeJS.Timeout | undefined;
+  /** Set by stop(): a start still waiting for anvil then stops the anvil it gets instead of keeping it. */
+  #stopped = false;
 
   /** The market's and the accounts' chatter: to logs/devnet.log, warnings also to the node's log. */
   readonly #detail: Logger;
@@ -105,6 +107,7 @@ export class Devnet {
 
   /** Starts (or joins) the devnet and deploys it on its first start; resolves with the endpoint to connect to. */
   async start(): Promise<NetworkEndpoint> {
+    this.#stopped = false;
     const progress = (id: string, label: string, fraction: number | null) => {
       this.o.log.info(label);
       this.o.onProgress?.({ id, label, progress: fraction });
@@ -133,6 +136,11 @@ export class Devnet {
       stateIntervalS: this.o.stateIntervalS ?? DEFAULT_STATE_INTERVAL_S,
       log: this.o.log,
     });
+    if (this.#stopped) {
+      // Stopped while anvil was starting: nobody would stop this one (it runs in its own process group).
+      await anvil.stop();
+      throw new FlywheelError('The devnet was stopped while it started.', { code: 'UNAVAILABLE' });
+    }
     this.#anvil = anvil;
     this.#rpcUrl = anvil.rpcUrl;
     writeRunning(this.layout.runningFile, {
@@ -233,6 +241,7 @@ export class Devnet {
 
   /** Stops the market and anvil (which writes its state one last time). */
   async stop(): Promise<void> {
+    this.#stopped = true;
     clearTimeout(this.#readyTimer);
     await this.#market?.close();
     this.#market = null;

@@ -130,6 +130,8 @@ export class DevnetRunner {
         port,
         onProgress: (p) => running(p.id, p.label, p.progress === null ? null : p.progress * 0.8),
       });
+      // Closed while the blobs were read: the close has already stopped what there was, so start nothing.
+      if (this.#closed) return;
       this.#devnet = devnet;
       if (this.o.mode !== 'join') running('chain', 'Starting the local chain', 0);
       const endpoint = await devnet.start();
