@@ -35,6 +35,8 @@ export interface Machine {
 export interface Benchmark {
   name: string;
   summary: string;
+  /** Finds (or installs) what it needs from the machine; `npm run bench` calls it for every chosen one first. */
+  prepare?(log: (line: string) => void): void | Promise<void>;
   run(log: (line: string) => void): Promise<Figure[]>;
 }
 
