@@ -1,11 +1,14 @@
 /**
  * `npm run bench [-- <name> …]`: runs the benchmarks in bench/*.bench.ts (all, or those named), writes
- * bench/results/<name>.json and prints a table of figures against their targets and baselines.
+ * bench/results/<name>.json and prints a table of figures against their targets and baselines. It exits non-zero
+ * when a figure misses its target, a benchmark fails, or a process a benchmark started is still running at the end
+ * (Ctrl-C stops them all before it exits).
  */
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { machine, meetsTarget, type Benchmark, type BenchReport } from './lib';
+import { canTrack, markRun, stopMarked, waitForNone, type Marked } from './processes';
 
 const dir = import.meta.dirname;
 const available = readdirSync(dir)
@@ -19,16 +22,48 @@ if (unknown.length) {
   process.exit(2);
 }
 
+// Before anything starts a process: every process started from here on carries the mark (processes.ts).
+const runId = markRun();
+const listed = (ps: Marked[]) => ps.map((p) => `  pid ${p.pid}: ${p.command.slice(0, 200)}`).join('\n');
+let interrupted = false;
+const interrupt = (signal: NodeJS.Signals) => {
+  if (interrupted) return;
+  interrupted = true;
+  console.error(`\n${signal}: stopping the processes the benchmarks started…`);
+  void stopMarked(runId).then((killed) => {
+    if (killed.length) console.error(`killed (they did not stop within 10 s):\n${listed(killed)}`);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  });
+};
+process.on('SIGINT', interrupt);
+process.on('SIGTERM', interrupt);
+
 const resultsDir = join(dir, 'results');
 mkdirSync(resultsDir, { recursive: true });
 let failedTargets = 0;
+const failedBenches: string[] = [];
 
+const benches: Benchmark[] = [];
 for (const name of wanted.length ? wanted : available) {
   const mod = (await import(pathToFileURL(join(dir, `${name}.bench.ts`)).href)) as { default: Benchmark };
-  const bench = mod.default;
+  benches.push(mod.default);
+}
+// What the benchmarks need from the machine (Chromium, …), found or installed before the first one runs.
+for (const bench of benches) await bench.prepare?.((line) => console.log(`   ${line}`));
+
+for (const bench of benches) {
+  if (interrupted) break;
   console.log(`\n━━ ${bench.name}: ${bench.summary}`);
   const started = Date.now();
-  const figures = await bench.run((line) => console.log(`   ${line}`));
+  let figures;
+  try {
+    figures = await bench.run((line) => console.log(`   ${line}`));
+  } catch (err) {
+    if (interrupted) break;
+    console.error(`   ${bench.name} failed: ${(err as Error).stack ?? String(err)}`);
+    failedBenches.push(bench.name);
+    continue;
+  }
   const report: BenchReport = {
     name: bench.name,
     machine: machine(),
@@ -52,7 +87,26 @@ for (const name of wanted.length ? wanted : available) {
   console.log(`   wrote bench/results/${bench.name}.json`);
 }
 
+if (interrupted) await new Promise(() => undefined); // the signal handler exits once the processes are stopped
+
+// Nothing a benchmark started may outlive it: anything still running now was left behind (a few seconds' grace for
+// those on their way out, e.g. anvil writing its state).
+const left = await waitForNone(runId, 15_000);
+if (left.length) {
+  console.error(
+    `\nLEFT RUNNING: ${left.length} process(es) started by the benchmarks are still alive:\n${listed(left)}`,
+  );
+  const killed = await stopMarked(runId);
+  console.error(`stopped them${killed.length ? ` (${killed.length} with SIGKILL)` : ''}.`);
+} else if (!canTrack) {
+  console.log(
+    '\n(This platform has no /proc: whether the benchmarks left processes running was not checked.)',
+  );
+}
+
 if (failedTargets) console.log(`\n${failedTargets} figure(s) missed their target.`);
+if (failedBenches.length) console.error(`\nFailed: ${failedBenches.join(', ')}.`);
+if (failedTargets || failedBenches.length || left.length) process.exitCode = 1;
 
 function round(n: number): string {
   if (!Number.isFinite(n)) return String(n);
