@@ -1,4 +1,5 @@
 import { cpus, totalmem, platform, release, arch } from 'node:os';
+import { join } from 'node:path';
 import { cvPct } from '../src/main/engine/timing';
 
 export { median } from '../src/main/engine/timing';
@@ -64,4 +65,17 @@ export function cv(values: number[]): number {
 export function meetsTarget(f: Figure): boolean | undefined {
   if (f.target === undefined) return undefined;
   return f.better === 'lower' ? f.value <= f.target : f.value >= f.target;
+}
+
+let built: Promise<void> | undefined;
+
+/**
+ * Builds the app (out/: the headless shell and the renderer) once per `npm run bench`, for the benchmarks that run
+ * the built shell: a fresh clone has no out/, and an old one would measure old code.
+ */
+export function buildApp(): Promise<void> {
+  built ??= import('electron-vite').then(({ build }) =>
+    build({ root: join(import.meta.dirname, '..'), logLevel: 'warn' }),
+  );
+  return built;
 }

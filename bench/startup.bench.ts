@@ -1,10 +1,7 @@
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { build } from 'electron-vite';
 import { startHeadless } from '../test/helpers/headless';
-import { median, quantile, type Benchmark, type Figure } from './lib';
+import { buildApp, median, quantile, type Benchmark, type Figure } from './lib';
 
-const ROOT = join(import.meta.dirname, '..');
 const RUNS = 7;
 
 /** Time from spawning the bare `node` binary to an HTTP server answering on loopback: the floor for any shell. */
@@ -49,7 +46,7 @@ const startup: Benchmark = {
   name: 'startup',
   summary: 'headless node start → first API answer, against a bare Node HTTP server',
   async run(log) {
-    await build({ root: ROOT, logLevel: 'warn' });
+    await buildApp();
     const node: number[] = [];
     const bare: number[] = [];
     // Interleaved so that machine noise hits both alike.

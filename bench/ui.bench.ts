@@ -1,11 +1,10 @@
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { build } from 'electron-vite';
 import { chromium, type Browser } from 'playwright-core';
 import { CHROMIUM_ARGS, ensureChromium } from '../scripts/chromium.mjs';
 import { startHeadless, type HeadlessProcess } from '../test/helpers/headless';
-import { median, quantile, type Benchmark, type Figure } from './lib';
+import { buildApp, median, quantile, type Benchmark, type Figure } from './lib';
 
 const ROOT = join(import.meta.dirname, '..');
 const RENDERER = join(ROOT, 'out', 'renderer');
@@ -112,7 +111,7 @@ const ui: Benchmark = {
   },
   async run(log) {
     const executablePath = (chromiumPath ??= ensureChromium(log));
-    await build({ root: ROOT, logLevel: 'warn' });
+    await buildApp();
     const sizes = bundleSizes();
     log(
       `bundle: ${sizes.files} files, ${(sizes.total / 1024).toFixed(1)} KiB gzip, first open ${(sizes.initial / 1024).toFixed(1)} KiB`,
