@@ -102,6 +102,18 @@ function addr(i: number): Address {
 
 async function setup(log: (l: string) => void): Promise<Bench & { deployGas: number; genesisGas: number }> {
   const anvil = await startAnvil({ args: ['--auto-impersonate', '--gas-limit', '100000000'] });
+  try {
+    return await deploy(anvil, log);
+  } catch (err) {
+    await anvil.stop();
+    throw err;
+  }
+}
+
+async function deploy(
+  anvil: AnvilProcess,
+  log: (l: string) => void,
+): Promise<Bench & { deployGas: number; genesisGas: number }> {
   const transport = http(anvil.rpcUrl);
   const publicClient = createPublicClient({ chain: foundry, transport, pollingInterval: 20 }) as PublicClient;
   const account = privateKeyToAccount(DEPLOYER_KEY);

@@ -27,11 +27,14 @@ interface Child {
   providing: Promise<void>;
 }
 
+/** Every node the bench spawned, stopped at the end whatever happened. */
+const spawned = new Set<ChildProcess>();
+
 function spawnNode(file: string, dataDir: string, market: Market, join?: Address): Child {
   const endpoint = JSON.stringify(market.endpoint(), (_k, v: unknown) =>
     typeof v === 'bigint' ? v.toString() : v,
   );
-  const spawned = performance.now();
+  const spawnedAt = performance.now();
   const child = spawn(process.execPath, [file, dataDir, endpoint], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
@@ -44,17 +47,24 @@ function spawnNode(file: string, dataDir: string, market: Market, join?: Address
   let out = '';
   let err = '';
   child.stderr!.on('data', (b: Buffer) => (err = (err + b.toString()).slice(-4000)));
+  spawned.add(child);
   let onReady: (ms: number) => void = () => undefined;
   let onProviding: () => void = () => undefined;
-  const ready = new Promise<number>((resolve) => (onReady = resolve));
-  const providing = new Promise<void>((resolve) => (onProviding = resolve));
+  let onExit: (err: Error) => void = () => undefined;
+  const exited = new Promise<never>((_, reject) => (onExit = reject));
+  // A node that exits before it is ready (or providing) fails the bench instead of leaving it waiting.
+  const ready = Promise.race([new Promise<number>((resolve) => (onReady = resolve)), exited]);
+  const providing = Promise.race([new Promise<void>((resolve) => (onProviding = resolve)), exited]);
+  exited.catch(() => undefined);
   child.stdout!.on('data', (b: Buffer) => {
     out += b.toString();
-    if (/^ready /m.test(out)) onReady(performance.now() - spawned);
+    if (/^ready /m.test(out)) onReady(performance.now() - spawnedAt);
     if (/^providing$/m.test(out)) onProviding();
   });
-  child.once('exit', (code) => {
+  child.once('exit', (code, signal) => {
+    spawned.delete(child);
     if (code) process.stderr.write(`bench node exited ${code}: ${err}\n`);
+    onExit(new Error(`the bench node exited (${signal ?? code}) before it was ready: ${err}`));
   });
   return { child, ready, providing };
 }
@@ -84,11 +94,15 @@ const node: Benchmark = {
     'provider node: jobs finalized per minute by one provider on a devnet-like anvil, start → API ready, idle RSS and CPU',
   async run(log) {
     const anvil = await startAnvil({ chainId: 31337 });
-    const bundle = await bundleNode(join(import.meta.dirname, 'nodeChild.ts'), 'bench-node');
     const dirs: (() => void)[] = [];
     const figures: Figure[] = [];
+    let bundleDir: string | undefined;
+    let deployed: Market | undefined;
     try {
+      const bundle = await bundleNode(join(import.meta.dirname, 'nodeChild.ts'), 'bench-node');
+      bundleDir = bundle.dir;
       const market = await deployMarket(anvil.rpcUrl, { params: quickDevnetParams });
+      deployed = market;
       const economy = market.genesis.economy;
       await market.fund(market.genesis, devAccount(2).address, 10_000n * TOKEN);
 
@@ -216,12 +230,12 @@ const node: Benchmark = {
           note: 'VmRSS of the providing node (engine worker thread with a session loaded) after its jobs',
         },
       );
-      await stop(c.child);
-      await market.close();
     } finally {
+      await Promise.all([...spawned].map(stop));
+      await deployed?.close();
       await anvil.stop();
       for (const d of dirs) d();
-      rmSync(bundle.dir, { recursive: true, force: true });
+      if (bundleDir) rmSync(bundleDir, { recursive: true, force: true });
     }
     return figures;
   },

@@ -48,7 +48,15 @@ export async function startHeadless(
   let out = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
+  const stopChild = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  const started = new Promise<string>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`headless shell did not print its URL in time:\n${out}`)),
       options.timeoutMs ?? 30_000,
@@ -70,6 +78,12 @@ export async function startHeadless(
       reject(new Error(`headless shell exited with ${code}:\n${out}`));
     });
   });
+  // A shell that did not come up is stopped too: it may already run a devnet (anvil, in its own process group).
+  const url = await started.catch(async (err: unknown) => {
+    await stopChild();
+    temp?.cleanup();
+    throw err;
+  });
   const origin = url.slice(0, url.indexOf('/#'));
   const token = url.slice(url.indexOf('#token=') + '#token='.length);
   return {
@@ -80,13 +94,7 @@ export async function startHeadless(
     child,
     output: () => out,
     async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        await exited;
-        clearTimeout(timer);
-      }
+      await stopChild();
       temp?.cleanup();
     },
   };
