@@ -1,4 +1,4 @@
-import { cpus, totalmem, platform, release, arch } from 'node:os';
+import { arch, cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { cvPct } from '../src/main/engine/timing';
 
@@ -21,6 +21,11 @@ export interface BenchReport {
   machine: Machine;
   startedAt: string;
   durationS: number;
+  /**
+   * The machine's 1-minute load average when the benchmark started and ended (os.loadavg): on a machine shared with
+   * other work, how busy it was, next to the cores it has.
+   */
+  load: { atStart: number; atEnd: number };
   figures: Figure[];
 }
 
@@ -78,4 +83,9 @@ export function buildApp(): Promise<void> {
     build({ root: join(import.meta.dirname, '..'), logLevel: 'warn' }),
   );
   return built;
+}
+
+/** The 1-minute load average, rounded to two decimals. */
+export function load1(): number {
+  return Math.round(loadavg()[0]! * 100) / 100;
 }

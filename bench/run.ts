@@ -7,7 +7,7 @@
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { machine, meetsTarget, type Benchmark, type BenchReport } from './lib';
+import { load1, machine, meetsTarget, type Benchmark, type BenchReport } from './lib';
 import { canTrack, markRun, stopMarked, waitForNone, type Marked } from './processes';
 
 const dir = import.meta.dirname;
@@ -49,12 +49,18 @@ for (const name of wanted.length ? wanted : available) {
   benches.push(mod.default);
 }
 // What the benchmarks need from the machine (Chromium, …), found or installed before the first one runs.
-for (const bench of benches) await bench.prepare?.((line) => console.log(`   ${line}`));
+try {
+  for (const bench of benches) await bench.prepare?.((line) => console.log(`   ${line}`));
+} catch (err) {
+  console.error((err as Error).message);
+  process.exit(1);
+}
 
 for (const bench of benches) {
   if (interrupted) break;
   console.log(`\n━━ ${bench.name}: ${bench.summary}`);
   const started = Date.now();
+  const loadAtStart = load1();
   let figures;
   try {
     figures = await bench.run((line) => console.log(`   ${line}`));
@@ -69,6 +75,7 @@ for (const bench of benches) {
     machine: machine(),
     startedAt: new Date(started).toISOString(),
     durationS: Math.round((Date.now() - started) / 100) / 10,
+    load: { atStart: loadAtStart, atEnd: load1() },
     figures,
   };
   writeFileSync(join(resultsDir, `${bench.name}.json`), JSON.stringify(report, null, 2) + '\n');
@@ -84,7 +91,9 @@ for (const bench of benches) {
   });
   console.table(rows);
   failedTargets += rows.filter((r) => r.result === 'MISSED').length;
-  console.log(`   wrote bench/results/${bench.name}.json`);
+  console.log(
+    `   wrote bench/results/${bench.name}.json (load average ${report.load.atStart} → ${report.load.atEnd} on ${report.machine.cores} cores)`,
+  );
 }
 
 if (interrupted) await new Promise(() => undefined); // the signal handler exits once the processes are stopped
