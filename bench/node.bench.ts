@@ -55,7 +55,9 @@ function spawnNode(file: string, dataDir: string, market: Market, join?: Address
   // A node that exits before it is ready (or providing) fails the bench instead of leaving it waiting.
   const ready = Promise.race([new Promise<number>((resolve) => (onReady = resolve)), exited]);
   const providing = Promise.race([new Promise<void>((resolve) => (onProviding = resolve)), exited]);
-  exited.catch(() => undefined);
+  // Awaited only where needed (a start is never awaited "providing"): an exit afterwards is nobody's error.
+  ready.catch(() => undefined);
+  providing.catch(() => undefined);
   child.stdout!.on('data', (b: Buffer) => {
     out += b.toString();
     if (/^ready /m.test(out)) onReady(performance.now() - spawnedAt);

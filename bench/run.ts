@@ -7,6 +7,7 @@
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { stop as stopEsbuild } from 'esbuild';
 import { load1, machine, meetsTarget, type Benchmark, type BenchReport } from './lib';
 import { canTrack, markRun, stopMarked, waitForNone, type Marked } from './processes';
 
@@ -26,17 +27,25 @@ if (unknown.length) {
 const runId = markRun();
 const listed = (ps: Marked[]) => ps.map((p) => `  pid ${p.pid}: ${p.command.slice(0, 200)}`).join('\n');
 let interrupted = false;
-const interrupt = (signal: NodeJS.Signals) => {
+/** Stops every process the benchmarks started, then exits with `code`. */
+const abort = (why: string, code: number) => {
   if (interrupted) return;
   interrupted = true;
-  console.error(`\n${signal}: stopping the processes the benchmarks started…`);
+  console.error(`\n${why}: stopping the processes the benchmarks started…`);
   void stopMarked(runId).then((killed) => {
     if (killed.length) console.error(`killed (they did not stop within 10 s):\n${listed(killed)}`);
-    process.exit(signal === 'SIGINT' ? 130 : 143);
+    process.exit(code);
   });
 };
-process.on('SIGINT', interrupt);
-process.on('SIGTERM', interrupt);
+process.on('SIGINT', () => abort('SIGINT', 130));
+process.on('SIGTERM', () => abort('SIGTERM', 143));
+// An error no benchmark caught (a child's event handler, a promise nobody awaited) ends the run the same way.
+const crash = (err: unknown) => {
+  console.error(`\nUncaught: ${(err as Error)?.stack ?? String(err)}`);
+  abort('crashed', 1);
+};
+process.on('uncaughtException', crash);
+process.on('unhandledRejection', crash);
 
 const resultsDir = join(dir, 'results');
 mkdirSync(resultsDir, { recursive: true });
@@ -97,6 +106,9 @@ for (const bench of benches) {
 }
 
 if (interrupted) await new Promise(() => undefined); // the signal handler exits once the processes are stopped
+
+// esbuild's service process (the node bundle, the app build) lives as long as this one unless it is stopped.
+await stopEsbuild();
 
 // Nothing a benchmark started may outlive it: anything still running now was left behind (a few seconds' grace for
 // those on their way out, e.g. anvil writing its state).
