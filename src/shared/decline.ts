@@ -1,3 +1,5 @@
+import { FlywheelError } from './errors';
+
 /**
  * Decline reason codes, shared by the engine (which detects them), the node (which declines on-chain with them),
  * the contracts (`uint8 reason`) and the UI. Code 0 is never used on-chain.
@@ -53,4 +55,31 @@ export const declineReasonNames = Object.keys(declineReasons) as DeclineReasonNa
 
 export function declineReasonByCode(code: number): DeclineReasonName | undefined {
   return declineReasonNames.find((name) => declineReasons[name].code === code);
+}
+
+/**
+ * A job this node will not (or cannot) run, with the reason it gives on-chain (`declineJob`): raised by the job
+ * pipeline (over capacity, deadline, a fetch that failed), by the engine's checks and inside its workers (a model or
+ * input that fails them). A decline inside the accept window is never slashed. `details` says what exactly was
+ * wrong, for the log and the job's page.
+ */
+export class Decline extends FlywheelError {
+  override name = 'Decline';
+  readonly reason: DeclineReasonName;
+  readonly reasonCode: DeclineReasonCode;
+  declare readonly details: string;
+
+  constructor(reason: DeclineReasonName, details: string, options: { cause?: unknown } = {}) {
+    super(`Job declined: ${declineReasons[reason].label.toLowerCase()}.`, {
+      code: 'DECLINED',
+      details,
+      cause: options.cause,
+    });
+    this.reason = reason;
+    this.reasonCode = declineReasons[reason].code;
+  }
+}
+
+export function isDecline(err: unknown): err is Decline {
+  return err instanceof Decline;
 }

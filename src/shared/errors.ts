@@ -25,8 +25,10 @@ export const errorCodes = [
   'RPC_FAILED',
   /** A transaction reverted or could not be sent. */
   'TX_FAILED',
-  /** The engine refused or failed a job (see the decline reason). */
+  /** The engine failed (a benchmark, a run that broke). */
   'ENGINE_FAILED',
+  /** This node will not run a job: the decline reason says why (declined on-chain, never slashed). */
+  'DECLINED',
   /** The wallet needs its passphrase first. */
   'WALLET_LOCKED',
   /** Bad settings or arguments given by the user. */

@@ -1,6 +1,6 @@
 import type { Hash } from '#shared/api/define';
+import { Decline } from '#shared/decline';
 import type { Logger } from '../log';
-import { EngineRefusal } from './refusal';
 import type { WorkerHost, WorkerHostFactory } from './worker/host';
 import {
   CONTROL,
@@ -72,7 +72,7 @@ export class DeviceWorker {
     if (this.#closed) return Promise.reject(new Error('the engine is closed'));
     if (this.#queued >= this.options.maxQueued) {
       return Promise.reject(
-        new EngineRefusal('OVER_CAPACITY', `${this.#queued} jobs already wait for ${this.device.id}`),
+        new Decline('OVER_CAPACITY', `${this.#queued} jobs already wait for ${this.device.id}`),
       );
     }
     this.#queued++;
@@ -86,9 +86,7 @@ export class DeviceWorker {
         const timer = setTimeout(() => {
           this.#pending.delete(id);
           void this.#stop('time limit');
-          reject(
-            new EngineRefusal('DEADLINE_INFEASIBLE', `ran past its time limit of ${options.timeoutMs} ms`),
-          );
+          reject(new Decline('DEADLINE_INFEASIBLE', `ran past its time limit of ${options.timeoutMs} ms`));
         }, options.timeoutMs);
         const done =
           <T>(f: (v: T) => void) =>
@@ -181,8 +179,8 @@ export class DeviceWorker {
           },
         );
         return;
-      case 'refusal':
-        pending.reject(new EngineRefusal(message.reason, message.details));
+      case 'decline':
+        pending.reject(new Decline(message.reason, message.details));
         return;
       case 'failure':
         pending.reject(new Error(message.message));

@@ -9,19 +9,19 @@
  *   { timeoutMs: 30_000 },
  * );
  * ```
- * Every refusal is an `EngineRefusal` with a decline reason the node can put on-chain; any other error is a fault
+ * Every job it will not run is a `Decline` (shared/decline.ts) with a reason the node can put on-chain; any other error is a fault
  * of the engine (the worker crashed) and the next job gets a fresh worker.
  */
 import { cpus } from 'node:os';
 import type { Hash } from '#shared/api/define';
 import type { ExecutionProviderName } from '#shared/api/hardware';
+import { Decline } from '#shared/decline';
 import type { Logger } from '../log';
 import { DeviceWorker } from './deviceWorker';
 import { cpuFingerprint } from './devices';
 import { checkJobForm, loadModelBytes } from './jobChecks';
 import type { EngineJob, JobProgress, JobResult, JobKind } from './jobs';
 import { packageFilePath, referenceByHash } from './references';
-import { EngineRefusal } from './refusal';
 import type { DeviceRouter } from './router';
 import { threadHost, type WorkerHostFactory } from './worker/host';
 import type { FromWorker, WorkerBench, WorkerJob } from './worker/protocol';
@@ -193,7 +193,7 @@ export function createEngine(options: EngineOptions): Engine {
     if (closed) throw new Error('the engine is closed');
     const all = await deviceWorkers();
     const slot = id === undefined ? all.values().next().value : all.get(id);
-    if (!slot) throw new EngineRefusal('OVER_CAPACITY', `no device "${id}" on this machine`);
+    if (!slot) throw new Decline('OVER_CAPACITY', `no device "${id}" on this machine`);
     return slot;
   }
 
@@ -370,7 +370,7 @@ export function createEngine(options: EngineOptions): Engine {
 /** Refusals that need no worker: the kind, then the form and sizes every runtime checks (jobChecks.ts). */
 function checkJob(job: EngineJob, limits: EngineLimits): void {
   if (!limits.kinds.includes(job.kind)) {
-    throw new EngineRefusal('UNSUPPORTED_KIND', `this provider does not serve ${String(job.kind)} jobs`);
+    throw new Decline('UNSUPPORTED_KIND', `this provider does not serve ${String(job.kind)} jobs`);
   }
   checkJobForm(job, limits);
 }

@@ -1,6 +1,6 @@
+import { Decline } from '#shared/decline';
 import type { EngineJob } from './jobs';
 import { isHash } from './hash';
-import { EngineRefusal } from './refusal';
 
 /** The size caps both runtimes (ONNX Runtime and llama.cpp) apply before a job reaches a worker. */
 export interface SizeLimits {
@@ -14,26 +14,20 @@ export interface SizeLimits {
  */
 export function checkJobForm(job: EngineJob, limits: SizeLimits): void {
   if (!isHash(job.modelHash)) {
-    throw new EngineRefusal(
-      'MODEL_HASH_MISMATCH',
-      `${JSON.stringify(job.modelHash)} is not a keccak256 hash`,
-    );
+    throw new Decline('MODEL_HASH_MISMATCH', `${JSON.stringify(job.modelHash)} is not a keccak256 hash`);
   }
   if (job.inputHash !== undefined && !isHash(job.inputHash)) {
-    throw new EngineRefusal(
-      'INPUT_HASH_MISMATCH',
-      `${JSON.stringify(job.inputHash)} is not a keccak256 hash`,
-    );
+    throw new Decline('INPUT_HASH_MISMATCH', `${JSON.stringify(job.inputHash)} is not a keccak256 hash`);
   }
-  if (!(job.input instanceof Uint8Array)) throw new EngineRefusal('INPUT_INVALID', 'the input is not bytes');
+  if (!(job.input instanceof Uint8Array)) throw new Decline('INPUT_INVALID', 'the input is not bytes');
   if (job.input.byteLength > limits.maxInputBytes) {
-    throw new EngineRefusal(
+    throw new Decline(
       'INPUT_TOO_LARGE',
       `the input is ${job.input.byteLength} bytes, over the ${limits.maxInputBytes}-byte cap`,
     );
   }
   if (job.model instanceof Uint8Array && job.model.byteLength > limits.maxModelBytes) {
-    throw new EngineRefusal(
+    throw new Decline(
       'INPUT_TOO_LARGE',
       `the model is ${job.model.byteLength} bytes, over the ${limits.maxModelBytes}-byte cap`,
     );
@@ -49,12 +43,12 @@ export async function loadModelBytes(
   try {
     bytes = typeof job.model === 'function' ? await job.model() : job.model;
   } catch (err) {
-    throw new EngineRefusal('FETCH_FAILED', `the model could not be fetched: ${(err as Error).message}`, {
+    throw new Decline('FETCH_FAILED', `the model could not be fetched: ${(err as Error).message}`, {
       cause: err,
     });
   }
   if (bytes.byteLength > limits.maxModelBytes) {
-    throw new EngineRefusal(
+    throw new Decline(
       'INPUT_TOO_LARGE',
       `the model is ${bytes.byteLength} bytes, over the ${limits.maxModelBytes}-byte cap`,
     );

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Address, Hash } from 'viem';
 import type { JobKind } from '#shared/api/jobs';
-import type { DeclineReasonName } from '#shared/decline';
+import { Decline, type DeclineReasonName } from '#shared/decline';
 import { FlywheelError } from '#shared/errors';
 import { declineReasonFor } from '../blobs/errors';
 import { economyAbi } from '../chain/artifacts';
@@ -13,21 +13,10 @@ import { readModel } from '../chain/actions/readModel';
 import type { ActionClient } from '../chain/actions/send';
 import { submitResult } from '../chain/actions/submitResult';
 import { isTransient, TxFailedError } from '../chain/tx/errors';
-import { isEngineRefusal } from '../engine/refusal';
 import type { JobContext } from './context';
 import { advance, generationOf } from './generation';
 import { isFinished, type JournalJob, type JournalStep, type JournalStepData } from './journal';
 import { tokensToClaim } from './tokens';
-
-/** A job this node cannot or will not do: declined on-chain with this reason while the accept window is open. */
-class Decline extends Error {
-  constructor(
-    readonly reason: DeclineReasonName,
-    readonly details: string,
-  ) {
-    super(`${reason}: ${details}`);
-  }
-}
 
 /** How sure the node wants to be that a run fits: predicted run time × this must fit before the deadline. */
 const DEADLINE_SAFETY = 1.25;
@@ -198,9 +187,6 @@ async function run(
           },
         },
       );
-    } catch (err) {
-      if (isEngineRefusal(err)) throw new Decline(err.reason, err.details ?? err.shortMessage);
-      throw err;
     } finally {
       free(result?.timings.runMs);
     }

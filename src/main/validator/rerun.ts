@@ -7,13 +7,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Address, Hash, PublicClient } from 'viem';
+import { Decline } from '#shared/decline';
 import { BlobError } from '../blobs/errors';
 import type { BlobStore } from '../blobs/store';
 import { readModel } from '../chain/actions/readModel';
 import type { Engine } from '../engine/engine';
 import type { EngineJob, JobKind, JobResult } from '../engine/jobs';
 import { isLanguageModelJob } from '../engine/llama/runtime';
-import { EngineRefusal } from '../engine/refusal';
 import { checkResult, readSubmittedOutput, type ResultCheck } from '../verification/check';
 
 export interface RerunJob {
@@ -91,10 +91,7 @@ export async function rerunAndJudge(deps: RerunDeps, job: RerunJob): Promise<Rer
           // A language model's job (on-chain an inference job with a text-generation input, until it has a kind).
           if (isLanguageModelJob(engineJob)) {
             if (!canRescore(deps.engine)) {
-              throw new EngineRefusal(
-                'UNSUPPORTED_KIND',
-                'this engine cannot re-score language-model outputs',
-              );
+              throw new Decline('UNSUPPORTED_KIND', 'this engine cannot re-score language-model outputs');
             }
             // The claim is what is re-scored: fetched (hash-checked) before the re-run.
             const submitted = await submittedBytes(deps, job, read);
@@ -133,6 +130,6 @@ async function submittedBytes(
   read: (uri: string, hash: Hash) => Promise<Uint8Array>,
 ): Promise<Uint8Array> {
   const s = await readSubmittedOutput(deps.publicClient, job.economy, job.jobId);
-  if (!s) throw new EngineRefusal('FETCH_FAILED', 'no submitted result was found');
+  if (!s) throw new Decline('FETCH_FAILED', 'no submitted result was found');
   return read(s.uri, s.outputHash);
 }

@@ -6,11 +6,11 @@
  * challenge or vote on what it could not check.
  */
 import type { Address, Hash, PublicClient } from 'viem';
+import { isDecline } from '#shared/decline';
 import { BlobError } from '../blobs/errors';
 import { readJob } from '../chain/actions/readJob';
 import { readModel } from '../chain/actions/readModel';
 import { economyAbi } from '../chain/artifacts';
-import { isEngineRefusal } from '../engine/refusal';
 import {
   compareOutputs,
   unusableOutput,
@@ -44,7 +44,7 @@ export interface ResultCheckDeps {
   publicClient: PublicClient;
   /** Reads a blob by URI, checking its hash (BlobError 'hash-mismatch' when the bytes there are others). */
   read(uri: string, hash: Hash): Promise<Uint8Array>;
-  /** The re-run's output for the job's model and input (an EngineRefusal when this machine cannot run it). */
+  /** The re-run's output for the job's model and input (an Decline when this machine cannot run it). */
   rerun(job: CheckedJob): Promise<FetchedOutput>;
 }
 
@@ -92,7 +92,7 @@ export async function checkResult(deps: ResultCheckDeps, job: CheckedJob): Promi
   try {
     reference = await deps.rerun(job);
   } catch (err) {
-    if (isEngineRefusal(err)) return { judged: false, reason: `the re-run was refused: ${err.message}` };
+    if (isDecline(err)) return { judged: false, reason: `the re-run was refused: ${err.message}` };
     throw err;
   }
   try {

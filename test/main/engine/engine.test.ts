@@ -3,7 +3,7 @@ import { keccak256 as viemKeccak256 } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../../src/main/engine/engine';
 import type { JobProgress } from '../../../src/main/engine/jobs';
-import { EngineRefusal } from '../../../src/main/engine/refusal';
+import { Decline } from '../../../src/shared/decline';
 import { ctcDecode, parseKeys } from '../../../src/main/engine/preview/ocr';
 import { packageFilePath, referenceById } from '../../../src/main/engine/references';
 import { asFloat32, readSafetensors, tensorOf, writeSafetensors } from '../../../src/main/engine/safetensors';
@@ -130,8 +130,8 @@ describe('bad jobs are refused with their decline reason, and the engine goes on
       () => null,
       (e: unknown) => e,
     );
-    expect(err).toBeInstanceOf(EngineRefusal);
-    return (err as EngineRefusal).reason;
+    expect(err).toBeInstanceOf(Decline);
+    return (err as Decline).reason;
   };
   const small = buildTrainingGraph({ inputs: 2, hidden: [], classes: 2, optimizer: 'sgd' });
   const smallHash = keccak256(small);

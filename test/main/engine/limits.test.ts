@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../../src/main/engine/engine';
 import { GraphBuilder } from '../../../src/main/engine/onnx/builder';
-import { EngineRefusal } from '../../../src/main/engine/refusal';
+import { Decline } from '../../../src/shared/decline';
 import { tensorOf, writeSafetensors } from '../../../src/main/engine/safetensors';
 import { buildTrainingGraph } from '../../../src/main/engine/training/graph';
 import { processHost } from '../../../src/main/engine/worker/host';
@@ -22,13 +22,13 @@ function slowModel(): Uint8Array {
 const quick = buildTrainingGraph({ inputs: 4, hidden: [], classes: 3, optimizer: 'sgd' });
 const quickJob = { kind: 'fine-tune' as const, modelHash: keccak256(quick), model: quick };
 
-async function refused(promise: Promise<unknown>): Promise<EngineRefusal> {
+async function refused(promise: Promise<unknown>): Promise<Decline> {
   const err = await promise.then(
     () => null,
     (e: unknown) => e,
   );
-  expect(err).toBeInstanceOf(EngineRefusal);
-  return err as EngineRefusal;
+  expect(err).toBeInstanceOf(Decline);
+  return err as Decline;
 }
 
 const engines: Engine[] = [];

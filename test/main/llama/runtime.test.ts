@@ -12,7 +12,7 @@ import { readTextGenerationOutput, writeTextGenerationInput } from '../../../src
 import { writeGguf } from '../../../src/main/engine/llama/gguf';
 import { cachedLlamaGguf, tinyLlama } from '../../../src/main/engine/llama/randomModel';
 import { withLanguageModels } from '../../../src/main/engine/llama/runtime';
-import { EngineRefusal } from '../../../src/main/engine/refusal';
+import { Decline } from '../../../src/shared/decline';
 import { tensorOf, writeSafetensors } from '../../../src/main/engine/safetensors';
 import { keccak256, quietLog } from '../engine/helpers';
 
@@ -37,13 +37,13 @@ const job = (input: Parameters<typeof writeTextGenerationInput>[0], bytes = mode
   input: writeTextGenerationInput(input),
 });
 
-async function refused(promise: Promise<unknown>): Promise<EngineRefusal> {
+async function refused(promise: Promise<unknown>): Promise<Decline> {
   const err = await promise.then(
     () => null,
     (e: unknown) => e,
   );
-  expect(err).toBeInstanceOf(EngineRefusal);
-  return err as EngineRefusal;
+  expect(err).toBeInstanceOf(Decline);
+  return err as Decline;
 }
 
 // Whole generations on two busy CI cores: minutes, not the default 30 s (a timed-out generation keeps its

@@ -54,7 +54,7 @@ export class ReferenceOutputs {
     return ref && ref.version === this.deps.version ? ref.outputHash : null;
   }
 
-  /** The reference output, running the job on the real engine the first time (EngineRefusal when it cannot run). */
+  /** The reference output, running the job on the real engine the first time (Decline when it cannot run). */
   output(job: ReferenceJob): Promise<ReferenceOutput> {
     const k = key(job.modelHash, job.inputHash);
     const known = this.known(job.modelHash, job.inputHash);

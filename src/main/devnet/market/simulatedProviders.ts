@@ -15,10 +15,10 @@ import { readProvider } from '../../chain/actions/readProvider';
 import type { ActionClient } from '../../chain/actions/send';
 import { submitResult } from '../../chain/actions/submitResult';
 import { unjail } from '../../chain/actions/unjail';
-import { isEngineRefusal } from '../../engine/refusal';
 import type { Logger } from '../../log';
 import { tokensToClaim } from '../../jobs/tokens';
 import { falsifyOutput } from '../../verification/falsify';
+import { isDecline } from '#shared/decline';
 import { policyOf } from '#shared/policy';
 import type { DevnetActors } from '../actors';
 import { devnetAccount } from '../accounts';
@@ -129,7 +129,7 @@ export class SimulatedProviders {
       try {
         output = await this.o.references.output(job);
       } catch (err) {
-        if (!isEngineRefusal(err)) throw err;
+        if (!isDecline(err)) throw err;
         await declineJob(client, { economy: j.economy, jobId: j.jobId, reason: err.reason });
         this.counts.declined++;
         return;

@@ -18,12 +18,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Hash } from '#shared/api/define';
+import { Decline } from '#shared/decline';
 import type { Logger } from '../../log';
 import { DeviceWorker } from '../deviceWorker';
 import type { Engine, EngineDevice, RunJobOptions } from '../engine';
 import { checkJobForm, loadModelBytes } from '../jobChecks';
 import type { EngineJob, JobProgress, JobResult } from '../jobs';
-import { EngineRefusal } from '../refusal';
 import type { WorkerHost } from '../worker/host';
 import type { FromWorker, WorkerJob } from '../worker/protocol';
 import { isTextGenerationInput } from './format';
@@ -156,7 +156,7 @@ export function createLlamaRuntime(options: LlamaRuntimeOptions): LlamaRuntime {
     if (existing) return existing;
     const backend = backendOf(device);
     if (!backend) {
-      throw new EngineRefusal(
+      throw new Decline(
         'UNSUPPORTED_KIND',
         `no llama.cpp backend runs on ${device.id} (see the hardware report)`,
       );
@@ -257,7 +257,7 @@ export function createLlamaRuntime(options: LlamaRuntimeOptions): LlamaRuntime {
     runJob: (job, device, runOptions = {}) => run(job, undefined, device, runOptions),
     rescore: (job, claimed, device, runOptions = {}) => {
       if (!(claimed instanceof Uint8Array))
-        throw new EngineRefusal('INPUT_INVALID', 'the claimed output is not bytes');
+        throw new Decline('INPUT_INVALID', 'the claimed output is not bytes');
       return run(job, claimed, device, runOptions);
     },
     holds: (modelHash, device) => workers.get(device)?.holds(modelHash) ?? false,
@@ -297,7 +297,7 @@ export function withLanguageModels(
     const device =
       id === undefined ? devices.find((d) => backendOf(d) !== null) : devices.find((d) => d.id === id);
     if (!device) {
-      throw new EngineRefusal(
+      throw new Decline(
         id === undefined ? 'UNSUPPORTED_KIND' : 'OVER_CAPACITY',
         id === undefined ? 'no device here has a llama.cpp backend' : `no device "${id}" on this machine`,
       );
@@ -348,10 +348,7 @@ export function isLanguageModelJob(job: EngineJob): boolean {
 /** The refusals that need no worker: the model hash's form and the sizes. */
 function check(job: EngineJob, limits: LlamaLimits): void {
   if (job.kind !== 'text-generation') {
-    throw new EngineRefusal(
-      'UNSUPPORTED_KIND',
-      `the llama.cpp runtime does not run ${String(job.kind)} jobs`,
-    );
+    throw new Decline('UNSUPPORTED_KIND', `the llama.cpp runtime does not run ${String(job.kind)} jobs`);
   }
   checkJobForm(job, limits);
 }

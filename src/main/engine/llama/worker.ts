@@ -29,12 +29,12 @@ import {
   type Token,
 } from 'node-llama-cpp';
 import type { Hash } from '#shared/api/define';
+import { Decline } from '#shared/decline';
 import { createKeccak } from 'hash-wasm';
 import { createKeccak256 } from '../hash';
 import { seededRandom } from '../training/random';
 import { connectPort } from '../worker/port';
 import type { ToWorker, WorkerJob } from '../worker/protocol';
-import { WorkerRefusal } from '../worker/refuse';
 import {
   parseTextGenerationInput,
   readTextGenerationOutput,
@@ -146,32 +146,32 @@ function llama(): Promise<Llama> {
 async function handleJob(id: number, job: WorkerJob): Promise<void> {
   try {
     if (job.kind !== 'text-generation') {
-      throw new WorkerRefusal(
+      throw new Decline(
         'UNSUPPORTED_KIND',
         `the llama.cpp runtime runs text-generation jobs, not ${job.kind}`,
       );
     }
     const { entry, loadMs } = await modelFor(id, job.modelHash, job.model, job.modelFile);
     if (job.inputHash && keccak256(job.input) !== job.inputHash.toLowerCase()) {
-      throw new WorkerRefusal('INPUT_HASH_MISMATCH', `the input bytes do not hash to ${job.inputHash}`);
+      throw new Decline('INPUT_HASH_MISMATCH', `the input bytes do not hash to ${job.inputHash}`);
     }
     let input: TextGenerationInput;
     try {
       input = parseTextGenerationInput(job.input);
     } catch (err) {
-      if (err instanceof TextInputError) throw new WorkerRefusal('INPUT_INVALID', err.message);
+      if (err instanceof TextInputError) throw new Decline('INPUT_INVALID', err.message);
       throw err;
     }
     const prompt = promptTokens(entry, input);
     if (input.maxTokens > config.maxNewTokens) {
-      throw new WorkerRefusal(
+      throw new Decline(
         'INPUT_TOO_LARGE',
         `max_tokens ${input.maxTokens} is over this provider's cap of ${config.maxNewTokens}`,
       );
     }
     const context = entry.context.contextSize;
     if (prompt.length + input.maxTokens > context) {
-      throw new WorkerRefusal(
+      throw new Decline(
         'INPUT_TOO_LARGE',
         `the prompt is ${prompt.length} tokens and max_tokens ${input.maxTokens}: ` +
           `${prompt.length + input.maxTokens} is over the ${context}-token context`,
@@ -227,7 +227,7 @@ function promptTokens(entry: Loaded, input: TextGenerationInput): Token[] {
   try {
     return promptTokenIds(entry.model, entry.vocabulary, input.prompt);
   } catch (err) {
-    if (err instanceof TextInputError) throw new WorkerRefusal('INPUT_INVALID', err.message);
+    if (err instanceof TextInputError) throw new Decline('INPUT_INVALID', err.message);
     throw err;
   }
 }
@@ -444,10 +444,7 @@ async function modelFor(
     const actual = await keccakFile(givenFile);
     if (actual !== key) {
       rmSync(givenFile, { force: true });
-      throw new WorkerRefusal(
-        'MODEL_HASH_MISMATCH',
-        `the model bytes hash to ${actual}, the job names ${hash}`,
-      );
+      throw new Decline('MODEL_HASH_MISMATCH', `the model bytes hash to ${actual}, the job names ${hash}`);
     }
     renameSync(givenFile, path);
   } else if (!existsSync(path) || (await keccakFile(path)) !== key) {
@@ -457,19 +454,16 @@ async function modelFor(
         modelWaiters.set(id, resolve);
         port.post({ type: 'need-model', id });
       }));
-    if (!bytes) throw new WorkerRefusal('FETCH_FAILED', 'the engine could not get the model bytes');
+    if (!bytes) throw new Decline('FETCH_FAILED', 'the engine could not get the model bytes');
     const actual = keccak256(bytes);
     if (actual !== key) {
-      throw new WorkerRefusal(
-        'MODEL_HASH_MISMATCH',
-        `the model bytes hash to ${actual}, the job names ${hash}`,
-      );
+      throw new Decline('MODEL_HASH_MISMATCH', `the model bytes hash to ${actual}, the job names ${hash}`);
     }
     writeFileSync(`${path}.${process.pid}.partial`, bytes);
     renameSync(`${path}.${process.pid}.partial`, path);
   }
   const info = await readGgufModelInfo(path);
-  if (!info.ok) throw new WorkerRefusal('MODEL_INVALID', info.reason);
+  if (!info.ok) throw new Decline('MODEL_INVALID', info.reason);
   while (loaded.length >= Math.max(1, config.keepModels)) await unload(loaded.shift()!);
   const runtime = await llama();
   let model: LlamaModel;
@@ -478,12 +472,9 @@ async function modelFor(
   } catch (err) {
     const text = firstLine(err);
     if (/memory|vram|fit/i.test(text)) {
-      throw new WorkerRefusal(
-        'OVER_CAPACITY',
-        `the model does not fit in this device's free memory: ${text}`,
-      );
+      throw new Decline('OVER_CAPACITY', `the model does not fit in this device's free memory: ${text}`);
     }
-    throw new WorkerRefusal('MODEL_INVALID', `llama.cpp cannot load it: ${text}`);
+    throw new Decline('MODEL_INVALID', `llama.cpp cannot load it: ${text}`);
   }
   try {
     const contextSize = Math.min(model.trainContextSize, config.maxContext);
@@ -501,7 +492,7 @@ async function modelFor(
   } catch (err) {
     await model.dispose();
     const text = firstLine(err);
-    throw new WorkerRefusal(
+    throw new Decline(
       /memory|vram/i.test(text) ? 'OVER_CAPACITY' : 'MODEL_INVALID',
       `no context for it: ${text}`,
     );
@@ -528,12 +519,12 @@ async function unload(entry: Loaded): Promise<void> {
 }
 
 function report(id: number, err: unknown): void {
-  if (err instanceof WorkerRefusal) {
+  if (err instanceof Decline) {
     port.post({
-      type: 'refusal',
+      type: 'decline',
       id,
       reason: err.reason,
-      details: err.message,
+      details: err.details,
       cached: loaded.map((l) => l.hash),
     });
   } else {

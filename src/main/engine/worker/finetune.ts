@@ -1,10 +1,10 @@
 import ort from 'onnxruntime-node';
 import type { OutputPreview } from '#shared/api/jobs';
+import { Decline } from '#shared/decline';
 import { parseFineTuneConfig, type FineTuneConfig } from '../jobs';
 import { tensorOf, type NamedTensor, type SafetensorsFile } from '../safetensors';
 import { initialWeights, permutation, seededRandom } from '../training/random';
 import { runOrRefuse } from './inference';
-import { WorkerRefusal } from './refuse';
 import { fromOrt, toOrt } from './tensors';
 
 interface Carried {
@@ -31,7 +31,7 @@ export async function runFineTune(
   try {
     config = parseFineTuneConfig(dataset.metadata);
   } catch (err) {
-    throw new WorkerRefusal('INPUT_INVALID', `dataset: ${(err as Error).message}`);
+    throw new Decline('INPUT_INVALID', `dataset: ${(err as Error).message}`);
   }
   const { x, y, rows, features, initial } = readDataset(dataset, session, carried);
   const random = seededRandom(config.seed);
@@ -60,10 +60,7 @@ export async function runFineTune(
     for (const c of carried) state.set(c.name, out[`${c.name}.next`]!);
     const loss = (out.loss!.data as Float32Array)[0]!;
     if (!Number.isFinite(loss)) {
-      throw new WorkerRefusal(
-        'INPUT_INVALID',
-        `training diverged at step ${step + 1} (loss ${loss}): lower lr`,
-      );
+      throw new Decline('INPUT_INVALID', `training diverged at step ${step + 1} (loss ${loss}): lower lr`);
     }
     lossCurve[step] = loss;
     onStep(step + 1, config.steps, loss);
@@ -92,8 +89,7 @@ export async function runFineTune(
 /** The carried tensors (`param.*`, `opt.*` with a `.next` output), after checking the graph is a training step. */
 function trainingInterface(session: ort.InferenceSession): Carried[] {
   const outputs = new Set(session.outputNames);
-  const notTraining = (why: string) =>
-    new WorkerRefusal('MODEL_INVALID', `not a training-step graph: ${why}`);
+  const notTraining = (why: string) => new Decline('MODEL_INVALID', `not a training-step graph: ${why}`);
   if (!outputs.has('loss')) throw notTraining('no "loss" output');
   const carried: Carried[] = [];
   for (const m of session.inputMetadata) {
@@ -113,7 +109,7 @@ function trainingInterface(session: ort.InferenceSession): Carried[] {
 }
 
 function readDataset(dataset: SafetensorsFile, session: ort.InferenceSession, carried: Carried[]) {
-  const invalid = (why: string) => new WorkerRefusal('INPUT_INVALID', `dataset: ${why}`);
+  const invalid = (why: string) => new Decline('INPUT_INVALID', `dataset: ${why}`);
   const byName = new Map(dataset.tensors.map((t) => [t.name, t]));
   const xT = byName.get('x');
   const yT = byName.get('y');

@@ -1,8 +1,8 @@
 import ort from 'onnxruntime-node';
+import { Decline } from '#shared/decline';
 import type { Runner } from '../references';
 import type { NamedTensor } from '../safetensors';
 import { native } from './native';
-import { WorkerRefusal } from './refuse';
 import { fromOrt, toOrt } from './tensors';
 import { checkInputs, inputSpecs } from './validate';
 
@@ -16,16 +16,16 @@ export async function runInference(
   if (runner.kind === 'stream') return runStream(session, tensors, runner, onProgress);
   const specs = inputSpecs(session);
   if (specs.some((s) => s.type === 'non-tensor')) {
-    throw new WorkerRefusal('MODEL_INVALID', 'the model takes non-tensor inputs, which jobs cannot carry');
+    throw new Decline('MODEL_INVALID', 'the model takes non-tensor inputs, which jobs cannot carry');
   }
   const problem = checkInputs(tensors, specs);
-  if (problem) throw new WorkerRefusal('INPUT_INVALID', problem);
+  if (problem) throw new Decline('INPUT_INVALID', problem);
   const feeds = Object.fromEntries(tensors.map((t) => [t.name, toOrt(t)]));
   const outputs = await runOrRefuse(session, feeds);
   try {
     return session.outputNames.map((name) => fromOrt(name, outputs[name]!));
   } catch (err) {
-    throw new WorkerRefusal('MODEL_INVALID', (err as Error).message);
+    throw new Decline('MODEL_INVALID', (err as Error).message);
   }
 }
 
@@ -41,7 +41,7 @@ async function runStream(
   onProgress?: (step: number, steps: number) => void,
 ): Promise<NamedTensor[]> {
   const problem = checkInputs(tensors, [{ name: runner.input, type: 'float32', shape: ['samples'] }]);
-  if (problem) throw new WorkerRefusal('INPUT_INVALID', problem);
+  if (problem) throw new Decline('INPUT_INVALID', problem);
   const audio = toOrt(tensors[0]!).data as Float32Array;
   const frames = Math.ceil(audio.length / runner.frame);
   const out = new Float32Array(frames);
@@ -86,7 +86,7 @@ export async function runOrRefuse(
       ort.Tensor
     >;
   } catch (err) {
-    throw new WorkerRefusal('INPUT_INVALID', `the model failed on this input: ${firstLine(err)}`);
+    throw new Decline('INPUT_INVALID', `the model failed on this input: ${firstLine(err)}`);
   }
 }
 

@@ -1,13 +1,14 @@
 /**
  * The engine worker: one per compute device. It holds onnxruntime sessions (cached by model hash), runs inference
  * and fine-tune jobs and benchmark loops, and probes execution providers. It never trusts a job: every refusal
- * is a WorkerRefusal with a decline reason, and nothing a job does can leave it in a state the next job sees,
+ * is a Decline with a decline reason, and nothing a job does can leave it in a state the next job sees,
  * except a cached session of a model whose bytes hashed right.
  */
 import { readFileSync } from 'node:fs';
 import ort from 'onnxruntime-node';
 import type { Hash } from '#shared/api/define';
 import type { OutputPreview } from '#shared/api/jobs';
+import { Decline } from '#shared/decline';
 import { createKeccak256, type Keccak256 } from '../hash';
 import { probeModel } from '../onnx/models';
 import { ctcDecode, parseKeys } from '../preview/ocr';
@@ -27,7 +28,6 @@ import { firstLine, runInference } from './inference';
 import { native, setControl } from './native';
 import { connectPort } from './port';
 import type { ToWorker, WorkerBench, WorkerDevice, WorkerJob, WorkerLimits } from './protocol';
-import { WorkerRefusal } from './refuse';
 import { SessionCache, sessionOptions } from './sessions';
 
 const port = connectPort();
@@ -71,7 +71,7 @@ async function handleJob(id: number, job: WorkerJob): Promise<void> {
   try {
     const { session, loadMs } = await sessionFor(id, job.modelHash, job.model);
     if (job.inputHash && keccak256(job.input) !== job.inputHash.toLowerCase()) {
-      throw new WorkerRefusal('INPUT_HASH_MISMATCH', `the input bytes do not hash to ${job.inputHash}`);
+      throw new Decline('INPUT_HASH_MISMATCH', `the input bytes do not hash to ${job.inputHash}`);
     }
     const file = parseInput(job.input);
     const started = performance.now();
@@ -97,7 +97,7 @@ async function handleJob(id: number, job: WorkerJob): Promise<void> {
     const outputStarted = performance.now();
     const outputBytes = tensors.reduce((n, t) => n + t.data.byteLength, 0);
     if (outputBytes > limits!.maxOutputBytes) {
-      throw new WorkerRefusal(
+      throw new Decline(
         'INPUT_TOO_LARGE',
         `the output would be ${outputBytes} bytes, over the ${limits!.maxOutputBytes}-byte cap`,
       );
@@ -106,7 +106,7 @@ async function handleJob(id: number, job: WorkerJob): Promise<void> {
     try {
       output = writeSafetensors(tensors);
     } catch (err) {
-      throw new WorkerRefusal('MODEL_INVALID', `its outputs cannot be written: ${(err as Error).message}`);
+      throw new Decline('MODEL_INVALID', `its outputs cannot be written: ${(err as Error).message}`);
     }
     const outputHash = keccak256(output);
     const outputMs = performance.now() - outputStarted;
@@ -192,19 +192,16 @@ async function sessionFor(id: number, hash: Hash, given?: Uint8Array) {
       modelWaiters.set(id, resolve);
       port.post({ type: 'need-model', id });
     }));
-  if (!bytes) throw new WorkerRefusal('FETCH_FAILED', 'the engine could not get the model bytes');
+  if (!bytes) throw new Decline('FETCH_FAILED', 'the engine could not get the model bytes');
   const actual = keccak256(bytes);
   if (actual !== key) {
-    throw new WorkerRefusal(
-      'MODEL_HASH_MISMATCH',
-      `the model bytes hash to ${actual}, the job names ${hash}`,
-    );
+    throw new Decline('MODEL_HASH_MISMATCH', `the model bytes hash to ${actual}, the job names ${hash}`);
   }
   try {
     const session = await cache.create(key, bytes);
     return { session, loadMs: performance.now() - started };
   } catch (err) {
-    throw new WorkerRefusal('MODEL_INVALID', `onnxruntime cannot load it: ${firstLine(err)}`);
+    throw new Decline('MODEL_INVALID', `onnxruntime cannot load it: ${firstLine(err)}`);
   }
 }
 
@@ -212,9 +209,9 @@ function parseInput(bytes: Uint8Array) {
   try {
     return readSafetensors(bytes, { maxTensorBytes: limits!.maxTensorBytes });
   } catch (err) {
-    if (err instanceof SafetensorsTooLarge) throw new WorkerRefusal('INPUT_TOO_LARGE', err.message);
+    if (err instanceof SafetensorsTooLarge) throw new Decline('INPUT_TOO_LARGE', err.message);
     if (err instanceof SafetensorsError)
-      throw new WorkerRefusal('INPUT_INVALID', `not safetensors: ${err.message}`);
+      throw new Decline('INPUT_INVALID', `not safetensors: ${err.message}`);
     throw err;
   }
 }
@@ -258,12 +255,12 @@ function listBackends(): { name: string; bundled: boolean }[] {
 }
 
 function report(id: number, err: unknown): void {
-  if (err instanceof WorkerRefusal) {
+  if (err instanceof Decline) {
     port.post({
-      type: 'refusal',
+      type: 'decline',
       id,
       reason: err.reason,
-      details: err.message,
+      details: err.details,
       cached: cache?.hashes() ?? [],
     });
   } else {

@@ -105,7 +105,7 @@ export type FromWorker =
     }
   | { type: 'probe-result'; id: number; ok: boolean; error?: string; ms: number }
   | { type: 'backends-result'; id: number; backends: { name: string; bundled: boolean }[] }
-  | { type: 'refusal'; id: number; reason: DeclineReasonName; details: string; cached: Hash[] }
+  | { type: 'decline'; id: number; reason: DeclineReasonName; details: string; cached: Hash[] }
   | { type: 'failure'; id: number; message: string };
 
 /**

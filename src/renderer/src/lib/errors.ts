@@ -17,7 +17,8 @@ const fallback: Partial<Record<ErrorCode, string>> = {
   NOT_FOUND: 'It may have been removed; go back and pick another.',
   UNAUTHORIZED: 'Open the URL that `npm start` printed: it carries the access token.',
   IO_FAILED: 'Check that the data folder is writable and the disk is not full.',
-  ENGINE_FAILED: 'See the details; the job is declined with a reason and nothing is slashed.',
+  ENGINE_FAILED: 'See the details for what the engine hit; the log has the rest.',
+  DECLINED: 'Nothing to fix: the job is declined on-chain with this reason, and a decline is never slashed.',
   INTERNAL: 'Try again; if it keeps happening, the log has the details.',
 };
 
