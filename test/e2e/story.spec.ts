@@ -118,7 +118,7 @@ test('first run: benchmark, wallet, join genesis, provide, jobs finalize, compar
 
   // A job this machine ran, opened from the Jobs page: its outcome and a look at what the engine produced.
   const mine = await api<JobSummary[]>(page, 'jobs.list', { mine: true, limit: 50 });
-  const done = mine.find((j) => j.status === 'Finalized' && j.local?.step === 'submitted');
+  const done = mine.find((j) => j.status === 'Finalized' && j.local?.step === 'finalized');
   expect(done, JSON.stringify(mine.map((j) => [j.jobId, j.status, j.local?.step]))).toBeDefined();
   await nav(page, 'Jobs');
   await page

@@ -1,11 +1,11 @@
-import type { Address } from 'viem';
-import type { JobKind, JobLocal, OutputPreview } from '#shared/api/jobs';
+import type { JobGeneration, JobKind, JobLocal, OutputPreview } from '#shared/api/jobs';
 import type { BenchmarkService } from '../benchmark/benchmarkService';
 import type { BlobStore } from '../blobs/store';
 import type { ChainService } from '../chain/chainService';
 import type { Engine } from '../engine/engine';
 import type { Logger } from '../log';
 import type { Journal } from './journal';
+import type { LocalJobs } from './local';
 
 /** Milliseconds this node spent on a job, per step. */
 export interface JobTimings {
@@ -14,7 +14,22 @@ export interface JobTimings {
   submitMs: number | null;
 }
 
-/** What the node knows about a job beyond the chain and the journal: live progress, timings, the preview. */
+/**
+ * What the node learns about a job while it works on it, between the steps it journals: live progress, a note
+ * (waiting for the chain, why it declines), where the time went, and the output preview.
+ */
+export interface LiveJobState {
+  progress: number | null;
+  etaS: number | null;
+  /** A text-generation job's prompt and tokens so far. */
+  generation: JobGeneration | null;
+  /** What holds the job up or why it is declined; the journal's own error wins once the job failed. */
+  error: string | null;
+  timings: JobTimings;
+  preview: OutputPreview | null;
+}
+
+/** A job's local state: its journaled step joined with what the node learnt while working on it. */
 export interface LocalJobState extends JobLocal {
   timings: JobTimings;
   preview: OutputPreview | null;
@@ -48,6 +63,6 @@ export interface JobContext {
   runSlot: () => Promise<(ranMs?: number) => void>;
   /** How long a job taken now would wait for a run slot, ms (the jobs ahead of it × the typical slot hold). */
   queueWaitMs: () => number;
-  /** Records live progress and results for the API (jobs.list / jobs.get, jobs.updated). */
-  update: (economy: Address, jobId: bigint, patch: Partial<LocalJobState>) => void;
+  /** Live progress and results for the API (jobs.list / jobs.get, jobs.updated); the steps go to the journal. */
+  local: LocalJobs;
 }

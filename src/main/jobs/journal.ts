@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { getAddress, type Address, type Hash } from 'viem';
 import { z } from 'zod';
+import type { JobStep } from '#shared/api/jobs';
 import { declineReasonNames, type DeclineReasonName } from '#shared/decline';
 import { FlywheelError } from '#shared/errors';
 import { AppendLog } from '../fs/appendLog';
@@ -12,26 +13,18 @@ import type { Logger } from '../log';
  * loop resumes from there (checking the chain first) — a computed result is never forgotten and never submitted
  * twice. Lives in `<dataDir>/jobs/journal.jsonl`.
  *
- * A job's steps, in order (a job may also end early in `declining`/`declined` or `failed`):
- *   assigned → fetched → ran(outputHash, outputURI) → submitting(txHash)… → submitted(txHash) → finalized
- * `submitting` may repeat (a replacement transaction has a new hash). After an end step a new `assigned` starts a
- * new round (the same job drawn to this provider again).
+ * Each record is one step of a job (`JobStep`, shared/api/jobs.ts: assigned → fetched → running → ran →
+ * submitting… → submitted → finalized, or an early end in declining/declined or failed): the job's local state, as
+ * the API shows it too. `fetched` and `submitting` may repeat (a resumed fetch; a replacement transaction has a new
+ * hash). After an end step a new `assigned` starts a new round (the same job drawn to this provider again).
  */
-export type JournalStep =
-  | 'assigned'
-  | 'fetched'
-  | 'ran'
-  | 'submitting'
-  | 'submitted'
-  | 'finalized'
-  | 'declining'
-  | 'declined'
-  | 'failed';
 
 /** What each step records; fields carry over from step to step within a round (replay merges them). */
 export interface JournalStepData {
-  assigned: { modelHash?: Hash; inputHash?: Hash; deadline?: number; kind?: string };
+  /** The job as posted (its model, input and kind) and the deadline of this round: the chain is read once a job. */
+  assigned: { modelHash?: Hash; inputHash?: Hash; inputURI?: string; deadline?: number; kind?: string };
   fetched: { modelPath?: string; inputPath?: string };
+  running: Record<string, never>;
   ran: { outputHash: Hash; outputURI: string };
   submitting: { txHash: Hash };
   submitted: { txHash: Hash; blockNumber?: number };
@@ -44,6 +37,7 @@ export interface JournalStepData {
 export type JournalFields = Partial<{
   modelHash: Hash;
   inputHash: Hash;
+  inputURI: string;
   deadline: number;
   kind: string;
   modelPath: string;
@@ -62,7 +56,7 @@ export interface JournalJob {
   key: string;
   economy: Address;
   jobId: string;
-  step: JournalStep;
+  step: JobStep;
   fields: JournalFields;
   /** Sequence number of the last record of this job. */
   seq: number;
@@ -70,21 +64,26 @@ export interface JournalJob {
   startedAt: number;
   updatedAt: number;
   /** The steps of this round, oldest first. */
-  history: { step: JournalStep; t: number }[];
+  history: { step: JobStep; t: number }[];
 }
 
-export const endSteps: readonly JournalStep[] = ['finalized', 'declined', 'failed'];
+export const endSteps: readonly JobStep[] = ['finalized', 'declined', 'failed'];
 
 /** Whether a job in this step needs nothing more from the node. */
-export function isFinished(step: JournalStep): boolean {
+export function isFinished(step: JobStep): boolean {
   return endSteps.includes(step);
 }
 
-/** The steps that may follow each step (a step may repeat itself: a resumed fetch, a replacement tx). */
-const next: Record<JournalStep | 'none', readonly JournalStep[]> = {
+/**
+ * The steps that may follow each step (a step may repeat itself: a resumed fetch, a replacement tx; a run cut short
+ * by a restart, or run again past the accept window, starts from the fetch). `ran` straight after `fetched` is how
+ * journals written before `running` was journaled read.
+ */
+const next: Record<JobStep | 'none', readonly JobStep[]> = {
   none: ['assigned'],
   assigned: ['assigned', 'fetched', 'declining', 'declined', 'failed'],
-  fetched: ['fetched', 'ran', 'declining', 'declined', 'failed'],
+  fetched: ['fetched', 'running', 'ran', 'declining', 'declined', 'failed'],
+  running: ['fetched', 'ran', 'declining', 'declined', 'failed'],
   ran: ['submitting', 'failed'],
   submitting: ['submitting', 'submitted', 'failed'],
   submitted: ['finalized', 'failed'],
@@ -95,7 +94,7 @@ const next: Record<JournalStep | 'none', readonly JournalStep[]> = {
 };
 
 /** The fields a job must have once it reaches a step: replay checks them, append refuses records without them. */
-const required: Partial<Record<JournalStep, (keyof JournalFields)[]>> = {
+const required: Partial<Record<JobStep, (keyof JournalFields)[]>> = {
   ran: ['outputHash', 'outputURI'],
   submitting: ['outputHash', 'outputURI', 'txHash'],
   submitted: ['outputHash', 'outputURI', 'txHash'],
@@ -110,6 +109,7 @@ const fieldsSchema = z
   .object({
     modelHash: hash,
     inputHash: hash,
+    inputURI: z.string().min(1).max(4096),
     deadline: z.number().int().nonnegative(),
     kind: z.string().max(64),
     modelPath: z.string().max(4096),
@@ -130,7 +130,7 @@ const recordSchema = z
     t: z.number().int().nonnegative(),
     economy: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
     jobId: z.string().regex(/^\d{1,78}$/),
-    step: z.enum(Object.keys(next).filter((s) => s !== 'none') as [JournalStep, ...JournalStep[]]),
+    step: z.enum(Object.keys(next).filter((s) => s !== 'none') as [JobStep, ...JobStep[]]),
     data: fieldsSchema,
     /** Only in compacted records, which stand for a whole round: when that round was assigned. */
     since: z.number().int().nonnegative().optional(),
@@ -153,6 +153,7 @@ export class Journal {
   readonly #file: AppendLog<JournalRecord>;
   readonly #jobs = new Map<string, JournalJob>();
   readonly #options: JournalOptions;
+  readonly #listeners = new Set<(job: JournalJob) => void>();
   #seq = 0;
 
   private constructor(path: string, file: AppendLog<JournalRecord>, options: JournalOptions) {
@@ -192,7 +193,7 @@ export class Journal {
    * Records a step of a job, durably: when this returns the record is on disk (fsync'd). A step that cannot follow
    * the job's last step, or lacks what the step needs, is refused (CONFLICT / BAD_INPUT) and nothing is written.
    */
-  append<S extends JournalStep>(
+  append<S extends JobStep>(
     economy: Address,
     jobId: string | bigint,
     step: S,
@@ -222,7 +223,22 @@ export class Journal {
     }
     this.#file.append(parsed.data);
     this.#apply(parsed.data);
-    return structuredClone(this.#jobs.get(jobKey(economy, record.jobId))!);
+    const job = this.#jobs.get(jobKey(economy, record.jobId))!;
+    for (const listener of [...this.#listeners]) {
+      try {
+        listener(structuredClone(job));
+      } catch (err) {
+        // The step is on disk; a listener (the API's push, metrics) that fails must not undo the node's next act.
+        this.#options.log.warn('a journal listener failed', { error: (err as Error).message });
+      }
+    }
+    return structuredClone(job);
+  }
+
+  /** Called after each step appended (once it is on disk): the job as it stands now. Returns an unsubscribe. */
+  onAppend(listener: (job: JournalJob) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   get(economy: Address, jobId: string | bigint): JournalJob | undefined {

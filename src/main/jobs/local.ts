@@ -3,64 +3,58 @@ import { join } from 'node:path';
 import type { Address } from 'viem';
 import type { JobStep, OutputPreview } from '#shared/api/jobs';
 import { writeFileAtomic } from '../fs/atomicWrite';
-import type { LocalJobState } from './context';
-import { jobKey, type JournalJob, type JournalStep } from './journal';
+import type { LiveJobState, LocalJobState } from './context';
+import type { Journal } from './journal';
 
-/** The API's step for a journal step (what the node last did with the job). */
-export function stepOf(step: JournalStep): JobStep {
-  switch (step) {
-    case 'assigned':
-      return 'queued';
-    case 'fetched':
-      return 'running';
-    case 'ran':
-      return 'storing';
-    case 'finalized':
-      return 'submitted';
-    default:
-      return step;
-  }
-}
+/** Steps after which the job's own work is done: its progress reads 1 without a live figure. */
+const ranSteps: readonly JobStep[] = ['ran', 'submitted', 'finalized'];
 
 /**
- * What the node knows about its jobs beyond chain and journal, for the API: live progress while it works on a
- * job, where the time went, and the output preview — the last kept on disk (`<dataDir>/jobs/previews/`), so a job
- * page shows what the GPU did after a restart too.
+ * A job's local state for the API: its step as the journal has it, joined with what the node learns while it works
+ * on the job (live progress, where the time went) and the output preview — the last kept on disk
+ * (`<dataDir>/jobs/previews/`), so a job page shows what the GPU did after a restart too. Live state belongs to
+ * one round of a job: a new assignment of the same job starts afresh.
  */
 export class LocalJobs {
   readonly #dir: string;
-  readonly #states = new Map<string, LocalJobState>();
+  readonly #journal: Journal;
+  /** Live state by job key, with the round it belongs to (the round's `startedAt`). */
+  readonly #live = new Map<string, { round: number; state: LiveJobState }>();
   readonly #listeners = new Set<(economy: Address, jobId: bigint) => void>();
 
-  constructor(dataDir: string) {
+  constructor(dataDir: string, journal: Journal) {
     this.#dir = join(dataDir, 'jobs', 'previews');
+    this.#journal = journal;
     mkdirSync(this.#dir, { recursive: true });
+    journal.onAppend((job) => this.#changed(job.economy, BigInt(job.jobId)));
   }
 
-  get(economy: Address, jobId: bigint | string, journal?: JournalJob): LocalJobState | null {
-    const key = jobKey(economy, jobId);
-    const known = this.#states.get(key);
-    if (known) return known;
-    if (!journal) return null;
+  /** The job's local state; null for a job this node's journal does not know (not assigned to it). */
+  get(economy: Address, jobId: bigint | string): LocalJobState | null {
+    const round = this.#journal.get(economy, jobId);
+    if (!round) return null;
+    const live = this.#liveOf(round.key, round.startedAt);
     return {
-      step: stepOf(journal.step),
-      progress:
-        journal.step === 'ran' || journal.step === 'submitted' || journal.step === 'finalized' ? 1 : null,
-      etaS: null,
-      declineReason: journal.fields.reason ?? null,
-      error: journal.fields.error ?? null,
-      timings: { fetchMs: null, runMs: null, submitMs: null },
-      preview: this.#preview(key),
+      step: round.step,
+      progress: live ? live.progress : ranSteps.includes(round.step) ? 1 : null,
+      etaS: live?.etaS ?? null,
+      declineReason: round.fields.reason ?? null,
+      error: round.fields.error ?? live?.error ?? null,
+      generation: live?.generation ?? null,
+      timings: live?.timings ?? { fetchMs: null, runMs: null, submitMs: null },
+      preview: live?.preview ?? this.#preview(round.key),
     };
   }
 
-  update(economy: Address, jobId: bigint, patch: Partial<LocalJobState>): void {
-    const key = jobKey(economy, jobId);
-    const before: LocalJobState = this.#states.get(key) ?? {
-      step: 'queued',
+  /** Records what the node learnt about a job it works on (the round the journal has now). */
+  update(economy: Address, jobId: bigint, patch: Partial<LiveJobState>): void {
+    const round = this.#journal.get(economy, jobId);
+    if (!round) return;
+    const key = round.key;
+    const before: LiveJobState = this.#liveOf(key, round.startedAt) ?? {
       progress: null,
       etaS: null,
-      declineReason: null,
+      generation: null,
       error: null,
       timings: { fetchMs: null, runMs: null, submitMs: null },
       preview: null,
@@ -72,30 +66,38 @@ export class LocalJobs {
           submitMs: patch.timings.submitMs ?? before.timings.submitMs,
         }
       : before.timings;
-    const next = { ...before, ...patch, timings };
-    this.#states.set(key, next);
+    this.#live.set(key, { round: round.startedAt, state: { ...before, ...patch, timings } });
     if (patch.preview) this.#savePreview(key, patch.preview);
     // Finished jobs need no live state; keep the map small on a long-running node.
-    if (this.#states.size > 2_000) {
-      for (const k of [...this.#states.keys()].slice(0, 500)) this.#states.delete(k);
+    if (this.#live.size > 2_000) {
+      for (const k of [...this.#live.keys()].slice(0, 500)) this.#live.delete(k);
     }
-    for (const l of [...this.#listeners]) l(economy, jobId);
+    this.#changed(economy, jobId);
   }
 
   /** Typical run time of the recent jobs here, seconds (null: none yet). */
   typicalRunS(): number | null {
-    const runs = [...this.#states.values()]
-      .map((s) => s.timings.runMs)
+    const runs = [...this.#live.values()]
+      .map((l) => l.state.timings.runMs)
       .filter((ms): ms is number => ms !== null)
       .slice(-50)
       .sort((a, b) => a - b);
     return runs.length ? runs[runs.length >> 1]! / 1000 : null;
   }
 
-  /** Called after every update (for jobs.updated). */
+  /** Called after every change of a job's local state: a journaled step or live progress (for jobs.updated). */
   onUpdate(listener: (economy: Address, jobId: bigint) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  #liveOf(key: string, round: number): LiveJobState | undefined {
+    const live = this.#live.get(key);
+    return live?.round === round ? live.state : undefined;
+  }
+
+  #changed(economy: Address, jobId: bigint): void {
+    for (const l of [...this.#listeners]) l(economy, jobId);
   }
 
   #file(key: string): string {

@@ -8,6 +8,7 @@ import { big, sameAddress, type StoredLog } from '../chain/sync/storedLog';
 import type { EventBus } from '../events';
 import { Assigner } from './assigner';
 import type { JobContext } from './context';
+import { DECLINE_FAILED } from './decline';
 import { Finalizer } from './finalizer';
 import { foldJob, groupJobs } from './history';
 import { isFinished } from './journal';
@@ -114,32 +115,30 @@ export class JobLoop {
       return;
     }
     const run = processJob(this.#o, economy, jobId)
-      .catch((err: Error & { code?: string }) => {
-        // Not reachable or not signable now (RPC down, wallet locked): try again when that changes.
-        this.#waiting.set(key, { economy, jobId });
-        this.#o.log.warn('a job is waiting for the chain or the wallet', {
-          economy,
-          jobId: String(jobId),
-          error: err.message.split('\n')[0],
-        });
-        // A new head or a reconnect retries it; so does this, for an RPC that comes back on a quiet chain.
-        this.#retryTimer ??= setTimeout(() => {
-          this.#retryTimer = undefined;
-          this.#retryWaiting();
-        }, WAITING_RETRY_MS).unref();
-      })
-      .finally(() => {
-        this.#running.delete(key);
-        const entry = this.#o.journal.get(economy, jobId);
-        if (entry?.step === 'submitted') {
+      .then((outcome) => {
+        if (outcome === 'waiting') this.#wait(economy, jobId);
+        if (outcome === 'submitted') {
           this.finalizer.watch(economy, jobId);
           this.#wake();
         }
-        if (entry?.step === 'declined') this.#declined(economy, jobId);
+        if (outcome === 'declined') this.#declined(economy, jobId);
+      })
+      .finally(() => {
+        this.#running.delete(key);
         this.#o.jobChanged(economy, jobId);
         if (this.#again.delete(key)) this.schedule(economy, jobId);
       });
     this.#running.set(key, run);
+  }
+
+  /** Not reachable or not signable now (RPC down, wallet locked): try again when that changes. */
+  #wait(economy: Address, jobId: bigint): void {
+    this.#waiting.set(`${economy}:${jobId}`, { economy, jobId });
+    // A new head or a reconnect retries it; so does this, for an RPC that comes back on a quiet chain.
+    this.#retryTimer ??= setTimeout(() => {
+      this.#retryTimer = undefined;
+      this.#retryWaiting();
+    }, WAITING_RETRY_MS).unref();
   }
 
   /** Waits for every pipeline running now (tests, shutdown). */
@@ -260,7 +259,7 @@ export class JobLoop {
     const jobId = big(l, 'jobId');
     const entry = this.#o.journal.get(l.address, jobId);
     if (entry && isFinished(entry.step) && entry.fields.deadline === Number(l.args.deadline)) {
-      if (!entry.fields.error?.startsWith('the decline did not land')) return;
+      if (!entry.fields.error?.startsWith(DECLINE_FAILED)) return;
     }
     if (entry && !isFinished(entry.step) && this.#running.has(`${l.address}:${jobId}`)) return;
     this.schedule(l.address, jobId);
@@ -293,7 +292,6 @@ export class JobLoop {
     const entry = this.#o.journal.get(l.address, jobId);
     if (entry && (entry.step === 'submitted' || entry.step === 'submitting')) {
       this.#o.journal.append(l.address, jobId, 'failed', { error: 'validators rejected the result' });
-      this.#o.update(l.address, jobId, { step: 'failed', error: 'validators rejected the result' });
     }
   }
 

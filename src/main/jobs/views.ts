@@ -109,7 +109,7 @@ export class JobsView {
         : null,
     ]);
     const journal = this.#o.journal.get(economy, jobId);
-    const local = this.#o.local.get(economy, jobId, journal);
+    const local = this.#o.local.get(economy, jobId);
     const timeline = orderTimeline(events, journal?.history ?? []);
     return {
       ...summary,
@@ -225,8 +225,7 @@ export class JobsView {
   async #summary(r: JobRecord, me: Address | null): Promise<JobSummary> {
     const info = await this.#o.economies.info(r.economy).catch(() => null);
     const mine = this.#mine(r, me);
-    const journal = mine ? this.#o.journal.get(r.economy, r.jobId) : undefined;
-    const local = mine ? this.#o.local.get(r.economy, r.jobId, journal) : null;
+    const local = mine ? this.#o.local.get(r.economy, r.jobId) : null;
     return {
       key: jobKey(r.economy, r.jobId),
       economy: r.economy,
@@ -324,6 +323,7 @@ const chainTier: Record<string, number> = {
 const nodeTier: Record<string, number> = {
   assigned: 3,
   fetched: 5,
+  running: 5,
   ran: 6,
   submitting: 7,
   declining: 7,

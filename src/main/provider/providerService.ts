@@ -142,7 +142,7 @@ export class ProviderService {
     this.uptime = new UptimeRecord(join(options.dataDir, 'provider', 'uptime.json'));
     this.#topUps = new TopUpRecord(join(options.dataDir, 'provider', 'topups.json'));
     this.journal = Journal.open(Journal.path(options.dataDir), { log: options.log.child('journal') });
-    this.local = new LocalJobs(options.dataDir);
+    this.local = new LocalJobs(options.dataDir, this.journal);
     this.#slots = new RunSlots({
       limit: () => options.settings().limits.maxConcurrentJobs,
       sharePct: () => options.settings().limits.gpuSharePct,
@@ -170,7 +170,7 @@ export class ProviderService {
         const ahead = this.#slots.waiting + Math.max(0, this.#slots.busy - slots + 1);
         return (ahead / slots) * (this.local.typicalRunS() ?? 1) * 1000 * this.#slots.holdFactor;
       },
-      update: (economy, jobId, patch) => this.local.update(economy, jobId, patch),
+      local: this.local,
       feed: options.feed,
       events: options.events,
       serving: () => this.#serving(),

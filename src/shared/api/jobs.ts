@@ -26,18 +26,27 @@ export interface VerificationPolicy {
 export type JobStatus =
   'Posted' | 'Assigned' | 'Submitted' | 'Voting' | 'Finalized' | 'Rejected' | 'Refunded';
 
-/** What this node is doing with a job assigned to it (journaled step by step). */
+/**
+ * What this node has done with a job assigned to it: the last step its job journal recorded (`jobs/journal.ts`),
+ * which the API and the UI show as they are. In order (a job may also end early in `declining`/`declined` or
+ * `failed`):
+ *   assigned → fetched → running → ran → submitting… → submitted → finalized
+ * Inside a step the node works towards the next: it fetches the model and input once `assigned`, waits for a run
+ * slot once `fetched`, runs and stores the output while `running`, and sends the result once it `ran`.
+ */
 export type JobStep =
-  | 'queued'
-  | 'fetching'
+  | 'assigned'
+  | 'fetched'
   | 'running'
-  | 'storing'
+  | 'ran'
   | 'submitting'
   | 'submitted'
+  | 'finalized'
   | 'declining'
   | 'declined'
   | 'failed';
 
+/** What this node knows of a job assigned to it: its step, and while it works on it the live progress. */
 export interface JobLocal {
   step: JobStep;
   /** 0..1 when known (fine-tune steps, downloads). */

@@ -11,6 +11,7 @@ import { tempDir } from '../../helpers/tmp';
 const E1 = '0x00000000000000000000000000000000000000E1';
 const OUT = keccak256(toHex('output'));
 const TX = keccak256(toHex('tx'));
+const IN = keccak256(toHex('input'));
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -52,22 +53,41 @@ describe('job journal', () => {
   it('replays each job to its last step with every field of its round', () => {
     const file = journalFile();
     const { journal } = open(file);
-    journal.append(E1, 7n, 'assigned', { deadline: 1_900_000_000 });
+    const heard: string[] = [];
+    journal.onAppend((j) => heard.push(`${j.jobId} ${j.step}`));
+    journal.append(E1, 7n, 'assigned', { deadline: 1_900_000_000, inputURI: 'blob:' + IN });
     journal.append(E1, 7n, 'fetched', {});
+    journal.append(E1, 7n, 'running', {});
     journal.append(E1, 7n, 'ran', { outputHash: OUT, outputURI: 'blob:' + OUT });
     journal.append(E1, 7n, 'submitting', { txHash: TX });
     journal.append(E1, '8', 'assigned', {});
     journal.append(E1, '8', 'declined', { reason: 'MODEL_HASH_MISMATCH' });
     journal.close();
+    // Each step is heard once, after it is on disk, with the job as it stands then.
+    expect(heard).toEqual([
+      '7 assigned',
+      '7 fetched',
+      '7 running',
+      '7 ran',
+      '7 submitting',
+      '8 assigned',
+      '8 declined',
+    ]);
 
     const { journal: again } = open(file);
     const job = again.get(E1, 7n)!;
     expect(job).toMatchObject({
       key: `${getAddress(E1)}:7`,
       step: 'submitting',
-      fields: { deadline: 1_900_000_000, outputHash: OUT, outputURI: 'blob:' + OUT, txHash: TX },
+      fields: {
+        deadline: 1_900_000_000,
+        inputURI: 'blob:' + IN,
+        outputHash: OUT,
+        outputURI: 'blob:' + OUT,
+        txHash: TX,
+      },
     });
-    expect(job.history.map((h) => h.step)).toEqual(['assigned', 'fetched', 'ran', 'submitting']);
+    expect(job.history.map((h) => h.step)).toEqual(['assigned', 'fetched', 'running', 'ran', 'submitting']);
     expect(again.unfinished().map((j) => j.jobId)).toEqual(['7']);
     expect(again.get(E1, 8n)?.fields.reason).toBe('MODEL_HASH_MISMATCH');
   });

@@ -34,14 +34,15 @@ export const statusTone: Record<JobStatus, StatusTone> = {
   Refunded: 'neutral',
 };
 
-/** What this node is doing with a job, as a short phrase. */
+/** Where this node is with a job (its journaled step), as a short phrase: what it does during that step. */
 export const stepLabel: Record<JobStep, string> = {
-  queued: 'Queued',
-  fetching: 'Fetching model and input',
+  assigned: 'Fetching model and input',
+  fetched: 'Queued',
   running: 'Running',
-  storing: 'Storing the output',
+  ran: 'Output stored',
   submitting: 'Submitting the result',
   submitted: 'Result submitted',
+  finalized: 'Finalized',
   declining: 'Declining',
   declined: 'Declined',
   failed: 'Failed',
@@ -50,11 +51,7 @@ export const stepLabel: Record<JobStep, string> = {
 /** Steps during which the job is still in this machine's hands (shown with a progress bar). */
 export function isWorking(step: JobStep): boolean {
   return (
-    step === 'queued' ||
-    step === 'fetching' ||
-    step === 'running' ||
-    step === 'storing' ||
-    step === 'submitting'
+    step === 'assigned' || step === 'fetched' || step === 'running' || step === 'ran' || step === 'submitting'
   );
 }
 
