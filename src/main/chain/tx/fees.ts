@@ -1,7 +1,32 @@
+import { FlywheelError } from '#shared/errors';
+import type { TxContext } from './context';
+
 /** EIP-1559 fees of one attempt, in wei. */
 export interface Fees {
   maxFeePerGas: bigint;
   maxPriorityFeePerGas: bigint;
+}
+
+/** The fees the chain asks now (EIP-1559), held under the manager's max fee cap where one is set. */
+export async function currentFees(ctx: TxContext): Promise<Fees> {
+  let fees: Fees;
+  try {
+    fees = await ctx.rpc('fees', () => ctx.o.client.estimateFeesPerGas());
+  } catch (err) {
+    if (err instanceof FlywheelError) throw err;
+    throw new FlywheelError('This chain does not offer EIP-1559 fees.', {
+      code: 'UNAVAILABLE',
+      cause: err,
+    });
+  }
+  const cap = ctx.o.maxFeePerGasCap;
+  if (cap !== undefined && fees.maxFeePerGas > cap) {
+    return {
+      maxFeePerGas: cap,
+      maxPriorityFeePerGas: fees.maxPriorityFeePerGas > cap ? cap : fees.maxPriorityFeePerGas,
+    };
+  }
+  return fees;
 }
 
 /**
