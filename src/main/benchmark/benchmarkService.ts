@@ -6,6 +6,7 @@ import type {
   BenchmarkResult,
   BenchmarkState,
 } from '#shared/api/benchmark';
+import { Decline } from '#shared/decline';
 import { FlywheelError } from '#shared/errors';
 import { appVersion } from '../engine/devices';
 import type { Engine, EngineDevice } from '../engine/engine';
@@ -118,7 +119,8 @@ export class BenchmarkService {
       const ids = only ?? (await this.options.engine.devices()).map((d) => d.id);
       return await this.#runDevices(runId, mode, ids);
     } catch (err) {
-      throw err instanceof FlywheelError
+      // A benchmark is no job: the engine declining its model or input is the engine failing here.
+      throw err instanceof FlywheelError && !(err instanceof Decline)
         ? err
         : new FlywheelError('The benchmark failed.', { code: 'ENGINE_FAILED', cause: err });
     } finally {
