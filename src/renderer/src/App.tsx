@@ -8,6 +8,7 @@ import { EconomiesProvider } from './lib/economies';
 import { NetworkProvider } from './lib/network';
 import { href, parseRoute, type PageId, type Route } from './lib/routes';
 import { Dashboard } from './pages/Dashboard';
+import './App.css';
 
 // The dashboard is the first paint; every other page (and recharts with Earnings) loads when first opened.
 const Economies = lazy(() => import('./pages/Economies').then((m) => ({ default: m.Economies })));

@@ -2,6 +2,7 @@ import { useId, useState } from 'react';
 import type { Address } from '#shared/api/define';
 import { useAction } from '../lib/api';
 import { SaveFooter } from './SaveFooter';
+import './PayoutAddressForm.css';
 
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 

@@ -1,3 +1,4 @@
+import './ProgressBar.css';
 /** A labelled progress bar; with `value` null it is indeterminate (the work's length is unknown). */
 export function ProgressBar({
   value,

@@ -1,5 +1,6 @@
 import type { JobGeneration } from '#shared/api';
 import { formatDuration } from '../lib/time';
+import './ProgressBar.css';
 
 /** "8.4 tokens/s", "120 tokens/s": a generation speed for people. */
 export function formatTokensPerS(rate: number): string {

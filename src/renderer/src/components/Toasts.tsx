@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Notification } from '#shared/api';
 import { useEvent } from '../lib/api';
+import './Toasts.css';
 
 interface Toast {
   id: number;

@@ -12,6 +12,7 @@ import { EconomyEarningsTable } from './earnings/EconomyEarningsTable';
 import { TokenTotalsCard } from './earnings/TokenTotalsCard';
 import { WithdrawPanel } from './earnings/WithdrawPanel';
 import { ValidationEarnings } from './validate/ValidationEarnings';
+import './Earnings.css';
 
 /** What each economy paid, in total per token, over time; withdrawing, and where withdrawals go. */
 export function Earnings() {

@@ -10,6 +10,7 @@ import { Comparison } from './economies/Comparison';
 import { JoinPanel } from './economies/JoinPanel';
 import { LineageTree } from './economies/LineageTree';
 import { hasStanding, MembershipCard } from './economies/MembershipCard';
+import './Economies.css';
 
 /** Every economy the factory knows: the lineage, a side-by-side comparison, and joining, moving and exiting. */
 export function Economies() {

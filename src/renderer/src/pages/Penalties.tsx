@@ -15,6 +15,7 @@ import { useEconomyLookup } from '../lib/economies';
 import { shortHash } from '../lib/jobs';
 import { href } from '../lib/routes';
 import { formatDateTime, formatDuration, toSeconds } from '../lib/time';
+import './Penalties.css';
 
 const kindLabel: Record<PenaltyKind, string> = {
   timeout: 'Missed deadline',

@@ -4,6 +4,7 @@ import { NotDrawableNotice } from '../../components/NotDrawable';
 import { useAction, useLive } from '../../lib/api';
 import { useEconomies } from '../../lib/economies';
 import { href } from '../../lib/routes';
+import './ProvideSwitch.css';
 
 /** The one big switch: provide this GPU to the economies joined, or stop. */
 export function ProvideSwitch() {

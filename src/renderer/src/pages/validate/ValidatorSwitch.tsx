@@ -1,6 +1,7 @@
 import type { ValidatorState } from '#shared/api';
 import { ErrorNotice } from '../../components/feedback';
 import { useAction } from '../../lib/api';
+import '../dashboard/ProvideSwitch.css';
 
 /** Validation on or off, why it is where it is, and how much it checked. */
 export function ValidatorSwitch({ state, onChanged }: { state: ValidatorState; onChanged: () => void }) {
