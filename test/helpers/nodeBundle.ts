@@ -7,7 +7,7 @@ const root = join(import.meta.dirname, '..', '..');
 /**
  * Bundles an entry that runs a whole provider node (and the engine's worker next to it, where the engine looks
  * for `engineWorker.js`) into one ESM folder under node_modules/.cache, so a crash test can restart the node in a
- * fraction of a second. onnxruntime-node stays external (a native addon), resolved from the project's
+ * fraction of a second. onnxruntime-node and node-llama-cpp stay external (native addons), resolved from the project's
  * node_modules like the app does.
  */
 export async function bundleNode(entry: string, name: string): Promise<{ dir: string; file: string }> {
@@ -20,7 +20,7 @@ export async function bundleNode(entry: string, name: string): Promise<{ dir: st
     format: 'esm' as const,
     target: 'node20',
     logLevel: 'error' as const,
-    external: ['onnxruntime-node', 'electron'],
+    external: ['onnxruntime-node', 'node-llama-cpp', 'electron'],
     banner: {
       js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
     },
