@@ -19,6 +19,7 @@ import { withLanguageModels } from '../engine/llama/runtime';
 import type { CommandContext } from './jobCommands';
 import { readCliSettings } from './network';
 import { printResult, progress } from './output';
+import { untilInterrupted } from './interrupt';
 
 export const DEVNET_HELP = `Usage:
   flywheel devnet up [--port N] [--no-market] [--json]   start the devnet here and keep it running (Ctrl-C stops it)
@@ -153,10 +154,7 @@ async function devnetUp(argv: string[], ctx: CommandContext): Promise<void> {
     values.json,
   );
   progress('The devnet is running. Ctrl-C (or `flywheel devnet down`) stops it.');
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await untilInterrupted();
   progress('Stopping the devnet (its state is saved)…');
   await devnet.stop();
   await engine?.close();

@@ -20,6 +20,7 @@ import { FlywheelError } from '#shared/errors';
 import { createNode, type FlywheelNode } from '../node';
 import { findUnattendedPassphrase } from '../wallet/unlockSources';
 import { resolveEconomy } from './economyRef';
+import { untilInterrupted } from './interrupt';
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -357,13 +358,12 @@ async function runInForeground(node: FlywheelNode, json: boolean): Promise<void>
     process.stdout.write(
       json
         ? JSON.stringify({ job: j.key, status: j.status, step: j.local!.step }) + '\n'
-        : `${new Date().toISOString()}  ${j.economyName} job ${j.jobId}: ${j.status}, ${j.local!.step}` +
+        : `${new Date().toISOString()}  ${j.economyName} job ${j.jobId}: ${j.status}` +
+            // The node's step where it says more than the chain's status (not "Finalized, finalized").
+            `${j.local!.step === j.status.toLowerCase() ? '' : `, ${j.local!.step}`}` +
             `${j.local!.declineReason ? ` (${j.local!.declineReason})` : ''}\n`,
     );
   });
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  });
+  await untilInterrupted();
   off();
 }

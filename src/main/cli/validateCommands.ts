@@ -11,6 +11,7 @@ import { FlywheelError } from '#shared/errors';
 import { createNode, type FlywheelNode } from '../node';
 import { resolveEconomy } from './economyRef';
 import { connected, unlock } from './providerCommands';
+import { untilInterrupted } from './interrupt';
 
 const USAGE = `flywheel validate [status|start|stop|run|config|join|add-bond|exit|withdraw|risk] [--json]
   status                         what this node validates, its latest checks with their evidence, its earnings
@@ -177,10 +178,7 @@ async function runInForeground(
       process.stdout.write(json ? JSON.stringify(c) + '\n' : checkLine(c) + '\n');
     }
   });
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await untilInterrupted();
   off();
 }
 

@@ -10,15 +10,24 @@
  * ```
  */
 import { closeSync, openSync, readSync } from 'node:fs';
-import * as nodeLlamaCpp from 'node-llama-cpp';
-import { getLlama, LlamaLogLevel, readGgufFileInfo, type LlamaModel, type Token } from 'node-llama-cpp';
+import type { LlamaModel, Token } from 'node-llama-cpp';
 import { TextInputError, type TextGenerationInput } from './format';
 import { ggufHeader } from './gguf';
 
-// A const enum in node-llama-cpp's types, a plain object at run time: the architectures this llama.cpp knows.
-export const knownArchitectures: readonly string[] = Object.values(
-  (nodeLlamaCpp as unknown as { GgufArchitectureType: Record<string, string> }).GgufArchitectureType,
-);
+/**
+ * node-llama-cpp, loaded on first use rather than with this module: loading it registers signal-exit's SIGINT
+ * handler, which kills a process on Ctrl-C before its own handler can stop it cleanly (a CLI bundle hoists static
+ * imports of an external package to its top, so every command would have paid for it).
+ */
+const llamaCpp = () => import('node-llama-cpp');
+
+/** The architectures this llama.cpp knows (a const enum in node-llama-cpp's types, a plain object at run time). */
+export async function knownArchitectures(): Promise<readonly string[]> {
+  const { GgufArchitectureType } = (await llamaCpp()) as unknown as {
+    GgufArchitectureType: Record<string, string>;
+  };
+  return Object.values(GgufArchitectureType);
+}
 
 export type GgufModelInfo =
   | {
@@ -43,12 +52,12 @@ export async function readGgufModelInfo(path: string): Promise<GgufModelInfo> {
   if (!header.ok) return { ok: false, reason: `not a GGUF model: ${header.reason}` };
   let info;
   try {
-    info = await readGgufFileInfo(path, { readTensorInfo: false, logWarnings: false });
+    info = await (await llamaCpp()).readGgufFileInfo(path, { readTensorInfo: false, logWarnings: false });
   } catch (err) {
     return { ok: false, reason: `its GGUF header cannot be read: ${firstLine(err)}` };
   }
   const architecture = (info.metadata as { general?: { architecture?: string } }).general?.architecture;
-  if (!architecture || !knownArchitectures.includes(architecture)) {
+  if (!architecture || !(await knownArchitectures()).includes(architecture)) {
     return {
       ok: false,
       reason: `its architecture ${JSON.stringify(architecture ?? null)} is not one this llama.cpp runs`,
@@ -98,6 +107,7 @@ export async function countPromptTokens(
   path: string,
   prompt: TextGenerationInput['prompt'],
 ): Promise<number> {
+  const { getLlama, LlamaLogLevel } = await llamaCpp();
   const llama = await getLlama({
     gpu: false,
     // Prebuilt binaries from the npm registry only: never download or compile llama.cpp here.
