@@ -199,11 +199,16 @@ export class TxTracker {
       });
     } else {
       waiter.reject(
-        new TxFailedError(state === 'reverted' ? 'The transaction reverted.' : error!, {
-          key: record.key,
-          hash: receipt.transactionHash,
-          receipt,
-        }),
+        new TxFailedError(
+          state === 'reverted'
+            ? `The transaction reverted${record.label ? ` (${record.label}, key ${record.key})` : ` (key ${record.key})`}.`
+            : error!,
+          {
+            key: record.key,
+            hash: receipt.transactionHash,
+            receipt,
+          },
+        ),
       );
     }
   }

@@ -184,7 +184,7 @@ describe('transaction manager on an automining anvil', () => {
     // An explicit gas limit skips the simulation, so the revert happens on-chain.
     const err = await m.submit({ key: 'boom', to: probe, data, gas: 60_000n }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TxFailedError);
-    expect((err as TxFailedError).shortMessage).toBe('The transaction reverted.');
+    expect((err as TxFailedError).shortMessage).toMatch(/^The transaction reverted \(.*key /);
     expect((err as TxFailedError).receipt?.status).toBe('reverted');
     expect(m.get('boom')?.state).toBe('reverted');
     expect(await m.submit({ key: 'after', to: sink9, value: 1n })).toMatchObject({
