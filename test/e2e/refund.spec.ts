@@ -16,7 +16,7 @@ import { tempDir } from '../helpers/tmp';
 import { api } from './api';
 
 /**
- * Issue 14, "requesters get their money back", in a real Chromium against the real headless shell on a real anvil
+ * "Requesters get their money back", in a real Chromium against the real headless shell on a real anvil
  * (a custom network in Settings): the shell's wallet posted a job nobody can be drawn for; its page says from which
  * block it can be cancelled with the button greyed, and once the chain is there the button takes the fee back.
  */

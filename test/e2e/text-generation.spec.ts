@@ -5,7 +5,7 @@ import { tempDir } from '../helpers/tmp';
 import { api } from './api';
 
 /**
- * Issue 16 in a real Chromium against the real headless shell on the embedded devnet: the node provides in the
+ * Text generation in a real Chromium against the real headless shell on the embedded devnet: the node provides in the
  * genesis economy, the demo requester's text-generation jobs (its random-weight llama) are drawn for it and run on
  * llama.cpp, and such a job's page shows the prompt, the generated text with why it stopped and each token's
  * logprob, and says the model has random weights; while it runs, the dashboard counts its tokens. Setup goes through the API (the first-run story clicks it).

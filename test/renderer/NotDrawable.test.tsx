@@ -14,7 +14,7 @@ const slashed: EconomySummary = {
   membership: { ...f.genesis.membership, bond: f.units('45'), stake: '0', free: f.units('35') },
 };
 
-describe('a bond under the minimum, a jail, a pause are loud (issue 14)', () => {
+describe('a bond under the minimum, a jail, a pause are loud', () => {
   it('the membership card says "not drawable", never "serving", and tops the bond up in one click', async () => {
     const user = userEvent.setup();
     const bridge = fixtureBridge().answer('provider.addBond', { membership: slashed.membership, txs: [] });

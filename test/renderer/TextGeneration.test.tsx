@@ -1,5 +1,5 @@
 /**
- * Text-generation jobs in the UI (issue 16): on the job page the prompt, the progress in tokens while this node
+ * Text-generation jobs in the UI: on the job page the prompt, the progress in tokens while this node
  * runs it, then the text with why it stopped and each token's logprob; on the dashboard's live jobs, tokens so far
  * and tokens/s instead of a percentage.
  */

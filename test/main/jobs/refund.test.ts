@@ -18,7 +18,7 @@ import { actor, deployMarket, TOKEN, type Market } from '../../helpers/market';
 import { startProviderNode, tinyInput, tinyModel, type ProviderNode } from '../../helpers/provider';
 
 /**
- * Issue 14, "requesters get their money back": a job every provider declined is refunded by itself at the
+ * "Requesters get their money back": a job every provider declined is refunded by itself at the
  * economy's maxDeclines (3 here), each decline's reason shown; a job nobody can be drawn for any more (fewer
  * providers than maxDeclines, all of them declined) stays Posted and its requester cancels it from this node.
  * Real anvil, real contracts, a real node whose wallet posts the job.

@@ -15,7 +15,7 @@ const params = testWindows({ acceptWindowS: 10, minDeadlineS: 20 });
 const PASSPHRASE = 'correct horse battery staple';
 
 /**
- * Issue 14, "leave cleanly": an orderly stop pauses on-chain before the key is gone, and the next start resumes by
+ * "Leave cleanly": an orderly stop pauses on-chain before the key is gone, and the next start resumes by
  * itself once the wallet is usable. A restart with the wallet locked costs nothing: the provider stays paused.
  */
 describe(

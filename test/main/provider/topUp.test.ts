@@ -16,7 +16,7 @@ import { startProviderNode, tinyInput, tinyModel, type ProviderNode } from '../.
 import { tempDir } from '../../helpers/tmp';
 
 /**
- * Issue 14, "a bond under the minimum is loud": a timeout slash takes the bond under the economy's minimum (100 FLY
+ * "A bond under the minimum is loud": a timeout slash takes the bond under the economy's minimum (100 FLY
  * here; the job's collateral, 5 FLY, is slashed). With auto top-up off the node says "not drawable: bond 95 FLY <
  * 100 minimum — add 5 FLY" and offers the top-up; turned on with too small a cap it adds nothing and says why; with
  * room in the cap it adds exactly the shortfall from the wallet and the provider is drawable again.
