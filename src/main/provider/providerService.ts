@@ -117,6 +117,8 @@ export class ProviderService {
   /** A reconcile that failed (an RPC that dropped the call) is tried again soon, not at the next 30 s tick. */
   #retryTimer: NodeJS.Timeout | undefined;
   #reconciling: Promise<void> | null = null;
+  /** The reconcile pass in progress, of the passes #reconciling runs one after the other. */
+  #reconcilePass: Promise<void> | null = null;
   #reconcileAgain = false;
   /** A reconcile asked for by a command (start, stop) sends transactions even where this process takes no jobs. */
   #writeOnce = false;
@@ -340,7 +342,7 @@ export class ProviderService {
     this.#reconciling = (async () => {
       do {
         this.#reconcileAgain = false;
-        await this.#reconcileOnce().catch((err: Error & { code?: string }) => {
+        this.#reconcilePass = this.#reconcileOnce().catch((err: Error & { code?: string }) => {
           if (err.code !== 'WALLET_LOCKED' && err.code !== 'UNAVAILABLE' && err.code !== 'NOT_FOUND') {
             this.#error = err.message.split('\n')[0]!;
             this.#o.log.warn('could not bring the chain in line with the switch', { error: this.#error });
@@ -353,10 +355,13 @@ export class ProviderService {
             }
           }
         });
+        await this.#reconcilePass;
         this.#changed();
-      } while (this.#reconcileAgain);
+        // While leaving, the passes asked meanwhile wait for resumeAfterLeave (which asks for one).
+      } while (this.#reconcileAgain && this.#leaving === null);
     })().finally(() => {
       this.#reconciling = null;
+      this.#reconcilePass = null;
     });
     return this.#reconciling;
   }
@@ -383,7 +388,9 @@ export class ProviderService {
     const paused: Address[] = [];
     const names: string[] = [];
     const work = (async () => {
-      await this.#reconciling; // a resume in flight lands first, then is paused
+      // The pass in progress (a resume in flight) lands first, then is paused. Only that pass: on a busy machine
+      // the chain's and the feed's changes keep asking for more, and waiting for them all held the pause back.
+      await this.#reconcilePass;
       const sender = await chain.actionClient();
       const client = { publicClient: chain.client() };
       for (const economy of this.#o.feed.sync?.economies() ?? [...this.#members.keys()]) {
@@ -430,6 +437,7 @@ export class ProviderService {
   resumeAfterLeave(): void {
     this.#leaving = null;
     this.#changed();
+    void this.reconcile();
   }
 
   async close(): Promise<void> {
