@@ -223,9 +223,16 @@ test('after a restart everything is still there: economies, bonds, jobs, earning
   await wallet.getByRole('button', { name: 'Unlock' }).click();
   await expect(wallet.getByRole('button', { name: 'Lock the wallet' })).toBeVisible({ timeout: 30_000 });
 
+  // The stop paused Flywheel Lite on-chain; the unlock resumes it by itself, one transaction later.
+  await expect
+    .poll(
+      async () =>
+        byName(await api<EconomySummary[]>(page, 'economies.list'), 'Flywheel Lite').membership.status,
+      { timeout: 30_000 },
+    )
+    .toBe('active');
   const economies = await api<EconomySummary[]>(page, 'economies.list');
   expect(economies.map((e) => e.id).sort()).toEqual(before.economies.map((e) => e.id).sort());
-  expect(byName(economies, 'Flywheel Lite').membership.status).toBe('active');
   expect(byName(economies, 'Flywheel').membership.status).toBe('exiting');
   const earnings = await api<EarningsReport>(page, 'earnings.get');
   const withdrawn = (r: EarningsReport) => r.economies.find((e) => e.economyName === 'Flywheel')!.withdrawn;
