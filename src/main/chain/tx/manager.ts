@@ -5,7 +5,7 @@ import { currentFees } from './fees';
 import { Nonces } from './nonces';
 import type { TxRecord } from './record';
 import { withRpcRetry } from './retry';
-import { sendNew, stopped } from './send';
+import { recordOf, sendNew, stopped } from './send';
 import { alreadyDone, simulate } from './simulate';
 import { TxStore } from './store';
 import { TxTracker } from './tracker';
@@ -178,18 +178,8 @@ export class TxManager {
     const now = this.#ctx.o.now();
     const previous = this.#store.get(request.key);
     this.#ctx.write({
-      v: 1,
-      key: request.key,
-      ...(request.label ? { label: request.label } : {}),
+      ...recordOf(this.#ctx, request, 0n),
       state: 'done',
-      from: this.address,
-      chainId: this.chainId,
-      request: {
-        to: request.to,
-        ...(request.data ? { data: request.data } : {}),
-        value: String(request.value ?? 0n),
-        gas: '0',
-      },
       nonce: null,
       attempts: previous?.attempts ?? [],
       createdAt: previous?.createdAt ?? now,

@@ -34,18 +34,8 @@ export async function sendNew(
     );
     const now = ctx.o.now();
     const record: TxRecord = {
-      v: 1,
-      key: request.key,
-      ...(request.label ? { label: request.label } : {}),
+      ...recordOf(ctx, request, gas),
       state: 'pending',
-      from: ctx.address,
-      chainId: ctx.chainId,
-      request: {
-        to: request.to,
-        ...(request.data ? { data: request.data } : {}),
-        value: String(request.value ?? 0n),
-        gas: String(gas),
-      },
       nonce,
       attempts: [attempt],
       createdAt: now,
@@ -121,4 +111,25 @@ export function stopped(): FlywheelError {
     'The transaction manager stopped; pending transactions are tracked again at the next start.',
     { code: 'UNAVAILABLE' },
   );
+}
+
+/** What a record keeps of a request, whatever became of it: its key and label, the sender, the chain and the call. */
+export function recordOf(
+  ctx: TxContext,
+  request: TxRequest,
+  gas: bigint,
+): Pick<TxRecord, 'v' | 'key' | 'label' | 'from' | 'chainId' | 'request'> {
+  return {
+    v: 1,
+    key: request.key,
+    ...(request.label ? { label: request.label } : {}),
+    from: ctx.address,
+    chainId: ctx.chainId,
+    request: {
+      to: request.to,
+      ...(request.data ? { data: request.data } : {}),
+      value: String(request.value ?? 0n),
+      gas: String(gas),
+    },
+  };
 }
