@@ -1,13 +1,14 @@
-import { useState } from 'react';
 import type { EconomySummary, Membership } from '#shared/api';
 import { notDrawable } from '#shared/standing';
 import { Amount } from '../../components/Amount';
+import { BondActions } from '../../components/BondActions';
 import { NotDrawableNotice } from '../../components/NotDrawable';
 import { ErrorNotice } from '../../components/feedback';
 import { ProgressBar } from '../../components/ProgressBar';
+import { Unbonding } from '../../components/Unbonding';
 import { useNow } from '../../hooks/useNow';
 import { useAction } from '../../lib/api';
-import { formatAmount, parseAmount, shareOf, toBigInt } from '../../lib/money';
+import { formatAmount, shareOf, toBigInt } from '../../lib/money';
 import { formatDuration } from '../../lib/time';
 
 const statusText: Record<Membership['status'], string> = {
@@ -99,7 +100,12 @@ export function MembershipCard({
       )}
       {m.status === 'jailed' && m.jailedUntil !== null && <Jailed until={m.jailedUntil} economy={economy} />}
       {m.status === 'exiting' && m.unbondingEndsAt !== null && (
-        <Unbonding endsAt={m.unbondingEndsAt} economy={economy} />
+        <Unbonding
+          role="provider"
+          economy={economy.id}
+          endsAt={m.unbondingEndsAt}
+          periodS={economy.params.unbondingPeriodS}
+        />
       )}
       {(m.status === 'active' || m.status === 'paused') && (
         <ActiveActions economy={economy} onMove={onMove} />
@@ -131,115 +137,27 @@ function Jailed({ until, economy }: { until: number; economy: EconomySummary }) 
   );
 }
 
-/** The unbonding countdown, then the withdrawal of the bond. */
-function Unbonding({ endsAt, economy }: { endsAt: number; economy: EconomySummary }) {
-  const now = useNow();
-  const withdraw = useAction('provider.withdrawBond');
-  const left = Math.max(0, endsAt - now);
-  const period = economy.params.unbondingPeriodS;
-  const done = left === 0;
-  return (
-    <div className="unbonding" data-testid="unbonding">
-      <ProgressBar
-        value={period > 0 ? 1 - left / period : 1}
-        label={done ? 'Unbonded: the bond can be withdrawn' : 'Unbonding'}
-        detail={done ? 'done' : `${formatDuration(left)} left`}
-      />
-      {withdraw.error && <ErrorNotice error={withdraw.error} />}
-      <button
-        type="button"
-        className="primary"
-        disabled={!done || withdraw.pending}
-        onClick={() => void withdraw.run({ economy: economy.id })}
-      >
-        {withdraw.pending ? 'Withdrawing…' : 'Withdraw bond'}
-      </button>
-    </div>
-  );
-}
-
 function ActiveActions({ economy, onMove }: { economy: EconomySummary; onMove?: () => void }) {
-  const [mode, setMode] = useState<'idle' | 'exit' | 'add'>('idle');
-  const exit = useAction('provider.exit');
-  const add = useAction('provider.addBond');
-  const [addText, setAddText] = useState('');
-  const parsed = parseAmount(addText, economy.token.decimals);
-  const error = exit.error ?? add.error;
   return (
-    <div className="membership-actions">
-      {error && <ErrorNotice error={error} />}
-      {mode === 'idle' && (
-        <div className="button-row">
-          <button type="button" onClick={() => setMode('add')}>
-            Add bond…
+    <BondActions
+      role="provider"
+      economy={economy.id}
+      name={economy.name}
+      token={economy.token}
+      more={
+        onMove && (
+          <button type="button" onClick={onMove}>
+            Move to another economy…
           </button>
-          {onMove && (
-            <button type="button" onClick={onMove}>
-              Move to another economy…
-            </button>
-          )}
-          <button type="button" className="danger" onClick={() => setMode('exit')}>
-            Exit…
-          </button>
-        </div>
-      )}
-      {mode === 'exit' && (
-        <div className="confirm" role="group" aria-label={`Exit ${economy.name}`}>
-          <p>
-            Exiting stops new jobs in {economy.name} and starts unbonding: your bond comes back after{' '}
-            {formatDuration(economy.params.unbondingPeriodS)}. Jobs already assigned must still be finished.
-          </p>
-          {exit.pending && <ProgressBar value={null} label="Sending the exit to the chain…" />}
-          <div className="button-row">
-            <button
-              type="button"
-              className="danger"
-              disabled={exit.pending}
-              onClick={() => void exit.run({ economy: economy.id }).then((r) => r && setMode('idle'))}
-            >
-              Exit and start unbonding
-            </button>
-            <button type="button" onClick={() => setMode('idle')} disabled={exit.pending}>
-              Cancel
-            </button>
-          </div>
-        </div>
-      )}
-      {mode === 'add' && (
-        <form
-          className="confirm"
-          aria-label={`Add bond in ${economy.name}`}
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (!parsed.ok) return;
-            void add
-              .run({ economy: economy.id, amount: parsed.value.toString() })
-              .then((r) => r && (setMode('idle'), setAddText('')));
-          }}
-        >
-          <div className="field">
-            <label htmlFor={`add-${economy.id}`}>Add to the bond ({economy.token.symbol})</label>
-            <input
-              id={`add-${economy.id}`}
-              inputMode="decimal"
-              value={addText}
-              onChange={(e) => setAddText(e.target.value)}
-              aria-invalid={addText !== '' && !parsed.ok}
-            />
-            {addText !== '' && !parsed.ok && <div className="text-error small">{parsed.error}</div>}
-          </div>
-          {add.pending && <ProgressBar value={null} label="Sending the bond to the chain…" />}
-          <div className="button-row">
-            <button type="submit" className="primary" disabled={!parsed.ok || add.pending}>
-              Add bond
-            </button>
-            <button type="button" onClick={() => setMode('idle')} disabled={add.pending}>
-              Cancel
-            </button>
-          </div>
-        </form>
-      )}
-    </div>
+        )
+      }
+      exitNote={
+        <>
+          Exiting stops new jobs in {economy.name} and starts unbonding: your bond comes back after{' '}
+          {formatDuration(economy.params.unbondingPeriodS)}. Jobs already assigned must still be finished.
+        </>
+      }
+    />
   );
 }
 

@@ -1,11 +1,8 @@
-import { useState } from 'react';
 import type { ValidatorEconomy } from '#shared/api';
 import { Amount } from '../../components/Amount';
-import { ErrorNotice } from '../../components/feedback';
-import { ProgressBar } from '../../components/ProgressBar';
-import { useNow } from '../../hooks/useNow';
-import { useAction } from '../../lib/api';
-import { formatAmount, parseAmount, shareOf, toBigInt } from '../../lib/money';
+import { BondActions } from '../../components/BondActions';
+import { Unbonding } from '../../components/Unbonding';
+import { formatAmount, shareOf, toBigInt } from '../../lib/money';
 import { formatDuration } from '../../lib/time';
 import { standingBadge, standingText, tokenOf } from '../../lib/validator';
 
@@ -70,130 +67,49 @@ export function ValidatorEconomyCard({
         </ul>
       </details>
       {e.standing === 'active' && <ActiveActions economy={e} onChanged={onChanged} />}
-      {e.standing === 'exiting' && <Unbonding economy={e} onChanged={onChanged} />}
+      {e.standing === 'exiting' && <ValidatorUnbonding economy={e} onChanged={onChanged} />}
     </section>
   );
 }
 
 function ActiveActions({ economy: e, onChanged }: { economy: ValidatorEconomy; onChanged: () => void }) {
-  const [mode, setMode] = useState<'idle' | 'exit' | 'add'>('idle');
-  const exit = useAction('validator.exit');
-  const add = useAction('validator.addBond');
-  const [addText, setAddText] = useState('');
-  const parsed = parseAmount(addText, e.decimals);
-  const error = exit.error ?? add.error;
   return (
-    <div className="membership-actions">
-      {error && <ErrorNotice error={error} />}
-      {mode === 'idle' && (
-        <div className="button-row">
-          <button type="button" onClick={() => setMode('add')}>
-            Add bond…
-          </button>
-          <button type="button" className="danger" onClick={() => setMode('exit')}>
-            Stop validating here…
-          </button>
-        </div>
-      )}
-      {mode === 'exit' && (
-        <div className="confirm" role="group" aria-label={`Stop validating in ${e.name}`}>
-          <p>
-            This stops checking results in {e.name} and starts unbonding: the validator bond comes back after{' '}
-            {formatDuration(e.risk.unbondingPeriodS)}, once every vote is settled. Challenges and votes
-            already begun are finished.
-          </p>
-          {exit.pending && <ProgressBar value={null} label="Sending the exit to the chain…" />}
-          <div className="button-row">
-            <button
-              type="button"
-              className="danger"
-              disabled={exit.pending}
-              onClick={() =>
-                void exit.run({ economy: e.economy }).then((r) => r && (setMode('idle'), onChanged()))
-              }
-            >
-              Stop validating and start unbonding
-            </button>
-            <button type="button" onClick={() => setMode('idle')} disabled={exit.pending}>
-              Cancel
-            </button>
-          </div>
-        </div>
-      )}
-      {mode === 'add' && (
-        <form
-          className="confirm"
-          aria-label={`Add validator bond in ${e.name}`}
-          onSubmit={(ev) => {
-            ev.preventDefault();
-            if (!parsed.ok || parsed.value === 0n) return;
-            void add
-              .run({ economy: e.economy, amount: parsed.value.toString() })
-              .then((r) => r && (setMode('idle'), setAddText(''), onChanged()));
-          }}
-        >
-          <div className="field">
-            <label htmlFor={`vadd-${e.economy}`}>Add to the validator bond ({e.symbol})</label>
-            <input
-              id={`vadd-${e.economy}`}
-              inputMode="decimal"
-              value={addText}
-              onChange={(ev) => setAddText(ev.target.value)}
-              aria-invalid={addText !== '' && !parsed.ok}
-            />
-            {addText !== '' && !parsed.ok && <div className="text-error small">{parsed.error}</div>}
-          </div>
-          {add.pending && <ProgressBar value={null} label="Sending the bond to the chain…" />}
-          <div className="button-row">
-            <button
-              type="submit"
-              className="primary"
-              disabled={!parsed.ok || parsed.value === 0n || add.pending}
-            >
-              Add bond
-            </button>
-            <button type="button" onClick={() => setMode('idle')} disabled={add.pending}>
-              Cancel
-            </button>
-          </div>
-        </form>
-      )}
-    </div>
+    <BondActions
+      role="validator"
+      economy={e.economy}
+      name={e.name}
+      token={tokenOf(e)}
+      onChanged={onChanged}
+      exitNote={
+        <>
+          This stops checking results in {e.name} and starts unbonding: the validator bond comes back after{' '}
+          {formatDuration(e.risk.unbondingPeriodS)}, once every vote is settled. Challenges and votes already
+          begun are finished.
+        </>
+      }
+    />
   );
 }
 
 /** The unbonding countdown, then the withdrawal once nothing is held by votes or commitments. */
-function Unbonding({ economy: e, onChanged }: { economy: ValidatorEconomy; onChanged: () => void }) {
-  const now = useNow();
-  const withdraw = useAction('validator.withdrawBond');
-  const endsAt = e.unbondingEndsAt ?? 0;
-  const left = Math.max(0, endsAt - now);
-  const period = e.risk.unbondingPeriodS;
+function ValidatorUnbonding({ economy: e, onChanged }: { economy: ValidatorEconomy; onChanged: () => void }) {
   const held = toBigInt(e.locked) > 0n || e.openVotes > 0;
-  const done = left === 0;
   return (
-    <div className="unbonding" data-testid="validator-unbonding">
-      <ProgressBar
-        value={period > 0 ? 1 - left / period : 1}
-        label={done ? 'Unbonded' : 'Unbonding'}
-        detail={done ? 'done' : `${formatDuration(left)} left`}
-      />
-      {done && held && (
-        <p className="muted small">
-          Held by {e.openVotes} unsettled {e.openVotes === 1 ? 'vote' : 'votes'} and{' '}
-          {formatAmount(e.locked, tokenOf(e))} of open commitments: the node settles them by itself, then the
-          bond can be withdrawn.
-        </p>
-      )}
-      {withdraw.error && <ErrorNotice error={withdraw.error} />}
-      <button
-        type="button"
-        className="primary"
-        disabled={!done || held || withdraw.pending}
-        onClick={() => void withdraw.run({ economy: e.economy }).then((r) => r && onChanged())}
-      >
-        {withdraw.pending ? 'Withdrawing…' : 'Withdraw validator bond'}
-      </button>
-    </div>
+    <Unbonding
+      role="validator"
+      economy={e.economy}
+      endsAt={e.unbondingEndsAt ?? 0}
+      periodS={e.risk.unbondingPeriodS}
+      onChanged={onChanged}
+      held={
+        held ? (
+          <p className="muted small">
+            Held by {e.openVotes} unsettled {e.openVotes === 1 ? 'vote' : 'votes'} and{' '}
+            {formatAmount(e.locked, tokenOf(e))} of open commitments: the node settles them by itself, then
+            the bond can be withdrawn.
+          </p>
+        ) : undefined
+      }
+    />
   );
 }
