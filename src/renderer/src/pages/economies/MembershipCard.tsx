@@ -2,13 +2,14 @@ import type { EconomySummary, Membership } from '#shared/api';
 import { notDrawable } from '#shared/standing';
 import { Amount } from '../../components/Amount';
 import { BondActions } from '../../components/BondActions';
+import { LockedAmount, LockedBar } from '../../components/Locked';
 import { NotDrawableNotice } from '../../components/NotDrawable';
 import { ErrorNotice } from '../../components/feedback';
 import { ProgressBar } from '../../components/ProgressBar';
 import { Unbonding } from '../../components/Unbonding';
 import { useNow } from '../../hooks/useNow';
 import { useAction } from '../../lib/api';
-import { formatAmount, shareOf, toBigInt } from '../../lib/money';
+import { formatAmount, toBigInt } from '../../lib/money';
 import { formatDuration } from '../../lib/time';
 
 const statusText: Record<Membership['status'], string> = {
@@ -66,9 +67,7 @@ export function MembershipCard({
             </dd>
             <dt>Locked by jobs</dt>
             <dd>
-              <Amount value={m.locked} token={token} /> <span className="muted">(free: </span>
-              <Amount value={m.free} token={token} />
-              <span className="muted">)</span>
+              <LockedAmount locked={m.locked} free={m.free} token={token} />
             </dd>
             <dt>Strikes</dt>
             <dd>
@@ -78,16 +77,7 @@ export function MembershipCard({
               )}
             </dd>
           </dl>
-          <div
-            className="bar-split"
-            role="img"
-            aria-label={`${formatAmount(m.locked, token)} of ${formatAmount(m.bond, token)} locked by jobs`}
-          >
-            <div
-              className="bar-locked"
-              style={{ width: `${(shareOf(m.locked, m.bond) * 100).toFixed(2)}%` }}
-            />
-          </div>
+          <LockedBar locked={m.locked} bond={m.bond} token={token} by="jobs" />
         </>
       )}
       {blocked && (

@@ -1,8 +1,9 @@
 import type { ValidatorEconomy } from '#shared/api';
 import { Amount } from '../../components/Amount';
 import { BondActions } from '../../components/BondActions';
+import { LockedAmount, LockedBar } from '../../components/Locked';
 import { Unbonding } from '../../components/Unbonding';
-import { formatAmount, shareOf, toBigInt } from '../../lib/money';
+import { formatAmount, toBigInt } from '../../lib/money';
 import { formatDuration } from '../../lib/time';
 import { standingBadge, standingText, tokenOf } from '../../lib/validator';
 
@@ -34,9 +35,7 @@ export function ValidatorEconomyCard({
         </dd>
         <dt>Locked by challenges</dt>
         <dd>
-          <Amount value={e.locked} token={token} /> <span className="muted">(free: </span>
-          <Amount value={free > 0n ? free : 0n} token={token} />
-          <span className="muted">)</span>
+          <LockedAmount locked={e.locked} free={free > 0n ? free : 0n} token={token} />
         </dd>
         <dt>Open votes</dt>
         <dd>{e.openVotes}</dd>
@@ -49,15 +48,7 @@ export function ValidatorEconomyCard({
           <Amount value={e.lost} token={token} />
         </dd>
       </dl>
-      {toBigInt(e.bond) > 0n && (
-        <div
-          className="bar-split"
-          role="img"
-          aria-label={`${formatAmount(e.locked, token)} of ${formatAmount(e.bond, token)} locked by challenges`}
-        >
-          <div className="bar-locked" style={{ width: `${(shareOf(e.locked, e.bond) * 100).toFixed(2)}%` }} />
-        </div>
-      )}
+      {toBigInt(e.bond) > 0n && <LockedBar locked={e.locked} bond={e.bond} token={token} by="challenges" />}
       <details>
         <summary>What a wrong vote costs here</summary>
         <ul className="notes">
