@@ -1,12 +1,10 @@
 import { useId, useState, type ReactNode } from 'react';
 import type { Address } from '#shared/api/define';
 import { useAction } from '../lib/api';
+import type { BondRole } from '../lib/bond';
 import { parseAmount, type TokenLike } from '../lib/money';
 import { ErrorNotice } from './feedback';
 import { ProgressBar } from './ProgressBar';
-
-/** Whose bond it is: a provider's membership (`provider.*` calls) or a validator's (`validator.*`). */
-export type BondRole = 'provider' | 'validator';
 
 const words = {
   provider: {

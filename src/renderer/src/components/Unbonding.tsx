@@ -2,8 +2,8 @@ import type { ReactNode } from 'react';
 import type { Address } from '#shared/api/define';
 import { useNow } from '../hooks/useNow';
 import { useAction } from '../lib/api';
+import type { BondRole } from '../lib/bond';
 import { formatDuration } from '../lib/time';
-import type { BondRole } from './BondActions';
 import { ErrorNotice } from './feedback';
 import { ProgressBar } from './ProgressBar';
 

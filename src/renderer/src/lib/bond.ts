@@ -4,17 +4,22 @@
  * what the wallet holds.
  */
 import type { EconomySummary } from '#shared/api';
+import type { Amount } from '#shared/api/define';
 import { formatAmount, parseAmount, toBigInt, type ParseResult } from './money';
 
-export function checkBond(
-  text: string,
-  economy: EconomySummary,
-  role: 'provider' | 'validator' = 'provider',
-): ParseResult {
+/** Whose bond it is: a provider's membership (`provider.*` calls) or a validator's (`validator.*`). */
+export type BondRole = 'provider' | 'validator';
+
+/** The economy's minimum bond for the role. */
+export function minBond(economy: EconomySummary, role: BondRole): Amount {
+  return role === 'validator' ? economy.params.validatorMinBond : economy.params.minBond;
+}
+
+export function checkBond(text: string, economy: EconomySummary, role: BondRole = 'provider'): ParseResult {
   const parsed = parseAmount(text, economy.token.decimals);
   if (!parsed.ok) return parsed;
   const validator = role === 'validator';
-  const min = toBigInt(validator ? economy.params.validatorMinBond : economy.params.minBond);
+  const min = toBigInt(minBond(economy, role));
   if (parsed.value < min || (validator && parsed.value === 0n)) {
     return {
       ok: false,

@@ -1,6 +1,7 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useState } from 'react';
 import type { EconomyEarnings, WithdrawQuote } from '#shared/api';
 import type { Address, Hash } from '#shared/api/define';
+import { ActionPanel } from '../../components/ActionPanel';
 import { Amount } from '../../components/Amount';
 import { ErrorNotice, Loading } from '../../components/feedback';
 import { ProgressBar } from '../../components/ProgressBar';
@@ -23,12 +24,9 @@ export function WithdrawPanel({
   economies: EconomyEarnings[];
   onClose: () => void;
 }) {
-  const headingId = useId();
-  const heading = useRef<HTMLHeadingElement>(null);
   const quotes = useCall('earnings.quote', { economy: target });
   const withdraw = useAction('earnings.withdraw');
   const [done, setDone] = useState<{ economy: Address; amount: string; hash: Hash }[] | null>(null);
-  useEffect(() => heading.current?.focus(), []);
   const economyOf = (id: Address) => economies.find((e) => e.economy.toLowerCase() === id.toLowerCase());
   const name = target === 'all' ? 'every economy' : (economyOf(target)?.economyName ?? 'this economy');
 
@@ -38,10 +36,7 @@ export function WithdrawPanel({
   };
 
   return (
-    <section className="card withdraw-panel" aria-labelledby={headingId} data-testid="withdraw-panel">
-      <h2 id={headingId} ref={heading} tabIndex={-1}>
-        Withdraw from {name}
-      </h2>
+    <ActionPanel title={`Withdraw from ${name}`} testId="withdraw-panel">
       {quotes.error && <ErrorNotice error={quotes.error} onRetry={quotes.reload} />}
       {!quotes.data && quotes.loading && <Loading label="Asking the chain what the gas would cost…" />}
       {quotes.data && !done && (
@@ -88,7 +83,7 @@ export function WithdrawPanel({
           {done ? 'Close' : 'Cancel'}
         </button>
       </div>
-    </section>
+    </ActionPanel>
   );
 }
 

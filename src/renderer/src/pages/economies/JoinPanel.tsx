@@ -1,12 +1,11 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useState } from 'react';
 import type { EconomySummary, LifecycleResult } from '#shared/api';
-import { Amount } from '../../components/Amount';
+import { ActionPanel } from '../../components/ActionPanel';
+import { BondField, useBondInput } from '../../components/BondField';
 import { ErrorNotice, Loading } from '../../components/feedback';
 import { ProgressBar } from '../../components/ProgressBar';
-import { useDebounced } from '../../hooks/useDebounced';
 import { useAction, useCall } from '../../lib/api';
-import { checkBond } from '../../lib/bond';
-import { formatAmount, formatUnits, toBigInt } from '../../lib/money';
+import { formatAmount } from '../../lib/money';
 import { formatDuration } from '../../lib/time';
 import { RiskSummary } from './RiskSummary';
 
@@ -26,19 +25,13 @@ export function JoinPanel({
   onDone: (result: LifecycleResult) => void;
   onCancel: () => void;
 }) {
-  const headingId = useId();
-  const heading = useRef<HTMLHeadingElement>(null);
-  const [bondText, setBondText] = useState(() =>
-    formatUnits(toBigInt(economy.params.minBond), economy.token.decimals),
-  );
+  const input = useBondInput(economy, 'provider');
+  const { bond, settled } = input;
   const [understood, setUnderstood] = useState(false);
-  const bond = checkBond(bondText, economy);
-  const settled = useDebounced(bond.ok ? bond.value.toString() : null);
   const join = useAction('provider.join');
   const move = useAction('provider.moveBond');
   const pending = join.pending || move.pending;
   const error = join.error ?? move.error;
-  useEffect(() => heading.current?.focus(), []);
 
   const confirm = async () => {
     if (!bond.ok) return;
@@ -50,43 +43,18 @@ export function JoinPanel({
   };
 
   return (
-    <section className="card join-panel" aria-labelledby={headingId} data-testid="join-panel">
-      <h2 id={headingId} ref={heading} tabIndex={-1}>
-        {from ? `Move from ${from.name} to ${economy.name}` : `Join ${economy.name}`}
-      </h2>
+    <ActionPanel
+      title={from ? `Move from ${from.name} to ${economy.name}` : `Join ${economy.name}`}
+      className="join-panel"
+      testId="join-panel"
+    >
       {from && (
         <p>
           Your bond in {from.name} starts unbonding now and comes back after{' '}
           {formatDuration(from.params.unbondingPeriodS)}; running jobs there finish first.
         </p>
       )}
-      <div className="field">
-        <label htmlFor={`${headingId}-bond`}>Bond ({economy.token.symbol})</label>
-        <input
-          id={`${headingId}-bond`}
-          inputMode="decimal"
-          value={bondText}
-          onChange={(e) => setBondText(e.target.value)}
-          aria-invalid={!bond.ok}
-          aria-describedby={`${headingId}-bond-help`}
-        />
-        <div id={`${headingId}-bond-help`} className={bond.ok ? 'muted small' : 'text-error small'}>
-          {bond.ok ? (
-            <>
-              At least <Amount value={economy.params.minBond} token={economy.token} />
-              {economy.membership.walletBalance !== undefined && (
-                <>
-                  ; your wallet holds{' '}
-                  <Amount value={economy.membership.walletBalance} token={economy.token} />
-                </>
-              )}
-              . A bigger bond takes more jobs at once (each job locks collateral from it).
-            </>
-          ) : (
-            bond.error
-          )}
-        </div>
-      </div>
+      <BondField role="provider" economy={economy} input={input} />
       {bond.ok && settled !== null && <Estimate economy={economy} bond={settled} />}
       <label className="check">
         <input type="checkbox" checked={understood} onChange={(e) => setUnderstood(e.target.checked)} />
@@ -111,7 +79,7 @@ export function JoinPanel({
           Cancel
         </button>
       </div>
-    </section>
+    </ActionPanel>
   );
 }
 

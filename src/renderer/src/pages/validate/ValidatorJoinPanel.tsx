@@ -1,12 +1,12 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useState } from 'react';
 import type { EconomySummary, ValidatorRisk } from '#shared/api';
+import { ActionPanel } from '../../components/ActionPanel';
 import { Amount } from '../../components/Amount';
+import { BondField, useBondInput } from '../../components/BondField';
 import { ErrorNotice, Loading } from '../../components/feedback';
 import { ProgressBar } from '../../components/ProgressBar';
-import { useDebounced } from '../../hooks/useDebounced';
 import { useAction, useCall } from '../../lib/api';
-import { checkBond } from '../../lib/bond';
-import { formatAmount, formatUnits, toBigInt } from '../../lib/money';
+import { formatAmount } from '../../lib/money';
 import { formatDuration } from '../../lib/time';
 
 /**
@@ -22,17 +22,11 @@ export function ValidatorJoinPanel({
   onDone: () => void;
   onCancel: () => void;
 }) {
-  const headingId = useId();
-  const heading = useRef<HTMLHeadingElement>(null);
-  const [bondText, setBondText] = useState(() =>
-    formatUnits(toBigInt(economy.params.validatorMinBond), economy.token.decimals),
-  );
+  const input = useBondInput(economy, 'validator');
+  const { bond, settled } = input;
   const [understood, setUnderstood] = useState(false);
-  const bond = checkBond(bondText, economy, 'validator');
-  const settled = useDebounced(bond.ok ? bond.value.toString() : null);
   const risk = useCall('validator.risk', { economy: economy.id, ...(settled ? { bond: settled } : {}) });
   const join = useAction('validator.join');
-  useEffect(() => heading.current?.focus(), []);
   // The risk shown must be the one for the bond being sent.
   const riskReady = bond.ok && settled === bond.value.toString() && !risk.loading && risk.data !== undefined;
 
@@ -43,37 +37,8 @@ export function ValidatorJoinPanel({
   };
 
   return (
-    <section className="card join-panel" aria-labelledby={headingId} data-testid="validator-join-panel">
-      <h2 id={headingId} ref={heading} tabIndex={-1}>
-        Validate in {economy.name}
-      </h2>
-      <div className="field">
-        <label htmlFor={`${headingId}-bond`}>Validator bond ({economy.token.symbol})</label>
-        <input
-          id={`${headingId}-bond`}
-          inputMode="decimal"
-          value={bondText}
-          onChange={(e) => setBondText(e.target.value)}
-          aria-invalid={!bond.ok}
-          aria-describedby={`${headingId}-bond-help`}
-        />
-        <div id={`${headingId}-bond-help`} className={bond.ok ? 'muted small' : 'text-error small'}>
-          {bond.ok ? (
-            <>
-              At least <Amount value={economy.params.validatorMinBond} token={economy.token} />
-              {economy.membership.walletBalance !== undefined && (
-                <>
-                  ; your wallet holds{' '}
-                  <Amount value={economy.membership.walletBalance} token={economy.token} />
-                </>
-              )}
-              . A vote weighs by the bond: a bigger bond earns a bigger share, and loses more when wrong.
-            </>
-          ) : (
-            bond.error
-          )}
-        </div>
-      </div>
+    <ActionPanel title={`Validate in ${economy.name}`} className="join-panel" testId="validator-join-panel">
+      <BondField role="validator" economy={economy} input={input} />
       {risk.error && <ErrorNotice error={risk.error} onRetry={risk.reload} />}
       {bond.ok && !risk.data && !risk.error && <Loading label="Reading what validating here risks…" />}
       {bond.ok && risk.data && (
@@ -108,7 +73,7 @@ export function ValidatorJoinPanel({
           Cancel
         </button>
       </div>
-    </section>
+    </ActionPanel>
   );
 }
 
