@@ -14,3 +14,20 @@ export function Amount({
     </span>
   );
 }
+
+/** An amount in a table's number column; a `loss` (slashed, lost) shows red once it is above zero. */
+export function AmountCell({
+  value,
+  token,
+  loss = false,
+}: {
+  value: AmountText | bigint;
+  token: TokenLike;
+  loss?: boolean;
+}) {
+  return (
+    <td className={loss && toBigInt(value) > 0n ? 'num text-error' : 'num'}>
+      <Amount value={value} token={token} />
+    </td>
+  );
+}

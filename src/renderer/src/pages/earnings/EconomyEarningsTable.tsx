@@ -1,6 +1,6 @@
 import type { EconomyEarnings } from '#shared/api';
 import type { Address } from '#shared/api/define';
-import { Amount } from '../../components/Amount';
+import { AmountCell } from '../../components/Amount';
 import { toBigInt } from '../../lib/money';
 
 /** Earnings per economy, each in its own token, with a withdraw button where something is claimable. */
@@ -44,21 +44,11 @@ export function EconomyEarningsTable({
           {economies.map((e) => (
             <tr key={e.economy}>
               <th scope="row">{e.economyName}</th>
-              <td className="num">
-                <Amount value={e.bonded} token={e.token} />
-              </td>
-              <td className="num">
-                <Amount value={e.pending} token={e.token} />
-              </td>
-              <td className="num">
-                <Amount value={e.claimable} token={e.token} />
-              </td>
-              <td className="num">
-                <Amount value={e.withdrawn} token={e.token} />
-              </td>
-              <td className={`num${toBigInt(e.slashed) > 0n ? ' text-error' : ''}`}>
-                <Amount value={e.slashed} token={e.token} />
-              </td>
+              <AmountCell value={e.bonded} token={e.token} />
+              <AmountCell value={e.pending} token={e.token} />
+              <AmountCell value={e.claimable} token={e.token} />
+              <AmountCell value={e.withdrawn} token={e.token} />
+              <AmountCell value={e.slashed} token={e.token} loss />
               <td>
                 <button
                   type="button"

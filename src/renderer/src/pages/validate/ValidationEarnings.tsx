@@ -1,7 +1,6 @@
-import { Amount } from '../../components/Amount';
+import { AmountCell } from '../../components/Amount';
 import { Card } from '../../components/feedback';
 import { useLive } from '../../lib/api';
-import { toBigInt } from '../../lib/money';
 import { href } from '../../lib/routes';
 import { standingText, tokenOf } from '../../lib/validator';
 
@@ -45,18 +44,10 @@ export function ValidationEarnings() {
               <tr key={e.economy}>
                 <th scope="row">{e.name}</th>
                 <td>{standingText[e.standing]}</td>
-                <td className="num">
-                  <Amount value={e.bond} token={tokenOf(e)} />
-                </td>
-                <td className="num">
-                  <Amount value={e.locked} token={tokenOf(e)} />
-                </td>
-                <td className="num">
-                  <Amount value={e.earned} token={tokenOf(e)} />
-                </td>
-                <td className={`num${toBigInt(e.lost) > 0n ? ' text-error' : ''}`}>
-                  <Amount value={e.lost} token={tokenOf(e)} />
-                </td>
+                <AmountCell value={e.bond} token={tokenOf(e)} />
+                <AmountCell value={e.locked} token={tokenOf(e)} />
+                <AmountCell value={e.earned} token={tokenOf(e)} />
+                <AmountCell value={e.lost} token={tokenOf(e)} loss />
               </tr>
             ))}
           </tbody>
