@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { Settings } from '#shared/api';
 import { ErrorNotice } from '../../components/feedback';
+import { RadioChoices } from '../../components/RadioChoices';
 import { useAction } from '../../lib/api';
 import { applyTheme, type Theme } from '../../lib/theme';
 
@@ -40,18 +41,12 @@ export function GeneralForm({ settings }: { settings: Settings }) {
       <fieldset>
         <legend>Theme</legend>
         <div className="radio-row">
-          {themes.map((t) => (
-            <label key={t.id} className="check">
-              <input
-                type="radio"
-                name="theme"
-                value={t.id}
-                checked={shownTheme === t.id}
-                onChange={() => void pickTheme(t.id)}
-              />
-              {t.label}
-            </label>
-          ))}
+          <RadioChoices
+            name="theme"
+            value={shownTheme}
+            choices={themes}
+            onChange={(t) => void pickTheme(t)}
+          />
         </div>
       </fieldset>
       <label className="check">

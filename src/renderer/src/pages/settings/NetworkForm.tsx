@@ -1,10 +1,26 @@
 import { useId, useState } from 'react';
 import type { NetworkSettings, Settings } from '#shared/api';
 import type { Address } from '#shared/api/define';
+import { RadioChoices } from '../../components/RadioChoices';
 import { SaveFooter } from '../../components/SaveFooter';
 import { useAction } from '../../lib/api';
 
 type BlobKind = 'local' | 'http' | 'ipfs';
+
+const networkKinds = [
+  {
+    id: 'devnet',
+    label:
+      'Devnet — a local chain on this machine with demo requesters, to try everything without real money',
+  },
+  { id: 'custom', label: 'A custom EVM network' },
+] as const;
+
+const blobKinds: { id: BlobKind; label: string }[] = [
+  { id: 'local', label: 'This machine' },
+  { id: 'http', label: 'An HTTP server' },
+  { id: 'ipfs', label: 'IPFS (a Kubo node)' },
+];
 
 interface Draft {
   kind: 'devnet' | 'custom';
@@ -129,24 +145,12 @@ export function NetworkForm({ settings }: { settings: Settings }) {
     >
       <fieldset>
         <legend>Network</legend>
-        <label className="check">
-          <input
-            type="radio"
-            name="network"
-            checked={draft.kind === 'devnet'}
-            onChange={() => set({ kind: 'devnet' })}
-          />
-          Devnet — a local chain on this machine with demo requesters, to try everything without real money
-        </label>
-        <label className="check">
-          <input
-            type="radio"
-            name="network"
-            checked={draft.kind === 'custom'}
-            onChange={() => set({ kind: 'custom' })}
-          />
-          A custom EVM network
-        </label>
+        <RadioChoices
+          name="network"
+          value={draft.kind}
+          choices={networkKinds}
+          onChange={(kind) => set({ kind })}
+        />
       </fieldset>
       {draft.kind === 'custom' && (
         <>
@@ -160,17 +164,12 @@ export function NetworkForm({ settings }: { settings: Settings }) {
           )}
           <fieldset>
             <legend>Blob store (models, inputs and outputs)</legend>
-            {(['local', 'http', 'ipfs'] as const).map((k) => (
-              <label key={k} className="check">
-                <input
-                  type="radio"
-                  name="blob"
-                  checked={draft.blobKind === k}
-                  onChange={() => set({ blobKind: k })}
-                />
-                {k === 'local' ? 'This machine' : k === 'http' ? 'An HTTP server' : 'IPFS (a Kubo node)'}
-              </label>
-            ))}
+            <RadioChoices
+              name="blob"
+              value={draft.blobKind}
+              choices={blobKinds}
+              onChange={(blobKind) => set({ blobKind })}
+            />
           </fieldset>
           {draft.blobKind === 'http' && field('blobUrl', 'Blob server URL')}
           {draft.blobKind === 'ipfs' && (

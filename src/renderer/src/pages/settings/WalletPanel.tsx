@@ -2,6 +2,7 @@ import { useId, useState } from 'react';
 import type { WalletInfo } from '#shared/api';
 import { ErrorNotice, Loaded } from '../../components/feedback';
 import { ProgressBar } from '../../components/ProgressBar';
+import { RadioChoices } from '../../components/RadioChoices';
 import { useAction, useLive } from '../../lib/api';
 import { unlockedByWords } from './UnlockWays';
 
@@ -78,6 +79,16 @@ function PassphraseField({
   );
 }
 
+const modes = [
+  { id: 'create', label: 'Create a new key' },
+  { id: 'import', label: 'Import a key I have' },
+] as const;
+
+const sources = [
+  { id: 'mnemonic', label: 'Recovery phrase' },
+  { id: 'privateKey', label: 'Private key (hex)' },
+] as const;
+
 /** No key yet: create one, or import a private key or a recovery phrase. */
 function NewWallet({ wallet, onChange }: { wallet: WalletInfo; onChange: () => void }) {
   const [mode, setMode] = useState<'create' | 'import'>('create');
@@ -117,46 +128,12 @@ function NewWallet({ wallet, onChange }: { wallet: WalletInfo; onChange: () => v
         <span className="muted">{wallet.protectionNote}</span>
       </p>
       <div className="radio-row" role="radiogroup" aria-label="How">
-        <label className="check">
-          <input
-            type="radio"
-            name="wallet-mode"
-            checked={mode === 'create'}
-            onChange={() => setMode('create')}
-          />
-          Create a new key
-        </label>
-        <label className="check">
-          <input
-            type="radio"
-            name="wallet-mode"
-            checked={mode === 'import'}
-            onChange={() => setMode('import')}
-          />
-          Import a key I have
-        </label>
+        <RadioChoices name="wallet-mode" value={mode} choices={modes} onChange={setMode} />
       </div>
       {mode === 'import' && (
         <>
           <div className="radio-row" role="radiogroup" aria-label="Key format">
-            <label className="check">
-              <input
-                type="radio"
-                name="wallet-source"
-                checked={source === 'mnemonic'}
-                onChange={() => setSource('mnemonic')}
-              />
-              Recovery phrase
-            </label>
-            <label className="check">
-              <input
-                type="radio"
-                name="wallet-source"
-                checked={source === 'privateKey'}
-                onChange={() => setSource('privateKey')}
-              />
-              Private key (hex)
-            </label>
+            <RadioChoices name="wallet-source" value={source} choices={sources} onChange={setSource} />
           </div>
           <div className="field">
             <label htmlFor={secretId}>
