@@ -1,3 +1,4 @@
+import type { AmountRange } from '#shared/api';
 import type { Amount as AmountText } from '#shared/api/define';
 import { formatAmount, formatUnits, toBigInt, type FormatOptions, type TokenLike } from '../lib/money';
 
@@ -29,5 +30,15 @@ export function AmountCell({
     <td className={loss && toBigInt(value) > 0n ? 'num text-error' : 'num'}>
       <Amount value={value} token={token} />
     </td>
+  );
+}
+
+/** "12.5 – 18.25 FLY": an estimate's range; two decimals say all it knows. */
+export function EstimateRange({ range, token }: { range: AmountRange; token: TokenLike }) {
+  return (
+    <>
+      <Amount value={range.low} token={token} maxFractionDigits={2} symbol={false} /> –{' '}
+      <Amount value={range.high} token={token} maxFractionDigits={2} />
+    </>
   );
 }

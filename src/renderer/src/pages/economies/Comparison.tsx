@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import type { EconomySummary } from '#shared/api';
-import { Amount } from '../../components/Amount';
+import { Amount, EstimateRange } from '../../components/Amount';
 import type { EstimateState } from '../../hooks/useEstimates';
 import { formatCount, formatPercent } from '../../lib/risk';
 import { formatDuration } from '../../lib/time';
@@ -108,25 +108,13 @@ const rows: Row[] = [
   {
     label: 'Fees, next 24 h',
     hint: 'for this machine at the minimum bond, from its draw share; 90 % range',
-    cell: (e, est) =>
-      // An estimate: two decimals say all it knows.
-      estimateCell(est, (x) => (
-        <>
-          <Amount value={x.feesOverHorizon.low} token={e.token} maxFractionDigits={2} symbol={false} /> –{' '}
-          <Amount value={x.feesOverHorizon.high} token={e.token} maxFractionDigits={2} />
-        </>
-      )),
+    cell: (e, est) => estimateCell(est, (x) => <EstimateRange range={x.feesOverHorizon} token={e.token} />),
   },
   {
     label: 'New tokens, next 24 h',
     hint: 'emission to this bond’s share of the active stake; worth the token’s price, not assumed here',
     cell: (e, est) =>
-      estimateCell(est, (x) => (
-        <>
-          <Amount value={x.emissionOverHorizon.low} token={e.token} maxFractionDigits={2} symbol={false} /> –{' '}
-          <Amount value={x.emissionOverHorizon.high} token={e.token} maxFractionDigits={2} />
-        </>
-      )),
+      estimateCell(est, (x) => <EstimateRange range={x.emissionOverHorizon} token={e.token} />),
   },
   {
     label: 'Chance to miss a deadline',

@@ -1,16 +1,15 @@
 import type { AmountRange, EconomyEstimate, EconomySummary } from '#shared/api';
-import { Amount } from '../../components/Amount';
+import { Amount, EstimateRange } from '../../components/Amount';
 import type { TokenLike } from '../../lib/money';
 import { collateralPerJob, dailyRisk, formatCount, formatPercent, oneIn } from '../../lib/risk';
 import { formatDuration } from '../../lib/time';
 
-/** "12.5 – 18.25 FLY (expected 15.3 FLY)": an estimate with its range; two decimals say all it knows. */
+/** "12.5 – 18.25 FLY (expected 15.3 FLY)": an estimate with its range. */
 function Range({ range, token }: { range: AmountRange; token: TokenLike }) {
   if (range.low === range.high) return <Amount value={range.expected} token={token} maxFractionDigits={2} />;
   return (
     <>
-      <Amount value={range.low} token={token} maxFractionDigits={2} symbol={false} /> –{' '}
-      <Amount value={range.high} token={token} maxFractionDigits={2} />{' '}
+      <EstimateRange range={range} token={token} />{' '}
       <span className="muted">
         (expected <Amount value={range.expected} token={token} maxFractionDigits={2} />)
       </span>
