@@ -10,7 +10,7 @@ import type {
   WorkloadRoute,
 } from '#shared/api/benchmark';
 import type { EngineDevice } from '../engine/engine';
-import { GENERAL, pickDevice, type DeviceRouter } from '../engine/router';
+import { GENERAL, LIVE_MIN_RUNS, pickDevice, type DeviceRouter } from '../engine/router';
 import { executionProviderLabel } from '../hardware/executionProviders';
 import { scoreOf } from './score';
 
@@ -61,7 +61,7 @@ export function routingReport({
               ? rates.score > 0
                 ? 1 / rates.score
                 : null
-              : (rates.msPerRun[workload] ?? null);
+              : router.workloadMs(device, workload);
         return { device, predictedMs: ms, backlogMs: 0 };
       }),
     ).device;
@@ -70,10 +70,15 @@ export function routingReport({
   const present = [...JOB_WORKLOADS.filter((w) => measuredIds(w).length), GENERAL];
   const workloads: WorkloadRoute[] = present.map((workload) => {
     const to = destination(workload);
-    const rates = measuredIds(workload).map((d) => ({
-      device: d.id,
-      value: workload === GENERAL ? router.rates(d)!.score : figure(d.id, workload)!.value,
-    }));
+    const rates = measuredIds(workload).map((d) => {
+      if (workload === GENERAL) return { device: d.id, value: router.rates(d)!.score };
+      const value = figure(d.id, workload)!.value;
+      const live = router.liveFactor(d.id, workload);
+      // A rate is items per time: live runs taking `factor` times the suite's time deliver value ÷ factor.
+      return live && live.runs >= LIVE_MIN_RUNS
+        ? { device: d.id, value, live: value / live.factor }
+        : { device: d.id, value };
+    });
     const unit = workload === GENERAL ? 'score' : (figure(rates[0]?.device ?? '', workload)?.unit ?? '');
     return { workload, label: workloadLabel(workload), unit, rates, device: to.id };
   });

@@ -91,7 +91,8 @@ export interface EngineOptions {
 }
 
 export interface RunJobOptions {
-  /** A device id; default: the router's choice (or the first device, without a router). */
+  /** A device id; default: the router's choice (or the first device, without a router). Such a run's time does not
+   * teach the router (engine/router.ts). */
   device?: string;
   timeoutMs?: number;
   onProgress?: (progress: JobProgress) => void;
@@ -318,7 +319,9 @@ export function createEngine(options: EngineOptions): Engine {
         const result = await runOn(slot.worker, job, runOptions, submitted, () => {
           work.startedAt = performance.now();
         });
-        options.router?.observe(job, slot.device.id, result.timings.runMs);
+        // A run on a named device is a comparison (the benchmarks make them), not routed work: it teaches nothing.
+        if (runOptions.device === undefined)
+          options.router?.observe(job, slot.device.id, result.timings.runMs);
         return result;
       } finally {
         backlog.get(slot.device.id)?.delete(work);

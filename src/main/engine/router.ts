@@ -9,6 +9,14 @@
  * that model's jobs. Other models are also timed live: after a job has run, its own run time on that device is
  * what predicts the next one there (and, scaled by the devices' scores, on the others).
  *
+ * The suite's figures are a few seconds of one moment; a machine changes (other work, clocks, a suite that ran
+ * while a core was lent elsewhere). So live runs correct them: each job's run time against its prediction feeds a
+ * per-device, per-workload factor, and after a few runs the prediction is the suite's times that factor. A device
+ * the router does not pick learns nothing by itself, so every few jobs of a workload, in a moment when no device has
+ * work queued, one goes to a device predicted within 1.5× of the pick (never one predicted slower than that) until it
+ * has a few live runs, then once in a while to follow the machine: that costs at most a few percent of a workload's
+ * jobs, and a device the suite misjudged is found within a dozen jobs.
+ *
  * Rates count only for the device configuration they were measured on (its fingerprint: hardware, driver,
  * execution provider, threads, onnxruntime and Flywheel versions). A device without rates for this configuration
  * gets no job; when no device has any, the CPU (a known-good default) takes them while the benchmark measures the
@@ -53,6 +61,8 @@ export interface RouteChoice {
   predictedMs: number | null;
   /** Queued work + this job on the chosen device, in ms (null: no device is measured). */
   expectedMs: number | null;
+  /** Sent there to learn the device's live speed, not because it is predicted first. */
+  explored: boolean;
 }
 
 export interface RouterOptions {
@@ -124,10 +134,31 @@ export function pickDevice<D extends { id: string; executionProvider: ExecutionP
 
 /** Live run times of models the suite does not time, per device: an exponential average of the last runs. */
 const LIVE_WEIGHT = 0.3;
+/** Live runs of a workload on a device before their factor corrects the suite's prediction there. */
+export const LIVE_MIN_RUNS = 3;
+/** A device is tried for a workload only if its run is predicted within this factor of the pick's. */
+export const EXPLORE_WITHIN = 1.5;
+/** Every this many jobs of a workload, one goes to a device still learning it (fewer than LIVE_MIN_RUNS runs)… */
+export const EXPLORE_LEARNING = 4;
+/** …and to a device that has learned it, once this many jobs have passed since its last run. */
+export const EXPLORE_AGAIN = 64;
+
+/** What live runs of one workload on one device say against the suite's prediction. */
+export interface LiveFactor {
+  /** Live run time ÷ the suite's prediction: an exponential average. */
+  factor: number;
+  runs: number;
+  /** The workload's job count when it last ran there. */
+  lastJob: number;
+}
 
 export class DeviceRouter {
   readonly #rates = new Map<string, DeviceRates>();
   readonly #live = new Map<string, Map<string, number>>();
+  /** Per device, per workload: live runs against the suite's prediction. */
+  readonly #factors = new Map<string, Map<string, LiveFactor>>();
+  /** Jobs routed per workload. */
+  readonly #routed = new Map<string, number>();
   readonly #listeners = new Set<() => void>();
   #devices: EngineDevice[] = [];
   #unmeasuredAt = -Infinity;
@@ -148,6 +179,7 @@ export class DeviceRouter {
     this.#rates.set(rates.device, rates);
     // New rates on a device replace what live runs taught about it.
     this.#live.delete(rates.device);
+    this.#factors.delete(rates.device);
     this.#changed();
   }
 
@@ -193,34 +225,99 @@ export class DeviceRouter {
         if (ms !== undefined && otherRates && rates.score > 0) return (ms * otherRates.score) / rates.score;
       }
     }
-    return predictWithRates(job, rates, general);
+    const suite = predictWithRates(job, rates, general);
+    const live = this.liveFactor(device.id, workloadOf(job));
+    return suite !== null && live && live.runs >= LIVE_MIN_RUNS ? suite * live.factor : suite;
   }
 
-  /** Chooses the device for a job; `backlogMs(id)` is the predicted work already queued on a device. */
+  /**
+   * A device's time per benchmark run of a workload (`general`: none): the suite's, times the live factor once it has
+   * LIVE_MIN_RUNS runs. Null when the device has no rates for its configuration or no figure for the workload.
+   */
+  workloadMs(device: EngineDevice, workload: string): number | null {
+    const ms = this.rates(device)?.msPerRun[workload];
+    if (ms === undefined) return null;
+    const live = this.liveFactor(device.id, workload);
+    return live && live.runs >= LIVE_MIN_RUNS ? ms * live.factor : ms;
+  }
+
+  /** What live runs of a workload on a device have said against the suite (null: none yet). */
+  liveFactor(device: string, workload: string): LiveFactor | null {
+    return this.#factors.get(device)?.get(workload) ?? null;
+  }
+
+  /**
+   * Chooses the device for a job; `backlogMs(id)` is the predicted work already queued on a device. Every few jobs
+   * of a workload, one goes to a device still learning it (see the module comment).
+   */
   choose(job: RoutedJob, devices: readonly EngineDevice[], backlogMs: (id: string) => number): RouteChoice {
     const missing = this.unmeasured(devices);
     if (missing.length && devices.length > 1 && performance.now() - this.#unmeasuredAt > 60_000) {
       this.#unmeasuredAt = performance.now();
       this.options.onUnmeasured?.(missing);
     }
-    const picked = pickDevice(
-      devices.map((device) => ({
-        device,
-        predictedMs: this.predict(job, device),
-        backlogMs: backlogMs(device.id),
-      })),
-    );
-    return { ...picked, workload: workloadOf(job) };
+    const workload = workloadOf(job);
+    const candidates = devices.map((device) => ({
+      device,
+      predictedMs: this.predict(job, device),
+      backlogMs: backlogMs(device.id),
+    }));
+    const picked = pickDevice(candidates);
+    const count = (this.#routed.get(workload) ?? 0) + 1;
+    this.#routed.set(workload, count);
+    // Tried only in an idle moment (no device has work queued): it costs one job's time, never a queue's wait.
+    if (workload !== GENERAL && picked.predictedMs !== null && candidates.every((c) => c.backlogMs === 0)) {
+      const pickedMs = picked.predictedMs;
+      const tryNow = candidates
+        .filter((c) => c.device.id !== picked.device.id && c.predictedMs !== null)
+        .filter((c) => c.predictedMs! <= EXPLORE_WITHIN * pickedMs)
+        .map((c) => ({ c, live: this.liveFactor(c.device.id, workload) }))
+        .filter(({ live }) => {
+          const learning = (live?.runs ?? 0) < LIVE_MIN_RUNS;
+          return count - (live?.lastJob ?? 0) >= (learning ? EXPLORE_LEARNING : EXPLORE_AGAIN);
+        })
+        .sort((a, b) => (a.live?.lastJob ?? 0) - (b.live?.lastJob ?? 0))[0];
+      if (tryNow) {
+        const { device, predictedMs } = tryNow.c;
+        // Counted as tried at once, so a job still running there does not send the next ones after it.
+        this.#factorOf(device.id, workload).lastJob = count;
+        return { device, predictedMs, expectedMs: predictedMs, workload, explored: true };
+      }
+    }
+    return { ...picked, workload, explored: false };
   }
 
-  /** A job's live run time: it predicts that model's next runs (models the suite does not time). */
-  observe(job: Pick<EngineJob, 'kind' | 'modelHash'>, device: string, runMs: number): void {
-    if (workloadOf(job) !== GENERAL || !(runMs >= 0)) return;
-    let perModel = this.#live.get(device);
-    if (!perModel) this.#live.set(device, (perModel = new Map()));
-    const key = job.modelHash.toLowerCase();
-    const before = perModel.get(key);
-    perModel.set(key, before === undefined ? runMs : before + LIVE_WEIGHT * (runMs - before));
+  /**
+   * A job's live run time on a device. For models the suite does not time it predicts that model's next runs; for
+   * the others it corrects the suite's prediction on that device (see the module comment).
+   */
+  observe(job: RoutedJob, device: string, runMs: number): void {
+    if (!(runMs >= 0)) return;
+    const workload = workloadOf(job);
+    if (workload === GENERAL) {
+      let perModel = this.#live.get(device);
+      if (!perModel) this.#live.set(device, (perModel = new Map()));
+      const key = job.modelHash.toLowerCase();
+      const before = perModel.get(key);
+      perModel.set(key, before === undefined ? runMs : before + LIVE_WEIGHT * (runMs - before));
+      return;
+    }
+    const rates = this.#rates.get(device);
+    const suite = rates ? predictWithRates(job, rates, false) : null;
+    if (suite === null || !(suite > 0)) return;
+    const ratio = runMs / suite;
+    const live = this.#factorOf(device, workload);
+    live.factor = live.runs === 0 ? ratio : live.factor + LIVE_WEIGHT * (ratio - live.factor);
+    live.runs++;
+    live.lastJob = Math.max(live.lastJob, this.#routed.get(workload) ?? 0);
+  }
+
+  #factorOf(device: string, workload: string): LiveFactor {
+    let perWorkload = this.#factors.get(device);
+    if (!perWorkload) this.#factors.set(device, (perWorkload = new Map()));
+    let live = perWorkload.get(workload);
+    if (!live) perWorkload.set(workload, (live = { factor: 1, runs: 0, lastJob: 0 }));
+    return live;
   }
 
   #changed(): void {

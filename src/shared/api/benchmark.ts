@@ -63,8 +63,9 @@ export interface WorkloadRoute {
   label: string;
   /** The figure's unit (`lines/s`, …); `score` for `general`, which is predicted from each device's score. */
   unit: string;
-  /** Each measured device's rate, in that unit. */
-  rates: { device: string; value: number }[];
+  /** Each measured device's rate, in that unit: the benchmark's, and what its jobs have run at lately where live runs
+   * have corrected it (the router routes by that). */
+  rates: { device: string; value: number; live?: number }[];
   /** Where its jobs go while no device has a queue (a long queue lends jobs to the next fastest device). */
   device: string;
 }

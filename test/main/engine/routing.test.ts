@@ -265,6 +265,83 @@ describe('routing by measured rates (a GPU slower than the CPU, as measured on a
   });
 });
 
+describe('routing corrected by live runs (a suite that timed one configuration while the machine was busy)', () => {
+  const all = cpuDevice(undefined, 'CPU, all cores', 'cpu');
+  const one = cpuDevice(1, 'CPU, one thread', 'cpu-one');
+  const devices = [all, one];
+  const rec = reference('ocr-rec');
+  const job = { kind: 'inference' as const, modelHash: rec.hash, input: recLine() };
+  // As a shared 2-core machine once measured: the suite timed all cores at 26 ms a line and one thread at 20 ms;
+  // the jobs then ran in 15 and 21 ms.
+  const suiteRates = (device: EngineDevice, msPerLine: number) =>
+    measured(device, { ...H200_FIGURES.cpu, 'ocr-rec': 1000 / msPerLine }).rates;
+  const live: Record<string, number> = { cpu: 15, 'cpu-one': 21 };
+  /** Routes `n` jobs one at a time (empty queues), each "running" in its device's live time. */
+  const route = (router: DeviceRouter, n: number) =>
+    Array.from({ length: n }, () => {
+      const choice = router.choose(job, devices, () => 0);
+      router.observe(job, choice.device.id, live[choice.device.id]!);
+      return choice;
+    });
+
+  it('tries the device predicted slower now and then, learns it is faster, and sends the jobs there', () => {
+    const router = new DeviceRouter();
+    router.setDevices(devices);
+    router.setRates(suiteRates(all, 26));
+    router.setRates(suiteRates(one, 20));
+    expect(router.choose(job, devices, () => 0)).toMatchObject({
+      device: { id: 'cpu-one' },
+      explored: false,
+    });
+    const first = route(router, 15);
+    const tried = first.filter((c) => c.explored).map((c) => c.device.id);
+    // Every fourth job while learning: three tries of the all-cores configuration, then it is the pick.
+    expect(tried).toEqual(['cpu', 'cpu', 'cpu']);
+    expect(first.slice(12).every((c) => c.device.id === 'cpu' && !c.explored)).toBe(true);
+    expect(router.liveFactor('cpu', 'ocr-rec')!.factor).toBeCloseTo(15 / 26, 2);
+    expect(router.predict(job, all)! / router.predict(job, one)!).toBeCloseTo(15 / 21, 1);
+    const after = route(router, 128);
+    const elsewhere = after.filter((c) => c.device.id !== 'cpu');
+    // Settled: the one-thread configuration gets a job only every EXPLORE_AGAIN jobs, to follow the machine.
+    expect(elsewhere.length).toBeLessThanOrEqual(2);
+    expect(elsewhere.every((c) => c.explored)).toBe(true);
+    // The report routes by the same corrected figures and shows the jobs' live rate beside the benchmark's.
+    const w = routingReport({
+      router,
+      devices,
+      resultOf: (d) =>
+        measured(d, { ...H200_FIGURES.cpu, 'ocr-rec': 1000 / (d.id === 'cpu' ? 26 : 20) }).result,
+      measuring: false,
+    }).workloads.find((x) => x.workload === 'ocr-rec')!;
+    expect(w.device).toBe('cpu');
+    expect(w.rates.find((r) => r.device === 'cpu')!.live).toBeCloseTo(1000 / 15, 0);
+  });
+
+  it('never tries a device predicted more than 1.5× slower, and forgets live runs when the device is measured again', () => {
+    const router = new DeviceRouter();
+    router.setDevices(devices);
+    router.setRates(suiteRates(all, 40));
+    router.setRates(suiteRates(one, 20));
+    expect(route(router, 50).every((c) => c.device.id === 'cpu-one' && !c.explored)).toBe(true);
+    router.setRates(suiteRates(all, 26));
+    // Measured again within reach: tried at once (its last run is long past), then every fourth job.
+    expect(route(router, 9).map((c) => (c.explored ? c.device.id : '-'))).toEqual([
+      'cpu',
+      '-',
+      '-',
+      '-',
+      'cpu',
+      '-',
+      '-',
+      '-',
+      'cpu',
+    ]);
+    expect(router.liveFactor('cpu', 'ocr-rec')?.runs).toBe(3);
+    router.setRates(suiteRates(all, 26));
+    expect(router.liveFactor('cpu', 'ocr-rec')).toBeNull();
+  });
+});
+
 describe('routing on this machine: two real CPU configurations, measured by the real benchmark', () => {
   const { dir, cleanup } = tempDir('flywheel-routing-');
   // All cores, and one thread: two real execution configurations of onnxruntime's CPU provider.

@@ -141,7 +141,9 @@ const statusText: Record<DeviceRouting['status'], string> = {
   unmeasured: 'not measured yet',
 };
 
-/** A device's measured rate per reference model, the jobs that go to it, and why. */
+const rateText = (n: number) => n.toLocaleString('en-US', { maximumSignificantDigits: 4 });
+
+/** A device's measured rate per reference model (and its jobs' live rate where that corrects it), its jobs, and why. */
 function DeviceRoute({ device, routing }: { device: DeviceRouting; routing: RoutingReport }) {
   const rates = routing.workloads
     .filter((w) => w.workload !== 'general')
@@ -161,7 +163,8 @@ function DeviceRoute({ device, routing }: { device: DeviceRouting; routing: Rout
           {rates
             .map(
               ({ w, rate }) =>
-                `${w.label} ${rate!.value.toLocaleString('en-US', { maximumSignificantDigits: 4 })} ${w.unit}`,
+                `${w.label} ${rateText(rate!.value)} ${w.unit}` +
+                (rate!.live === undefined ? '' : ` (its jobs lately ${rateText(rate!.live)})`),
             )
             .join(' · ')}
         </div>
