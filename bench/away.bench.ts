@@ -152,7 +152,7 @@ const away: Benchmark = {
         const me = getAddress(wallet.address);
         log(`provider wallet ${me}`);
         type Econ = {
-          id: Address;
+          economy: Address;
           name: string;
           params: { minBond: string };
           membership: { walletBalance?: string };
@@ -168,7 +168,7 @@ const away: Benchmark = {
         const economies = await call<Econ[]>(shell, 'economies.list');
         for (const e of economies) {
           await call(shell, 'provider.join', {
-            economy: e.id,
+            economy: e.economy,
             bond: (2n * BigInt(e.params.minBond)).toString(),
           });
         }
@@ -176,13 +176,13 @@ const away: Benchmark = {
         for (const e of economies) {
           await until(
             `active in ${e.name}`,
-            async () => (await readProvider(rd, { economy: e.id, account: me })).status === 'Active',
+            async () => (await readProvider(rd, { economy: e.economy, account: me })).status === 'Active',
             60_000,
           );
         }
         const bonds = new Map<Address, bigint>();
         for (const e of economies)
-          bonds.set(e.id, (await readProvider(rd, { economy: e.id, account: me })).bond);
+          bonds.set(e.economy, (await readProvider(rd, { economy: e.economy, account: me })).bond);
         const startBlock = await client.getBlockNumber();
         log(`providing in ${economies.map((e) => e.name).join(', ')} from block ${startBlock}`);
 
@@ -206,7 +206,7 @@ const away: Benchmark = {
             await until(
               `resumed in ${e.name}`,
               async () => {
-                const p = await readProvider(rd, { economy: e.id, account: me });
+                const p = await readProvider(rd, { economy: e.economy, account: me });
                 return p.status === 'Active';
               },
               90_000,
@@ -245,7 +245,7 @@ const away: Benchmark = {
             logs.filter((l) => getAddress((l.args as { provider: Hex }).provider) === me);
           slashes += mine(
             await client.getContractEvents({
-              address: e.id,
+              address: e.economy,
               abi: economyAbi,
               eventName: 'ProviderSlashed',
               fromBlock: startBlock,
@@ -255,22 +255,22 @@ const away: Benchmark = {
           strikes += mine(
             await events(
               'event Strike(address indexed provider, uint256 indexed jobId, uint8 strikes)',
-              e.id,
+              e.economy,
             ),
           ).length;
           jails += mine(
-            await events('event ProviderJailed(address indexed provider, uint256 jailedUntil)', e.id),
+            await events('event ProviderJailed(address indexed provider, uint256 jailedUntil)', e.economy),
           ).length;
           noShows += mine(
             await events(
               'event JobNoShow(uint256 indexed jobId, address indexed provider, uint8 noShows)',
-              e.id,
+              e.economy,
             ),
           ).length;
           const drawn = mine(
             await events(
               'event JobAssigned(uint256 indexed jobId, address indexed provider, uint256 collateral, uint256 deadline)',
-              e.id,
+              e.economy,
             ),
           ) as unknown as { blockNumber: bigint }[];
           assigned += drawn.length;
@@ -283,11 +283,11 @@ const away: Benchmark = {
           finalized += mine(
             await events(
               'event JobFinalized(uint256 indexed jobId, address indexed provider, uint256 payout, uint256 protocolFee)',
-              e.id,
+              e.economy,
             ),
           ).length;
           const posts = (await client.getContractEvents({
-            address: e.id,
+            address: e.economy,
             abi: economyAbi,
             eventName: 'JobPosted',
             fromBlock: 0n,
@@ -295,22 +295,23 @@ const away: Benchmark = {
           })) as unknown as { blockNumber: bigint; args: { jobId: bigint } }[];
           posted += posts.length;
           for (const p of posts) {
-            const job = await readJob(rd, { economy: e.id, jobId: p.args.jobId });
+            const job = await readJob(rd, { economy: e.economy, jobId: p.args.jobId });
             if (job.status === 'Refunded') refunded++;
             if (job.status === 'Posted' && endBlock - p.blockNumber > STUCK_AFTER_BLOCKS) {
               stuckJobs++;
               stuckFees++;
             }
           }
-          const now = await readProvider(rd, { economy: e.id, account: me });
+          const now = await readProvider(rd, { economy: e.economy, account: me });
           log(
-            `${e.name}: status ${now.status}, bond ${now.bond} (was ${bonds.get(e.id)}), strikes ${now.strikes}`,
+            `${e.name}: status ${now.status}, bond ${now.bond} (was ${bonds.get(e.economy)}), strikes ${now.strikes}`,
           );
         }
         const bondLoss = (
           await Promise.all(
             economies.map(
-              async (e) => bonds.get(e.id)! - (await readProvider(rd, { economy: e.id, account: me })).bond,
+              async (e) =>
+                bonds.get(e.economy)! - (await readProvider(rd, { economy: e.economy, account: me })).bond,
             ),
           )
         ).reduce((a, b) => a + (b > 0n ? b : 0n), 0n);

@@ -107,7 +107,7 @@ test('first run: benchmark, wallet, join genesis, provide, jobs finalize, compar
   const genesis = byName(await api(page, 'economies.list'), 'Flywheel');
   const claimable = async () => {
     const report = await api<EarningsReport>(page, 'earnings.get');
-    return BigInt(report.economies.find((e) => e.economy === genesis.id)?.claimable ?? '0');
+    return BigInt(report.economies.find((e) => e.economy === genesis.economy)?.claimable ?? '0');
   };
   await expect.poll(claimable).toBeGreaterThan(0n);
   const first = await claimable();
@@ -146,7 +146,7 @@ test('first run: benchmark, wallet, join genesis, provide, jobs finalize, compar
     await expect(comparison).toContainText(name);
   await page.screenshot({ path: test.info().outputPath('economies.png'), fullPage: true });
   // Each other economy's column offers "Move from Flywheel…"; the first is the low-fee fork's (lineage order).
-  await page.locator(`[data-move-from="${genesis.id}"]`).first().click();
+  await page.locator(`[data-move-from="${genesis.economy}"]`).first().click();
   const movePanel = page.getByTestId('join-panel');
   await expect(movePanel).toContainText('Move from Flywheel to Flywheel Lite');
   await movePanel.getByRole('checkbox').check();
@@ -185,7 +185,7 @@ test('first run: benchmark, wallet, join genesis, provide, jobs finalize, compar
     )
     .toBeGreaterThan(before);
   const report = await api<EarningsReport>(page, 'earnings.get');
-  expect(BigInt(report.economies.find((e) => e.economy === genesis.id)!.withdrawn)).toBeGreaterThan(0n);
+  expect(BigInt(report.economies.find((e) => e.economy === genesis.economy)!.withdrawn)).toBeGreaterThan(0n);
   await page.screenshot({ path: test.info().outputPath('earnings.png'), fullPage: true });
   await nav(page, 'Dashboard');
   await expect(page.getByTestId('provider-status')).toContainText('Providing');
@@ -232,7 +232,7 @@ test('after a restart everything is still there: economies, bonds, jobs, earning
     )
     .toBe('active');
   const economies = await api<EconomySummary[]>(page, 'economies.list');
-  expect(economies.map((e) => e.id).sort()).toEqual(before.economies.map((e) => e.id).sort());
+  expect(economies.map((e) => e.economy).sort()).toEqual(before.economies.map((e) => e.economy).sort());
   expect(byName(economies, 'Flywheel').membership.status).toBe('exiting');
   const earnings = await api<EarningsReport>(page, 'earnings.get');
   const withdrawn = (r: EarningsReport) => r.economies.find((e) => e.economyName === 'Flywheel')!.withdrawn;

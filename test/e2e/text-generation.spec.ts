@@ -35,7 +35,7 @@ test('a text-generation job streams its tokens on the dashboard, then its page s
     .toBeGreaterThan(0n);
   const genesis = (await flywheel())!;
   await api(page, 'provider.join', {
-    economy: genesis.id,
+    economy: genesis.economy,
     bond: (BigInt(genesis.params.minBond) * 2n).toString(),
   });
   await api(page, 'provider.start');

@@ -153,7 +153,7 @@ test('nothing on screen contradicts itself: axis labels apart, lineage titles wh
     preview: { kind: 'fine-tune', lossCurve: [0.0031, 0.0004, 0.0000412, 0.0000119], evalLoss: 0.0000131 },
   };
   const longName = f.economies.map((e) =>
-    e.id === f.FORK_OCR
+    e.economy === f.FORK_OCR
       ? {
           ...e,
           name: 'Flywheel Lite Community Guild',

@@ -18,7 +18,7 @@ describe('a bond under the minimum, a jail, a pause are loud', () => {
   it('the membership card says "not drawable", never "serving", and tops the bond up in one click', async () => {
     const user = userEvent.setup();
     const bridge = fixtureBridge().answer('provider.addBond', { membership: slashed.membership, txs: [] });
-    renderWithBridge(<MembershipCard economy={slashed} />, bridge);
+    renderWithBridge(<MembershipCard summary={slashed} />, bridge);
     const card = screen.getByTestId('membership');
     expect(within(card).getByRole('heading')).toHaveTextContent('OCR Guild not drawable');
     expect(within(card).queryByText('serving')).toBeNull();
@@ -37,7 +37,7 @@ describe('a bond under the minimum, a jail, a pause are loud', () => {
   it('says a jail with its end and a pause after 3 no-shows, without a top-up', () => {
     const { unmount } = renderWithBridge(
       <MembershipCard
-        economy={{
+        summary={{
           ...f.forkOcr,
           membership: {
             ...slashed.membership,
@@ -54,7 +54,7 @@ describe('a bond under the minimum, a jail, a pause are loud', () => {
     unmount();
     renderWithBridge(
       <MembershipCard
-        economy={{
+        summary={{
           ...f.forkOcr,
           membership: { ...slashed.membership, bond: f.units('60'), status: 'paused', noShows: 3 },
         }}

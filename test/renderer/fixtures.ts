@@ -168,7 +168,7 @@ const noMembership = {
 };
 
 export const genesis: EconomySummary = {
-  id: GENESIS,
+  economy: GENESIS,
   name: 'Flywheel Genesis',
   token: {
     address: '0xaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
@@ -176,7 +176,7 @@ export const genesis: EconomySummary = {
     symbol: 'FLY',
     decimals: 18,
   },
-  parentId: null,
+  parent: null,
   forkBlock: null,
   createdAt: NOW_S - 86_400,
   depth: 0,
@@ -210,7 +210,7 @@ export const genesis: EconomySummary = {
 };
 
 export const forkOcr: EconomySummary = {
-  id: FORK_OCR,
+  economy: FORK_OCR,
   name: 'OCR Guild',
   token: {
     address: '0xbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb',
@@ -218,7 +218,7 @@ export const forkOcr: EconomySummary = {
     symbol: 'OCRG',
     decimals: 18,
   },
-  parentId: GENESIS,
+  parent: GENESIS,
   forkBlock: 812,
   createdAt: NOW_S - 40_000,
   depth: 1,
@@ -245,7 +245,7 @@ export const forkOcr: EconomySummary = {
 };
 
 export const forkFast: EconomySummary = {
-  id: FORK_FAST,
+  economy: FORK_FAST,
   name: 'Fast Lane',
   token: {
     address: '0xcccccccccccccccccccccccccccccccccccccccc',
@@ -253,7 +253,7 @@ export const forkFast: EconomySummary = {
     symbol: 'FAST',
     decimals: 6,
   },
-  parentId: FORK_OCR,
+  parent: FORK_OCR,
   forkBlock: 1100,
   createdAt: NOW_S - 9_000,
   depth: 2,
@@ -895,23 +895,23 @@ export const settings: Settings = structuredClone(defaultSettings);
 
 /** What validating risks at `bond` in an economy (as the node's riskOf works it out): 10 % of the vote's weight. */
 export function validatorRisk(address: string, bond?: string): ValidatorRisk {
-  const economy = economies.find((e) => e.id.toLowerCase() === address.toLowerCase()) ?? genesis;
-  const { symbol, decimals } = economy.token;
-  const b = BigInt(bond ?? economy.params.validatorMinBond);
-  const wrongVote = (b * BigInt(economy.params.voteSlashBps)) / 10_000n;
+  const summary = economies.find((e) => e.economy.toLowerCase() === address.toLowerCase()) ?? genesis;
+  const { symbol, decimals } = summary.token;
+  const b = BigInt(bond ?? summary.params.validatorMinBond);
+  const wrongVote = (b * BigInt(summary.params.voteSlashBps)) / 10_000n;
   const challengeBond = BigInt(units('10', decimals));
-  const commitFee = (challengeBond * BigInt(economy.params.commitFeeBps)) / 10_000n;
+  const commitFee = (challengeBond * BigInt(summary.params.commitFeeBps)) / 10_000n;
   const fmt = (a: bigint) => `${Number(a) / 10 ** decimals} ${symbol}`;
   return {
-    validatorMinBond: economy.params.validatorMinBond,
+    validatorMinBond: summary.params.validatorMinBond,
     challengeBond: challengeBond.toString(),
     commitFee: commitFee.toString(),
-    voteSlashBps: economy.params.voteSlashBps,
+    voteSlashBps: summary.params.voteSlashBps,
     wrongVoteCost: wrongVote.toString(),
-    quorumBps: economy.params.quorumBps,
-    challengeWindowS: economy.params.challengeWindowS,
-    voteWindowS: economy.params.voteWindowS,
-    unbondingPeriodS: economy.params.unbondingPeriodS,
+    quorumBps: summary.params.quorumBps,
+    challengeWindowS: summary.params.challengeWindowS,
+    voteWindowS: summary.params.voteWindowS,
+    unbondingPeriodS: summary.params.unbondingPeriodS,
     lines: [
       `A vote against the outcome costs 10 % of the vote's weight: ${fmt(wrongVote)} with a bond of ${fmt(b)}.`,
       `A challenge the vote upholds costs the challenge bond: ${fmt(challengeBond)} (locked while the challenge is open).`,

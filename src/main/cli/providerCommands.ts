@@ -94,7 +94,7 @@ export const commands: Record<string, ProviderCommand> = {
         [
           'ECONOMY',
           'SYMBOL',
-          'ID',
+          'ADDRESS',
           'FORK OF',
           'MIN BOND',
           'MEDIAN FEE',
@@ -106,8 +106,8 @@ export const commands: Record<string, ProviderCommand> = {
         ...list.map((e) => [
           e.name,
           e.token.symbol,
-          e.id,
-          e.parentId ? (list.find((p) => p.id === e.parentId)?.name ?? e.parentId) : '-',
+          e.economy,
+          e.parent ? (list.find((p) => p.economy === e.parent)?.name ?? e.parent) : '-',
           formatUnits(BigInt(e.params.minBond), e.token.decimals),
           e.stats.medianFee === null ? '-' : formatUnits(BigInt(e.stats.medianFee), e.token.decimals),
           String(e.stats.jobsLast24h),

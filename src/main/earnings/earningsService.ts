@@ -68,7 +68,7 @@ export class EarningsService {
     const me = this.#o.account();
     const payoutAddress = this.#o.settings().payoutAddress;
     if (!me) return { economies: [], totals: [], history: [], payoutAddress };
-    const economies = await this.#o.economies.list().then((l) => l.map((e) => e.id));
+    const economies = await this.#o.economies.list().then((l) => l.map((e) => e.economy));
     const logs = this.#o.feed.sync?.all() ?? [];
     const rows = await Promise.all(economies.map((e) => this.#economy(e, me, logs)));
     const mineRows = rows.filter(
@@ -113,8 +113,8 @@ export class EarningsService {
     const endpoint = this.#o.chain.endpoint!;
     const ids =
       target === 'all'
-        ? (await this.#o.economies.list()).map((e) => e.id)
-        : [(await this.#o.economies.get(target)).id];
+        ? (await this.#o.economies.list()).map((e) => e.economy)
+        : [(await this.#o.economies.get(target)).economy];
     const fees = await client.estimateFeesPerGas().catch(() => null);
     const gasPrice = fees?.maxFeePerGas ?? (await client.getGasPrice());
     const to = this.#o.settings().payoutAddress ?? me;

@@ -56,38 +56,38 @@ export class EconomiesService {
     return Promise.all(records.map((r) => this.#summary(r)));
   }
 
-  async get(id: Address): Promise<EconomySummary> {
-    const record = (await this.#lineage()).find((r) => r.economy.toLowerCase() === id.toLowerCase());
+  async get(economy: Address): Promise<EconomySummary> {
+    const record = (await this.#lineage()).find((r) => r.economy.toLowerCase() === economy.toLowerCase());
     if (!record) {
       throw new FlywheelError('There is no such economy on this network.', {
         code: 'NOT_FOUND',
-        details: id,
+        details: economy,
       });
     }
     return this.#summary(record);
   }
 
   /** The static facts of one economy (token, lineage, parameters), cached for the connection. */
-  info(id: Address): Promise<ReadEconomyReturnType> {
+  info(economy: Address): Promise<ReadEconomyReturnType> {
     this.#reset();
-    let found = this.#static.get(id);
+    let found = this.#static.get(economy);
     if (!found) {
-      found = readEconomy({ publicClient: this.#o.chain.client() }, { economy: id });
-      found.catch(() => this.#static.delete(id));
-      this.#static.set(id, found);
+      found = readEconomy({ publicClient: this.#o.chain.client() }, { economy });
+      found.catch(() => this.#static.delete(economy));
+      this.#static.set(economy, found);
     }
     return found;
   }
 
-  /** What serving `id` with `bond` (default: its minimum) would earn on this machine, and the risk. */
-  async estimate(id: Address, bond?: bigint): Promise<EconomyEstimate> {
-    await this.get(id); // NOT_FOUND for an unknown economy
+  /** What serving `economy` with `bond` (default: its minimum) would earn on this machine, and the risk. */
+  async estimate(economy: Address, bond?: bigint): Promise<EconomyEstimate> {
+    await this.get(economy); // NOT_FOUND for an unknown economy
     const client = this.#o.chain.client();
-    const info = await this.info(id);
+    const info = await this.info(economy);
     const me = this.#o.account();
     const [live, mine] = await Promise.all([
-      readEconomyStats({ publicClient: client }, { economy: id }),
-      me ? readProvider({ publicClient: client }, { economy: id, account: me }) : null,
+      readEconomyStats({ publicClient: client }, { economy }),
+      me ? readProvider({ publicClient: client }, { economy, account: me }) : null,
     ]);
     // This provider's own leaf and stake, if it serves here now: the estimate sets the bond asked about in their place.
     const myLeaf = mine?.treeWeight ?? 0n;
@@ -99,7 +99,7 @@ export class EconomiesService {
     const ownRunS = this.#o.typicalRunS();
     const benchmarked = routing.score != null || latest?.score != null;
     return estimateEarnings({
-      economy: id,
+      economy,
       params: info.params,
       bond: bond ?? info.params.minBond,
       spreadPct: routing.spreadPct ?? latest?.spreadPct ?? 10,
@@ -113,13 +113,13 @@ export class EconomiesService {
       othersStake: less(live.activeStake, mine?.stake ?? 0n),
       uptime: this.#o.uptime(),
       emissionPerEpoch: live.currentEmission,
-      recent: this.#recent(id, info),
+      recent: this.#recent(economy, info),
     });
   }
 
   /** The recent-event figures of one economy (stats and estimates). */
-  recent(id: Address): Promise<EventStats> {
-    return this.info(id).then((info) => this.#recent(id, info));
+  recent(economy: Address): Promise<EventStats> {
+    return this.info(economy).then((info) => this.#recent(economy, info));
   }
 
   /** Something changed (events, membership after a transaction): push `economies.changed`, at most every 2 s. */
@@ -143,9 +143,9 @@ export class EconomiesService {
     clearTimeout(this.#emitTimer);
   }
 
-  #recent(id: Address, info: ReadEconomyReturnType): EventStats {
+  #recent(economy: Address, info: ReadEconomyReturnType): EventStats {
     const now = this.#o.chain.now();
-    return eventStats(this.#o.feed.sync?.all() ?? [], id, now, info.createdAt);
+    return eventStats(this.#o.feed.sync?.all() ?? [], economy, now, info.createdAt);
   }
 
   async #summary(record: LineageRecord): Promise<EconomySummary> {
@@ -156,10 +156,10 @@ export class EconomiesService {
       readMembership(client, info, this.#o.account(), this.#o.snapshots),
     ]);
     return {
-      id: record.economy,
+      economy: record.economy,
       name: info.name,
       token: info.token,
-      parentId: record.parent,
+      parent: record.parent,
       forkBlock: record.forkBlock === null ? null : Number(record.forkBlock),
       createdAt: record.createdAt,
       depth: record.depth,

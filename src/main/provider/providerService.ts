@@ -724,7 +724,7 @@ export class ProviderService {
     const summary = await this.#o.economies.get(economy); // NOT_FOUND for an unknown economy
     return {
       client: await this.#o.chain.actionClient(),
-      economy: await this.#o.economies.info(summary.id),
+      economy: await this.#o.economies.info(summary.economy),
       snapshots: this.#o.snapshots,
       kinds: this.#kinds,
       maxConcurrentJobs: this.#o.settings().limits.maxConcurrentJobs,

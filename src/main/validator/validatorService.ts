@@ -83,7 +83,7 @@ export interface ValidatorServiceOptions {
   chain: ValidatorChain;
   /** The copy of the network's events it picks results from. */
   feed: Pick<EventFeed, 'sync' | 'refresh'>;
-  economies: { info: EconomiesService['info']; get(id: Address): Promise<{ id: Address }> };
+  economies: { info: EconomiesService['info']; get(economy: Address): Promise<{ economy: Address }> };
   blobs: Pick<BlobStore, 'fetch' | 'publish'>;
   engine: Engine;
   events: Pick<EventBus, 'emit'>;
@@ -903,7 +903,7 @@ export class ValidatorService {
 
   async #deps(economy: Address): Promise<{ client: ActionClient; info: ReadEconomyReturnType }> {
     const summary = await this.#o.economies.get(economy); // NOT_FOUND for an unknown economy
-    return { client: await this.#o.chain.actionClient(), info: await this.#info(summary.id) };
+    return { client: await this.#o.chain.actionClient(), info: await this.#info(summary.economy) };
   }
 
   async #lifecycleResult(info: ReadEconomyReturnType, txs: TxRef[]): Promise<ValidatorLifecycleResult> {

@@ -126,12 +126,12 @@ export interface Membership {
 }
 
 export interface EconomySummary {
-  /** The economy contract's address: the id everywhere. */
-  id: Address;
+  /** The economy contract's address, as everywhere else: the field `economy`. */
+  economy: Address;
   name: string;
   token: TokenInfo;
-  /** null for a genesis economy. */
-  parentId: Address | null;
+  /** The parent economy's address; null for a genesis economy. */
+  parent: Address | null;
   forkBlock: number | null;
   createdAt: number;
   /** 0 for genesis, 1 for its forks, … */

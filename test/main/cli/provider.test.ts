@@ -105,7 +105,7 @@ describe('flywheel provider commands', { timeout: 120_000 }, () => {
     const list = await json<EconomySummary[]>(['economies']);
     expect(list.map((e) => e.name)).toEqual(['Flywheel']);
     const text = await flywheel(['economies']);
-    expect(text.out).toMatch(/^ECONOMY\s+SYMBOL\s+ID/);
+    expect(text.out).toMatch(/^ECONOMY\s+SYMBOL\s+ADDRESS/);
     expect(text.out).toContain('FLY');
   });
 

@@ -81,9 +81,9 @@ describe('a node on the default network starts the devnet', () => {
       return envelope.result as T;
     };
     const economies = await call<EconomySummary[]>('economies.list');
-    const genesis = economies.find((e) => e.parentId === null)!;
+    const genesis = economies.find((e) => e.parent === null)!;
     const bond = (150n * 10n ** 18n).toString();
-    await call('provider.join', { economy: genesis.id, bond });
+    await call('provider.join', { economy: genesis.economy, bond });
     const fork = await flywheel([
       'fork',
       'create',
@@ -104,7 +104,7 @@ describe('a node on the default network starts the devnet', () => {
       'the fork to show the wallet’s allocation',
       async () => {
         const mine = (await call<EconomySummary[]>('economies.list')).find(
-          (e) => e.id.toLowerCase() === economy.toLowerCase(),
+          (e) => e.economy.toLowerCase() === economy.toLowerCase(),
         );
         return mine?.membership.forkAllocation?.amount === bond;
       },

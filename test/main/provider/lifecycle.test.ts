@@ -85,8 +85,8 @@ describe(
         return p.node.onchain.feed.sync!.economies().includes(fork);
       });
       const list = await p.call<EconomySummary[]>('economies.list');
-      const summary = list.find((e) => e.id === fork)!;
-      expect(summary).toMatchObject({ parentId: market.genesis.economy, depth: 1, name: 'Flywheel Turbo' });
+      const summary = list.find((e) => e.economy === fork)!;
+      expect(summary).toMatchObject({ parent: market.genesis.economy, depth: 1, name: 'Flywheel Turbo' });
       expect(summary.membership.forkAllocation).toEqual({
         amount: (200n * TOKEN).toString(),
         claimed: false,

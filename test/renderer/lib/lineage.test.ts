@@ -3,24 +3,29 @@ import { ancestry, layoutLineage } from '../../../src/renderer/src/lib/lineage';
 import type { EconomySummary } from '../../../src/shared/api';
 import { economies, FORK_FAST, FORK_OCR, forkOcr, genesis, GENESIS } from '../fixtures';
 
-const economy = (id: string, parentId: string | null, createdAt: number, name = id): EconomySummary => ({
+const economy = (
+  address: string,
+  parent: string | null,
+  createdAt: number,
+  name = address,
+): EconomySummary => ({
   ...genesis,
-  id: id as `0x${string}`,
+  economy: address as `0x${string}`,
   name,
-  parentId: parentId as `0x${string}` | null,
+  parent: parent as `0x${string}` | null,
   createdAt,
 });
 
 describe('layoutLineage', () => {
   it('draws genesis → fork → fork of a fork left to right', () => {
     const layout = layoutLineage(economies);
-    expect(layout.roots.map((r) => r.economy.id)).toEqual([GENESIS]);
-    expect(layout.nodes.map((n) => [n.economy.id, n.col])).toEqual([
+    expect(layout.roots.map((r) => r.summary.economy)).toEqual([GENESIS]);
+    expect(layout.nodes.map((n) => [n.summary.economy, n.col])).toEqual([
       [GENESIS, 0],
       [FORK_OCR, 1],
       [FORK_FAST, 2],
     ]);
-    expect(layout.edges.map((e) => [e.from.economy.id, e.to.economy.id])).toEqual([
+    expect(layout.edges.map((e) => [e.from.summary.economy, e.to.summary.economy])).toEqual([
       [GENESIS, FORK_OCR],
       [FORK_OCR, FORK_FAST],
     ]);
@@ -34,7 +39,7 @@ describe('layoutLineage', () => {
       economy('0xc', '0xa', 2),
       economy('0xd', '0xc', 4),
     ]);
-    const at = Object.fromEntries(layout.nodes.map((n) => [n.economy.id, [n.col, n.row]]));
+    const at = Object.fromEntries(layout.nodes.map((n) => [n.summary.economy, [n.col, n.row]]));
     expect(at).toEqual({ '0xa': [0, 0.5], '0xc': [1, 0], '0xd': [2, 0], '0xb': [1, 1] });
     expect(layout.rows).toBe(2);
   });
@@ -46,7 +51,7 @@ describe('layoutLineage', () => {
 
   it('keeps a fork whose parent is not discovered yet, as a root', () => {
     const layout = layoutLineage([forkOcr]);
-    expect(layout.roots.map((r) => r.economy.id)).toEqual([FORK_OCR]);
+    expect(layout.roots.map((r) => r.summary.economy)).toEqual([FORK_OCR]);
   });
 
   it('does not hang on a parent loop', () => {

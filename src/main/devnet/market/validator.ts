@@ -111,16 +111,16 @@ export class DemoValidators {
     };
     const infos = new Map<Address, Promise<ReadEconomyReturnType>>();
     const economies = {
-      info(id: Address): Promise<ReadEconomyReturnType> {
-        let info = infos.get(id);
+      info(economy: Address): Promise<ReadEconomyReturnType> {
+        let info = infos.get(economy);
         if (!info) {
-          info = readEconomy({ publicClient: o.publicClient }, { economy: id });
-          info.catch(() => infos.delete(id));
-          infos.set(id, info);
+          info = readEconomy({ publicClient: o.publicClient }, { economy });
+          info.catch(() => infos.delete(economy));
+          infos.set(economy, info);
         }
         return info;
       },
-      get: async (id: Address) => ({ id }),
+      get: async (economy: Address) => ({ economy }),
     };
     const events = new EventBus(); // nobody listens: the devnet's validators have no page of their own
     const all: DemoValidator[] = [];

@@ -19,10 +19,13 @@ export function useEconomies(): CallState<EconomySummary[]> {
   return state;
 }
 
-/** Looks an economy up by id (case-insensitively: addresses may come checksummed or not). */
-export function useEconomyLookup(): (id: string) => EconomySummary | undefined {
+/** Looks an economy up by address (case-insensitively: addresses may come checksummed or not). */
+export function useEconomyLookup(): (economy: string) => EconomySummary | undefined {
   const { data } = useEconomies();
-  return useCallback((id: string) => data?.find((e) => e.id.toLowerCase() === id.toLowerCase()), [data]);
+  return useCallback(
+    (economy: string) => data?.find((e) => e.economy.toLowerCase() === economy.toLowerCase()),
+    [data],
+  );
 }
 
 export function useTokenOf(): (economy: string) => TokenInfo | undefined {

@@ -6,7 +6,7 @@ import type { EconomySummary } from '#shared/api';
 import type { Address } from '#shared/api/define';
 
 export interface LineageNode {
-  economy: EconomySummary;
+  summary: EconomySummary;
   children: LineageNode[];
   /** Column (depth in the tree) and row (may be fractional for a parent centred on its children). */
   col: number;
@@ -26,18 +26,18 @@ export interface LineageLayout {
  * root of its own rather than vanishing; a parent loop (which the factory forbids) cannot hang this.
  */
 export function layoutLineage(economies: readonly EconomySummary[]): LineageLayout {
-  const byId = new Map<Address, LineageNode>();
+  const byAddress = new Map<Address, LineageNode>();
   for (const e of economies)
-    byId.set(e.id.toLowerCase() as Address, { economy: e, children: [], col: 0, row: 0 });
+    byAddress.set(e.economy.toLowerCase() as Address, { summary: e, children: [], col: 0, row: 0 });
   const roots: LineageNode[] = [];
-  for (const node of byId.values()) {
-    const parentId = node.economy.parentId?.toLowerCase() as Address | undefined;
-    const parent = parentId ? byId.get(parentId) : undefined;
+  for (const node of byAddress.values()) {
+    const parentAddress = node.summary.parent?.toLowerCase() as Address | undefined;
+    const parent = parentAddress ? byAddress.get(parentAddress) : undefined;
     if (parent && parent !== node) parent.children.push(node);
     else roots.push(node);
   }
   const byAge = (a: LineageNode, b: LineageNode) =>
-    a.economy.createdAt - b.economy.createdAt || a.economy.name.localeCompare(b.economy.name);
+    a.summary.createdAt - b.summary.createdAt || a.summary.name.localeCompare(b.summary.name);
   roots.sort(byAge);
 
   const nodes: LineageNode[] = [];
@@ -64,7 +64,7 @@ export function layoutLineage(economies: readonly EconomySummary[]): LineageLayo
   };
   for (const root of roots) place(root, 0);
   // Nodes caught in a parent loop were never reached from a root: show them as roots.
-  for (const node of byId.values()) {
+  for (const node of byAddress.values()) {
     if (!seen.has(node)) {
       roots.push(node);
       place(node, 0);
@@ -74,13 +74,13 @@ export function layoutLineage(economies: readonly EconomySummary[]): LineageLayo
 }
 
 /** The chain of ancestors of an economy, genesis first, itself last. */
-export function ancestry(economies: readonly EconomySummary[], id: Address): EconomySummary[] {
-  const byId = new Map(economies.map((e) => [e.id.toLowerCase(), e]));
+export function ancestry(economies: readonly EconomySummary[], economy: Address): EconomySummary[] {
+  const byAddress = new Map(economies.map((e) => [e.economy.toLowerCase(), e]));
   const chain: EconomySummary[] = [];
-  let current = byId.get(id.toLowerCase());
+  let current = byAddress.get(economy.toLowerCase());
   while (current && !chain.includes(current)) {
     chain.unshift(current);
-    current = current.parentId ? byId.get(current.parentId.toLowerCase()) : undefined;
+    current = current.parent ? byAddress.get(current.parent.toLowerCase()) : undefined;
   }
   return chain;
 }

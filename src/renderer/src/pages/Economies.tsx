@@ -45,19 +45,19 @@ function EconomiesView({ economies }: { economies: EconomySummary[] }) {
     doneRef.current?.scrollIntoView?.({ block: 'nearest' });
     doneRef.current?.focus({ preventScroll: true });
   }, [done]);
-  const estimates = useEstimates(economies.map((e) => e.id));
-  const byId = (id: string | null) => economies.find((e) => e.id === id) ?? null;
+  const estimates = useEstimates(economies.map((e) => e.economy));
+  const byAddress = (economy: string | null) => economies.find((e) => e.economy === economy) ?? null;
   const serving = economies.filter(isServing);
-  const compared = economies.filter((e) => !hidden.has(e.id));
-  const selected = new Set(compared.map((e) => e.id));
-  const toggle = (id: string) =>
+  const compared = economies.filter((e) => !hidden.has(e.economy));
+  const selected = new Set(compared.map((e) => e.economy));
+  const toggle = (economy: string) =>
     setHidden((h) => {
       const next = new Set(h);
-      if (next.has(id)) next.delete(id);
-      else next.add(id);
+      if (next.has(economy)) next.delete(economy);
+      else next.add(economy);
       return next;
     });
-  const target = byId(joining?.to ?? null);
+  const target = byAddress(joining?.to ?? null);
 
   const actions = (e: EconomySummary) => {
     if (isServing(e))
@@ -71,15 +71,15 @@ function EconomiesView({ economies }: { economies: EconomySummary[] }) {
     if (e.membership.status === 'jailed') return <span className="badge badge-bad">jailed</span>;
     return (
       <div className="button-col">
-        <button type="button" className="primary" onClick={() => setJoining({ to: e.id, from: null })}>
+        <button type="button" className="primary" onClick={() => setJoining({ to: e.economy, from: null })}>
           Join {e.name}…
         </button>
         {serving.map((s) => (
           <button
-            key={s.id}
+            key={s.economy}
             type="button"
-            data-move-from={s.id}
-            onClick={() => setJoining({ to: e.id, from: s.id })}
+            data-move-from={s.economy}
+            onClick={() => setJoining({ to: e.economy, from: s.economy })}
           >
             Move from {s.name}…
           </button>
@@ -114,9 +114,9 @@ function EconomiesView({ economies }: { economies: EconomySummary[] }) {
       </Card>
       {target && (
         <JoinPanel
-          key={`${target.id}-${joining?.from ?? ''}`}
-          economy={target}
-          from={byId(joining?.from ?? null)}
+          key={`${target.economy}-${joining?.from ?? ''}`}
+          summary={target}
+          from={byAddress(joining?.from ?? null)}
           onCancel={() => setJoining(null)}
           onDone={(result) => {
             setDone({ text: `${joining?.from ? 'Moved to' : 'Joined'} ${target.name}.`, result });
@@ -139,13 +139,13 @@ function EconomiesView({ economies }: { economies: EconomySummary[] }) {
       </Card>
       {economies.filter(hasStanding).map((e) => (
         <MembershipCard
-          key={e.id}
-          economy={e}
+          key={e.economy}
+          summary={e}
           onMove={
-            economies.some((x) => x.id !== e.id && !isServing(x))
+            economies.some((x) => x.economy !== e.economy && !isServing(x))
               ? () =>
                   // The move buttons live in the comparison, next to what each target offers.
-                  document.querySelector<HTMLButtonElement>(`[data-move-from="${e.id}"]`)?.focus()
+                  document.querySelector<HTMLButtonElement>(`[data-move-from="${e.economy}"]`)?.focus()
               : undefined
           }
         />

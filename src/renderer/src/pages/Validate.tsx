@@ -36,8 +36,8 @@ function ValidateView({ state, reload }: { state: ValidatorState; reload: () => 
       )}
       {joining && (
         <ValidatorJoinPanel
-          key={joining.id}
-          economy={joining}
+          key={joining.economy}
+          summary={joining}
           onCancel={() => setJoining(null)}
           onDone={() => {
             setDone(joining.name);
@@ -71,15 +71,16 @@ function JoinList({
 }: {
   state: ValidatorState;
   busy: boolean;
-  onJoin: (economy: EconomySummary) => void;
+  onJoin: (summary: EconomySummary) => void;
 }) {
   const economies = useEconomies();
-  const bonded = (id: string) =>
+  const bonded = (economy: string) =>
     state.economies.some(
       (e) =>
-        e.economy.toLowerCase() === id.toLowerCase() && (e.standing === 'active' || e.standing === 'exiting'),
+        e.economy.toLowerCase() === economy.toLowerCase() &&
+        (e.standing === 'active' || e.standing === 'exiting'),
     );
-  const open = (economies.data ?? []).filter((e) => !bonded(e.id));
+  const open = (economies.data ?? []).filter((e) => !bonded(e.economy));
   if (!economies.data) return null;
   return (
     <Card title="Bond as a validator">
@@ -94,7 +95,7 @@ function JoinList({
           </p>
           <ul className="tx-list" data-testid="validator-join-list">
             {open.map((e) => (
-              <li key={e.id}>
+              <li key={e.economy}>
                 <strong>{e.name}</strong>{' '}
                 <span className="muted small">
                   minimum validator bond <Amount value={e.params.validatorMinBond} token={e.token} />

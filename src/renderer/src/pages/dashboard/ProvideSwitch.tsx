@@ -16,10 +16,10 @@ export function ProvideSwitch() {
   // economies' memberships, so right after a join the dashboard says "switch on", not "join an economy first".
   const economies = useEconomies();
   const joined = new Set([
-    ...(provider?.serving ?? []).map((id) => id.toLowerCase()),
+    ...(provider?.serving ?? []).map((economy) => economy.toLowerCase()),
     ...(economies.data ?? [])
       .filter((e) => e.membership.status === 'active' || e.membership.status === 'paused')
-      .map((e) => e.id.toLowerCase()),
+      .map((e) => e.economy.toLowerCase()),
   ]).size;
   const on =
     provider?.status === 'providing' || provider?.status === 'starting' || provider?.status === 'held';

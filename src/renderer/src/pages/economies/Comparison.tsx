@@ -34,7 +34,7 @@ const rows: Row[] = [
   {
     label: 'Lineage',
     cell: (e) =>
-      e.parentId === null ? 'genesis' : `fork${e.forkBlock !== null ? ` at block ${e.forkBlock}` : ''}`,
+      e.parent === null ? 'genesis' : `fork${e.forkBlock !== null ? ` at block ${e.forkBlock}` : ''}`,
   },
   { label: 'Token', cell: (e) => `${e.token.name} (${e.token.symbol})` },
   {
@@ -146,7 +146,7 @@ const rows: Row[] = [
 /** The index of the best economy on a rankable row, or -1 when there is no single best. */
 function bestIndex(row: Row, economies: EconomySummary[], estimates: Record<string, EstimateState>): number {
   if (!row.rank || economies.length < 2) return -1;
-  const values = economies.map((e) => row.rank!.value(e, estimates[e.id]));
+  const values = economies.map((e) => row.rank!.value(e, estimates[e.economy]));
   const known = values.filter((v): v is number => v !== null);
   if (known.length < 2) return -1;
   const best = row.rank.better === 'higher' ? Math.max(...known) : Math.min(...known);
@@ -175,7 +175,7 @@ export function Comparison({
           <tr>
             <td />
             {economies.map((e) => (
-              <th key={e.id} scope="col">
+              <th key={e.economy} scope="col">
                 {e.name}
               </th>
             ))}
@@ -191,8 +191,8 @@ export function Comparison({
                   {row.hint && <div className="row-hint">{row.hint}</div>}
                 </th>
                 {economies.map((e, i) => (
-                  <td key={e.id} className={i === best ? 'best' : undefined}>
-                    {row.cell(e, estimates[e.id])}
+                  <td key={e.economy} className={i === best ? 'best' : undefined}>
+                    {row.cell(e, estimates[e.economy])}
                     {i === best && <span className="best-mark"> best</span>}
                   </td>
                 ))}
@@ -202,7 +202,7 @@ export function Comparison({
           <tr>
             <th scope="row">Your standing</th>
             {economies.map((e) => (
-              <td key={e.id}>{actions(e)}</td>
+              <td key={e.economy}>{actions(e)}</td>
             ))}
           </tr>
         </tbody>

@@ -14,18 +14,18 @@ import { RiskSummary } from './RiskSummary';
  * acknowledge what can be lost, then bond. The estimate follows the bond typed.
  */
 export function JoinPanel({
-  economy,
+  summary,
   from,
   onDone,
   onCancel,
 }: {
-  economy: EconomySummary;
+  summary: EconomySummary;
   /** The economy being left, for a move. */
   from: EconomySummary | null;
   onDone: (result: LifecycleResult) => void;
   onCancel: () => void;
 }) {
-  const input = useBondInput(economy, 'provider');
+  const input = useBondInput(summary, 'provider');
   const { bond, settled } = input;
   const [understood, setUnderstood] = useState(false);
   const join = useAction('provider.join');
@@ -37,14 +37,14 @@ export function JoinPanel({
     if (!bond.ok) return;
     const amount = bond.value.toString();
     const result = from
-      ? await move.run({ fromEconomy: from.id, toEconomy: economy.id, bond: amount })
-      : await join.run({ economy: economy.id, bond: amount });
+      ? await move.run({ fromEconomy: from.economy, toEconomy: summary.economy, bond: amount })
+      : await join.run({ economy: summary.economy, bond: amount });
     if (result) onDone(result);
   };
 
   return (
     <ActionPanel
-      title={from ? `Move from ${from.name} to ${economy.name}` : `Join ${economy.name}`}
+      title={from ? `Move from ${from.name} to ${summary.name}` : `Join ${summary.name}`}
       className="join-panel"
       testId="join-panel"
     >
@@ -54,14 +54,14 @@ export function JoinPanel({
           {formatDuration(from.params.unbondingPeriodS)}; running jobs there finish first.
         </p>
       )}
-      <BondField role="provider" economy={economy} input={input} />
-      {bond.ok && settled !== null && <Estimate economy={economy} bond={settled} />}
+      <BondField role="provider" economy={summary} input={input} />
+      {bond.ok && settled !== null && <Estimate summary={summary} bond={settled} />}
       <label className="check">
         <input type="checkbox" checked={understood} onChange={(e) => setUnderstood(e.target.checked)} />
         <span>
-          I understand that this bond is locked while I serve {economy.name}, that each missed deadline
+          I understand that this bond is locked while I serve {summary.name}, that each missed deadline
           slashes that job’s collateral from it, and that getting it back takes{' '}
-          {formatDuration(economy.params.unbondingPeriodS)} after I exit.
+          {formatDuration(summary.params.unbondingPeriodS)} after I exit.
         </span>
       </label>
       {error && <ErrorNotice error={error} />}
@@ -73,7 +73,7 @@ export function JoinPanel({
           disabled={!bond.ok || !understood || pending}
           onClick={() => void confirm()}
         >
-          {bond.ok ? `Bond ${formatAmount(bond.value, economy.token)} and ${from ? 'move' : 'join'}` : 'Bond'}
+          {bond.ok ? `Bond ${formatAmount(bond.value, summary.token)} and ${from ? 'move' : 'join'}` : 'Bond'}
         </button>
         <button type="button" onClick={onCancel} disabled={pending}>
           Cancel
@@ -83,14 +83,14 @@ export function JoinPanel({
   );
 }
 
-function Estimate({ economy, bond }: { economy: EconomySummary; bond: string }) {
-  const estimate = useCall('economies.estimate', { economy: economy.id, bond });
+function Estimate({ summary, bond }: { summary: EconomySummary; bond: string }) {
+  const estimate = useCall('economies.estimate', { economy: summary.economy, bond });
   if (estimate.error) return <ErrorNotice error={estimate.error} onRetry={estimate.reload} />;
   if (!estimate.data) return <Loading label="Working out earnings and risk for this machine…" />;
   return (
     <>
       {estimate.loading && <Loading label="Updating for the new bond…" />}
-      <RiskSummary economy={economy} estimate={estimate.data} />
+      <RiskSummary economy={summary} estimate={estimate.data} />
     </>
   );
 }

@@ -27,7 +27,7 @@ export function LineageTree({
 }: {
   economies: EconomySummary[];
   selected: ReadonlySet<string>;
-  onToggle: (id: string) => void;
+  onToggle: (economy: string) => void;
 }) {
   const layout = layoutLineage(economies);
   const width = layout.cols * (NODE_W + COL_GAP) - COL_GAP;
@@ -44,7 +44,7 @@ export function LineageTree({
             const mid = (x1 + x2) / 2;
             return (
               <path
-                key={`${from.economy.id}-${to.economy.id}`}
+                key={`${from.summary.economy}-${to.summary.economy}`}
                 d={`M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}`}
                 fill="none"
               />
@@ -53,11 +53,14 @@ export function LineageTree({
         </svg>
         <ul className="lineage-nodes" aria-label="Lineage: genesis and forks">
           {layout.nodes.map((node) => (
-            <li key={node.economy.id} style={{ left: x(node), top: y(node), width: NODE_W, height: NODE_H }}>
+            <li
+              key={node.summary.economy}
+              style={{ left: x(node), top: y(node), width: NODE_W, height: NODE_H }}
+            >
               <TreeNode
                 node={node}
-                parentName={economies.find((e) => e.id === node.economy.parentId)?.name}
-                pressed={selected.has(node.economy.id)}
+                parentName={economies.find((e) => e.economy === node.summary.parent)?.name}
+                pressed={selected.has(node.summary.economy)}
                 onToggle={onToggle}
               />
             </li>
@@ -77,23 +80,23 @@ function TreeNode({
   node: LineageNode;
   parentName: string | undefined;
   pressed: boolean;
-  onToggle: (id: string) => void;
+  onToggle: (economy: string) => void;
 }) {
-  const e = node.economy;
+  const e = node.summary;
   const origin =
-    e.parentId === null
+    e.parent === null
       ? 'genesis'
       : `fork of ${parentName ?? 'an unknown economy'}${e.forkBlock !== null ? ` at block ${e.forkBlock}` : ''}`;
   const member = memberLabel[e.membership.status];
   return (
     <button
       type="button"
-      className={`lineage-node${e.parentId === null ? ' genesis' : ''}${member ? ' member' : ''}`}
+      className={`lineage-node${e.parent === null ? ' genesis' : ''}${member ? ' member' : ''}`}
       aria-pressed={pressed}
       aria-label={`${e.name} (${e.token.symbol}), ${origin}${member ? `, you are ${member}` : ''}: ${
         pressed ? 'in' : 'not in'
       } the comparison`}
-      onClick={() => onToggle(e.id)}
+      onClick={() => onToggle(e.economy)}
     >
       <span className="lineage-title">
         <span className="lineage-name" title={e.name}>
@@ -104,7 +107,7 @@ function TreeNode({
       </span>
       <span className="lineage-meta">
         {e.token.symbol} ·{' '}
-        {e.parentId === null ? 'genesis' : e.forkBlock !== null ? `forked at block ${e.forkBlock}` : 'fork'}
+        {e.parent === null ? 'genesis' : e.forkBlock !== null ? `forked at block ${e.forkBlock}` : 'fork'}
       </span>
     </button>
   );

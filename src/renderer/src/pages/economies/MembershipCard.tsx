@@ -31,26 +31,26 @@ export function hasStanding(e: EconomySummary): boolean {
 
 /** This provider's standing in one economy: the bond and what is locked, strikes, exit and its countdown, claims. */
 export function MembershipCard({
-  economy,
+  summary,
   onMove,
 }: {
-  economy: EconomySummary;
+  summary: EconomySummary;
   /** Absent when there is no other economy to move to. */
   onMove?: () => void;
 }) {
-  const m = economy.membership;
-  const token = economy.token;
+  const m = summary.membership;
+  const token = summary.token;
   // Never "serving" where the contract gives no weight: the badge and a notice say why, with the top-up.
-  const blocked = notDrawable(m, economy.params, token);
+  const blocked = notDrawable(m, summary.params, token);
   return (
     <section
       className="card membership"
-      aria-label={`Your standing in ${economy.name}`}
+      aria-label={`Your standing in ${summary.name}`}
       data-testid="membership"
     >
       <header className="card-header">
         <h2>
-          {economy.name}{' '}
+          {summary.name}{' '}
           {blocked && m.status === 'active' ? (
             <span className="badge badge-member-jailed">not drawable</span>
           ) : (
@@ -71,9 +71,9 @@ export function MembershipCard({
             </dd>
             <dt>Strikes</dt>
             <dd>
-              {m.strikes} of {economy.params.jailStrikes}
+              {m.strikes} of {summary.params.jailStrikes}
               {m.strikes > 0 && (
-                <span className="muted"> · at {economy.params.jailStrikes} you are jailed</span>
+                <span className="muted"> · at {summary.params.jailStrikes} you are jailed</span>
               )}
             </dd>
           </dl>
@@ -82,58 +82,58 @@ export function MembershipCard({
       )}
       {blocked && (
         <NotDrawableNotice
-          economy={economy.id}
+          economy={summary.economy}
           reason={blocked.reason}
           topUp={blocked.topUp}
           topUpLabel={blocked.topUp === null ? undefined : formatAmount(blocked.topUp, token)}
         />
       )}
-      {m.status === 'jailed' && m.jailedUntil !== null && <Jailed until={m.jailedUntil} economy={economy} />}
+      {m.status === 'jailed' && m.jailedUntil !== null && <Jailed until={m.jailedUntil} summary={summary} />}
       {m.status === 'exiting' && m.unbondingEndsAt !== null && (
         <Unbonding
           role="provider"
-          economy={economy.id}
+          economy={summary.economy}
           endsAt={m.unbondingEndsAt}
-          periodS={economy.params.unbondingPeriodS}
+          periodS={summary.params.unbondingPeriodS}
         />
       )}
       {(m.status === 'active' || m.status === 'paused') && (
-        <ActiveActions economy={economy} onMove={onMove} />
+        <ActiveActions summary={summary} onMove={onMove} />
       )}
       {m.status === 'exited' && (
         <p data-testid="exited">
-          You left {economy.name}
+          You left {summary.name}
           {toBigInt(m.bond) === 0n ? ' and your bond came back to your wallet' : ''}. Nothing of yours is
           locked here; earnings left to withdraw are on the Earnings page. To serve here again, join it from
           the comparison above.
         </p>
       )}
-      {m.forkAllocation && <ForkAllocation economy={economy} allocation={m.forkAllocation} />}
+      {m.forkAllocation && <ForkAllocation summary={summary} allocation={m.forkAllocation} />}
     </section>
   );
 }
 
-function Jailed({ until, economy }: { until: number; economy: EconomySummary }) {
+function Jailed({ until, summary }: { until: number; summary: EconomySummary }) {
   const now = useNow();
   const left = until - now;
   return (
     <div className="notice notice-warn" role="status">
       <strong>
         Jailed {left > 0 ? `for another ${formatDuration(left)}` : '— the cool-down is over'} after{' '}
-        {economy.params.jailStrikes} strikes (missed deadlines or results voted invalid).
+        {summary.params.jailStrikes} strikes (missed deadlines or results voted invalid).
       </strong>
       <p>No jobs are drawn for you meanwhile. The Penalties page shows which strikes led to it and why.</p>
     </div>
   );
 }
 
-function ActiveActions({ economy, onMove }: { economy: EconomySummary; onMove?: () => void }) {
+function ActiveActions({ summary, onMove }: { summary: EconomySummary; onMove?: () => void }) {
   return (
     <BondActions
       role="provider"
-      economy={economy.id}
-      name={economy.name}
-      token={economy.token}
+      economy={summary.economy}
+      name={summary.name}
+      token={summary.token}
       more={
         onMove && (
           <button type="button" onClick={onMove}>
@@ -143,8 +143,8 @@ function ActiveActions({ economy, onMove }: { economy: EconomySummary; onMove?: 
       }
       exitNote={
         <>
-          Exiting stops new jobs in {economy.name} and starts unbonding: your bond comes back after{' '}
-          {formatDuration(economy.params.unbondingPeriodS)}. Jobs already assigned must still be finished.
+          Exiting stops new jobs in {summary.name} and starts unbonding: your bond comes back after{' '}
+          {formatDuration(summary.params.unbondingPeriodS)}. Jobs already assigned must still be finished.
         </>
       }
     />
@@ -152,17 +152,17 @@ function ActiveActions({ economy, onMove }: { economy: EconomySummary; onMove?: 
 }
 
 function ForkAllocation({
-  economy,
+  summary,
   allocation,
 }: {
-  economy: EconomySummary;
+  summary: EconomySummary;
   allocation: NonNullable<Membership['forkAllocation']>;
 }) {
   const claim = useAction('provider.claimForkAllocation');
   if (allocation.claimed) {
     return (
       <p className="muted">
-        Fork allocation of <Amount value={allocation.amount} token={economy.token} /> claimed.
+        Fork allocation of <Amount value={allocation.amount} token={summary.token} /> claimed.
       </p>
     );
   }
@@ -171,9 +171,9 @@ function ForkAllocation({
       <p>
         This fork copied its parent’s providers: your bond there entitles you to{' '}
         <strong>
-          <Amount value={allocation.amount} token={economy.token} />
+          <Amount value={allocation.amount} token={summary.token} />
         </strong>{' '}
-        of {economy.name}’s genesis tokens.
+        of {summary.name}’s genesis tokens.
       </p>
       {claim.error && <ErrorNotice error={claim.error} />}
       {claim.pending && <ProgressBar value={null} label="Claiming on the chain…" />}
@@ -181,9 +181,9 @@ function ForkAllocation({
         type="button"
         className="primary"
         disabled={claim.pending}
-        onClick={() => void claim.run({ economy: economy.id })}
+        onClick={() => void claim.run({ economy: summary.economy })}
       >
-        Claim {formatAmount(allocation.amount, economy.token)}
+        Claim {formatAmount(allocation.amount, summary.token)}
       </button>
     </div>
   );

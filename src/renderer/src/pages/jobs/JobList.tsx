@@ -39,7 +39,7 @@ export function JobList() {
             <select value={economy} onChange={(e) => setEconomy(e.target.value as Address | '')}>
               <option value="">all</option>
               {economies.data?.map((e) => (
-                <option key={e.id} value={e.id}>
+                <option key={e.economy} value={e.economy}>
                   {e.name}
                 </option>
               ))}

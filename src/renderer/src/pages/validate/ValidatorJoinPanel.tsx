@@ -14,48 +14,48 @@ import { formatDuration } from '../../lib/time';
  * commitment cost at that bond (the node's `validator.risk`, in figures and in words), acknowledge it, then bond.
  */
 export function ValidatorJoinPanel({
-  economy,
+  summary,
   onDone,
   onCancel,
 }: {
-  economy: EconomySummary;
+  summary: EconomySummary;
   onDone: () => void;
   onCancel: () => void;
 }) {
-  const input = useBondInput(economy, 'validator');
+  const input = useBondInput(summary, 'validator');
   const { bond, settled } = input;
   const [understood, setUnderstood] = useState(false);
-  const risk = useCall('validator.risk', { economy: economy.id, ...(settled ? { bond: settled } : {}) });
+  const risk = useCall('validator.risk', { economy: summary.economy, ...(settled ? { bond: settled } : {}) });
   const join = useAction('validator.join');
   // The risk shown must be the one for the bond being sent.
   const riskReady = bond.ok && settled === bond.value.toString() && !risk.loading && risk.data !== undefined;
 
   const confirm = async () => {
     if (!bond.ok) return;
-    const result = await join.run({ economy: economy.id, bond: bond.value.toString() });
+    const result = await join.run({ economy: summary.economy, bond: bond.value.toString() });
     if (result) onDone();
   };
 
   return (
-    <ActionPanel title={`Validate in ${economy.name}`} className="join-panel" testId="validator-join-panel">
-      <BondField role="validator" economy={economy} input={input} />
+    <ActionPanel title={`Validate in ${summary.name}`} className="join-panel" testId="validator-join-panel">
+      <BondField role="validator" economy={summary} input={input} />
       {risk.error && <ErrorNotice error={risk.error} onRetry={risk.reload} />}
       {bond.ok && !risk.data && !risk.error && <Loading label="Reading what validating here risks…" />}
       {bond.ok && risk.data && (
         <>
           {!riskReady && <Loading label="Updating for the new bond…" />}
-          <RiskFigures risk={risk.data} economy={economy} />
+          <RiskFigures risk={risk.data} summary={summary} />
         </>
       )}
       <label className="check">
         <input type="checkbox" checked={understood} onChange={(e) => setUnderstood(e.target.checked)} />
         <span>
-          I understand that this bond is locked while I validate in {economy.name}, that a vote of mine
+          I understand that this bond is locked while I validate in {summary.name}, that a vote of mine
           against the outcome costs{' '}
-          {risk.data ? formatAmount(risk.data.wrongVoteCost, economy.token) : 'part'} of it, that a challenge
+          {risk.data ? formatAmount(risk.data.wrongVoteCost, summary.token) : 'part'} of it, that a challenge
           the vote upholds costs the challenge bond
-          {risk.data ? ` (${formatAmount(risk.data.challengeBond, economy.token)})` : ''}, and that getting it
-          back takes {formatDuration(economy.params.unbondingPeriodS)} after I stop validating.
+          {risk.data ? ` (${formatAmount(risk.data.challengeBond, summary.token)})` : ''}, and that getting it
+          back takes {formatDuration(summary.params.unbondingPeriodS)} after I stop validating.
         </span>
       </label>
       {join.error && <ErrorNotice error={join.error} />}
@@ -67,7 +67,7 @@ export function ValidatorJoinPanel({
           disabled={!bond.ok || !riskReady || !understood || join.pending}
           onClick={() => void confirm()}
         >
-          {bond.ok ? `Bond ${formatAmount(bond.value, economy.token)} as a validator` : 'Bond'}
+          {bond.ok ? `Bond ${formatAmount(bond.value, summary.token)} as a validator` : 'Bond'}
         </button>
         <button type="button" onClick={onCancel} disabled={join.pending}>
           Cancel
@@ -78,8 +78,8 @@ export function ValidatorJoinPanel({
 }
 
 /** What is at stake, in figures, then the node's sentences. */
-export function RiskFigures({ risk, economy }: { risk: ValidatorRisk; economy: EconomySummary }) {
-  const token = economy.token;
+export function RiskFigures({ risk, summary }: { risk: ValidatorRisk; summary: EconomySummary }) {
+  const token = summary.token;
   const pct = (bps: number) => `${bps / 100} %`;
   return (
     <div className="risk" data-testid="validator-risk">
