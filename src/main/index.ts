@@ -20,7 +20,7 @@ import {
 import { createNode, type FlywheelNode } from './node';
 import { defaultDataDir, packagedAnvilPath, rendererDir, resourcesDir } from './paths';
 import { utilityProcessHostFactory } from './shell/engineHost';
-import { startIdlePause } from './shell/idlePause';
+import { startIdleStop } from './shell/idleStop';
 import { forwardEvents, registerApiHandlers, removeForeignListeners, trustedOriginCheck } from './shell/ipc';
 import { createSafeStorageProtector } from './shell/keyProtector';
 import { defaultLoginItemTarget, startedHidden, syncLoginItem } from './shell/loginItem';
@@ -59,7 +59,7 @@ let mainWindow: BrowserWindow | null = null;
 let node: FlywheelNode | null = null;
 let tray: ShellTray | null = null;
 let provider: ProviderWatch | null = null;
-let pausedForActivity = false;
+let stoppedForActivity = false;
 /** Shows the window started hidden, the first time it is opened. */
 let revealHidden: (() => void) | null = null;
 const stops: (() => void)[] = [];
@@ -107,7 +107,7 @@ function showWindow(): void {
 }
 
 function trayView(): TrayView {
-  return { ...(provider?.current() ?? NOT_KNOWN_YET), pausedForActivity };
+  return { ...(provider?.current() ?? NOT_KNOWN_YET), stoppedForActivity };
 }
 
 /** provider.start / provider.stop from the tray or the idle check; the answer carries the new state. */
@@ -115,7 +115,7 @@ async function switchProvider(on: boolean): Promise<boolean> {
   if (!node || !provider) return false;
   const answer = await callNode(node, on ? 'provider.start' : 'provider.stop', {});
   if (!answer.ok) {
-    node.log.warn(`could not ${on ? 'resume' : 'pause'} providing`, { error: answer.error.shortMessage });
+    node.log.warn(`could not ${on ? 'start' : 'stop'} providing`, { error: answer.error.shortMessage });
     void provider.refresh();
     return false;
   }
@@ -132,8 +132,8 @@ function startShell(n: FlywheelNode, hidden: boolean): void {
     tray = createTray(
       join(resourcesDir(), 'tray'),
       {
-        pause: () => void switchProvider(false),
-        resume: () => void switchProvider(true),
+        stop: () => void switchProvider(false),
+        provide: () => void switchProvider(true),
         open: showWindow,
         quit: () => app.quit(),
       },
@@ -166,15 +166,15 @@ function startShell(n: FlywheelNode, hidden: boolean): void {
   syncLogin(n.settings.get().startOnLogin);
   stops.push(n.settings.onChange((s) => syncLogin(s.startOnLogin)));
 
-  const idle = startIdlePause({
+  const idle = startIdleStop({
     idleSeconds: () => powerMonitor.getSystemIdleTime(),
     limits: () => n.settings.get().limits,
     provider: () => provider?.current() ?? NOT_KNOWN_YET,
-    pause: () => switchProvider(false),
-    resume: () => switchProvider(true),
-    onPausedForActivity: (paused) => {
-      pausedForActivity = paused;
-      log.info(paused ? 'paused: the user is active' : 'resumed: the user is away');
+    stop: () => switchProvider(false),
+    provide: () => switchProvider(true),
+    onStoppedForActivity: (stopped) => {
+      stoppedForActivity = stopped;
+      log.info(stopped ? 'stopped providing: the user is active' : 'providing again: the user is away');
       tray?.render(trayView());
     },
   });

@@ -22,6 +22,17 @@ export const settingsMigrations: readonly SettingsMigration[] = [
     summary: 'files written before settings carried a schemaVersion',
     up: (raw) => ({ ...raw, schemaVersion: 1 }),
   },
+  {
+    // The setting turns the Provide GPU / Stop switch off; "paused" is only the on-chain state (docs/glossary.md).
+    to: 2,
+    summary: 'limits.pauseWhenUserActive renamed limits.stopWhenUserActive',
+    up: (raw) => {
+      const limits = raw.limits;
+      if (typeof limits !== 'object' || limits === null || !('pauseWhenUserActive' in limits)) return raw;
+      const { pauseWhenUserActive, ...rest } = limits as Record<string, unknown>;
+      return { ...raw, limits: { ...rest, stopWhenUserActive: pauseWhenUserActive } };
+    },
+  },
 ];
 
 export const SETTINGS_VERSION: number = defaultSettings.schemaVersion;

@@ -3,7 +3,7 @@ import type { Envelope } from '#shared/api/define';
 import type { FlywheelNode } from '../node';
 
 /**
- * A call the desktop shell itself makes (tray, idle pause), through the node's dispatcher like any renderer call:
+ * A call the desktop shell itself makes (tray, idle stop), through the node's dispatcher like any renderer call:
  * the payload is validated and the handler's errors come back as data, never thrown.
  */
 export function callNode<N extends CallName>(

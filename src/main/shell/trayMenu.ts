@@ -1,14 +1,15 @@
 import type { MenuItemConstructorOptions } from 'electron';
 import type { WatchedProvider } from './providerWatch';
 
-/** What the tray shows: the provider's state, and whether the shell paused it because the user is active. */
+/** What the tray shows: the provider's state, and whether the shell stopped it because the user is active. */
 export interface TrayView extends WatchedProvider {
-  pausedForActivity: boolean;
+  stoppedForActivity: boolean;
 }
 
+/** The Provide GPU / Stop switch (off: `stop`, on: `provide`), the window and quitting. */
 export interface TrayActions {
-  pause(): void;
-  resume(): void;
+  stop(): void;
+  provide(): void;
   open(): void;
   quit(): void;
 }
@@ -33,7 +34,7 @@ export function trayStatusLine(view: TrayView): string {
     case 'held':
       return withReason('Held back', view.reason);
     case 'stopped':
-      return view.pausedForActivity ? 'Paused while you use this computer' : 'Not providing';
+      return view.stoppedForActivity ? 'Stopped while you use this computer' : 'Not providing';
     case 'error':
       return withReason('Error', view.reason);
     case 'unavailable':
@@ -51,7 +52,7 @@ export function trayIcon(view: TrayView): TrayIcon {
     case 'error':
       return 'error';
     case 'stopped':
-      return view.pausedForActivity ? 'held' : 'idle';
+      return view.stoppedForActivity ? 'held' : 'idle';
     case 'unavailable':
       return 'idle';
   }
@@ -62,19 +63,20 @@ export function trayTooltip(view: TrayView): string {
 }
 
 /**
- * The tray menu for a state: the status line, one switch (pause while the provider is on, resume while it is off;
- * nothing to switch while the node cannot answer), open, quit. A pure function of the state, so every state's menu
+ * The tray menu for a state: the status line, the Provide GPU / Stop switch in the UI's words ("Stop providing"
+ * while the provider is on, "Provide GPU" while it is off; nothing to switch while the node cannot answer), open,
+ * quit. A pure function of the state, so every state's menu
  * is tested; the tray rebuilds it on each change.
  */
 export function trayMenuTemplate(view: TrayView, actions: TrayActions): MenuItemConstructorOptions[] {
   const on = view.status === 'providing' || view.status === 'starting' || view.status === 'held';
   const toggle: MenuItemConstructorOptions = on
-    ? { id: 'pause', label: 'Pause providing', click: () => actions.pause() }
+    ? { id: 'stop', label: 'Stop providing', click: () => actions.stop() }
     : {
-        id: 'resume',
-        label: view.pausedForActivity ? 'Resume now' : 'Resume providing',
+        id: 'provide',
+        label: view.stoppedForActivity ? 'Provide GPU now' : 'Provide GPU',
         enabled: view.status !== 'unavailable',
-        click: () => actions.resume(),
+        click: () => actions.provide(),
       };
   return [
     { id: 'status', label: trayStatusLine(view), enabled: false },

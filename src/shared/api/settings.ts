@@ -60,7 +60,11 @@ export const limitsSchema = z
         end: hhmm,
       })
       .strict(),
-    pauseWhenUserActive: z.boolean(),
+    /**
+     * Turn the Provide GPU / Stop switch off while the user is at the computer and back on once they are away (the
+     * desktop shell, src/main/shell/idleStop.ts). Stored as `pauseWhenUserActive` before settings version 2.
+     */
+    stopWhenUserActive: z.boolean(),
     /** Minutes without input before the user counts as away. */
     idleMinutes: z.number().int().min(1).max(240),
     /** Largest model or input file the node will fetch. */
@@ -108,7 +112,7 @@ export const metricsSettingsSchema = z
 
 export const settingsSchema = z
   .object({
-    schemaVersion: z.literal(1),
+    schemaVersion: z.literal(2),
     network: networkSettingsSchema,
     limits: limitsSchema,
     payoutAddress: addressSchema.nullable(),
@@ -124,7 +128,7 @@ export type NetworkSettings = z.infer<typeof networkSettingsSchema>;
 export type Limits = z.infer<typeof limitsSchema>;
 
 export const defaultSettings: Settings = {
-  schemaVersion: 1,
+  schemaVersion: 2,
   network: { kind: 'devnet' },
   limits: {
     devices: null,
@@ -133,7 +137,7 @@ export const defaultSettings: Settings = {
     maxTemperatureC: 85,
     maxPowerW: null,
     schedule: { enabled: false, days: [0, 1, 2, 3, 4, 5, 6], start: '00:00', end: '23:59' },
-    pauseWhenUserActive: false,
+    stopWhenUserActive: false,
     idleMinutes: 5,
     maxBlobMiB: 512,
   },

@@ -20,10 +20,13 @@ function open(dir: string) {
   return createSettingsStore(() => confBackend(dir), log, join(dir, 'settings.json'));
 }
 
+/** The limits as version 1 wrote them: the idle setting was called `pauseWhenUserActive`. */
+const { stopWhenUserActive: _renamedInV2, ...limitsV1 } = defaultSettings.limits;
+
 /** A settings file as it was written before settings carried a schemaVersion. */
 const versionZeroFile = {
   network: { kind: 'devnet' },
-  limits: { ...defaultSettings.limits, maxConcurrentJobs: 3, pauseWhenUserActive: true },
+  limits: { ...limitsV1, maxConcurrentJobs: 3, pauseWhenUserActive: true },
   payoutAddress: null,
   startOnLogin: true,
   ui: { theme: 'dark' },
@@ -73,6 +76,21 @@ describe('settings migrations (pure)', () => {
     expect(migrateSettings({ schemaVersion: 0, x: 1 }, [], 1).kind).toBe('unversionable');
   });
 
+  it('v2 renames limits.pauseWhenUserActive to stopWhenUserActive, keeping its value and the other limits', () => {
+    const v1 = { ...defaultSettings, schemaVersion: 1, limits: { ...limitsV1, pauseWhenUserActive: true } };
+    const out = migrateSettings(v1);
+    expect(out).toMatchObject({ kind: 'migrated', from: 1, to: 2 });
+    expect(out.raw).toEqual({
+      ...defaultSettings,
+      limits: { ...defaultSettings.limits, stopWhenUserActive: true },
+    });
+    // A file without limits (defaults fill them in) passes through.
+    expect(migrateSettings({ schemaVersion: 1, startOnLogin: true }).raw).toEqual({
+      schemaVersion: 2,
+      startOnLogin: true,
+    });
+  });
+
   it('does not mutate its input', () => {
     const raw = structuredClone(versionZeroFile) as Record<string, unknown>;
     migrateSettings(raw);
@@ -92,7 +110,8 @@ describe('settings migrations through the conf store', () => {
     expect(settings.schemaVersion).toBe(SETTINGS_VERSION);
     expect(settings.startOnLogin).toBe(true);
     expect(settings.limits.maxConcurrentJobs).toBe(3);
-    expect(settings.limits.pauseWhenUserActive).toBe(true);
+    expect(settings.limits.stopWhenUserActive).toBe(true);
+    expect(settings.limits).not.toHaveProperty('pauseWhenUserActive');
     expect(settings.ui.theme).toBe('dark');
 
     // Saved migrated, so the next start does not migrate again.

@@ -209,7 +209,7 @@ describe('the Electron entry (electron mocked)', () => {
       timeout: 5000,
     });
     expect(e.Tray.last!.menu.map((i) => i.label)).toEqual(
-      expect.arrayContaining(['Resume providing', 'Open Flywheel', 'Quit Flywheel']),
+      expect.arrayContaining(['Provide GPU', 'Open Flywheel', 'Quit Flywheel']),
     );
   });
 

@@ -40,10 +40,10 @@ describe('settings through electron-store (electron mocked)', () => {
     expect(app.get()).toEqual({ ...defaultSettings, startOnLogin: true, ui: { theme: 'light' } });
     expect(JSON.parse(readFileSync(file, 'utf8')).schemaVersion).toBe(SETTINGS_VERSION);
 
-    app.update({ limits: { pauseWhenUserActive: true, idleMinutes: 10 } });
+    app.update({ limits: { stopWhenUserActive: true, idleMinutes: 10 } });
     // The headless node reads what the desktop app wrote.
     const headless = createSettingsStore(() => confBackend(t.dir), log, file).get();
-    expect(headless.limits).toMatchObject({ pauseWhenUserActive: true, idleMinutes: 10 });
+    expect(headless.limits).toMatchObject({ stopWhenUserActive: true, idleMinutes: 10 });
 
     expect(() => app.update({ limits: { idleMinutes: 0 } })).toThrow(/not valid/);
   });

@@ -56,18 +56,18 @@ describe('tray (electron mocked)', () => {
   it('shows the state in its icon, tooltip and menu, and follows changes', () => {
     const open = vi.fn();
     const iconDir = join(resourcesDir(), 'tray');
-    const stopped: TrayView = { status: 'stopped', reason: null, slots: null, pausedForActivity: false };
-    const tray = createTray(iconDir, { pause: vi.fn(), resume: vi.fn(), open, quit: vi.fn() }, stopped);
+    const stopped: TrayView = { status: 'stopped', reason: null, slots: null, stoppedForActivity: false };
+    const tray = createTray(iconDir, { stop: vi.fn(), provide: vi.fn(), open, quit: vi.fn() }, stopped);
 
     const t = last();
     expect(t.images.at(-1)).toBe(join(iconDir, 'tray-idle.png'));
     expect(t.tooltip).toBe('Flywheel — Not providing');
-    expect(t.menu.map((i) => i.id ?? '-')).toEqual(['status', '-', 'resume', '-', 'open', 'quit']);
+    expect(t.menu.map((i) => i.id ?? '-')).toEqual(['status', '-', 'provide', '-', 'open', 'quit']);
 
     tray.render({ ...stopped, status: 'providing', slots: { busy: 2, total: 2 } });
     expect(t.images.at(-1)).toBe(join(iconDir, 'tray-providing.png'));
     expect(t.menu[0]!.label).toBe('Providing (2 of 2 busy)');
-    expect(t.menu.find((i) => i.id === 'pause')).toBeTruthy();
+    expect(t.menu.find((i) => i.id === 'stop')).toBeTruthy();
 
     t.handlers.click!();
     expect(open).toHaveBeenCalledOnce();

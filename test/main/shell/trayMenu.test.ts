@@ -12,12 +12,12 @@ const view = (over: Partial<TrayView>): TrayView => ({
   status: 'stopped',
   reason: null,
   slots: null,
-  pausedForActivity: false,
+  stoppedForActivity: false,
   ...over,
 });
 
 function actions() {
-  return { pause: vi.fn(), resume: vi.fn(), open: vi.fn(), quit: vi.fn() };
+  return { stop: vi.fn(), provide: vi.fn(), open: vi.fn(), quit: vi.fn() };
 }
 
 /** The menu as a reader sees it: labels, enabled state, separators as '---'. */
@@ -38,33 +38,33 @@ describe('tray menu, one per provider state', () => {
     [
       'providing',
       view({ status: 'providing', slots: { busy: 1, total: 2 } }),
-      ['Providing (1 of 2 busy)', 'Pause providing'],
+      ['Providing (1 of 2 busy)', 'Stop providing'],
       'providing',
     ],
-    ['starting', view({ status: 'starting' }), ['Starting…', 'Pause providing'], 'held'],
+    ['starting', view({ status: 'starting' }), ['Starting…', 'Stop providing'], 'held'],
     [
       'held back by a limit',
       view({ status: 'held', reason: 'GPU at 88 °C (limit 85 °C)' }),
-      ['Held back: GPU at 88 °C (limit 85 °C)', 'Pause providing'],
+      ['Held back: GPU at 88 °C (limit 85 °C)', 'Stop providing'],
       'held',
     ],
-    ['stopped', view({ status: 'stopped' }), ['Not providing', 'Resume providing'], 'idle'],
+    ['stopped', view({ status: 'stopped' }), ['Not providing', 'Provide GPU'], 'idle'],
     [
-      'paused while the user is active',
-      view({ status: 'stopped', pausedForActivity: true }),
-      ['Paused while you use this computer', 'Resume now'],
+      'stopped while the user is active',
+      view({ status: 'stopped', stoppedForActivity: true }),
+      ['Stopped while you use this computer', 'Provide GPU now'],
       'held',
     ],
     [
       'in error',
       view({ status: 'error', reason: 'Wallet locked' }),
-      ['Error: Wallet locked', 'Resume providing'],
+      ['Error: Wallet locked', 'Provide GPU'],
       'error',
     ],
     [
       'unavailable (the node cannot answer yet)',
       view({ status: 'unavailable', reason: 'The chain connection is not running on this node.' }),
-      ['Provider not running: The chain connection is not running on this node.', 'Resume providing (off)'],
+      ['Provider not running: The chain connection is not running on this node.', 'Provide GPU (off)'],
       'idle',
     ],
   ] as const)('%s', (_name, state, [status, toggle], icon) => {
@@ -77,11 +77,11 @@ describe('tray menu, one per provider state', () => {
 
   it('wires each item to its action', () => {
     const a = actions();
-    click(trayMenuTemplate(view({ status: 'providing' }), a), 'pause');
-    click(trayMenuTemplate(view({ status: 'stopped' }), a), 'resume');
+    click(trayMenuTemplate(view({ status: 'providing' }), a), 'stop');
+    click(trayMenuTemplate(view({ status: 'stopped' }), a), 'provide');
     click(trayMenuTemplate(view({}), a), 'open');
     click(trayMenuTemplate(view({}), a), 'quit');
-    expect([a.pause, a.resume, a.open, a.quit].map((f) => f.mock.calls.length)).toEqual([1, 1, 1, 1]);
+    expect([a.stop, a.provide, a.open, a.quit].map((f) => f.mock.calls.length)).toEqual([1, 1, 1, 1]);
   });
 
   it('keeps a long reason to one menu line', () => {

@@ -172,13 +172,13 @@ export function LimitsForm({ settings }: { settings: Settings }) {
         <label className="check">
           <input
             type="checkbox"
-            checked={limits.pauseWhenUserActive}
-            onChange={(e) => set({ pauseWhenUserActive: e.target.checked })}
+            checked={limits.stopWhenUserActive}
+            onChange={(e) => set({ stopWhenUserActive: e.target.checked })}
           />
-          Pause while I am using it (jobs already running finish; the desktop app reads the keyboard and mouse
-          idle time, the headless shell cannot)
+          Stop providing while I am using it (jobs already running finish; the desktop app reads the keyboard
+          and mouse idle time, the headless shell cannot)
         </label>
-        {limits.pauseWhenUserActive && number('idleMinutes', 'Away after', 'minutes without input')}
+        {limits.stopWhenUserActive && number('idleMinutes', 'Away after', 'minutes without input')}
       </fieldset>
       <SaveFooter save={save} saved={saved} label="Save limits" disabled={!valid} />
     </form>
