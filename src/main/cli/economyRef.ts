@@ -4,7 +4,7 @@ import { listEconomies } from '../chain/actions/listEconomies';
 import { economyTokenAbi } from '../chain/artifacts';
 
 export interface EconomyRef {
-  id: Address;
+  economy: Address;
   token: Address;
   parent: Address | null;
   name: string;
@@ -21,7 +21,7 @@ export async function economiesOf(publicClient: PublicClient, factory: Address):
         publicClient.readContract({ address: r.token, abi: economyTokenAbi, functionName });
       const [name, symbol, decimals] = await Promise.all([read('name'), read('symbol'), read('decimals')]);
       return {
-        id: r.economy,
+        economy: r.economy,
         token: r.token,
         parent: r.parent,
         name: String(name),
@@ -47,12 +47,12 @@ export async function resolveEconomy(
     r === 'genesis'
       ? all.find((e) => e.parent === null)
       : all.find(
-          (e) => e.id.toLowerCase() === r || e.name.toLowerCase() === r || e.symbol.toLowerCase() === r,
+          (e) => e.economy.toLowerCase() === r || e.name.toLowerCase() === r || e.symbol.toLowerCase() === r,
         );
   if (!found) {
     throw new FlywheelError(`No economy "${ref}" on this network.`, {
       code: 'NOT_FOUND',
-      action: `Economies: ${all.map((e) => `${e.name} (${e.symbol}, ${getAddress(e.id)})`).join('; ') || 'none'}.`,
+      action: `Economies: ${all.map((e) => `${e.name} (${e.symbol}, ${getAddress(e.economy)})`).join('; ') || 'none'}.`,
     });
   }
   return found;

@@ -17,7 +17,7 @@ import { openCliNetwork } from './network';
 import { printResult, progress } from './output';
 
 export const FORK_HELP = `Usage:
-  flywheel fork create --parent <id|name|genesis> --name <name> --symbol <SYM> [--param name=value …]
+  flywheel fork create --parent <address|name|genesis> --name <name> --symbol <SYM> [--param name=value …]
                        [--supply <tokens>] [--snapshot] [--key-env VAR] [--json]
 
 --param changes one parameter from the parent's (amounts in tokens: minBond=50, minFee=0.5; the rest as integers:
@@ -58,18 +58,18 @@ export async function forkCreateCommand(argv: string[], ctx: CommandContext): Pr
     let snapshot: Awaited<ReturnType<typeof buildStakeSnapshot>> | null = null;
     if (values.snapshot) {
       progress(`Taking a stake snapshot of ${parent.name}`);
-      snapshot = await buildStakeSnapshot(net.publicClient, { economy: parent.id });
+      snapshot = await buildStakeSnapshot(net.publicClient, { economy: parent.economy });
     }
     progress(`Forking ${parent.name} into ${values.name}`);
     const fork = await createFork(admin, {
       factory: net.factory,
-      parent: parent.id,
+      parent: parent.economy,
       overrides,
       name: values.name!,
       symbol: values.symbol!,
       creatorSupply: supply,
       ...(snapshot ? { snapshot: { root: snapshot.root, block: snapshot.block } } : {}),
-      key: `cli-fork:${parent.id}:${values.symbol}:${Date.now()}`,
+      key: `cli-fork:${parent.economy}:${values.symbol}:${Date.now()}`,
     });
     let snapshotFile: string | null = null;
     if (snapshot) {
@@ -103,7 +103,7 @@ export async function forkCreateCommand(argv: string[], ctx: CommandContext): Pr
         token: fork.token,
         name: values.name,
         symbol: values.symbol,
-        parent: parent.id,
+        parent: parent.economy,
         forkBlock: fork.block.toString(),
         overrides: Object.fromEntries(Object.entries(overrides).map(([k, v]) => [k, String(v)])),
         creatorSupply: formatTokenAmount(supply),

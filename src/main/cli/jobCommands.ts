@@ -47,13 +47,13 @@ export interface CommandContext {
 }
 
 export const JOB_HELP = `Usage:
-  flywheel job post --economy <id|name|genesis> --model <file.onnx> --input <file.safetensors> --fee <tokens>
+  flywheel job post --economy <address|name|genesis> --model <file.onnx> --input <file.safetensors> --fee <tokens>
                     [--deadline <s>] [--kind inference|fine-tune] [--policy <policy>] [--key-env VAR] [--json]
-  flywheel job post --economy <id|name|genesis> --model <file.gguf> --prompt <text> --max-tokens <n> --fee <tokens>
+  flywheel job post --economy <address|name|genesis> --model <file.gguf> --prompt <text> --max-tokens <n> --fee <tokens>
                     [--per-token <tokens>] [--temperature <t>] [--seed <n>] [--stop <text>]... [--prompt-file <file>]
                     [--deadline <s>] [--policy logprob[:<abs>]] [--key-env VAR] [--json]
-  flywheel job get <id> [--economy <id|name|genesis>] [--out <file>] [--wait <s>] [--json]   (default: genesis)
-  flywheel job cancel <id> [--economy <id|name|genesis>] [--key-env VAR] [--json]            (default: genesis)
+  flywheel job get <id> [--economy <address|name|genesis>] [--out <file>] [--wait <s>] [--json]   (default: genesis)
+  flywheel job cancel <id> [--economy <address|name|genesis>] [--key-env VAR] [--json]            (default: genesis)
 
 On the devnet the job is posted by the devnet's requester account and a model the economy lacks is registered by
 the devnet's admin. On a custom network, --key-env names the environment variable holding the sending key.
@@ -242,16 +242,16 @@ export async function jobPostCommand(argv: string[], ctx: CommandContext): Promi
     ...(values['key-env'] ? { keyEnv: values['key-env'] } : {}),
   });
   try {
-    const economy = await resolveEconomy(net.publicClient, net.factory, values.economy!);
-    const fee = parseTokenAmount(values.fee!, economy.decimals, 'fee');
+    const ref = await resolveEconomy(net.publicClient, net.factory, values.economy!);
+    const fee = parseTokenAmount(values.fee!, ref.decimals, 'fee');
     const params = await net.publicClient.readContract({
-      address: economy.id,
+      address: ref.economy,
       abi: economyAbi,
       functionName: 'params',
     });
     if (fee < params.minFee) {
       throw new FlywheelError(
-        `--fee must be at least ${formatTokenAmount(params.minFee, economy.decimals)} ${economy.symbol} here.`,
+        `--fee must be at least ${formatTokenAmount(params.minFee, ref.decimals)} ${ref.symbol} here.`,
         { code: 'BAD_INPUT' },
       );
     }
@@ -259,7 +259,7 @@ export async function jobPostCommand(argv: string[], ctx: CommandContext): Promi
       maxTokens === null
         ? undefined
         : {
-            pricePerToken: parseTokenAmount(values['per-token']!, economy.decimals, 'per-token'),
+            pricePerToken: parseTokenAmount(values['per-token']!, ref.decimals, 'per-token'),
             maxTokens,
           };
     if (perToken && perToken.pricePerToken === 0n) {
@@ -280,13 +280,13 @@ export async function jobPostCommand(argv: string[], ctx: CommandContext): Promi
     const escrow = fee + (perToken ? perToken.pricePerToken * BigInt(perToken.maxTokens) : 0n);
     const requester = await net.requester();
     const balance = await net.publicClient.readContract({
-      address: economy.token,
+      address: ref.token,
       abi: economyTokenAbi,
       functionName: 'balanceOf',
       args: [requester.tx.address],
     });
     if (balance < escrow) {
-      const amount = (v: bigint) => `${formatTokenAmount(v, economy.decimals)} ${economy.symbol}`;
+      const amount = (v: bigint) => `${formatTokenAmount(v, ref.decimals)} ${ref.symbol}`;
       throw new FlywheelError(
         `The job escrows ${amount(escrow)} and ${requester.tx.address} holds ${amount(balance)}.`,
         {
@@ -304,7 +304,7 @@ export async function jobPostCommand(argv: string[], ctx: CommandContext): Promi
 
     const registered = await readModel(
       { publicClient: net.publicClient },
-      { economy: economy.id, modelHash: model.hash },
+      { economy: ref.economy, modelHash: model.hash },
     );
     // The policy the model is (or will be) judged by: the economy's record wins over --policy.
     const policy =
@@ -313,49 +313,44 @@ export async function jobPostCommand(argv: string[], ctx: CommandContext): Promi
       referenceByHash(model.hash)?.verification ??
       parsePolicy(format === 'gguf' ? 'logprob' : 'tolerance');
     if (!registered) {
-      progress(
-        `Registering the model ${model.hash} in ${economy.name} (verified by: ${describePolicy(policy)})`,
-      );
+      progress(`Registering the model ${model.hash} in ${ref.name} (verified by: ${describePolicy(policy)})`);
       const admin = await net.admin();
       const actual = await net.publicClient.readContract({
-        address: economy.id,
+        address: ref.economy,
         abi: economyAbi,
         functionName: 'admin',
       });
       if (actual.toLowerCase() !== admin.tx.address.toLowerCase()) {
-        throw new FlywheelError(
-          `${economy.name} does not know this model, and only its admin can register it.`,
-          {
-            code: 'CONFLICT',
-            details: `model ${model.hash}; admin ${actual}`,
-            action: 'Ask the economy’s admin to register it, or post with --key-env naming the admin’s key.',
-          },
-        );
+        throw new FlywheelError(`${ref.name} does not know this model, and only its admin can register it.`, {
+          code: 'CONFLICT',
+          details: `model ${model.hash}; admin ${actual}`,
+          action: 'Ask the economy’s admin to register it, or post with --key-env naming the admin’s key.',
+        });
       }
       await registerModel(admin, {
-        economy: economy.id,
+        economy: ref.economy,
         modelHash: model.hash,
         uri: model.uri,
         kind,
         policy,
       });
     } else if (registered.kind !== kind) {
-      throw new FlywheelError(`${economy.name} has this model as a ${registered.kind} model, not ${kind}.`, {
+      throw new FlywheelError(`${ref.name} has this model as a ${registered.kind} model, not ${kind}.`, {
         code: 'BAD_INPUT',
         action: `Use --kind ${registered.kind}.`,
       });
     }
 
-    await approveToken(requester, { token: economy.token, spender: economy.id });
+    await approveToken(requester, { token: ref.token, spender: ref.economy });
     progress(
-      `Posting the job in ${economy.name} for ${formatTokenAmount(escrow, economy.decimals)} ${economy.symbol}` +
+      `Posting the job in ${ref.name} for ${formatTokenAmount(escrow, ref.decimals)} ${ref.symbol}` +
         (perToken
-          ? ` (${formatTokenAmount(fee, economy.decimals)} + ${formatTokenAmount(perToken.pricePerToken, economy.decimals)}` +
+          ? ` (${formatTokenAmount(fee, ref.decimals)} + ${formatTokenAmount(perToken.pricePerToken, ref.decimals)}` +
             ` a token, at most ${perToken.maxTokens} tokens; what is not generated comes back)`
           : ''),
     );
     const posted = await postJob(requester, {
-      economy: economy.id,
+      economy: ref.economy,
       kind,
       modelHash: model.hash,
       inputHash: input.hash,
@@ -366,14 +361,14 @@ export async function jobPostCommand(argv: string[], ctx: CommandContext): Promi
       key: `cli-post:${randomUUID()}`,
     });
     // Ask for the draw now; if nobody is eligible yet, providers' nodes and the devnet keeper try again.
-    await assign(requester, { economy: economy.id, jobId: posted.jobId, drawBlock: posted.block }).catch(
+    await assign(requester, { economy: ref.economy, jobId: posted.jobId, drawBlock: posted.block }).catch(
       () => undefined,
     );
     printResult(
       {
         network: net.label,
-        economy: economy.id,
-        economyName: economy.name,
+        economy: ref.economy,
+        economyName: ref.name,
         jobId: posted.jobId.toString(),
         kind,
         modelHash: model.hash,
@@ -393,15 +388,15 @@ export async function jobPostCommand(argv: string[], ctx: CommandContext): Promi
               ...(text.stop.length ? { stop: text.stop } : {}),
             }
           : {}),
-        fee: formatTokenAmount(fee, economy.decimals),
+        fee: formatTokenAmount(fee, ref.decimals),
         ...(perToken
           ? {
-              perToken: formatTokenAmount(perToken.pricePerToken, economy.decimals),
+              perToken: formatTokenAmount(perToken.pricePerToken, ref.decimals),
               maxTokens: perToken.maxTokens,
             }
           : {}),
-        escrow: formatTokenAmount(escrow, economy.decimals),
-        token: economy.symbol,
+        escrow: formatTokenAmount(escrow, ref.decimals),
+        token: ref.symbol,
         deadlineS,
         txHash: posted.hash,
       },
@@ -438,22 +433,22 @@ export async function jobGetCommand(argv: string[], ctx: CommandContext): Promis
 
   const net = await openCliNetwork({ dataDir: ctx.dataDir, log: ctx.log });
   try {
-    const economy = await resolveEconomy(net.publicClient, net.factory, economyRef);
+    const ref = await resolveEconomy(net.publicClient, net.factory, economyRef);
     const jobId = BigInt(id);
     const client = { publicClient: net.publicClient };
-    let job = await readJob(client, { economy: economy.id, jobId });
+    let job = await readJob(client, { economy: ref.economy, jobId });
     if (job.status === 'None')
-      throw new FlywheelError(`${economy.name} has no job ${id}.`, { code: 'NOT_FOUND' });
+      throw new FlywheelError(`${ref.name} has no job ${id}.`, { code: 'NOT_FOUND' });
     // --wait: until the job has an output (or is over), polling the chain.
     const end = Date.now() + waitS * 1000;
     const hasOutput = () => ['Submitted', 'Voting', 'Finalized', 'Rejected'].includes(job.status);
     while (!hasOutput() && !isFinalJobStatus(job.status) && Date.now() < end) {
       await new Promise((r) => setTimeout(r, 250));
-      job = await readJob(client, { economy: economy.id, jobId });
+      job = await readJob(client, { economy: ref.economy, jobId });
     }
-    const posted = await readJobPosted(client, { economy: economy.id, jobId });
+    const posted = await readJobPosted(client, { economy: ref.economy, jobId });
     const results = await net.publicClient.getContractEvents({
-      address: economy.id,
+      address: ref.economy,
       abi: economyAbi,
       eventName: 'ResultSubmitted',
       args: { jobId },
@@ -461,10 +456,10 @@ export async function jobGetCommand(argv: string[], ctx: CommandContext): Promis
       toBlock: 'latest',
     });
     const result = results.at(-1)?.args;
-    const history = await jobHistory(net.publicClient, economy.id, jobId, posted.block);
-    const model = await readModel(client, { economy: economy.id, modelHash: posted.modelHash });
+    const history = await jobHistory(net.publicClient, ref.economy, jobId, posted.block);
+    const model = await readModel(client, { economy: ref.economy, modelHash: posted.modelHash });
     const params = await net.publicClient.readContract({
-      address: economy.id,
+      address: ref.economy,
       abi: economyAbi,
       functionName: 'params',
     });
@@ -500,12 +495,12 @@ export async function jobGetCommand(argv: string[], ctx: CommandContext): Promis
         generation = { text: null, textUnavailable: (err as Error).message.split('\n')[0] };
       }
     }
-    const amount = (v: bigint) => formatTokenAmount(v, economy.decimals);
+    const amount = (v: bigint) => formatTokenAmount(v, ref.decimals);
     // What the requester paid in the end: the escrow less what came back (the tokens not generated).
     const [tokensPaid] =
       job.status === 'Finalized' && job.maxTokens
         ? await net.publicClient.getContractEvents({
-            address: economy.id,
+            address: ref.economy,
             abi: economyAbi,
             eventName: 'JobTokensPaid',
             args: { jobId },
@@ -521,8 +516,8 @@ export async function jobGetCommand(argv: string[], ctx: CommandContext): Promis
           : null;
     printResult(
       {
-        economy: economy.id,
-        economyName: economy.name,
+        economy: ref.economy,
+        economyName: ref.name,
         jobId: id,
         status: job.status,
         kind: posted.kind,
@@ -541,7 +536,7 @@ export async function jobGetCommand(argv: string[], ctx: CommandContext): Promis
           : { fee: amount(posted.fee) }),
         ...(refunded !== null ? { paid: amount(posted.fee - refunded), refunded: amount(refunded) } : {}),
         ...(generation ?? {}),
-        token: economy.symbol,
+        token: ref.symbol,
         modelHash: posted.modelHash,
         verifiedBy: model ? describePolicy(model.policy) : null,
         inputHash: posted.inputHash,
@@ -644,11 +639,11 @@ export async function jobCancelCommand(argv: string[], ctx: CommandContext): Pro
     ...(values['key-env'] ? { keyEnv: values['key-env'] } : {}),
   });
   try {
-    const economy = await resolveEconomy(net.publicClient, net.factory, values.economy ?? 'genesis');
+    const ref = await resolveEconomy(net.publicClient, net.factory, values.economy ?? 'genesis');
     const jobId = BigInt(id);
-    const job = await readJob({ publicClient: net.publicClient }, { economy: economy.id, jobId });
+    const job = await readJob({ publicClient: net.publicClient }, { economy: ref.economy, jobId });
     if (job.status === 'None')
-      throw new FlywheelError(`${economy.name} has no job ${id}.`, { code: 'NOT_FOUND' });
+      throw new FlywheelError(`${ref.name} has no job ${id}.`, { code: 'NOT_FOUND' });
     const requester = await net.requester();
     // The contract's own checks, said first in words (the revert would only name them).
     if (job.requester.toLowerCase() !== requester.tx.address.toLowerCase()) {
@@ -667,7 +662,7 @@ export async function jobCancelCommand(argv: string[], ctx: CommandContext): Pro
     }
     let receipt;
     try {
-      receipt = await cancelJob(requester, { economy: economy.id, jobId });
+      receipt = await cancelJob(requester, { economy: ref.economy, jobId });
     } catch (err) {
       const early = /CancelTooEarly\(\d+, (\d+)\)/.exec((err as Error).message);
       if (!early) throw err;
@@ -682,16 +677,16 @@ export async function jobCancelCommand(argv: string[], ctx: CommandContext): Pro
         },
       );
     }
-    const after = await readJob({ publicClient: net.publicClient }, { economy: economy.id, jobId });
+    const after = await readJob({ publicClient: net.publicClient }, { economy: ref.economy, jobId });
     printResult(
       {
         network: net.label,
-        economy: economy.id,
-        economyName: economy.name,
+        economy: ref.economy,
+        economyName: ref.name,
         jobId: id,
         status: after.status,
-        refunded: formatTokenAmount(job.fee, economy.decimals),
-        token: economy.symbol,
+        refunded: formatTokenAmount(job.fee, ref.decimals),
+        token: ref.symbol,
         txHash: receipt.hash,
       },
       values.json,

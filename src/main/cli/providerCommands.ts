@@ -29,7 +29,7 @@ interface Ctx {
   values: Values;
   positionals: string[];
   call<N extends CallName>(name: N, params: CallParams<N>): Promise<CallResult<N>>;
-  economy(ref: string): Promise<{ id: Address; symbol: string; decimals: number }>;
+  economy(ref: string): Promise<{ economy: Address; symbol: string; decimals: number }>;
 }
 
 interface ProviderCommand {
@@ -138,7 +138,7 @@ export const commands: Record<string, ProviderCommand> = {
     async run({ call, economy, positionals, values }) {
       const e = await economy(need(positionals[0], 'join <economy>'));
       return call('provider.join', {
-        economy: e.id,
+        economy: e.economy,
         bond: amount(values.bond, e.decimals, '--bond').toString(),
       });
     },
@@ -149,7 +149,7 @@ export const commands: Record<string, ProviderCommand> = {
     writes: true,
     async run({ call, economy, positionals }) {
       const e = await economy(need(positionals[0], 'exit <economy>'));
-      return call('provider.exit', { economy: e.id });
+      return call('provider.exit', { economy: e.economy });
     },
     print: membershipLine,
   },
@@ -167,7 +167,7 @@ export const commands: Record<string, ProviderCommand> = {
       if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
         throw new FlywheelError('--limit must be a whole number from 1 to 500.', { code: 'BAD_INPUT' });
       }
-      return call('jobs.list', { ...(e ? { economy: e.id } : {}), mine: !values.all, limit });
+      return call('jobs.list', { ...(e ? { economy: e.economy } : {}), mine: !values.all, limit });
     },
     print: (jobs: JobSummary[]) =>
       table([
@@ -212,7 +212,7 @@ export const commands: Record<string, ProviderCommand> = {
     writes: true,
     async run({ call, economy, positionals, values }) {
       const ref = positionals[0] ?? 'all';
-      const target = ref === 'all' ? 'all' : (await economy(ref)).id;
+      const target = ref === 'all' ? 'all' : (await economy(ref)).economy;
       const quotes = await call('earnings.quote', { economy: target });
       const sent = await call('earnings.withdraw', { economy: target, force: values.force === true });
       return { quotes, ...sent };
@@ -277,7 +277,7 @@ export async function runProviderCommand(
     const economy = async (ref: string) => {
       const endpoint = node.onchain.chain.endpoint!;
       const e = await resolveEconomy(node.onchain.chain.client(), endpoint.factory, ref);
-      return { id: e.id, symbol: e.symbol, decimals: e.decimals };
+      return { economy: e.economy, symbol: e.symbol, decimals: e.decimals };
     };
     const result = await command.run({
       node,

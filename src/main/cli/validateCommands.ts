@@ -129,8 +129,8 @@ export async function runValidateCommand(argv: string[], defaultDataDir: string)
         const amount = tokens(args[1], e.decimals, sub === 'join' ? 'The bond' : 'The amount');
         const r =
           sub === 'join'
-            ? await call('validator.join', { economy: e.id, bond: amount })
-            : await call('validator.addBond', { economy: e.id, amount });
+            ? await call('validator.join', { economy: e.economy, bond: amount })
+            : await call('validator.addBond', { economy: e.economy, amount });
         out(r, lifecycleText(r));
         break;
       }
@@ -138,7 +138,7 @@ export async function runValidateCommand(argv: string[], defaultDataDir: string)
       case 'withdraw': {
         const e = await economy(args[0]);
         const r = await call(sub === 'exit' ? 'validator.exit' : 'validator.withdrawBond', {
-          economy: e.id,
+          economy: e.economy,
         });
         out(r, lifecycleText(r));
         break;
@@ -146,7 +146,7 @@ export async function runValidateCommand(argv: string[], defaultDataDir: string)
       case 'risk': {
         const e = await economy(args[0]);
         const bond = typeof values.bond === 'string' ? tokens(values.bond, e.decimals, '--bond') : undefined;
-        const r = await call('validator.risk', { economy: e.id, ...(bond ? { bond } : {}) });
+        const r = await call('validator.risk', { economy: e.economy, ...(bond ? { bond } : {}) });
         out(r, riskText(r));
         break;
       }
