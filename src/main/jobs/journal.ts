@@ -3,8 +3,8 @@ import { getAddress, type Address, type Hash } from 'viem';
 import { z } from 'zod';
 import type { JobStep } from '#shared/api/jobs';
 import { declineReasonNames, type DeclineReasonName } from '#shared/decline';
-import { FlywheelError } from '#shared/errors';
 import { AppendLog } from '../fs/appendLog';
+import { checkedStepRecord, jobKey, stepProblem, stepRecordShape } from '../fs/stepJournal';
 import type { Logger } from '../log';
 
 /**
@@ -126,12 +126,7 @@ const fieldsSchema = z
 
 const recordSchema = z
   .object({
-    seq: z.number().int().positive(),
-    t: z.number().int().nonnegative(),
-    economy: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
-    jobId: z.string().regex(/^\d{1,78}$/),
-    step: z.enum(Object.keys(next).filter((s) => s !== 'none') as [JobStep, ...JobStep[]]),
-    data: fieldsSchema,
+    ...stepRecordShape(next, fieldsSchema),
     /** Only in compacted records, which stand for a whole round: when that round was assigned. */
     since: z.number().int().nonnegative().optional(),
   })
@@ -207,22 +202,9 @@ export class Journal {
       step,
       data: data as JournalFields,
     };
-    const parsed = recordSchema.safeParse(record);
-    if (!parsed.success) {
-      throw new FlywheelError(`Cannot journal "${step}" for job ${record.jobId}: bad data.`, {
-        code: 'BAD_INPUT',
-        details: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
-      });
-    }
-    const problem = this.#check(parsed.data);
-    if (problem) {
-      throw new FlywheelError(`Cannot journal "${step}" for job ${record.jobId}.`, {
-        code: 'CONFLICT',
-        details: problem,
-      });
-    }
-    this.#file.append(parsed.data);
-    this.#apply(parsed.data);
+    const checked = checkedStepRecord(recordSchema, record, (r) => this.#check(r));
+    this.#file.append(checked);
+    this.#apply(checked);
     const job = this.#jobs.get(jobKey(economy, record.jobId))!;
     for (const listener of [...this.#listeners]) {
       try {
@@ -294,12 +276,8 @@ export class Journal {
   #check(record: JournalRecord): string | undefined {
     const key = jobKey(record.economy as Address, record.jobId);
     const job = this.#jobs.get(key);
-    const from = job?.step ?? 'none';
-    if (!next[from].includes(record.step)) return `"${record.step}" cannot follow "${from}"`;
     const fields = record.step === 'assigned' || !job ? record.data : { ...job.fields, ...record.data };
-    const missing = (required[record.step] ?? []).filter((f) => fields[f] === undefined);
-    if (missing.length) return `"${record.step}" needs ${missing.join(', ')}`;
-    return undefined;
+    return stepProblem({ next, required }, job?.step ?? 'none', record.step, fields);
   }
 
   #apply(record: JournalRecord): string | undefined {
@@ -340,9 +318,4 @@ export class Journal {
   #now(): number {
     return (this.#options.now ?? Date.now)();
   }
-}
-
-/** The key of a job across economies, as the API's `jobs.get` takes it. */
-export function jobKey(economy: Address, jobId: string | bigint): string {
-  return `${getAddress(economy)}:${String(jobId)}`;
 }

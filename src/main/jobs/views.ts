@@ -14,7 +14,8 @@ import type { EconomiesService } from '../economies/economiesService';
 import { referenceByHash } from '../engine/references';
 import type { EventBus } from '../events';
 import { foldJob, groupJobs, type JobRecord } from './history';
-import { jobKey, type Journal } from './journal';
+import { jobKey } from '../fs/stepJournal';
+import type { Journal } from './journal';
 import type { LocalJobs } from './local';
 import { CANCEL_AFTER_MISSES, jobDeclines, jobNoShows, refundInfo } from './refund';
 

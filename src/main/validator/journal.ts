@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import { getAddress, type Address, type Hash, type Hex } from 'viem';
 import { z } from 'zod';
 import type { CheckStep } from '#shared/api/validator';
-import { FlywheelError } from '#shared/errors';
 import { AppendLog } from '../fs/appendLog';
+import { checkedStepRecord, jobKey, stepProblem, stepRecordShape } from '../fs/stepJournal';
 import type { Logger } from '../log';
 
 /**
@@ -94,16 +94,7 @@ const required: Partial<Record<CheckStep, (keyof CheckFields)[]>> = {
   resolved: ['outcome'],
 };
 
-const recordSchema = z
-  .object({
-    seq: z.number().int().positive(),
-    t: z.number().int().nonnegative(),
-    economy: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
-    jobId: z.string().regex(/^\d{1,78}$/),
-    step: z.enum(Object.keys(next).filter((s) => s !== 'none') as [CheckStep, ...CheckStep[]]),
-    data: checkFieldsSchema,
-  })
-  .strict();
+const recordSchema = z.object(stepRecordShape(next, checkFieldsSchema)).strict();
 
 type CheckRecord = z.infer<typeof recordSchema>;
 
@@ -170,27 +161,14 @@ export class CheckJournal {
       step,
       data,
     };
-    const parsed = recordSchema.safeParse(record);
-    if (!parsed.success) {
-      throw new FlywheelError(`Cannot journal "${step}" for job ${record.jobId}: bad data.`, {
-        code: 'BAD_INPUT',
-        details: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
-      });
-    }
-    const problem = this.#check(parsed.data);
-    if (problem) {
-      throw new FlywheelError(`Cannot journal "${step}" for job ${record.jobId}.`, {
-        code: 'CONFLICT',
-        details: problem,
-      });
-    }
-    this.#file.append(parsed.data);
-    this.#apply(parsed.data);
+    const checked = checkedStepRecord(recordSchema, record, (r) => this.#check(r));
+    this.#file.append(checked);
+    this.#apply(checked);
     return this.get(economy, jobId)!;
   }
 
   get(economy: Address, jobId: string | bigint): CheckEntry | undefined {
-    const e = this.#entries.get(checkKey(economy, jobId));
+    const e = this.#entries.get(jobKey(economy, jobId));
     return e && structuredClone(e);
   }
 
@@ -211,18 +189,14 @@ export class CheckJournal {
   }
 
   #check(r: CheckRecord): string | undefined {
-    const existing = this.#entries.get(checkKey(r.economy as Address, r.jobId));
-    const from = existing?.step ?? 'none';
-    if (!next[from].includes(r.step)) return `"${r.step}" cannot follow "${from}"`;
+    const existing = this.#entries.get(jobKey(r.economy as Address, r.jobId));
     const fields = r.step === 'picked' || !existing ? r.data : { ...existing.fields, ...r.data };
-    const missing = (required[r.step] ?? []).filter((f) => fields[f] === undefined);
-    if (missing.length) return `"${r.step}" needs ${missing.join(', ')}`;
-    return undefined;
+    return stepProblem({ next, required }, existing?.step ?? 'none', r.step, fields);
   }
 
   #apply(r: CheckRecord): void {
     const economy = getAddress(r.economy);
-    const key = checkKey(economy, r.jobId);
+    const key = jobKey(economy, r.jobId);
     const existing = this.#entries.get(key);
     this.#seq = Math.max(this.#seq, r.seq);
     // A new pick of a result already ended (a vote on a challenge of a result passed or skipped) keeps the check's
@@ -256,8 +230,4 @@ function withStep(history: CheckEntry['history'], r: CheckRecord): CheckEntry['h
   return [...history, { step: r.step, t: r.t, ...(r.data.txHash ? { txHash: r.data.txHash } : {}) }].slice(
     -16,
   );
-}
-
-export function checkKey(economy: Address, jobId: string | bigint): string {
-  return `${getAddress(economy)}:${String(jobId)}`;
 }
