@@ -11,6 +11,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { dirname } from 'node:path';
+import type { z } from 'zod';
 import type { Logger } from '../log';
 import { fsyncDir, removeStaleTemps, writeFileAtomic } from './atomicWrite';
 
@@ -18,6 +19,14 @@ export interface AppendLogOpened<T> {
   log: AppendLog<T>;
   /** Every record that was on disk, oldest first (torn or unreadable lines left out). */
   records: T[];
+}
+
+/** The `parse` of a log whose records a schema describes: the record as the schema reads it, or undefined. */
+export function parseWith<T>(schema: z.ZodType<T>): (value: unknown) => T | undefined {
+  return (value) => {
+    const parsed = schema.safeParse(value);
+    return parsed.success ? parsed.data : undefined;
+  };
 }
 
 export interface AppendLogOptions<T> {

@@ -3,7 +3,7 @@ import { getAddress, type Address, type Hash } from 'viem';
 import { z } from 'zod';
 import type { JobStep } from '#shared/api/jobs';
 import { declineReasonNames, type DeclineReasonName } from '#shared/decline';
-import { AppendLog } from '../fs/appendLog';
+import { AppendLog, parseWith } from '../fs/appendLog';
 import { checkedStepRecord, jobKey, stepProblem, stepRecordShape } from '../fs/stepJournal';
 import type { Logger } from '../log';
 
@@ -168,10 +168,7 @@ export class Journal {
    */
   static open(path: string, options: JournalOptions): Journal {
     const { log: file, records } = AppendLog.open(path, {
-      parse: (v) => {
-        const parsed = recordSchema.safeParse(v);
-        return parsed.success ? parsed.data : undefined;
-      },
+      parse: parseWith(recordSchema),
       log: options.log,
     });
     const journal = new Journal(path, file, options);

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { getAddress, type Address, type Hash, type Hex } from 'viem';
 import { z } from 'zod';
 import type { CheckStep } from '#shared/api/validator';
-import { AppendLog } from '../fs/appendLog';
+import { AppendLog, parseWith } from '../fs/appendLog';
 import { checkedStepRecord, jobKey, stepProblem, stepRecordShape } from '../fs/stepJournal';
 import type { Logger } from '../log';
 
@@ -133,10 +133,7 @@ export class CheckJournal {
   /** Opens (or creates) the journal and replays it; a torn last line or a record out of order is skipped. */
   static open(path: string, options: { log: Logger; now?: () => number }): CheckJournal {
     const { log: file, records } = AppendLog.open(path, {
-      parse: (v) => {
-        const parsed = recordSchema.safeParse(v);
-        return parsed.success ? parsed.data : undefined;
-      },
+      parse: parseWith(recordSchema),
       log: options.log,
     });
     const journal = new CheckJournal(file, options.log, options.now ?? Date.now);

@@ -1,6 +1,6 @@
 import { getAddress, type Address, type Hash, type Log, type PublicClient } from 'viem';
 import { z } from 'zod';
-import { AppendLog } from '../../fs/appendLog';
+import { AppendLog, parseWith } from '../../fs/appendLog';
 import type { Logger } from '../../log';
 import { withRpcRetry } from '../tx/retry';
 import { byChainOrder, decodeLogs, storedLogSchema, type StoredLog } from './storedLog';
@@ -87,10 +87,7 @@ export class ChainSync {
 
   static open(options: ChainSyncOptions): ChainSync {
     const { log: file, records } = AppendLog.open(options.file, {
-      parse: (v) => {
-        const parsed = segmentSchema.safeParse(v);
-        return parsed.success ? parsed.data : undefined;
-      },
+      parse: parseWith(segmentSchema),
       log: options.log,
     });
     const sync = new ChainSync(options, file, records);

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Address } from 'viem';
-import { AppendLog } from '../../fs/appendLog';
+import { AppendLog, parseWith } from '../../fs/appendLog';
 import type { Logger } from '../../log';
 import { isFinal, txRecordSchema, type TxRecord } from './record';
 
@@ -28,10 +28,7 @@ export class TxStore {
 
   static open(path: string, options: { log: Logger; keepFinalMs?: number; now?: number }): TxStore {
     const { log: file, records } = AppendLog.open(path, {
-      parse: (v) => {
-        const parsed = txRecordSchema.safeParse(v);
-        return parsed.success ? parsed.data : undefined;
-      },
+      parse: parseWith(txRecordSchema),
       log: options.log,
     });
     const store = new TxStore(file, records);
