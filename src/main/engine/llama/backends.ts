@@ -8,9 +8,6 @@
  * A backend is tried in a child process (llama/worker.ts with FLYWHEEL_LLAMA_PROBE): loading a GPU build that does
  * not fit the machine must not take the node down, and each answer says which GPUs that build sees.
  */
-import { fork } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import type {
   ComputeDevice,
   GpuInfo,
@@ -18,6 +15,7 @@ import type {
   LlamaBackendCandidate,
   LlamaBackendName,
 } from '#shared/api/hardware';
+import { forkWorker } from '../worker/host';
 import { llamaWorkerEntry } from './runtime';
 
 /** llama.cpp's compute backends, as node-llama-cpp's prebuilt binaries from the npm registry offer them. */
@@ -39,8 +37,6 @@ export type LlamaProbeResult = { ok: true; gpus: string[] } | { ok: false; error
 /** Loads a GPU build of llama.cpp and lists the GPUs it sees. */
 export type LlamaProbe = (backend: LlamaGpuBackend) => Promise<LlamaProbeResult>;
 
-const localRequire = createRequire(import.meta.url);
-
 /** Tries a GPU backend in a child process (60 s at most). */
 export const probeLlamaBackend: LlamaProbe = (backend) =>
   new Promise((resolve) => {
@@ -51,8 +47,7 @@ export const probeLlamaBackend: LlamaProbe = (backend) =>
       resolve({ ok: false, error: (err as Error).message });
       return;
     }
-    const child = fork(entry.path, [], {
-      execArgv: entry.typescript ? ['--import', pathToFileURL(localRequire.resolve('tsx')).href] : [],
+    const child = forkWorker(entry, {
       env: { ...process.env, FLYWHEEL_LLAMA_PROBE: backend },
       stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
     });

@@ -10,13 +10,9 @@
  * const reference = await engine.rescore(job, result.output); // what a validator compares it with
  * ```
  */
-import { fork } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import type { Hash } from '#shared/api/define';
 import { Decline } from '#shared/decline';
 import type { Logger } from '../../log';
@@ -24,7 +20,13 @@ import { DeviceWorker } from '../deviceWorker';
 import type { Engine, EngineDevice, RunJobOptions } from '../engine';
 import { checkJobForm, loadModelBytes } from '../jobChecks';
 import type { EngineJob, JobProgress, JobResult } from '../jobs';
-import type { WorkerHost } from '../worker/host';
+import {
+  childProcessHost,
+  forkWorker,
+  workerEntryBeside,
+  type WorkerEntry,
+  type WorkerHost,
+} from '../worker/host';
 import type { FromWorker, WorkerJob } from '../worker/protocol';
 import { isTextGenerationInput } from './format';
 import type { LlamaBackend } from './backends';
@@ -84,50 +86,19 @@ export interface LlamaRuntime {
   close(): Promise<void>;
 }
 
-const here = fileURLToPath(import.meta.url);
-const localRequire = createRequire(import.meta.url);
-
 /** The worker entry: the TypeScript source under tests and tsx, the bundled `out/main/llamaWorker.js` otherwise. */
-export function llamaWorkerEntry(): { path: string; typescript: boolean } {
-  if (here.endsWith('.ts')) return { path: join(dirname(here), 'worker.ts'), typescript: true };
-  for (const dir of [dirname(here), join(dirname(here), '..')]) {
-    const candidate = join(dir, 'llamaWorker.js');
-    if (existsSync(candidate)) return { path: candidate, typescript: false };
-  }
-  throw new Error(`llamaWorker.js not found next to ${here}: was the main bundle built?`);
+export function llamaWorkerEntry(): WorkerEntry {
+  return workerEntryBeside(import.meta.url, 'worker.ts', 'llamaWorker.js');
 }
 
 /** A child process running the llama.cpp worker with these settings (SIGKILL stops it whatever it is doing). */
 export function llamaProcessHost(config: LlamaWorkerConfig): WorkerHost {
-  const entry = llamaWorkerEntry();
-  const child = fork(entry.path, [], {
-    execArgv: entry.typescript ? ['--import', pathToFileURL(localRequire.resolve('tsx')).href] : [],
+  const child = forkWorker(llamaWorkerEntry(), {
     env: { ...process.env, FLYWHEEL_LLAMA: JSON.stringify(config) },
     serialization: 'advanced',
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
-  let exited = false;
-  const exitListeners: ((error?: Error) => void)[] = [];
-  child.on('exit', (code, signal) => {
-    exited = true;
-    const error =
-      code === 0 || signal === 'SIGKILL'
-        ? undefined
-        : new Error(`llama.cpp worker exited (${signal ?? code})`);
-    for (const l of exitListeners) l(error);
-  });
-  return {
-    killsNativeCalls: true,
-    postMessage: (message) => child.send(message),
-    onMessage: (listener) => child.on('message', (m) => listener(m as FromWorker)),
-    onExit: (listener) => exitListeners.push(listener),
-    terminate: () =>
-      new Promise<void>((resolve) => {
-        if (exited) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGKILL');
-      }),
-  };
+  return childProcessHost(child, 'llama.cpp worker');
 }
 
 export function createLlamaRuntime(options: LlamaRuntimeOptions): LlamaRuntime {

@@ -5,7 +5,7 @@
  * `utilityProcess` — the shell provides that factory (postMessage with transfer, `message` and `exit` events,
  * `kill()`), nothing else changes.
  */
-import { fork } from 'node:child_process';
+import { fork, type ChildProcess, type ForkOptions } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -33,21 +33,42 @@ const here = fileURLToPath(import.meta.url);
 // Not named `require`: electron-vite adds a top-level `require` shim to the bundle and the names would clash.
 const localRequire = createRequire(import.meta.url);
 
+/** Where a worker's code is, and whether it is the TypeScript source (run through tsx). */
+export interface WorkerEntry {
+  path: string;
+  typescript: boolean;
+}
+
 /**
- * The worker entry: the TypeScript source when this module runs from source (tests, tsx), the bundled
- * `out/main/engineWorker.js` otherwise (this module may sit in out/main or out/main/chunks).
+ * The entry of a worker that lives beside the module at `moduleUrl`: its TypeScript `source` when that module runs
+ * from source (tests, tsx), the `bundled` file of the main bundle otherwise (that module may sit in out/main or
+ * out/main/chunks).
  */
-export function workerEntry(): { path: string; typescript: boolean } {
-  if (here.endsWith('.ts')) return { path: join(dirname(here), 'main.ts'), typescript: true };
-  for (const dir of [dirname(here), join(dirname(here), '..')]) {
-    const candidate = join(dir, 'engineWorker.js');
+export function workerEntryBeside(moduleUrl: string, source: string, bundled: string): WorkerEntry {
+  const from = fileURLToPath(moduleUrl);
+  if (from.endsWith('.ts')) return { path: join(dirname(from), source), typescript: true };
+  for (const dir of [dirname(from), join(dirname(from), '..')]) {
+    const candidate = join(dir, bundled);
     if (existsSync(candidate)) return { path: candidate, typescript: false };
   }
-  throw new Error(`engineWorker.js not found next to ${here}: was the main bundle built?`);
+  throw new Error(`${bundled} not found next to ${from}: was the main bundle built?`);
+}
+
+/** The engine worker's entry: main.ts from source, the bundled `out/main/engineWorker.js` otherwise. */
+export function workerEntry(): WorkerEntry {
+  return workerEntryBeside(import.meta.url, 'main.ts', 'engineWorker.js');
 }
 
 function tsxLoader(): string {
   return localRequire.resolve('tsx');
+}
+
+/** Starts a worker entry as a child process (Node's `fork`); from source it boots through tsx. */
+export function forkWorker(entry: WorkerEntry, options: ForkOptions = {}): ChildProcess {
+  return fork(entry.path, [], {
+    ...options,
+    execArgv: entry.typescript ? ['--import', pathToFileURL(tsxLoader()).href] : [],
+  });
 }
 
 /** A worker thread. From source it boots through tsx's API: `--import tsx` does not reach workers on Node 20. */
@@ -81,20 +102,25 @@ export function threadHost(): WorkerHost {
   };
 }
 
-/** A child process (Node's `fork` with structured-clone IPC). */
+/** A child process (Node's `fork` with structured-clone IPC) running the engine worker. */
 export function processHost(): WorkerHost {
-  const entry = workerEntry();
-  const child = fork(entry.path, [], {
-    execArgv: entry.typescript ? ['--import', pathToFileURL(tsxLoader()).href] : [],
-    serialization: 'advanced',
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
+  return childProcessHost(
+    forkWorker(workerEntry(), { serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }),
+    'worker process',
+  );
+}
+
+/**
+ * A forked worker as a WorkerHost: SIGKILL stops it whatever it is doing. An exit nobody asked for is a crash,
+ * said as `<name> exited (<signal or code>)`.
+ */
+export function childProcessHost(child: ChildProcess, name: string): WorkerHost {
   let exited = false;
   const exitListeners: ((error?: Error) => void)[] = [];
   child.on('exit', (code, signal) => {
     exited = true;
     const error =
-      code === 0 || signal === 'SIGKILL' ? undefined : new Error(`worker process exited (${signal ?? code})`);
+      code === 0 || signal === 'SIGKILL' ? undefined : new Error(`${name} exited (${signal ?? code})`);
     for (const l of exitListeners) l(error);
   });
   return {
