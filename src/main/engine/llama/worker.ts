@@ -33,7 +33,7 @@ import { Decline } from '#shared/decline';
 import { createKeccak } from 'hash-wasm';
 import { createKeccak256 } from '../hash';
 import { seededRandom } from '../training/random';
-import { connectPort } from '../worker/port';
+import { ModelBytes, connectPort, postError } from '../worker/port';
 import type { ToWorker, WorkerJob } from '../worker/protocol';
 import {
   parseTextGenerationInput,
@@ -100,7 +100,7 @@ const config = JSON.parse(process.env.FLYWHEEL_LLAMA ?? '{}') as LlamaWorkerConf
 const port = connectPort();
 const keccak256 = await createKeccak256();
 const loaded: Loaded[] = [];
-const modelWaiters = new Map<number, (bytes: Uint8Array | null) => void>();
+const models = new ModelBytes(port, keccak256);
 let llamaPromise: Promise<Llama> | null = null;
 let created = 0;
 let queue = Promise.resolve();
@@ -108,8 +108,7 @@ let queue = Promise.resolve();
 port.onMessage((message: ToWorker) => {
   switch (message.type) {
     case 'model':
-      modelWaiters.get(message.id)?.(message.bytes);
-      modelWaiters.delete(message.id);
+      models.answer(message.id, message.bytes);
       return;
     case 'job':
       queue = queue.then(() => handleJob(message.id, message.job));
@@ -448,17 +447,7 @@ async function modelFor(
     }
     renameSync(givenFile, path);
   } else if (!existsSync(path) || (await keccakFile(path)) !== key) {
-    const bytes =
-      given ??
-      (await new Promise<Uint8Array | null>((resolve) => {
-        modelWaiters.set(id, resolve);
-        port.post({ type: 'need-model', id });
-      }));
-    if (!bytes) throw new Decline('FETCH_FAILED', 'the engine could not get the model bytes');
-    const actual = keccak256(bytes);
-    if (actual !== key) {
-      throw new Decline('MODEL_HASH_MISMATCH', `the model bytes hash to ${actual}, the job names ${hash}`);
-    }
+    const bytes = await models.get(id, hash, given);
     writeFileSync(`${path}.${process.pid}.partial`, bytes);
     renameSync(`${path}.${process.pid}.partial`, path);
   }
@@ -519,19 +508,10 @@ async function unload(entry: Loaded): Promise<void> {
 }
 
 function report(id: number, err: unknown): void {
-  if (err instanceof Decline) {
-    port.post({
-      type: 'decline',
-      id,
-      reason: err.reason,
-      details: err.details,
-      cached: loaded.map((l) => l.hash),
-    });
-  } else {
-    port.post({
-      type: 'failure',
-      id,
-      message: err instanceof Error ? (err.stack ?? err.message) : String(err),
-    });
-  }
+  postError(
+    port,
+    id,
+    err,
+    loaded.map((l) => l.hash),
+  );
 }

@@ -26,7 +26,7 @@ import { timeModel } from './bench';
 import { runFineTune } from './finetune';
 import { firstLine, runInference } from './inference';
 import { native, setControl } from './native';
-import { connectPort } from './port';
+import { ModelBytes, connectPort, postError } from './port';
 import type { ToWorker, WorkerBench, WorkerDevice, WorkerJob, WorkerLimits } from './protocol';
 import { SessionCache, sessionOptions } from './sessions';
 
@@ -35,7 +35,7 @@ const keccak256: Keccak256 = await createKeccak256();
 let device: WorkerDevice | undefined;
 let limits: WorkerLimits | undefined;
 let cache: SessionCache | undefined;
-const modelWaiters = new Map<number, (bytes: Uint8Array | null) => void>();
+const models = new ModelBytes(port, keccak256);
 let queue = Promise.resolve();
 const keys = new Map<string, string[]>();
 
@@ -48,8 +48,7 @@ port.onMessage((message: ToWorker) => {
       cache = new SessionCache(device, limits.sessionCacheBytes);
       return;
     case 'model':
-      modelWaiters.get(message.id)?.(message.bytes);
-      modelWaiters.delete(message.id);
+      models.answer(message.id, message.bytes);
       return;
     case 'job':
       queue = queue.then(() => handleJob(message.id, message.job));
@@ -186,17 +185,7 @@ async function sessionFor(id: number, hash: Hash, given?: Uint8Array) {
   const cached = cache.get(key);
   if (cached) return { session: cached, loadMs: 0 };
   const started = performance.now();
-  const bytes =
-    given ??
-    (await new Promise<Uint8Array | null>((resolve) => {
-      modelWaiters.set(id, resolve);
-      port.post({ type: 'need-model', id });
-    }));
-  if (!bytes) throw new Decline('FETCH_FAILED', 'the engine could not get the model bytes');
-  const actual = keccak256(bytes);
-  if (actual !== key) {
-    throw new Decline('MODEL_HASH_MISMATCH', `the model bytes hash to ${actual}, the job names ${hash}`);
-  }
+  const bytes = await models.get(id, hash, given);
   try {
     const session = await cache.create(key, bytes);
     return { session, loadMs: performance.now() - started };
@@ -255,19 +244,5 @@ function listBackends(): { name: string; bundled: boolean }[] {
 }
 
 function report(id: number, err: unknown): void {
-  if (err instanceof Decline) {
-    port.post({
-      type: 'decline',
-      id,
-      reason: err.reason,
-      details: err.details,
-      cached: cache?.hashes() ?? [],
-    });
-  } else {
-    port.post({
-      type: 'failure',
-      id,
-      message: err instanceof Error ? (err.stack ?? err.message) : String(err),
-    });
-  }
+  postError(port, id, err, cache?.hashes() ?? []);
 }
