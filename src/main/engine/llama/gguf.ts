@@ -133,24 +133,23 @@ function writeValue(w: ByteWriter, v: GgufValue): void {
       w.string(v.value);
       return;
     case 'string[]':
-      w.u32(ValueType.ARRAY);
-      w.u32(ValueType.STRING);
-      w.u64(v.value.length);
-      for (const s of v.value) w.string(s);
+      writeArray(w, ValueType.STRING, v.value, (s) => w.string(s));
       return;
     case 'f32[]':
-      w.u32(ValueType.ARRAY);
-      w.u32(ValueType.FLOAT32);
-      w.u64(v.value.length);
-      for (let i = 0; i < v.value.length; i++) w.f32(v.value[i]!);
+      writeArray(w, ValueType.FLOAT32, v.value, (n) => w.f32(n));
       return;
     case 'i32[]':
-      w.u32(ValueType.ARRAY);
-      w.u32(ValueType.INT32);
-      w.u64(v.value.length);
-      for (let i = 0; i < v.value.length; i++) w.i32(v.value[i]!);
+      writeArray(w, ValueType.INT32, v.value, (n) => w.i32(n));
       return;
   }
+}
+
+/** An array value: its element type, its length, then each element. */
+function writeArray<T>(w: ByteWriter, type: ValueType, items: ArrayLike<T>, write: (item: T) => void): void {
+  w.u32(ValueType.ARRAY);
+  w.u32(type);
+  w.u64(items.length);
+  for (let i = 0; i < items.length; i++) write(items[i]!);
 }
 
 /** A growable little-endian byte buffer. */
@@ -168,30 +167,26 @@ class ByteWriter {
     this.#buf = next;
     this.#view = new DataView(next.buffer);
   }
+  /** Appends `size` bytes that `set` writes at the end of the buffer. */
+  #put(size: number, set: (view: DataView, at: number) => void): void {
+    this.#room(size);
+    set(this.#view, this.#len);
+    this.#len += size;
+  }
   u8(n: number): void {
-    this.#room(1);
-    this.#view.setUint8(this.#len, n);
-    this.#len += 1;
+    this.#put(1, (v, at) => v.setUint8(at, n));
   }
   u32(n: number): void {
-    this.#room(4);
-    this.#view.setUint32(this.#len, n, true);
-    this.#len += 4;
+    this.#put(4, (v, at) => v.setUint32(at, n, true));
   }
   i32(n: number): void {
-    this.#room(4);
-    this.#view.setInt32(this.#len, n, true);
-    this.#len += 4;
+    this.#put(4, (v, at) => v.setInt32(at, n, true));
   }
   f32(n: number): void {
-    this.#room(4);
-    this.#view.setFloat32(this.#len, n, true);
-    this.#len += 4;
+    this.#put(4, (v, at) => v.setFloat32(at, n, true));
   }
   u64(n: number): void {
-    this.#room(8);
-    this.#view.setBigUint64(this.#len, BigInt(n), true);
-    this.#len += 8;
+    this.#put(8, (v, at) => v.setBigUint64(at, BigInt(n), true));
   }
   string(s: string): void {
     const b = encoder.encode(s);
