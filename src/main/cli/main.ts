@@ -7,6 +7,7 @@ import { FlywheelError } from '#shared/errors';
 import { createNode } from '../node';
 import { defaultDataDir } from '../paths';
 import { isNetworkCommand, NETWORK_HELP, runNetworkCommand } from './networkCommands';
+import { nodeOptions } from './nodeCommand';
 import { isProviderCommand, PROVIDER_HELP, runProviderCommand } from './providerCommands';
 import { isUnattendedCommand, runUnattendedCommand, UNATTENDED_HELP } from './unattendedCommands';
 import {
@@ -37,9 +38,7 @@ async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     options: {
-      json: { type: 'boolean', default: false },
-      'data-dir': { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
+      ...nodeOptions,
       'no-probe': { type: 'boolean', default: false },
     },
     allowPositionals: true,

@@ -21,6 +21,7 @@ import { createNode, type FlywheelNode } from '../node';
 import { findUnattendedPassphrase } from '../wallet/unlockSources';
 import { resolveEconomy } from './economyRef';
 import { untilInterrupted } from './interrupt';
+import { nodeCall, nodeOptions } from './nodeCommand';
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -248,9 +249,7 @@ export async function runProviderCommand(
   const { values, positionals } = parseArgs({
     args: argv,
     options: {
-      json: { type: 'boolean', default: false },
-      'data-dir': { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
+      ...nodeOptions,
       ...command.options,
     },
     allowPositionals: true,
@@ -269,11 +268,7 @@ export async function runProviderCommand(
   try {
     await connected(node);
     if (command.writes) await unlock(node);
-    const call: Ctx['call'] = async (n, params) => {
-      const envelope = await node.dispatch(n, params, { bridge: 'cli' });
-      if (!envelope.ok) throw new FlywheelError(envelope.error.shortMessage, envelope.error);
-      return envelope.result as never;
-    };
+    const call: Ctx['call'] = nodeCall(node);
     const economy = async (ref: string) => {
       const endpoint = node.onchain.chain.endpoint!;
       const e = await resolveEconomy(node.onchain.chain.client(), endpoint.factory, ref);

@@ -19,6 +19,7 @@ import {
   takePassphraseFromEnvironment,
 } from '../wallet/unlockSources';
 import { Wallet } from '../wallet/wallet';
+import { nodeOptions } from './nodeCommand';
 
 export const UNATTENDED_HELP = `  token      rotate the headless shell's API token (token rotate): open tabs must take the new URL
   keychain   keep the wallet passphrase in the OS keychain for the unlock at start (keychain save, keychain forget)
@@ -53,11 +54,9 @@ export async function runUnattendedCommand(
   const { values, positionals } = parseArgs({
     args: argv,
     options: {
-      'data-dir': { type: 'string' },
+      ...nodeOptions,
       port: { type: 'string' },
       'passphrase-file': { type: 'string' },
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
     },
     allowPositionals: true,
     strict: true,

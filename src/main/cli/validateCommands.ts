@@ -12,6 +12,7 @@ import { createNode, type FlywheelNode } from '../node';
 import { resolveEconomy } from './economyRef';
 import { connected, unlock } from './providerCommands';
 import { untilInterrupted } from './interrupt';
+import { nodeCall, nodeOptions } from './nodeCommand';
 
 const USAGE = `flywheel validate [status|start|stop|run|config|join|add-bond|exit|withdraw|risk] [--json]
   status                         what this node validates, its latest checks with their evidence, its earnings
@@ -37,9 +38,7 @@ export async function runValidateCommand(argv: string[], defaultDataDir: string)
   const { values, positionals } = parseArgs({
     args: argv,
     options: {
-      json: { type: 'boolean', default: false },
-      'data-dir': { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
+      ...nodeOptions,
       'sample-rate': { type: 'string' },
       'jobs-per-hour': { type: 'string' },
       'engine-share': { type: 'string' },
@@ -69,11 +68,7 @@ export async function runValidateCommand(argv: string[], defaultDataDir: string)
   try {
     await connected(node);
     if (WRITES.has(sub)) await unlock(node);
-    const call = async <N extends CallName>(n: N, params: CallParams<N>): Promise<CallResult<N>> => {
-      const envelope = await node.dispatch(n, params, { bridge: 'cli' });
-      if (!envelope.ok) throw new FlywheelError(envelope.error.shortMessage, envelope.error);
-      return envelope.result as CallResult<N>;
-    };
+    const call = nodeCall(node);
     const economy = async (ref: string | undefined) => {
       if (!ref)
         throw new FlywheelError('Name the economy (its name, symbol or address).', { code: 'BAD_INPUT' });
