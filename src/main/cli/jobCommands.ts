@@ -12,7 +12,6 @@ import { FlywheelError } from '#shared/errors';
 import { describePolicy, parsePolicy } from '#shared/policy';
 import { approveToken } from '../chain/actions/approveToken';
 import { assign } from '../chain/actions/assign';
-import { cancelJob } from '../chain/actions/cancelJob';
 import { postJob } from '../chain/actions/postJob';
 import { checkModelFile, type ModelFormat } from './modelFormat';
 import { readJob } from '../chain/actions/readJob';
@@ -22,6 +21,7 @@ import { registerModel } from '../chain/actions/registerModel';
 import { economyAbi, economyTokenAbi } from '../chain/artifacts';
 import { isFinalJobStatus } from '../chain/enums';
 import { formatTokenAmount, parseTokenAmount } from '../chain/presets';
+import { cancelPostedJob, checkCancel } from '../jobs/cancel';
 import { refundInfo } from '../jobs/refund';
 import { referenceByHash } from '../engine/references';
 import {
@@ -645,38 +645,8 @@ export async function jobCancelCommand(argv: string[], ctx: CommandContext): Pro
     if (job.status === 'None')
       throw new FlywheelError(`${ref.name} has no job ${id}.`, { code: 'NOT_FOUND' });
     const requester = await net.requester();
-    // The contract's own checks, said first in words (the revert would only name them).
-    if (job.requester.toLowerCase() !== requester.tx.address.toLowerCase()) {
-      throw new FlywheelError(`Job ${id} is not yours: only its requester ${job.requester} can cancel it.`, {
-        code: 'CONFLICT',
-        details: `NotRequester; you are ${requester.tx.address}`,
-      });
-    }
-    if (job.status !== 'Posted') {
-      throw new FlywheelError(
-        job.status === 'Refunded'
-          ? `Job ${id} was already refunded.`
-          : `Job ${id} is ${job.status}: only a job still waiting for a provider (Posted) can be cancelled.`,
-        { code: 'CONFLICT', details: `WrongJobStatus(${job.status})` },
-      );
-    }
-    let receipt;
-    try {
-      receipt = await cancelJob(requester, { economy: ref.economy, jobId });
-    } catch (err) {
-      const early = /CancelTooEarly\(\d+, (\d+)\)/.exec((err as Error).message);
-      if (!early) throw err;
-      const now = await net.publicClient.getBlockNumber();
-      const from = BigInt(early[1]!);
-      throw new FlywheelError(
-        `Job ${id} cannot be cancelled yet: it is cancellable from block ${from} (now ${now}, ${from - now} blocks to go), or at once after 16 draws that kept nobody.`,
-        {
-          code: 'CONFLICT',
-          details: `CancelTooEarly(${id}, ${from})`,
-          action: 'A draw may still assign it in the meantime; try again from that block.',
-        },
-      );
-    }
+    checkCancel(job, jobId, requester.tx.address);
+    const receipt = await cancelPostedJob(requester, { economy: ref.economy, jobId });
     const after = await readJob({ publicClient: net.publicClient }, { economy: ref.economy, jobId });
     printResult(
       {

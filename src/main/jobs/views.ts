@@ -3,7 +3,6 @@ import type { JobCheck, JobDetail, JobSummary } from '#shared/api/jobs';
 import { declineReasonByCode, declineReasons } from '#shared/decline';
 import { FlywheelError } from '#shared/errors';
 import { describePolicy } from '#shared/policy';
-import { cancelJob } from '../chain/actions/cancelJob';
 import { readJob } from '../chain/actions/readJob';
 import { readModel } from '../chain/actions/readModel';
 import { economyAbi } from '../chain/artifacts';
@@ -13,11 +12,12 @@ import { decodeLogs, sameAddress, byChainOrder, type StoredLog } from '../chain/
 import type { EconomiesService } from '../economies/economiesService';
 import { referenceByHash } from '../engine/references';
 import type { EventBus } from '../events';
-import { foldJob, groupJobs, type JobRecord } from './history';
 import { jobKey } from '../fs/stepJournal';
+import { cancelPostedJob, checkCancel } from './cancel';
+import { foldJob, groupJobs, type JobRecord } from './history';
 import type { Journal } from './journal';
 import type { LocalJobs } from './local';
-import { CANCEL_AFTER_MISSES, jobDeclines, jobNoShows, refundInfo } from './refund';
+import { jobDeclines, jobNoShows, refundInfo } from './refund';
 
 export interface JobsViewOptions {
   chain: ChainService;
@@ -157,37 +157,8 @@ export class JobsView {
     const job = await readJob(client, { economy, jobId });
     if (job.status === 'None')
       throw new FlywheelError(`There is no job ${id} in that economy.`, { code: 'NOT_FOUND' });
-    if (!sameAddress(job.requester, me)) {
-      throw new FlywheelError(`Job ${id} is not yours: only its requester can cancel it.`, {
-        code: 'CONFLICT',
-        details: `requester ${job.requester}; this wallet ${me}`,
-      });
-    }
-    if (job.status !== 'Posted') {
-      throw new FlywheelError(
-        job.status === 'Refunded'
-          ? `Job ${id} was already refunded.`
-          : `Job ${id} is ${job.status}: only a job still waiting for a provider (Posted) can be cancelled.`,
-        { code: 'CONFLICT', details: `WrongJobStatus(${job.status})` },
-      );
-    }
-    const sender = await this.#o.chain.actionClient();
-    try {
-      await cancelJob(sender, { economy, jobId });
-    } catch (err) {
-      const early = /CancelTooEarly\(\d+, (\d+)\)/.exec((err as Error).message);
-      if (!early) throw err;
-      const from = BigInt(early[1]!);
-      const now = await client.publicClient.getBlockNumber();
-      throw new FlywheelError(
-        `Job ${id} cannot be cancelled yet: it can be from block ${from} (now ${now}), or at once after ${CANCEL_AFTER_MISSES} draws that kept nobody.`,
-        {
-          code: 'CONFLICT',
-          details: `CancelTooEarly(${id}, ${from})`,
-          action: 'A draw may still assign it in the meantime; try again from that block.',
-        },
-      );
-    }
+    checkCancel(job, jobId, me);
+    await cancelPostedJob(await this.#o.chain.actionClient(), { economy, jobId });
     this.changed(economy, jobId);
     return this.get(key);
   }

@@ -111,7 +111,9 @@ describe('flywheel job cancel on the devnet', () => {
 
     const early = await cli('job', 'cancel', jobId.toString());
     expect(early.code).toBe(1);
-    expect(early.stderr).toMatch(/cannot be cancelled yet: it is cancellable from block \d+/);
+    expect(early.stderr).toMatch(
+      /cannot be cancelled yet: it can be from block \d+ \(now \d+, \d+ blocks to go\)/,
+    );
     const from = BigInt(/from block (\d+)/.exec(early.stderr)![1]!);
 
     // Someone else's key is refused in words, before anything is sent.
