@@ -6,7 +6,7 @@
  * {@link verifyForkSnapshot} before trusting it.
  */
 import { StandardMerkleTree } from '@openzeppelin/merkle-tree';
-import { getAddress, type Address, type Hex, type PublicClient } from 'viem';
+import { getAddress, zeroAddress, type Address, type Hex, type PublicClient } from 'viem';
 import { FlywheelError } from '#shared/errors';
 import { economyAbi } from './artifacts';
 
@@ -142,10 +142,7 @@ export async function verifyForkSnapshot(
   scale?: SnapshotOptions['scale'],
 ): Promise<{ matches: boolean; snapshot: StakeSnapshot | null; onChainRoot: Hex }> {
   const lineage = await client.readContract({ address: fork, abi: economyAbi, functionName: 'lineage' });
-  if (
-    lineage.parent === '0x0000000000000000000000000000000000000000' ||
-    BigInt(lineage.allocationRoot) === 0n
-  ) {
+  if (lineage.parent === zeroAddress || BigInt(lineage.allocationRoot) === 0n) {
     return { matches: false, snapshot: null, onChainRoot: lineage.allocationRoot };
   }
   const snapshot = await buildStakeSnapshot(client, {

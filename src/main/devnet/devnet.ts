@@ -6,7 +6,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { existsSync, renameSync, statSync } from 'node:fs';
-import { createWalletClient, http, type Address, type PublicClient } from 'viem';
+import { createWalletClient, http, zeroAddress, type Address, type PublicClient } from 'viem';
 import { FlywheelError } from '#shared/errors';
 import type { AnvilProcess } from '../chain/anvil';
 import { createChainClient, chainOf } from '../chain/client';
@@ -276,7 +276,7 @@ export class Devnet {
       rpcUrl,
       wsUrl: loopbackWsUrl(rpcUrl),
       chainId: book.chainId,
-      factory: book.factory ?? '0x0000000000000000000000000000000000000000',
+      factory: book.factory ?? zeroAddress,
       label: 'Devnet (local)',
       nativeSymbol: 'ETH',
       explorerUrl: null,

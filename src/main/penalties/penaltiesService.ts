@@ -1,4 +1,4 @@
-import type { Address, Hash } from 'viem';
+import { zeroAddress, type Address, type Hash } from 'viem';
 import type {
   ChallengeEvidence,
   ChallengeVote,
@@ -243,7 +243,7 @@ export class PenaltiesService {
     const taken = jobLogs.findLast((l) => l.name === 'ChallengerReplaced' && byChainOrder(l, opened) > 0);
     const last = taken ?? opened;
     const evidenceUri = typeof last.args.evidenceURI === 'string' ? last.args.evidenceURI : null;
-    const challenger = addr(last, 'challenger') ?? ('0x0000000000000000000000000000000000000000' as Address);
+    const challenger = addr(last, 'challenger') ?? zeroAddress;
     const resolved = jobLogs.findLast((l) => l.name === 'ChallengeResolved');
     const vote: ChallengeVote | null = resolved
       ? {

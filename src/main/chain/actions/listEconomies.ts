@@ -1,4 +1,4 @@
-import type { Address } from 'viem';
+import { zeroAddress, type Address } from 'viem';
 import { economyFactoryAbi } from '../artifacts';
 import type { ActionClient } from './send';
 
@@ -23,8 +23,6 @@ export interface LineageRecord {
 
 export type ListEconomiesReturnType = LineageRecord[];
 
-const ZERO = '0x0000000000000000000000000000000000000000';
-
 /**
  * Every economy the factory made, oldest first (genesis economies and forks, each naming its parent), in pages.
  *
@@ -48,8 +46,8 @@ export async function listEconomies(
       out.push({
         economy: r.economy,
         token: r.token,
-        parent: r.parent === ZERO ? null : r.parent,
-        forkBlock: r.parent === ZERO ? null : BigInt(r.forkBlock),
+        parent: r.parent === zeroAddress ? null : r.parent,
+        forkBlock: r.parent === zeroAddress ? null : BigInt(r.forkBlock),
         createdAt: Number(r.createdAt),
         depth: r.depth,
       });

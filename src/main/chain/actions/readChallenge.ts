@@ -1,4 +1,4 @@
-import type { Address } from 'viem';
+import { zeroAddress, type Address } from 'viem';
 import { economyAbi } from '../artifacts';
 import type { ActionClient } from './send';
 
@@ -32,8 +32,6 @@ export type ReadChallengeReturnType = {
   winningVoterWeight: bigint;
 } | null;
 
-const ZERO = '0x0000000000000000000000000000000000000000';
-
 /**
  * Reads a job's challenge.
  *
@@ -51,7 +49,7 @@ export async function readChallenge(
     functionName: 'challengeOf',
     args: [params.jobId],
   });
-  if (c.challenger === ZERO) return null;
+  if (c.challenger === zeroAddress) return null;
   return {
     challenger: c.challenger,
     commitBlock: c.commitBlock,

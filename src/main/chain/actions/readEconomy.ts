@@ -1,4 +1,4 @@
-import type { Address, Hex } from 'viem';
+import { zeroAddress, type Address, type Hex } from 'viem';
 import type { TokenInfo } from '#shared/api/economies';
 import { economyAbi, economyTokenAbi } from '../artifacts';
 import { readParams, type ChainParams } from '../deploy';
@@ -23,8 +23,6 @@ export interface ReadEconomyReturnType {
   params: ChainParams;
 }
 
-const ZERO = '0x0000000000000000000000000000000000000000';
-
 /**
  * Reads an economy's identity, lineage and parameters in one round trip (the calls are batched).
  *
@@ -45,7 +43,7 @@ export async function readEconomy(
     pc.readContract({ address: lineage.token, abi: economyTokenAbi, functionName: 'symbol' }),
     pc.readContract({ address: lineage.token, abi: economyTokenAbi, functionName: 'decimals' }),
   ]);
-  const genesis = lineage.parent === ZERO;
+  const genesis = lineage.parent === zeroAddress;
   return {
     economy: params.economy,
     name,

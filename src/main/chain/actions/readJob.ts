@@ -1,4 +1,4 @@
-import type { Address } from 'viem';
+import { zeroAddress, type Address } from 'viem';
 import type { JobKind } from '#shared/api/jobs';
 import { economyAbi } from '../artifacts';
 import { jobKindName, jobStatusName, type ChainJobStatus } from '../enums';
@@ -39,8 +39,6 @@ export interface ReadJobReturnType {
   tokens: number;
 }
 
-const ZERO = '0x0000000000000000000000000000000000000000';
-
 /**
  * Reads one job's state; a job id that was never posted reads as status `None`.
  *
@@ -62,7 +60,7 @@ export async function readJob(
     status: jobStatusName(j.status),
     kind: jobKindName(j.kind),
     requester: j.requester,
-    provider: j.provider === ZERO ? null : j.provider,
+    provider: j.provider === zeroAddress ? null : j.provider,
     fee: j.fee,
     collateral: j.collateral,
     deadlineS: j.deadlineS,
