@@ -186,6 +186,7 @@ export interface AmountRange {
   high: Amount;
 }
 
+/** `{ economy }`: the payload of a call about one economy (economies, provider and validator calls). */
 const economy = z.object({ economy: addressSchema }).strict();
 const amount = z.string().regex(/^\d{1,78}$/, 'an amount in base units');
 
@@ -207,4 +208,4 @@ export const economiesEvents = {
   ),
 };
 
-export { amount as amountSchema };
+export { economy as economyCallSchema, amount as amountSchema };

@@ -189,6 +189,9 @@ export interface JobRefund {
   cancellableFromBlock: string | null;
 }
 
+/** `{ key }`: the payload of a call about one job, its key `<economy>:<jobId>`. */
+const jobKey = z.object({ key: z.string().regex(/^0x[0-9a-fA-F]{40}:\d{1,78}$/, 'economy:jobId') }).strict();
+
 export const jobsCalls = {
   'jobs.list': defineCall<JobSummary[]>()(
     'Jobs, newest first: all of the economies known, or one; only this provider’s with `mine`.',
@@ -202,11 +205,11 @@ export const jobsCalls = {
   ),
   'jobs.get': defineCall<JobDetail>()(
     'One job with its timeline, transactions and an output preview.',
-    z.object({ key: z.string().regex(/^0x[0-9a-fA-F]{40}:\d{1,78}$/, 'economy:jobId') }).strict(),
+    jobKey,
   ),
   'jobs.cancel': defineCall<JobDetail>()(
     'Cancel a job this wallet posted that nobody was assigned to: its fee goes back to the claimable balance.',
-    z.object({ key: z.string().regex(/^0x[0-9a-fA-F]{40}:\d{1,78}$/, 'economy:jobId') }).strict(),
+    jobKey,
   ),
 };
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { amountSchema, type Membership } from './economies';
+import { amountSchema, economyCallSchema as economy, type Membership } from './economies';
 import { defineCall, defineEvent, type Address, type Amount, type Hash } from './define';
 import { addressSchema } from './settings';
 
@@ -54,8 +54,6 @@ export interface LifecycleResult {
   membership: Membership;
   txs: TxRef[];
 }
-
-const economy = z.object({ economy: addressSchema }).strict();
 
 export const providerCalls = {
   'provider.get': defineCall<ProviderState>()(

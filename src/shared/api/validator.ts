@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { amountSchema } from './economies';
+import { amountSchema, economyCallSchema as economy } from './economies';
 import { defineCall, defineEvent, type Address, type Amount, type Hash } from './define';
 import type { TxRef } from './provider';
 import { addressSchema } from './settings';
@@ -156,8 +156,6 @@ export interface ValidatorLifecycleResult {
   economy: ValidatorEconomy;
   txs: TxRef[];
 }
-
-const economy = z.object({ economy: addressSchema }).strict();
 
 export const validatorCalls = {
   'validator.get': defineCall<ValidatorState>()(
