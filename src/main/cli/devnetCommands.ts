@@ -34,36 +34,24 @@ export async function devnetCommand(argv: string[], ctx: CommandContext): Promis
     case 'up':
       return devnetUp(rest, ctx);
     case 'down': {
-      const { values } = parseArgs({
-        args: rest,
-        options: { json: { type: 'boolean', default: false } },
-        strict: true,
-      });
+      const json = jsonFlag(rest);
       const { stopped } = await stopDevnet(ctx.dataDir);
       printResult(
         { stopped: stopped !== null, ...(stopped ? { pid: stopped.pid, process: stopped.owner } : {}) },
-        values.json,
+        json,
       );
-      if (!stopped && !values.json) progress('The devnet was not running.');
+      if (!stopped && !json) progress('The devnet was not running.');
       return;
     }
     case 'reset': {
-      const { values } = parseArgs({
-        args: rest,
-        options: { json: { type: 'boolean', default: false } },
-        strict: true,
-      });
+      const json = jsonFlag(rest);
       const { keptAt } = await resetDevnet(ctx.dataDir);
-      printResult({ reset: true, keptAt }, values.json);
-      if (!values.json) progress('The next start deploys a new devnet.');
+      printResult({ reset: true, keptAt }, json);
+      if (!json) progress('The next start deploys a new devnet.');
       return;
     }
     case 'status': {
-      const { values } = parseArgs({
-        args: rest,
-        options: { json: { type: 'boolean', default: false } },
-        strict: true,
-      });
+      const json = jsonFlag(rest);
       const layout = devnetLayout(ctx.dataDir);
       const book = readBook(layout.bookFile);
       const running = book ? await liveDevnet(layout.runningFile, book.chainId) : null;
@@ -77,7 +65,7 @@ export async function devnetCommand(argv: string[], ctx: CommandContext): Promis
           economies: book?.economies.map((e) => `${e.name} (${e.symbol}) ${e.id}`) ?? [],
           dataDir: ctx.dataDir,
         },
-        values.json,
+        json,
       );
       return;
     }
@@ -87,6 +75,12 @@ export async function devnetCommand(argv: string[], ctx: CommandContext): Promis
         action: DEVNET_HELP,
       });
   }
+}
+
+/** The options of devnet down, reset and status: `--json` alone. */
+function jsonFlag(args: string[]): boolean {
+  return parseArgs({ args, options: { json: { type: 'boolean', default: false } }, strict: true }).values
+    .json;
 }
 
 async function devnetUp(argv: string[], ctx: CommandContext): Promise<void> {
