@@ -407,6 +407,17 @@ export async function jobPostCommand(argv: string[], ctx: CommandContext): Promi
   }
 }
 
+/** The job id `flywheel job get|cancel <id>` names: digits (ids count per economy). */
+function jobIdArg(positionals: string[], sub: 'get' | 'cancel'): string {
+  const id = positionals[0];
+  if (!id || !/^\d+$/.test(id))
+    throw new FlywheelError(`Give the job id: flywheel job ${sub} <id> [--economy …]`, {
+      code: 'BAD_INPUT',
+      action: JOB_HELP,
+    });
+  return id;
+}
+
 export async function jobGetCommand(argv: string[], ctx: CommandContext): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -419,12 +430,7 @@ export async function jobGetCommand(argv: string[], ctx: CommandContext): Promis
     allowPositionals: true,
     strict: true,
   });
-  const id = positionals[0];
-  if (!id || !/^\d+$/.test(id))
-    throw new FlywheelError('Give the job id: flywheel job get <id> [--economy …]', {
-      code: 'BAD_INPUT',
-      action: JOB_HELP,
-    });
+  const id = jobIdArg(positionals, 'get');
   // Job ids count per economy; without --economy the id is the genesis economy's.
   const economyRef = values.economy ?? 'genesis';
   const waitS = values.wait ? Number(values.wait) : 0;
@@ -627,12 +633,7 @@ export async function jobCancelCommand(argv: string[], ctx: CommandContext): Pro
     allowPositionals: true,
     strict: true,
   });
-  const id = positionals[0];
-  if (!id || !/^\d+$/.test(id))
-    throw new FlywheelError('Give the job id: flywheel job cancel <id> [--economy …]', {
-      code: 'BAD_INPUT',
-      action: JOB_HELP,
-    });
+  const id = jobIdArg(positionals, 'cancel');
   const net = await openCliNetwork({
     dataDir: ctx.dataDir,
     log: ctx.log,
