@@ -101,6 +101,18 @@ const pbkdf2ParamsSchema = z.object({
   salt: z.string().regex(/^(0x)?([0-9a-fA-F]{2}){1,64}$/),
 });
 
+/** A keystore's `crypto` section: AES-128-CTR under a key from this key derivation function. */
+function cryptoSchema<K extends string, P extends z.ZodType>(kdf: K, kdfparams: P) {
+  return z.object({
+    cipher: z.literal('aes-128-ctr'),
+    cipherparams: z.object({ iv: hexString(16) }),
+    ciphertext: z.string().regex(/^(0x)?([0-9a-fA-F]{2}){1,32}$/),
+    kdf: z.literal(kdf),
+    kdfparams,
+    mac: hexString(32),
+  });
+}
+
 export const keystoreV3Schema = z.object({
   version: z.literal(3),
   id: z.string().optional(),
@@ -108,24 +120,7 @@ export const keystoreV3Schema = z.object({
     .string()
     .regex(/^(0x)?[0-9a-fA-F]{40}$/)
     .optional(),
-  crypto: z.union([
-    z.object({
-      cipher: z.literal('aes-128-ctr'),
-      cipherparams: z.object({ iv: hexString(16) }),
-      ciphertext: z.string().regex(/^(0x)?([0-9a-fA-F]{2}){1,32}$/),
-      kdf: z.literal('scrypt'),
-      kdfparams: scryptParamsSchema,
-      mac: hexString(32),
-    }),
-    z.object({
-      cipher: z.literal('aes-128-ctr'),
-      cipherparams: z.object({ iv: hexString(16) }),
-      ciphertext: z.string().regex(/^(0x)?([0-9a-fA-F]{2}){1,32}$/),
-      kdf: z.literal('pbkdf2'),
-      kdfparams: pbkdf2ParamsSchema,
-      mac: hexString(32),
-    }),
-  ]),
+  crypto: z.union([cryptoSchema('scrypt', scryptParamsSchema), cryptoSchema('pbkdf2', pbkdf2ParamsSchema)]),
 });
 
 const scryptAsync = promisify(scrypt) as (
