@@ -10,7 +10,7 @@
  * ```
  */
 import { closeSync, openSync, readSync } from 'node:fs';
-import type { LlamaModel, Token } from 'node-llama-cpp';
+import type { LlamaLogLevel, LlamaModel, Token } from 'node-llama-cpp';
 import { TextInputError, type TextGenerationInput } from './format';
 import { ggufHeader } from './gguf';
 
@@ -20,6 +20,15 @@ import { ggufHeader } from './gguf';
  * imports of an external package to its top, so every command would have paid for it).
  */
 const llamaCpp = () => import('node-llama-cpp');
+
+/**
+ * getLlama's options for llama.cpp as the node runs it: the prebuilt binaries from the npm registry only (never
+ * downloaded or compiled here, least of all on a provider), with no progress output and only errors logged. The
+ * caller passes node-llama-cpp's `LlamaLogLevel.error`: this module loads node-llama-cpp only when first used.
+ */
+export function prebuiltLlama(errorLevel: LlamaLogLevel.error) {
+  return { build: 'never', skipDownload: true, progressLogs: false, logLevel: errorLevel } as const;
+}
 
 /** The architectures this llama.cpp knows (a const enum in node-llama-cpp's types, a plain object at run time). */
 export async function knownArchitectures(): Promise<readonly string[]> {
@@ -110,11 +119,7 @@ export async function countPromptTokens(
   const { getLlama, LlamaLogLevel } = await llamaCpp();
   const llama = await getLlama({
     gpu: false,
-    // Prebuilt binaries from the npm registry only: never download or compile llama.cpp here.
-    build: 'never',
-    skipDownload: true,
-    progressLogs: false,
-    logLevel: LlamaLogLevel.error,
+    ...prebuiltLlama(LlamaLogLevel.error),
     logger: () => undefined,
   });
   try {

@@ -45,7 +45,7 @@ import {
   type Rescoring,
   type TextGenerationInput,
 } from './format';
-import { firstLine, promptTokenIds, readGgufModelInfo, vocabularySize } from './preflight';
+import { firstLine, prebuiltLlama, promptTokenIds, readGgufModelInfo, vocabularySize } from './preflight';
 import { pick, sampleGap, samplerIntervals } from './sampling';
 
 export interface LlamaWorkerConfig {
@@ -79,10 +79,7 @@ if (probing && process.send) {
   try {
     const probe = await getLlama({
       gpu: probing as 'cuda' | 'vulkan' | 'metal',
-      build: 'never',
-      skipDownload: true,
-      progressLogs: false,
-      logLevel: LlamaLogLevel.error,
+      ...prebuiltLlama(LlamaLogLevel.error),
     });
     // node-llama-cpp falls back to the CPU build when the one asked for is not usable here.
     answer =
@@ -132,11 +129,7 @@ port.post({ type: 'ready' });
 function llama(): Promise<Llama> {
   llamaPromise ??= getLlama({
     gpu: config.backend === 'cpu' ? false : config.backend,
-    // Prebuilt binaries from the npm registry only: never download or compile llama.cpp on a provider.
-    build: 'never',
-    skipDownload: true,
-    progressLogs: false,
-    logLevel: LlamaLogLevel.error,
+    ...prebuiltLlama(LlamaLogLevel.error),
     logger: (level, text) => process.stderr.write(`llama.cpp ${level}: ${text}\n`),
   });
   return llamaPromise;
