@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { devnetLayout } from '../../../src/main/devnet/layout';
 import { processAlive, readRunning } from '../../../src/main/devnet/running';
-import { createNode } from '../../../src/main/node';
+import { createNode, type FlywheelNode } from '../../../src/main/node';
 import { until } from '../../helpers/chain';
 import { tempDir } from '../../helpers/tmp';
 import { devnetIn } from './helpers';
@@ -15,18 +15,27 @@ function anvilsServing(stateFile: string): string[] {
     .filter((line) => /anvil/.test(line) && line.includes(stateFile));
 }
 
-describe('closing a node while its devnet is still deploying', () => {
-  it('stops anvil at once (a slow shutdown would be killed and leave anvil running)', async () => {
-    const temp = tempDir('flywheel-devnet-close-');
-    try {
-      const node = await createNode({
-        dataDir: temp.dir,
-        shell: 'headless',
-        consoleLogLevel: 'silent',
-        heartbeatMs: 60_000,
-        devnet: 'run',
-      });
-      const layout = devnetLayout(temp.dir);
+/** Runs `body` with a node that runs its own devnet, over a fresh data folder that is removed after it. */
+async function withDevnetNode(body: (node: FlywheelNode, dataDir: string) => Promise<void>): Promise<void> {
+  const temp = tempDir('flywheel-devnet-close-');
+  try {
+    const node = await createNode({
+      dataDir: temp.dir,
+      shell: 'headless',
+      consoleLogLevel: 'silent',
+      heartbeatMs: 60_000,
+      devnet: 'run',
+    });
+    await body(node, temp.dir);
+  } finally {
+    temp.cleanup();
+  }
+}
+
+describe('closing a node while its devnet is still deploying', { timeout: 60_000 }, () => {
+  it('stops anvil at once (a slow shutdown would be killed and leave anvil running)', () =>
+    withDevnetNode(async (node, dataDir) => {
+      const layout = devnetLayout(dataDir);
       // Mid-deploy: anvil runs, the factory and genesis are in, the models are going in.
       await until('the models to be registered', () => node.status().phase.id === 'models', 30_000);
       const anvilPid = readRunning(layout.runningFile)!.anvilPid;
@@ -37,48 +46,23 @@ describe('closing a node while its devnet is still deploying', () => {
       expect(readRunning(layout.runningFile)).toBeNull();
       // The unfinished first start is resumed (or begun again) next time, never half-trusted.
       expect(JSON.parse(readFileSync(layout.bookFile, 'utf8')).status).toBe('deploying');
-    } finally {
-      temp.cleanup();
-    }
-  }, 60_000);
+    }));
 
-  it('closed the moment it starts, it stops at once and leaves no anvil behind', async () => {
-    const temp = tempDir('flywheel-devnet-close-');
-    try {
-      const node = await createNode({
-        dataDir: temp.dir,
-        shell: 'headless',
-        consoleLogLevel: 'silent',
-        heartbeatMs: 60_000,
-        devnet: 'run',
-      });
+  it('closed the moment it starts, it stops at once and leaves no anvil behind', () =>
+    withDevnetNode(async (node, dataDir) => {
       // Not after waiting for a whole first deploy (seconds): a shell that slow to stop would be killed.
       const started = Date.now();
       await node.close();
       expect(Date.now() - started).toBeLessThan(3_000);
-      expect(anvilsServing(devnetLayout(temp.dir).stateFile)).toEqual([]);
-    } finally {
-      temp.cleanup();
-    }
-  }, 60_000);
+      expect(anvilsServing(devnetLayout(dataDir).stateFile)).toEqual([]);
+    }));
 
-  it('closed while its chain is starting, it leaves no anvil behind', async () => {
-    const temp = tempDir('flywheel-devnet-close-');
-    try {
-      const node = await createNode({
-        dataDir: temp.dir,
-        shell: 'headless',
-        consoleLogLevel: 'silent',
-        heartbeatMs: 60_000,
-        devnet: 'run',
-      });
+  it('closed while its chain is starting, it leaves no anvil behind', () =>
+    withDevnetNode(async (node, dataDir) => {
       await until('the devnet to start its chain', () => node.devnet.devnet !== null, 30_000);
       await node.close();
-      expect(anvilsServing(devnetLayout(temp.dir).stateFile)).toEqual([]);
-    } finally {
-      temp.cleanup();
-    }
-  }, 60_000);
+      expect(anvilsServing(devnetLayout(dataDir).stateFile)).toEqual([]);
+    }));
 
   it('a devnet stopped while its anvil is starting stops that anvil and says the start ended', async () => {
     const temp = tempDir('flywheel-devnet-close-');
@@ -92,5 +76,5 @@ describe('closing a node while its devnet is still deploying', () => {
     } finally {
       temp.cleanup();
     }
-  }, 60_000);
+  });
 });
