@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Address } from 'viem';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { assign } from '../../../src/main/chain/actions/assign';
 import { declineJob } from '../../../src/main/chain/actions/declineJob';
 import { pauseProvider } from '../../../src/main/chain/actions/pauseProvider';
@@ -11,8 +11,7 @@ import { cast } from '../../../src/main/devnet/market/cast';
 import { GraphBuilder } from '../../../src/main/engine/onnx/builder';
 import { tensorOf, writeSafetensors } from '../../../src/main/engine/safetensors';
 import { anvilControl, devAccount } from '../../helpers/chain';
-import { tempDir } from '../../helpers/tmp';
-import { devnetIn } from '../devnet/helpers';
+import { useDevnet } from '../devnet/helpers';
 import { flywheel } from './helpers';
 
 /** A model the devnet never registered: y = x + 1. */
@@ -31,24 +30,18 @@ function plusOneModel(): Uint8Array {
  * no deadline, `job cancel` says from which block it may cancel, and cancels from there with the fee refunded.
  */
 describe('flywheel job cancel on the devnet', () => {
-  const temp = tempDir('flywheel-cli-cancel-');
-  const dataDir = temp.dir;
-  const model = join(temp.dir, 'plus-one.onnx');
-  const input = join(temp.dir, 'x.safetensors');
+  const net = useDevnet({ prefix: 'flywheel-cli-cancel-', timeoutMs: 90_000 });
+  const dataDir = net.dataDir;
+  const model = join(dataDir, 'plus-one.onnx');
+  const input = join(dataDir, 'x.safetensors');
   let devnet: Devnet;
   let economy: Address;
 
-  beforeAll(async () => {
+  beforeAll(() => {
     writeFileSync(model, plusOneModel());
     writeFileSync(input, writeSafetensors([tensorOf('x', 'F32', [1, 2], Float32Array.from([1, 2]))]));
-    devnet = await devnetIn(dataDir);
-    await devnet.start();
+    devnet = net.devnet;
     economy = devnet.book.economies.find((e) => e.role === 'genesis')!.id;
-  }, 90_000);
-
-  afterAll(async () => {
-    await devnet?.stop();
-    temp.cleanup();
   });
 
   const cli = (...args: string[]) => flywheel([...args, '--data-dir', dataDir]);

@@ -2,12 +2,11 @@ import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readParams } from '../../../src/main/chain/deploy';
-import type { Devnet } from '../../../src/main/devnet/devnet';
-import { cpuDevice, createEngine, type Engine } from '../../../src/main/engine/engine';
+import { cpuDevice, createEngine } from '../../../src/main/engine/engine';
 import { GraphBuilder } from '../../../src/main/engine/onnx/builder';
 import { asFloat32, readSafetensors, tensorOf, writeSafetensors } from '../../../src/main/engine/safetensors';
 import { tempDir } from '../../helpers/tmp';
-import { devnetIn, quietLog } from '../devnet/helpers';
+import { quietLog, useDevnet } from '../devnet/helpers';
 import { flywheel } from './helpers';
 
 /** A model the devnet never registered: y = x · W with a fixed 4×2 W. */
@@ -26,37 +25,33 @@ function affineModel(): Uint8Array {
  * are refused with what to do.
  */
 describe('flywheel job / fork / devnet on the devnet', () => {
-  const temp = tempDir('flywheel-cli-');
-  const dataDir = temp.dir;
+  const net = useDevnet({
+    prefix: 'flywheel-cli-',
+    market: {
+      engine: () => createEngine({ devices: [cpuDevice()], limits: {}, log: quietLog }),
+      // Only the CLI's job: the demo requester stays quiet so the simulated providers serve this one.
+      options: {
+        post: false,
+        roundMs: 300,
+        keeperDrawAfterS: 0,
+        // Nobody misbehaves: this test reads a right output back, and the validators now check every result (a wrong
+        // one from the sloppy provider would be challenged and voted on instead).
+        providers: { runSeconds: [0.1, 0.3], misbehaviour: { sloppy: 0, late: 0 } },
+      },
+    },
+    timeoutMs: 60_000,
+  });
+  const dataDir = net.dataDir;
   const files = tempDir('flywheel-cli-files-');
-  let devnet: Devnet;
-  let engine: Engine;
   const model = join(files.dir, 'affine.onnx');
   const input = join(files.dir, 'x.safetensors');
 
-  beforeAll(async () => {
+  beforeAll(() => {
     writeFileSync(model, affineModel());
     writeFileSync(input, writeSafetensors([tensorOf('x', 'F32', [1, 4], Float32Array.from([1, 0, 2, 1]))]));
-    devnet = await devnetIn(dataDir);
-    await devnet.start();
-    engine = createEngine({ devices: [cpuDevice()], limits: {}, log: quietLog });
-    // Only the CLI's job: the demo requester stays quiet so the simulated providers serve this one.
-    await devnet.startMarket({
-      engine,
-      version: 'test',
-      post: false,
-      roundMs: 300,
-      keeperDrawAfterS: 0,
-      // Nobody misbehaves: this test reads a right output back, and the validators now check every result (a wrong
-      // one from the sloppy provider would be challenged and voted on instead).
-      providers: { runSeconds: [0.1, 0.3], misbehaviour: { sloppy: 0, late: 0 } },
-    });
-  }, 60_000);
+  });
 
-  afterAll(async () => {
-    await devnet?.stop();
-    await engine?.close();
-    temp.cleanup();
+  afterAll(() => {
     files.cleanup();
   });
 
@@ -173,7 +168,7 @@ describe('flywheel job / fork / devnet on the devnet', () => {
       overrides: Record<string, string>;
     }>();
     expect(fork.snapshotRoot).toMatch(/^0x[0-9a-f]{64}$/);
-    const client = devnet.actors.publicClient;
+    const client = net.devnet.actors.publicClient;
     const params = await readParams(client, fork.economy);
     expect(params.challengeWindowS).toBe(5);
     expect(params.minBond).toBe(20n * 10n ** 18n);

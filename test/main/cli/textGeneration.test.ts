@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createPublicClient, createTestClient, http, keccak256, type Hash, type PublicClient } from 'viem';
+import { createPublicClient, http, keccak256, type Hash, type PublicClient } from 'viem';
 import { generatePrivateKey } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobDetail, ProviderState } from '../../../src/shared/api';
@@ -10,18 +10,16 @@ import { economyAbi } from '../../../src/main/chain/artifacts';
 import { formatTokenAmount } from '../../../src/main/chain/presets';
 import { devnetAccount } from '../../../src/main/devnet/accounts';
 import type { BookEconomy } from '../../../src/main/devnet/book';
-import type { Devnet } from '../../../src/main/devnet/devnet';
 import { payWelcomeTokens, tokenBalance, topUpNative } from '../../../src/main/devnet/fund';
 import { cast } from '../../../src/main/devnet/market/cast';
-import type { DemoMarket } from '../../../src/main/devnet/market/market';
 import { cpuDevice, createEngine } from '../../../src/main/engine/engine';
 import { readTextGenerationOutput, writeTextGenerationInput } from '../../../src/main/engine/llama/format';
 import { makeLlamaGguf, tinyLlama } from '../../../src/main/engine/llama/randomModel';
-import { withLanguageModels, type LanguageModelEngine } from '../../../src/main/engine/llama/runtime';
-import { until } from '../../helpers/chain';
+import { withLanguageModels } from '../../../src/main/engine/llama/runtime';
+import { anvilControl, until } from '../../helpers/chain';
 import { startProviderNode, type ProviderNode } from '../../helpers/provider';
 import { tempDir } from '../../helpers/tmp';
-import { devnetIn, quietLog } from '../devnet/helpers';
+import { quietLog, useDevnet } from '../devnet/helpers';
 import { flywheel } from './helpers';
 
 const TOKEN = 10n ** 18n;
@@ -38,11 +36,24 @@ const SAMPLING = { temperature: 0.7, seed: 42 };
  * the genesis economy, so the node is the one drawn.
  */
 describe('a text generation posted with the CLI on the devnet', () => {
-  const temp = tempDir('flywheel-cli-text-');
+  const net = useDevnet({
+    prefix: 'flywheel-cli-text-',
+    market: {
+      // The devnet's validators re-run on this engine: re-scoring a text generation needs llama.cpp.
+      engine: () =>
+        withLanguageModels(createEngine({ devices: [cpuDevice(1)], log: quietLog }), { log: quietLog }),
+      options: {
+        post: false,
+        roundMs: 300,
+        keeperDrawAfterS: 0,
+        validatorSampleRate: 1,
+        validatorBudget: { jobsPerHour: 1_000, maxEngineSharePct: 100 },
+        providers: { runSeconds: [0.1, 0.3], misbehaviour: { sloppy: 0, late: 0 } },
+      },
+    },
+    timeoutMs: 90_000,
+  });
   const files = tempDir('flywheel-cli-text-files-');
-  let devnet: Devnet;
-  let market: DemoMarket;
-  let engine: LanguageModelEngine;
   let node: ProviderNode;
   let pc: PublicClient;
   let genesis: BookEconomy;
@@ -56,28 +67,15 @@ describe('a text generation posted with the CLI on the devnet', () => {
 
   beforeAll(async () => {
     writeFileSync(modelPath, modelBytes);
-    devnet = await devnetIn(temp.dir);
-    const endpoint = await devnet.start();
+    const { devnet, endpoint } = net;
     pc = createPublicClient({ transport: http(endpoint.rpcUrl), pollingInterval: 50 }) as PublicClient;
     genesis = devnet.book.economies.find((e) => e.role === 'genesis')!;
-    // The devnet's validators re-run on this engine: re-scoring a text generation needs llama.cpp.
-    engine = withLanguageModels(createEngine({ devices: [cpuDevice(1)], log: quietLog }), { log: quietLog });
-    market = (await devnet.startMarket({
-      engine,
-      version: 'test',
-      post: false,
-      roundMs: 300,
-      keeperDrawAfterS: 0,
-      validatorSampleRate: 1,
-      validatorBudget: { jobsPerHour: 1_000, maxEngineSharePct: 100 },
-      providers: { runSeconds: [0.1, 0.3], misbehaviour: { sloppy: 0, late: 0 } },
-    }))!;
     for (const p of cast) await pauseProvider(await devnet.actors.get(p.role), { economy: genesis.id });
 
     // The provider: a node on the devnet's data folder (where the CLI stores the model and the input), with a
     // wallet of its own paid its welcome funds, bonded in genesis and providing.
     const privateKey = generatePrivateKey();
-    node = await startProviderNode({ endpoint, dataDir: temp.dir, privateKey });
+    node = await startProviderNode({ endpoint, dataDir: net.dataDir, privateKey });
     await topUpNative(endpoint.rpcUrl, pc, node.address);
     await payWelcomeTokens(await devnet.actors.get('faucet'), [genesis], node.address);
     await node.call('provider.join', { economy: genesis.id, bond: (200n * TOKEN).toString() });
@@ -85,11 +83,9 @@ describe('a text generation posted with the CLI on the devnet', () => {
     expect(started.status).toBe('providing');
   }, 90_000);
 
+  // Runs before useDevnet's teardown (vitest runs afterAll hooks last registered first): the node uses its folder.
   afterAll(async () => {
     await node?.stop(true);
-    await devnet?.stop();
-    await engine?.close();
-    temp.cleanup();
     files.cleanup();
   });
 
@@ -124,7 +120,7 @@ describe('a text generation posted with the CLI on the devnet', () => {
       'job',
       'post',
       '--data-dir',
-      temp.dir,
+      net.dataDir,
       '--economy',
       'genesis',
       '--model',
@@ -204,7 +200,7 @@ describe('a text generation posted with the CLI on the devnet', () => {
 
     // The node draws it (the only provider in the draw), runs it and submits; a devnet validator re-scores it.
     const key = `${genesis.id}:${jobId}`;
-    const sampler = market.validators.all[0]!;
+    const sampler = net.market.validators.all[0]!;
     const check = () =>
       sampler.service.journal.entries().find((e) => e.economy === genesis.id && e.jobId === String(jobId));
     await until('a validator re-scored the node’s result', () => check()?.fields.pass !== undefined, 60_000);
@@ -212,7 +208,7 @@ describe('a text generation posted with the CLI on the devnet', () => {
     expect(check()!.fields.policyText).toMatch(/^logprobs within 0\.05/);
 
     // Its challenge window passes (chain time), and the devnet's keeper finalizes it.
-    const anvil = createTestClient({ mode: 'anvil', transport: http(devnet.rpcUrl!) });
+    const anvil = anvilControl(net.devnet.rpcUrl!);
     await until(
       'finalized',
       async () => {
@@ -244,7 +240,7 @@ describe('a text generation posted with the CLI on the devnet', () => {
     const { outputHash, outputURI } = (submitted as { args: { outputHash: Hash; outputURI: string } }).args;
     // The output as the node stored it (the devnet's blob store, in the data folder they share).
     const output = readTextGenerationOutput(
-      new Uint8Array(readFileSync(join(temp.dir, 'blobs', outputHash.slice(2).toLowerCase()))),
+      new Uint8Array(readFileSync(join(net.dataDir, 'blobs', outputHash.slice(2).toLowerCase()))),
     );
     expect(outputURI).toBe(`blob:${outputHash}`);
     // The node ran the job as posted: the stop string ended it before max_tokens (the same text as this engine's).
@@ -277,7 +273,7 @@ describe('a text generation posted with the CLI on the devnet', () => {
     expect(after.nodeClaimable - before.nodeClaimable).toBe(f.payout);
 
     // `job get` says the same: the text, the tokens, what was paid and what came back.
-    const get = await flywheel(['job', 'get', posted.jobId, '--data-dir', temp.dir, '--json']);
+    const get = await flywheel(['job', 'get', posted.jobId, '--data-dir', net.dataDir, '--json']);
     expect(get.code, get.stderr).toBe(0);
     expect(get.json()).toMatchObject({
       status: 'Finalized',

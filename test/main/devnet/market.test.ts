@@ -1,13 +1,10 @@
-import { createPublicClient, createTestClient, http, type PublicClient } from 'viem';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { economyAbi } from '../../../src/main/chain/artifacts';
 import { devnetAccount } from '../../../src/main/devnet/accounts';
-import type { Devnet } from '../../../src/main/devnet/devnet';
-import type { DemoMarket } from '../../../src/main/devnet/market/market';
-import { cpuDevice, createEngine, type Engine } from '../../../src/main/engine/engine';
+import { cpuDevice, createEngine } from '../../../src/main/engine/engine';
 import { withLanguageModels } from '../../../src/main/engine/llama/runtime';
-import { tempDir } from '../../helpers/tmp';
-import { devnetIn, quietLog } from './helpers';
+import { anvilControl, devClient } from '../../helpers/chain';
+import { quietLog, useDevnet } from './helpers';
 
 /**
  * The demo market on a real anvil with the real engine: Ada always right, Babbage always wrong, Curie always late
@@ -15,43 +12,32 @@ import { devnetIn, quietLog } from './helpers';
  * challenge windows, votes and deadlines pass in seconds.
  */
 describe('the demo market', () => {
-  const temp = tempDir('flywheel-market-');
-  let devnet: Devnet;
-  let market: DemoMarket;
-  let engine: Engine;
-  let pc: PublicClient;
-
-  beforeAll(async () => {
-    devnet = await devnetIn(temp.dir);
-    const endpoint = await devnet.start();
-    pc = createPublicClient({ transport: http(endpoint.rpcUrl), pollingInterval: 20 }) as PublicClient;
-    // As the node builds it: text-generation jobs (the devnet's llama) run on llama.cpp.
-    engine = withLanguageModels(createEngine({ devices: [cpuDevice()], limits: {}, log: quietLog }), {
-      log: quietLog,
-    });
-    market = (await devnet.startMarket({
-      engine,
-      version: 'test',
-      paceFactor: 0.25,
-      roundMs: 300,
-      validatorSampleRate: 1,
-      // Every sampled result checked at once: this test is about the market's outcomes, not the budget.
-      validatorBudget: { jobsPerHour: 100_000, maxEngineSharePct: 100 },
-      keeperDrawAfterS: 0,
-      assignDelayMs: 0,
-      providers: { runSeconds: [0.2, 0.5], misbehaviour: { sloppy: 1, late: 1 } },
-    }))!;
-  }, 60_000);
-
-  afterAll(async () => {
-    await devnet?.stop();
-    await engine?.close();
-    temp.cleanup();
+  const net = useDevnet({
+    prefix: 'flywheel-market-',
+    market: {
+      // As the node builds it: text-generation jobs (the devnet's llama) run on llama.cpp.
+      engine: () =>
+        withLanguageModels(createEngine({ devices: [cpuDevice()], limits: {}, log: quietLog }), {
+          log: quietLog,
+        }),
+      options: {
+        paceFactor: 0.25,
+        roundMs: 300,
+        validatorSampleRate: 1,
+        // Every sampled result checked at once: this test is about the market's outcomes, not the budget.
+        validatorBudget: { jobsPerHour: 100_000, maxEngineSharePct: 100 },
+        keeperDrawAfterS: 0,
+        assignDelayMs: 0,
+        providers: { runSeconds: [0.2, 0.5], misbehaviour: { sloppy: 1, late: 1 } },
+      },
+    },
+    timeoutMs: 60_000,
   });
 
   it('draws providers for real jobs, finalizes right results, rejects a wrong one and slashes a missed deadline', async () => {
-    const genesis = devnet.book.economies.find((e) => e.role === 'genesis')!.id;
-    const anvil = createTestClient({ mode: 'anvil', transport: http(devnet.rpcUrl!) });
+    const pc = devClient(net.endpoint.rpcUrl);
+    const genesis = net.devnet.book.economies.find((e) => e.role === 'genesis')!.id;
+    const anvil = anvilControl(net.devnet.rpcUrl!);
     const events = async () => {
       const logs = await pc.getContractEvents({ address: genesis, abi: economyAbi, fromBlock: 0n });
       return {
@@ -66,7 +52,7 @@ describe('the demo market', () => {
     let seen = await events();
     while (!(seen.finalized.length && seen.rejected.length && seen.timedOut.length)) {
       if (Date.now() > end)
-        throw new Error(`not every outcome happened: ${JSON.stringify(market.upkeep.counts)}`);
+        throw new Error(`not every outcome happened: ${JSON.stringify(net.market.upkeep.counts)}`);
       await new Promise((r) => setTimeout(r, 1000));
       // Four seconds of chain time per second: windows of 10–30 s pass within a few seconds.
       await anvil.increaseTime({ seconds: 3 });
@@ -90,7 +76,7 @@ describe('the demo market', () => {
     expect(seen.timedOut.map((l) => (l.args as { provider: string }).provider)).toContain(curie);
     const slashedProviders = new Set(seen.slashed.map((l) => (l.args as { provider: string }).provider));
     expect(slashedProviders).toEqual(new Set([babbage, curie]));
-    expect(market.validators.counts.challenged).toBeGreaterThan(0);
+    expect(net.market.validators.counts.challenged).toBeGreaterThan(0);
     // A rejected job refunds its requester.
     const refunded = (
       await pc.getContractEvents({

@@ -4,58 +4,47 @@
  * token count, checked by a validator and finalized, paid for the tokens generated. On-chain it is an inference job whose input is a text-generation input, until the contracts have
  * a text-generation kind.
  */
-import { createPublicClient, createTestClient, http, type PublicClient } from 'viem';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { approveToken } from '../../../src/main/chain/actions/approveToken';
 import { postJob } from '../../../src/main/chain/actions/postJob';
 import { economyAbi } from '../../../src/main/chain/artifacts';
-import type { Devnet } from '../../../src/main/devnet/devnet';
-import type { DemoMarket } from '../../../src/main/devnet/market/market';
 import type { MarketBlobs } from '../../../src/main/devnet/market/references';
 import { LLM_POLICY } from '../../../src/main/devnet/models';
 import { cpuDevice, createEngine } from '../../../src/main/engine/engine';
 import { readTextGenerationOutput, writeTextGenerationInput } from '../../../src/main/engine/llama/format';
-import { withLanguageModels, type LanguageModelEngine } from '../../../src/main/engine/llama/runtime';
-import { tempDir } from '../../helpers/tmp';
-import { blobsIn, devnetIn, quietLog } from '../devnet/helpers';
+import { withLanguageModels } from '../../../src/main/engine/llama/runtime';
+import { anvilControl, devClient } from '../../helpers/chain';
+import { blobsIn, quietLog, useDevnet } from '../devnet/helpers';
 
 const TOKEN = 10n ** 18n;
 const PRICE = TOKEN / 100n;
 
 describe('a text-generation job on the devnet', () => {
-  const temp = tempDir('flywheel-llm-devnet-');
-  let devnet: Devnet;
-  let market: DemoMarket;
-  let engine: LanguageModelEngine;
+  const net = useDevnet({
+    prefix: 'flywheel-llm-devnet-',
+    market: {
+      engine: () =>
+        withLanguageModels(createEngine({ devices: [cpuDevice(1)], log: quietLog }), { log: quietLog }),
+      options: {
+        post: false,
+        roundMs: 300,
+        keeperDrawAfterS: 0,
+        validatorSampleRate: 1,
+        providers: { runSeconds: [0.1, 0.3], misbehaviour: { sloppy: 0, late: 0 } },
+      },
+    },
+    timeoutMs: 60_000,
+  });
   let blobs: MarketBlobs;
-  let pc: PublicClient;
 
   beforeAll(async () => {
-    blobs = (await blobsIn(temp.dir)).blobs;
-    devnet = await devnetIn(temp.dir);
-    const endpoint = await devnet.start();
-    pc = createPublicClient({ transport: http(endpoint.rpcUrl), pollingInterval: 20 }) as PublicClient;
-    engine = withLanguageModels(createEngine({ devices: [cpuDevice(1)], log: quietLog }), { log: quietLog });
-    market = (await devnet.startMarket({
-      engine,
-      version: 'test',
-      post: false,
-      roundMs: 300,
-      keeperDrawAfterS: 0,
-      validatorSampleRate: 1,
-      providers: { runSeconds: [0.1, 0.3], misbehaviour: { sloppy: 0, late: 0 } },
-    }))!;
-  }, 60_000);
-
-  afterAll(async () => {
-    await devnet?.stop();
-    await engine?.close();
-    temp.cleanup();
+    blobs = (await blobsIn(net.dataDir)).blobs;
   });
 
   it('is drawn, run on llama.cpp, submitted, checked by the logprob policy and finalized, paid per token', async () => {
-    const genesis = devnet.book.economies.find((e) => e.role === 'genesis')!;
-    const llm = devnet.book.models.find((m) => m.id === 'llm')!;
+    const pc = devClient(net.endpoint.rpcUrl);
+    const genesis = net.devnet.book.economies.find((e) => e.role === 'genesis')!;
+    const llm = net.devnet.book.models.find((m) => m.id === 'llm')!;
     const model = await pc.readContract({
       address: genesis.id,
       abi: economyAbi,
@@ -67,7 +56,7 @@ describe('a text-generation job on the devnet', () => {
 
     const input = writeTextGenerationInput({ prompt: 'Once upon a time', maxTokens: 16 });
     const { hash: inputHash, uri: inputUri } = await blobs.put(input);
-    const requester = await devnet.actors.get('requester');
+    const requester = await net.devnet.actors.get('requester');
     await approveToken(requester, { token: genesis.token, spender: genesis.id });
     const { jobId } = await postJob(requester, {
       economy: genesis.id,
@@ -81,7 +70,7 @@ describe('a text-generation job on the devnet', () => {
       key: 'llm-devnet-test',
     });
 
-    const anvil = createTestClient({ mode: 'anvil', transport: http(devnet.rpcUrl!) });
+    const anvil = anvilControl(net.devnet.rpcUrl!);
     const finalized = async () =>
       (
         await pc.getContractEvents({
@@ -94,13 +83,13 @@ describe('a text-generation job on the devnet', () => {
     const end = Date.now() + 120_000;
     while (!(await finalized())) {
       if (Date.now() > end)
-        throw new Error(`job ${jobId} was not finalized: ${JSON.stringify(market.upkeep.counts)}`);
+        throw new Error(`job ${jobId} was not finalized: ${JSON.stringify(net.market.upkeep.counts)}`);
       await new Promise((r) => setTimeout(r, 1000));
       // Chain time and blocks move on (a draw waits for a later block; windows pass in seconds).
       await anvil.increaseTime({ seconds: 3 });
       await anvil.mine({ blocks: 1 });
     }
-    expect(market.validators.counts.checked).toBeGreaterThan(0);
+    expect(net.market.validators.counts.checked).toBeGreaterThan(0);
 
     // What was submitted is the llama's continuation: 16 tokens with their logprobs and the text.
     const [submitted] = await pc.getContractEvents({
@@ -127,7 +116,7 @@ describe('a text-generation job on the devnet', () => {
       refund: PRICE * BigInt(16 - out.tokens.length),
     });
     // The same job on this engine gives the same bytes (greedy, same machine).
-    const again = await engine.runJob({
+    const again = await net.engine.runJob({
       kind: 'inference',
       modelHash: llm.hash,
       model: () => blobs.read(llm.uri, llm.hash),
