@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { xorshift32 } from './random';
 
 export interface FlakyRpcOptions {
   /** The real JSON-RPC endpoint behind the proxy (anvil). */
@@ -55,15 +56,7 @@ export async function startFlakyRpc(options: FlakyRpcOptions): Promise<FlakyRpc>
     spikeRate: options.spikeRate ?? 0.05,
   };
   const [spikeMin, spikeMax] = options.spikeMs ?? [100, 500];
-  let seed = (options.seed ?? 0x5eed) >>> 0 || 1;
-  const random = () => {
-    seed ^= seed << 13;
-    seed >>>= 0;
-    seed ^= seed >>> 17;
-    seed ^= seed << 5;
-    seed >>>= 0;
-    return seed / 2 ** 32;
-  };
+  const random = xorshift32(options.seed ?? 0x5eed);
   /** Function selectors whose calls are failed, with how many requests are left to fail. */
   const failing = new Map<string, number>();
   const stats: FlakyRpcStats = {

@@ -15,24 +15,12 @@ import { devAccount } from '../../helpers/chain';
 import { deployMarket, TOKEN, type Market, testWindows } from '../../helpers/market';
 import { bundleNode } from '../../helpers/nodeBundle';
 import { tinyInput, tinyModel } from '../../helpers/provider';
+import { xorshift32 } from '../../helpers/random';
 import { tempDir } from '../../helpers/tmp';
 
 const JOBS = 30;
 const INPUTS = 12;
 const quiet = new LogSink({ consoleLevel: 'silent' });
-
-/** xorshift32, so a failing run can be replayed with its seed. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 2 ** 32;
-  };
-}
 
 describe('kill -9 of the provider node at random moments over many jobs', { timeout: 240_000 }, () => {
   const chain = useAnvil({ chainId: 31337 });
@@ -105,7 +93,7 @@ describe('kill -9 of the provider node at random moments over many jobs', { time
   const startups: number[] = [];
 
   it('loses no result, submits nothing twice and misses no deadline of its own making', async () => {
-    const random = rng(Number(process.env.FLYWHEEL_CRASH_SEED ?? 0xc0ffee));
+    const random = xorshift32(Number(process.env.FLYWHEEL_CRASH_SEED ?? 0xc0ffee));
     // The model and every input live in the node's blob store, put there before the node runs (as the devnet
     // does), so nothing here writes to its folder while it starts and dies.
     const model = tinyModel();

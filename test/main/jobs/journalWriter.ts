@@ -7,18 +7,11 @@
 import { keccak256, toHex, type Hash } from 'viem';
 import { Journal, type JournalJob } from '../../../src/main/jobs/journal';
 import { LogSink } from '../../../src/main/log';
+import { xorshift32 } from '../../helpers/random';
 
 const [file, seedArg] = process.argv.slice(2) as [string, string];
-let seed = Number(seedArg) >>> 0 || 1;
-const random = () => {
-  // xorshift32: reproducible runs for a given seed.
-  seed ^= seed << 13;
-  seed >>>= 0;
-  seed ^= seed >>> 17;
-  seed ^= seed << 5;
-  seed >>>= 0;
-  return seed / 2 ** 32;
-};
+// Reproducible runs for a given seed.
+const random = xorshift32(Number(seedArg));
 const sink = new LogSink({ consoleLevel: 'silent' });
 const journal = Journal.open(file, { log: sink.logger('journal') });
 const torn = sink.recent(100).filter((e) => /torn/.test(e.message)).length;

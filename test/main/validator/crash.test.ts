@@ -26,24 +26,12 @@ import { devAccount } from '../../helpers/chain';
 import { actor, deployMarket, TEST_POLICY, TOKEN, type Market } from '../../helpers/market';
 import { bundleNode } from '../../helpers/nodeBundle';
 import { tinyInput, tinyModel } from '../../helpers/provider';
+import { xorshift32 } from '../../helpers/random';
 import { tempDir } from '../../helpers/tmp';
 
 const JOBS = 30;
 const CHALLENGE_WINDOW_S = 12;
 const quiet = new LogSink({ consoleLevel: 'silent' });
-
-/** xorshift32, so a failing run can be replayed with its seed. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 2 ** 32;
-  };
-}
 
 /**
  * kill -9 of a validator node at random moments while results come in — a third of them wrong, each wrong one also
@@ -138,7 +126,7 @@ describe('kill -9 of a validator node at random moments over many checks', { tim
   }
 
   it('never votes twice, never challenges after a window, and finishes what it began', async () => {
-    const random = rng(Number(process.env.FLYWHEEL_CRASH_SEED ?? 0x5eed));
+    const random = xorshift32(Number(process.env.FLYWHEEL_CRASH_SEED ?? 0x5eed));
     const economy = market.genesis.economy;
     // Every blob the jobs need is in the node's store before it first runs.
     const store = new LocalBlobStore(join(dataDir, 'blobs'), quiet.logger('blobs'));
