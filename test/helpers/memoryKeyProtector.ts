@@ -4,9 +4,11 @@ import type { KeyProtector } from '../../src/main/wallet/protector';
 /**
  * A KeyProtector for tests of the node without Electron: AES-256-GCM under a key that lives only in this
  * process, the way safeStorage keeps its key in the OS keychain. `trusted: false` plays Linux's `basic_text`.
+ * `key` (32 bytes) is the keychain's key, for processes that must unseal what another one sealed; by default a
+ * fresh random one.
  */
-export function memoryKeyProtector(options: { trusted?: boolean } = {}): KeyProtector {
-  const key = randomBytes(32);
+export function memoryKeyProtector(options: { trusted?: boolean; key?: Uint8Array } = {}): KeyProtector {
+  const key = options.key ?? randomBytes(32);
   const trusted = options.trusted ?? true;
   return {
     kind: 'os-keychain',

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { LocalBlobStore } from '../../../src/main/blobs/local';
 import { LogSink } from '../../../src/main/log';
 import { DEV_PRIVATE_KEYS, useAnvil } from '../../helpers/anvil';
 import { devAccount } from '../../helpers/chain';
+import { spawnChildNode, type ChildRun } from '../../helpers/crashChild';
 import { deployMarket, TOKEN, type Market, testWindows } from '../../helpers/market';
 import { bundleNode } from '../../helpers/nodeBundle';
 import { tinyInput, tinyModel } from '../../helpers/provider';
@@ -46,51 +47,20 @@ describe('kill -9 of the provider node at random moments over many jobs', { time
     if (bundle) rmSync(bundle.dir, { recursive: true, force: true });
   });
 
-  function start(): { child: ChildProcess; ready: Promise<void>; exited: Promise<void> } {
-    const endpoint = market.endpoint();
-    const c = spawn(
-      process.execPath,
-      [
-        bundle.file,
-        dataDir,
-        JSON.stringify(endpoint, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)),
-      ],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: {
-          ...process.env,
-          FLYWHEEL_TEST_SEAL: seal,
-          FLYWHEEL_TEST_KEY: DEV_PRIVATE_KEYS[2],
-          FLYWHEEL_TEST_JOIN: market.genesis.economy,
-          FLYWHEEL_TEST_BOND: (300n * TOKEN).toString(),
-        },
+  function start(): ChildRun {
+    return spawnChildNode({
+      file: bundle.file,
+      dataDir,
+      endpoint: market.endpoint(),
+      env: {
+        FLYWHEEL_TEST_SEAL: seal,
+        FLYWHEEL_TEST_KEY: DEV_PRIVATE_KEYS[2],
+        FLYWHEEL_TEST_JOIN: market.genesis.economy,
+        FLYWHEEL_TEST_BOND: (300n * TOKEN).toString(),
       },
-    );
-    let err = '';
-    c.stderr!.on('data', (b: Buffer) => {
-      err = (err + b.toString()).slice(-4000);
-      if (process.env.FLYWHEEL_CRASH_LOG) appendFileSync(process.env.FLYWHEEL_CRASH_LOG, b);
     });
-    const exited = new Promise<void>((r) => c.once('exit', () => r()));
-    const spawned = Date.now();
-    const ready = new Promise<void>((resolve, reject) => {
-      let out = '';
-      c.stdout!.on('data', (b: Buffer) => {
-        out += b.toString();
-        if (out.includes('ready')) {
-          startups.push(Date.now() - spawned);
-          resolve();
-        }
-      });
-      c.once('exit', (code, signal) =>
-        reject(new Error(`node exited (${signal ?? code}) before it was ready: ${err}`)),
-      );
-    });
-    ready.catch(() => undefined);
-    return { child: c, ready, exited };
   }
   const seal = randomBytes(32).toString('hex');
-  const startups: number[] = [];
 
   it('loses no result, submits nothing twice and misses no deadline of its own making', async () => {
     const random = xorshift32(Number(process.env.FLYWHEEL_CRASH_SEED ?? 0xc0ffee));

@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeFunctionData, keccak256, type Hash } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,6 +23,7 @@ import { CheckJournal } from '../../../src/main/validator/journal';
 import { falsifyOutput } from '../../../src/main/verification/falsify';
 import { DEV_PRIVATE_KEYS, useAnvil } from '../../helpers/anvil';
 import { devAccount } from '../../helpers/chain';
+import { spawnChildNode, type ChildRun } from '../../helpers/crashChild';
 import { actor, deployMarket, TEST_POLICY, TOKEN, type Market } from '../../helpers/market';
 import { bundleNode } from '../../helpers/nodeBundle';
 import { tinyInput, tinyModel } from '../../helpers/provider';
@@ -85,44 +86,18 @@ describe('kill -9 of a validator node at random moments over many checks', { tim
     if (bundle) rmSync(bundle.dir, { recursive: true, force: true });
   });
 
-  function start(): { child: ChildProcess; ready: Promise<void>; exited: Promise<void> } {
-    const endpoint = market.endpoint();
-    const c = spawn(
-      process.execPath,
-      [
-        bundle.file,
-        dataDir,
-        JSON.stringify(endpoint, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)),
-      ],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: {
-          ...process.env,
-          FLYWHEEL_TEST_SEAL: seal,
-          FLYWHEEL_TEST_KEY: DEV_PRIVATE_KEYS[3],
-          FLYWHEEL_TEST_JOIN: market.genesis.economy,
-          FLYWHEEL_TEST_BOND: (300n * TOKEN).toString(),
-        },
+  function start(): ChildRun {
+    return spawnChildNode({
+      file: bundle.file,
+      dataDir,
+      endpoint: market.endpoint(),
+      env: {
+        FLYWHEEL_TEST_SEAL: seal,
+        FLYWHEEL_TEST_KEY: DEV_PRIVATE_KEYS[3],
+        FLYWHEEL_TEST_JOIN: market.genesis.economy,
+        FLYWHEEL_TEST_BOND: (300n * TOKEN).toString(),
       },
-    );
-    let err = '';
-    c.stderr!.on('data', (b: Buffer) => {
-      err = (err + b.toString()).slice(-4000);
-      if (process.env.FLYWHEEL_CRASH_LOG) appendFileSync(process.env.FLYWHEEL_CRASH_LOG, b);
     });
-    const exited = new Promise<void>((r) => c.once('exit', () => r()));
-    const ready = new Promise<void>((resolve, reject) => {
-      let out = '';
-      c.stdout!.on('data', (b: Buffer) => {
-        out += b.toString();
-        if (out.includes('ready')) resolve();
-      });
-      c.once('exit', (code, signal) =>
-        reject(new Error(`node exited (${signal ?? code}) before it was ready: ${err}`)),
-      );
-    });
-    ready.catch(() => undefined);
-    return { child: c, ready, exited };
   }
 
   it('never votes twice, never challenges after a window, and finishes what it began', async () => {
