@@ -1,8 +1,9 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import type { EarningsReport, EconomySummary, JobSummary } from '../../src/shared/api';
 import { startHeadless, type HeadlessProcess } from '../helpers/headless';
 import { tempDir } from '../helpers/tmp';
 import { api } from './api';
+import { nav, timings } from './page';
 
 /**
  * The first-run story in a real Chromium against the real headless shell on a fresh data folder, as `npm start`
@@ -24,18 +25,9 @@ test.afterAll(async () => {
   data.cleanup();
 });
 
-/** A call through the same HTTP bridge the page uses (reads only: the story itself clicks). */
-
-const nav = (page: Page, name: string) =>
-  page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click();
-
 const byName = (economies: EconomySummary[], name: string) => economies.find((e) => e.name === name)!;
 
-function timing(label: string, since: number): void {
-  const line = `${label}: ${((Date.now() - since) / 1000).toFixed(1)} s`;
-  test.info().annotations.push({ type: 'timing', description: line });
-  process.stdout.write(`  story · ${line}\n`);
-}
+const timing = timings('story');
 
 test('first run: benchmark, wallet, join genesis, provide, jobs finalize, compare, move the bond to a fork, withdraw', async ({
   page,

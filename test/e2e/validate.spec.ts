@@ -1,8 +1,9 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import type { EconomySummary, ValidatorState } from '../../src/shared/api';
 import { startHeadless, type HeadlessProcess } from '../helpers/headless';
 import { tempDir } from '../helpers/tmp';
 import { api } from './api';
+import { nav, timings } from './page';
 
 /**
  * The validator in a real Chromium against the real headless shell on the embedded devnet (anvil, the contracts,
@@ -26,14 +27,7 @@ test.afterAll(async () => {
   data.cleanup();
 });
 
-const nav = (page: Page, name: string) =>
-  page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click();
-
-function timing(label: string, since: number): void {
-  const line = `${label}: ${((Date.now() - since) / 1000).toFixed(1)} s`;
-  test.info().annotations.push({ type: 'timing', description: line });
-  process.stdout.write(`  validate · ${line}\n`);
-}
+const timing = timings('validate');
 
 test('bond as a validator from the Validate page, switch on, see the node check the market’s results and catch a wrong one', async ({
   page,
