@@ -6,7 +6,7 @@ import { cpuDevice, createEngine } from '../../../src/main/engine/engine';
 import { GraphBuilder } from '../../../src/main/engine/onnx/builder';
 import { asFloat32, readSafetensors, tensorOf, writeSafetensors } from '../../../src/main/engine/safetensors';
 import { tempDir } from '../../helpers/tmp';
-import { quietLog, useDevnet } from '../devnet/helpers';
+import { ownJobsMarket, quietLog, useDevnet } from '../devnet/helpers';
 import { flywheel } from './helpers';
 
 /** A model the devnet never registered: y = x · W with a fixed 4×2 W. */
@@ -29,15 +29,8 @@ describe('flywheel job / fork / devnet on the devnet', () => {
     prefix: 'flywheel-cli-',
     market: {
       engine: () => createEngine({ devices: [cpuDevice()], limits: {}, log: quietLog }),
-      // Only the CLI's job: the demo requester stays quiet so the simulated providers serve this one.
-      options: {
-        post: false,
-        roundMs: 300,
-        keeperDrawAfterS: 0,
-        // Nobody misbehaves: this test reads a right output back, and the validators now check every result (a wrong
-        // one from the sloppy provider would be challenged and voted on instead).
-        providers: { runSeconds: [0.1, 0.3], misbehaviour: { sloppy: 0, late: 0 } },
-      },
+      // Only the CLI's job, served right: this test reads the output back.
+      options: ownJobsMarket,
     },
     timeoutMs: 60_000,
   });

@@ -12,14 +12,12 @@ import { devnetAccount } from '../../../src/main/devnet/accounts';
 import type { BookEconomy } from '../../../src/main/devnet/book';
 import { payWelcomeTokens, tokenBalance, topUpNative } from '../../../src/main/devnet/fund';
 import { cast } from '../../../src/main/devnet/market/cast';
-import { cpuDevice, createEngine } from '../../../src/main/engine/engine';
 import { readTextGenerationOutput, writeTextGenerationInput } from '../../../src/main/engine/llama/format';
 import { makeLlamaGguf, tinyLlama } from '../../../src/main/engine/llama/randomModel';
-import { withLanguageModels } from '../../../src/main/engine/llama/runtime';
 import { anvilControl, until } from '../../helpers/chain';
 import { startProviderNode, type ProviderNode } from '../../helpers/provider';
 import { tempDir } from '../../helpers/tmp';
-import { quietLog, useDevnet } from '../devnet/helpers';
+import { llamaEngine, ownJobsMarket, useDevnet } from '../devnet/helpers';
 import { flywheel } from './helpers';
 
 const TOKEN = 10n ** 18n;
@@ -40,15 +38,11 @@ describe('a text generation posted with the CLI on the devnet', () => {
     prefix: 'flywheel-cli-text-',
     market: {
       // The devnet's validators re-run on this engine: re-scoring a text generation needs llama.cpp.
-      engine: () =>
-        withLanguageModels(createEngine({ devices: [cpuDevice(1)], log: quietLog }), { log: quietLog }),
+      engine: llamaEngine,
       options: {
-        post: false,
-        roundMs: 300,
-        keeperDrawAfterS: 0,
+        ...ownJobsMarket,
         validatorSampleRate: 1,
         validatorBudget: { jobsPerHour: 1_000, maxEngineSharePct: 100 },
-        providers: { runSeconds: [0.1, 0.3], misbehaviour: { sloppy: 0, late: 0 } },
       },
     },
     timeoutMs: 90_000,

@@ -6,7 +6,8 @@ import { devnetBlobs } from '../../../src/main/devnet/blobs';
 import { Devnet, type DevnetOptions } from '../../../src/main/devnet/devnet';
 import type { DemoMarket } from '../../../src/main/devnet/market/market';
 import type { MarketBlobs } from '../../../src/main/devnet/market/references';
-import type { Engine } from '../../../src/main/engine/engine';
+import { cpuDevice, createEngine, type Engine } from '../../../src/main/engine/engine';
+import { withLanguageModels, type LanguageModelEngine } from '../../../src/main/engine/llama/runtime';
 import { LogSink, type Logger } from '../../../src/main/log';
 import { defaultSettings } from '../../../src/shared/api/settings';
 import { tempDir } from '../../helpers/tmp';
@@ -34,6 +35,22 @@ export interface TestMarket<E extends Engine> {
   engine: () => E;
   options: Omit<Parameters<Devnet['startMarket']>[0], 'engine' | 'version'>;
 }
+
+/**
+ * The demo market's knobs for a test that posts its own jobs: the demo requester posts nothing, the keeper draws at
+ * once, and the simulated providers serve in a fraction of a second, all of them right and on time (a wrong result
+ * would be challenged and voted on instead of read back).
+ */
+export const ownJobsMarket = {
+  post: false,
+  roundMs: 300,
+  keeperDrawAfterS: 0,
+  providers: { runSeconds: [0.1, 0.3], misbehaviour: { sloppy: 0, late: 0 } },
+} satisfies TestMarket<Engine>['options'];
+
+/** An engine with llama.cpp on one CPU thread, for a market whose jobs or checks run text generation. */
+export const llamaEngine = (): LanguageModelEngine =>
+  withLanguageModels(createEngine({ devices: [cpuDevice(1)], log: quietLog }), { log: quietLog });
 
 /**
  * A devnet (real anvil, the contracts, the book) over a fresh data folder for the tests of one file: started before

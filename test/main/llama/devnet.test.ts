@@ -10,11 +10,9 @@ import { postJob } from '../../../src/main/chain/actions/postJob';
 import { economyAbi } from '../../../src/main/chain/artifacts';
 import type { MarketBlobs } from '../../../src/main/devnet/market/references';
 import { LLM_POLICY } from '../../../src/main/devnet/models';
-import { cpuDevice, createEngine } from '../../../src/main/engine/engine';
 import { readTextGenerationOutput, writeTextGenerationInput } from '../../../src/main/engine/llama/format';
-import { withLanguageModels } from '../../../src/main/engine/llama/runtime';
 import { anvilControl, devClient } from '../../helpers/chain';
-import { blobsIn, quietLog, useDevnet } from '../devnet/helpers';
+import { blobsIn, llamaEngine, ownJobsMarket, useDevnet } from '../devnet/helpers';
 
 const TOKEN = 10n ** 18n;
 const PRICE = TOKEN / 100n;
@@ -23,15 +21,8 @@ describe('a text-generation job on the devnet', () => {
   const net = useDevnet({
     prefix: 'flywheel-llm-devnet-',
     market: {
-      engine: () =>
-        withLanguageModels(createEngine({ devices: [cpuDevice(1)], log: quietLog }), { log: quietLog }),
-      options: {
-        post: false,
-        roundMs: 300,
-        keeperDrawAfterS: 0,
-        validatorSampleRate: 1,
-        providers: { runSeconds: [0.1, 0.3], misbehaviour: { sloppy: 0, late: 0 } },
-      },
+      engine: llamaEngine,
+      options: { ...ownJobsMarket, validatorSampleRate: 1 },
     },
     timeoutMs: 60_000,
   });
