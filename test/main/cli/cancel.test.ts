@@ -12,7 +12,7 @@ import { GraphBuilder } from '../../../src/main/engine/onnx/builder';
 import { tensorOf, writeSafetensors } from '../../../src/main/engine/safetensors';
 import { anvilControl, devAccount } from '../../helpers/chain';
 import { useDevnet } from '../devnet/helpers';
-import { flywheel } from './helpers';
+import { flywheel, jobPost } from './helpers';
 
 /** A model the devnet never registered: y = x + 1. */
 function plusOneModel(): Uint8Array {
@@ -47,19 +47,7 @@ describe('flywheel job cancel on the devnet', () => {
   const cli = (...args: string[]) => flywheel([...args, '--data-dir', dataDir]);
 
   it('shows declines with their reasons, refuses an early cancel with its block, then refunds the fee', async () => {
-    const post = await cli(
-      'job',
-      'post',
-      '--economy',
-      'genesis',
-      '--model',
-      model,
-      '--input',
-      input,
-      '--fee',
-      '1',
-      '--json',
-    );
+    const post = await flywheel(jobPost({ dataDir, economy: 'genesis', model, input, fee: '1' }, '--json'));
     expect(post.code, post.stderr).toBe(0);
     const jobId = BigInt(post.json<{ jobId: string }>().jobId);
     const publicClient = devnet.actors.publicClient;

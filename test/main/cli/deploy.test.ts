@@ -10,7 +10,7 @@ import { until } from '../../helpers/chain';
 import { tinyInput, tinyModel } from '../../helpers/provider';
 import { tempDir } from '../../helpers/tmp';
 import { quietLog } from '../devnet/helpers';
-import { flywheel } from './helpers';
+import { flywheel, jobPost } from './helpers';
 
 /**
  * `flywheel deploy` against a chain started apart from the app (a plain anvil, as a public testnet would be), then
@@ -102,26 +102,15 @@ describe('deploying to a custom EVM network and using it', () => {
     try {
       writeFileSync(join(files.dir, 'm.onnx'), tinyModel());
       writeFileSync(join(files.dir, 'x.safetensors'), tinyInput(1));
+      const job = {
+        dataDir: temp.dir,
+        economy: 'TFLY',
+        model: join(files.dir, 'm.onnx'),
+        input: join(files.dir, 'x.safetensors'),
+        fee: '2',
+      };
       const post = await flywheel(
-        [
-          'job',
-          'post',
-          '--data-dir',
-          temp.dir,
-          '--economy',
-          'TFLY',
-          '--model',
-          join(files.dir, 'm.onnx'),
-          '--input',
-          join(files.dir, 'x.safetensors'),
-          '--fee',
-          '2',
-          '--deadline',
-          '900',
-          '--key-env',
-          'DEPLOY_KEY',
-          '--json',
-        ],
+        jobPost(job, '--deadline', '900', '--key-env', 'DEPLOY_KEY', '--json'),
         env,
       );
       expect(post.code, post.stderr).toBe(0);
@@ -139,20 +128,7 @@ describe('deploying to a custom EVM network and using it', () => {
       ]);
       // Nobody provides on this fresh network: the job waits for a provider.
       expect(get.json()).toMatchObject({ status: 'Posted', outputHash: null });
-      const noKey = await flywheel([
-        'job',
-        'post',
-        '--data-dir',
-        temp.dir,
-        '--economy',
-        'TFLY',
-        '--model',
-        join(files.dir, 'm.onnx'),
-        '--input',
-        join(files.dir, 'x.safetensors'),
-        '--fee',
-        '2',
-      ]);
+      const noKey = await flywheel(jobPost(job));
       expect(noKey.stderr).toMatch(/needs a key to send with[\s\S]*--key-env/);
     } finally {
       files.cleanup();

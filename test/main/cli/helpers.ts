@@ -58,6 +58,34 @@ export function flywheel(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs 
   });
 }
 
+/** The flags most `flywheel job post` runs give: where, in which economy, which model and input, for what fee. */
+export interface JobPostFlags {
+  dataDir: string;
+  economy: string;
+  model: string;
+  /** Left out for a text generation given by --prompt. */
+  input?: string;
+  fee: string;
+}
+
+/** The arguments of `flywheel job post` with these flags, then `extra` as they are. */
+export function jobPost(flags: JobPostFlags, ...extra: string[]): string[] {
+  return [
+    'job',
+    'post',
+    '--data-dir',
+    flags.dataDir,
+    '--economy',
+    flags.economy,
+    '--model',
+    flags.model,
+    ...(flags.input === undefined ? [] : ['--input', flags.input]),
+    '--fee',
+    flags.fee,
+    ...extra,
+  ];
+}
+
 /** The passphrase of the keystore useBundledCli makes (each command gets it in FLYWHEEL_PASSPHRASE). */
 export const PASSPHRASE = 'correct horse battery staple';
 

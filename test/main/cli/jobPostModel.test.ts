@@ -8,7 +8,7 @@ import { defaultLlamaLimits } from '../../../src/main/engine/llama/runtime';
 import { tempDir } from '../../helpers/tmp';
 import { tinyInput, tinyModel } from '../../helpers/provider';
 import { textInputFromFlags, type TextFlags } from '../../../src/main/cli/textJob';
-import { flywheel } from './helpers';
+import { flywheel, jobPost } from './helpers';
 
 describe('flywheel job post checks the model file first', { timeout: 60_000 }, () => {
   const { dir, cleanup } = tempDir('flywheel-job-model-');
@@ -26,20 +26,9 @@ describe('flywheel job post checks the model file first', { timeout: 60_000 }, (
   it('refuses README.md as a model before storing or registering anything, and says what it is', async () => {
     const input = join(dir, 'x.safetensors');
     writeFileSync(input, tinyInput(1));
-    const run = await flywheel([
-      'job',
-      'post',
-      '--economy',
-      'genesis',
-      '--model',
-      'README.md',
-      '--input',
-      input,
-      '--fee',
-      '2',
-      '--data-dir',
-      dir,
-    ]);
+    const run = await flywheel(
+      jobPost({ dataDir: dir, economy: 'genesis', model: 'README.md', input, fee: '2' }),
+    );
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('README.md is not an ONNX or GGUF model.');
     expect(run.stderr).toContain('Give --model an .onnx file (an ONNX graph) or a .gguf file');
@@ -55,23 +44,14 @@ describe('flywheel job post checks the model file first', { timeout: 60_000 }, (
     const text = join(dir, 'text.safetensors');
     writeFileSync(text, writeTextGenerationInput({ prompt: 'Once upon a time', maxTokens: 16 }));
     const post = (input: string, ...extra: string[]) =>
-      flywheel([
-        'job',
-        'post',
-        '--economy',
-        'genesis',
-        '--model',
-        model,
-        '--input',
-        input,
-        '--fee',
-        '1',
-        '--per-token',
-        '0.01',
-        ...extra,
-        '--data-dir',
-        dir,
-      ]);
+      flywheel(
+        jobPost(
+          { dataDir: dir, economy: 'genesis', model, input, fee: '1' },
+          '--per-token',
+          '0.01',
+          ...extra,
+        ),
+      );
     const notText = await post(image);
     expect(notText.code).toBe(1);
     expect(notText.stderr).toContain('--per-token prices a text generation, and');
@@ -88,19 +68,7 @@ describe('flywheel job post checks the model file first', { timeout: 60_000 }, (
     const onnx = join(dir, 'affine.onnx');
     writeFileSync(onnx, tinyModel());
     const post = (model: string, ...extra: string[]) =>
-      flywheel([
-        'job',
-        'post',
-        '--economy',
-        'genesis',
-        '--model',
-        model,
-        '--fee',
-        '1',
-        ...extra,
-        '--data-dir',
-        dir,
-      ]);
+      flywheel(jobPost({ dataDir: dir, economy: 'genesis', model, fee: '1' }, ...extra));
     const reachedNetwork = /devnet is not running/i;
     const cap = defaultLlamaLimits.maxNewTokens;
 

@@ -7,7 +7,7 @@ import { GraphBuilder } from '../../../src/main/engine/onnx/builder';
 import { asFloat32, readSafetensors, tensorOf, writeSafetensors } from '../../../src/main/engine/safetensors';
 import { tempDir } from '../../helpers/tmp';
 import { ownJobsMarket, quietLog, useDevnet } from '../devnet/helpers';
-import { flywheel } from './helpers';
+import { flywheel, jobPost, type JobPostFlags } from './helpers';
 
 /** A model the devnet never registered: y = x · W with a fixed 4×2 W. */
 function affineModel(): Uint8Array {
@@ -48,26 +48,14 @@ describe('flywheel job / fork / devnet on the devnet', () => {
     files.cleanup();
   });
 
+  /** `flywheel job post` of the affine model on this input in genesis for 1 token, unless `flags` say otherwise. */
+  const post = (flags: Partial<JobPostFlags>, ...extra: string[]) =>
+    flywheel(jobPost({ dataDir, economy: 'genesis', model, input, fee: '1', ...flags }, ...extra));
+
   it('posts a job on an unregistered model and reads its output back', async () => {
-    const post = await flywheel([
-      'job',
-      'post',
-      '--data-dir',
-      dataDir,
-      '--economy',
-      'genesis',
-      '--model',
-      model,
-      '--input',
-      input,
-      '--fee',
-      '1.5',
-      '--policy',
-      'tolerance:1e-3',
-      '--json',
-    ]);
-    expect(post.code, post.stderr).toBe(0);
-    const posted = post.json<{ jobId: string; modelRegistered: boolean; fee: string; economyName: string }>();
+    const run = await post({ fee: '1.5' }, '--policy', 'tolerance:1e-3', '--json');
+    expect(run.code, run.stderr).toBe(0);
+    const posted = run.json<{ jobId: string; modelRegistered: boolean; fee: string; economyName: string }>();
     expect(posted).toMatchObject({
       modelRegistered: true,
       fee: '1.5',
@@ -112,21 +100,7 @@ describe('flywheel job / fork / devnet on the devnet', () => {
     expect(plain.json<{ outputHash: string }>().outputHash).toBe(job.outputHash);
 
     // The model is registered now: a second post does not register it again.
-    const again = await flywheel([
-      'job',
-      'post',
-      '--data-dir',
-      dataDir,
-      '--economy',
-      'FLY',
-      '--model',
-      model,
-      '--input',
-      input,
-      '--fee',
-      '1',
-      '--json',
-    ]);
+    const again = await post({ economy: 'FLY' }, '--json');
     expect(again.json()).toMatchObject({ modelRegistered: false });
   }, 120_000);
 
@@ -172,83 +146,16 @@ describe('flywheel job / fork / devnet on the devnet', () => {
   }, 60_000);
 
   it('refuses bad input with what to do, before sending anything', async () => {
-    const badFee = await flywheel([
-      'job',
-      'post',
-      '--data-dir',
-      dataDir,
-      '--economy',
-      'genesis',
-      '--model',
-      model,
-      '--input',
-      input,
-      '--fee',
-      'a lot',
-    ]);
+    const badFee = await post({ fee: 'a lot' });
     expect(badFee.code).toBe(1);
     expect(badFee.stderr).toMatch(/fee must be a number of tokens like 1.5/);
-    const dust = await flywheel([
-      'job',
-      'post',
-      '--data-dir',
-      dataDir,
-      '--economy',
-      'genesis',
-      '--model',
-      model,
-      '--input',
-      input,
-      '--fee',
-      '0.01',
-    ]);
+    const dust = await post({ fee: '0.01' });
     expect(dust.stderr).toMatch(/--fee must be at least 0.1 FLY here/);
-    const badPolicy = await flywheel([
-      'job',
-      'post',
-      '--data-dir',
-      dataDir,
-      '--economy',
-      'genesis',
-      '--model',
-      model,
-      '--input',
-      input,
-      '--fee',
-      '1',
-      '--policy',
-      'fuzzy',
-    ]);
+    const badPolicy = await post({}, '--policy', 'fuzzy');
     expect(badPolicy.stderr).toMatch(/Cannot read the policy "fuzzy": no rule "fuzzy"/);
-    const unknown = await flywheel([
-      'job',
-      'post',
-      '--data-dir',
-      dataDir,
-      '--economy',
-      'Nowhere',
-      '--model',
-      model,
-      '--input',
-      input,
-      '--fee',
-      '1',
-    ]);
+    const unknown = await post({ economy: 'Nowhere' });
     expect(unknown.stderr).toMatch(/No economy "Nowhere"[\s\S]*Flywheel Lite/);
-    const notSafetensors = await flywheel([
-      'job',
-      'post',
-      '--data-dir',
-      dataDir,
-      '--economy',
-      'genesis',
-      '--model',
-      model,
-      '--input',
-      model,
-      '--fee',
-      '1',
-    ]);
+    const notSafetensors = await post({ input: model });
     expect(notSafetensors.stderr).toMatch(/is not a safetensors file/);
     const unknownParam = await flywheel([
       'fork',
@@ -270,20 +177,7 @@ describe('flywheel job / fork / devnet on the devnet', () => {
   it('says the devnet is not running, and how to start it, in a data folder where it is not', async () => {
     const other = tempDir('flywheel-cli-idle-');
     try {
-      const run = await flywheel([
-        'job',
-        'post',
-        '--data-dir',
-        other.dir,
-        '--economy',
-        'genesis',
-        '--model',
-        model,
-        '--input',
-        input,
-        '--fee',
-        '1',
-      ]);
+      const run = await post({ dataDir: other.dir });
       expect(run.code).toBe(1);
       expect(run.stderr).toMatch(/The devnet is not running[\s\S]*flywheel devnet up/);
     } finally {

@@ -18,7 +18,7 @@ import { anvilControl, until } from '../../helpers/chain';
 import { startProviderNode, type ProviderNode } from '../../helpers/provider';
 import { tempDir } from '../../helpers/tmp';
 import { llamaEngine, ownJobsMarket, useDevnet } from '../devnet/helpers';
-import { flywheel } from './helpers';
+import { flywheel, jobPost } from './helpers';
 
 const TOKEN = 10n ** 18n;
 const PROMPT = 'Once upon a time';
@@ -110,31 +110,23 @@ describe('a text generation posted with the CLI on the devnet', () => {
         .claimable,
     };
 
-    const args = (prompt: string) => [
-      'job',
-      'post',
-      '--data-dir',
-      net.dataDir,
-      '--economy',
-      'genesis',
-      '--model',
-      modelPath,
-      '--prompt',
-      prompt,
-      '--max-tokens',
-      String(MAX_TOKENS),
-      '--temperature',
-      String(SAMPLING.temperature),
-      '--seed',
-      String(SAMPLING.seed),
-      '--stop',
-      stop,
-      '--fee',
-      '1',
-      '--per-token',
-      '0.01',
-      '--json',
-    ];
+    const args = (prompt: string) =>
+      jobPost(
+        { dataDir: net.dataDir, economy: 'genesis', model: modelPath, fee: '1' },
+        '--prompt',
+        prompt,
+        '--max-tokens',
+        String(MAX_TOKENS),
+        '--temperature',
+        String(SAMPLING.temperature),
+        '--seed',
+        String(SAMPLING.seed),
+        '--stop',
+        stop,
+        '--per-token',
+        '0.01',
+        '--json',
+      );
     const jobsPosted = async () =>
       (
         await pc.getContractEvents({
