@@ -1,4 +1,14 @@
-import { createWalletClient, http, keccak256, type Address, type Hash, type PublicClient } from 'viem';
+import {
+  createWalletClient,
+  http,
+  keccak256,
+  type Abi,
+  type Account,
+  type Address,
+  type Hash,
+  type PublicClient,
+  type TransactionReceipt,
+} from 'viem';
 import { foundry } from 'viem/chains';
 import type { JobKind, VerificationPolicy } from '../../src/shared/api/jobs';
 import { policyOf } from '../../src/shared/policy';
@@ -15,6 +25,7 @@ import {
   createGenesis,
   deployFactory,
   devnetParams,
+  waitFor,
   type ChainParams,
   type CreatedEconomy,
 } from '../../src/main/chain/deploy';
@@ -66,6 +77,21 @@ export async function actor(
       cleanup();
     },
   };
+}
+
+/**
+ * Sends a contract call from `account` by plain viem calls (simulate, write, wait for the receipt), not through the
+ * app's actions: for a test's other parties, and for calls the actions do not make.
+ */
+export async function sendAs(
+  publicClient: PublicClient,
+  rpcUrl: string,
+  account: Account,
+  call: { address: Address; abi: Abi; functionName: string; args: unknown[] },
+): Promise<TransactionReceipt> {
+  const wallet = createWalletClient({ chain: foundry, transport: http(rpcUrl), account });
+  const { request } = await publicClient.simulateContract({ ...call, account } as never);
+  return waitFor(publicClient, await wallet.writeContract(request as never), call.functionName);
 }
 
 export interface Market {

@@ -18,7 +18,6 @@ import {
   devnetParams,
   readParams,
   toEconomyParams,
-  waitFor,
   type DeployClients,
   type FactoryDeployment,
 } from '../../../src/main/chain/deploy';
@@ -31,7 +30,7 @@ import {
 } from '../../../src/main/chain/forkSnapshot';
 import { productionParams, quickDevnetParams } from '../../../src/main/chain/presets';
 import { DEV_PRIVATE_KEYS, useAnvil } from '../../helpers/anvil';
-import { actor } from '../../helpers/market';
+import { actor, sendAs } from '../../helpers/market';
 
 const TOKEN = 10n ** 18n;
 const MAX = 2n ** 256n - 1n;
@@ -49,27 +48,13 @@ describe('economy contracts on a real anvil: deploy, genesis, fork, snapshot cla
   let snapshotBlock: bigint;
 
   /** Sends a contract call from one of anvil's dev accounts and waits for it. */
-  async function call(
+  const call = (
     from: number,
     address: Address,
     abi: typeof economyAbi | typeof economyTokenAbi,
     functionName: string,
     args: unknown[],
-  ) {
-    const wallet = createWalletClient({
-      chain: foundry,
-      transport: http(chain.rpcUrl),
-      account: wallets[from]!,
-    });
-    const { request } = await publicClient.simulateContract({
-      address,
-      abi,
-      functionName,
-      args,
-      account: wallets[from]!,
-    } as never);
-    return waitFor(publicClient, await wallet.writeContract(request as never), functionName);
-  }
+  ) => sendAs(publicClient, chain.rpcUrl, wallets[from]!, { address, abi, functionName, args });
 
   beforeAll(async () => {
     const transport = http(chain.rpcUrl);

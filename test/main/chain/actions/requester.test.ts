@@ -29,12 +29,13 @@ import type { ActionClient } from '../../../../src/main/chain/actions/send';
 import { transferToken } from '../../../../src/main/chain/actions/transferToken';
 import { vote } from '../../../../src/main/chain/actions/vote';
 import { economyAbi, economyTokenAbi } from '../../../../src/main/chain/artifacts';
-import { createGenesis, deployFactory, devnetParams, waitFor } from '../../../../src/main/chain/deploy';
+import { createGenesis, deployFactory, devnetParams } from '../../../../src/main/chain/deploy';
 import { TxManager } from '../../../../src/main/chain/tx/manager';
 import { LogSink } from '../../../../src/main/log';
 import { policyOf } from '../../../../src/shared/policy';
 import { DEV_PRIVATE_KEYS, useAnvil } from '../../../helpers/anvil';
 import { anvilControl } from '../../../helpers/chain';
+import { sendAs } from '../../../helpers/market';
 import { tempDir } from '../../../helpers/tmp';
 
 const TOKEN = 10n ** 18n;
@@ -54,21 +55,13 @@ describe('requester, validator and admin actions on a real anvil', () => {
   const inputHash = keccak256(toHex('an input'));
 
   /** The provider side is another part's actions; here the provider registers and submits by plain calls. */
-  async function asProvider(functionName: string, args: unknown[]) {
-    const wallet = createWalletClient({
-      chain: foundry,
-      transport: http(chain.rpcUrl),
-      account: accounts[PROVIDER]!,
-    });
-    const { request } = await publicClient.simulateContract({
+  const asProvider = (functionName: string, args: unknown[]) =>
+    sendAs(publicClient, chain.rpcUrl, accounts[PROVIDER]!, {
       address: economy,
       abi: economyAbi,
       functionName,
       args,
-      account: accounts[PROVIDER]!,
-    } as never);
-    return waitFor(publicClient, await wallet.writeContract(request as never), functionName);
-  }
+    });
 
   const job = (jobId: bigint) =>
     publicClient.readContract({ address: economy, abi: economyAbi, functionName: 'job', args: [jobId] });
