@@ -11,6 +11,7 @@ import { isPrivateHost } from '../../../src/main/blobs/http';
 import { BlobStore } from '../../../src/main/blobs/store';
 import { LogSink } from '../../../src/main/log';
 import { tempDir } from '../../helpers/tmp';
+import { rejectionOf } from '../../helpers/rejection';
 
 const log = new LogSink({ consoleLevel: 'silent' }).logger('blobs');
 const model = new Uint8Array(randomBytes(300_000));
@@ -28,14 +29,7 @@ function store(extra: { allowPrivateNetwork?: boolean; timeoutMs?: number } = {}
   return new BlobStore({ root, settings: () => settings, log, allowPrivateNetwork: true, ...extra });
 }
 
-async function failure(p: Promise<unknown>): Promise<BlobError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(BlobError);
-  return err as BlobError;
-}
+const failure = (p: Promise<unknown>) => rejectionOf(p, BlobError);
 
 function incomingEmpty() {
   expect(readdirSync(join(root, '.incoming'))).toEqual([]);

@@ -11,6 +11,7 @@ import { buildTrainingGraph } from '../../../src/main/engine/training/graph';
 import { speechThenSilence, tone } from './audio';
 import { cpuEngine, keccak256, reference, renderTextLine } from './helpers';
 import { separableDataset } from './datasets';
+import { rejectionOf } from '../../helpers/rejection';
 
 let engine: Engine;
 const rec = reference('ocr-rec');
@@ -125,14 +126,7 @@ describe('fine-tune jobs', () => {
 });
 
 describe('bad jobs are refused with their decline reason, and the engine goes on', () => {
-  const refusal = async (promise: Promise<unknown>) => {
-    const err = await promise.then(
-      () => null,
-      (e: unknown) => e,
-    );
-    expect(err).toBeInstanceOf(Decline);
-    return (err as Decline).reason;
-  };
+  const refusal = async (promise: Promise<unknown>) => (await rejectionOf(promise, Decline)).reason;
   const small = buildTrainingGraph({ inputs: 2, hidden: [], classes: 2, optimizer: 'sgd' });
   const smallHash = keccak256(small);
   const goodInput = () =>

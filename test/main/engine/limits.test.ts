@@ -7,6 +7,7 @@ import { buildTrainingGraph } from '../../../src/main/engine/training/graph';
 import { processHost } from '../../../src/main/engine/worker/host';
 import { separableDataset } from './datasets';
 import { cpuEngine, keccak256 } from './helpers';
+import { rejectionOf } from '../../helpers/rejection';
 
 /** A model whose one run takes seconds: 40 chained 768² matrix products. */
 function slowModel(): Uint8Array {
@@ -22,14 +23,7 @@ function slowModel(): Uint8Array {
 const quick = buildTrainingGraph({ inputs: 4, hidden: [], classes: 3, optimizer: 'sgd' });
 const quickJob = { kind: 'fine-tune' as const, modelHash: keccak256(quick), model: quick };
 
-async function refused(promise: Promise<unknown>): Promise<Decline> {
-  const err = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(Decline);
-  return err as Decline;
-}
+const refused = (promise: Promise<unknown>) => rejectionOf(promise, Decline);
 
 const engines: Engine[] = [];
 afterAll(() => Promise.all(engines.map((e) => e.close())));

@@ -15,6 +15,7 @@ import { withLanguageModels } from '../../../src/main/engine/llama/runtime';
 import { Decline } from '../../../src/shared/decline';
 import { tensorOf, writeSafetensors } from '../../../src/main/engine/safetensors';
 import { keccak256, quietLog } from '../engine/helpers';
+import { rejectionOf } from '../../helpers/rejection';
 
 const dir = mkdtempSync(join(tmpdir(), 'flywheel-llama-runtime-'));
 const { bytes: model } = cachedLlamaGguf(tinyLlama, dir);
@@ -37,14 +38,7 @@ const job = (input: Parameters<typeof writeTextGenerationInput>[0], bytes = mode
   input: writeTextGenerationInput(input),
 });
 
-async function refused(promise: Promise<unknown>): Promise<Decline> {
-  const err = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(Decline);
-  return err as Decline;
-}
+const refused = (promise: Promise<unknown>) => rejectionOf(promise, Decline);
 
 // Whole generations on two busy CI cores: minutes, not the default 30 s (a timed-out generation keeps its
 // native threads busy into the next test).
