@@ -101,14 +101,15 @@ describe('a text generation posted with the CLI on the devnet', () => {
     const stop = chars[at >= 0 ? at : 0]!;
 
     const requester = devnetAccount('cliRequester').address;
-    const before = {
+    const balances = async () => ({
       requesterTokens: await tokenBalance(pc, genesis.token, requester),
       requesterClaimable: (
         await readAccount({ publicClient: pc }, { economy: genesis.id, account: requester })
       ).claimable,
       nodeClaimable: (await readAccount({ publicClient: pc }, { economy: genesis.id, account: node.address }))
         .claimable,
-    };
+    });
+    const before = await balances();
 
     const args = (prompt: string) =>
       jobPost(
@@ -246,14 +247,7 @@ describe('a text generation posted with the CLI on the devnet', () => {
     const f = (finalized as { args: { provider: string; payout: bigint; protocolFee: bigint } }).args;
     expect(f.provider).toBe(node.address);
     expect(f.payout + f.protocolFee).toBe(base + price * tokens);
-    const after = {
-      requesterTokens: await tokenBalance(pc, genesis.token, requester),
-      requesterClaimable: (
-        await readAccount({ publicClient: pc }, { economy: genesis.id, account: requester })
-      ).claimable,
-      nodeClaimable: (await readAccount({ publicClient: pc }, { economy: genesis.id, account: node.address }))
-        .claimable,
-    };
+    const after = await balances();
     expect(after.requesterTokens).toBe(before.requesterTokens - escrow);
     expect(after.requesterClaimable - before.requesterClaimable).toBe(refund);
     expect(after.nodeClaimable - before.nodeClaimable).toBe(f.payout);

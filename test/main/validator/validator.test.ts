@@ -171,14 +171,16 @@ describe('a validator node', { timeout: 180_000 }, () => {
   });
 
   it('catches a wrong result: A challenges with its evidence, B votes after checking, the result is rejected and both are paid', async () => {
-    const bondBefore = (
-      await pc.readContract({
-        address: economy,
-        abi: economyAbi,
-        functionName: 'providerOf',
-        args: [provider.tx.address],
-      })
-    ).bond;
+    const providerBond = async () =>
+      (
+        await pc.readContract({
+          address: economy,
+          abi: economyAbi,
+          functionName: 'providerOf',
+          args: [provider.tx.address],
+        })
+      ).bond;
+    const bondBefore = await providerBond();
     const jobId = await submitted(falsifyOutput(right, TEST_POLICY));
     await until('A challenged', async () => (await events('ChallengeOpened', jobId)).length === 1, 30_000);
     const [opened] = await events('ChallengeOpened', jobId);
@@ -248,14 +250,7 @@ describe('a validator node', { timeout: 180_000 }, () => {
       expect(c.votes).toEqual({ valid: 0, invalid: 2 });
       expect(c.providerSlashed).toBe(String(slashed[0]!.args.amount));
     }
-    const bondAfter = (
-      await pc.readContract({
-        address: economy,
-        abi: economyAbi,
-        functionName: 'providerOf',
-        args: [provider.tx.address],
-      })
-    ).bond;
+    const bondAfter = await providerBond();
     expect(bondAfter).toBeLessThan(bondBefore);
     // The job's page on A: its history from the chain (a slash and a strike name the job second: read too), and
     // A's own check of the result.
