@@ -19,11 +19,16 @@ export interface ChildRun {
   exited: Promise<void>;
 }
 
-/** Starts the bundled child script `file` on `dataDir` and `endpoint`; `env` is added to this process's own. */
+/**
+ * Starts the bundled child script `file` on `dataDir` and `endpoint`, its wallet `privateKey` sealed under `seal`
+ * (32 bytes in hex, the same for every run); `env` (the script's own settings) is added to this process's own.
+ */
 export function spawnChildNode(options: {
   file: string;
   dataDir: string;
   endpoint: NetworkEndpoint;
+  seal: string;
+  privateKey: string;
   env: NodeJS.ProcessEnv;
 }): ChildRun {
   const c = spawn(
@@ -33,7 +38,15 @@ export function spawnChildNode(options: {
       options.dataDir,
       JSON.stringify(options.endpoint, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)),
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } },
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        FLYWHEEL_TEST_SEAL: options.seal,
+        FLYWHEEL_TEST_KEY: options.privateKey,
+        ...options.env,
+      },
+    },
   );
   let err = '';
   c.stderr!.on('data', (b: Buffer) => {

@@ -52,9 +52,9 @@ describe('kill -9 of the provider node at random moments over many jobs', { time
       file: bundle.file,
       dataDir,
       endpoint: market.endpoint(),
+      seal,
+      privateKey: DEV_PRIVATE_KEYS[2],
       env: {
-        FLYWHEEL_TEST_SEAL: seal,
-        FLYWHEEL_TEST_KEY: DEV_PRIVATE_KEYS[2],
         FLYWHEEL_TEST_JOIN: market.genesis.economy,
         FLYWHEEL_TEST_BOND: (300n * TOKEN).toString(),
       },

@@ -91,9 +91,9 @@ describe('kill -9 of a validator node at random moments over many checks', { tim
       file: bundle.file,
       dataDir,
       endpoint: market.endpoint(),
+      seal,
+      privateKey: DEV_PRIVATE_KEYS[3],
       env: {
-        FLYWHEEL_TEST_SEAL: seal,
-        FLYWHEEL_TEST_KEY: DEV_PRIVATE_KEYS[3],
         FLYWHEEL_TEST_JOIN: market.genesis.economy,
         FLYWHEEL_TEST_BOND: (300n * TOKEN).toString(),
       },
