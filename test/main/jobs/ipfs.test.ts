@@ -77,6 +77,21 @@ describe('jobs whose model and input live on IPFS', { timeout: 180_000 }, () => 
       ),
     ]);
 
+  /** Registers model `seed` (added already), adds input `seed` and posts a job on them that is drawn at once. */
+  async function postDrawn(seed: number, model: { uri: string; hash: Hash }): Promise<bigint> {
+    await market.registerModel(economy, wideModel(N, seed), model.uri);
+    const data = await add(input(seed));
+    const { jobId, drawn } = await market.postDrawn({
+      economy,
+      modelHash: model.hash,
+      inputHash: data.hash,
+      inputUri: data.uri,
+      deadlineS: 120,
+    });
+    expect(drawn).toBe(true);
+    return jobId;
+  }
+
   it('connects from the settings and runs a job fetched by CID, publishing the output to IPFS', async () => {
     const status = await p.call<NodeStatus>('node.status');
     expect(status.network).toMatchObject({
@@ -87,16 +102,7 @@ describe('jobs whose model and input live on IPFS', { timeout: 180_000 }, () => 
     });
     const model = await add(wideModel(N, 1));
     expect(ipfs.blocks.size).toBeGreaterThan(2); // a DAG of several blocks, each checked against its CID
-    await market.registerModel(economy, wideModel(N, 1), model.uri);
-    const data = await add(input(1));
-    const { jobId, drawn } = await market.postDrawn({
-      economy,
-      modelHash: model.hash,
-      inputHash: data.hash,
-      inputUri: data.uri,
-      deadlineS: 120,
-    });
-    expect(drawn).toBe(true);
+    const jobId = await postDrawn(1, model);
     await until(
       'the job finalized',
       async () =>
@@ -118,16 +124,7 @@ describe('jobs whose model and input live on IPFS', { timeout: 180_000 }, () => 
     // One of this model's leaves (not the root) is changed whenever the gateway sends it.
     const leaf = [...ipfs.blocks.keys()].find((k) => !before.has(k) && k !== model.cid)!;
     tampered.add(leaf);
-    await market.registerModel(economy, wideModel(N, 2), model.uri);
-    const data = await add(input(2));
-    const { jobId, drawn } = await market.postDrawn({
-      economy,
-      modelHash: model.hash,
-      inputHash: data.hash,
-      inputUri: data.uri,
-      deadlineS: 120,
-    });
-    expect(drawn).toBe(true);
+    const jobId = await postDrawn(2, model);
     await until(
       'the decline',
       async () => {
