@@ -5,13 +5,13 @@ import { CID } from 'multiformats/cid';
 import * as raw from 'multiformats/codecs/raw';
 import { keccak256 } from 'viem';
 import { afterEach, describe, expect, it } from 'vitest';
-import { defaultSettings, type Settings } from '../../../src/shared/api/settings';
 import { BlobError, declineReasonFor } from '../../../src/main/blobs/errors';
 import { BlobStore } from '../../../src/main/blobs/store';
 import { unixfsCid, unixfsParams } from '../../../src/main/blobs/unixfsCid';
 import { LogSink } from '../../../src/main/log';
 import { startIpfsNode, type IpfsNode, type IpfsNodeOptions } from '../../helpers/ipfsNode';
 import { tempDir } from '../../helpers/tmp';
+import { settingsWithBlobs } from './helpers';
 
 const log = new LogSink({ consoleLevel: 'silent' }).logger('blobs');
 // 700 KiB: three 256 KiB raw leaves under one dag-pb root, so the file is assembled from several blocks.
@@ -28,17 +28,7 @@ async function setup(options: IpfsNodeOptions = {}) {
   cleanups.push(() => node.stop());
   const { dir, cleanup } = tempDir('flywheel-ipfs-');
   cleanups.push(cleanup);
-  const settings: Settings = {
-    ...structuredClone(defaultSettings),
-    network: {
-      kind: 'custom',
-      label: 'test',
-      rpcUrl: 'http://127.0.0.1:1',
-      chainId: 1,
-      factory: '0x0000000000000000000000000000000000000001',
-      blobStore: { kind: 'ipfs', apiUrl: node.url, gatewayUrl: node.url },
-    },
-  };
+  const settings = settingsWithBlobs({ kind: 'ipfs', apiUrl: node.url, gatewayUrl: node.url });
   const store = new BlobStore({ root: join(dir, 'blobs'), settings: () => settings, log });
   return { node, store, root: join(dir, 'blobs') };
 }

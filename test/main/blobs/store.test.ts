@@ -12,6 +12,7 @@ import { BlobStore } from '../../../src/main/blobs/store';
 import { LogSink } from '../../../src/main/log';
 import { tempDir } from '../../helpers/tmp';
 import { rejectionOf } from '../../helpers/rejection';
+import { settingsWithBlobs } from './helpers';
 
 const log = new LogSink({ consoleLevel: 'silent' }).logger('blobs');
 const model = new Uint8Array(randomBytes(300_000));
@@ -204,17 +205,7 @@ describe('HTTP sources', () => {
   });
 
   it('publishes an output to an HTTP blob store with PUT <url>/<hash>', async () => {
-    settings = {
-      ...structuredClone(defaultSettings),
-      network: {
-        kind: 'custom',
-        label: 'test',
-        rpcUrl: 'http://127.0.0.1:1',
-        chainId: 1,
-        factory: '0x0000000000000000000000000000000000000001',
-        blobStore: { kind: 'http', url: `${base}/store` },
-      },
-    };
+    settings = settingsWithBlobs({ kind: 'http', url: `${base}/store` });
     const output = new TextEncoder().encode('an output');
     const published = await store().publish(output);
     expect(published.uri).toBe(`${base}/store/${keccak256(output).slice(2)}`);
