@@ -65,6 +65,21 @@ describe('requester, validator and admin actions on a real anvil', () => {
 
   const job = (jobId: bigint) =>
     publicClient.readContract({ address: economy, abi: economyAbi, functionName: 'job', args: [jobId] });
+  /** The provider's record in the economy (bond, strikes). */
+  const provider = () =>
+    publicClient.readContract({
+      address: economy,
+      abi: economyAbi,
+      functionName: 'providerOf',
+      args: [accounts[PROVIDER]!.address],
+    });
+  const claimable = (who: number) =>
+    publicClient.readContract({
+      address: economy,
+      abi: economyAbi,
+      functionName: 'claimable',
+      args: [accounts[who]!.address],
+    });
 
   async function postAndAssign(n: number): Promise<bigint> {
     const { jobId } = await postJob(clients[REQUESTER]!, {
@@ -245,13 +260,6 @@ describe('requester, validator and admin actions on a real anvil', () => {
 
   it('a job priced per token escrows base + price × max tokens and pays for the tokens its result claims', async () => {
     const price = TOKEN / 100n;
-    const claimable = (who: number) =>
-      publicClient.readContract({
-        address: economy,
-        abi: economyAbi,
-        functionName: 'claimable',
-        args: [accounts[who]!.address],
-      });
     const { jobId } = await postJob(clients[REQUESTER]!, {
       economy,
       kind: 'inference',
@@ -295,13 +303,6 @@ describe('requester, validator and admin actions on a real anvil', () => {
     await expect(reportTimeout(clients[VOTER]!, { economy, jobId, deadline })).rejects.toThrow(
       /DeadlineNotReached/,
     );
-    const provider = () =>
-      publicClient.readContract({
-        address: economy,
-        abi: economyAbi,
-        functionName: 'providerOf',
-        args: [accounts[PROVIDER]!.address],
-      });
     const before = await provider();
     await anvilControl(chain.rpcUrl).setNextBlockTimestamp({ timestamp: acceptWindowEndsAt + 1n });
     await anvilControl(chain.rpcUrl).mine({ blocks: 1 });
@@ -327,13 +328,7 @@ describe('requester, validator and admin actions on a real anvil', () => {
     expect(receipt?.status).toBe('success');
     const after = await job(jobId);
     expect(after.status).toBe(1); // Posted again, the provider excluded
-    const provider = await publicClient.readContract({
-      address: economy,
-      abi: economyAbi,
-      functionName: 'providerOf',
-      args: [accounts[PROVIDER]!.address],
-    });
-    expect(provider.strikes).toBe(1);
+    expect((await provider()).strikes).toBe(1);
     // Someone else reporting the same deadline finds it done on-chain and sends nothing.
     expect((await reportTimeout(clients[REQUESTER]!, { economy, jobId, deadline })).hash).toBeNull();
   });
@@ -360,17 +355,10 @@ describe('requester, validator and admin actions on a real anvil', () => {
     await expect(resolveChallenge(clients[REQUESTER]!, { economy, jobId })).rejects.toThrow(/VoteOpen/);
     await anvilControl(chain.rpcUrl).increaseTime({ seconds: devnetParams.voteWindowS + 1 });
     await anvilControl(chain.rpcUrl).mine({ blocks: 1 });
-    const claimable = () =>
-      publicClient.readContract({
-        address: economy,
-        abi: economyAbi,
-        functionName: 'claimable',
-        args: [accounts[REQUESTER]!.address],
-      });
-    const before = await claimable();
+    const before = await claimable(REQUESTER);
     await resolveChallenge(clients[REQUESTER]!, { economy, jobId });
     expect((await job(jobId)).status).toBe(6); // Rejected
-    expect(await claimable()).toBe(before + TOKEN); // the fee comes back to the requester
+    expect(await claimable(REQUESTER)).toBe(before + TOKEN); // the fee comes back to the requester
   });
 
   it('cancels a job nobody was drawn for, 256 blocks after its last draw block', async () => {
