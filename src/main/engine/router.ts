@@ -9,13 +9,13 @@
  * that model's jobs. Other models are also timed live: after a job has run, its own run time on that device is
  * what predicts the next one there (and, scaled by the devices' scores, on the others).
  *
- * The suite's figures are a few seconds of one moment; a machine changes (other work, clocks, a suite that ran
- * while a core was lent elsewhere). So live runs correct them: each job's run time against its prediction feeds a
- * per-device, per-workload factor, and after a few runs the prediction is the suite's times that factor. A device
- * the router does not pick learns nothing by itself, so every few jobs of a workload, in a moment when no device has
- * work queued, one goes to a device predicted within 1.5× of the pick (never one predicted slower than that) until it
- * has a few live runs, then once in a while to follow the machine: that costs at most a few percent of a workload's
- * jobs, and a device the suite misjudged is found within a dozen jobs.
+ * The suite's figures are a few seconds of one moment; a machine changes (other work, clocks, a suite that ran while a
+ * core was lent elsewhere). So live runs correct them: each job's run time against its prediction feeds a per-device,
+ * per-workload factor (the median of the last few), and after a few runs the prediction is the suite's times that
+ * factor. A device the router does not pick learns nothing by itself, so every few jobs of a workload, in a moment when
+ * no device has work queued, one goes to a device predicted within 1.5× of the pick (never one predicted slower than
+ * that) until it has a few live runs, then once in a while to follow the machine: that costs at most a few percent of a
+ * workload's jobs, and a device the suite misjudged is found within a dozen jobs.
  *
  * Rates count only for the device configuration they were measured on (its fingerprint: hardware, driver,
  * execution provider, threads, onnxruntime and Flywheel versions). A device without rates for this configuration
@@ -28,6 +28,7 @@ import type { EngineJob } from './jobs';
 import { parseFineTuneConfig } from './jobs';
 import { referenceByHash } from './references';
 import { readSafetensors } from './safetensors';
+import { median } from './timing';
 
 /** The workload class of models the suite does not time: predicted from the device's score. */
 export const GENERAL = 'general';
@@ -134,6 +135,8 @@ export function pickDevice<D extends { id: string; executionProvider: ExecutionP
 
 /** Live run times of models the suite does not time, per device: an exponential average of the last runs. */
 const LIVE_WEIGHT = 0.3;
+/** The live runs a factor is the median of: one run here can take twice its time when the machine lends a core. */
+const LIVE_WINDOW = 9;
 /** Live runs of a workload on a device before their factor corrects the suite's prediction there. */
 export const LIVE_MIN_RUNS = 3;
 /** A device is tried for a workload only if its run is predicted within this factor of the pick's. */
@@ -145,8 +148,9 @@ export const EXPLORE_AGAIN = 64;
 
 /** What live runs of one workload on one device say against the suite's prediction. */
 export interface LiveFactor {
-  /** Live run time ÷ the suite's prediction: an exponential average. */
+  /** Live run time ÷ the suite's prediction: the median of the last LIVE_WINDOW runs. */
   factor: number;
+  ratios: number[];
   runs: number;
   /** The workload's job count when it last ran there. */
   lastJob: number;
@@ -307,7 +311,9 @@ export class DeviceRouter {
     if (suite === null || !(suite > 0)) return;
     const ratio = runMs / suite;
     const live = this.#factorOf(device, workload);
-    live.factor = live.runs === 0 ? ratio : live.factor + LIVE_WEIGHT * (ratio - live.factor);
+    live.ratios.push(ratio);
+    if (live.ratios.length > LIVE_WINDOW) live.ratios.shift();
+    live.factor = median(live.ratios);
     live.runs++;
     live.lastJob = Math.max(live.lastJob, this.#routed.get(workload) ?? 0);
   }
@@ -316,7 +322,7 @@ export class DeviceRouter {
     let perWorkload = this.#factors.get(device);
     if (!perWorkload) this.#factors.set(device, (perWorkload = new Map()));
     let live = perWorkload.get(workload);
-    if (!live) perWorkload.set(workload, (live = { factor: 1, runs: 0, lastJob: 0 }));
+    if (!live) perWorkload.set(workload, (live = { factor: 1, ratios: [], runs: 0, lastJob: 0 }));
     return live;
   }
 
