@@ -65,6 +65,13 @@ export function referenceJobs(keccak256: Keccak256): Record<string, EngineJob> {
   };
 }
 
+function permutations(items: number[]): number[][] {
+  if (items.length <= 1) return [items];
+  return items.flatMap((first, i) =>
+    permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [first, ...rest]),
+  );
+}
+
 export interface RoutingMeasurement {
   workload: string;
   /** The device the router sends this workload's jobs to once settled (most of the second half's routed jobs). */
@@ -94,16 +101,20 @@ export async function routingFigures(options: {
   report: (line: string) => void;
 }): Promise<RoutingMeasurement[]> {
   const { engine, router, devices, report } = options;
-  const turns = options.turns ?? 30;
+  const turns = options.turns ?? 60;
   const out: RoutingMeasurement[] = [];
   for (const [workload, job] of Object.entries(referenceJobs(options.keccak256))) {
     const predictedMs = Object.fromEntries(devices.map((d) => [d.id, router.predict(job, d)]));
     const times: Record<string, number[]> = Object.fromEntries(devices.map((d) => [d.id, []]));
     const routed: { device: string; ms: number }[] = [];
+    // Each turn runs every device named and one routed job, in each order in turn: a run just after one on the same
+    // worker reads up to 30 % slower here, so every kind of run must follow every other as often.
+    const slots = devices.length + 1;
+    const order = permutations([...Array(slots).keys()]);
     for (const d of devices) for (let i = 0; i < 3; i++) await engine.runJob(job, { device: d.id });
     for (let turn = 0; turn < turns; turn++) {
-      for (let i = 0; i <= devices.length; i++) {
-        const k = (turn + i) % (devices.length + 1);
+      for (let i = 0; i < slots; i++) {
+        const k = order[turn % order.length]![i]!;
         if (k === devices.length) {
           const result = await engine.runJob(job);
           routed.push({ device: result.device, ms: result.timings.runMs });

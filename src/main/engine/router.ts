@@ -135,6 +135,8 @@ export function pickDevice<D extends { id: string; executionProvider: ExecutionP
 
 /** Live run times of models the suite does not time, per device: an exponential average of the last runs. */
 const LIVE_WEIGHT = 0.3;
+/** How much faster (predicted) another device must be before an idle workload's jobs move to it. */
+export const SWITCH_MARGIN = 0.05;
 /** The live runs a factor is the median of: one run here can take twice its time when the machine lends a core. */
 const LIVE_WINDOW = 9;
 /** Live runs of a workload on a device before their factor corrects the suite's prediction there. */
@@ -161,6 +163,8 @@ export class DeviceRouter {
   readonly #live = new Map<string, Map<string, number>>();
   /** Per device, per workload: live runs against the suite's prediction. */
   readonly #factors = new Map<string, Map<string, LiveFactor>>();
+  /** The device each workload's jobs last went to in an idle moment (tries aside). */
+  readonly #picks = new Map<string, string>();
   /** Jobs routed per workload. */
   readonly #routed = new Map<string, number>();
   readonly #listeners = new Set<() => void>();
@@ -184,6 +188,7 @@ export class DeviceRouter {
     // New rates on a device replace what live runs taught about it.
     this.#live.delete(rates.device);
     this.#factors.delete(rates.device);
+    this.#picks.clear();
     this.#changed();
   }
 
@@ -266,11 +271,27 @@ export class DeviceRouter {
       predictedMs: this.predict(job, device),
       backlogMs: backlogMs(device.id),
     }));
-    const picked = pickDevice(candidates);
+    let picked = pickDevice(candidates);
+    const idle = candidates.every((c) => c.backlogMs === 0);
+    // In an idle moment, the last pick stays unless another device is predicted SWITCH_MARGIN faster: estimates
+    // from live runs wander with the machine, and a pick that followed them both ways would lose on each swing.
+    const last = candidates.find((c) => c.device.id === this.#picks.get(workload));
+    if (
+      idle &&
+      last &&
+      last.device.id !== picked.device.id &&
+      last.predictedMs !== null &&
+      picked.expectedMs !== null
+    ) {
+      if (picked.expectedMs * (1 + SWITCH_MARGIN) > last.predictedMs) {
+        picked = { device: last.device, predictedMs: last.predictedMs, expectedMs: last.predictedMs };
+      }
+    }
+    if (idle && picked.predictedMs !== null) this.#picks.set(workload, picked.device.id);
     const count = (this.#routed.get(workload) ?? 0) + 1;
     this.#routed.set(workload, count);
     // Tried only in an idle moment (no device has work queued): it costs one job's time, never a queue's wait.
-    if (workload !== GENERAL && picked.predictedMs !== null && candidates.every((c) => c.backlogMs === 0)) {
+    if (workload !== GENERAL && picked.predictedMs !== null && idle) {
       const pickedMs = picked.predictedMs;
       const tryNow = candidates
         .filter((c) => c.device.id !== picked.device.id && c.predictedMs !== null)

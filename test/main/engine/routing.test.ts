@@ -317,6 +317,32 @@ describe('routing corrected by live runs (a suite that timed one configuration w
     expect(w.rates.find((r) => r.device === 'cpu')!.live).toBeCloseTo(1000 / 15, 0);
   });
 
+  it('moves a workload to another device only when it is predicted at least 5 % faster', () => {
+    const router = new DeviceRouter();
+    router.setDevices(devices);
+    router.setRates(suiteRates(all, 20));
+    router.setRates(suiteRates(one, 20));
+    const times: Record<string, number> = { cpu: 20, 'cpu-one': 20.6 };
+    const run = (n: number) =>
+      Array.from({ length: n }, () => {
+        const choice = router.choose(job, devices, () => 0);
+        router.observe(job, choice.device.id, times[choice.device.id]!);
+        return choice;
+      }).filter((c) => !c.explored);
+    expect(run(20).every((c) => c.device.id === 'cpu')).toBe(true);
+    // The machine's speed wanders: all cores now 4 % slower than one thread — within the margin, the pick stays.
+    times.cpu = 21.4;
+    expect(run(20).every((c) => c.device.id === 'cpu')).toBe(true);
+    // 10 % slower once its last runs say so: the jobs move, and stay moved.
+    times.cpu = 22.7;
+    const moved = run(20);
+    expect(moved.at(-1)!.device.id).toBe('cpu-one');
+    expect(moved.findIndex((c) => c.device.id === 'cpu-one')).toBeLessThan(8);
+    expect(
+      moved.slice(moved.findIndex((c) => c.device.id === 'cpu-one')).every((c) => c.device.id === 'cpu-one'),
+    ).toBe(true);
+  });
+
   it('never tries a device predicted more than 1.5× slower, and forgets live runs when the device is measured again', () => {
     const router = new DeviceRouter();
     router.setDevices(devices);
