@@ -200,6 +200,13 @@ async function gemm(report: (line: string) => void): Promise<Figure[]> {
   });
   const suiteG: number[] = [];
   const bareG: number[] = [];
+  // One unmeasured run of each first: a fresh worker's first seconds read up to 20 % slow here (the quick runs of a
+  // new engine read 133–140 GFLOP/s, then 160–167, even with the warm-up stretched to 1.5 s), as a node that has run
+  // anything does not.
+  await bareRun();
+  await collect();
+  await suite.run('quick');
+  await collect();
   // The bare loop leaves its 4 MB output arrays behind; collected while the suite runs, V8's GC threads take a
   // core from onnxruntime. Collect between the two (`npm run bench` exposes gc), so each is measured alone; the
   // pause after each lets the bare session's spinning threads go to sleep first.
