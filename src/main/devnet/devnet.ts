@@ -193,6 +193,7 @@ export class Devnet {
         | 'paceFactor'
         | 'roundMs'
         | 'validatorSampleRate'
+        | 'textShare'
         | 'validatorBudget'
         | 'providers'
         | 'post'

@@ -43,6 +43,8 @@ export interface DemoMarketOptions {
   post?: boolean;
   /** Share of the Submitted results the sampling validator re-runs (default 0.5), within its budget. */
   validatorSampleRate?: number;
+  /** Share of the requester's posts that are text generations (default: their weights', about 12 %). */
+  textShare?: number;
   /** Overrides the validators' budgets (DEMO_VALIDATOR_BUDGETS; tests that want every sample checked). */
   validatorBudget?: DemoValidatorsOptions['budget'];
   /** Seconds before the keeper draws a Posted job itself (default 3; tests 0). */
@@ -138,7 +140,7 @@ export class DemoMarket {
           return book ? [{ book, spec }] : [];
         }),
         models: o.book.models,
-        workloads: demoWorkloads(),
+        workloads: demoWorkloads(o.textShare),
         blobs: o.blobs,
         store,
         jobInfo,

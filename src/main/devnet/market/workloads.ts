@@ -166,8 +166,16 @@ function llmInputs(): Workload[] {
 }
 
 /** Every workload the demo requester posts. */
-export function demoWorkloads(): Workload[] {
-  return [...ocrInputs(), ...vadInputs(), ...finetuneInputs(), ...llmInputs()];
+export function demoWorkloads(textShare?: number): Workload[] {
+  const others = [...ocrInputs(), ...vadInputs(), ...finetuneInputs()];
+  const text = llmInputs();
+  if (textShare === undefined) return [...others, ...text];
+  // Text generations get `textShare` of the posts, split as their weights split; the rest keep theirs.
+  const weightOf = (list: Workload[]) => list.reduce((s, w) => s + w.weight, 0);
+  const [rest, llm] = [weightOf(others), weightOf(text)];
+  if (textShare >= 1) return text;
+  const scale = (textShare / (1 - textShare)) * (rest / llm);
+  return [...others, ...text.map((w) => ({ ...w, weight: w.weight * scale }))].filter((w) => w.weight > 0);
 }
 
 /** Picks a workload by weight with `random` in [0, 1). */
