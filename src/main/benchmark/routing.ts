@@ -10,7 +10,7 @@ import type {
   WorkloadRoute,
 } from '#shared/api/benchmark';
 import type { EngineDevice } from '../engine/engine';
-import { GENERAL, LIVE_MIN_RUNS, pickDevice, type DeviceRouter } from '../engine/router';
+import { GENERAL, pickDevice, type DeviceRouter } from '../engine/router';
 import { executionProviderLabel } from '../hardware/executionProviders';
 import { scoreOf } from './score';
 
@@ -73,11 +73,9 @@ export function routingReport({
     const rates = measuredIds(workload).map((d) => {
       if (workload === GENERAL) return { device: d.id, value: router.rates(d)!.score };
       const value = figure(d.id, workload)!.value;
-      const live = router.liveFactor(d.id, workload);
+      const factor = router.correction(d.id, workload);
       // A rate is items per time: live runs taking `factor` times the suite's time deliver value ÷ factor.
-      return live && live.runs >= LIVE_MIN_RUNS
-        ? { device: d.id, value, live: value / live.factor }
-        : { device: d.id, value };
+      return factor === null ? { device: d.id, value } : { device: d.id, value, live: value / factor };
     });
     const unit = workload === GENERAL ? 'score' : (figure(rates[0]?.device ?? '', workload)?.unit ?? '');
     return { workload, label: workloadLabel(workload), unit, rates, device: to.id };

@@ -235,8 +235,7 @@ export class DeviceRouter {
       }
     }
     const suite = predictWithRates(job, rates, general);
-    const live = this.liveFactor(device.id, workloadOf(job));
-    return suite !== null && live && live.runs >= LIVE_MIN_RUNS ? suite * live.factor : suite;
+    return suite === null ? null : suite * (this.correction(device.id, workloadOf(job)) ?? 1);
   }
 
   /**
@@ -246,8 +245,13 @@ export class DeviceRouter {
   workloadMs(device: EngineDevice, workload: string): number | null {
     const ms = this.rates(device)?.msPerRun[workload];
     if (ms === undefined) return null;
-    const live = this.liveFactor(device.id, workload);
-    return live && live.runs >= LIVE_MIN_RUNS ? ms * live.factor : ms;
+    return ms * (this.correction(device.id, workload) ?? 1);
+  }
+
+  /** The live factor that corrects the suite on a device for a workload: null until it has LIVE_MIN_RUNS runs. */
+  correction(device: string, workload: string): number | null {
+    const live = this.liveFactor(device, workload);
+    return live && live.runs >= LIVE_MIN_RUNS ? live.factor : null;
   }
 
   /** What live runs of a workload on a device have said against the suite (null: none yet). */
