@@ -38,9 +38,17 @@ export function falsifyOutput(reference: Uint8Array, policy: VerificationPolicy)
     }
   }
   const wrong = writeSafetensors(tensors, Object.keys(file.metadata).length ? file.metadata : undefined);
-  if (!compareOutputs(policy, { bytes: wrong }, { bytes: reference }).pass) return wrong;
+  // Whether the hashes are equal is whether the bytes are: compared directly, since keccak in JS over a 1 MB
+  // output takes ~120 ms a side, more than the rest of a demo round.
+  const same = Buffer.compare(wrong, reference) === 0;
+  const submitted = { bytes: wrong, hash: same ? REFERENCE : OTHER };
+  if (!compareOutputs(policy, submitted, { bytes: reference, hash: REFERENCE }).pass) return wrong;
   throw new VerificationError(`no plausible change of this output fails a ${policy.rule} policy`);
 }
+
+/** Stand-ins for the two outputs' hashes in the check above: equal exactly when the bytes are. */
+const REFERENCE = `0x${'0'.repeat(64)}` as const;
+const OTHER = `0x${'0'.repeat(63)}1` as const;
 
 /** A tensor's elements as a float array over a copy of its bytes (written back by `data`). */
 function floatsOf(t: NamedTensor): Float32Array | Float64Array {
