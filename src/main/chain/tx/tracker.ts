@@ -1,9 +1,10 @@
 import type { TransactionReceipt } from 'viem';
 import { broadcast, isKnown } from './broadcast';
-import type { TxContext } from './context';
-import { isTransient, TxFailedError } from './errors';
+import type { TxContext, TxRequest } from './context';
+import { isTransient, revertWords, TxFailedError } from './errors';
 import { bumpFees, currentFees } from './fees';
 import type { TxRecord } from './record';
+import { alreadyDone } from './simulate';
 import { signAttempt } from './sign';
 
 /**
@@ -74,7 +75,7 @@ export class TxTracker {
     const receipt = await this.#receiptOf(record);
     if (receipt) {
       this.#suspect.delete(record.key);
-      if (head - receipt.blockNumber + 1n >= BigInt(ctx.o.confirmations)) this.#finish(record, receipt);
+      if (head - receipt.blockNumber + 1n >= BigInt(ctx.o.confirmations)) await this.#finish(record, receipt);
       return;
     }
     const now = ctx.o.now();
@@ -164,14 +165,20 @@ export class TxTracker {
     }
   }
 
-  #finish(record: TxRecord, receipt: TransactionReceipt): void {
+  async #finish(record: TxRecord, receipt: TransactionReceipt): Promise<void> {
     const ctx = this.#ctx;
     const cancelled = record.attempts.find((a) => a.hash === receipt.transactionHash)?.cancel === true;
-    const state = cancelled ? 'failed' : receipt.status === 'success' ? 'confirmed' : 'reverted';
+    const mined = cancelled ? 'failed' : receipt.status === 'success' ? 'confirmed' : 'reverted';
+    const why = mined === 'reverted' ? await this.#revertWords(record, receipt) : undefined;
+    // A race lost in the block (someone else settled the challenge first): the action is done, which is what the
+    // caller asked for; the gas is spent, and the record says so.
+    const request = ctx.requests.get(record.key);
+    const lostRace = mined === 'reverted' && request !== undefined && (await this.#doneNow(request));
+    const state = lostRace ? 'done' : mined;
     const error = cancelled
       ? 'Cancelled: it could no longer be sent.'
-      : state === 'reverted'
-        ? 'Reverted on-chain.'
+      : mined === 'reverted'
+        ? `Reverted on-chain${why ? `: ${why.raw}` : ''}${lostRace ? ' (another transaction had done it first)' : ''}`
         : undefined;
     ctx.write({
       ...record,
@@ -181,15 +188,21 @@ export class TxTracker {
       ...(error ? { error } : {}),
       updatedAt: ctx.o.now(),
     });
-    ctx.o.log.info(`transaction ${state}`, {
-      key: record.key,
-      nonce: record.nonce,
-      hash: receipt.transactionHash,
-    });
+    ctx.o.log.info(
+      lostRace ? 'transaction reverted: its action was done first by another' : `transaction ${state}`,
+      {
+        key: record.key,
+        nonce: record.nonce,
+        hash: receipt.transactionHash,
+        ...(why ? { reason: why.raw } : {}),
+      },
+    );
     const waiter = ctx.waiters.take(record.key);
     ctx.requests.delete(record.key);
     if (!waiter) return;
-    if (state === 'confirmed') {
+    if (state === 'done') {
+      waiter.resolve({ status: 'alreadyDone', key: record.key });
+    } else if (state === 'confirmed') {
       waiter.resolve({
         status: 'confirmed',
         key: record.key,
@@ -201,15 +214,60 @@ export class TxTracker {
       waiter.reject(
         new TxFailedError(
           state === 'reverted'
-            ? `The transaction reverted${record.label ? ` (${record.label}, key ${record.key})` : ` (key ${record.key})`}.`
+            ? `The transaction reverted${record.label ? ` (${record.label}, key ${record.key})` : ` (key ${record.key})`}${why ? `: ${why.sentence}` : '.'}`
             : error!,
           {
             key: record.key,
             hash: receipt.transactionHash,
             receipt,
+            ...(why ? { details: `Reverted on-chain: ${why.raw}` } : {}),
+            ...(why?.action !== undefined ? { action: why.action } : {}),
           },
         ),
       );
+    }
+  }
+
+  /**
+   * Why a mined transaction reverted: the same call replayed on the state its block left (a receipt carries no
+   * reason). That state is the one that made it fail when another transaction got there first in the block (a
+   * challenge resolved by someone else), which is the usual case; undefined when the replay passes or cannot be
+   * made. The contract's custom error is decoded with the request's ABI while the request is in memory.
+   */
+  async #revertWords(
+    record: TxRecord,
+    receipt: TransactionReceipt,
+  ): Promise<{ sentence: string; raw: string; action?: string } | undefined> {
+    const ctx = this.#ctx;
+    const request = ctx.requests.get(record.key);
+    try {
+      await ctx.o.client.call({
+        account: ctx.address,
+        to: record.request.to,
+        data: record.request.data,
+        value: BigInt(record.request.value),
+        gas: BigInt(record.request.gas),
+        blockNumber: receipt.blockNumber,
+      });
+      return undefined;
+    } catch (err) {
+      if (isTransient(err)) return undefined;
+      const words = revertWords(err, request?.abi, request?.units);
+      return {
+        sentence: words.sentence.replace(/^The transaction would fail: /, ''),
+        raw: words.raw,
+        ...(words.action !== undefined ? { action: words.action } : {}),
+      };
+    }
+  }
+
+  /** The request's own check that its action is done on-chain; false without one or when it cannot be asked. */
+  async #doneNow(request: TxRequest): Promise<boolean> {
+    if (!request.alreadyDone) return false;
+    try {
+      return await alreadyDone(this.#ctx, request);
+    } catch {
+      return false;
     }
   }
 

@@ -199,6 +199,49 @@ describe('transaction manager on an automining anvil', () => {
       status: 'confirmed',
       nonce: 2,
     });
+
+    // Why it reverted, from the call replayed on its block's state: the contract's error, named with the ABI,
+    // in the error, the record and the log (a receipt has no reason; the usual one is a race lost in the block).
+    const act = encodeFunctionData({ abi: probeAbi, functionName: 'act', args: [id('raced')] });
+    await m.submit({ key: 'act:raced', to: probe, data: act });
+    const lost = await m
+      .submit({ key: 'act:raced:again', to: probe, data: act, gas: 60_000n, abi: probeAbi, label: 'Act' })
+      .catch((e: unknown) => e);
+    expect(lost).toMatchObject({
+      shortMessage:
+        'The transaction reverted (Act, key act:raced:again): The contract refused: AlreadyDone().',
+      details: 'Reverted on-chain: AlreadyDone()',
+    });
+    expect(m.get('act:raced:again')).toMatchObject({
+      state: 'reverted',
+      error: 'Reverted on-chain: AlreadyDone()',
+    });
+    // A request that can tell its action is done, which was not done when it was sent: the race was lost, the
+    // action is done, and that is the answer (the gas spent is in the record).
+    let asked = 0;
+    const doneByThen = async () =>
+      asked++ > 0 &&
+      (await devClient(chain.rpcUrl).readContract({
+        address: probe,
+        abi: probeAbi,
+        functionName: 'done',
+        args: [id('raced')],
+      }));
+    expect(
+      await m.submit({
+        key: 'act:raced:late',
+        to: probe,
+        data: act,
+        gas: 60_000n,
+        abi: probeAbi,
+        alreadyDone: doneByThen,
+      }),
+    ).toEqual({ status: 'alreadyDone', key: 'act:raced:late' });
+    expect(m.get('act:raced:late')).toMatchObject({
+      state: 'done',
+      error: 'Reverted on-chain: AlreadyDone() (another transaction had done it first)',
+    });
+    expect(m.get('act:raced:late')?.hash).toMatch(/^0x/);
   });
 });
 
