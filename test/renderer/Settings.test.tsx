@@ -88,6 +88,9 @@ describe('Settings: network', () => {
       },
     });
     expect(await within(section('Network')).findByText('Saved.')).toBeInTheDocument();
+    // An edit after the save: no longer saved.
+    await user.type(screen.getByLabelText('Name'), ' 2');
+    expect(within(section('Network')).queryByText('Saved.')).toBeNull();
   });
 
   it('shows the fields the node refused', async () => {

@@ -1,6 +1,6 @@
 import { useId, useState } from 'react';
 import type { Address } from '#shared/api/define';
-import { useAction } from '../lib/api';
+import { useSave } from '../lib/api';
 import { SaveFooter } from './SaveFooter';
 import './PayoutAddressForm.css';
 
@@ -10,8 +10,7 @@ const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 export function PayoutAddressForm({ current }: { current: Address | null }) {
   const id = useId();
   const [text, setText] = useState(current ?? '');
-  const save = useAction('settings.update');
-  const [saved, setSaved] = useState(false);
+  const save = useSave('settings.update');
   const trimmed = text.trim();
   const valid = trimmed === '' || ADDRESS.test(trimmed);
   const changed = trimmed !== (current ?? '');
@@ -22,10 +21,8 @@ export function PayoutAddressForm({ current }: { current: Address | null }) {
       onSubmit={(e) => {
         e.preventDefault();
         if (!valid) return;
-        setSaved(false);
-        void save
-          .run({ patch: { payoutAddress: trimmed === '' ? null : (trimmed as Address) } })
-          .then((r) => r && setSaved(true));
+        save.edit();
+        void save.submit({ patch: { payoutAddress: trimmed === '' ? null : (trimmed as Address) } });
       }}
     >
       <div className="field">
@@ -38,7 +35,7 @@ export function PayoutAddressForm({ current }: { current: Address | null }) {
           autoComplete="off"
           onChange={(e) => {
             setText(e.target.value);
-            setSaved(false);
+            save.edit();
           }}
           aria-invalid={!valid}
           aria-describedby={`${id}-payout-help`}
@@ -49,13 +46,7 @@ export function PayoutAddressForm({ current }: { current: Address | null }) {
             : 'An address is 0x followed by 40 hexadecimal characters.'}
         </div>
       </div>
-      <SaveFooter
-        save={save}
-        saved={saved}
-        label="Save payout address"
-        disabled={!valid || !changed}
-        primary={false}
-      />
+      <SaveFooter save={save} label="Save payout address" disabled={!valid || !changed} primary={false} />
     </form>
   );
 }

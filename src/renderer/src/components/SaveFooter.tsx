@@ -7,15 +7,13 @@ import { ErrorNotice } from './feedback';
  */
 export function SaveFooter({
   save,
-  saved,
   label,
   disabled = false,
   primary = true,
   savedText = 'Saved.',
 }: {
-  /** The save's state, as `useAction` gives it. */
-  save: { pending: boolean; error?: ApiErrorData | undefined };
-  saved: boolean;
+  /** The save's state, as `useSave` gives it. */
+  save: { pending: boolean; error?: ApiErrorData | undefined; saved: boolean };
   /** The button's words ("Save limits"). */
   label: string;
   /** Greyed besides while saving: invalid or unchanged input. */
@@ -32,7 +30,7 @@ export function SaveFooter({
         <button type="submit" className={primary ? 'primary' : undefined} disabled={disabled || save.pending}>
           {save.pending ? 'Saving…' : label}
         </button>
-        {saved && (
+        {save.saved && (
           <span role="status" className="text-ok">
             {savedText}
           </span>

@@ -124,6 +124,31 @@ export function useAction<N extends CallName>(name: N) {
   return { run, pending, error };
 }
 
+/**
+ * A form's save: the action, plus whether the form's content is saved — true after a successful `submit`, false
+ * again once the user `edit`s. SaveFooter shows both.
+ *
+ * @example
+ * const save = useSave('settings.update');
+ * <input onChange={(e) => (setCap(e.target.value), save.edit())} />
+ * <form onSubmit={() => void save.submit({ patch: { autoTopUp } })}> … <SaveFooter save={save} … />
+ */
+export function useSave<N extends CallName>(name: N) {
+  const action = useAction(name);
+  const [saved, setSaved] = useState(false);
+  const { run } = action;
+  const submit = useCallback(
+    async (params: CallParams<N>): Promise<CallResult<N> | undefined> => {
+      const result = await run(params);
+      if (result) setSaved(true);
+      return result;
+    },
+    [run],
+  );
+  const edit = useCallback(() => setSaved(false), []);
+  return { ...action, saved, submit, edit };
+}
+
 export function useConnection(): ConnectionState {
   const bridge = useBridge();
   const [state, setState] = useState<ConnectionState>('connecting');

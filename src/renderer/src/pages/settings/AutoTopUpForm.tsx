@@ -1,7 +1,7 @@
 import { useId, useState } from 'react';
 import type { Settings } from '#shared/api';
 import { SaveFooter } from '../../components/SaveFooter';
-import { useAction, useLive } from '../../lib/api';
+import { useLive, useSave } from '../../lib/api';
 
 /** The cap as typed: a token amount ("20", "2.5"), above 0 for auto top-up to be on. */
 export function checkCap(cap: string, enabled: boolean): string | null {
@@ -19,8 +19,7 @@ export function AutoTopUpForm({ settings }: { settings: Settings }) {
   const id = useId();
   const [enabled, setEnabled] = useState(settings.autoTopUp.enabled);
   const [cap, setCap] = useState(settings.autoTopUp.cap);
-  const [saved, setSaved] = useState(false);
-  const save = useAction('settings.update');
+  const save = useSave('settings.update');
   const provider = useLive('provider.get', {}, 'provider.changed');
   const problem = checkCap(cap, enabled);
   const done = provider.data?.autoTopUp ?? [];
@@ -32,9 +31,7 @@ export function AutoTopUpForm({ settings }: { settings: Settings }) {
       onSubmit={(e) => {
         e.preventDefault();
         if (problem) return;
-        void save
-          .run({ patch: { autoTopUp: { enabled, cap: cap.trim() } } })
-          .then((r) => r && setSaved(true));
+        void save.submit({ patch: { autoTopUp: { enabled, cap: cap.trim() } } });
       }}
     >
       <label className="check">
@@ -43,7 +40,7 @@ export function AutoTopUpForm({ settings }: { settings: Settings }) {
           checked={enabled}
           onChange={(e) => {
             setEnabled(e.target.checked);
-            setSaved(false);
+            save.edit();
           }}
         />
         Top up my bond from the wallet when a slash leaves it under an economy’s minimum
@@ -58,7 +55,7 @@ export function AutoTopUpForm({ settings }: { settings: Settings }) {
           value={cap}
           onChange={(e) => {
             setCap(e.target.value);
-            setSaved(false);
+            save.edit();
           }}
           aria-invalid={problem !== null}
           aria-describedby={`${id}-cap-help`}
@@ -77,7 +74,7 @@ export function AutoTopUpForm({ settings }: { settings: Settings }) {
           ))}
         </ul>
       )}
-      <SaveFooter save={save} saved={saved} label="Save auto top-up" disabled={problem !== null} />
+      <SaveFooter save={save} label="Save auto top-up" disabled={problem !== null} />
     </form>
   );
 }

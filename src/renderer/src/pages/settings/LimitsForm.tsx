@@ -2,7 +2,7 @@ import { useId, useState } from 'react';
 import type { Limits, Settings } from '#shared/api';
 import { ErrorNotice } from '../../components/feedback';
 import { SaveFooter } from '../../components/SaveFooter';
-import { useAction, useCall } from '../../lib/api';
+import { useCall, useSave } from '../../lib/api';
 
 const dayNames = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
@@ -17,12 +17,11 @@ export function checkRange(value: number, min: number, max: number): string | nu
 export function LimitsForm({ settings }: { settings: Settings }) {
   const id = useId();
   const [limits, setLimits] = useState<Limits>(settings.limits);
-  const [saved, setSaved] = useState(false);
-  const save = useAction('settings.update');
+  const save = useSave('settings.update');
   const hardware = useCall('hardware.get', {});
   const set = (patch: Partial<Limits>) => {
     setLimits((l) => ({ ...l, ...patch }));
-    setSaved(false);
+    save.edit();
   };
   const problems = {
     maxConcurrentJobs: checkRange(limits.maxConcurrentJobs, 1, 16),
@@ -79,7 +78,7 @@ export function LimitsForm({ settings }: { settings: Settings }) {
       onSubmit={(e) => {
         e.preventDefault();
         if (!valid) return;
-        void save.run({ patch: { limits } }).then((r) => r && setSaved(true));
+        void save.submit({ patch: { limits } });
       }}
     >
       <fieldset>
@@ -180,7 +179,7 @@ export function LimitsForm({ settings }: { settings: Settings }) {
         </label>
         {limits.stopWhenUserActive && number('idleMinutes', 'Away after', 'minutes without input')}
       </fieldset>
-      <SaveFooter save={save} saved={saved} label="Save limits" disabled={!valid} />
+      <SaveFooter save={save} label="Save limits" disabled={!valid} />
     </form>
   );
 }

@@ -3,7 +3,7 @@ import type { NetworkSettings, Settings } from '#shared/api';
 import type { Address } from '#shared/api/define';
 import { RadioChoices } from '../../components/RadioChoices';
 import { SaveFooter } from '../../components/SaveFooter';
-import { useAction } from '../../lib/api';
+import { useSave } from '../../lib/api';
 
 type BlobKind = 'local' | 'http' | 'ipfs';
 
@@ -104,12 +104,11 @@ export function NetworkForm({ settings }: { settings: Settings }) {
   const id = useId();
   const [draft, setDraft] = useState<Draft>(() => draftOf(settings.network));
   const [tried, setTried] = useState(false);
-  const [saved, setSaved] = useState(false);
-  const save = useAction('settings.update');
+  const save = useSave('settings.update');
   const checked = checkNetwork(draft);
   const set = (patch: Partial<Draft>) => {
     setDraft((d) => ({ ...d, ...patch }));
-    setSaved(false);
+    save.edit();
   };
   const field = (name: keyof Draft & string, label: string, help?: string) => {
     const problem = tried ? checked.problems[name] : undefined;
@@ -140,7 +139,7 @@ export function NetworkForm({ settings }: { settings: Settings }) {
         e.preventDefault();
         setTried(true);
         if (!checked.network) return;
-        void save.run({ patch: { network: checked.network } }).then((r) => r && setSaved(true));
+        void save.submit({ patch: { network: checked.network } });
       }}
     >
       <fieldset>
@@ -184,7 +183,7 @@ export function NetworkForm({ settings }: { settings: Settings }) {
           )}
         </>
       )}
-      <SaveFooter save={save} saved={saved} label="Save network" />
+      <SaveFooter save={save} label="Save network" />
     </form>
   );
 }

@@ -2,7 +2,7 @@ import { useId, useState } from 'react';
 import type { ValidatorConfig } from '#shared/api';
 import { Card } from '../../components/feedback';
 import { SaveFooter } from '../../components/SaveFooter';
-import { useAction } from '../../lib/api';
+import { useSave } from '../../lib/api';
 
 type Check = { ok: true; value: number } | { ok: false; error: string };
 
@@ -18,11 +18,10 @@ function checkNumber(text: string, min: number, max: number, integer: boolean, w
 /** The sampling rate and the budget: how much of the network is checked and how much of this machine it takes. */
 export function ValidatorConfigForm({ config, onSaved }: { config: ValidatorConfig; onSaved: () => void }) {
   const id = useId();
-  const save = useAction('validator.configure');
+  const save = useSave('validator.configure');
   const [rate, setRate] = useState(() => String(Math.round(config.sampleRate * 1000) / 10));
   const [perHour, setPerHour] = useState(() => String(config.jobsPerHour));
   const [share, setShare] = useState(() => String(config.maxEngineSharePct));
-  const [saved, setSaved] = useState(false);
   const checks = {
     rate: checkNumber(rate, 0, 100, false, 'the sampling rate'),
     perHour: checkNumber(perHour, 0, 100_000, true, 're-runs per hour'),
@@ -44,7 +43,7 @@ export function ValidatorConfigForm({ config, onSaved }: { config: ValidatorConf
           id={`${id}-${key}`}
           inputMode="decimal"
           value={value}
-          onChange={(e) => (set(e.target.value), setSaved(false))}
+          onChange={(e) => (set(e.target.value), save.edit())}
           aria-invalid={!c.ok}
           aria-describedby={`${id}-${key}-help`}
         />
@@ -62,12 +61,12 @@ export function ValidatorConfigForm({ config, onSaved }: { config: ValidatorConf
           e.preventDefault();
           if (!checks.rate.ok || !checks.perHour.ok || !checks.share.ok) return;
           void save
-            .run({
+            .submit({
               sampleRate: checks.rate.value / 100,
               jobsPerHour: checks.perHour.value,
               maxEngineSharePct: checks.share.value,
             })
-            .then((r) => r && (setSaved(true), onSaved()));
+            .then((r) => r && onSaved());
         }}
       >
         <div className="field-grid">
@@ -93,13 +92,7 @@ export function ValidatorConfigForm({ config, onSaved }: { config: ValidatorConf
             'Share of the engine’s time re-runs may take: a re-run is followed by a rest.',
           )}
         </div>
-        <SaveFooter
-          save={save}
-          saved={saved}
-          label="Save"
-          disabled={!ok}
-          savedText="Saved: the next pass uses it."
-        />
+        <SaveFooter save={save} label="Save" disabled={!ok} savedText="Saved: the next pass uses it." />
       </form>
     </Card>
   );
