@@ -62,7 +62,7 @@ export async function devnetCommand(argv: string[], ctx: CommandContext): Promis
           pid: running?.pid ?? null,
           chainId: book?.chainId ?? null,
           factory: book?.factory ?? null,
-          economies: book?.economies.map((e) => `${e.name} (${e.symbol}) ${e.id}`) ?? [],
+          economies: book?.economies.map((e) => `${e.name} (${e.symbol}) ${e.economy}`) ?? [],
           dataDir: ctx.dataDir,
         },
         json,
@@ -143,7 +143,7 @@ async function devnetUp(argv: string[], ctx: CommandContext): Promise<void> {
       chainId: endpoint.chainId,
       factory: endpoint.factory,
       market: engine !== null,
-      economies: devnet.book.economies.map((e) => `${e.name} (${e.symbol}) ${e.id}`),
+      economies: devnet.book.economies.map((e) => `${e.name} (${e.symbol}) ${e.economy}`),
     },
     values.json,
   );

@@ -18,7 +18,8 @@ export type EconomyRole = (typeof economyRoles)[number];
 const economySchema = z
   .object({
     role: z.enum(economyRoles),
-    id: address,
+    /** The economy's address. */
+    economy: address,
     token: address,
     name: z.string(),
     symbol: z.string(),
@@ -43,7 +44,7 @@ const modelSchema = z
 
 export const devnetBookSchema = z
   .object({
-    version: z.literal(1),
+    version: z.literal(2),
     /** `deploying` until the first start finished every step. */
     status: z.enum(['deploying', 'ready']),
     chainId: z.number().int().positive(),
@@ -67,7 +68,7 @@ export type BookModel = DevnetBook['models'][number];
 /** A fresh book for a new devnet with its own chain id. */
 export function newBook(chainId: number): DevnetBook {
   return {
-    version: 1,
+    version: 2,
     status: 'deploying',
     chainId,
     createdAt: Date.now(),
@@ -89,9 +90,27 @@ export function readBook(file: string): DevnetBook | null {
   } catch (err) {
     throw damaged(file, err);
   }
-  const result = devnetBookSchema.safeParse(parsed);
+  const result = devnetBookSchema.safeParse(upgraded(parsed));
   if (!result.success) throw damaged(file, result.error);
   return result.data;
+}
+
+/**
+ * A book written by an older version, in today's form: version 1 named an economy's address `id` (now `economy`,
+ * the word the API and the UI use). Anything else is left for the schema to judge.
+ */
+function upgraded(parsed: unknown): unknown {
+  const book = parsed as { version?: unknown; economies?: unknown };
+  if (book?.version !== 1 || !Array.isArray(book.economies)) return parsed;
+  return {
+    ...book,
+    version: 2,
+    economies: book.economies.map((e: unknown) => {
+      if (typeof e !== 'object' || e === null || !('id' in e)) return e;
+      const { id, ...rest } = e as { id: unknown };
+      return { ...rest, economy: id };
+    }),
+  };
 }
 
 export function writeBook(file: string, book: DevnetBook): void {
@@ -107,9 +126,9 @@ function damaged(file: string, cause: unknown): FlywheelError {
   });
 }
 
-/** An economy of the book by id, name (case-insensitive) or `genesis`; null when none matches. */
+/** An economy of the book by address, name (case-insensitive) or `genesis`; null when none matches. */
 export function findEconomy(book: DevnetBook, ref: string): BookEconomy | null {
   const r = ref.trim().toLowerCase();
   if (r === 'genesis') return book.economies.find((e) => e.role === 'genesis') ?? null;
-  return book.economies.find((e) => e.id.toLowerCase() === r || e.name.toLowerCase() === r) ?? null;
+  return book.economies.find((e) => e.economy.toLowerCase() === r || e.name.toLowerCase() === r) ?? null;
 }

@@ -80,7 +80,7 @@ export async function bootstrapDevnet(ctx: BootstrapContext): Promise<void> {
     save();
   }
   if (book.models.length < devnetModels.length) {
-    book.models = await registerDevnetModels(admin, genesis.id, ctx.blobs, (model, i) =>
+    book.models = await registerDevnetModels(admin, genesis.economy, ctx.blobs, (model, i) =>
       ctx.progress('models', `Registering ${model.name}`, 0.3 + (0.15 * i) / devnetModels.length),
     );
     save();
@@ -97,7 +97,7 @@ export async function bootstrapDevnet(ctx: BootstrapContext): Promise<void> {
       let snapshot: { root: `0x${string}`; block: bigint } | undefined;
       if (spec.stakeSnapshot) {
         const taken = await buildStakeSnapshot(ctx.publicClient, {
-          economy: genesis.id,
+          economy: genesis.economy,
           fromBlock: BigInt(genesis.block),
         });
         snapshot = { root: taken.root, block: taken.block };
@@ -110,15 +110,15 @@ export async function bootstrapDevnet(ctx: BootstrapContext): Promise<void> {
       }
       const created = await createFork(admin, {
         factory: book.factory,
-        parent: genesis.id,
+        parent: genesis.economy,
         overrides: spec.params as Partial<ChainParams>,
         name: spec.name,
         symbol: spec.symbol,
         creatorSupply: CREATOR_SUPPLY,
         ...(snapshot ? { snapshot } : {}),
-        key: `fork:${genesis.id}:${spec.symbol}`,
+        key: `fork:${genesis.economy}:${spec.symbol}`,
       });
-      fork = economyEntry(spec, created, genesis.id, snapshotFile);
+      fork = economyEntry(spec, created, genesis.economy, snapshotFile);
       book.economies.push(fork);
       save();
     }
@@ -128,7 +128,7 @@ export async function bootstrapDevnet(ctx: BootstrapContext): Promise<void> {
   book.providers = cast.map((p) => ({
     name: p.name,
     address: devnetAccount(p.role).address,
-    economies: book.economies.filter((e) => p.economies.includes(e.role)).map((e) => e.id),
+    economies: book.economies.filter((e) => p.economies.includes(e.role)).map((e) => e.economy),
   }));
   save();
 }
@@ -141,7 +141,7 @@ function economyEntry(
 ): BookEconomy {
   return {
     role: spec.role,
-    id: created.economy,
+    economy: created.economy,
     token: created.token,
     name: spec.name,
     symbol: spec.symbol,
@@ -171,7 +171,7 @@ async function joinEconomy(ctx: BootstrapContext, economy: BookEconomy, role: Ec
   let snapshot: Awaited<ReturnType<typeof buildStakeSnapshot>> | null = null;
   if (spec.stakeSnapshot) {
     const lineage = await ctx.publicClient.readContract({
-      address: economy.id,
+      address: economy.economy,
       abi: economyAbi,
       functionName: 'lineage',
     });
@@ -190,12 +190,12 @@ async function joinEconomy(ctx: BootstrapContext, economy: BookEconomy, role: Ec
       if (snapshot) {
         const claim = allocationProof(snapshot, client.tx.address);
         if (!claim) return;
-        await claimAllocation(client, { economy: economy.id, account: client.tx.address, ...claim });
+        await claimAllocation(client, { economy: economy.economy, account: client.tx.address, ...claim });
         if (claim.amount > bond) bond = claim.amount;
       }
-      await approveToken(client, { token: economy.token, spender: economy.id });
+      await approveToken(client, { token: economy.token, spender: economy.economy });
       await registerProvider(client, {
-        economy: economy.id,
+        economy: economy.economy,
         bond,
         kinds: ['inference', 'fine-tune'],
         capacity: PROVIDER_CAPACITY,
@@ -203,8 +203,8 @@ async function joinEconomy(ctx: BootstrapContext, economy: BookEconomy, role: Ec
     });
   const validatorJoins = validatorCast.map(async (v) => {
     const validator = await ctx.actors.get(v.role);
-    await approveToken(validator, { token: economy.token, spender: economy.id });
-    await registerValidator(validator, { economy: economy.id, bond: VALIDATOR_BOND });
+    await approveToken(validator, { token: economy.token, spender: economy.economy });
+    await registerValidator(validator, { economy: economy.economy, bond: VALIDATOR_BOND });
   });
   await Promise.all([...joins, ...validatorJoins]);
 }

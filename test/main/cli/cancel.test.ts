@@ -41,7 +41,7 @@ describe('flywheel job cancel on the devnet', () => {
     writeFileSync(model, plusOneModel());
     writeFileSync(input, writeSafetensors([tensorOf('x', 'F32', [1, 2], Float32Array.from([1, 2]))]));
     devnet = net.devnet;
-    economy = devnet.book.economies.find((e) => e.role === 'genesis')!.id;
+    economy = devnet.book.economies.find((e) => e.role === 'genesis')!.economy;
   });
 
   const cli = (...args: string[]) => flywheel([...args, '--data-dir', dataDir]);

@@ -64,7 +64,7 @@ describe('a text generation posted with the CLI on the devnet', () => {
     const { devnet, endpoint } = net;
     pc = createPublicClient({ transport: http(endpoint.rpcUrl), pollingInterval: 50 }) as PublicClient;
     genesis = devnet.book.economies.find((e) => e.role === 'genesis')!;
-    for (const p of cast) await pauseProvider(await devnet.actors.get(p.role), { economy: genesis.id });
+    for (const p of cast) await pauseProvider(await devnet.actors.get(p.role), { economy: genesis.economy });
 
     // The provider: a node on the devnet's data folder (where the CLI stores the model and the input), with a
     // wallet of its own paid its welcome funds, bonded in genesis and providing.
@@ -72,7 +72,7 @@ describe('a text generation posted with the CLI on the devnet', () => {
     node = await startProviderNode({ endpoint, dataDir: net.dataDir, privateKey });
     await topUpNative(endpoint.rpcUrl, pc, node.address);
     await payWelcomeTokens(await devnet.actors.get('faucet'), [genesis], node.address);
-    await node.call('provider.join', { economy: genesis.id, bond: (200n * TOKEN).toString() });
+    await node.call('provider.join', { economy: genesis.economy, bond: (200n * TOKEN).toString() });
     const started = await node.call<ProviderState>('provider.start');
     expect(started.status).toBe('providing');
   }, 90_000);
@@ -104,10 +104,11 @@ describe('a text generation posted with the CLI on the devnet', () => {
     const balances = async () => ({
       requesterTokens: await tokenBalance(pc, genesis.token, requester),
       requesterClaimable: (
-        await readAccount({ publicClient: pc }, { economy: genesis.id, account: requester })
+        await readAccount({ publicClient: pc }, { economy: genesis.economy, account: requester })
       ).claimable,
-      nodeClaimable: (await readAccount({ publicClient: pc }, { economy: genesis.id, account: node.address }))
-        .claimable,
+      nodeClaimable: (
+        await readAccount({ publicClient: pc }, { economy: genesis.economy, account: node.address })
+      ).claimable,
     });
     const before = await balances();
 
@@ -131,7 +132,7 @@ describe('a text generation posted with the CLI on the devnet', () => {
     const jobsPosted = async () =>
       (
         await pc.getContractEvents({
-          address: genesis.id,
+          address: genesis.economy,
           abi: economyAbi,
           eventName: 'JobPosted',
           fromBlock: 0n,
@@ -146,7 +147,7 @@ describe('a text generation posted with the CLI on the devnet', () => {
     expect(await tokenBalance(pc, genesis.token, requester)).toBe(before.requesterTokens);
     expect(await jobsPosted()).toBe(postedBefore);
     const known = await pc.readContract({
-      address: genesis.id,
+      address: genesis.economy,
       abi: economyAbi,
       functionName: 'model',
       args: [keccak256(modelBytes)],
@@ -186,10 +187,12 @@ describe('a text generation posted with the CLI on the devnet', () => {
     expect(await tokenBalance(pc, genesis.token, requester)).toBe(before.requesterTokens - escrow);
 
     // The node draws it (the only provider in the draw), runs it and submits; a devnet validator re-scores it.
-    const key = `${genesis.id}:${jobId}`;
+    const key = `${genesis.economy}:${jobId}`;
     const sampler = net.market.validators.all[0]!;
     const check = () =>
-      sampler.service.journal.entries().find((e) => e.economy === genesis.id && e.jobId === String(jobId));
+      sampler.service.journal
+        .entries()
+        .find((e) => e.economy === genesis.economy && e.jobId === String(jobId));
     await until('a validator re-scored the node’s result', () => check()?.fields.pass !== undefined, 60_000);
     expect(check()!.fields).toMatchObject({ pass: true, provider: node.address });
     expect(check()!.fields.policyText).toMatch(/^logprobs within 0\.05/);
@@ -200,7 +203,7 @@ describe('a text generation posted with the CLI on the devnet', () => {
       'finalized',
       async () => {
         const events = await pc.getContractEvents({
-          address: genesis.id,
+          address: genesis.economy,
           abi: economyAbi,
           eventName: 'JobFinalized',
           args: { jobId },
@@ -217,7 +220,7 @@ describe('a text generation posted with the CLI on the devnet', () => {
     const events = async (name: 'ResultSubmitted' | 'JobTokensPaid' | 'JobFinalized') =>
       (
         await pc.getContractEvents({
-          address: genesis.id,
+          address: genesis.economy,
           abi: economyAbi,
           eventName: name,
           fromBlock: 0n,

@@ -49,15 +49,21 @@ describe('the embedded devnet on a real anvil', () => {
         abi: economyFactoryAbi,
         functionName: 'economies',
       });
-      expect(listed.map((a) => a.toLowerCase())).toEqual(book.economies.map((e) => e.id.toLowerCase()));
+      expect(listed.map((a) => a.toLowerCase())).toEqual(book.economies.map((e) => e.economy.toLowerCase()));
 
       // Parameters: genesis has the devnet's short windows; the forks differ where they say they do.
       const [genesis, lite, boost] = book.economies;
-      expect((await readParams(pc, genesis!.id)).challengeWindowS).toBe(quickDevnetParams.challengeWindowS);
-      expect((await readParams(pc, lite!.id)).protocolFeeBps).toBe(100);
-      expect((await readParams(pc, boost!.id)).emissionPerEpoch).toBe(5_000n * TOKEN);
-      const lineage = await pc.readContract({ address: boost!.id, abi: economyAbi, functionName: 'lineage' });
-      expect(lineage.parent.toLowerCase()).toBe(genesis!.id.toLowerCase());
+      expect((await readParams(pc, genesis!.economy)).challengeWindowS).toBe(
+        quickDevnetParams.challengeWindowS,
+      );
+      expect((await readParams(pc, lite!.economy)).protocolFeeBps).toBe(100);
+      expect((await readParams(pc, boost!.economy)).emissionPerEpoch).toBe(5_000n * TOKEN);
+      const lineage = await pc.readContract({
+        address: boost!.economy,
+        abi: economyAbi,
+        functionName: 'lineage',
+      });
+      expect(lineage.parent.toLowerCase()).toBe(genesis!.economy.toLowerCase());
       expect(BigInt(lineage.allocationRoot)).not.toBe(0n);
       expect(existsSync(join(devnet.layout.snapshotsDir, boost!.snapshotFile!))).toBe(true);
 
@@ -65,7 +71,7 @@ describe('the embedded devnet on a real anvil', () => {
       expect(book.models.map((m) => m.id)).toEqual(['ocr-rec', 'ocr-det', 'vad', 'finetune', 'llm']);
       for (const m of book.models) {
         const seen = await pc.readContract({
-          address: boost!.id,
+          address: boost!.economy,
           abi: economyAbi,
           functionName: 'model',
           args: [m.hash],
@@ -76,14 +82,14 @@ describe('the embedded devnet on a real anvil', () => {
       // The simulated providers are bonded where they serve; in the snapshot fork with their claimed allocation.
       const ada = devnetAccount('providerAda').address;
       const inGenesis = await pc.readContract({
-        address: genesis!.id,
+        address: genesis!.economy,
         abi: economyAbi,
         functionName: 'providerOf',
         args: [ada],
       });
       expect(inGenesis.status).toBe(1);
       const inBoost = await pc.readContract({
-        address: boost!.id,
+        address: boost!.economy,
         abi: economyAbi,
         functionName: 'providerOf',
         args: [ada],
@@ -91,7 +97,7 @@ describe('the embedded devnet on a real anvil', () => {
       expect(inBoost.bond).toBe(inGenesis.bond);
       expect(
         await pc.readContract({
-          address: boost!.id,
+          address: boost!.economy,
           abi: economyAbi,
           functionName: 'allocationClaimed',
           args: [ada],
@@ -106,10 +112,10 @@ describe('the embedded devnet on a real anvil', () => {
 
       // A job, to see it again after the restart.
       const requester = await devnet.actors.get('requester');
-      await approveToken(requester, { token: genesis!.token, spender: genesis!.id });
+      await approveToken(requester, { token: genesis!.token, spender: genesis!.economy });
       const vad = book.models.find((m) => m.id === 'vad')!;
       const posted = await postJob(requester, {
-        economy: genesis!.id,
+        economy: genesis!.economy,
         kind: 'inference',
         modelHash: vad.hash,
         inputHash: vad.hash,
@@ -123,7 +129,7 @@ describe('the embedded devnet on a real anvil', () => {
       expect(readRunning(devnet.layout.runningFile)?.rpcUrl).toBe(endpoint.rpcUrl);
       first = {
         factory: book.factory!,
-        economies: book.economies.map((e) => e.id),
+        economies: book.economies.map((e) => e.economy),
         block: await pc.getBlockNumber(),
         chainId: book.chainId,
       };
@@ -143,7 +149,7 @@ describe('the embedded devnet on a real anvil', () => {
       const pc = client(endpoint.rpcUrl);
       expect(endpoint.chainId).toBe(first.chainId);
       expect(endpoint.factory.toLowerCase()).toBe(first.factory.toLowerCase());
-      expect(devnet.book.economies.map((e) => e.id)).toEqual(first.economies);
+      expect(devnet.book.economies.map((e) => e.economy)).toEqual(first.economies);
       expect(await pc.getBlockNumber()).toBeGreaterThanOrEqual(first.block);
       for (const e of devnet.book.economies)
         expect(await tokenBalance(pc, e.token, user)).toBe(WELCOME_TOKENS);

@@ -36,7 +36,7 @@ describe('the demo market', () => {
 
   it('draws providers for real jobs, finalizes right results, rejects a wrong one and slashes a missed deadline', async () => {
     const pc = devClient(net.endpoint.rpcUrl);
-    const genesis = net.devnet.book.economies.find((e) => e.role === 'genesis')!.id;
+    const genesis = net.devnet.book.economies.find((e) => e.role === 'genesis')!.economy;
     const anvil = anvilControl(net.devnet.rpcUrl!);
     const events = async () => {
       const logs = await pc.getContractEvents({ address: genesis, abi: economyAbi, fromBlock: 0n });

@@ -317,16 +317,16 @@ describe('the devnet’s validators', { timeout: 120_000 }, () => {
       for (const e of devnet.book.economies) {
         for (const account of accounts) {
           const v = await pc.readContract({
-            address: e.id,
+            address: e.economy,
             abi: economyAbi,
             functionName: 'validatorOf',
             args: [account],
           });
           expect(v).toMatchObject({ status: 1, bond: VALIDATOR_BOND, locked: 0n }); // Active
         }
-        const stats = await pc.readContract({ address: e.id, abi: economyAbi, functionName: 'stats' });
+        const stats = await pc.readContract({ address: e.economy, abi: economyAbi, functionName: 'stats' });
         expect(stats.activeValidators).toBe(3n);
-        const { quorumBps } = await readParams(pc, e.id);
+        const { quorumBps } = await readParams(pc, e.economy);
         const quorum = (stats.validatorStake * BigInt(quorumBps)) / 10_000n;
         // The quorum counts voters only (a challenger alone never meets it); the two that did not challenge do.
         expect(quorum).toBeGreaterThan(0n);

@@ -37,7 +37,7 @@ describe('a text-generation job on the devnet', () => {
     const genesis = net.devnet.book.economies.find((e) => e.role === 'genesis')!;
     const llm = net.devnet.book.models.find((m) => m.id === 'llm')!;
     const model = await pc.readContract({
-      address: genesis.id,
+      address: genesis.economy,
       abi: economyAbi,
       functionName: 'model',
       args: [llm.hash],
@@ -48,9 +48,9 @@ describe('a text-generation job on the devnet', () => {
     const input = writeTextGenerationInput({ prompt: 'Once upon a time', maxTokens: 16 });
     const { hash: inputHash, uri: inputUri } = await blobs.put(input);
     const requester = await net.devnet.actors.get('requester');
-    await approveToken(requester, { token: genesis.token, spender: genesis.id });
+    await approveToken(requester, { token: genesis.token, spender: genesis.economy });
     const { jobId } = await postJob(requester, {
-      economy: genesis.id,
+      economy: genesis.economy,
       kind: 'inference',
       modelHash: llm.hash,
       inputHash,
@@ -65,7 +65,7 @@ describe('a text-generation job on the devnet', () => {
     const finalized = async () =>
       (
         await pc.getContractEvents({
-          address: genesis.id,
+          address: genesis.economy,
           abi: economyAbi,
           eventName: 'JobFinalized',
           fromBlock: 0n,
@@ -84,7 +84,7 @@ describe('a text-generation job on the devnet', () => {
 
     // What was submitted is the llama's continuation: 16 tokens with their logprobs and the text.
     const [submitted] = await pc.getContractEvents({
-      address: genesis.id,
+      address: genesis.economy,
       abi: economyAbi,
       eventName: 'ResultSubmitted',
       args: { jobId },
@@ -96,7 +96,7 @@ describe('a text-generation job on the devnet', () => {
     expect(out.text.length).toBeGreaterThan(0);
     // Paid per token: the tokens the output holds were claimed with it, the rest of the escrow refunded.
     const [paid] = await pc.getContractEvents({
-      address: genesis.id,
+      address: genesis.economy,
       abi: economyAbi,
       eventName: 'JobTokensPaid',
       args: { jobId },

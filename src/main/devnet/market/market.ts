@@ -87,7 +87,7 @@ export class DemoMarket {
     this.providers = parts.providers;
     this.validators = parts.validators;
     this.references = parts.references;
-    this.#economies = o.book.economies.map((e) => e.id);
+    this.#economies = o.book.economies.map((e) => e.economy);
   }
 
   static async start(o: DemoMarketOptions): Promise<DemoMarket> {

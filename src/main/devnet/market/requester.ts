@@ -64,7 +64,7 @@ export class DemoRequester {
   async start(): Promise<void> {
     for (const w of this.o.workloads) this.#inputs.set(w.id, await this.o.blobs.put(w.input()));
     for (const { book } of this.o.economies) {
-      await approveToken(this.o.requester, { token: book.token, spender: book.id });
+      await approveToken(this.o.requester, { token: book.token, spender: book.economy });
     }
     for (const e of this.o.economies) this.#schedule(e, 0.3 + (this.o.random ?? Math.random)());
   }
@@ -83,7 +83,7 @@ export class DemoRequester {
         this.#schedule(e, e.spec.postEveryS * jitter * (this.o.paceFactor ?? 1));
       });
     }, seconds * 1000);
-    this.#timers.set(e.book.id, timer);
+    this.#timers.set(e.book.economy, timer);
   }
 
   /**
@@ -134,7 +134,7 @@ export class DemoRequester {
 
   /** Posts one job in `e` (unless it has a backlog) and asks for its draw. */
   async #post(e: DemoRequesterOptions['economies'][number]): Promise<void> {
-    const backlog = await this.tidy(e.book.id).catch((err: Error) => {
+    const backlog = await this.tidy(e.book.economy).catch((err: Error) => {
       this.o.log.debug('could not look at the backlog', { error: err.message });
       return null;
     });
@@ -149,7 +149,7 @@ export class DemoRequester {
     this.o.store.flush();
     try {
       const { jobId, block } = await postJob(this.o.requester, {
-        economy: e.book.id,
+        economy: e.book.economy,
         kind: workload.kind,
         modelHash: model.hash,
         inputHash: input.hash,
@@ -163,7 +163,7 @@ export class DemoRequester {
         key: `post:${n}`,
       });
       this.posted++;
-      this.o.jobInfo.remember(e.book.id, jobId, {
+      this.o.jobInfo.remember(e.book.economy, jobId, {
         kind: workload.kind,
         modelHash: model.hash,
         modelUri: model.uri,
@@ -175,15 +175,17 @@ export class DemoRequester {
       if (this.#closed) return;
       // A draw that keeps nobody (every provider busy) re-seeds the job, and one that nobody serves reverts: either
       // way the keeper and the providers' nodes try again.
-      const drawn = await assign(this.o.requester, { economy: e.book.id, jobId, drawBlock: block }).catch(
-        (err: Error) => {
-          this.o.log.debug('the first draw could not run; the keeper retries', {
-            jobId: String(jobId),
-            error: err.message,
-          });
-          return null;
-        },
-      );
+      const drawn = await assign(this.o.requester, {
+        economy: e.book.economy,
+        jobId,
+        drawBlock: block,
+      }).catch((err: Error) => {
+        this.o.log.debug('the first draw could not run; the keeper retries', {
+          jobId: String(jobId),
+          error: err.message,
+        });
+        return null;
+      });
       if (drawn?.outcome === 'missed') {
         this.o.log.debug('the first draw kept nobody; the keeper retries', { jobId: String(jobId) });
       }
