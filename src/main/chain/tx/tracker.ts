@@ -240,13 +240,22 @@ export class TxTracker {
   ): Promise<{ sentence: string; raw: string; action?: string } | undefined> {
     const ctx = this.#ctx;
     const request = ctx.requests.get(record.key);
+    const limit = BigInt(record.request.gas);
+    if (receipt.gasUsed >= limit) {
+      // Every unit of gas went: the work cost more in the block than in the simulation (the state grew between).
+      return {
+        sentence: `It ran out of gas: it used all of its ${limit} gas limit.`,
+        raw: `out of gas (${receipt.gasUsed} of ${limit})`,
+        action: 'Try again: the new estimate sees the state as it is now.',
+      };
+    }
     try {
       await ctx.o.client.call({
         account: ctx.address,
         to: record.request.to,
         data: record.request.data,
         value: BigInt(record.request.value),
-        gas: BigInt(record.request.gas),
+        gas: limit,
         blockNumber: receipt.blockNumber,
       });
       return undefined;

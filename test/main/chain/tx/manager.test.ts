@@ -242,6 +242,19 @@ describe('transaction manager on an automining anvil', () => {
       error: 'Reverted on-chain: AlreadyDone() (another transaction had done it first)',
     });
     expect(m.get('act:raced:late')?.hash).toMatch(/^0x/);
+    // Too little gas for the work: said as such.
+    const starved = await m
+      .submit({
+        key: 'act:starved',
+        to: probe,
+        data: encodeFunctionData({ abi: probeAbi, functionName: 'act', args: [id('starved')] }),
+        gas: 22_000n,
+      })
+      .catch((e: unknown) => e);
+    expect(starved).toMatchObject({ details: 'Reverted on-chain: out of gas (22000 of 22000)' });
+    expect((starved as TxFailedError).shortMessage).toMatch(
+      /ran out of gas: it used all of its 22000 gas limit\.$/,
+    );
   });
 });
 
