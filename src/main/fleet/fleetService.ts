@@ -40,7 +40,7 @@ export interface FleetServiceOptions {
   log: Logger;
   /** Each remote call gives up after this long (default 4 s). */
   timeoutMs?: number;
-  /** How often every node is checked in the background (default 15 s; 0: only on `fleet.refresh`). */
+  /** How often every node is checked in the background (default 5 s, so a node that goes down shows within seconds; 0: only on `fleet.refresh`). */
   pollMs?: number;
 }
 
@@ -92,7 +92,7 @@ export class FleetService {
         this.#emit();
       }
     });
-    const pollMs = options.pollMs ?? 15_000;
+    const pollMs = options.pollMs ?? 5_000;
     this.#timer =
       pollMs > 0
         ? setInterval(() => {

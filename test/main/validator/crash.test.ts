@@ -31,7 +31,7 @@ import { tinyInput, tinyModel } from '../../helpers/provider';
 import { xorshift32 } from '../../helpers/random';
 import { tempDir } from '../../helpers/tmp';
 
-const JOBS = 30;
+const JOBS = 40;
 const CHALLENGE_WINDOW_S = 12;
 const quiet = new LogSink({ consoleLevel: 'silent' });
 
@@ -279,9 +279,9 @@ describe('kill -9 of a validator node at random moments over many checks', { tim
     const checked = entries.filter((e) => e.checkedAt !== null);
     const missed = entries.filter((e) => e.step === 'missed');
     journal.close();
-    // Killed every 0.5–3.5 s, with 12 s windows, it still checks most results: 25–29 of 30 here, 19 in a slower
-    // CI run. The rest closed while it was down or starting.
-    expect(checked.length).toBeGreaterThanOrEqual(JOBS / 2);
+    // At least 20 checks under kill -9. Killed every 0.5–3.5 s, with 12 s windows, it checks most results (25–29 of
+    // 30 here, 19 of 30 in a slower CI run: hence 40); the rest closed while it was down or starting.
+    expect(checked.length).toBeGreaterThanOrEqual(20);
     expect(votes.size + reveals.size).toBeGreaterThan(0);
     expect(kills).toBeGreaterThanOrEqual(10);
     console.log(
