@@ -237,5 +237,18 @@ test('nothing on screen contradicts itself: axis labels apart, lineage titles wh
     await expect(axisLabels.last()).toHaveText('1.19e-5');
     for (const b of await boxes(axisLabels)) expect(inside(b, svg)).toBe(true);
     await page.screenshot({ path: test.info().outputPath(`walk-loss-${theme}.png`), fullPage: true });
+
+    // Every page of the navigation, each screenshot in this theme.
+    await page.goto(shell.url);
+    const nav = page.getByRole('navigation', { name: 'Main' }).getByRole('link');
+    const titles = (await nav.allInnerTexts()).map((t) => t.trim().split('\n')[0]!.trim());
+    expect(titles.length).toBeGreaterThanOrEqual(8);
+    for (const title of titles) {
+      await openPage(page, `walk-${title.toLowerCase()}-${theme}`, title);
+      // The theme follows the system's here: the page is drawn in the scheme it was given.
+      expect(await page.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches)).toBe(
+        theme === 'dark',
+      );
+    }
   }
 });

@@ -6,39 +6,7 @@ import { Fleet } from '../../src/renderer/src/pages/Fleet';
 import { renderWithBridge, TestBridge } from './bridge';
 import * as f from './fixtures';
 
-const since = Date.now() - 90_000;
-
-const rigA: FleetNode = {
-  id: 'a'.repeat(16),
-  label: 'rig A',
-  origin: 'http://127.0.0.1:7421',
-  addedAt: Date.now() - 3600_000,
-  state: 'answering',
-  lastAnsweredAt: Date.now(),
-  notAnsweringSince: null,
-  error: null,
-  checkedAt: Date.now(),
-  node: { version: '0.1.0', shell: 'headless', network: 'Devnet (local)', uptimeS: 7200 },
-  provider: f.providerOn,
-  jobsLastHour: 42,
-  earnings: f.earnings.totals,
-  gpus: [{ id: 'gpu0', model: 'RTX 4090', temperatureC: 86, utilizationPct: 97, powerW: 410 }],
-  alerts: [{ kind: 'gpu-hot', text: 'RTX 4090 (gpu0) at 86 °C.' }],
-};
-
-const rigB: FleetNode = {
-  ...rigA,
-  id: 'b'.repeat(16),
-  label: 'rig B',
-  origin: 'http://127.0.0.1:7422',
-  state: 'not-answering',
-  lastAnsweredAt: since - 15_000,
-  notAnsweringSince: since,
-  error: 'No answer from http://127.0.0.1:7422 (ECONNREFUSED).',
-  alerts: [{ kind: 'not-answering', text: 'Not answering since …: No answer (ECONNREFUSED).' }],
-};
-
-const report: FleetReport = { nodes: [rigA, rigB], tokensReadable: true, tokensNote: null };
+const { fleetRigA: rigA, fleetRigB: rigB, fleet: report } = f;
 
 describe('Fleet', () => {
   it('shows the nodes side by side: provider, jobs/h, earnings per token, GPU temperatures, alerts', async () => {

@@ -46,5 +46,7 @@ export const fixtureAnswers: Answers = {
   'penalties.list': () => f.penalties,
   'penalties.network': () => f.networkPenalties,
   'validator.get': () => f.validator,
+  'fleet.list': () => f.fleet,
+  'fleet.refresh': () => f.fleet,
   'validator.risk': ({ economy, bond }) => f.validatorRisk(economy as string, bond),
 };

@@ -9,6 +9,8 @@ import type {
   EarningsReport,
   EconomyEstimate,
   EconomySummary,
+  FleetNode,
+  FleetReport,
   HardwareReport,
   JobDetail,
   JobSummary,
@@ -1200,3 +1202,38 @@ export const textDetail: JobDetail = {
     ],
   },
 };
+
+const fleetSince = Date.now() - 90_000;
+
+/** Two rigs in this node's fleet: one answering with a hot GPU, one not answering. */
+export const fleetRigA: FleetNode = {
+  id: 'a'.repeat(16),
+  label: 'rig A',
+  origin: 'http://127.0.0.1:7421',
+  addedAt: Date.now() - 3600_000,
+  state: 'answering',
+  lastAnsweredAt: Date.now(),
+  notAnsweringSince: null,
+  error: null,
+  checkedAt: Date.now(),
+  node: { version: '0.1.0', shell: 'headless', network: 'Devnet (local)', uptimeS: 7200 },
+  provider: providerOn,
+  jobsLastHour: 42,
+  earnings: earnings.totals,
+  gpus: [{ id: 'gpu0', model: 'RTX 4090', temperatureC: 86, utilizationPct: 97, powerW: 410 }],
+  alerts: [{ kind: 'gpu-hot', text: 'RTX 4090 (gpu0) at 86 °C.' }],
+};
+
+export const fleetRigB: FleetNode = {
+  ...fleetRigA,
+  id: 'b'.repeat(16),
+  label: 'rig B',
+  origin: 'http://127.0.0.1:7422',
+  state: 'not-answering',
+  lastAnsweredAt: fleetSince - 15_000,
+  notAnsweringSince: fleetSince,
+  error: 'No answer from http://127.0.0.1:7422 (ECONNREFUSED).',
+  alerts: [{ kind: 'not-answering', text: 'Not answering since …: No answer (ECONNREFUSED).' }],
+};
+
+export const fleet: FleetReport = { nodes: [fleetRigA, fleetRigB], tokensReadable: true, tokensNote: null };
