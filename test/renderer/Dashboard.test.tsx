@@ -41,7 +41,7 @@ describe('Dashboard', () => {
 
     expect(await screen.findByTestId('hardware')).toHaveTextContent('NVIDIA GeForce RTX 4090 nvidia');
     expect(screen.getByTestId('hardware')).toHaveTextContent(
-      '24.0 GiB · driver 550.54.15 · 46 °C · 12 % busy',
+      '1.8 of 24.0 GiB in use · driver 550.54.15 · 46 °C · 12 % busy',
     );
 
     expect(await screen.findByTestId('score')).toHaveTextContent('5,120');

@@ -78,6 +78,7 @@ export const hardware: HardwareReport = {
       vendor: 'nvidia',
       model: 'NVIDIA GeForce RTX 4090',
       vramMiB: 24564,
+      vramUsedMiB: 1873,
       driver: '550.54.15',
       busId: '01:00.0',
       source: 'nvidia-smi',

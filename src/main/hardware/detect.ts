@@ -67,6 +67,7 @@ export function gpusFromSystemInformation(
       vendor: vendorOf(c.vendor || c.model),
       model: (c.model || c.name || 'Unknown GPU').trim(),
       vramMiB: positiveOrNull(c.vram),
+      vramUsedMiB: typeof c.memoryUsed === 'number' && c.memoryUsed >= 0 ? c.memoryUsed : null,
       driver: c.driverVersion?.trim() || null,
       busId: c.pciBus?.trim() || c.busAddress?.trim() || null,
       source: 'systeminformation' as const,
@@ -113,6 +114,7 @@ export function mergeGpus(
       name: string | null;
       busId: string | null;
       memory: number | null;
+      memoryUsed: number | null;
       driver: string | null;
       temperatureC: number | null;
       utilizationPct: number | null;
@@ -130,6 +132,7 @@ export function mergeGpus(
           vendor,
           model: tool.name ?? 'Unknown GPU',
           vramMiB: null,
+          vramUsedMiB: null,
           driver: null,
           busId: null,
           source,
@@ -147,14 +150,16 @@ export function mergeGpus(
     if (tool.name) g.model = tool.name;
     g.busId = tool.busId ?? g.busId;
     g.vramMiB = tool.memory ?? g.vramMiB;
+    g.vramUsedMiB = tool.memoryUsed ?? g.vramUsedMiB;
     g.driver = tool.driver ?? g.driver;
     g.temperatureC = tool.temperatureC ?? g.temperatureC;
     g.utilizationPct = tool.utilizationPct ?? g.utilizationPct;
     g.powerW = tool.powerW ?? g.powerW;
     target.deviceIndex = tool.index;
   };
-  for (const n of nvidia) refine('nvidia', 'nvidia-smi', { ...n, memory: n.memoryMiB });
-  for (const a of amd) refine('amd', 'rocm-smi', { ...a, memory: a.vramMiB });
+  for (const n of nvidia)
+    refine('nvidia', 'nvidia-smi', { ...n, memory: n.memoryMiB, memoryUsed: n.memoryUsedMiB });
+  for (const a of amd) refine('amd', 'rocm-smi', { ...a, memory: a.vramMiB, memoryUsed: null });
   merged.sort((a, b) => busOrder(a.gpu.busId) - busOrder(b.gpu.busId));
   const deviceIndex = new Map<string, number>();
   const gpus = merged.map((m, index) => {

@@ -8,6 +8,7 @@ export const NVIDIA_SMI_FIELDS = [
   'temperature.gpu',
   'utilization.gpu',
   'power.draw',
+  'memory.used',
 ] as const;
 
 export const NVIDIA_SMI_ARGS = [
@@ -26,6 +27,8 @@ export interface NvidiaGpu {
   utilizationPct: number | null;
   /** Board power draw in watts (`power.draw`); null where the GPU does not report it. */
   powerW: number | null;
+  /** VRAM in use (`memory.used`), by any process. */
+  memoryUsedMiB: number | null;
 }
 
 /**
@@ -52,6 +55,7 @@ export function parseNvidiaSmi(csv: string, notes: string[] = []): NvidiaGpu[] {
       temperatureC: positive(cells[5]),
       utilizationPct: percent(cells[6]),
       powerW: positive(cells[7]),
+      memoryUsedMiB: nonNegative(cells[8]),
     });
   }
   return gpus;
@@ -63,6 +67,12 @@ function unavailable(cell: string | undefined): boolean {
 
 function text(cell: string | undefined): string | null {
   return unavailable(cell) ? null : cell!;
+}
+
+function nonNegative(cell: string | undefined): number | null {
+  if (unavailable(cell)) return null;
+  const n = Number(cell);
+  return Number.isFinite(n) && n >= 0 ? n : null;
 }
 
 function positive(cell: string | undefined): number | null {

@@ -316,6 +316,11 @@ export function createNodeMetrics(s: MetricSources): NodeMetrics {
   gpuGauge('flywheel_gpu_memory_total_bytes', 'GPU memory (VRAM) size.', (g) =>
     g.vramMiB === null ? null : g.vramMiB * 2 ** 20,
   );
+  gpuGauge(
+    'flywheel_gpu_memory_used_bytes',
+    'GPU memory (VRAM) in use, by any process, where the GPU reports it.',
+    (g) => (g.vramUsedMiB === null ? null : g.vramUsedMiB * 2 ** 20),
+  );
   new Gauge({
     name: 'flywheel_hardware_detected_timestamp_seconds',
     help:

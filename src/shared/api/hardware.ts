@@ -10,6 +10,8 @@ export interface GpuInfo {
   vendor: GpuVendor;
   model: string;
   vramMiB: number | null;
+  /** VRAM in use (by any process), where the vendor tool reports it. */
+  vramUsedMiB: number | null;
   driver: string | null;
   busId: string | null;
   /** Where the figures came from (vendor tools refine systeminformation). */

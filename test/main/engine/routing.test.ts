@@ -29,6 +29,7 @@ function h200Report(driver = '580.82.07'): HardwareReport {
         vendor: 'nvidia',
         model: 'NVIDIA H200',
         vramMiB: 143_771,
+        vramUsedMiB: 0,
         driver,
         busId: '00000000:18:00.0',
         source: 'nvidia-smi',

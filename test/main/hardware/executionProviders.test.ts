@@ -34,6 +34,7 @@ const gpu = (index: number, vendor: 'nvidia' | 'amd', model: string) => ({
   vendor,
   model,
   vramMiB: 8192,
+  vramUsedMiB: null,
   driver: null,
   busId: null,
   source: 'systeminformation' as const,

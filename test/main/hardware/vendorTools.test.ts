@@ -27,6 +27,7 @@ describe('nvidia-smi output', () => {
         temperatureC: 41,
         utilizationPct: 3,
         powerW: 28.71,
+        memoryUsedMiB: 1873,
       },
       {
         index: 1,
@@ -37,6 +38,7 @@ describe('nvidia-smi output', () => {
         temperatureC: 35,
         utilizationPct: 0,
         powerW: null,
+        memoryUsedMiB: 0,
       },
     ]);
   });
@@ -51,6 +53,7 @@ describe('nvidia-smi output', () => {
       temperatureC: null,
       utilizationPct: null,
       powerW: null,
+      memoryUsedMiB: null,
     });
     expect(notes).toHaveLength(2);
   });

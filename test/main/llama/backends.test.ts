@@ -16,6 +16,7 @@ const report = (vendor: 'nvidia' | 'amd'): HardwareReport => ({
       vendor,
       model: vendor === 'nvidia' ? 'NVIDIA H200' : 'Radeon RX 7900',
       vramMiB: 24_000,
+      vramUsedMiB: null,
       driver: null,
       busId: null,
       source: 'systeminformation',

@@ -6,6 +6,7 @@ import { Registry } from 'prom-client';
 import { formatUnits, type Address, type Hash } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EarningsReport, JobSummary, ProviderState } from '../../../src/shared/api';
+import type { ToolResult } from '../../../src/main/hardware/tools';
 import { tensorOf, writeSafetensors } from '../../../src/main/engine/safetensors';
 import { metricsFlags } from '../../../src/main/metrics/flags';
 import { startMetricsServer } from '../../../src/main/metrics/server';
@@ -15,6 +16,23 @@ import { deployMarket, TOKEN, testWindows, type Market } from '../../helpers/mar
 import { parsePrometheusText, valueOf, type Family } from '../../helpers/promText';
 import { startProviderNode, tinyInput, tinyModel, type ProviderNode } from '../../helpers/provider';
 import { tempDir } from '../../helpers/tmp';
+
+/** What nvidia-smi answers: one RTX 4090 (recorded output standing for a GPU this machine lacks; jobs run on the CPU). */
+const GPU_ROW = [
+  '0',
+  'NVIDIA GeForce RTX 4090',
+  '00000000:01:00.0',
+  '24564',
+  '550.54.15',
+  '61',
+  '37',
+  '180.50',
+  '2048',
+];
+const nvidiaSmi = async (command: string): Promise<ToolResult> =>
+  command === 'nvidia-smi'
+    ? { ok: true, stdout: `${GPU_ROW.join(', ')}\n` }
+    : { ok: false, missing: true, why: `${command} is not installed` };
 
 /** Every metric the README lists: the test fails when one goes missing from /metrics. */
 const FAMILIES: Record<string, Family['type']> = {
@@ -39,6 +57,7 @@ const FAMILIES: Record<string, Family['type']> = {
   flywheel_gpu_power_watts: 'gauge',
   flywheel_gpu_utilization_ratio: 'gauge',
   flywheel_gpu_memory_total_bytes: 'gauge',
+  flywheel_gpu_memory_used_bytes: 'gauge',
   flywheel_hardware_detected_timestamp_seconds: 'gauge',
   flywheel_chain_connected: 'gauge',
   flywheel_chain_head_block: 'gauge',
@@ -92,7 +111,7 @@ describe('/metrics from a provider node that has run jobs on a real chain', { ti
       params: testWindows({ acceptWindowS: 15, minDeadlineS: 30 }),
     });
     economy = market.genesis.economy;
-    p = await startProviderNode({ endpoint: market.endpoint(), keyIndex: 2 });
+    p = await startProviderNode({ endpoint: market.endpoint(), keyIndex: 2, node: { runTool: nvidiaSmi } });
     await market.fund(market.genesis, p.address, 1_000n * TOKEN);
     const model = await p.put(tinyModel());
     await market.registerModel(economy, tinyModel(), model.uri);
@@ -219,10 +238,29 @@ describe('/metrics from a provider node that has run jobs on a real chain', { ti
       shell: 'headless',
       chain_id: '31337',
     });
-    // GPUs: this machine's hardware report (a GPU-less machine has no series; each GPU has its figures).
+    // GPUs: the hardware report's figures (a GPU-less machine has no series; each GPU has its figures).
     const hardware = await p.node.hardware.get();
+    const gpu = hardware.gpus.find((g) => g.source === 'nvidia-smi')!;
+    expect(gpu).toMatchObject({
+      temperatureC: 61,
+      utilizationPct: 37,
+      powerW: 180.5,
+      vramMiB: 24564,
+      vramUsedMiB: 2048,
+    });
+    const ofGpu = (name: string) =>
+      families.get(name)!.samples.find((s) => s.labels.device === gpu.id && s.labels.model === gpu.model)
+        ?.value;
+    expect(ofGpu('flywheel_gpu_temperature_celsius')).toBe(61);
+    expect(ofGpu('flywheel_gpu_utilization_ratio')).toBe(0.37);
+    expect(ofGpu('flywheel_gpu_power_watts')).toBe(180.5);
+    expect(ofGpu('flywheel_gpu_memory_total_bytes')).toBe(24564 * 2 ** 20);
+    expect(ofGpu('flywheel_gpu_memory_used_bytes')).toBe(2048 * 2 ** 20);
     expect(families.get('flywheel_gpu_memory_total_bytes')!.samples).toHaveLength(
       hardware.gpus.filter((g) => g.vramMiB !== null).length,
+    );
+    expect(families.get('flywheel_gpu_memory_used_bytes')!.samples).toHaveLength(
+      hardware.gpus.filter((g) => g.vramUsedMiB !== null).length,
     );
     expect(valueOf(families, 'flywheel_hardware_detected_timestamp_seconds')).toBe(
       hardware.detectedAt / 1000,

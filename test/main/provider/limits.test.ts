@@ -25,7 +25,7 @@ describe('limits stop new jobs and clear by themselves', { timeout: 120_000 }, (
   const nvidiaSmi = async (command: string): Promise<ToolResult> => {
     if (command !== 'nvidia-smi') return { ok: false, missing: true, why: `${command} is not installed` };
     const row = ['0', 'NVIDIA GeForce RTX 4090', '00000000:01:00.0', '24564', '550.54.15'];
-    row.push(String(gpu.temperatureC), '37', gpu.powerW.toFixed(2));
+    row.push(String(gpu.temperatureC), '37', gpu.powerW.toFixed(2), '2048');
     expect(row).toHaveLength(NVIDIA_SMI_FIELDS.length);
     return { ok: true, stdout: `${row.join(', ')}\n` };
   };

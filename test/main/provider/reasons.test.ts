@@ -8,6 +8,7 @@ const gpu = (index: number, temperatureC: number | null, powerW: number | null):
   vendor: 'nvidia',
   model: 'GPU',
   vramMiB: 8192,
+  vramUsedMiB: null,
   driver: null,
   busId: null,
   source: 'nvidia-smi',

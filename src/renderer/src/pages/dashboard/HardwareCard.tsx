@@ -80,7 +80,13 @@ function GpuLine({ gpu }: { gpu: GpuInfo }) {
   return (
     <li>
       <strong>{gpu.model}</strong> <span className="muted">{gpu.vendor}</span>
-      {gpu.vramMiB !== null && <> · {(gpu.vramMiB / 1024).toFixed(1)} GiB</>}
+      {gpu.vramMiB !== null && (
+        <>
+          {' · '}
+          {gpu.vramUsedMiB !== null && <>{(gpu.vramUsedMiB / 1024).toFixed(1)} of </>}
+          {(gpu.vramMiB / 1024).toFixed(1)} GiB{gpu.vramUsedMiB !== null && ' in use'}
+        </>
+      )}
       {gpu.driver && <> · driver {gpu.driver}</>}
       {gpu.temperatureC !== null && <> · {gpu.temperatureC} °C</>}
       {gpu.utilizationPct !== null && <> · {gpu.utilizationPct} % busy</>}
