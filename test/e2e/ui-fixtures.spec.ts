@@ -202,6 +202,18 @@ test('nothing on screen contradicts itself: axis labels apart, lineage titles wh
     const tickBoxes = await boxes(ticks);
     for (let i = 1; i < tickBoxes.length; i++) expect(overlap(tickBoxes[i - 1]!, tickBoxes[i]!)).toBe(false);
 
+    // The tooltip follows the pointer and goes with it: none left standing once the pointer leaves the chart.
+    const chart = page.getByTestId('earnings-chart-FLY').locator('.recharts-cartesian-grid');
+    const tooltip = page.getByTestId('earnings-chart-FLY').locator('.recharts-tooltip-wrapper');
+    await chart.scrollIntoViewIfNeeded();
+    const area = (await chart.boundingBox())!;
+    await page.mouse.move(area.x + area.width * 0.5, area.y + area.height * 0.5, { steps: 5 });
+    await page.mouse.move(area.x + area.width * 0.6, area.y + area.height * 0.5, { steps: 5 });
+    await expect(tooltip).toBeVisible();
+    await expect(tooltip).toContainText('FLY');
+    await page.mouse.move(area.x + area.width * 0.6, area.y + area.height + 120, { steps: 5 });
+    await expect(tooltip).toBeHidden();
+
     // The claimable card and the withdraw dialog show one amount, rounded alike.
     const card = (await page.getByTestId('totals-FLY').locator('.big-amount .amount').innerText()).trim();
     await page.getByRole('button', { name: 'Withdraw from Flywheel Genesis' }).click();
