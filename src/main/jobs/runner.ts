@@ -302,7 +302,6 @@ async function runFailed(
   return fail(ctx, entry, err);
 }
 
-/** Accepts the job if its accept window is still open; a failure is logged, never thrown (the run goes on). */
 /** Journal steps at which the job is answered, or about to be: an accept then would only cost gas. */
 const ANSWERED: ReadonlySet<string> = new Set([
   'ran',
@@ -338,6 +337,7 @@ function acceptUnlessAnswered(
   else setTimeout(go, waitMs).unref();
 }
 
+/** Accepts the job if its accept window is still open; a failure is logged, never thrown (the run goes on). */
 async function accept(
   ctx: JobContext,
   client: ActionClient,
