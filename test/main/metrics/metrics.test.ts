@@ -262,8 +262,21 @@ describe('/metrics from a provider node that has run jobs on a real chain', { ti
     expect(families.get('flywheel_gpu_memory_used_bytes')!.samples).toHaveLength(
       hardware.gpus.filter((g) => g.vramUsedMiB !== null).length,
     );
-    expect(valueOf(families, 'flywheel_hardware_detected_timestamp_seconds')).toBe(
-      hardware.detectedAt / 1000,
+    // The provider reads the GPUs again every 30 s, so a read can fall between a scrape and hardware.get: compare a
+    // scrape taken between two reports that agree.
+    await until(
+      'a scrape between two unchanged hardware reports',
+      async () => {
+        const before = (await p.node.hardware.get()).detectedAt;
+        const stamp = valueOf(
+          parsePrometheusText((await get(url)).body),
+          'flywheel_hardware_detected_timestamp_seconds',
+        );
+        if ((await p.node.hardware.get()).detectedAt !== before) return false;
+        expect(stamp).toBe(before / 1000);
+        return true;
+      },
+      10_000,
     );
   });
 
