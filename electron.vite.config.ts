@@ -18,6 +18,8 @@ export default defineConfig({
           engineWorker: resolve('src/main/engine/worker/main.ts'),
           // The llama.cpp worker (a child process per device): found by engine/llama/runtime.ts.
           llamaWorker: resolve('src/main/engine/llama/worker.ts'),
+          // Makes the benchmark's language models in a child process: found by engine/llama/benchModels.ts.
+          llamaModelMaker: resolve('src/main/engine/llama/modelMaker.ts'),
         },
       },
     },

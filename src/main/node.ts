@@ -9,7 +9,7 @@ import { engineDevicesFrom } from './engine/devices';
 import { createEngine, type Engine } from './engine/engine';
 import { chooseLlamaBackends, llamaBackendOf, probeLlamaBackend } from './engine/llama/backends';
 import { withLanguageModels } from './engine/llama/runtime';
-import { DeviceRouter } from './engine/router';
+import { DeviceRouter, pickDevice } from './engine/router';
 import type { WorkerHostFactory } from './engine/worker/host';
 import { EventBus } from './events';
 import { FleetService } from './fleet/fleetService';
@@ -153,6 +153,14 @@ export async function createNode(options: NodeOptions): Promise<FlywheelNode> {
   const engine = withLanguageModels(onnxEngine, {
     log: log.child('llama'),
     backendOf: (device) => llamaBackendOf(probedReport, device),
+    // The device with the fastest measured language figures for the job's model and length.
+    route: {
+      pick: (job, devices) =>
+        pickDevice(
+          devices.map((device) => ({ device, predictedMs: router.predict(job, device), backlogMs: 0 })),
+        ).device,
+      ran: (job, device, runMs) => router.observe(job, device.id, runMs),
+    },
   });
   const benchmark = new BenchmarkService({
     dataDir: options.dataDir,

@@ -168,6 +168,7 @@ export class BenchmarkService {
           engine: this.options.engine,
           keccak256,
           device: id,
+          modelDir: join(this.options.dataDir, 'benchmark-models'),
           ...(this.options.only ? { only: this.options.only } : {}),
           onStep: ({ workload, index, steps }, etaS) => {
             const done = n * steps + index;
@@ -194,11 +195,15 @@ export class BenchmarkService {
         continue;
       }
       this.#failures.delete(id);
+      for (const [step, why] of Object.entries(outcome.skipped)) {
+        this.options.log.info('a language-model test did not run on this device', { device: id, step, why });
+      }
       const result: BenchmarkResult = { id: ids.length > 1 ? `${runId}-${id}` : runId, ...outcome.result };
       const calibration: Calibration = {
         device: result.device,
         msPerRun: outcome.msPerRun,
         inputBytes: outcome.inputBytes,
+        modelBytes: outcome.modelBytes,
         executionProvider: result.executionProvider,
         score: result.score,
         measuredAt: result.finishedAt,
@@ -237,10 +242,14 @@ export class BenchmarkService {
   /**
    * How long this machine should take to run a job: on the device the router would send it to (or the one named),
    * from that device's latest benchmark. Reference models scale their per-run time by input size; fine-tune jobs by
-   * steps × batch × features against the benchmark's step. Null when there is no benchmark yet or the model is not
-   * one the suite measures (the node then has no grounds to decline for DEADLINE_INFEASIBLE).
+   * steps × batch × features against the benchmark's step; text-generation jobs by their prompt, max_tokens and
+   * model size against the language figures (`languageModelMs`). Null when there is no benchmark yet or the model is
+   * not one the suite measures (the node then has no grounds to decline for DEADLINE_INFEASIBLE).
    */
-  predictRunMs(job: Pick<EngineJob, 'kind' | 'modelHash' | 'input'>, device?: string): number | null {
+  predictRunMs(
+    job: Pick<EngineJob, 'kind' | 'modelHash' | 'input'> & Partial<Pick<EngineJob, 'model' | 'modelBytes'>>,
+    device?: string,
+  ): number | null {
     const router = this.options.router;
     if (router?.devices.length) {
       const candidates = router.devices.filter((d) => device === undefined || d.id === device);
@@ -292,5 +301,6 @@ function ratesOf(c: Calibration): DeviceRates | null {
     msPerRun: c.msPerRun,
     inputBytes: c.inputBytes,
     score: c.score,
+    ...(c.modelBytes ? { modelBytes: c.modelBytes } : {}),
   };
 }

@@ -8,6 +8,8 @@ export interface Calibration {
   /** Mean ms per run of each benchmark figure, and the input bytes it took. */
   msPerRun: Record<string, number>;
   inputBytes: Record<string, number>;
+  /** The model file size of each language-model figure (msPerRun holds those per token). */
+  modelBytes?: Record<string, number>;
   /**
    * The device configuration it was measured on (hardware, driver, provider, threads, onnxruntime and Flywheel
    * versions: engine/devices.ts), and what the router needs besides. Files written before routing lack them: such

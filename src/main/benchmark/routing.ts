@@ -10,18 +10,19 @@ import type {
   WorkloadRoute,
 } from '#shared/api/benchmark';
 import type { EngineDevice } from '../engine/engine';
-import { GENERAL, pickDevice, type DeviceRouter } from '../engine/router';
+import { GENERAL, LANGUAGE_MODEL, pickDevice, type DeviceRouter } from '../engine/router';
 import { executionProviderLabel } from '../hardware/executionProviders';
 import { scoreOf } from './score';
 
 /** The suite's tests that are kinds of jobs (the GEMMs are not: other models go by the score). */
-export const JOB_WORKLOADS = ['ocr-rec', 'ocr-det', 'vad', 'finetune-step'] as const;
+export const JOB_WORKLOADS = ['ocr-rec', 'ocr-det', 'vad', 'finetune-step', LANGUAGE_MODEL] as const;
 
 const SHORT_LABELS: Record<string, string> = {
   'ocr-rec': 'PP-OCRv4 recognition',
   'ocr-det': 'PP-OCRv4 detection',
   vad: 'Silero VAD',
   'finetune-step': 'fine-tuning',
+  [LANGUAGE_MODEL]: 'language models',
   [GENERAL]: 'other models',
 };
 
@@ -81,12 +82,18 @@ export function routingReport({
     return { workload, label: workloadLabel(workload), unit, rates, device: to.id };
   });
 
-  // The machine's figures: each job workload's from the device its jobs go to; the GEMMs from where other models go.
+  // The machine's figures: each job workload's from the device its jobs go to (every language figure from where
+  // text-generation jobs go); the GEMMs from where other models go.
   const routedFigures: BenchmarkFigure[] = [];
   const general = destination(GENERAL);
+  const language = destination(LANGUAGE_MODEL);
   const ids = new Set(devices.flatMap((d) => results.get(d.id)?.figures.map((f) => f.id) ?? []));
   for (const id of ids) {
-    const from = (JOB_WORKLOADS as readonly string[]).includes(id) ? destination(id) : general;
+    const from = (JOB_WORKLOADS as readonly string[]).includes(id)
+      ? destination(id)
+      : id.startsWith('llm-')
+        ? language
+        : general;
     const f = figure(from.id, id);
     if (f) routedFigures.push(f);
   }

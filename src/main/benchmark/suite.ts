@@ -2,11 +2,12 @@ import type { BenchmarkFigure, BenchmarkMode, BenchmarkResult } from '#shared/ap
 import type { Engine } from '../engine/engine';
 import type { Keccak256 } from '../engine/hash';
 import { fastestWindow } from '../engine/timing';
+import { LANGUAGE_STEPS, timeLanguageModel } from './languageModels';
 import { scoreOf } from './score';
 import { workloads, type Workload } from './workloads';
 
 export interface SuiteStep {
-  workload: Workload;
+  workload: Pick<Workload, 'id' | 'label'>;
   index: number;
   steps: number;
 }
@@ -17,8 +18,10 @@ export interface SuiteOptions {
   engine: Engine;
   keccak256: Keccak256;
   onStep?: (step: SuiteStep, etaS: number | null) => void;
-  /** Only these workloads (tests use a subset). */
+  /** Only these workloads (tests use a subset): workload ids and language steps (`llm-small`, `llm`). */
   only?: string[];
+  /** Where the language-model tests keep their models (made once); without it they are not run. */
+  modelDir?: string;
 }
 
 /** Per-test repeat settings: quick fits the whole suite in about 30 s on two cores; full settles tighter. */
@@ -45,9 +48,13 @@ export const SETTINGS = {
 
 export interface SuiteOutcome {
   result: Omit<BenchmarkResult, 'id'>;
-  /** Mean ms per run of each figure, for predictions. */
+  /** Mean ms per run of each figure (per token for the language models'), for predictions. */
   msPerRun: Record<string, number>;
   inputBytes: Record<string, number>;
+  /** The model's file size of each language-model figure (what a job's model is scaled against). */
+  modelBytes: Record<string, number>;
+  /** Language steps not run on this device, with why (no llama.cpp backend, a model that failed). */
+  skipped: Record<string, string>;
 }
 
 /** Runs the suite on one device of the engine and turns the timings into figures and a score. */
@@ -56,17 +63,23 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
   const list = workloads(options.mode, options.keccak256).filter(
     (w) => !options.only || options.only.includes(w.id),
   );
+  const language = options.modelDir
+    ? LANGUAGE_STEPS.filter((s) => !options.only || options.only.includes(s.id))
+    : [];
+  const steps = list.length + language.length;
   const settings = SETTINGS[options.mode];
   const figures: BenchmarkFigure[] = [];
   const msPerRun: Record<string, number> = {};
   const inputBytes: Record<string, number> = {};
+  const modelBytes: Record<string, number> = {};
+  const skipped: Record<string, string> = {};
   let device: { id: string; executionProvider: BenchmarkResult['executionProvider'] } | null = null;
-  for (const [index, workload] of list.entries()) {
+  const onStep = (workload: SuiteStep['workload'], index: number) => {
     const elapsedS = (Date.now() - startedAt) / 1000;
-    options.onStep?.(
-      { workload, index, steps: list.length },
-      index ? (elapsedS / index) * (list.length - index) : null,
-    );
+    options.onStep?.({ workload, index, steps }, index ? (elapsedS / index) * (steps - index) : null);
+  };
+  for (const [index, workload] of list.entries()) {
+    onStep(workload, index);
     let outcome;
     try {
       outcome = await options.engine.bench(
@@ -96,6 +109,23 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
       repeats: outcome.runMs.length,
     });
   }
+  for (const [n, step] of language.entries()) {
+    onStep(step, list.length + n);
+    const timed = await timeLanguageModel(step, {
+      engine: options.engine,
+      mode: options.mode,
+      modelDir: options.modelDir!,
+      ...(options.device === undefined ? {} : { device: options.device }),
+    });
+    if ('skipped' in timed) {
+      skipped[step.id] = timed.skipped;
+      continue;
+    }
+    device ??= timed.device;
+    figures.push(...timed.figures);
+    Object.assign(msPerRun, timed.msPerToken);
+    Object.assign(modelBytes, timed.modelBytes);
+  }
   if (!device) throw new Error('the benchmark ran no test');
   const { score, spreadPct } = scoreOf(figures);
   return {
@@ -111,6 +141,8 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
     },
     msPerRun,
     inputBytes,
+    modelBytes,
+    skipped,
   };
 }
 

@@ -40,6 +40,13 @@ export interface EngineJob {
   input: Uint8Array;
   /** When given, the input bytes must hash to it (the node may have checked already). */
   inputHash?: Hash;
+  /**
+   * A file holding the model's bytes (the benchmark's language models): the llama.cpp runtime hands its worker a
+   * copy of it instead of reading the bytes into this process.
+   */
+  modelFile?: string;
+  /** The model's size in bytes when `model` is a loader: language-model predictions scale by it. */
+  modelBytes?: number;
 }
 
 export interface JobProgress {

@@ -26,12 +26,23 @@ import type { ExecutionProviderName } from '#shared/api/hardware';
 import type { EngineDevice } from './engine';
 import type { EngineJob } from './jobs';
 import { parseFineTuneConfig } from './jobs';
+import { isTextGenerationInput, parseTextGenerationInput } from './llama/format';
 import { referenceByHash } from './references';
 import { readSafetensors } from './safetensors';
 import { median } from './timing';
 
 /** The workload class of models the suite does not time: predicted from the device's score. */
 export const GENERAL = 'general';
+/**
+ * Language-model (text-generation) jobs: predicted per token from the suite's two llamas (benchmark/languageModels.ts)
+ * for the job's model size, prompt and max_tokens. The class carries the generation figure's id.
+ */
+export const LANGUAGE_MODEL = 'llm-generation';
+/** The suite's language figures: per token, on a small and a larger model (benchmark/languageModels.ts). */
+const LANGUAGE = {
+  prompt: { small: 'llm-prompt-small', large: 'llm-prompt' },
+  generation: { small: 'llm-generation-small', large: LANGUAGE_MODEL },
+} as const;
 /** The suite's fine-tune step: the batch and feature count it runs (see benchmark/workloads.ts). */
 export const FINETUNE_STEP = { id: 'finetune-step', batch: 256, features: 64 } as const;
 /** What an unmeasured model is taken to cost at score 100 (the earnings estimate's convention: 100 s / score). */
@@ -50,6 +61,8 @@ export interface DeviceRates {
   inputBytes: Record<string, number>;
   /** The device's benchmark score (predicts models the suite does not time). */
   score: number;
+  /** The model file size of each language-model figure (absent: measured before the suite had them). */
+  modelBytes?: Record<string, number>;
 }
 
 export type RatesStatus = 'measured' | 'unmeasured' | 'stale';
@@ -71,12 +84,60 @@ export interface RouterOptions {
   onUnmeasured?: (devices: EngineDevice[]) => void;
 }
 
-type RoutedJob = Pick<EngineJob, 'kind' | 'modelHash' | 'input'>;
+type RoutedJob = Pick<EngineJob, 'kind' | 'modelHash' | 'input'> &
+  Partial<Pick<EngineJob, 'model' | 'modelBytes'>>;
 
 /** The class a job's run time is predicted from. */
-export function workloadOf(job: Pick<EngineJob, 'kind' | 'modelHash'>): string {
+export function workloadOf(job: Pick<EngineJob, 'kind' | 'modelHash'> & { input?: Uint8Array }): string {
   if (job.kind === 'fine-tune') return FINETUNE_STEP.id;
-  return referenceByHash(job.modelHash)?.id ?? GENERAL;
+  const reference = referenceByHash(job.modelHash)?.id;
+  if (reference) return reference;
+  // On-chain a language model's job is an inference job with a text-generation input (engine/llama/runtime.ts).
+  if (job.kind === 'text-generation' || (job.input && isTextGenerationInput(job.input)))
+    return LANGUAGE_MODEL;
+  return GENERAL;
+}
+
+/**
+ * A text-generation job's run time from a device's language figures: each prompt token and each of max_tokens at
+ * the per-token cost for the job's model size, on the line through the suite's small and larger llama (a per-token
+ * part that does not grow with the model, plus one in proportion to its bytes; benchmark/languageModels.ts). A text
+ * prompt counts one token per UTF-8 byte, the most a llama tokenizer makes of it (each token covers at least a
+ * byte); generation counts all of max_tokens, as a job may use them. Null without the larger model's figures, the
+ * model's size or a readable input.
+ */
+export function languageModelMs(
+  job: RoutedJob,
+  rates: Pick<DeviceRates, 'msPerRun' | 'modelBytes'>,
+): number | null {
+  const size = job.model instanceof Uint8Array ? job.model.byteLength : job.modelBytes;
+  if (!size) return null;
+  let promptTokens: number;
+  let maxTokens: number;
+  try {
+    const input = parseTextGenerationInput(job.input);
+    promptTokens =
+      'tokens' in input.prompt
+        ? input.prompt.tokens.length
+        : new TextEncoder().encode(input.prompt.text).byteLength + 1;
+    maxTokens = input.maxTokens;
+  } catch {
+    return null;
+  }
+  const perToken = (figures: { small: string; large: string }): number | null => {
+    const large = rates.msPerRun[figures.large];
+    const largeBytes = rates.modelBytes?.[figures.large];
+    if (large === undefined || !largeBytes) return null;
+    const small = rates.msPerRun[figures.small];
+    const smallBytes = rates.modelBytes?.[figures.small];
+    if (small === undefined || !smallBytes || smallBytes >= largeBytes) return (large * size) / largeBytes;
+    const slope = Math.max(0, (large - small) / (largeBytes - smallBytes));
+    return Math.max(0, small + slope * (size - smallBytes));
+  };
+  const prompt = perToken(LANGUAGE.prompt);
+  const generation = perToken(LANGUAGE.generation);
+  if (prompt === null || generation === null) return null;
+  return promptTokens * prompt + maxTokens * generation;
 }
 
 /**
@@ -86,10 +147,11 @@ export function workloadOf(job: Pick<EngineJob, 'kind' | 'modelHash'>): string {
  */
 export function predictWithRates(
   job: RoutedJob,
-  rates: Pick<DeviceRates, 'msPerRun' | 'inputBytes' | 'score'>,
+  rates: Pick<DeviceRates, 'msPerRun' | 'inputBytes' | 'score' | 'modelBytes'>,
   general = true,
 ): number | null {
   const workload = workloadOf(job);
+  if (workload === LANGUAGE_MODEL) return languageModelMs(job, rates);
   if (workload === FINETUNE_STEP.id) {
     const stepMs = rates.msPerRun[FINETUNE_STEP.id];
     if (stepMs === undefined) return null;

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { Address, Hash } from 'viem';
 import type { JobKind } from '#shared/api/jobs';
 import { Decline } from '#shared/decline';
@@ -19,7 +19,7 @@ import { append, fail, firstLine, type JobOutcome } from './steps';
 import { movedOn, submit } from './submit';
 
 /** How sure the node wants to be that a run fits: predicted run time × this must fit before the deadline. */
-const DEADLINE_SAFETY = 1.25;
+export const DEADLINE_SAFETY = 1.25;
 
 /** What a job asks for: its model, its input and where the input is. */
 interface Posting {
@@ -113,10 +113,11 @@ async function run(
     const posting = await postingOf(ctx, client, entry);
     const fetched = await fetchJob(ctx, client, entry, job, posting);
     const input = new Uint8Array(await readFile(fetched.inputPath));
+    const modelBytes = (await stat(fetched.modelPath)).size;
     const { predicted, leftMs } = checkDeadline(
       ctx,
       job,
-      { kind, modelHash: posting.modelHash, input },
+      { kind, modelHash: posting.modelHash, input, modelBytes },
       force,
     );
     // Running it: a job neither accepted nor answered in the accept window is a no-show that anyone may report,
@@ -127,6 +128,7 @@ async function run(
       kind,
       posting,
       modelPath: fetched.modelPath,
+      modelBytes,
       input,
       leftMs,
     });
@@ -191,10 +193,10 @@ async function fetchJob(
  * Declines a job this machine cannot finish before its deadline: the benchmark's prediction (stretched as live runs
  * go lately) after the wait for a slot. Returns the prediction (null: none) and the time left before the deadline.
  */
-function checkDeadline(
+export function checkDeadline(
   ctx: JobContext,
   job: ReadJobReturnType,
-  work: { kind: JobKind; modelHash: Hash; input: Uint8Array },
+  work: { kind: JobKind; modelHash: Hash; input: Uint8Array; modelBytes: number },
   force: boolean,
 ): { predicted: number | null; leftMs: () => number } {
   const predicted = ctx.benchmark.predictRunMs(work);
@@ -217,7 +219,14 @@ function checkDeadline(
 async function execute(
   ctx: JobContext,
   entry: JournalJob,
-  work: { kind: JobKind; posting: Posting; modelPath: string; input: Uint8Array; leftMs: () => number },
+  work: {
+    kind: JobKind;
+    posting: Posting;
+    modelPath: string;
+    modelBytes: number;
+    input: Uint8Array;
+    leftMs: () => number;
+  },
 ): Promise<{ entry: JournalJob; result: JobResult }> {
   const { economy } = entry;
   const id = BigInt(entry.jobId);
@@ -234,6 +243,7 @@ async function execute(
         kind: work.kind,
         modelHash: work.posting.modelHash,
         model: () => readFile(work.modelPath).then((b) => new Uint8Array(b)),
+        modelBytes: work.modelBytes,
         input: work.input,
         inputHash: work.posting.inputHash,
       },

@@ -206,8 +206,7 @@ export function sha256(bytes: Uint8Array): string {
  * pinned one (tiny model) or the one recorded next to it when it was written is made again.
  */
 export function cachedLlamaGguf(spec: LlamaModelSpec, dir: string): { path: string; bytes: Uint8Array } {
-  const slug = spec.name.replace(/\s*\(.*\)$/, '').replace(/[^a-z0-9-]+/gi, '-');
-  const path = join(dir, `${slug}-${spec.seed}.gguf`);
+  const path = cachedModelPath(spec, dir);
   const pinned = spec === tinyLlama ? tinyLlamaSha256 : null;
   if (existsSync(path)) {
     const bytes = new Uint8Array(readFileSync(path));
@@ -225,4 +224,10 @@ export function cachedLlamaGguf(spec: LlamaModelSpec, dir: string): { path: stri
   renameSync(`${path}.partial`, path);
   writeFileSync(`${path}.sha256`, `${actual}\n`);
   return { path, bytes };
+}
+
+/** Where cachedLlamaGguf keeps a model's file in `dir`. */
+export function cachedModelPath(spec: LlamaModelSpec, dir: string): string {
+  const slug = spec.name.replace(/\s*\(.*\)$/, '').replace(/[^a-z0-9-]+/gi, '-');
+  return join(dir, `${slug}-${spec.seed}.gguf`);
 }

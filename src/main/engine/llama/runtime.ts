@@ -10,7 +10,7 @@
  * const reference = await engine.rescore(job, result.output); // what a validator compares it with
  * ```
  */
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Hash } from '#shared/api/define';
@@ -70,6 +70,14 @@ export interface LlamaRuntimeOptions {
   modelDir?: string;
   /** The llama.cpp backend of each engine device (default: cpu for the CPU, none for GPUs). */
   backendOf?: (device: EngineDevice) => LlamaBackend | null;
+  /**
+   * Which device runs a text-generation job, among those with a backend (the node's router: the fastest by the
+   * benchmark's language figures, engine/router.ts), and its live run time afterwards. Default: the first of them.
+   */
+  route?: {
+    pick(job: EngineJob, devices: EngineDevice[]): EngineDevice;
+    ran(job: EngineJob, device: EngineDevice, runMs: number): void;
+  };
 }
 
 export interface LlamaRuntime {
@@ -113,11 +121,12 @@ export function createLlamaRuntime(options: LlamaRuntimeOptions): LlamaRuntime {
   let closed = false;
   let staged = 0;
 
-  /** Writes model bytes to a file of their own in the model folder, for the worker to hash and take. */
-  async function stage(bytes: Uint8Array): Promise<string> {
+  /** Writes model bytes (or a copy of a model file) to a file of their own in the model folder, for the worker to hash and take. */
+  async function stage(from: Uint8Array | string): Promise<string> {
     await mkdir(modelDir, { recursive: true });
     const path = join(modelDir, `incoming-${process.pid}-${++staged}.gguf`);
-    await writeFile(path, bytes);
+    if (typeof from === 'string') await copyFile(from, path);
+    else await writeFile(path, from);
     return path;
   }
 
@@ -180,7 +189,8 @@ export function createLlamaRuntime(options: LlamaRuntimeOptions): LlamaRuntime {
     // Large models go to the worker as a file, not through the IPC channel; the worker hashes it.
     if (!worker.holds(job.modelHash)) {
       const bytes = job.model instanceof Uint8Array ? job.model : null;
-      if (bytes && bytes.byteLength > limits.stageModelBytes) workerJob.modelFile = await stage(bytes);
+      if (job.modelFile) workerJob.modelFile = await stage(job.modelFile);
+      else if (bytes && bytes.byteLength > limits.stageModelBytes) workerJob.modelFile = await stage(bytes);
     }
     let started = submitted;
     let runStarted = 0;
@@ -263,10 +273,15 @@ export function withLanguageModels(
   const llama = createLlamaRuntime(options);
   const backendOf =
     options.backendOf ?? ((d: EngineDevice) => (d.executionProvider === 'cpu' ? 'cpu' : null));
-  async function deviceFor(id: string | undefined): Promise<EngineDevice> {
+  async function deviceFor(id: string | undefined, job: EngineJob): Promise<EngineDevice> {
     const devices = await engine.devices();
+    const able = devices.filter((d) => backendOf(d) !== null);
     const device =
-      id === undefined ? devices.find((d) => backendOf(d) !== null) : devices.find((d) => d.id === id);
+      id !== undefined
+        ? devices.find((d) => d.id === id)
+        : able.length > 1 && options.route
+          ? options.route.pick(job, able)
+          : able[0];
     if (!device) {
       throw new Decline(
         id === undefined ? 'UNSUPPORTED_KIND' : 'OVER_CAPACITY',
@@ -280,14 +295,13 @@ export function withLanguageModels(
     llama,
     async runJob(job, runOptions = {}) {
       if (!isLanguageModelJob(job)) return engine.runJob(job, runOptions);
-      return llama.runJob(
-        { ...job, kind: 'text-generation' },
-        await deviceFor(runOptions.device),
-        runOptions,
-      );
+      const device = await deviceFor(runOptions.device, job);
+      const result = await llama.runJob({ ...job, kind: 'text-generation' }, device, runOptions);
+      options.route?.ran(job, device, result.timings.runMs);
+      return result;
     },
     async rescore(job, claimed, runOptions = {}) {
-      const device = await deviceFor(runOptions.device);
+      const device = await deviceFor(runOptions.device, job);
       return llama.rescore({ ...job, kind: 'text-generation' }, claimed, device, runOptions);
     },
     holds(modelHash, device) {

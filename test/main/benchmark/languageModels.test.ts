@@ -1,0 +1,166 @@
+/**
+ * The suite's language-model figures on the real llama.cpp CPU backend: tokens/s of prompt and generation on the
+ * project's two random-weight llamas, in the score, and what they predict — a text-generation job's run time for
+ * its model's size, prompt and max_tokens, checked against real runs — and the deadline check that declines with it.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { BenchmarkService } from '../../../src/main/benchmark/benchmarkService';
+import { REFERENCE_FIGURES } from '../../../src/main/benchmark/score';
+import { EventBus } from '../../../src/main/events';
+import { cpuDevice, createEngine } from '../../../src/main/engine/engine';
+import { madeModelFile } from '../../../src/main/engine/llama/benchModels';
+import { writeTextGenerationInput } from '../../../src/main/engine/llama/format';
+import { withLanguageModels } from '../../../src/main/engine/llama/runtime';
+import { checkDeadline, DEADLINE_SAFETY } from '../../../src/main/jobs/runner';
+import type { JobContext } from '../../../src/main/jobs/context';
+import { Decline } from '../../../src/shared/decline';
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { tempDir } from '../../helpers/tmp';
+import { quietLog } from '../engine/helpers';
+
+const { dir, cleanup } = tempDir('flywheel-bench-llm-');
+const engine = withLanguageModels(createEngine({ devices: [cpuDevice()], log: quietLog }), {
+  log: quietLog,
+  modelDir: join(dir, 'llama'),
+});
+afterAll(async () => {
+  await engine.close();
+  cleanup();
+});
+
+const bench = new BenchmarkService({
+  dataDir: dir,
+  engine,
+  events: new EventBus(),
+  log: quietLog,
+  only: ['llm-small', 'llm'],
+});
+const models = join(dir, 'benchmark-models');
+
+function textJob(
+  model: { hash: `0x${string}`; bytes: number },
+  maxTokens: number,
+  prompt: string | number[],
+) {
+  return {
+    kind: 'inference' as const,
+    modelHash: model.hash,
+    modelBytes: model.bytes,
+    input: writeTextGenerationInput({ prompt, maxTokens, temperature: 0 }),
+  };
+}
+
+describe('language-model figures', () => {
+  it('measures prompt and generation tokens/s on two llamas, scores them and predicts text jobs from them', async () => {
+    const result = await bench.run('quick');
+    expect(result.figures.map((f) => [f.id, f.unit])).toEqual([
+      ['llm-prompt-small', 'tok/s'],
+      ['llm-generation-small', 'tok/s'],
+      ['llm-prompt', 'tok/s'],
+      ['llm-generation', 'tok/s'],
+    ]);
+    for (const f of result.figures) {
+      expect(f.value).toBeGreaterThan(0);
+      expect(f.repeats).toBeGreaterThanOrEqual(3);
+    }
+    const value = (id: string) => result.figures.find((f) => f.id === id)!.value;
+    // The 90 M llama's figures count in the score (the reference machine's are 100); the 2 MB one's do not.
+    expect(REFERENCE_FIGURES['llm-generation']).toBeGreaterThan(0);
+    expect(REFERENCE_FIGURES['llm-generation-small']).toBeUndefined();
+    expect(result.score).toBeGreaterThan(0);
+    // A larger model costs more per token: it reads more weights.
+    expect(value('llm-generation')).toBeLessThan(value('llm-generation-small'));
+    console.log(
+      `language figures: ${result.figures.map((f) => `${f.id} ${f.value} ${f.unit} ±${f.spreadPct} %`).join(', ')}`,
+    );
+
+    // Predictions: the prompt's tokens and all of max_tokens at the per-token cost for the model's size.
+    const small = madeModelFile('tiny', models)!;
+    const large = madeModelFile('bench', models)!;
+    const prompt = Array.from({ length: 64 }, (_, i) => 259 + (i % 90));
+    const at = (model: typeof small, maxTokens: number, p: string | number[] = prompt) =>
+      bench.predictRunMs(textJob(model, maxTokens, p))!;
+    expect(at(large, 64)).toBeGreaterThan(at(small, 64));
+    expect(at(large, 128) - at(large, 64)).toBeCloseTo(64 * (1000 / value('llm-generation')), -1);
+    // A model's per-token cost grows with its size, on the line through the two llamas (its ratio to a measured
+    // billion-parameter run is a figure of `npm run bench -- llm`).
+    const billion = { hash: large.hash, bytes: 1_850_000_000 };
+    const perByte = (at(large, 64) - at(small, 64)) / (large.bytes - small.bytes);
+    expect(at(billion, 64)).toBeGreaterThan(at(large, 64));
+    expect(at(billion, 64) - at(large, 64)).toBeCloseTo(perByte * (billion.bytes - large.bytes), -1);
+    // A text prompt counts at most a token per byte.
+    expect(at(large, 64, 'x'.repeat(63))).toBeCloseTo(at(large, 64), 0);
+    // Nothing to predict from without the model's size.
+    const { modelBytes: _, ...sizeless } = textJob(large, 64, prompt);
+    expect(bench.predictRunMs(sizeless)).toBeNull();
+
+    // Against real runs of the same jobs through the engine (the bytes are the benchmark's models).
+    for (const model of [large, small]) {
+      const job = textJob(model, 64, prompt);
+      const ran = await engine.runJob({ ...job, model: new Uint8Array(readFileSync(model.path)) });
+      const predicted = bench.predictRunMs(job)!;
+      const ratio = ran.timings.runMs / predicted;
+      console.log(
+        `${model.bytes} B model, 64 + 64 tokens: predicted ${predicted.toFixed(0)} ms, ran ${ran.timings.runMs.toFixed(0)} ms (×${ratio.toFixed(2)})`,
+      );
+      // A shared 2-core machine wanders: the prediction is the suite's best window, a single run may be slower.
+      expect(ratio).toBeGreaterThan(0.3);
+      expect(ratio).toBeLessThan(4);
+    }
+  });
+
+  it('the deadline check declines a text job the machine cannot finish in time, and takes one it can', () => {
+    const large = madeModelFile('bench', models)!;
+    const now = 1_000_000;
+    const ctx = {
+      benchmark: bench,
+      txLatencyS: 1,
+      chain: { now: () => now },
+      queueWaitMs: () => 0,
+    } as unknown as JobContext;
+    const job = (deadlineS: number) => ({ deadline: now + deadlineS }) as Parameters<typeof checkDeadline>[1];
+    const work = (maxTokens: number) => ({
+      ...textJob(large, maxTokens, [300, 301, 302]),
+      kind: 'inference' as const,
+    });
+    const long = bench.predictRunMs(work(4096))!;
+    expect(long).toBeGreaterThan(5_000);
+    let declined: unknown;
+    try {
+      checkDeadline(ctx, job(Math.ceil(long / 1000 / 2)), work(4096), false);
+    } catch (err) {
+      declined = err;
+    }
+    expect(declined).toBeInstanceOf(Decline);
+    expect(declined).toMatchObject({ reason: 'DEADLINE_INFEASIBLE' });
+    expect((declined as Error).message).toMatch(/predicted \d+ ms after/);
+    const short = bench.predictRunMs(work(8))!;
+    const { predicted } = checkDeadline(
+      ctx,
+      job(Math.ceil((short * DEADLINE_SAFETY) / 1000) + 5),
+      work(8),
+      false,
+    );
+    expect(predicted).toBe(short);
+  });
+
+  it('a device with no llama.cpp backend runs the rest of the suite and has no language figures', async () => {
+    const onnxOnly = createEngine({ devices: [cpuDevice()], log: quietLog });
+    const { dir: other, cleanup: done } = tempDir('flywheel-bench-nollm-');
+    try {
+      const service = new BenchmarkService({
+        dataDir: other,
+        engine: onnxOnly,
+        events: new EventBus(),
+        log: quietLog,
+        only: ['vad', 'llm-small'],
+      });
+      const result = await service.run('quick');
+      expect(result.figures.map((f) => f.id)).toEqual(['vad']);
+    } finally {
+      await onnxOnly.close();
+      done();
+    }
+  });
+});
