@@ -12,7 +12,14 @@ import { appVersion } from '../engine/devices';
 import type { Engine, EngineDevice } from '../engine/engine';
 import { createKeccak256, type Keccak256 } from '../engine/hash';
 import type { EngineJob } from '../engine/jobs';
-import { pickDevice, predictWithRates, type DeviceRates, type DeviceRouter } from '../engine/router';
+import {
+  LANGUAGE_MODEL,
+  languageTokensMs,
+  pickDevice,
+  predictWithRates,
+  type DeviceRates,
+  type DeviceRouter,
+} from '../engine/router';
 import type { EventBus } from '../events';
 import type { Logger } from '../log';
 import { DriftTracker } from './drift';
@@ -261,6 +268,29 @@ export class BenchmarkService {
     // No router, or the engine has not settled its devices yet: the latest run's device.
     const calibration = this.#calibration(device);
     return calibration ? predictWithRates(job, { ...calibration, score: 0 }, false) : null;
+  }
+
+  /**
+   * A language-model job's run time on the device with the fastest language figures: `promptTokens` then
+   * `maxTokens` on a model of `modelBytes` (null: unknown, taken as the benchmark's larger llama, and said so).
+   * Null when no device has language figures.
+   */
+  predictTextMs(job: {
+    modelBytes: number | null;
+    promptTokens: number;
+    maxTokens: number;
+  }): { ms: number; modelBytes: number; modelAssumed: boolean } | null {
+    let best: { ms: number; modelBytes: number; modelAssumed: boolean } | null = null;
+    for (const device of this.options.router?.devices ?? []) {
+      const rates = this.options.router!.rates(device);
+      const assumed = rates?.modelBytes?.[LANGUAGE_MODEL];
+      const modelBytes = job.modelBytes ?? assumed;
+      if (!rates || !modelBytes) continue;
+      const ms = languageTokensMs(rates, modelBytes, job.promptTokens, job.maxTokens);
+      if (ms !== null && (!best || ms < best.ms))
+        best = { ms, modelBytes, modelAssumed: job.modelBytes === null };
+    }
+    return best;
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { Address } from 'viem';
 import type { EconomyEstimate, EconomySummary } from '#shared/api/economies';
+import type { Hash } from '#shared/api/define';
 import { FlywheelError } from '#shared/errors';
 import type { BenchmarkService } from '../benchmark/benchmarkService';
 import { listEconomies, type LineageRecord } from '../chain/actions/listEconomies';
@@ -28,6 +29,8 @@ export interface EconomiesServiceOptions {
   uptime: () => number | null;
   /** This machine's typical job run time lately, seconds (null: no jobs yet). */
   typicalRunS: () => number | null;
+  /** The size of a model this machine holds (its blob store), null when it does not hold it. */
+  modelBytes?: (hash: Hash) => number | null;
   log: Logger;
 }
 
@@ -98,6 +101,17 @@ export class EconomiesService {
     const score = routing.score ?? latest?.score ?? 100;
     const ownRunS = this.#o.typicalRunS();
     const benchmarked = routing.score != null || latest?.score != null;
+    const recent = this.#recent(economy, info);
+    // The economy's typical language-model job on this machine (its model's size if this machine holds the model).
+    const textModelBytes = recent.textModel ? (this.#o.modelBytes?.(recent.textModel) ?? null) : null;
+    const text =
+      recent.medianMaxTokens === null
+        ? null
+        : this.#o.benchmark.predictTextMs({
+            modelBytes: textModelBytes,
+            promptTokens: recent.medianMaxTokens,
+            maxTokens: recent.medianMaxTokens,
+          });
     return estimateEarnings({
       economy,
       params: info.params,
@@ -106,6 +120,11 @@ export class EconomiesService {
       driftRatio: drift?.ratio ?? 1,
       runS: ownRunS ?? 100 / Math.max(score, 1),
       speedSource: ownRunS !== null ? 'jobs' : benchmarked ? 'benchmark' : 'assumed',
+      textRun: text && {
+        s: text.ms / 1000,
+        maxTokens: recent.medianMaxTokens!,
+        modelAssumed: text.modelAssumed,
+      },
       othersWeight: {
         inference: less(live.inferenceWeight, myKinds & 1 ? myLeaf : 0n),
         fineTune: less(live.fineTuneWeight, myKinds & 2 ? myLeaf : 0n),
@@ -113,7 +132,7 @@ export class EconomiesService {
       othersStake: less(live.activeStake, mine?.stake ?? 0n),
       uptime: this.#o.uptime(),
       emissionPerEpoch: live.currentEmission,
-      recent: this.#recent(economy, info),
+      recent,
     });
   }
 

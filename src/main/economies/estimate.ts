@@ -17,6 +17,13 @@ export interface EstimateInputs {
   /** Where `runS` and the spread come from: own jobs, a benchmark, or neither (an assumed score). */
   speedSource: EconomyEstimate['speedSource'];
   /**
+   * A typical language-model job of this economy (its median max_tokens, a prompt as long) on this machine, from the
+   * benchmark's language figures; its model's size taken as the benchmark's 90 M llama when this machine does not
+   * hold it (`modelAssumed`). Null: the economy posts none lately, or no device has language figures. Used when
+   * `runS` comes from the benchmark: a machine's own jobs already include its language-model jobs.
+   */
+  textRun?: { s: number; maxTokens: number; modelAssumed: boolean } | null;
+  /**
    * Draw weight (bond in milli-tokens) of every other provider in each kind's tree: the tree's total less this
    * provider's own leaf.
    */
@@ -88,9 +95,19 @@ export function estimateEarnings(inputs: EstimateInputs): EconomyEstimate {
   const emissionLow = (emissionPerHour * BigInt(HORIZON_H) * crowdedShare) / 1_000_000n;
 
   const deadlineS = inputs.recent.medianDeadlineS ?? p.minDeadlineS;
-  const typical = Math.max(0.001, inputs.runS * Math.max(1, inputs.driftRatio));
+  const drift = Math.max(1, inputs.driftRatio);
+  const typical = Math.max(0.001, inputs.runS * drift);
   const sigma = Math.log(1 + Math.max(0.05, inputs.spreadPct / 100));
-  const pSlow = 1 - normalCdf(Math.log(deadlineS / typical) / sigma);
+  const slowChance = (runS: number) => 1 - normalCdf(Math.log(deadlineS / runS) / sigma);
+  // Language-model jobs run for their tokens, not as the typical job: each kind of job misses on its own run time.
+  const text = inputs.speedSource === 'jobs' ? null : (inputs.textRun ?? null);
+  const textShare =
+    text && inputs.recent.jobsLast24h > 0
+      ? Math.min(1, inputs.recent.textJobs / inputs.recent.jobsLast24h)
+      : 0;
+  const textTypical = text ? Math.max(0.001, text.s * drift) : 0;
+  const pSlow =
+    (1 - textShare) * slowChance(typical) + (textShare > 0 ? textShare * slowChance(textTypical) : 0);
   const up = inputs.uptime ?? ASSUMED_UPTIME;
   const pMiss = Math.min(1, 1 - (1 - pSlow) * up);
   const collateralByFee = (fee * BigInt(p.collateralFeeMultipleBps)) / 10_000n;
@@ -107,7 +124,13 @@ export function estimateEarnings(inputs: EstimateInputs): EconomyEstimate {
     `missed deadline or a rejected result gives up the emission accrued since the last settlement. A job misses its ` +
     `${deadlineS} s deadline if a run of about ${round(typical)} s ` +
     `(${speedWords[inputs.speedSource]}; ±${round(Math.max(5, inputs.spreadPct))} % spread` +
-    `${inputs.driftRatio > 1 ? `, ×${round(inputs.driftRatio)} live drift` : ''}) overruns it, or ` +
+    `${inputs.driftRatio > 1 ? `, ×${round(inputs.driftRatio)} live drift` : ''})` +
+    (text && textShare > 0
+      ? ` or, for the language-model jobs (${round(textShare * 100)} % of those posted), a run of about ` +
+        `${round(textTypical)} s (${text.maxTokens} tokens and a prompt as long, by the benchmark's language figures` +
+        `${text.modelAssumed ? ", the model's size taken as the benchmark's 90 M llama: not on this machine yet" : ''})`
+      : '') +
+    ` overruns it, or ` +
     `if the node is away (uptime ${round(up * 100)} %` +
     `${inputs.uptime === null ? ', assumed: no record yet' : ' over the last week'}).`;
   return {

@@ -1,5 +1,6 @@
 import type { Address } from 'viem';
 import type { EconomyStats } from '#shared/api/economies';
+import type { Hash } from '#shared/api/define';
 import type { ReadEconomyStatsReturnType } from '../chain/actions/readEconomyStats';
 import { big, type StoredLog } from '../chain/sync/storedLog';
 
@@ -18,6 +19,10 @@ export interface EventStats {
   medianPricePerToken: bigint | null;
   /** Median `deadlineS` of the jobs posted in the window (null: none posted). */
   medianDeadlineS: number | null;
+  /** Jobs priced per token (language-model jobs) posted in the window, their median max_tokens and commonest model. */
+  textJobs: number;
+  medianMaxTokens: number | null;
+  textModel: Hash | null;
   /** Seconds of history the window really covers (less than a day for a young economy or a fresh node). */
   windowS: number;
 }
@@ -33,6 +38,9 @@ export function eventStats(
   const fees: bigint[] = [];
   const tokenPrices: bigint[] = [];
   const deadlines: number[] = [];
+  const maxTokens: number[] = [];
+  const modelOf = new Map<string, Hash>();
+  const textModels = new Map<Hash, number>();
   const byKind = { inference: 0, fineTune: 0 };
   let finalized = 0;
   let assigned = 0;
@@ -43,11 +51,18 @@ export function eventStats(
       case 'JobPosted':
         fees.push(big(l, 'fee'));
         deadlines.push(Number(l.args.deadlineS ?? 0));
+        modelOf.set(String(l.args.jobId), String(l.args.modelHash).toLowerCase() as Hash);
         if (Number(l.args.kind ?? 0) === 1) byKind.fineTune++;
         else byKind.inference++;
         break;
       case 'JobPricedPerToken':
         tokenPrices.push(big(l, 'pricePerToken'));
+        maxTokens.push(Number(l.args.maxTokens ?? 0));
+        {
+          // JobPricedPerToken comes right after its JobPosted, in the same transaction.
+          const model = modelOf.get(String(l.args.jobId));
+          if (model) textModels.set(model, (textModels.get(model) ?? 0) + 1);
+        }
         break;
       case 'JobFinalized':
         finalized++;
@@ -64,6 +79,8 @@ export function eventStats(
   fees.sort(byValue);
   tokenPrices.sort(byValue);
   deadlines.sort((a, b) => a - b);
+  maxTokens.sort((a, b) => a - b);
+  const textModel = [...textModels.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
   return {
     jobsLast24h: fees.length,
     jobsByKind: byKind,
@@ -73,6 +90,9 @@ export function eventStats(
     medianFee: fees.length ? fees[(fees.length - 1) >> 1]! : null,
     medianPricePerToken: tokenPrices.length ? tokenPrices[(tokenPrices.length - 1) >> 1]! : null,
     medianDeadlineS: deadlines.length ? deadlines[(deadlines.length - 1) >> 1]! : null,
+    textJobs: maxTokens.length,
+    medianMaxTokens: maxTokens.length ? maxTokens[(maxTokens.length - 1) >> 1]! : null,
+    textModel,
     windowS: Math.max(60, Math.min(DAY, now - since)),
   };
 }

@@ -124,15 +124,29 @@ export function languageModelMs(
   } catch {
     return null;
   }
+  return languageTokensMs(rates, size, promptTokens, maxTokens);
+}
+
+/**
+ * `promptTokens` and `maxTokens` on a model of `modelBytes`, from a device's language figures (see languageModelMs).
+ * Null without the larger llama's figures.
+ */
+export function languageTokensMs(
+  rates: Pick<DeviceRates, 'msPerRun' | 'modelBytes'>,
+  modelBytes: number,
+  promptTokens: number,
+  maxTokens: number,
+): number | null {
   const perToken = (figures: { small: string; large: string }): number | null => {
     const large = rates.msPerRun[figures.large];
     const largeBytes = rates.modelBytes?.[figures.large];
     if (large === undefined || !largeBytes) return null;
     const small = rates.msPerRun[figures.small];
     const smallBytes = rates.modelBytes?.[figures.small];
-    if (small === undefined || !smallBytes || smallBytes >= largeBytes) return (large * size) / largeBytes;
+    if (small === undefined || !smallBytes || smallBytes >= largeBytes)
+      return (large * modelBytes) / largeBytes;
     const slope = Math.max(0, (large - small) / (largeBytes - smallBytes));
-    return Math.max(0, small + slope * (size - smallBytes));
+    return Math.max(0, small + slope * (modelBytes - smallBytes));
   };
   const prompt = perToken(LANGUAGE.prompt);
   const generation = perToken(LANGUAGE.generation);

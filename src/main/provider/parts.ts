@@ -108,6 +108,7 @@ export function createOnChainParts(o: OnChainPartsOptions): OnChainParts {
     account,
     uptime: () => provider?.uptime.fraction() ?? null,
     typicalRunS: () => provider?.local.typicalRunS() ?? null,
+    modelBytes: (hash) => (blobs.local.has(hash) ? blobs.local.describe(hash).size : null),
     log: log.child('economies'),
   });
   provider = new ProviderService({

@@ -79,8 +79,11 @@ describe('language-model figures', () => {
     const small = madeModelFile('tiny', models)!;
     const large = madeModelFile('bench', models)!;
     const prompt = Array.from({ length: 64 }, (_, i) => 259 + (i % 90));
-    const at = (model: typeof small, maxTokens: number, p: string | number[] = prompt) =>
-      bench.predictRunMs(textJob(model, maxTokens, p))!;
+    const at = (
+      model: { hash: `0x${string}`; bytes: number },
+      maxTokens: number,
+      p: string | number[] = prompt,
+    ) => bench.predictRunMs(textJob(model, maxTokens, p))!;
     expect(at(large, 64)).toBeGreaterThan(at(small, 64));
     expect(at(large, 128) - at(large, 64)).toBeCloseTo(64 * (1000 / value('llm-generation')), -1);
     // A model's per-token cost grows with its size, on the line through the two llamas (its ratio to a measured

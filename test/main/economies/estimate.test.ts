@@ -27,6 +27,9 @@ const inputs: EstimateInputs = {
     medianFee: 2n * TOKEN,
     medianPricePerToken: null,
     medianDeadlineS: 30,
+    textJobs: 0,
+    medianMaxTokens: null,
+    textModel: null,
     windowS: 86_400,
   },
 };
@@ -107,5 +110,40 @@ describe('earnings estimate', () => {
     expect(guessed.basis).toContain('assumed: no benchmark has run yet');
     expect(guessed.basis).toContain('assumed: no record yet');
     expect(estimateEarnings(inputs).basis).toContain("this machine's benchmark");
+  });
+
+  it('lets language-model jobs miss on their own run time, from the benchmark’s language figures', () => {
+    const half = { ...inputs.recent, textJobs: 132, medianMaxTokens: 256, textModel: null };
+    // Without a language figure the typical 1 s run never misses a 30 s deadline.
+    expect(estimateEarnings({ ...inputs, recent: half }).deadlineMissProbability).toBeLessThan(1e-6);
+    // Half the jobs are text jobs of 256 tokens taking ~60 s here: about half of the drawn jobs miss.
+    const slow = estimateEarnings({
+      ...inputs,
+      recent: half,
+      textRun: { s: 60, maxTokens: 256, modelAssumed: true },
+    });
+    expect(slow.deadlineMissProbability).toBeGreaterThan(0.45);
+    expect(slow.deadlineMissProbability).toBeLessThan(0.55);
+    expect(BigInt(slow.expectedSlashPerDay)).toBeGreaterThan(0n);
+    expect(slow.basis).toContain(
+      'for the language-model jobs (50 % of those posted), a run of about 60 s (256 tokens and a prompt as long, ' +
+        "by the benchmark's language figures, the model's size taken as the benchmark's 90 M llama",
+    );
+    // Fast enough: the text jobs fit too.
+    const quick = estimateEarnings({
+      ...inputs,
+      recent: half,
+      textRun: { s: 2, maxTokens: 256, modelAssumed: false },
+    });
+    expect(quick.deadlineMissProbability).toBeLessThan(1e-6);
+    expect(quick.basis).not.toContain('90 M llama');
+    // A machine's own recent jobs already include its text jobs: the benchmark's figure is not added to them.
+    const own = estimateEarnings({
+      ...inputs,
+      speedSource: 'jobs',
+      recent: half,
+      textRun: { s: 60, maxTokens: 256, modelAssumed: false },
+    });
+    expect(own.deadlineMissProbability).toBeLessThan(1e-6);
   });
 });
