@@ -16,6 +16,10 @@
  * own figures (measured in its worker, as its preview reports them) and the bare loop's, measured the same way. A
  * figure is the median of the per-turn ratios: this shared machine's speed wanders from one run to the next.
  *
+ * First the benchmark suite's language steps run on the same device (their figures are reported as `suite-…`), and
+ * each model's job is predicted from them as the node's deadline check predicts it; `…-predicted-run-ratio` is that
+ * prediction over the job's measured run time (the 0.92 B model is 10× the suite's larger llama: an extrapolation).
+ *
  * Threads: FLYWHEEL_BENCH_THREADS (default 1). On this 2-core machine shared with other work, llama.cpp's two
  * threads spin-wait for each other and run ~15× slower than one, for both loops alike.
  */
@@ -31,9 +35,13 @@ import {
   type LlamaModelSpec,
 } from '../src/main/engine/llama/randomModel';
 import { withLanguageModels } from '../src/main/engine/llama/runtime';
+import { BenchmarkService } from '../src/main/benchmark/benchmarkService';
+import { EventBus } from '../src/main/events';
+import type { Hash } from '../src/shared/api/define';
 import { LogSink } from '../src/main/log';
 import { median, type Benchmark, type Figure } from './lib';
 
+const CACHE = join(import.meta.dirname, '..', 'node_modules', '.cache', 'flywheel-models');
 const CONTEXT = 512;
 const BATCH = 512;
 
@@ -55,15 +63,25 @@ interface Setup {
   targets: boolean;
 }
 
+/** Predicts a job's run time from the suite's language figures (BenchmarkService.predictRunMs). */
+type Predict = (job: {
+  kind: 'text-generation';
+  modelHash: Hash;
+  input: Uint8Array;
+  model: Uint8Array;
+}) => number | null;
+
 /** One model: turns of bare loop and job, in alternating order; the figures. */
-async function compare(setup: Setup, threads: number, report: (line: string) => void): Promise<Figure[]> {
+async function compare(
+  setup: Setup,
+  threads: number,
+  predict: Predict,
+  report: (line: string) => void,
+): Promise<Figure[]> {
   const { spec, promptTokens, generate, turns: turnCount } = setup;
   const keccak256 = await createKeccak256();
   const made = performance.now();
-  const { path, bytes } = cachedLlamaGguf(
-    spec,
-    join(import.meta.dirname, '..', 'node_modules', '.cache', 'flywheel-models'),
-  );
+  const { path, bytes } = cachedLlamaGguf(spec, CACHE);
   report(
     `model ${spec.name}: ${(bytes.byteLength / 2 ** 20).toFixed(0)} MiB ` +
       `(${((performance.now() - made) / 1000).toFixed(1)} s to make or read)`,
@@ -112,10 +130,13 @@ async function compare(setup: Setup, threads: number, report: (line: string) => 
     model: bytes,
     input: writeTextGenerationInput({ prompt: text, maxTokens: generate }),
   };
+  const predictedMs = predict(job);
+  if (predictedMs === null) throw new Error('the suite’s language figures predict nothing for this job');
   const flywheel = async () => {
     const started = performance.now();
     const result = await engine.runJob(job);
     const wallMs = performance.now() - started;
+    runMs.push(result.timings.runMs);
     if (result.preview.kind !== 'text') throw new Error('the job gave no text preview');
     if (result.preview.promptTokens !== promptTokens || result.preview.tokens !== generate) {
       throw new Error(
@@ -125,6 +146,7 @@ async function compare(setup: Setup, threads: number, report: (line: string) => 
     return { prompt: result.preview.promptTokensPerS, generation: result.preview.tokensPerS, wallMs };
   };
 
+  const runMs: number[] = [];
   // Warm up both (the job's first run starts its worker, which hashes and loads the model).
   const loadStarted = performance.now();
   await flywheel();
@@ -133,6 +155,7 @@ async function compare(setup: Setup, threads: number, report: (line: string) => 
   );
   await bare();
   await flywheel();
+  runMs.length = 0;
   const turns: { bare: Awaited<ReturnType<typeof bare>>; job: Awaited<ReturnType<typeof flywheel>> }[] = [];
   // Each turn runs bare, job, job, bare (the next turn job, bare, bare, job) and keeps each loop's faster run: a run
   // slowed by another process on this shared machine is dropped, and drift between the runs cancels.
@@ -197,6 +220,18 @@ async function compare(setup: Setup, threads: number, report: (line: string) => 
       note: "the job's prompt-processing speed on this CPU (median); baseline: the bare loop's",
     },
     {
+      id: `${setup.id}-predicted-run-ratio`,
+      value: predictedMs / median(runMs),
+      unit: '×',
+      better: 'higher',
+      baseline: 1,
+      note:
+        `the deadline check's prediction for this job (${Math.round(predictedMs)} ms, from the benchmark suite's ` +
+        `language figures on the 2 MB and 90 M llamas, for this model's ${(bytes.byteLength / 2 ** 20).toFixed(0)} MiB) ` +
+        `over its median measured run (${Math.round(median(runMs))} ms): above 1 the check is cautious, under 1 it ` +
+        'would accept a job slower than it thinks',
+    },
+    {
       id: `${setup.id}-job-wall-ratio`,
       value: med((t) => t.job.wallMs / t.bare.wallMs),
       unit: '×',
@@ -214,15 +249,38 @@ const bench: Benchmark = {
   summary: 'text-generation job vs a bare node-llama-cpp loop, same model, prompt and CPU',
   async run(report) {
     const threads = Number(process.env.FLYWHEEL_BENCH_THREADS ?? 1);
+    // The suite's language figures on the same device, as the node measures them: what the deadline check predicts
+    // text-generation jobs from. Each model's run time is then predicted and compared with its measured runs.
+    const suiteEngine = withLanguageModels(createEngine({ devices: [cpuDevice(threads)], log }), { log });
+    const suite = new BenchmarkService({
+      dataDir: join(CACHE, 'suite'),
+      engine: suiteEngine,
+      events: new EventBus(),
+      log,
+      only: ['llm-small', 'llm'],
+    });
+    const measured = await suite.run('quick');
+    await suiteEngine.close();
+    report(`suite: ${measured.figures.map((f) => `${f.id} ${f.value} ${f.unit}`).join(', ')}`);
+    const predict: Predict = (job) => suite.predictRunMs(job);
     return [
+      ...measured.figures.map((f): Figure => ({
+        id: `suite-${f.id}`,
+        value: f.value,
+        unit: f.unit,
+        better: 'higher',
+        note: `the benchmark suite's figure (quick, ${threads} thread(s), ±${f.spreadPct} % over ${f.repeats} runs)`,
+      })),
       ...(await compare(
         { spec: billionLlama, id: 'llm-1b', promptTokens: 64, generate: 32, turns: 6, targets: true },
         threads,
+        predict,
         report,
       )),
       ...(await compare(
         { spec: benchLlama, id: 'llm-90m', promptTokens: 128, generate: 64, turns: 8, targets: false },
         threads,
+        predict,
         report,
       )),
     ];

@@ -99,11 +99,17 @@ export function workloadOf(job: Pick<EngineJob, 'kind' | 'modelHash'> & { input?
 }
 
 /**
+ * Bytes of prompt text counted as one token when a job gives its prompt as text (its tokens are known only to the
+ * model's tokenizer, in the worker): llama vocabularies average about 4 bytes a token on English text and the
+ * project's random-weight llamas about 3.5; 3 leaves room. Token-id prompts count exactly.
+ */
+export const TEXT_BYTES_PER_TOKEN = 3;
+
+/**
  * A text-generation job's run time from a device's language figures: each prompt token and each of max_tokens at
  * the per-token cost for the job's model size, on the line through the suite's small and larger llama (a per-token
  * part that does not grow with the model, plus one in proportion to its bytes; benchmark/languageModels.ts). A text
- * prompt counts one token per UTF-8 byte, the most a llama tokenizer makes of it (each token covers at least a
- * byte); generation counts all of max_tokens, as a job may use them. Null without the larger model's figures, the
+ * prompt counts a token per TEXT_BYTES_PER_TOKEN bytes; generation counts all of max_tokens, as a job may use them. Null without the larger model's figures, the
  * model's size or a readable input.
  */
 export function languageModelMs(
@@ -119,7 +125,7 @@ export function languageModelMs(
     promptTokens =
       'tokens' in input.prompt
         ? input.prompt.tokens.length
-        : new TextEncoder().encode(input.prompt.text).byteLength + 1;
+        : Math.ceil(new TextEncoder().encode(input.prompt.text).byteLength / TEXT_BYTES_PER_TOKEN) + 1;
     maxTokens = input.maxTokens;
   } catch {
     return null;
