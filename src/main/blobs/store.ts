@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { copyFile, rename } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import type { Hash } from 'viem';
 import type { Settings } from '#shared/api/settings';
 import type { Logger } from '../log';
@@ -36,6 +39,8 @@ export interface FetchOptions {
 export class BlobStore {
   readonly local: LocalBlobStore;
   readonly #options: BlobStoreOptions;
+  /** Other nodes' stores on this machine (a rig on another node's devnet): read from, published to. */
+  readonly #shared: string[] = [];
 
   constructor(options: BlobStoreOptions) {
     this.#options = options;
@@ -59,6 +64,11 @@ export class BlobStore {
         // Not in the store (checked above) — or under another hash than the job says.
         if (location.hash !== expectedHash.toLowerCase()) {
           throw new BlobError('hash-mismatch', 'The blob URI names another hash than the job.', { uri });
+        }
+        for (const root of this.#shared) {
+          const path = join(root, location.hash.slice(2));
+          // The file is read as any download: hashed while it is copied, kept only when it matches.
+          if (existsSync(path)) return ingest(this.local.stream(path));
         }
         throw new BlobError('not-found', 'That blob is not in the local store.', { uri });
       case 'local-path':
@@ -91,6 +101,15 @@ export class BlobStore {
     }
   }
 
+  /**
+   * Shares the content-addressed store folder of another node on this machine — a rig on the devnet another data
+   * folder serves: `blob:` URIs this store lacks (the devnet's jobs) are read from it, and what this node publishes
+   * on `blob:` URIs (its outputs, for the devnet's validators) is also left there.
+   */
+  share(root: string): void {
+    if (!this.#shared.includes(root)) this.#shared.push(root);
+  }
+
   /** Keeps bytes in the local store only (job outputs before they are published, devnet fixtures). */
   put(bytes: Uint8Array): Promise<StoredBlob> {
     return this.local.put(bytes);
@@ -104,7 +123,13 @@ export class BlobStore {
     const stored = await this.local.put(bytes);
     const backend = this.#backend();
     const timeoutMs = this.#options.timeoutMs ?? 30_000;
-    if (backend.kind === 'local') return { hash: stored.hash, uri: stored.uri };
+    if (backend.kind === 'local') {
+      for (const root of this.#shared) {
+        const path = join(root, stored.hash.slice(2));
+        if (!existsSync(path)) await copyFileAtomic(stored.path, path);
+      }
+      return { hash: stored.hash, uri: stored.uri };
+    }
     if (backend.kind === 'ipfs') {
       const cid = await addToKubo(bytes, { apiUrl: backend.apiUrl, timeoutMs });
       return { hash: stored.hash, uri: `ipfs://${cid}` };
@@ -144,4 +169,14 @@ export class BlobStore {
   #maxBytes(): number {
     return this.#options.settings().limits.maxBlobMiB * 1024 * 1024;
   }
+}
+
+/**
+ * Copies a file into another store folder through its `.incoming` folder (which that store empties when it starts,
+ * so a copy cut short leaves nothing), then renames it into place: a reader never sees half of it.
+ */
+async function copyFileAtomic(from: string, to: string): Promise<void> {
+  const tmp = join(dirname(to), '.incoming', `shared-${process.pid}-${basename(to)}`);
+  await copyFile(from, tmp);
+  await rename(tmp, to);
 }

@@ -6,6 +6,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { existsSync, renameSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { createWalletClient, http, zeroAddress, type Address, type PublicClient } from 'viem';
 import { FlywheelError } from '#shared/errors';
 import type { AnvilProcess } from '../chain/anvil';
@@ -38,6 +39,11 @@ export interface DevnetOptions {
   blobs: MarketBlobs;
   /** Who starts it: the node, or `flywheel devnet up`. */
   owner: 'node' | 'cli';
+  /**
+   * A rig joining the devnet that another data folder (`dataDir`) serves: the rig's own folder, where its devnet log
+   * and its transaction queues go (the serving folder's files are only read). It never starts the devnet.
+   */
+  rigDir?: string;
   /** anvil's port: 0 = any free one (default). */
   port?: number;
   stateIntervalS?: number;
@@ -67,7 +73,7 @@ export class Devnet {
 
   constructor(private readonly o: DevnetOptions) {
     this.layout = devnetLayout(o.dataDir);
-    this.#detail = devnetLogger(o.log, o.dataDir);
+    this.#detail = devnetLogger(o.log, o.rigDir ?? o.dataDir);
   }
 
   /** Whether some process serves the devnet of this data folder now. */
@@ -121,6 +127,13 @@ export class Devnet {
       this.#rpcUrl = live.rpcUrl;
       this.#open(live.rpcUrl, book);
       return this.endpoint();
+    }
+    if (this.o.rigDir) {
+      throw new FlywheelError(`The devnet of ${this.o.dataDir} is not running${live ? ' yet' : ''}.`, {
+        code: 'UNAVAILABLE',
+        action:
+          'Start the node that serves it (its data folder is FLYWHEEL_DEVNET_DIR) and wait for "Devnet ready".',
+      });
     }
     if (live) {
       throw new FlywheelError('Another Flywheel process is still setting up the devnet.', {
@@ -266,7 +279,11 @@ export class Devnet {
     this.#actors = new DevnetActors(
       this.#publicClient,
       book.chainId,
-      this.o.owner === 'node' ? this.layout.actorsDir : this.layout.cliActorsDir,
+      this.o.rigDir
+        ? join(this.o.rigDir, 'devnet-rig', 'actors')
+        : this.o.owner === 'node'
+          ? this.layout.actorsDir
+          : this.layout.cliActorsDir,
       this.#detail.child('actors'),
     );
     return this.#publicClient;

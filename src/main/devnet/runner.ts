@@ -4,6 +4,7 @@
  * user's wallet where that needs no passphrase (an OS keychain), pays the wallet its welcome funds, and starts the
  * demo market. Switching the network in Settings stops it (or starts it again).
  */
+import { join, resolve } from 'node:path';
 import type { NodePhase } from '#shared/api/node';
 import { FlywheelError } from '#shared/errors';
 import type { BlobStore } from '../blobs/store';
@@ -59,6 +60,17 @@ export class DevnetRunner {
     return this.#devnet;
   }
 
+  /**
+   * The data folder whose devnet this node joins as a rig (`FLYWHEEL_DEVNET_DIR`: several nodes on one machine, one
+   * devnet), or null: its own.
+   */
+  get servedFrom(): string | null {
+    const dir = (this.o.env ?? process.env).FLYWHEEL_DEVNET_DIR;
+    if (!dir) return null;
+    const served = resolve(dir);
+    return served === resolve(this.o.dataDir) ? null : served;
+  }
+
   /** The start-up phase while the devnet starts or after it failed; null when there is nothing to say. */
   phase(): NodePhase | null {
     return this.#phase;
@@ -68,7 +80,11 @@ export class DevnetRunner {
   start(): Promise<void> {
     // Said at once: the shells print and show it before the first await.
     if (this.o.mode !== 'off' && this.o.settings.get().network.kind === 'devnet') {
-      const label = this.o.mode === 'join' ? 'Looking for a running devnet' : 'Starting the local chain';
+      const label = this.servedFrom
+        ? `Joining the devnet of ${this.servedFrom}`
+        : this.o.mode === 'join'
+          ? 'Looking for a running devnet'
+          : 'Starting the local chain';
       this.#setPhase({ id: 'chain', label, state: 'running', progress: 0 });
     }
     return this.#follow();
@@ -116,14 +132,20 @@ export class DevnetRunner {
         );
       }
       const knobs = demoMarketKnobs(env); // a bad value is said before anything starts
-      if (this.o.mode === 'join' && !(await Devnet.isRunning(this.o.dataDir))) {
+      const servedFrom = this.servedFrom;
+      if (servedFrom) running('chain', `Joining the devnet of ${servedFrom}`, 0);
+      if (this.o.mode === 'join' && !servedFrom && !(await Devnet.isRunning(this.o.dataDir))) {
         throw new FlywheelError('The devnet is not running.', {
           code: 'UNAVAILABLE',
           action: 'Start Flywheel (`npm start`) or run `flywheel devnet up`.',
         });
       }
+      // A rig on another folder's devnet reads that devnet's blobs (its jobs' models and inputs) and leaves its
+      // outputs there for the devnet's validators.
+      if (servedFrom) this.o.blobs.share(join(servedFrom, 'blobs'));
       const devnet = new Devnet({
-        dataDir: this.o.dataDir,
+        dataDir: servedFrom ?? this.o.dataDir,
+        ...(servedFrom ? { rigDir: this.o.dataDir } : {}),
         log: this.o.log,
         blobs: await devnetBlobs(this.o.blobs),
         owner: 'node',
@@ -133,12 +155,13 @@ export class DevnetRunner {
       // Closed while the blobs were read: the close has already stopped what there was, so start nothing.
       if (this.#closed) return;
       this.#devnet = devnet;
-      if (this.o.mode !== 'join') running('chain', 'Starting the local chain', 0);
+      if (this.o.mode !== 'join' && !servedFrom) running('chain', 'Starting the local chain', 0);
       const endpoint = await devnet.start();
       if (this.#closed) return;
       running('connect', 'Connecting to the devnet', 0.85);
       await this.o.chain.connect(endpoint);
-      if (this.o.mode !== 'join') await this.#ensureWallet(running);
+      // A rig's wallet gets its welcome funds from the devnet it joined, as the serving node's does.
+      if (this.o.mode !== 'join' || servedFrom) await this.#ensureWallet(running);
       if (this.#closed) return;
       if (devnet.owned && env.FLYWHEEL_DEVNET_MARKET !== 'off') {
         running('market', 'Starting the demo market', 0.95);

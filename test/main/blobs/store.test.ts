@@ -132,6 +132,36 @@ describe('local content-addressed store', () => {
     expect(declineReasonFor(err, 'model')).toBe('FETCH_FAILED');
   });
 
+  it('shares another node’s store folder (a rig on its devnet): reads what it lacks, hash-checked, and publishes there', async () => {
+    const { dir: other, cleanup: done } = tempDir('flywheel-blobs-shared-');
+    try {
+      const serving = new BlobStore({ root: other, settings: () => settings, log });
+      const rig = store();
+      rig.share(other);
+      const input = new Uint8Array(randomBytes(5_000));
+      const put = await serving.put(input);
+      expect(rig.local.has(put.hash)).toBe(false);
+      // A `blob:` URI the rig lacks is read from the shared folder and kept in its own store.
+      const got = await rig.fetch(put.uri, put.hash);
+      expect(got.path).toBe(join(root, put.hash.slice(2)));
+      expect(Buffer.from(readFileSync(got.path)).equals(Buffer.from(input))).toBe(true);
+      // A file there that does not match its name is refused, never kept.
+      const fake = keccak256(new Uint8Array([9, 9, 9]));
+      writeFileSync(join(other, fake.slice(2)), new Uint8Array([1, 2, 3]));
+      expect((await failure(rig.fetch(`blob:${fake}`, fake))).failure).toBe('hash-mismatch');
+      expect(rig.local.has(fake)).toBe(false);
+      // What the rig publishes (its outputs) is left in the shared folder too, for the devnet's validators.
+      const output = new Uint8Array(randomBytes(2_000));
+      const published = await rig.publish(output);
+      expect(published.uri).toBe(`blob:${published.hash}`);
+      expect(Buffer.from(await serving.local.read(published.hash)).equals(Buffer.from(output))).toBe(true);
+      expect(readdirSync(join(other, '.incoming'))).toEqual([]);
+      incomingEmpty();
+    } finally {
+      done();
+    }
+  });
+
   it('refuses a symlink in the store that points outside it', async () => {
     symlinkSync(outside, join(root, 'escape.txt'));
     const err = await failure(store().fetch('escape.txt', keccak256(readFileSync(outside))));
