@@ -13,6 +13,7 @@ import { startMetricsServer } from '../../../src/main/metrics/server';
 import { useAnvil } from '../../helpers/anvil';
 import { until } from '../../helpers/chain';
 import { deployMarket, TOKEN, testWindows, type Market } from '../../helpers/market';
+import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { parsePrometheusText, valueOf, type Family } from '../../helpers/promText';
 import { startProviderNode, tinyInput, tinyModel, type ProviderNode } from '../../helpers/provider';
 import { tempDir } from '../../helpers/tmp';
@@ -155,6 +156,7 @@ describe('/metrics from a provider node that has run jobs on a real chain', { ti
     // Earnings move for a few seconds after a job (fees settle, emission accrues): scrape until the gauges and the
     // API agree, as a Prometheus server scraping every few seconds would see.
     let families = new Map<string, Family>();
+    let body = '';
     let earnings: EarningsReport | null = null;
     await until(
       'the earnings gauges to match earnings.get',
@@ -162,7 +164,8 @@ describe('/metrics from a provider node that has run jobs on a real chain', { ti
         earnings = await p.call<EarningsReport>('earnings.get');
         const res = await get(url);
         expect(res.status).toBe(200);
-        families = parsePrometheusText(res.body);
+        body = res.body;
+        families = parsePrometheusText(body);
         const t = earnings.totals[0];
         return (
           !!t &&
@@ -176,6 +179,30 @@ describe('/metrics from a provider node that has run jobs on a real chain', { ti
     for (const [name, type] of Object.entries(FAMILIES)) {
       expect(families.get(name)?.type, name).toBe(type);
       expect(families.get(name)?.help, name).not.toBe('');
+    }
+    // An independent parser (parse-prometheus-text-format, whose output follows prom2json's) reads the same
+    // families, types, help and values as the strict one.
+    const independent = parsePrometheusTextFormat(body);
+    expect(independent.map((f) => f.name).sort()).toEqual([...families.keys()].sort());
+    for (const f of independent) {
+      const ours = families.get(f.name)!;
+      expect(f.type.toLowerCase(), f.name).toBe(ours.type);
+      expect(f.help, f.name).toBe(ours.help);
+      const valueOfSeries = (name: string, labels: Record<string, string>) =>
+        ours.samples.find((s) => s.name === name && JSON.stringify(s.labels) === JSON.stringify(labels))
+          ?.value;
+      if (f.type === 'HISTOGRAM') {
+        // It keeps a histogram's buckets per series (without their other labels): each +Inf bucket is a count.
+        const counts = (values: number[]) => values.sort((a, b) => a - b);
+        expect(counts(f.metrics.map((m) => Number(m.buckets?.['+Inf']))), f.name).toEqual(
+          counts(ours.samples.filter((s) => s.name === `${f.name}_count`).map((s) => s.value)),
+        );
+      } else {
+        expect(
+          f.metrics.map((m) => [m.labels ?? {}, Number(m.value)]),
+          f.name,
+        ).toEqual(ours.samples.map((s) => [s.labels, s.value]));
+      }
     }
     // Jobs: the counter is the finalized jobs jobs.list shows; the declined one counts once, with its reason.
     expect(
