@@ -188,9 +188,6 @@ describe('/metrics from a provider node that has run jobs on a real chain', { ti
       const ours = families.get(f.name)!;
       expect(f.type.toLowerCase(), f.name).toBe(ours.type);
       expect(f.help, f.name).toBe(ours.help);
-      const valueOfSeries = (name: string, labels: Record<string, string>) =>
-        ours.samples.find((s) => s.name === name && JSON.stringify(s.labels) === JSON.stringify(labels))
-          ?.value;
       if (f.type === 'HISTOGRAM') {
         // It keeps a histogram's buckets per series (without their other labels): each +Inf bucket is a count.
         const counts = (values: number[]) => values.sort((a, b) => a - b);
