@@ -123,10 +123,16 @@ function parseSample(line: string, at: string): Sample {
   return { name, labels, value };
 }
 
+/** A sample value as Prometheus reads it (Go's ParseFloat: NaN and Inf in any case; prom-client writes `Nan`). */
 function parseValue(text: string, at: string): number {
-  if (text === '+Inf' || text === 'Inf') return Infinity;
-  if (text === '-Inf') return -Infinity;
-  if (text === 'NaN') return NaN;
+  const special = /^([-+]?)(inf|infinity|nan)$/i.exec(text);
+  if (special) {
+    if (special[2]!.toLowerCase() === 'nan') {
+      if (special[1]) throw new Error(`bad value in ${at}`);
+      return NaN;
+    }
+    return special[1] === '-' ? -Infinity : Infinity;
+  }
   if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text)) throw new Error(`bad value in ${at}`);
   return Number(text);
 }

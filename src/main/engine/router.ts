@@ -108,9 +108,10 @@ export const TEXT_BYTES_PER_TOKEN = 3;
 /**
  * A text-generation job's run time from a device's language figures: each prompt token and each of max_tokens at
  * the per-token cost for the job's model size, on the line through the suite's small and larger llama (a per-token
- * part that does not grow with the model, plus one in proportion to its bytes; benchmark/languageModels.ts). A text
- * prompt counts a token per TEXT_BYTES_PER_TOKEN bytes; generation counts all of max_tokens, as a job may use them. Null without the larger model's figures, the
- * model's size or a readable input.
+ * part that does not grow with the model, plus one in proportion to its bytes; benchmark/languageModels.ts), and
+ * for a model bigger than the larger llama at least that llama's cost in proportion to the bytes. A text prompt
+ * counts a token per TEXT_BYTES_PER_TOKEN bytes; generation counts all of max_tokens, as a job may use them. Null
+ * without the larger model's figures, the model's size or a readable input.
  */
 export function languageModelMs(
   job: RoutedJob,
@@ -147,12 +148,15 @@ export function languageTokensMs(
     const large = rates.msPerRun[figures.large];
     const largeBytes = rates.modelBytes?.[figures.large];
     if (large === undefined || !largeBytes) return null;
+    // In proportion to the larger llama: what a model bigger than it costs at least (reading its weights takes at
+    // least as long per byte), whatever the small llama's figure says (two threads spinning on a shared machine
+    // have measured it as slow as the larger one).
+    const proportional = (large * modelBytes) / largeBytes;
     const small = rates.msPerRun[figures.small];
     const smallBytes = rates.modelBytes?.[figures.small];
-    if (small === undefined || !smallBytes || smallBytes >= largeBytes)
-      return (large * modelBytes) / largeBytes;
+    if (small === undefined || !smallBytes || smallBytes >= largeBytes) return proportional;
     const slope = Math.max(0, (large - small) / (largeBytes - smallBytes));
-    return Math.max(0, small + slope * (modelBytes - smallBytes));
+    return Math.max(proportional, small + slope * (modelBytes - smallBytes));
   };
   const prompt = perToken(LANGUAGE.prompt);
   const generation = perToken(LANGUAGE.generation);

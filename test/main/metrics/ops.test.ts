@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -189,4 +189,65 @@ describe('the ops files in resources/ops', () => {
       cleanup();
     }
   });
+
+  it('promtool: checks the rules and the config, and its unit tests of every alert pass (flywheel-alerts.test.yml)', (ctx) => {
+    const tool = promtool();
+    if (!tool) ctx.skip(); // neither on PATH nor fetchable from Debian here
+    const run = (...args: string[]) =>
+      spawnSync(tool!, args, { encoding: 'utf8', cwd: OPS, timeout: 60_000 });
+    const rules = run('check', 'rules', 'flywheel-alerts.yml');
+    expect(rules.stdout + rules.stderr).toContain('SUCCESS: 6 rules found');
+    expect(rules.status).toBe(0);
+    const tests = run('test', 'rules', 'flywheel-alerts.test.yml');
+    expect(tests.stdout + tests.stderr).toContain('SUCCESS');
+    expect(tests.status).toBe(0);
+    // Every alert has a test that makes it fire.
+    const tested = readFileSync(join(OPS, 'flywheel-alerts.test.yml'), 'utf8');
+    for (const alert of readFileSync(join(OPS, 'flywheel-alerts.yml'), 'utf8').matchAll(/- alert: (\w+)/g)) {
+      expect(tested, alert[1]).toMatch(new RegExp(`alertname: ${alert[1]}\\n\\s+exp_alerts:\\n`));
+    }
+    // The config, with its token file where this machine has one.
+    const { dir, cleanup } = tempDir('flywheel-prom-');
+    try {
+      const token = join(dir, 'token');
+      writeFileSync(token, 'x'.repeat(43), { mode: 0o600 });
+      const config = readFileSync(join(OPS, 'prometheus.yml'), 'utf8').replace(
+        '/etc/prometheus/flywheel-metrics-token',
+        token,
+      );
+      expect(config).toContain(token);
+      writeFileSync(join(dir, 'prometheus.yml'), config);
+      writeFileSync(join(dir, 'flywheel-alerts.yml'), readFileSync(join(OPS, 'flywheel-alerts.yml')));
+      const checked = spawnSync(tool!, ['check', 'config', join(dir, 'prometheus.yml')], {
+        encoding: 'utf8',
+      });
+      expect(checked.stdout + checked.stderr).toMatch(
+        /SUCCESS: .*prometheus\.yml is valid prometheus config file syntax/,
+      );
+      expect(checked.status).toBe(0);
+    } finally {
+      cleanup();
+    }
+  });
 });
+
+/**
+ * promtool: on PATH, or from Debian's `prometheus` package unpacked into node_modules/.cache/promtool (apt-get
+ * download, dpkg -x: about 19 MB, once). Null where neither works.
+ */
+function promtool(): string | null {
+  if (spawnSync('promtool', ['--version']).status === 0) return 'promtool';
+  const cache = join(ROOT, 'node_modules', '.cache', 'promtool');
+  const bin = join(cache, 'usr', 'bin', 'promtool');
+  if (existsSync(bin)) return bin;
+  const { dir, cleanup } = tempDir('flywheel-promtool-');
+  try {
+    const download = spawnSync('apt-get', ['download', 'prometheus'], { cwd: dir, timeout: 120_000 });
+    const deb = download.status === 0 ? readdirSync(dir).find((f) => f.endsWith('.deb')) : undefined;
+    if (!deb || spawnSync('dpkg', ['-x', join(dir, deb), cache], { timeout: 120_000 }).status !== 0)
+      return null;
+    return existsSync(bin) ? bin : null;
+  } finally {
+    cleanup();
+  }
+}
