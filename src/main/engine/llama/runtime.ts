@@ -121,7 +121,10 @@ export function createLlamaRuntime(options: LlamaRuntimeOptions): LlamaRuntime {
   let closed = false;
   let staged = 0;
 
-  /** Writes model bytes (or a copy of a model file) to a file of their own in the model folder, for the worker to hash and take. */
+  /**
+   * Writes model bytes (or a copy of a model file) to a file of their own in the model folder, for the worker to hash
+   * and take.
+   */
   async function stage(from: Uint8Array | string): Promise<string> {
     await mkdir(modelDir, { recursive: true });
     const path = join(modelDir, `incoming-${process.pid}-${++staged}.gguf`);
