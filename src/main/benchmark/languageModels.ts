@@ -15,6 +15,7 @@ import type { BenchmarkFigure, BenchmarkMode } from '#shared/api/benchmark';
 import type { ExecutionProviderName } from '#shared/api/hardware';
 import { readFile } from 'node:fs/promises';
 import type { Engine } from '../engine/engine';
+import { LANGUAGE_FIGURES } from '../engine/router';
 import { benchModelFile, type BenchModelName, type ModelFile } from '../engine/llama/benchModels';
 import { writeTextGenerationInput } from '../engine/llama/format';
 import { fastestWindow, timingSettled } from '../engine/timing';
@@ -34,23 +35,15 @@ export const LANGUAGE_STEPS: readonly LanguageStep[] = [
     id: 'llm-small',
     label: 'Language model (2 MB llama)',
     model: 'tiny',
-    prompt: 'llm-prompt-small',
-    generation: 'llm-generation-small',
+    ...LANGUAGE_FIGURES.small,
   },
   {
     id: 'llm',
     label: 'Language model (90 M llama, 175 MB)',
     model: 'bench',
-    prompt: 'llm-prompt',
-    generation: 'llm-generation',
+    ...LANGUAGE_FIGURES.large,
   },
 ];
-
-/** The figures the router predicts text-generation jobs from (engine/router.ts). */
-export const LANGUAGE_FIGURES = {
-  small: { prompt: 'llm-prompt-small', generation: 'llm-generation-small' },
-  large: { prompt: 'llm-prompt', generation: 'llm-generation' },
-} as const;
 
 /** Each run is one job: a prompt of fixed token ids, then greedy generation. */
 export const LANGUAGE_SETTINGS = {
@@ -77,6 +70,7 @@ export const LANGUAGE_SETTINGS = {
 export interface LanguageOutcome {
   /** The device the jobs ran on. */
   device: { id: string; executionProvider: ExecutionProviderName };
+  /** Tokens/s as measured (the suite rounds them as it rounds every figure). */
   figures: BenchmarkFigure[];
   /** ms per token of each figure. */
   msPerToken: Record<string, number>;
@@ -150,11 +144,10 @@ export async function timeLanguageModel(
     const { ms, cvPct } = fastestWindow(runs, settings.minRepeats, settings.targetCv);
     msPerToken[id] = ms;
     modelBytes[id] = file.bytes;
-    const value = 1000 / ms;
     figures.push({
       id,
       label: `Language model ${what}`,
-      value: value >= 100 ? Math.round(value) : Math.round(value * 100) / 100,
+      value: 1000 / ms,
       unit: 'tok/s',
       spreadPct: Math.round(cvPct * 100) / 100,
       repeats: runs.length,

@@ -122,7 +122,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
       continue;
     }
     device ??= timed.device;
-    figures.push(...timed.figures);
+    figures.push(...timed.figures.map((f) => ({ ...f, value: round(f.value) })));
     Object.assign(msPerRun, timed.msPerToken);
     Object.assign(modelBytes, timed.modelBytes);
   }

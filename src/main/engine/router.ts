@@ -38,10 +38,10 @@ export const GENERAL = 'general';
  * for the job's model size, prompt and max_tokens. The class carries the generation figure's id.
  */
 export const LANGUAGE_MODEL = 'llm-generation';
-/** The suite's language figures: per token, on a small and a larger model (benchmark/languageModels.ts). */
-const LANGUAGE = {
-  prompt: { small: 'llm-prompt-small', large: 'llm-prompt' },
-  generation: { small: 'llm-generation-small', large: LANGUAGE_MODEL },
+/** The suite's language figures: per token, on a small and a larger llama (benchmark/languageModels.ts). */
+export const LANGUAGE_FIGURES = {
+  small: { prompt: 'llm-prompt-small', generation: 'llm-generation-small' },
+  large: { prompt: 'llm-prompt', generation: LANGUAGE_MODEL },
 } as const;
 /** The suite's fine-tune step: the batch and feature count it runs (see benchmark/workloads.ts). */
 export const FINETUNE_STEP = { id: 'finetune-step', batch: 256, features: 64 } as const;
@@ -144,7 +144,8 @@ export function languageTokensMs(
   promptTokens: number,
   maxTokens: number,
 ): number | null {
-  const perToken = (figures: { small: string; large: string }): number | null => {
+  const perToken = (phase: 'prompt' | 'generation'): number | null => {
+    const figures = { small: LANGUAGE_FIGURES.small[phase], large: LANGUAGE_FIGURES.large[phase] };
     const large = rates.msPerRun[figures.large];
     const largeBytes = rates.modelBytes?.[figures.large];
     if (large === undefined || !largeBytes) return null;
@@ -158,8 +159,8 @@ export function languageTokensMs(
     const slope = Math.max(0, (large - small) / (largeBytes - smallBytes));
     return Math.max(proportional, small + slope * (modelBytes - smallBytes));
   };
-  const prompt = perToken(LANGUAGE.prompt);
-  const generation = perToken(LANGUAGE.generation);
+  const prompt = perToken('prompt');
+  const generation = perToken('generation');
   if (prompt === null || generation === null) return null;
   return promptTokens * prompt + maxTokens * generation;
 }
