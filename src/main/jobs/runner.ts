@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import type { Address, Hash } from 'viem';
 import type { JobKind } from '#shared/api/jobs';
 import { Decline } from '#shared/decline';
@@ -113,11 +113,10 @@ async function run(
     const posting = await postingOf(ctx, client, entry);
     const fetched = await fetchJob(ctx, client, entry, job, posting);
     const input = new Uint8Array(await readFile(fetched.inputPath));
-    const modelBytes = (await stat(fetched.modelPath)).size;
     const { predicted, leftMs } = checkDeadline(
       ctx,
       job,
-      { kind, modelHash: posting.modelHash, input, modelBytes },
+      { kind, modelHash: posting.modelHash, input, modelBytes: fetched.modelBytes },
       force,
     );
     // Running it: a job neither accepted nor answered in the accept window is a no-show that anyone may report,
@@ -128,7 +127,7 @@ async function run(
       kind,
       posting,
       modelPath: fetched.modelPath,
-      modelBytes,
+      modelBytes: fetched.modelBytes,
       input,
       leftMs,
     });
@@ -161,7 +160,7 @@ async function fetchJob(
   entry: JournalJob,
   job: ReadJobReturnType,
   posting: Posting,
-): Promise<{ entry: JournalJob; modelPath: string; inputPath: string }> {
+): Promise<{ entry: JournalJob; modelPath: string; modelBytes: number; inputPath: string }> {
   const { economy } = entry;
   const started = performance.now();
   const model = await readModel(client, { economy, modelHash: posting.modelHash });
@@ -183,7 +182,7 @@ async function fetchJob(
     ctx.local.update(economy, BigInt(entry.jobId), {
       timings: { fetchMs: performance.now() - started, runMs: null, submitMs: null },
     });
-    return { entry: fetched, modelPath: m.path, inputPath: i.path };
+    return { entry: fetched, modelPath: m.path, modelBytes: m.size, inputPath: i.path };
   } finally {
     clearTimeout(timer);
   }
