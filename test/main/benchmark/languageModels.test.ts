@@ -51,7 +51,8 @@ function textJob(
   };
 }
 
-describe('language-model figures', () => {
+// Making the 90 M llama, the quick suite and six real runs: 26 s in one CI run, close to the 30 s default.
+describe('language-model figures', { timeout: 120_000 }, () => {
   it('measures prompt and generation tokens/s on two llamas, scores them and predicts text jobs from them', async () => {
     const result = await bench.run('quick');
     expect(result.figures.map((f) => [f.id, f.unit])).toEqual([
