@@ -21,7 +21,9 @@
  * prediction over the job's measured run time (the 0.92 B model is 10× the suite's larger llama: an extrapolation).
  *
  * Threads: FLYWHEEL_BENCH_THREADS (default 1). On this 2-core machine shared with other work, llama.cpp's two
- * threads spin-wait for each other and run ~15× slower than one, for both loops alike.
+ * threads spin-wait for each other and ran ~15× slower than one, for both loops alike. With the machine quiet, two
+ * threads won only on the 0.92 B model (63 against 101 ms a generated token); on the 90 M llama they lost (19 against
+ * 12.6 ms) and on the 2 MB one by far (8–18 against 0.4 ms), whose steps are mostly the threads waiting on each other.
  */
 import { getLlama, LlamaLogLevel, type Token } from 'node-llama-cpp';
 import { join } from 'node:path';
