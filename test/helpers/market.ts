@@ -30,6 +30,7 @@ import {
   type CreatedEconomy,
 } from '../../src/main/chain/deploy';
 import type { NetworkEndpoint } from '../../src/main/chain/endpoint';
+import type { TxManagerOptions } from '../../src/main/chain/tx/context';
 import { TxManager } from '../../src/main/chain/tx/manager';
 import { LogSink } from '../../src/main/log';
 import { anvilControl, devAccount, devClient } from './chain';
@@ -58,6 +59,7 @@ const quiet = new LogSink({ consoleLevel: 'silent' });
 export async function actor(
   rpcUrl: string,
   index: number,
+  options: Pick<TxManagerOptions, 'gasHeadroom'> = {},
 ): Promise<ActionClient & { close(): Promise<void> }> {
   const { dir, cleanup } = tempDir('flywheel-actor-');
   const publicClient = devClient(rpcUrl);
@@ -68,6 +70,7 @@ export async function actor(
     log: quiet.logger(`actor${index}`),
     chainId: 31337,
     pollingIntervalMs: 20,
+    ...options,
   });
   return {
     publicClient,

@@ -61,6 +61,11 @@ export interface TxManagerOptions {
   dropCheckMs?: number;
   /** Margin on gas estimates, percent. */
   gasMarginPct?: number;
+  /**
+   * Gas added to a contract call's estimate beyond the margin, for work the block may do that the estimate did not:
+   * see `GAS_HEADROOM`. Plain transfers get none.
+   */
+  gasHeadroom?: bigint;
   /** Fee bumps stop at this max fee per gas (wei). */
   maxFeePerGasCap?: bigint;
   /** Tries per RPC call before it counts as RPC_FAILED. */

@@ -40,9 +40,23 @@ export function bumpFees(previous: Fees, now: Fees, bumpPct = 12.5): Fees {
   return { maxFeePerGas, maxPriorityFeePerGas };
 }
 
-/** A gas estimate with a margin: estimates on random paths can be low when the path changes before mining. */
-export function withMargin(gas: bigint, marginPct: number): bigint {
-  return ceilDiv(gas * BigInt(100 + marginPct), 100n);
+/**
+ * Gas a contract call may need in its block beyond what its estimate saw. The estimate runs on the chain as it is now;
+ * the block runs later, and time-driven work can start in between. The economy's emission is such work: the first
+ * settle in a later second credits and mints (an external call and fresh storage writes). Measured on `pause` (anvil,
+ * `test/main/chain/tx/gasHeadroom.test.ts`): 55,908 gas in the same second as the provider's last settle, 108,100 a
+ * second later, 160,215 when it is the provider's first credit. A 20 % margin on 55,908 left the call 40,000 short,
+ * so it reverted on a busy machine, where a second passes between estimate and block. A limit costs nothing unless
+ * used: the fee is paid on the gas used.
+ */
+export const GAS_HEADROOM = 120_000n;
+
+/**
+ * A gas limit from an estimate: the margin (estimates on random paths can be low when the path changes before
+ * mining) plus the headroom for work that starts between the estimate and the block.
+ */
+export function withMargin(gas: bigint, marginPct: number, headroom = 0n): bigint {
+  return ceilDiv(gas * BigInt(100 + marginPct), 100n) + headroom;
 }
 
 function ceilDiv(a: bigint, b: bigint): bigint {

@@ -1,7 +1,7 @@
 import type { Address } from 'viem';
 import { FlywheelError } from '#shared/errors';
 import type { TxContext, TxManagerOptions, TxOutcome, TxRequest, TxSettings } from './context';
-import { currentFees } from './fees';
+import { currentFees, GAS_HEADROOM } from './fees';
 import { Nonces } from './nonces';
 import type { TxRecord } from './record';
 import { withRpcRetry } from './retry';
@@ -52,6 +52,7 @@ export class TxManager {
       bumpPct: Math.max(options.bumpPct ?? 12.5, 12.5),
       dropCheckMs: options.dropCheckMs ?? Math.max(polling * 5, 250),
       gasMarginPct: options.gasMarginPct ?? 20,
+      gasHeadroom: options.gasHeadroom ?? GAS_HEADROOM,
       rpcAttempts: options.rpcAttempts ?? 6,
       now: options.now ?? Date.now,
       maxFeePerGasCap: options.maxFeePerGasCap,

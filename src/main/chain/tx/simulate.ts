@@ -21,7 +21,9 @@ export async function simulate(ctx: TxContext, request: TxRequest): Promise<bigi
         value: request.value,
       }),
     );
-    return withMargin(estimate, ctx.o.gasMarginPct);
+    // A plain transfer's gas never moves; a contract call's may (GAS_HEADROOM).
+    const headroom = request.data && request.data !== '0x' ? ctx.o.gasHeadroom : 0n;
+    return withMargin(estimate, ctx.o.gasMarginPct, headroom);
   } catch (err) {
     if (err instanceof FlywheelError && err.code === 'RPC_FAILED') throw err;
     // The call would revert (or cannot pay): nothing signed, no nonce taken. Maybe it reverts because the

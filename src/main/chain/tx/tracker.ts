@@ -249,18 +249,35 @@ export class TxTracker {
         action: 'Try again: the new estimate sees the state as it is now.',
       };
     }
-    try {
-      await ctx.o.client.call({
+    const replay = (gas: bigint | undefined) =>
+      ctx.o.client.call({
         account: ctx.address,
         to: record.request.to,
         data: record.request.data,
         value: BigInt(record.request.value),
-        gas: limit,
+        ...(gas !== undefined ? { gas } : {}),
         blockNumber: receipt.blockNumber,
       });
+    try {
+      await replay(limit);
       return undefined;
     } catch (err) {
       if (isTransient(err)) return undefined;
+      // Out of gas without using it all: a call into another contract gets at most 63/64 of what is left, and when
+      // that runs out the outer call reverts with the rest unspent and no reason. The same replay with the node's
+      // own gas cap passing says so.
+      if (
+        await replay(undefined).then(
+          () => true,
+          () => false,
+        )
+      ) {
+        return {
+          sentence: `It ran out of gas: the work cost more in its block than its ${limit} gas limit allowed.`,
+          raw: `out of gas (${receipt.gasUsed} of ${limit}, in a call it made)`,
+          action: 'Try again: the new estimate sees the state as it is now.',
+        };
+      }
       const words = revertWords(err, request?.abi, request?.units);
       return {
         sentence: words.sentence.replace(/^The transaction would fail: /, ''),
