@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { ValidatorState } from '../../src/shared/api';
@@ -179,6 +179,26 @@ describe('Validate', () => {
     await waitFor(() => expect(joined).toEqual([`${f.FORK_OCR}:${f.units('70')}`]));
     expect(await screen.findByText('Bonded as a validator in OCR Guild.')).toBeInTheDocument();
     expect(screen.queryByTestId('validator-join-panel')).toBeNull();
+  });
+
+  it('follows the wallet’s balance while the join panel is open (funds that land after the click count)', async () => {
+    const user = userEvent.setup();
+    const empty = f.economies.map((e) =>
+      e.economy === f.FORK_OCR ? { ...e, membership: { ...e.membership, walletBalance: '0' } } : e,
+    );
+    const bridge = fixtureBridge().answer('economies.list', empty);
+    renderWithBridge(<Validate />, bridge);
+    const list = await screen.findByTestId('validator-join-list');
+    await user.click(within(list).getByRole('button', { name: 'Validate in OCR Guild…' }));
+    const panel = screen.getByTestId('validator-join-panel');
+    expect(within(panel).getByText('Your wallet holds 0 OCRG: bond at most that.')).toBeInTheDocument();
+    expect(within(panel).queryByTestId('validator-risk')).toBeNull();
+    // The welcome funds land: the node pushes the economies with the new balance.
+    act(() => bridge.push('economies.changed', f.economies));
+    expect(await within(panel).findByTestId('validator-risk')).toHaveTextContent(
+      "A vote against the outcome costs 10 % of the vote's weight: 5 OCRG with a bond of 50 OCRG.",
+    );
+    expect(within(panel).queryByText(/Your wallet holds/)).toBeNull();
   });
 
   it('switches validation off and on', async () => {

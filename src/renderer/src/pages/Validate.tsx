@@ -3,7 +3,7 @@ import type { EconomySummary, ValidatorState } from '#shared/api';
 import { Amount } from '../components/Amount';
 import { Card, Empty, Loaded } from '../components/feedback';
 import { useLive } from '../lib/api';
-import { useEconomies } from '../lib/economies';
+import { useEconomies, useEconomyLookup } from '../lib/economies';
 import { ChallengesAndVotes, ChecksTable } from './validate/ChecksTable';
 import { ValidatorConfigForm } from './validate/ValidatorConfigForm';
 import { ValidatorEconomyCard } from './validate/ValidatorEconomyCard';
@@ -24,7 +24,10 @@ export function Validate() {
 }
 
 function ValidateView({ state, reload }: { state: ValidatorState; reload: () => void }) {
-  const [joining, setJoining] = useState<EconomySummary | null>(null);
+  // The economy being joined, by address: the panel reads its live summary (the wallet's balance moves while it is
+  // open, e.g. the devnet's welcome funds landing just after the click).
+  const [joiningAddress, setJoiningAddress] = useState<string | null>(null);
+  const joining = useEconomyLookup()(joiningAddress ?? '') ?? null;
   const [done, setDone] = useState<string | null>(null);
   return (
     <div className="stack">
@@ -38,10 +41,10 @@ function ValidateView({ state, reload }: { state: ValidatorState; reload: () => 
         <ValidatorJoinPanel
           key={joining.economy}
           summary={joining}
-          onCancel={() => setJoining(null)}
+          onCancel={() => setJoiningAddress(null)}
           onDone={() => {
             setDone(joining.name);
-            setJoining(null);
+            setJoiningAddress(null);
             reload();
           }}
         />
@@ -53,7 +56,11 @@ function ValidateView({ state, reload }: { state: ValidatorState; reload: () => 
           ))}
         </div>
       )}
-      <JoinList state={state} busy={joining !== null} onJoin={(e) => (setDone(null), setJoining(e))} />
+      <JoinList
+        state={state}
+        busy={joining !== null}
+        onJoin={(e) => (setDone(null), setJoiningAddress(e.economy))}
+      />
       <ChallengesAndVotes checks={state.checks} />
       <Card title="Checks">
         <ChecksTable checks={state.checks} />
