@@ -506,6 +506,11 @@ export class ValidatorService {
         if (!c || c.resolved || now >= c.voteEndsAt) {
           return step('missed', { reason: 'the vote closed before this node’s vote landed' });
         }
+        // A vote sent in the vote's last moments lands after it closes and reverts (gas spent, nothing gained): the
+        // chain clock here may run up to a second behind the next block's time, and sending takes a moment more.
+        if (now >= c.voteEndsAt - this.#voteSlackS() - 1) {
+          return step('missed', { reason: 'the vote closes before this node’s vote could land' });
+        }
         const r = await vote(client, { economy, jobId, resultValid: entry.fields.resultValid! });
         this.#o.log.info(`voted the result ${entry.fields.resultValid ? 'valid' : 'invalid'}`, {
           economy,
